@@ -1,0 +1,3 @@
+#include "twin/app/Cli.h"
+
+int main(int argc, char** argv) { return twin::app::runCli(argc, argv); }

@@ -1,0 +1,20 @@
+// Minimal levelled logging to stderr. Thread-safe.
+#pragma once
+
+#include <string_view>
+
+namespace twin::core {
+
+enum class LogLevel { Debug, Info, Warning, Error, Off };
+
+void setLogLevel(LogLevel level);  // default Info; TWIN_LOG=debug|info|warning|error|off overrides
+LogLevel logLevel();
+/** Writes "[twin] <level>: <message>" to stderr when level >= logLevel(). */
+void log(LogLevel level, std::string_view message);
+
+inline void logDebug(std::string_view m) { log(LogLevel::Debug, m); }
+inline void logInfo(std::string_view m) { log(LogLevel::Info, m); }
+inline void logWarning(std::string_view m) { log(LogLevel::Warning, m); }
+inline void logError(std::string_view m) { log(LogLevel::Error, m); }
+
+}  // namespace twin::core

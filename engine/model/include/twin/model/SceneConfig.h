@@ -1,0 +1,86 @@
+// The scene file: the one description of a twin (scenes/<name>.json).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "twin/core/Geometry.h"
+#include "twin/core/Result.h"
+
+namespace twin::model {
+
+/** RGBA in [0, 1]; the file writes "#rrggbb" or "#rrggbbaa". */
+struct Color {
+  float r = 1, g = 1, b = 1, a = 1;
+};
+
+struct LayerConfig {
+  std::string id;                  // unique within the scene
+  std::string source;              // absolute path (resolved against the scene file's folder) or connection string
+  std::vector<std::string> ogrLayers;  // OGR layers to read; empty = all
+  std::optional<std::string> crs;  // the source's CRS when it has none or it is wrong
+  std::string role = "auto";       // "auto" (classify by tags), "buildings", "roads", "pois"
+  std::map<std::string, std::string> fields;  // for non-OSM sources: our key -> source field,
+                                   // keys "height", "levels", "name", "use", "min_height"
+  std::string attribution;         // shown in the UI, e.g. "© OpenStreetMap contributors"
+  bool visible = true;
+};
+
+struct HeightRules {
+  double storeyMeters = 3.0;                 // metres per building:levels
+  std::map<std::string, double> defaults;    // building=* value -> height in metres; key "*" is the fallback
+  double maxPlausibleMeters = 650;           // above this a tagged height is rejected (reported)
+};
+
+struct Bookmark {
+  std::string name;                // id used on the command line (--bookmark NAME)
+  std::string label;               // shown in the UI (Chinese allowed)
+  core::LonLat target;             // point looked at
+  double targetHeightMeters = 0;
+  double distanceMeters = 800;     // eye distance from the target
+  double headingDegrees = 0;       // 0 = looking north, 90 = looking east
+  double pitchDegrees = 45;        // 90 = straight down
+};
+
+struct Theme {
+  std::string name;                // "dark" or "light"
+  Color background, ground, roads, roadCasing, labels, poi;
+  std::map<std::string, Color> buildingUse;  // key: buildingUseName()
+};
+
+struct SceneConfig {
+  std::filesystem::path file;      // the scene file itself
+  std::string name;                // display name
+  core::LonLat origin;             // site origin
+  std::string frameCrs = "local-tm";
+  std::optional<core::Box2> clipLonLat;  // drop features wholly outside (lon as x, lat as y)
+  std::vector<LayerConfig> layers;
+  HeightRules heights;
+  std::vector<Bookmark> bookmarks;
+  std::string startBookmark;       // empty = first bookmark, or frame the site
+  std::map<std::string, Theme> themes;   // "dark" and "light" always present (defaults filled in)
+  std::string theme = "dark";
+  std::string language = "zh-CN";  // "zh-CN" or "en"
+  std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
+};
+
+/** Reads a scene file. Never throws. Error text names the file and the key, e.g.
+    "model::loadSceneConfig(): scenes/x.json: key 'site.origin.lon': expected a number". Missing
+    optional keys get defaults (documented in scenes/README.md). Layer paths are resolved
+    relative to the scene file's folder. */
+core::Result<SceneConfig> loadSceneConfig(const std::filesystem::path& file);
+
+/** Parses scene JSON text; `file` is used for messages and relative paths. */
+core::Result<SceneConfig> parseSceneConfig(const std::string& jsonText, const std::filesystem::path& file);
+
+/** A scene for a bare data file (`twin info FILE`): one auto layer, origin at the centre of the
+    data's extent, default rules and themes. */
+core::Result<SceneConfig> defaultSceneForDataFile(const std::string& source);
+
+/** The built-in themes (dark "command centre" and light "print"), used to fill gaps. */
+Theme defaultTheme(const std::string& name);
+
+}  // namespace twin::model

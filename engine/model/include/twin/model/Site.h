@@ -1,0 +1,92 @@
+// The twin's state for one site: buildings, roads, points of interest, in the local frame.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "twin/core/Diagnostics.h"
+#include "twin/core/Geometry.h"
+#include "twin/geo/SiteFrame.h"
+#include "twin/geo/VectorReader.h"
+
+namespace twin::model {
+
+using Tags = geo::Tags;
+
+/** Where a building's height came from; the info panel and `twin info` show it. */
+enum class HeightSource {
+  Measured,   // `height` (or the source's height field)
+  Levels,     // `building:levels` x storey height
+  Estimated,  // default for the building type, from the scene's height table
+};
+const char* heightSourceName(HeightSource s);  // "measured", "levels", "estimated"
+
+/** Coarse use class: drives colour and, later, residents and facility analysis. */
+enum class BuildingUse {
+  Residential, Commercial, Office, Education, Healthcare, Public, Industrial, Transport,
+  Religious, Other,
+};
+constexpr int kBuildingUseCount = 10;
+const char* buildingUseName(BuildingUse u);         // "residential", "commercial", ...
+bool buildingUseFromName(const std::string& name, BuildingUse& out);
+
+struct Building {
+  std::int64_t osmId = 0;          // OSM id, or FID for other sources
+  std::string idKind;              // "way", "relation", "fid"
+  std::string sourceFile;          // file name the building came from
+  std::string name;                // name:zh, else name, else empty
+  std::string buildingTag;         // value of building=* ("yes", "residential", ...)
+  BuildingUse use = BuildingUse::Other;
+  core::Polygon footprint;         // local metres; a multipolygon building is one Building per part, same osmId
+  double heightMeters = 0;         // top of the building above ground
+  double minHeightMeters = 0;      // bottom (min_height / building:min_level), < heightMeters
+  double levels = 0;               // building:levels, 0 when unknown
+  HeightSource heightSource = HeightSource::Estimated;
+  double footprintAreaM2 = 0;
+  Tags tags;                       // all source tags (address, amenity, ...)
+};
+
+/** Width classes of the walk/road layer, widest first. */
+struct Road {
+  std::int64_t osmId = 0;
+  std::string idKind;
+  std::string name;
+  std::string highway;             // value of highway=*
+  std::vector<core::Vec2> line;    // local metres, >= 2 points
+  double widthMeters = 0;          // from `width`, else a default by class
+  Tags tags;                       // all tags (foot, sidewalk, access, surface, ...)
+};
+
+/** A point of interest; polygon POIs (a school's grounds) are reduced to their centroid. */
+struct Poi {
+  std::int64_t osmId = 0;
+  std::string idKind;
+  std::string name;
+  std::string category;            // the key that made it a POI: "amenity", "shop", "leisure",
+                                   // "healthcare", "railway", "public_transport", "highway"
+  std::string kind;                // that key's value: "school", "supermarket", "bus_stop", "subway_entrance", ...
+  core::Vec2 position;
+  bool fromPolygon = false;
+  Tags tags;
+};
+
+/** Timings of the load stages, milliseconds. */
+struct LoadTimings {
+  double readMs = 0, reprojectMs = 0, interpretMs = 0;
+};
+
+struct Site {
+  std::string name;
+  geo::SiteFrame frame;
+  std::vector<Building> buildings;
+  std::vector<Road> roads;
+  std::vector<Poi> pois;
+  core::Diagnostics diagnostics;
+  core::Box2 extent;               // local bounds of everything loaded
+  LoadTimings timings;
+  std::vector<std::string> attributions;  // e.g. "© OpenStreetMap contributors (ODbL)"
+};
+
+}  // namespace twin::model
