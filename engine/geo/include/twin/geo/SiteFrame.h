@@ -12,14 +12,19 @@ namespace twin::geo {
 
 /** Maps WGS84 and source CRSs into the local frame and back.
     - frameCrs "local-tm" (default): a transverse Mercator on WGS84 centred on the origin
-      (+proj=tmerc +lat_0=<lat> +lon_0=<lon> +k=1 +x_0=0 +y_0=0 +ellps=WGS84), so local
+      (+proj=tmerc +lat_0=<lat> +lon_0=<lon> +k=1 +x_0=0 +y_0=0 +datum=WGS84), so local
       coordinates are true ground metres near the site.
     - frameCrs a projected CRS ("EPSG:4547", WKT, "+proj=..."): coordinates in that CRS with the
       origin's projected coordinates subtracted.
-    Copyable (shares immutable state); the conversion functions are thread-safe. */
+    A default-constructed frame is invalid (valid() false): conversions give NaN.
+    Copyable (shares immutable state); the conversion functions are thread-safe (they take
+    turns on one PROJ object: give hot loops their own transformFrom()). */
 class SiteFrame {
  public:
+  /** Error when the origin is not a finite lon/lat in range, the frame CRS is unknown to PROJ,
+      or the origin lies outside the frame CRS's domain. */
   static core::Result<SiteFrame> create(core::LonLat origin, const std::string& frameCrs = "local-tm");
+  bool valid() const;
 
   core::LonLat origin() const;
   const std::string& frameCrs() const;       // as given ("local-tm", "EPSG:4547", ...)

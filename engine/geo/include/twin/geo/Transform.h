@@ -1,6 +1,7 @@
 // Coordinate transforms through PROJ. The only place (with geo/src) that knows PROJ exists.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,9 @@ class Transform {
       result is not finite. */
   bool forward(core::Vec3& p) const;
   bool inverse(core::Vec3& p) const;
+  /** Transforms `count` points in place in one PROJ call (the fast path for whole features).
+      Points PROJ cannot transform become NaN in every component; returns how many did. */
+  std::size_t forwardMany(core::Vec3* points, std::size_t count) const;
   core::Result<Transform> clone() const;
 
   const std::string& from() const;

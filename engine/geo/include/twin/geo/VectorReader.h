@@ -36,23 +36,43 @@ struct Feature {
   std::string recordLabel() const;    // "way 48213377", "relation 12", "fid 7"
 };
 
+/** sourceCrs, when given, is taken with easting/longitude as the data's first axis. */
 struct ReadOptions {
-  std::vector<std::string> layers;        // OGR layers to read; empty = all
+  std::vector<std::string> layers;        // OGR layers to read; empty = all; an unknown name is an error
   std::optional<std::string> sourceCrs;   // overrides the source's own CRS (needed when absent)
   std::optional<core::Box2> clipLonLat;   // drop features whose bounds lie wholly outside (lon as x)
 };
 
+/** Counts are of source records (one OGR feature may give several Features).
+    featuresRepaired counts kept records that needed a repair or lost a part;
+    featuresClipped counts records dropped by clipLonLat (not reported as diagnostics). */
 struct ReadStats {
   std::size_t featuresRead = 0, featuresKept = 0, featuresSkipped = 0, featuresRepaired = 0;
+  std::size_t featuresClipped = 0;
   double readMs = 0, reprojectMs = 0;     // time in GDAL reading vs. transforming + repairing
 };
 
 /** Reads every feature of the chosen layers. Never throws.
-    - `source` is a file path or a GDAL connection string ("PG:dbname=city").
-    - A source that cannot be opened or read (missing, empty, garbage, truncated beyond
-      recovery) -> Error naming the function and the file and GDAL's reason.
-    - Each unusable record (bad geometry, missing relation members, NaN coordinates, failed
-      transform) is repaired or skipped and reported in `diag` with file, layer and id.
+    - `source` is a file path or a GDAL connection string ("PG:dbname=city"; a password= token
+      is masked in messages).
+    - A source that cannot be opened or read (missing, empty, garbage, a directory with no
+      layers, truncated so that GDAL reports a read failure) -> Error
+      "geo::readVector(): <file>: <what>", with GDAL's reason where it gave one. A layer
+      without a CRS and no options.sourceCrs is an error too.
+    - Each unusable record is repaired or skipped and reported in `diag` (where
+      "geo::readVector()", file name, OGR layer, "way 12"/"fid 3"); messages:
+      "polygon ring not closed" (closed), "polygon has fewer than 3 distinct points",
+      "polygon has zero area", "self-intersecting polygon" (repaired through GEOS MakeValid, or
+      skipped), "coordinate is NaN or infinite", "line has fewer than 2 distinct points",
+      "feature has no geometry", "coordinates outside the domain of the frame CRS",
+      "multipolygon relation has missing member ways" (OSM relations that GDAL's OSM driver
+      drops; layer "multipolygons", record "relation <id>"). GDAL warnings become
+      diagnostics "GDAL: <text>".
+    - Tags: OGR fields as text; for OSM the driver's other_tags hstore is expanded, and
+      osm_id/osm_way_id/z_order are not tags. OSM ids: points -> node, lines -> way,
+      multipolygons -> way (osm_way_id) or relation, other layers -> relation.
+    - The OSM driver is read with interleaved reading; memory is linear in the features kept.
+    Thread-safe for different calls (GDAL messages are captured per thread).
     Progress stages: "read" then "reproject". */
 core::Result<std::vector<Feature>> readVector(const std::string& source, const SiteFrame& frame,
                                               const ReadOptions& options, core::Diagnostics& diag,

@@ -65,22 +65,36 @@ struct SceneConfig {
   std::string theme = "dark";
   std::string language = "zh-CN";  // "zh-CN" or "en"
   std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
+  /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:
+      keys "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking", "tours",
+      "terrain", "models", "analysis" (model::parseSensorConfig() and parseFacilityConfig()
+      read the file themselves). */
+  std::map<std::string, std::string> sections;
 };
 
-/** Reads a scene file. Never throws. Error text names the file and the key, e.g.
-    "model::loadSceneConfig(): scenes/x.json: key 'site.origin.lon': expected a number". Missing
-    optional keys get defaults (documented in scenes/README.md). Layer paths are resolved
-    relative to the scene file's folder. */
+/** Reads a scene file. Never throws. Error text names the file (its name, not the path) and
+    the key, e.g. "model::loadSceneConfig(): x.json: key 'site.origin.lon': expected a number,
+    got \"abc\"". Unknown keys are errors at every level (typos); keys starting with "_" are
+    comments and ignored. Missing optional keys get defaults (documented in scenes/README.md):
+    the height table is merged over a built-in one, themes "dark" and "light" always exist,
+    visibleLayers are all true, and a missing site.origin is the centre of site.clip, else of
+    the layers' extent (the only case that reads data). Layer paths are resolved relative to the
+    scene file's folder; connection strings ("PG:...") and /vsi paths are kept as given. */
 core::Result<SceneConfig> loadSceneConfig(const std::filesystem::path& file);
 
-/** Parses scene JSON text; `file` is used for messages and relative paths. */
+/** Parses scene JSON text; `file` is used for messages and relative paths. Same errors as
+    loadSceneConfig() (they name "model::loadSceneConfig()"). */
 core::Result<SceneConfig> parseSceneConfig(const std::string& jsonText, const std::filesystem::path& file);
 
 /** A scene for a bare data file (`twin info FILE`): one auto layer, origin at the centre of the
-    data's extent, default rules and themes. */
+    data's extent (for OSM files the <bounds>/header box), default rules and themes, one
+    "overview" bookmark. Error "model::defaultSceneForDataFile(): geo::vectorExtentLonLat(): ..."
+    when the data cannot be opened. */
 core::Result<SceneConfig> defaultSceneForDataFile(const std::string& source);
 
-/** The built-in themes (dark "command centre" and light "print"), used to fill gaps. */
+/** The built-in themes (dark "command centre": navy background, buildings by use in cool
+    blues with cyan/amber accents; light "print"), used to fill gaps. Any name other than
+    "light" gives the dark colours under that name. */
 Theme defaultTheme(const std::string& name);
 
 }  // namespace twin::model

@@ -84,7 +84,8 @@ struct Site {
   std::vector<Road> roads;
   std::vector<Poi> pois;
   core::Diagnostics diagnostics;
-  core::Box2 extent;               // local bounds of everything loaded
+  core::Box2 extent;               // local bounds of the buildings and POIs (roads only when there are neither:
+                                   // OSM exports keep whole ways, which reach far beyond the site)
   LoadTimings timings;
   std::vector<std::string> attributions;  // e.g. "© OpenStreetMap contributors (ODbL)"
 };

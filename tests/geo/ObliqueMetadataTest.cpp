@@ -1,0 +1,90 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "TestPaths.h"
+#include "twin/geo/ObliqueMetadata.h"
+
+using namespace twin::geo;
+
+namespace {
+const std::filesystem::path kProduction = twin::test::sharedDataDir() / "osgb-oblique-zhongshan" / "Production_5";
+}
+
+TEST_CASE("the Zhongshan production's metadata.xml: WKT SRS and origin", "[geo]") {
+  const auto meta = readObliqueMetadata(kProduction);
+  REQUIRE(meta.ok());
+  CHECK(meta->kind == ObliqueSrsKind::Crs);
+  CHECK(meta->srs.rfind("PROJCS[\"LOCAL0 / 3-degree Gauss-Kruger CM 113.36E\"", 0) == 0);
+  CHECK(meta->srsOrigin.x == 501027.524);
+  CHECK(meta->srsOrigin.y == 2488718.808);
+  CHECK(meta->srsOrigin.z == 0.0);
+  // The WKT's own parameters (CM 113.37, false northing 90) rule, not its EPSG:4547 label.
+  // cs2cs -f %.9f '<the WKT>' +to EPSG:4326 <<< '501027.524 2488718.808 0' -> 22.495136792 113.379985671
+  const auto origin = obliqueOriginLonLat(*meta);
+  REQUIRE(origin.ok());
+  CHECK(origin->lon == Approx(113.379985671).margin(2e-9));
+  CHECK(origin->lat == Approx(22.495136792).margin(2e-9));
+}
+
+TEST_CASE("metadata.xml variants: EPSG code, ENU origin, comments", "[geo]") {
+  const auto epsg = parseObliqueMetadata(
+      "<ModelMetadata version=\"1\"><!--<SRS>EPSG:1</SRS>--><SRS>EPSG:4547</SRS>"
+      "<SRSOrigin>500000,2500000,10</SRSOrigin></ModelMetadata>", "m.xml");
+  REQUIRE(epsg.ok());
+  CHECK(epsg->srs == "EPSG:4547");
+  CHECK(epsg->srsOrigin.z == 10);
+
+  const auto enu = parseObliqueMetadata("<ModelMetadata><SRS>ENU:22.5,113.38</SRS></ModelMetadata>", "m.xml");
+  REQUIRE(enu.ok());
+  CHECK(enu->kind == ObliqueSrsKind::Enu);
+  CHECK(enu->enuOrigin.lat == 22.5);
+  CHECK(enu->enuOrigin.lon == 113.38);
+  CHECK(enu->srsOrigin.x == 0);
+  const auto origin = obliqueOriginLonLat(*enu);
+  REQUIRE(origin.ok());
+  CHECK(origin->lon == 113.38);
+}
+
+TEST_CASE("metadata.xml errors name the file and the problem", "[geo]") {
+  struct Row { const char* xml; const char* message; };
+  const Row rows[] = {
+      {"<ModelMetadata></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: no <SRS> element (expected an EPSG code, WKT or ENU:lat,lon)"},
+      {"<ModelMetadata><SRS>ENU:22.5</SRS></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRS> 'ENU:22.5': expected ENU:lat,lon"},
+      {"<ModelMetadata><SRS>ENU:95,10</SRS></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRS> 'ENU:95,10': latitude or longitude out of range"},
+      {"<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>1,x,3</SRSOrigin></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRSOrigin> '1,x,3': expected x,y,z"},
+      {"<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>1,nan,3</SRSOrigin></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRSOrigin> '1,nan,3': expected x,y,z"},
+  };
+  for (const Row& row : rows) {
+    const auto meta = parseObliqueMetadata(row.xml, "m.xml");
+    REQUIRE_FALSE(meta.ok());
+    CHECK(meta.error().message == row.message);
+  }
+  const auto missing = readObliqueMetadata(twin::test::sourceDir() / "no-such-production");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message.find("metadata.xml") != std::string::npos);
+
+  const auto unknownSrs = parseObliqueMetadata("<ModelMetadata><SRS>EPSG:999999</SRS></ModelMetadata>", "m.xml");
+  REQUIRE(unknownSrs.ok());
+  const auto origin = obliqueOriginLonLat(*unknownSrs);
+  REQUIRE_FALSE(origin.ok());
+  CHECK(origin.error().message.rfind("geo::obliqueOriginLonLat(): m.xml: SRS not understood: ", 0) == 0);
+}
+
+TEST_CASE("truncated copies of metadata.xml never crash", "[geo]") {
+  std::ifstream in(kProduction / "metadata.xml", std::ios::binary);
+  REQUIRE(in);
+  const std::string full((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int errors = 0;
+  for (std::size_t cut = 0; cut < full.size(); cut += 37) {
+    const auto meta = parseObliqueMetadata(full.substr(0, cut), "m.xml");
+    if (!meta.ok()) ++errors;
+  }
+  // Every cut before </SRS> loses the SRS and must be an error; the last cuts may keep it.
+  CHECK(errors >= static_cast<int>(full.find("</SRS>") / 37));
+}
