@@ -1,0 +1,329 @@
+#include "twin/analysis/WalkGraph.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace twin::analysis {
+
+namespace {
+
+std::string tagValue(const model::Tags& tags, const char* key) {
+  const auto it = tags.find(key);
+  return it == tags.end() ? std::string() : it->second;
+}
+
+bool oneOf(const std::string& v, std::initializer_list<const char*> list) {
+  for (const char* s : list)
+    if (v == s) return true;
+  return false;
+}
+
+std::uint64_t cellKey(std::int64_t cx, std::int64_t cy) {
+  return (static_cast<std::uint64_t>(cx) << 32) ^ static_cast<std::uint64_t>(cy & 0xffffffff);
+}
+
+double dist2(core::Vec2 a, core::Vec2 b) {
+  const double dx = a.x - b.x, dy = a.y - b.y;
+  return dx * dx + dy * dy;
+}
+
+}  // namespace
+
+bool isWalkable(const std::string& highway, const model::Tags& tags) {
+  const std::string foot = tagValue(tags, "foot");
+  const std::string access = tagValue(tags, "access");
+  const bool footAllowed = oneOf(foot, {"yes", "designated", "permissive", "official"});
+  if (foot == "no" || foot == "private") return false;
+  if (oneOf(access, {"private", "no"}) && !footAllowed) return false;
+  if (tagValue(tags, "area") == "yes" && highway != "pedestrian") return false;
+  if (oneOf(highway, {"footway", "path", "pedestrian", "steps", "living_street", "residential",
+                      "service", "track", "unclassified", "tertiary", "tertiary_link", "secondary",
+                      "secondary_link", "primary", "primary_link", "cycleway", "corridor", "platform",
+                      "bridleway", "road"}))
+    return true;
+  if (oneOf(highway, {"motorway", "motorway_link", "trunk", "trunk_link"})) {
+    const std::string sidewalk = tagValue(tags, "sidewalk");
+    return footAllowed || oneOf(sidewalk, {"both", "left", "right", "yes", "separate"});
+  }
+  return false;
+}
+
+class WalkGraphBuilder {
+ public:
+  explicit WalkGraphBuilder(const WalkGraphOptions& o) : _options(o) {
+    _merge = o.mergeMeters > 0 && std::isfinite(o.mergeMeters) ? o.mergeMeters : 0.001;
+  }
+
+  NodeId node(core::Vec2 p) {
+    const std::int64_t cx = static_cast<std::int64_t>(std::floor(p.x / _merge));
+    const std::int64_t cy = static_cast<std::int64_t>(std::floor(p.y / _merge));
+    for (std::int64_t dx = -1; dx <= 1; ++dx)
+      for (std::int64_t dy = -1; dy <= 1; ++dy) {
+        const auto it = _index.find(cellKey(cx + dx, cy + dy));
+        if (it != _index.end() && dist2(_g._positions[it->second], p) <= _merge * _merge) return it->second;
+      }
+    const NodeId id = static_cast<NodeId>(_g._positions.size());
+    _g._positions.push_back(p);
+    _index.emplace(cellKey(cx, cy), id);
+    return id;
+  }
+
+  void addLine(const std::vector<core::Vec2>& points, double slowness, std::uint32_t road) {
+    NodeId prev = kNoNode;
+    for (const core::Vec2& p : points) {
+      const NodeId n = node(p);
+      if (prev != kNoNode && prev != n) {
+        const float len = static_cast<float>(std::sqrt(dist2(_g._positions[prev], p)));
+        _g._segments.push_back({prev, n, len, static_cast<float>(len * slowness), road});
+      }
+      prev = n;
+    }
+  }
+
+  WalkGraph finish(core::Diagnostics& diag, WalkGraphStats* stats) {
+    WalkGraph& g = _g;
+    const std::size_t n = g._positions.size();
+    g._offsets.assign(n + 1, 0);
+    for (const WalkSegment& s : g._segments) {
+      ++g._offsets[s.a + 1];
+      ++g._offsets[s.b + 1];
+    }
+    for (std::size_t i = 0; i < n; ++i) g._offsets[i + 1] += g._offsets[i];
+    g._edges.resize(g._offsets[n]);
+    std::vector<std::uint32_t> fill(g._offsets.begin(), g._offsets.end() - 1);
+    for (std::uint32_t i = 0; i < g._segments.size(); ++i) {
+      const WalkSegment& s = g._segments[i];
+      g._edges[fill[s.a]++] = {s.b, i, s.lengthMeters, s.costMeters};
+      g._edges[fill[s.b]++] = {s.a, i, s.lengthMeters, s.costMeters};
+    }
+    components();
+    for (const core::Vec2& p : g._positions) g._bounds.add(p);
+    buildIndex();
+    double total = 0;
+    for (const WalkSegment& s : g._segments) total += s.lengthMeters;
+    if (g.componentCount() > 1) {
+      diag.add(core::Severity::Info, "analysis::buildWalkGraph()", "", "", "",
+               "walk network has " + std::to_string(g.componentCount()) + " disconnected parts; " +
+                   std::to_string(n - g._componentSizes[0]) + " of " + std::to_string(n) +
+                   " nodes are outside the largest",
+               "kept");
+    }
+    if (stats) {
+      stats->nodes = n;
+      stats->segments = g._segments.size();
+      stats->components = g.componentCount();
+      stats->nodesOutsideLargestComponent = n ? n - g._componentSizes[0] : 0;
+      stats->totalLengthMeters = total;
+    }
+    return std::move(_g);
+  }
+
+ private:
+  void components() {
+    WalkGraph& g = _g;
+    const std::size_t n = g._positions.size();
+    std::vector<std::uint32_t> raw(n, 0xffffffffu), sizes;
+    std::vector<NodeId> stack;
+    for (NodeId start = 0; start < n; ++start) {
+      if (raw[start] != 0xffffffffu) continue;
+      const std::uint32_t c = static_cast<std::uint32_t>(sizes.size());
+      std::uint32_t size = 0;
+      raw[start] = c;
+      stack.push_back(start);
+      while (!stack.empty()) {
+        const NodeId u = stack.back();
+        stack.pop_back();
+        ++size;
+        for (const WalkEdge* e = g.edgesBegin(u); e != g.edgesEnd(u); ++e)
+          if (raw[e->target] == 0xffffffffu) {
+            raw[e->target] = c;
+            stack.push_back(e->target);
+          }
+      }
+      sizes.push_back(size);
+    }
+    // Largest first, so component 0 is "the" network and the rest are islands.
+    std::vector<std::uint32_t> order(sizes.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return sizes[a] > sizes[b]; });
+    std::vector<std::uint32_t> rank(sizes.size());
+    g._componentSizes.resize(sizes.size());
+    for (std::uint32_t r = 0; r < order.size(); ++r) {
+      rank[order[r]] = r;
+      g._componentSizes[r] = sizes[order[r]];
+    }
+    g._component.resize(n);
+    for (std::size_t i = 0; i < n; ++i) g._component[i] = rank[raw[i]];
+  }
+
+  void buildIndex() {
+    WalkGraph& g = _g;
+    if (g._segments.empty()) return;
+    double cell = _options.indexCellMeters > 0 && std::isfinite(_options.indexCellMeters) ? _options.indexCellMeters : 50;
+    // Keep the grid below ~4M cells whatever the extent.
+    while ((g._bounds.width() / cell + 1) * (g._bounds.height() / cell + 1) > 4e6) cell *= 2;
+    g._cell = cell;
+    g._cols = static_cast<int>(g._bounds.width() / cell) + 1;
+    g._rows = static_cast<int>(g._bounds.height() / cell) + 1;
+    const std::size_t cells = static_cast<std::size_t>(g._cols) * g._rows;
+    g._cellOffsets.assign(cells + 1, 0);
+    auto forCells = [&](const WalkSegment& s, auto&& fn) {
+      const core::Vec2 a = g._positions[s.a], b = g._positions[s.b];
+      const int x0 = static_cast<int>((std::min(a.x, b.x) - g._bounds.minX) / cell);
+      const int x1 = static_cast<int>((std::max(a.x, b.x) - g._bounds.minX) / cell);
+      const int y0 = static_cast<int>((std::min(a.y, b.y) - g._bounds.minY) / cell);
+      const int y1 = static_cast<int>((std::max(a.y, b.y) - g._bounds.minY) / cell);
+      for (int y = y0; y <= std::min(y1, g._rows - 1); ++y)
+        for (int x = x0; x <= std::min(x1, g._cols - 1); ++x) fn(static_cast<std::size_t>(y) * g._cols + x);
+    };
+    for (const WalkSegment& s : g._segments) forCells(s, [&](std::size_t c) { ++g._cellOffsets[c + 1]; });
+    for (std::size_t i = 0; i < cells; ++i) g._cellOffsets[i + 1] += g._cellOffsets[i];
+    g._cellSegments.resize(g._cellOffsets[cells]);
+    std::vector<std::uint32_t> fill(g._cellOffsets.begin(), g._cellOffsets.end() - 1);
+    for (std::uint32_t i = 0; i < g._segments.size(); ++i)
+      forCells(g._segments[i], [&](std::size_t c) { g._cellSegments[fill[c]++] = i; });
+  }
+
+  WalkGraphOptions _options;
+  double _merge = 0.001;
+  WalkGraph _g;
+  std::unordered_map<std::uint64_t, NodeId> _index;
+};
+
+core::Vec2 WalkGraph::pointOn(std::uint32_t segment, double t) const {
+  const core::Vec2 a = _positions[_segments[segment].a], b = _positions[_segments[segment].b];
+  return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
+}
+
+bool WalkGraph::snap(core::Vec2 p, double maxMeters, SnapPoint& out) const {
+  if (!core::isFinite(p) || _segments.empty() || !(maxMeters >= 0)) return false;
+  const int cx = static_cast<int>(std::floor((p.x - _bounds.minX) / _cell));
+  const int cy = static_cast<int>(std::floor((p.y - _bounds.minY) / _cell));
+  double best = std::numeric_limits<double>::infinity();
+  // Rings of cells around p; cells beyond ring r are at least r cells away, so stop once the
+  // best distance is within that. Distance from p to the grid limits the useful rings.
+  const double outside = std::max({_bounds.minX - p.x, p.x - _bounds.maxX, _bounds.minY - p.y, p.y - _bounds.maxY, 0.0});
+  // 1e7 m: nothing in a site frame is that far; also keeps the cell arithmetic in int range.
+  if (outside > maxMeters || outside > 1e7) return false;
+  // Beyond cols + rows rings every cell has been seen; the cap also keeps huge limits finite.
+  const double rings = std::min((maxMeters + outside) / _cell, outside / _cell + _cols + _rows) + 2;
+  const int maxRing = static_cast<int>(rings);
+  for (int r = 0; r <= maxRing; ++r) {
+    for (int y = cy - r; y <= cy + r; ++y) {
+      if (y < 0 || y >= _rows) continue;
+      const bool edgeRow = (y == cy - r || y == cy + r);
+      for (int x = cx - r; x <= cx + r; x += (edgeRow ? 1 : 2 * r)) {
+        if (x >= 0 && x < _cols) {
+          const std::size_t c = static_cast<std::size_t>(y) * _cols + x;
+          for (std::uint32_t k = _cellOffsets[c]; k < _cellOffsets[c + 1]; ++k) {
+            const std::uint32_t si = _cellSegments[k];
+            const core::Vec2 a = _positions[_segments[si].a], b = _positions[_segments[si].b];
+            const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+            double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
+            t = std::clamp(t, 0.0, 1.0);
+            const core::Vec2 q{a.x + dx * t, a.y + dy * t};
+            const double d = std::sqrt(dist2(p, q));
+            if (d < best) {
+              best = d;
+              out = {si, t, q, d};
+            }
+          }
+        }
+        if (r == 0) break;
+      }
+    }
+    if (best <= r * _cell - outside) break;
+  }
+  return best <= maxMeters;
+}
+
+std::size_t WalkGraph::assignOsmNodeIds(const std::vector<std::pair<std::int64_t, core::Vec2>>& osmNodes,
+                                        double toleranceMeters) {
+  if (!(toleranceMeters > 0)) toleranceMeters = 0.01;
+  std::unordered_map<std::uint64_t, std::vector<NodeId>> cells;
+  for (NodeId i = 0; i < _positions.size(); ++i)
+    cells[cellKey(static_cast<std::int64_t>(std::floor(_positions[i].x / toleranceMeters)),
+                  static_cast<std::int64_t>(std::floor(_positions[i].y / toleranceMeters)))].push_back(i);
+  _osmNodeIds.assign(_positions.size(), 0);
+  std::vector<double> bestD(_positions.size(), std::numeric_limits<double>::infinity());
+  for (const auto& [id, p] : osmNodes) {
+    if (!core::isFinite(p)) continue;
+    const auto cx = static_cast<std::int64_t>(std::floor(p.x / toleranceMeters));
+    const auto cy = static_cast<std::int64_t>(std::floor(p.y / toleranceMeters));
+    for (std::int64_t dx = -1; dx <= 1; ++dx)
+      for (std::int64_t dy = -1; dy <= 1; ++dy) {
+        const auto it = cells.find(cellKey(cx + dx, cy + dy));
+        if (it == cells.end()) continue;
+        for (NodeId n : it->second) {
+          const double d = dist2(_positions[n], p);
+          if (d <= toleranceMeters * toleranceMeters && d < bestD[n]) {
+            bestD[n] = d;
+            _osmNodeIds[n] = id;
+          }
+        }
+      }
+  }
+  std::size_t count = 0;
+  for (std::int64_t id : _osmNodeIds) count += id != 0;
+  return count;
+}
+
+namespace {
+
+bool usableLine(const std::vector<core::Vec2>& points) {
+  if (points.size() < 2) return false;
+  for (const core::Vec2& p : points)
+    if (!core::isFinite(p)) return false;
+  return true;
+}
+
+}  // namespace
+
+WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const WalkGraphOptions& options,
+                         core::Diagnostics& diag, WalkGraphStats* stats) {
+  WalkGraphBuilder builder(options);
+  WalkGraphStats local;
+  const double steps = options.stepsFactor > 0 && std::isfinite(options.stepsFactor) ? options.stepsFactor : 1.0;
+  for (std::uint32_t i = 0; i < roads.size(); ++i) {
+    const model::Road& r = roads[i];
+    if (!isWalkable(r.highway, r.tags)) {
+      ++local.roadsNotWalkable;
+      continue;
+    }
+    if (!usableLine(r.line)) {
+      ++local.roadsSkipped;
+      diag.add(core::Severity::Warning, "analysis::buildWalkGraph()", "", "roads",
+               r.idKind + " " + std::to_string(r.osmId),
+               r.line.size() < 2 ? "way has fewer than 2 points" : "way has a non-finite coordinate", "skipped");
+      continue;
+    }
+    ++local.roadsUsed;
+    builder.addLine(r.line, r.highway == "steps" ? steps : 1.0, i);
+  }
+  WalkGraph g = builder.finish(diag, &local);
+  if (stats) *stats = local;
+  return g;
+}
+
+WalkGraph buildWalkGraph(const std::vector<WalkLine>& lines, const WalkGraphOptions& options,
+                         core::Diagnostics& diag, WalkGraphStats* stats) {
+  WalkGraphBuilder builder(options);
+  WalkGraphStats local;
+  for (std::uint32_t i = 0; i < lines.size(); ++i) {
+    const double slowness = lines[i].slowness;
+    if (!usableLine(lines[i].points) || !(slowness > 0) || !std::isfinite(slowness)) {
+      ++local.roadsSkipped;
+      diag.add(core::Severity::Warning, "analysis::buildWalkGraph()", "", "lines", "line " + std::to_string(i),
+               "line has fewer than 2 points, a non-finite coordinate or a bad slowness", "skipped");
+      continue;
+    }
+    ++local.roadsUsed;
+    builder.addLine(lines[i].points, slowness, i);
+  }
+  WalkGraph g = builder.finish(diag, &local);
+  if (stats) *stats = local;
+  return g;
+}
+
+}  // namespace twin::analysis
