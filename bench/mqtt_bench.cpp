@@ -1,0 +1,381 @@
+// MQTT ingestion benchmark: a real mosquitto on a loopback port, our chain (network thread ->
+// bounded queue -> decode -> ring buffers -> rules -> durable alert log) next to mosquitto_sub
+// receiving the same stream in the same run; publish-to-alert latency at a fixed rate; memory
+// over a soak. Prints figures only.
+//
+//   bench_mqtt_bench [--messages N] [--rate MSG_PER_S] [--latency-seconds S] [--soak-seconds S]
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "twin/alerts/Monitor.h"
+#include "twin/sensors/MqttSource.h"
+#include "twin/sensors/Payload.h"
+
+extern char** environ;
+
+using namespace twin;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kSensors = 100;
+constexpr double kHigh = 1e6;  // values above the rule level carry the message index below it
+
+[[noreturn]] void die(const std::string& message) {
+  std::fprintf(stderr, "bench_mqtt_bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+std::string findBinary(const char* name) {
+  std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  path += ":/usr/sbin:/usr/bin";
+  std::size_t start = 0;
+  while (start < path.size()) {
+    std::size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string candidate = path.substr(start, end - start) + "/" + name;
+    if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  die(std::string(name) + " not found (Debian packages mosquitto and mosquitto-clients)");
+}
+
+int freePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    die("no free loopback port");
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool accepts(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+pid_t spawn(const std::vector<std::string>& args, bool quiet) {
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (quiet) posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) die("cannot start " + args[0]);
+  return pid;
+}
+
+double rssMiB() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+model::SensorConfig benchConfig(int port, int qos) {
+  std::string json = R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(port) + R"(}, "sensors": [)";
+  for (int i = 0; i < kSensors; ++i)
+    json += std::string(i ? "," : "") + R"({"id": "b)" + std::to_string(i) +
+            R"(", "name": "bench", "kind": "bench", "unit": "u", "building": "b", "source": {"type": "mqtt", "topic": "bench/data", "qos": )" +
+            std::to_string(qos) + "}}";
+  json += R"(], "alert_rules": [{"id": "high", "type": "above", "severity": "major", "kinds": ["bench"],
+             "level": 500000, "clear_level": 400000}]})";
+  auto config = model::parseSensorConfig(json, "bench.json");
+  if (!config) die(config.error().message);
+  return *config;
+}
+
+std::string payload(std::size_t index, bool high) {
+  return R"({"sensor":"b)" + std::to_string(index % kSensors) + R"(","ts":)" + std::to_string(sensors::nowEpochMs()) +
+         R"(,"value":)" + std::to_string(static_cast<double>(index) + (high ? kHigh : 0.0)) + "}";
+}
+
+struct Chain {
+  std::unique_ptr<alerts::Monitor> monitor;
+  alerts::SystemClock clock;
+  std::filesystem::path dir;
+
+  Chain(int port, int qos, const std::string& tag) {
+    dir = std::filesystem::temp_directory_path() / ("twin-mqtt-bench-" + tag + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    alerts::MonitorOptions options;
+    options.config = benchConfig(port, qos);
+    options.alertsDb = dir / "alerts.db";
+    options.queueCapacity = 1 << 20;
+    auto m = alerts::Monitor::start(options, clock);
+    if (!m) die(m.error().message);
+    monitor = std::move(*m);
+    if (!monitor->mqtt()->waitConnected(std::chrono::seconds(5))) die("chain did not connect");
+  }
+  ~Chain() {
+    monitor.reset();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+void throughput(int port, int qos, std::size_t n, const std::string& subBinary) {
+  Chain chain(port, qos, "tp" + std::to_string(qos));
+  const pid_t sub = spawn({subBinary, "-h", "127.0.0.1", "-p", std::to_string(port), "-t", "bench/data", "-q",
+                           std::to_string(qos), "-C", std::to_string(n), "-W", "120"},
+                          true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let mosquitto_sub subscribe
+
+  std::atomic<bool> started{false};
+  Clock::time_point t0{}, oursEnd{}, subEnd{};
+  std::thread waiter([&] {
+    int status = 0;
+    ::waitpid(sub, &status, 0);
+    subEnd = Clock::now();
+  });
+  std::thread consumer([&] {
+    while (!started.load()) std::this_thread::yield();
+    const auto deadline = Clock::now() + std::chrono::seconds(120);
+    while (chain.monitor->summary().ingest.messages < n && Clock::now() < deadline)
+      if (!chain.monitor->step(std::chrono::milliseconds(20))) die("chain step failed");
+    oursEnd = Clock::now();
+  });
+
+  model::MqttConfig broker;
+  broker.port = port;
+  auto pub = sensors::MqttPublisher::connect(broker, std::chrono::seconds(5));
+  if (!pub) die(pub.error().message);
+  t0 = Clock::now();
+  started.store(true);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!(*pub)->publish("bench/data", payload(i, (i / 10000) % 2 == 1), qos)) die("publish failed");
+  if (!(*pub)->flush(std::chrono::seconds(60))) die("publisher flush timed out");
+  const auto pubEnd = Clock::now();
+  consumer.join();
+  waiter.join();
+  const auto s = chain.monitor->summary();
+  const auto secs = [&](Clock::time_point end) { return std::chrono::duration<double>(end - t0).count(); };
+  const double ours = static_cast<double>(s.ingest.messages) / secs(oursEnd);
+  const double theirs = static_cast<double>(n) / secs(subEnd);
+  std::printf("throughput QoS %d: %zu messages  publisher %.0f msg/s  mosquitto_sub %.0f msg/s  "
+              "twin (decode+rules+alert log) %.0f msg/s  ratio %.2f  decoded %llu  rejected %llu  "
+              "alert transitions %llu\n",
+              qos, n, static_cast<double>(n) / secs(pubEnd), theirs, ours, ours / theirs,
+              static_cast<unsigned long long>(s.ingest.decoded), static_cast<unsigned long long>(s.ingest.rejectedTotal()),
+              static_cast<unsigned long long>(s.alerts.raised + s.alerts.cleared));
+  std::fflush(stdout);
+}
+
+// Whether message i raises or clears its sensor's alert. everyMessage: each message flips its
+// sensor across the rule; otherwise each sensor flips on one message in 100, phases spread so
+// that 1% of the stream are alert transitions, evenly.
+bool highValue(std::size_t i, bool everyMessage) {
+  const std::size_t count = i / kSensors, sensor = i % kSensors;
+  return everyMessage ? count % 2 == 0 : ((count + sensor) / 100) % 2 == 1;
+}
+
+// Publishes at `rate` for `seconds`; `record(i)` is the consumer side's callback per message index.
+struct Paced {
+  std::size_t n;
+  std::vector<std::atomic<std::int64_t>> sentNs;
+  explicit Paced(std::size_t count) : n(count), sentNs(count) {}
+  double latencyMs(std::size_t i) const {
+    return static_cast<double>(Clock::now().time_since_epoch().count() - sentNs[i].load(std::memory_order_acquire)) / 1e6;
+  }
+  double publish(int port, int qos, double rate, bool everyMessage) {
+    model::MqttConfig broker;
+    broker.port = port;
+    auto pub = sensors::MqttPublisher::connect(broker, std::chrono::seconds(5));
+    if (!pub) die(pub.error().message);
+    const auto t0 = Clock::now();
+    const auto step = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
+    for (std::size_t i = 0; i < n; ++i) {
+      std::this_thread::sleep_until(t0 + step * static_cast<std::int64_t>(i));
+      sentNs[i].store(Clock::now().time_since_epoch().count(), std::memory_order_release);
+      if (!(*pub)->publish("bench/data", payload(i, highValue(i, everyMessage)), qos)) die("publish failed");
+    }
+    const double sendSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (!(*pub)->flush(std::chrono::seconds(60))) die("publisher flush timed out");
+    return static_cast<double>(n) / sendSeconds;
+  }
+};
+
+void latency(int port, int qos, double rate, double seconds, bool everyMessage) {
+  Chain chain(port, qos, "lat" + std::to_string(qos));
+  Paced paced(static_cast<std::size_t>(rate * seconds));
+  std::vector<double> latMs;
+  latMs.reserve(paced.n);
+  std::atomic<bool> done{false};
+  chain.monitor->engine().setListener([&](const alerts::Alert&, const alerts::Transition& t) {
+    const double v = t.value >= kHigh ? t.value - kHigh : t.value;
+    const auto i = static_cast<std::size_t>(v);
+    if (i < paced.n) latMs.push_back(paced.latencyMs(i));
+  });
+  std::thread consumer([&] {
+    while (!(done.load() && chain.monitor->summary().ingest.messages >= paced.n))
+      if (!chain.monitor->step(std::chrono::milliseconds(5))) die("chain step failed");
+  });
+  const double achieved = paced.publish(port, qos, rate, everyMessage);
+  done.store(true);
+  consumer.join();
+  std::printf("latency publish->alert shown, QoS %d at %.0f msg/s (achieved %.0f), %s: %zu transitions  "
+              "p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+              qos, rate, achieved, everyMessage ? "every message an alert transition" : "1% of messages alert transitions",
+              latMs.size(), percentile(latMs, 0.5), percentile(latMs, 0.99),
+              latMs.empty() ? 0.0 : *std::max_element(latMs.begin(), latMs.end()));
+  std::fflush(stdout);
+}
+
+// The floor: publish -> broker -> our network thread -> queue -> decoded, no rules, no log.
+void transportLatency(int port, int qos, double rate, double seconds) {
+  sensors::MqttSourceOptions options;
+  options.broker.port = port;
+  options.topics = {{"bench/data", qos}};
+  options.queueCapacity = 1 << 20;
+  auto source = sensors::MqttSource::start(options);
+  if (!source || !(*source)->waitConnected(std::chrono::seconds(5))) die("transport source did not connect");
+  Paced paced(static_cast<std::size_t>(rate * seconds));
+  std::vector<double> latMs;
+  latMs.reserve(paced.n);
+  std::thread consumer([&] {
+    std::vector<sensors::MqttMessage> batch;
+    std::vector<sensors::Reading> readings;
+    sensors::IngestStats stats;
+    const auto deadline = Clock::now() + std::chrono::seconds(static_cast<int>(seconds) + 60);
+    while (latMs.size() < paced.n && Clock::now() < deadline) {
+      batch.clear();
+      readings.clear();
+      (*source)->pop(batch, 1024, std::chrono::milliseconds(5));
+      for (const auto& m : batch) sensors::decodePayload(m.payload, m.receivedMs, {}, readings, stats);
+      for (const auto& r : readings) {
+        const auto i = static_cast<std::size_t>(r.value >= kHigh ? r.value - kHigh : r.value);
+        if (i < paced.n) latMs.push_back(paced.latencyMs(i));
+      }
+    }
+  });
+  const double achieved = paced.publish(port, qos, rate, false);
+  consumer.join();
+  std::printf("latency publish->decoded (transport floor, no rules), QoS %d at %.0f msg/s (achieved %.0f): %zu messages  "
+              "p50 %.2f ms  p99 %.2f ms\n",
+              qos, rate, achieved, latMs.size(), percentile(latMs, 0.5), percentile(latMs, 0.99));
+  std::fflush(stdout);
+}
+
+void soak(int port, double seconds, double rate) {
+  Chain chain(port, 1, "soak");
+  std::atomic<bool> stop{false};
+  std::thread consumer([&] {
+    while (!stop.load())
+      if (!chain.monitor->step(std::chrono::milliseconds(20))) die("chain step failed");
+  });
+  model::MqttConfig broker;
+  broker.port = port;
+  auto pub = sensors::MqttPublisher::connect(broker, std::chrono::seconds(5));
+  if (!pub) die(pub.error().message);
+  std::printf("soak: %.0f s at %.0f msg/s QoS 1, 1%% of messages alert transitions; RSS samples (MiB):", seconds, rate);
+  const auto t0 = Clock::now();
+  const auto step = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
+  const double sampleEvery = seconds / 10.0;
+  double nextSample = 0, first = 0, last = 0, peak = 0;
+  for (std::size_t i = 0;; ++i) {
+    const auto due = t0 + step * static_cast<std::int64_t>(i);
+    const double t = std::chrono::duration<double>(due - t0).count();
+    if (t >= seconds) break;
+    if (t >= nextSample) {
+      last = rssMiB();
+      if (nextSample == 0) first = last;
+      peak = std::max(peak, last);
+      std::printf(" %.0fs=%.1f", t, last);
+      std::fflush(stdout);
+      nextSample += sampleEvery;
+    }
+    std::this_thread::sleep_until(due);
+    if (!(*pub)->publish("bench/data", payload(i % 300000, (i / 10000) % 2 == 1), 1)) die("publish failed");
+  }
+  (void)(*pub)->flush(std::chrono::seconds(30));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  stop.store(true);
+  consumer.join();
+  last = rssMiB();
+  const auto s = chain.monitor->summary();
+  std::printf(" end=%.1f\nsoak: messages %llu  first sample %.1f MiB  last %.1f MiB  peak %.1f MiB  growth %.1f MiB\n",
+              last, static_cast<unsigned long long>(s.ingest.messages), first, last, std::max(peak, last), last - first);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t messages = 100000;
+  double rate = 10000, latencySeconds = 5, soakSeconds = 20;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    const double v = std::atof(argv[i + 1]);
+    if (!(v > 0)) die("option " + a + " needs a positive number");
+    if (a == "--messages") messages = static_cast<std::size_t>(v);
+    else if (a == "--rate") rate = v;
+    else if (a == "--latency-seconds") latencySeconds = v;
+    else if (a == "--soak-seconds") soakSeconds = v;
+    else die("unknown option " + a + " (--messages N, --rate R, --latency-seconds S, --soak-seconds S)");
+  }
+  if (argc % 2 == 0) die("options come in pairs: --messages N, --rate R, --latency-seconds S, --soak-seconds S");
+  ::signal(SIGPIPE, SIG_IGN);
+  const std::string broker = findBinary("mosquitto");
+  const std::string sub = findBinary("mosquitto_sub");
+  const int port = freePort();
+  const auto conf = std::filesystem::temp_directory_path() / ("twin-mqtt-bench-" + std::to_string(::getpid()) + ".conf");
+  {
+    std::ofstream out(conf);
+    // Unlimited queues so that neither subscriber loses QoS 0 messages while it catches up.
+    out << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n"
+        << "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 100\n";
+  }
+  const pid_t brokerPid = spawn({broker, "-c", conf.string()}, false);
+  for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  if (!accepts(port)) die("mosquitto did not start");
+  std::printf("mqtt_bench: mosquitto %s on 127.0.0.1:%d, %d sensors, alert log SQLite WAL synchronous=FULL\n",
+              broker.c_str(), port, kSensors);
+  for (int qos : {0, 1}) throughput(port, qos, messages, sub);
+  for (int qos : {0, 1}) {
+    transportLatency(port, qos, rate, latencySeconds);
+    latency(port, qos, rate, latencySeconds, false);
+    latency(port, qos, rate, latencySeconds, true);
+  }
+  soak(port, soakSeconds, 2000);
+  ::kill(brokerPid, SIGTERM);
+  int status = 0;
+  ::waitpid(brokerPid, &status, 0);
+  std::filesystem::remove(conf);
+  return 0;
+}

@@ -1,0 +1,99 @@
+// The rule engine: judges readings against the scene's alert rules, drives each alert through
+// its lifecycle, and writes every transition to the AlertStore before anyone can see it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "twin/alerts/Alert.h"
+#include "twin/alerts/AlertStore.h"
+#include "twin/core/Result.h"
+#include "twin/model/Sensor.h"
+#include "twin/sensors/Reading.h"
+
+namespace twin::alerts {
+
+/** What the UI shows per sensor. */
+struct SensorState {
+  std::string sensorId;
+  bool hasValue = false;
+  std::int64_t lastTsMs = 0;       // data time of the last finite reading
+  double lastValue = 0;
+  std::int64_t lastSeenMs = 0;     // engine clock when the last reading (any) arrived; 0 = never
+  bool stale = false;              // a stale rule is active for it
+  std::string linkStatus;          // retained MQTT status: "online", "offline" or "" (unknown)
+  bool online = false;             // has reported, not stale, link not "offline"
+  int activeAlerts = 0;
+  bool hasAlert = false;
+  model::AlertSeverity worstSeverity = model::AlertSeverity::Warning;  // valid when hasAlert
+};
+
+struct EngineCounters {
+  std::uint64_t readings = 0;      // readings judged
+  std::uint64_t qualityEvents = 0; // non-finite or out-of-range readings
+  std::uint64_t raised = 0, acknowledged = 0, cleared = 0;
+};
+
+/** Rule semantics (see model::AlertRuleDef and docs/sensors.md):
+    - one alert per rule x sensor while it is active; a later raise after a clear is a new alert;
+    - hysteresis: the clear condition is separate from the raise condition; between the two the
+      state does not change;
+    - pending: the raise condition must hold (no reading contradicting it) for pendingSeconds of
+      engine clock time; it is checked on each reading and on tick();
+    - rate of change: |dv/dt| in units per minute between consecutive finite readings, by data time;
+    - stale: no reading for staleSeconds of engine clock time (from the last reading, or from the
+      engine's start) -> raised by tick(); cleared by the next reading;
+    - quality: a non-finite reading or one outside the sensor's valid range raises the quality
+      rule and is not judged by value rules; the next valid reading clears it.
+    Durability: every call that changes alerts commits all its transitions in one store
+    transaction first; only after the commit succeeds does the in-memory state change and the
+    listener run. When the commit fails the call returns the error and nothing changes.
+    Thread safety: all member functions may be called from any thread (one internal mutex); the
+    listener runs on the calling thread after the mutex is released. */
+class AlertEngine {
+ public:
+  /** Called once per transition, in commit order, after the commit. */
+  using Listener = std::function<void(const Alert& alert, const Transition& transition)>;
+
+  /** Restores active alerts from `store` (an alert whose rule is gone stays active until
+      cleared by hand). `store` and `clock` must outlive the engine. */
+  static core::Result<std::unique_ptr<AlertEngine>> create(const model::SensorConfig& config, AlertStore& store,
+                                                           const Clock& clock);
+  ~AlertEngine();
+
+  void setListener(Listener listener);
+
+  /** Judges readings in order. Readings of sensors not in the config are ignored (counted by
+      the decoder as unknown_sensor before they get here). */
+  core::Status process(const std::vector<sensors::Reading>& readings);
+  /** Raises stale alerts and pending alerts whose time has come. Call it about once a second. */
+  core::Status tick();
+  /** Error when the id is unknown or the alert is already acknowledged. */
+  core::Status acknowledge(std::int64_t alertId, const std::string& who, const std::string& comment);
+  /** Clears an active alert by hand. Error when unknown or already cleared. */
+  core::Status clear(std::int64_t alertId, const std::string& who, const std::string& comment);
+  /** Retained MQTT link status of a sensor ("online"/"offline"). */
+  void setLinkStatus(const std::string& sensorId, const std::string& status);
+
+  std::vector<Alert> activeAlerts() const;                  // oldest first
+  std::array<int, 4> activeBySeverity() const;              // index: model::AlertSeverity
+  std::vector<SensorState> sensorStates() const;            // in config order
+  EngineCounters counters() const;
+  /** The rules that apply to a sensor (for drawing rule levels on its chart). */
+  std::vector<model::AlertRuleDef> rulesFor(const std::string& sensorId) const;
+
+  struct Impl;
+
+ private:
+  explicit AlertEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> _impl;
+};
+
+}  // namespace twin::alerts

@@ -1,0 +1,54 @@
+// The durable alert log: every alert and every transition, in SQLite (WAL).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "twin/alerts/Alert.h"
+#include "twin/core/Result.h"
+
+namespace twin::alerts {
+
+/** SQLite's synchronous level for the alert log. With WAL, Normal survives a process crash
+    (kill -9) but may lose the last commits on a power cut; Full also survives a power cut at
+    one fsync per commit. The engine commits once per processed batch, so Full is the default:
+    an alert on the command-centre screen must still be in the log after the building's power fails. */
+enum class Durability { Normal, Full };
+
+/** Opens or creates the log. Error when the file cannot be opened or is not an alert log.
+    commit() is atomic and durable (per Durability) when it returns Ok. Not thread-safe: the
+    engine serialises its calls. Several processes may open one file (WAL; readers never block
+    the writer); a reader sees only committed transactions. */
+class AlertStore {
+ public:
+  static core::Result<std::unique_ptr<AlertStore>> open(const std::filesystem::path& file,
+                                                        Durability durability = Durability::Full);
+  ~AlertStore();
+  AlertStore(const AlertStore&) = delete;
+  AlertStore& operator=(const AlertStore&) = delete;
+
+  /** Upserts `alerts` (their current state) and appends `transitions`, in one transaction. */
+  core::Status commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions);
+  /** Alerts in an active state, oldest first. */
+  core::Result<std::vector<Alert>> activeAlerts() const;
+  /** Every alert, newest first; at most `limit` (0 = all). */
+  core::Result<std::vector<Alert>> allAlerts(std::size_t limit = 0) const;
+  /** One alert by id; nullopt when the log has none with that id. */
+  core::Result<std::optional<Alert>> alert(std::int64_t alertId) const;
+  /** Transitions of one alert in the order written. */
+  core::Result<std::vector<Transition>> transitions(std::int64_t alertId) const;
+  core::Result<std::int64_t> transitionCount() const;
+  /** Highest alert id in the log, 0 when empty. */
+  core::Result<std::int64_t> maxAlertId() const;
+
+  struct Impl;
+
+ private:
+  explicit AlertStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> _impl;
+};
+
+}  // namespace twin::alerts

@@ -1,0 +1,77 @@
+// The live chain without rendering: MQTT and replay sources -> decoding -> ring buffers and
+// history -> alert engine. Used by `twin monitor`, the benchmarks and (later) the panels.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "twin/alerts/AlertEngine.h"
+#include "twin/core/Result.h"
+#include "twin/model/Sensor.h"
+#include "twin/sensors/MqttSource.h"
+#include "twin/sensors/Reading.h"
+#include "twin/sensors/TimeSeries.h"
+
+namespace twin::alerts {
+
+struct MonitorOptions {
+  model::SensorConfig config;
+  std::optional<model::MqttConfig> broker;   // replaces config.mqtt's host/port when set (--mqtt)
+  std::filesystem::path alertsDb;            // required
+  Durability durability = Durability::Full;
+  std::filesystem::path historyDb;           // empty = no history
+  double historyRetentionSeconds = 7 * 86400.0;  // counted back from the newest reading's time
+  std::size_t samplesPerSensor = 4096;       // ring buffer size per sensor
+  std::size_t queueCapacity = 65536;         // MQTT decode queue
+  std::size_t maxBatch = 1024;               // messages decoded and judged per step
+  bool replay = true;                        // feed replay-bound sensors from their files
+};
+
+/** Totals for the closing summary line. */
+struct MonitorSummary {
+  sensors::IngestStats ingest;               // MQTT messages; queue_full and too_large included
+  std::uint64_t replayed = 0;                // readings fed from replay files
+  std::uint64_t replayMissing = 0;           // replay cells that were "NA"/empty
+  std::uint64_t connects = 0, disconnects = 0;
+  EngineCounters alerts;
+  std::size_t activeAlerts = 0;
+};
+
+/** Owns the sources, stores and engine of one scene. step() does one round of work on the
+    calling thread; the MQTT network thread only fills the bounded queue.
+    Thread safety: step()/runFor() from one thread; engine() and series() readers from any. */
+class Monitor {
+ public:
+  /** Error when the alert log cannot be opened, a replay file cannot be read, or the MQTT
+      options are unusable. A broker that is down is retried, not an error. */
+  static core::Result<std::unique_ptr<Monitor>> start(const MonitorOptions& options, const Clock& clock);
+  ~Monitor();
+
+  /** Pops up to maxBatch messages (waiting up to `wait` for the first), decodes them, feeds due
+      replay readings, updates series and history, judges, and ticks the engine once a second. */
+  core::Status step(std::chrono::milliseconds wait);
+  /** Steps until `seconds` of wall time pass or *stop becomes true. */
+  core::Status runFor(double seconds, const std::atomic<bool>* stop = nullptr);
+
+  AlertEngine& engine();
+  const sensors::SeriesStore& series() const;
+  const sensors::MqttSource* mqtt() const;    // nullptr when no sensor is bound to MQTT
+  MonitorSummary summary() const;
+  /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...},
+      "replayed":..,"alerts_raised":..,"alerts_cleared":..,"alerts_acknowledged":..,"alerts_active":..,
+      "mqtt_connects":..,"mqtt_disconnects":..} */
+  static std::string summaryJson(const MonitorSummary& s);
+
+  struct Impl;
+
+ private:
+  explicit Monitor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> _impl;
+};
+
+}  // namespace twin::alerts

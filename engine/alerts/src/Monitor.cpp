@@ -1,0 +1,251 @@
+#include "twin/alerts/Monitor.h"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "twin/core/Log.h"
+#include "twin/sensors/Payload.h"
+#include "twin/sensors/Replay.h"
+
+namespace twin::alerts {
+
+using core::fail;
+
+namespace {
+
+// All readings of one replay file, fed as their paced time comes.
+struct ReplayStream {
+  std::vector<sensors::Reading> readings;
+  std::size_t next = 0;
+  std::unique_ptr<sensors::ReplayPacer> pacer;
+};
+
+}  // namespace
+
+struct Monitor::Impl {
+  MonitorOptions options;
+  const Clock* clock = nullptr;
+  std::unique_ptr<AlertStore> store;
+  std::unique_ptr<AlertEngine> engine;
+  std::unique_ptr<sensors::HistoryDb> history;
+  std::unique_ptr<sensors::MqttSource> source;
+  sensors::SeriesStore series;
+  std::unordered_set<std::string> known;
+  std::vector<ReplayStream> replays;
+  sensors::IngestStats ingest;
+  std::uint64_t replayed = 0, replayMissing = 0;
+  std::int64_t lastTickMs = 0, lastRetentionMs = 0;
+  std::int64_t newestDataMs = 0;  // retention counts back from the newest reading, so replayed years survive
+  std::vector<sensors::MqttMessage> messages;
+  std::vector<sensors::Reading> readings;
+
+  explicit Impl(std::size_t samples) : series(samples) {}
+};
+
+core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& options, const Clock& clock) {
+  const std::string where = "alerts::Monitor::start(): ";
+  if (options.alertsDb.empty()) return fail(where + "no alert log file given");
+  auto impl = std::make_unique<Impl>(options.samplesPerSensor);
+  impl->options = options;
+  impl->clock = &clock;
+  for (const model::SensorDef& s : options.config.sensors) impl->known.insert(s.id);
+
+  auto store = AlertStore::open(options.alertsDb, options.durability);
+  if (!store) return store.error();
+  impl->store = std::move(*store);
+  auto engine = AlertEngine::create(options.config, *impl->store, clock);
+  if (!engine) return engine.error();
+  impl->engine = std::move(*engine);
+  if (!options.historyDb.empty()) {
+    auto history = sensors::HistoryDb::open(options.historyDb, options.historyRetentionSeconds);
+    if (!history) return history.error();
+    impl->history = std::move(*history);
+  }
+
+  // MQTT: one subscription per distinct topic of the MQTT-bound sensors.
+  sensors::MqttSourceOptions mqtt;
+  mqtt.broker = options.config.mqtt;
+  if (options.broker) {
+    mqtt.broker.host = options.broker->host;
+    mqtt.broker.port = options.broker->port;
+  }
+  mqtt.queueCapacity = options.queueCapacity;
+  std::set<std::string> topics;
+  for (const model::SensorDef& s : options.config.sensors) {
+    if (s.source.kind != model::SourceKind::Mqtt || !topics.insert(s.source.topic).second) continue;
+    mqtt.topics.emplace_back(s.source.topic, s.source.qos >= 0 ? s.source.qos : mqtt.broker.qos);
+  }
+  if (!mqtt.topics.empty()) {
+    auto source = sensors::MqttSource::start(mqtt);
+    if (!source) return source.error();
+    impl->source = std::move(*source);
+  }
+
+  // Replay: sensors sharing a file and its time settings are read in one pass.
+  if (options.replay) {
+    std::vector<std::vector<const model::SensorDef*>> groups;
+    for (const model::SensorDef& s : options.config.sensors) {
+      if (s.source.kind != model::SourceKind::Replay) continue;
+      const model::ReplayMapping& m = s.source.replay;
+      bool placed = false;
+      for (auto& g : groups) {
+        const model::ReplayMapping& f = g.front()->source.replay;
+        bool columnTaken = false;
+        for (const model::SensorDef* other : g) columnTaken = columnTaken || other->source.replay.column == m.column;
+        if (f.file == m.file && f.format == m.format && f.timeColumn == m.timeColumn &&
+            f.utcOffsetMinutes == m.utcOffsetMinutes && f.missing == m.missing && !(m.format == "csv" && columnTaken)) {
+          g.push_back(&s);
+          placed = true;
+          break;
+        }
+      }
+      if (!placed) groups.push_back({&s});
+    }
+    const auto startTime = std::chrono::steady_clock::now();
+    for (const auto& g : groups) {
+      const model::ReplayMapping& m = g.front()->source.replay;
+      ReplayStream stream;
+      core::Diagnostics diag;
+      if (m.format == "csv") {
+        sensors::CsvMapping csv;
+        for (const model::SensorDef* s : g) csv.columns[s->source.replay.column] = s->id;
+        csv.timeColumn = m.timeColumn;
+        csv.utcOffsetMinutes = m.utcOffsetMinutes;
+        csv.missing = m.missing;
+        sensors::ReplayStats stats;
+        auto r = sensors::readReplayCsv(m.file, csv, diag, &stats);
+        if (!r) return r.error();
+        stream.readings = std::move(*r);
+        impl->replayMissing += stats.missing;
+      } else {
+        std::unordered_set<std::string> ids;
+        for (const model::SensorDef* s : g) ids.insert(s->id);
+        sensors::DecodeOptions decode;
+        decode.knownSensors = &ids;
+        sensors::IngestStats stats;
+        auto r = sensors::readReplayJsonl(m.file, decode, stats, diag);
+        if (!r) return r.error();
+        stream.readings = std::move(*r);
+      }
+      if (!diag.empty())
+        core::logWarning("alerts::Monitor: " + m.file.filename().string() + ": " + std::to_string(diag.total()) +
+                         " replay records skipped");
+      if (stream.readings.empty()) continue;
+      stream.pacer = std::make_unique<sensors::ReplayPacer>(stream.readings.front().tsMs, m.speed, startTime);
+      impl->replays.push_back(std::move(stream));
+    }
+  }
+  impl->lastTickMs = clock.nowMs();
+  impl->lastRetentionMs = impl->lastTickMs;
+  return std::unique_ptr<Monitor>(new Monitor(std::move(impl)));
+}
+
+Monitor::Monitor(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
+Monitor::~Monitor() = default;
+
+core::Status Monitor::step(std::chrono::milliseconds wait) {
+  Impl& m = *_impl;
+  m.messages.clear();
+  m.readings.clear();
+  const auto now = std::chrono::steady_clock::now();
+  bool replayDue = false;
+  for (ReplayStream& r : m.replays) replayDue = replayDue || (r.next < r.readings.size() && r.pacer->due(r.readings[r.next].tsMs, now));
+  if (m.source) {
+    m.source->pop(m.messages, m.options.maxBatch, replayDue ? std::chrono::milliseconds(0) : wait);
+  } else if (!replayDue) {
+    std::this_thread::sleep_for(std::min(wait, std::chrono::milliseconds(50)));
+  }
+  sensors::DecodeOptions decode;
+  decode.knownSensors = &m.known;
+  for (const sensors::MqttMessage& msg : m.messages) sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.readings, m.ingest);
+  const auto after = std::chrono::steady_clock::now();
+  for (ReplayStream& r : m.replays) {
+    while (r.next < r.readings.size() && r.pacer->due(r.readings[r.next].tsMs, after) && m.readings.size() < 4 * m.options.maxBatch) {
+      m.readings.push_back(r.readings[r.next++]);
+      ++m.replayed;
+    }
+  }
+  if (!m.readings.empty()) {
+    m.series.add(m.readings);
+    for (const sensors::Reading& r : m.readings) m.newestDataMs = std::max(m.newestDataMs, r.tsMs);
+    if (m.history) {
+      auto s = m.history->append(m.readings);
+      if (!s) return s;
+    }
+    auto s = m.engine->process(m.readings);
+    if (!s) return s;
+  }
+  const std::int64_t clockNow = m.clock->nowMs();
+  if (clockNow - m.lastTickMs >= 1000) {
+    m.lastTickMs = clockNow;
+    if (m.source)
+      for (const auto& [id, status] : m.source->sensorStatus()) m.engine->setLinkStatus(id, status);
+    auto s = m.engine->tick();
+    if (!s) return s;
+  }
+  if (m.history && clockNow - m.lastRetentionMs >= 60000) {
+    m.lastRetentionMs = clockNow;
+    auto removed = m.history->applyRetention(m.newestDataMs);
+    if (!removed) return removed.error();
+  }
+  return core::Ok{};
+}
+
+core::Status Monitor::runFor(double seconds, const std::atomic<bool>* stop) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
+  while (std::chrono::steady_clock::now() < end && !(stop && stop->load())) {
+    auto s = step(std::chrono::milliseconds(50));
+    if (!s) return s;
+  }
+  return core::Ok{};
+}
+
+AlertEngine& Monitor::engine() { return *_impl->engine; }
+const sensors::SeriesStore& Monitor::series() const { return _impl->series; }
+const sensors::MqttSource* Monitor::mqtt() const { return _impl->source.get(); }
+
+MonitorSummary Monitor::summary() const {
+  MonitorSummary s;
+  s.ingest = _impl->ingest;
+  if (_impl->source) {
+    const sensors::MqttCounters c = _impl->source->counters();
+    s.ingest.messages += c.queueFull + c.tooLarge;
+    s.ingest.reject(sensors::RejectReason::QueueFull, c.queueFull);
+    s.ingest.reject(sensors::RejectReason::TooLarge, c.tooLarge);
+    s.connects = c.connects;
+    s.disconnects = c.disconnects;
+  }
+  s.replayed = _impl->replayed;
+  s.replayMissing = _impl->replayMissing;
+  s.alerts = _impl->engine->counters();
+  s.activeAlerts = _impl->engine->activeAlerts().size();
+  return s;
+}
+
+std::string Monitor::summaryJson(const MonitorSummary& s) {
+  nlohmann::ordered_json j;
+  j["messages_received"] = s.ingest.messages;
+  j["decoded"] = s.ingest.decoded;
+  nlohmann::ordered_json rejected = nlohmann::ordered_json::object();
+  for (int i = 0; i < sensors::kRejectReasonCount; ++i)
+    rejected[sensors::rejectReasonName(static_cast<sensors::RejectReason>(i))] = s.ingest.rejected[i];
+  j["rejected"] = rejected;
+  j["rejected_total"] = s.ingest.rejectedTotal();
+  j["replayed"] = s.replayed;
+  j["replay_missing"] = s.replayMissing;
+  j["readings_judged"] = s.alerts.readings;
+  j["quality_events"] = s.alerts.qualityEvents;
+  j["alerts_raised"] = s.alerts.raised;
+  j["alerts_cleared"] = s.alerts.cleared;
+  j["alerts_acknowledged"] = s.alerts.acknowledged;
+  j["alerts_active"] = s.activeAlerts;
+  j["mqtt_connects"] = s.connects;
+  j["mqtt_disconnects"] = s.disconnects;
+  return j.dump();
+}
+
+}  // namespace twin::alerts

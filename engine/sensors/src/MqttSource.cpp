@@ -1,0 +1,344 @@
+#include "twin/sensors/MqttSource.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <mosquitto.h>
+
+#include "twin/core/Log.h"
+#include "twin/sensors/Payload.h"
+
+namespace twin::sensors {
+
+using core::fail;
+
+namespace {
+
+void initLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] { mosquitto_lib_init(); });
+}
+
+std::string generatedClientId(const char* prefix) {
+  std::random_device rd;
+  return std::string(prefix) + std::to_string(rd() % 1000000000u);
+}
+
+std::string envOr(const std::string& value, const char* name) {
+  if (!value.empty()) return value;
+  const char* e = std::getenv(name);
+  return e ? std::string(e) : std::string();
+}
+
+// Applies credentials and TLS shared by the subscriber and the publisher.
+core::Status configureClient(mosquitto* mosq, const model::MqttConfig& broker, const char* where) {
+  const std::string user = envOr(broker.username, "TWIN_MQTT_USER");
+  const std::string password = envOr(broker.password, "TWIN_MQTT_PASSWORD");
+  if (!user.empty()) {
+    int rc = mosquitto_username_pw_set(mosq, user.c_str(), password.empty() ? nullptr : password.c_str());
+    if (rc != MOSQ_ERR_SUCCESS)
+      return fail(std::string(where) + ": cannot set credentials: " + mosquitto_strerror(rc));
+  }
+  if (broker.tls) {
+    const std::string ca = broker.caFile.string(), cert = broker.certFile.string(), key = broker.keyFile.string();
+    int rc = mosquitto_tls_set(mosq, ca.empty() ? nullptr : ca.c_str(), nullptr, cert.empty() ? nullptr : cert.c_str(),
+                               key.empty() ? nullptr : key.c_str(), nullptr);
+    if (rc != MOSQ_ERR_SUCCESS)
+      return fail(std::string(where) + ": TLS set-up failed (ca_file '" + ca + "'): " + mosquitto_strerror(rc));
+    if (ca.empty()) mosquitto_int_option(mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+    if (broker.tlsInsecure) mosquitto_tls_insecure_set(mosq, true);
+  }
+  mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1);
+  return core::Ok{};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Subscriber
+
+struct MqttSource::Impl {
+  MqttSourceOptions options;
+  std::string clientId, clientTopic;
+  mosquitto* mosq = nullptr;
+
+  mutable std::mutex mutex;
+  mutable std::condition_variable queueCv, connectedCv;
+  std::deque<MqttMessage> queue;
+  MqttCounters counters;
+  bool subscribed = false;
+  std::map<std::string, std::string> status;
+
+  static void onConnect(mosquitto* m, void* self, int rc) { static_cast<Impl*>(self)->connected(m, rc); }
+  static void onDisconnect(mosquitto*, void* self, int) {
+    auto* impl = static_cast<Impl*>(self);
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    impl->subscribed = false;
+    ++impl->counters.disconnects;
+  }
+  static void onMessage(mosquitto*, void* self, const mosquitto_message* msg) {
+    static_cast<Impl*>(self)->message(msg);
+  }
+
+  void connected(mosquitto* m, int rc) {
+    if (rc != 0) {
+      core::logWarning("sensors::MqttSource: broker refused the connection: " +
+                       std::string(mosquitto_connack_string(rc)));
+      return;
+    }
+    for (const auto& [topic, qos] : options.topics) mosquitto_subscribe(m, nullptr, topic.c_str(), qos);
+    if (!options.broker.statusTopic.empty())
+      mosquitto_subscribe(m, nullptr, options.broker.statusTopic.c_str(), 1);
+    mosquitto_publish(m, nullptr, clientTopic.c_str(), 6, "online", 1, true);
+    std::lock_guard<std::mutex> lock(mutex);
+    ++counters.connects;
+    subscribed = true;
+    connectedCv.notify_all();
+  }
+
+  void message(const mosquitto_message* msg) {
+    if (!msg->topic) return;
+    bool isStatus = false;
+    if (!options.broker.statusTopic.empty())
+      mosquitto_topic_matches_sub(options.broker.statusTopic.c_str(), msg->topic, &isStatus);
+    if (isStatus) {
+      std::string topic = msg->topic;
+      std::string id = topic.substr(topic.rfind('/') + 1);
+      std::string payload(static_cast<const char*>(msg->payload), msg->payloadlen > 0 ? msg->payloadlen : 0);
+      // Accept the bare words and the common JSON form {"status":"online"}.
+      std::string state = payload.find("offline") != std::string::npos ? "offline"
+                          : payload.find("online") != std::string::npos ? "online"
+                                                                         : "";
+      if (state.empty() || id.empty()) return;
+      std::lock_guard<std::mutex> lock(mutex);
+      status[id] = state;
+      return;
+    }
+    const std::int64_t now = nowEpochMs();
+    std::unique_lock<std::mutex> lock(mutex);
+    ++counters.received;
+    if (static_cast<std::size_t>(msg->payloadlen) > options.maxPayloadBytes) {
+      ++counters.tooLarge;
+      return;
+    }
+    if (queue.size() >= options.queueCapacity) {
+      ++counters.queueFull;
+      return;
+    }
+    lock.unlock();
+    MqttMessage m;
+    m.topic = msg->topic;
+    m.payload.assign(static_cast<const char*>(msg->payload), msg->payloadlen > 0 ? msg->payloadlen : 0);
+    m.receivedMs = now;
+    lock.lock();
+    queue.push_back(std::move(m));
+    if (queue.size() == 1) queueCv.notify_one();
+  }
+};
+
+core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOptions& options) {
+  initLibrary();
+  const char* where = "sensors::MqttSource::start()";
+  if (options.topics.empty()) return fail(std::string(where) + ": no topics to subscribe to");
+  for (const auto& [topic, qos] : options.topics) {
+    if (qos < 0 || qos > 1) return fail(std::string(where) + ": topic '" + topic + "': QoS must be 0 or 1");
+    if (mosquitto_sub_topic_check(topic.c_str()) != MOSQ_ERR_SUCCESS)
+      return fail(std::string(where) + ": invalid topic filter '" + topic + "'");
+  }
+  if (options.queueCapacity == 0) return fail(std::string(where) + ": queue capacity must be > 0");
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->clientId = options.broker.clientId.empty() ? generatedClientId("twin-") : options.broker.clientId;
+  impl->clientTopic = "twin/clients/" + impl->clientId;
+  impl->mosq = mosquitto_new(impl->clientId.c_str(), options.cleanSession, impl.get());
+  if (!impl->mosq) return fail(std::string(where) + ": mosquitto_new failed");
+  auto status = configureClient(impl->mosq, options.broker, where);
+  if (!status) {
+    mosquitto_destroy(impl->mosq);
+    return status.error();
+  }
+  mosquitto_will_set(impl->mosq, impl->clientTopic.c_str(), 7, "offline", 1, true);
+  mosquitto_reconnect_delay_set(impl->mosq, static_cast<unsigned>(options.reconnectMinSeconds),
+                                static_cast<unsigned>(options.reconnectMaxSeconds), true);
+  mosquitto_connect_callback_set(impl->mosq, &Impl::onConnect);
+  mosquitto_disconnect_callback_set(impl->mosq, &Impl::onDisconnect);
+  mosquitto_message_callback_set(impl->mosq, &Impl::onMessage);
+  int rc = mosquitto_connect_async(impl->mosq, options.broker.host.c_str(), options.broker.port,
+                                   options.broker.keepaliveSeconds);
+  // A refused or unreachable broker is retried by the network thread; only a bad host name or
+  // bad arguments are final.
+  if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_EAI) {
+    mosquitto_destroy(impl->mosq);
+    return fail(std::string(where) + ": cannot connect to " + options.broker.host + ":" +
+                std::to_string(options.broker.port) + ": " + mosquitto_strerror(rc));
+  }
+  rc = mosquitto_loop_start(impl->mosq);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    mosquitto_destroy(impl->mosq);
+    return fail(std::string(where) + ": cannot start the network thread: " + mosquitto_strerror(rc));
+  }
+  return std::unique_ptr<MqttSource>(new MqttSource(std::move(impl)));
+}
+
+MqttSource::MqttSource(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
+
+MqttSource::~MqttSource() {
+  // Publish our own "offline" before a clean disconnect, since a clean disconnect suppresses the will.
+  mosquitto_publish(_impl->mosq, nullptr, _impl->clientTopic.c_str(), 7, "offline", 1, true);
+  mosquitto_disconnect(_impl->mosq);
+  mosquitto_loop_stop(_impl->mosq, false);
+  mosquitto_destroy(_impl->mosq);
+}
+
+std::size_t MqttSource::pop(std::vector<MqttMessage>& out, std::size_t maxMessages, std::chrono::milliseconds wait) {
+  std::unique_lock<std::mutex> lock(_impl->mutex);
+  if (_impl->queue.empty()) _impl->queueCv.wait_for(lock, wait, [&] { return !_impl->queue.empty(); });
+  std::size_t n = 0;
+  while (n < maxMessages && !_impl->queue.empty()) {
+    out.push_back(std::move(_impl->queue.front()));
+    _impl->queue.pop_front();
+    ++n;
+  }
+  return n;
+}
+
+bool MqttSource::waitConnected(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(_impl->mutex);
+  return _impl->connectedCv.wait_for(lock, timeout, [&] { return _impl->subscribed; });
+}
+
+bool MqttSource::connected() const {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->subscribed;
+}
+
+MqttCounters MqttSource::counters() const {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->counters;
+}
+
+std::map<std::string, std::string> MqttSource::sensorStatus() const {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->status;
+}
+
+const std::string& MqttSource::clientId() const { return _impl->clientId; }
+
+// ---------------------------------------------------------------------------------------------
+// Publisher
+
+struct MqttPublisher::Impl {
+  mosquitto* mosq = nullptr;
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool isConnected = false;
+  int connackCode = -1;
+  std::uint64_t queued = 0, completed = 0;
+  std::size_t maxInFlight = 2000;
+
+  static void onConnect(mosquitto*, void* self, int rc) {
+    auto* impl = static_cast<Impl*>(self);
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    impl->connackCode = rc;
+    impl->isConnected = rc == 0;
+    impl->cv.notify_all();
+  }
+  static void onDisconnect(mosquitto*, void* self, int) {
+    auto* impl = static_cast<Impl*>(self);
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    impl->isConnected = false;
+    impl->cv.notify_all();
+  }
+  static void onPublish(mosquitto*, void* self, int) {
+    auto* impl = static_cast<Impl*>(self);
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    ++impl->completed;
+    impl->cv.notify_all();
+  }
+};
+
+core::Result<std::unique_ptr<MqttPublisher>> MqttPublisher::connect(const model::MqttConfig& broker,
+                                                                    std::chrono::milliseconds timeout) {
+  initLibrary();
+  const char* where = "sensors::MqttPublisher::connect()";
+  auto impl = std::make_unique<Impl>();
+  const std::string id = broker.clientId.empty() ? generatedClientId("twin-pub-") : broker.clientId;
+  impl->mosq = mosquitto_new(id.c_str(), true, impl.get());
+  if (!impl->mosq) return fail(std::string(where) + ": mosquitto_new failed");
+  auto status = configureClient(impl->mosq, broker, where);
+  if (!status) {
+    mosquitto_destroy(impl->mosq);
+    return status.error();
+  }
+  mosquitto_reconnect_delay_set(impl->mosq, 1, 10, true);
+  mosquitto_connect_callback_set(impl->mosq, &Impl::onConnect);
+  mosquitto_disconnect_callback_set(impl->mosq, &Impl::onDisconnect);
+  mosquitto_publish_callback_set(impl->mosq, &Impl::onPublish);
+  const std::string target = broker.host + ":" + std::to_string(broker.port);
+  int rc = mosquitto_connect(impl->mosq, broker.host.c_str(), broker.port, broker.keepaliveSeconds);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    mosquitto_destroy(impl->mosq);
+    return fail(std::string(where) + ": cannot connect to " + target + ": " + mosquitto_strerror(rc));
+  }
+  mosquitto_loop_start(impl->mosq);
+  std::unique_lock<std::mutex> lock(impl->mutex);
+  const bool ok = impl->cv.wait_for(lock, timeout, [&] { return impl->connackCode >= 0; });
+  const int code = impl->connackCode;
+  lock.unlock();
+  if (!ok || code != 0) {
+    mosquitto_disconnect(impl->mosq);
+    mosquitto_loop_stop(impl->mosq, true);
+    mosquitto_destroy(impl->mosq);
+    return fail(std::string(where) + ": " + target + ": " +
+                (ok ? std::string("broker refused: ") + mosquitto_connack_string(code) : "no CONNACK in time"));
+  }
+  return std::unique_ptr<MqttPublisher>(new MqttPublisher(std::move(impl)));
+}
+
+MqttPublisher::MqttPublisher(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
+
+MqttPublisher::~MqttPublisher() {
+  mosquitto_disconnect(_impl->mosq);
+  mosquitto_loop_stop(_impl->mosq, false);
+  mosquitto_destroy(_impl->mosq);
+}
+
+core::Status MqttPublisher::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
+  const char* where = "sensors::MqttPublisher::publish()";
+  {
+    std::unique_lock<std::mutex> lock(_impl->mutex);
+    const bool room = _impl->cv.wait_for(lock, std::chrono::seconds(10), [&] {
+      return _impl->isConnected && _impl->queued - _impl->completed < _impl->maxInFlight;
+    });
+    if (!room) return fail(std::string(where) + ": broker unreachable or not acknowledging for 10 s");
+    ++_impl->queued;
+  }
+  int rc = mosquitto_publish(_impl->mosq, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
+                             qos, retain);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    --_impl->queued;
+    return fail(std::string(where) + ": topic '" + topic + "': " + mosquitto_strerror(rc));
+  }
+  return core::Ok{};
+}
+
+core::Status MqttPublisher::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(_impl->mutex);
+  if (!_impl->cv.wait_for(lock, timeout, [&] { return _impl->completed >= _impl->queued; }))
+    return fail("sensors::MqttPublisher::flush(): " + std::to_string(_impl->queued - _impl->completed) +
+                " messages not acknowledged in time");
+  return core::Ok{};
+}
+
+std::uint64_t MqttPublisher::published() const {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->completed;
+}
+
+}  // namespace twin::sensors

@@ -1,0 +1,130 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <thread>
+
+#include "../sensors/TestBroker.h"
+#include "TestPaths.h"
+#include "twin/alerts/Monitor.h"
+#include "twin/sensors/Payload.h"
+
+using namespace twin::alerts;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string sceneJson(int port, const std::string& replayFile = "") {
+  std::string s = R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(port) + R"(, "keepalive_seconds": 5},
+  "sensors": [
+    {"id": "noise-1", "name": "噪声 1", "kind": "noise", "unit": "dBA", "building": "b1",
+     "valid_range": [0, 200], "source": {"type": "mqtt", "topic": "community/noise/#", "qos": 1}})";
+  if (!replayFile.empty())
+    s += R"(,{"id": "aoti.pm25", "name": "奥体中心 PM2.5", "kind": "pm25", "unit": "µg/m³", "position": [116.397, 39.982],
+     "source": {"type": "replay", "file": ")" + replayFile + R"(", "column": "PM2.5", "utc_offset_minutes": 480, "speed": 0}})";
+  s += R"(],
+  "alert_rules": [
+    {"id": "loud", "name": "噪声超标", "type": "above", "severity": "minor", "kinds": ["noise"], "level": 70, "clear_level": 65},
+    {"id": "pm-high", "type": "above", "severity": "major", "kinds": ["pm25"], "level": 300, "clear_level": 200}
+  ]})";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("Publish through a real broker -> alert stored", "[alerts][mqtt]") {
+  twin::test::TestBroker broker;
+  REQUIRE(broker.error().empty());
+  twin::test::TempDir dir("monitor");
+  auto config = twin::model::parseSensorConfig(sceneJson(broker.port()), dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  MonitorOptions options;
+  options.config = *config;
+  options.alertsDb = dir.path() / "alerts.db";
+  options.historyDb = dir.path() / "history.db";
+  SystemClock clock;
+  {
+    auto monitor = Monitor::start(options, clock);
+    REQUIRE(monitor.ok());
+    REQUIRE((*monitor)->mqtt());
+    REQUIRE((*monitor)->mqtt()->waitConnected(5000ms));
+    auto pub = twin::sensors::MqttPublisher::connect(config->mqtt, 5000ms);
+    REQUIRE(pub.ok());
+    const std::int64_t t = twin::sensors::nowEpochMs();
+    REQUIRE((*pub)->publish("community/noise/1", R"({"sensor":"noise-1","ts":)" + std::to_string(t) + R"(,"value":55})", 1).ok());
+    REQUIRE((*pub)->publish("community/noise/1", R"({"sensor":"noise-1","value":82.5})", 1).ok());
+    REQUIRE((*pub)->publish("community/noise/1", R"([{"bn":"noise-","n":"1","v":60}])", 1).ok());
+    REQUIRE((*pub)->publish("community/noise/1", R"({"sensor":"noise-9","value":99})", 1).ok());
+    REQUIRE((*pub)->publish("community/noise/1", "garbage", 1).ok());
+    REQUIRE((*pub)->flush(5000ms).ok());
+    const auto end = std::chrono::steady_clock::now() + 5s;
+    while ((*monitor)->summary().ingest.messages < 5 && std::chrono::steady_clock::now() < end)
+      REQUIRE((*monitor)->step(50ms).ok());
+    const MonitorSummary s = (*monitor)->summary();
+    CHECK(s.ingest.messages == 5);
+    CHECK(s.ingest.decoded == 3);
+    CHECK(s.ingest.rejectedCount(twin::sensors::RejectReason::UnknownSensor) == 1);
+    CHECK(s.ingest.rejectedCount(twin::sensors::RejectReason::InvalidJson) == 1);
+    CHECK(s.alerts.raised == 1);
+    CHECK(s.alerts.cleared == 1);
+    CHECK((*monitor)->series().series("noise-1").size() == 3);
+    const std::string json = Monitor::summaryJson(s);
+    CHECK(json.find(R"("messages_received":5,"decoded":3,"rejected":{"invalid_json":1,)") == 1);
+    CHECK(json.find(R"("alerts_raised":1,"alerts_cleared":1)") != std::string::npos);
+  }
+  // The alert is in the log after the monitor is gone.
+  auto store = AlertStore::open(dir.path() / "alerts.db");
+  REQUIRE(store.ok());
+  auto all = (*store)->allAlerts();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 1);
+  CHECK((*all)[0].ruleId == "loud");
+  CHECK((*all)[0].value == 82.5);
+  CHECK((*all)[0].state == AlertState::ClearedUnacknowledged);
+  CHECK((*store)->transitions((*all)[0].id)->size() == 2);
+  auto history = twin::sensors::HistoryDb::open(dir.path() / "history.db", 86400);
+  REQUIRE(history.ok());
+  CHECK(*(*history)->rowCount() == 3);
+}
+
+TEST_CASE("Monitor replays the Beijing file through the rules", "[alerts][slow]") {
+  twin::test::TempDir dir("monitor-replay");
+  const auto csv = twin::test::assetsDir() / "sensors" / "PRSA_Data_Aotizhongxin_20130301-20170228.csv";
+  auto config = twin::model::parseSensorConfig(sceneJson(1, csv.string()), dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  // Only the replay sensor: no MQTT binding, so no broker is needed.
+  config->sensors.erase(config->sensors.begin());
+  config->rules.erase(config->rules.begin());
+  MonitorOptions options;
+  options.config = *config;
+  options.alertsDb = dir.path() / "alerts.db";
+  options.durability = Durability::Normal;
+  SystemClock clock;
+  auto monitor = Monitor::start(options, clock);
+  REQUIRE(monitor.ok());
+  CHECK((*monitor)->mqtt() == nullptr);
+  for (int i = 0; i < 200 && (*monitor)->summary().replayed < 34000; ++i) REQUIRE((*monitor)->step(0ms).ok());
+  const MonitorSummary s = (*monitor)->summary();
+  CHECK(s.replayed + s.replayMissing == 35064);
+  // Beijing winters: PM2.5 above 300 µg/m³ happens, with hysteresis down to 200.
+  CHECK(s.alerts.raised > 10);
+  CHECK(s.alerts.raised - s.alerts.cleared <= 1);
+  CHECK((*monitor)->series().series("aoti.pm25").size() == 4096);
+}
+
+TEST_CASE("Monitor start errors", "[alerts]") {
+  twin::test::TempDir dir("monitor-bad");
+  MonitorOptions options;
+  SystemClock clock;
+  auto none = Monitor::start(options, clock);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().message == "alerts::Monitor::start(): no alert log file given");
+  auto config = twin::model::parseSensorConfig(sceneJson(1, (dir.path() / "missing.csv").string()), dir.path() / "s.json");
+  REQUIRE(config.ok());
+  config->sensors.erase(config->sensors.begin());
+  config->rules.erase(config->rules.begin());
+  options.config = *config;
+  options.alertsDb = dir.path() / "a.db";
+  auto missing = Monitor::start(options, clock);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message == "sensors::readReplayCsv(): " + (dir.path() / "missing.csv").string() + ": cannot open");
+}

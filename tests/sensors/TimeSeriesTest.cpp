@@ -1,0 +1,75 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include "TestPaths.h"
+#include "twin/sensors/TimeSeries.h"
+
+using namespace twin::sensors;
+
+TEST_CASE("RingBuffer keeps the newest samples, oldest first", "[sensors]") {
+  RingBuffer ring(3);
+  CHECK(ring.samples().empty());
+  CHECK_FALSE(ring.latest());
+  for (int i = 1; i <= 5; ++i) ring.push({i, i * 10.0});
+  CHECK(ring.size() == 3);
+  const auto s = ring.samples();
+  REQUIRE(s.size() == 3);
+  CHECK(s[0].tsMs == 3);
+  CHECK(s[1].tsMs == 4);
+  CHECK(s[2].tsMs == 5);
+  CHECK(ring.latest()->value == 50);
+}
+
+TEST_CASE("SeriesStore keeps one bounded series per sensor and ignores non-finite readings", "[sensors]") {
+  SeriesStore store(2);
+  store.add({Reading{"a", 1, 1}, Reading{"a", 2, 2}, Reading{"a", 3, 3}, Reading{"b", 1, 9},
+             Reading{"b", 2, std::nan(""), false}});
+  CHECK(store.series("a").size() == 2);
+  CHECK(store.series("a")[0].value == 2);
+  CHECK(store.series("b").size() == 1);
+  CHECK(store.latest("b")->value == 9);
+  CHECK(store.series("ghost").empty());
+  CHECK(store.sensorIds() == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("HistoryDb stores readings and applies retention", "[sensors]") {
+  twin::test::TempDir dir("history");
+  const auto file = dir.path() / "h.db";
+  {
+    auto db = HistoryDb::open(file, 3600);
+    REQUIRE(db.ok());
+    std::vector<Reading> batch;
+    for (int i = 0; i < 10; ++i) batch.push_back({"s", i * 600000LL, double(i)});  // every 10 min
+    batch.push_back({"s", 50, std::nan(""), false});
+    REQUIRE((*db)->append(batch).ok());
+    CHECK(*(*db)->rowCount() == 10);
+    auto q = (*db)->query("s", 600000, 1800000);
+    REQUIRE(q.ok());
+    REQUIRE(q->size() == 3);
+    CHECK((*q)[0].value == 1);
+    // Keep one hour before 90 min: rows at >= 30 min stay.
+    auto removed = (*db)->applyRetention(5400000);
+    REQUIRE(removed.ok());
+    CHECK(*removed == 3);
+  }
+  auto reopened = HistoryDb::open(file, 3600);
+  REQUIRE(reopened.ok());
+  CHECK(*(*reopened)->rowCount() == 7);
+}
+
+TEST_CASE("HistoryDb rejects a file that is not a database", "[sensors]") {
+  twin::test::TempDir dir("history-bad");
+  const auto file = dir.path() / "junk.db";
+  {
+    std::ofstream out(file, std::ios::binary);
+    for (int i = 0; i < 4096; ++i) out.put(static_cast<char>(i * 7));
+  }
+  auto db = HistoryDb::open(file, 10);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.error().message == "sensors::HistoryDb::open(): junk.db: not a usable history database: file is not a database");
+  auto zero = HistoryDb::open(dir.path() / "ok.db", 0);
+  REQUIRE_FALSE(zero.ok());
+  CHECK(zero.error().message == "sensors::HistoryDb::open(): ok.db: retention must be > 0 seconds");
+}
