@@ -1,0 +1,722 @@
+// SiteScene: compiles a Site into OSG nodes.
+//
+// Sections: constants and colours | shader programs and uniforms | buildings (extrusion, tiles,
+// LOD) | ground and roads | POI markers | labels | SiteScene methods.
+#include "twin/scene/SiteScene.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include <osg/BlendFunc>
+#include <osg/Depth>
+#include <osg/Geometry>
+#include <osg/LOD>
+#include <osg/LineWidth>
+#include <osg/Point>
+#include <osg/PointSprite>
+#include <osg/PolygonOffset>
+#include <osg/Program>
+#include <osgDB/Options>
+#include <osgText/Font>
+#include <osgText/Text>
+#include <osgUtil/IntersectionVisitor>
+#include <osgUtil/LineSegmentIntersector>
+
+#include "LabelLayer.h"
+#include "Shaders.h"
+#include "Triangulate.h"
+#include "twin/core/Log.h"
+#include "twin/core/Stopwatch.h"
+
+namespace twin::scene {
+
+const char* layerName(Layer layer) {
+  switch (layer) {
+    case Layer::Ground: return "ground";
+    case Layer::Buildings: return "buildings";
+    case Layer::Roads: return "roads";
+    case Layer::Pois: return "pois";
+    case Layer::Labels: return "labels";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Constants and colours
+
+constexpr const char* kWhere = "scene::SiteScene::build()";
+constexpr unsigned kBuildingAttribute = 6;  // generic attribute slots that no GL driver aliases
+constexpr unsigned kPoiAttribute = 7;
+constexpr int kPoiCategoryCount = 6;
+constexpr const char* kBuildingGeometryName = "twin:buildings";
+constexpr const char* kDefaultFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
+// Keys of Theme::buildingUse, in BuildingUse order (model::buildingUseName()'s names).
+constexpr std::array<const char*, model::kBuildingUseCount> kUseKeys = {
+    "residential", "commercial", "office", "education", "healthcare",
+    "public", "industrial", "transport", "religious", "other"};
+
+unsigned layerBit(Layer layer) { return 1u << static_cast<unsigned>(layer); }
+
+osg::Vec4 toVec4(const model::Color& c) { return {c.r, c.g, c.b, c.a}; }
+
+osg::Vec4 useColor(const model::Theme& theme, int use) {
+  auto it = theme.buildingUse.find(kUseKeys[static_cast<std::size_t>(use)]);
+  if (it != theme.buildingUse.end()) return toVec4(it->second);
+  auto other = theme.buildingUse.find("other");
+  if (other != theme.buildingUse.end()) return toVec4(other->second);
+  return {0.75f, 0.75f, 0.78f, 1};
+}
+
+// POI categories: 0 uses the theme's POI colour; the others are fixed so that a school is blue
+// and a clinic red in every theme.
+int poiCategory(const model::Poi& poi) {
+  const std::string& k = poi.kind;
+  if (k == "school" || k == "kindergarten" || k == "university" || k == "college" || k == "childcare")
+    return 1;
+  if (poi.category == "healthcare" || k == "hospital" || k == "clinic" || k == "doctors" ||
+      k == "pharmacy" || k == "dentist")
+    return 2;
+  if (poi.category == "shop" || k == "marketplace" || k == "supermarket") return 3;
+  if (poi.category == "railway" || poi.category == "public_transport" || k == "bus_stop" ||
+      k == "subway_entrance" || k == "station")
+    return 4;
+  if (poi.category == "leisure") return 5;
+  return 0;
+}
+const std::array<osg::Vec4, kPoiCategoryCount> kPoiFixedColors = {
+    osg::Vec4(1, 1, 1, 1),                 // replaced by Theme::poi
+    osg::Vec4(0.30f, 0.60f, 1.00f, 1),     // education
+    osg::Vec4(0.95f, 0.30f, 0.32f, 1),     // health
+    osg::Vec4(1.00f, 0.66f, 0.16f, 1),     // shopping
+    osg::Vec4(0.22f, 0.84f, 0.56f, 1),     // transport
+    osg::Vec4(0.58f, 0.84f, 0.26f, 1)};    // leisure
+
+// Label priority: lower first. Stations and schools matter most to residents.
+int poiPriority(int category) {
+  switch (category) {
+    case 4: return 0;
+    case 1: return 1;
+    case 2: return 2;
+    default: return 4;
+  }
+}
+
+double defaultRoadWidth(const std::string& highway) {
+  static const std::map<std::string, double> kWidths = {
+      {"motorway", 14}, {"trunk", 12}, {"primary", 12}, {"secondary", 10}, {"tertiary", 8},
+      {"motorway_link", 7}, {"trunk_link", 7}, {"primary_link", 7}, {"secondary_link", 6},
+      {"tertiary_link", 6}, {"residential", 6}, {"unclassified", 6}, {"living_street", 5},
+      {"service", 4}, {"pedestrian", 4}, {"track", 3}, {"cycleway", 2.5}, {"footway", 2},
+      {"path", 1.5}, {"steps", 2}};
+  auto it = kWidths.find(highway);
+  return it == kWidths.end() ? 4 : it->second;
+}
+
+std::string recordLabel(const std::string& idKind, std::int64_t id) {
+  return (idKind.empty() ? std::string("id") : idKind) + " " + std::to_string(id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shader programs and uniforms
+
+core::Result<osg::ref_ptr<osg::Program>> makeProgram(const std::string& name,
+                                                     std::initializer_list<std::pair<osg::Shader::Type, const char*>> files) {
+  osg::ref_ptr<osg::Program> program = new osg::Program;
+  program->setName(name);
+  for (const auto& [type, file] : files) {
+    const char* text = detail::embeddedShader(file);
+    if (!text || !*text) return core::fail(std::string(kWhere) + ": shader '" + file + "' is not embedded in the library");
+    osg::ref_ptr<osg::Shader> shader = new osg::Shader(type, text);
+    shader->setName(file);
+    program->addShader(shader);
+  }
+  return program;
+}
+
+struct Uniforms {
+  osg::ref_ptr<osg::Uniform> useColors, hovered, selected, selectColor, hoverColor;
+  osg::ref_ptr<osg::Uniform> sunDirection, sunColor, skyColor, groundBounce, background, tint;
+  osg::ref_ptr<osg::Uniform> groundColor, roadColor, casingColor, poiColors, pointSize;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Buildings: extrusion into per-tile meshes
+
+struct Mesh {
+  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  osg::ref_ptr<osg::Vec3Array> normals = new osg::Vec3Array;
+  osg::ref_ptr<osg::Vec3Array> attributes = new osg::Vec3Array;  // (index, use, roof height)
+  std::vector<std::uint32_t> indices;
+
+  std::size_t triangles() const { return indices.size() / 3; }
+  std::uint32_t add(const osg::Vec3& v, const osg::Vec3& n, const osg::Vec3& a) {
+    vertices->push_back(v);
+    normals->push_back(n);
+    attributes->push_back(a);
+    return static_cast<std::uint32_t>(vertices->size() - 1);
+  }
+};
+
+void addRoof(Mesh& mesh, const detail::Triangulation& t, float z, const osg::Vec3& attribute, bool facingUp) {
+  auto base = static_cast<std::uint32_t>(mesh.vertices->size());
+  osg::Vec3 normal(0, 0, facingUp ? 1.f : -1.f);
+  for (const core::Vec2& p : t.vertices)
+    mesh.add(osg::Vec3(static_cast<float>(p.x), static_cast<float>(p.y), z), normal, attribute);
+  for (std::size_t i = 0; i + 2 < t.triangles.size(); i += 3) {
+    std::uint32_t a = base + t.triangles[i], b = base + t.triangles[i + 1], c = base + t.triangles[i + 2];
+    if (facingUp) mesh.indices.insert(mesh.indices.end(), {a, b, c});
+    else mesh.indices.insert(mesh.indices.end(), {a, c, b});
+  }
+}
+
+// Outer rings are CCW and holes CW, so (dy, -dx) always points out of the solid.
+void addWalls(Mesh& mesh, const std::vector<core::Ring>& rings, float bottom, float top, const osg::Vec3& attribute) {
+  for (const core::Ring& ring : rings) {
+    for (std::size_t i = 0; i < ring.size(); ++i) {
+      const core::Vec2& a = ring[i];
+      const core::Vec2& b = ring[(i + 1) % ring.size()];
+      double dx = b.x - a.x, dy = b.y - a.y, length = std::hypot(dx, dy);
+      if (length <= 0) continue;
+      osg::Vec3 normal(static_cast<float>(dy / length), static_cast<float>(-dx / length), 0);
+      osg::Vec3 pa(static_cast<float>(a.x), static_cast<float>(a.y), 0), pb(static_cast<float>(b.x), static_cast<float>(b.y), 0);
+      std::uint32_t v0 = mesh.add(pa + osg::Vec3(0, 0, bottom), normal, attribute);
+      std::uint32_t v1 = mesh.add(pb + osg::Vec3(0, 0, bottom), normal, attribute);
+      std::uint32_t v2 = mesh.add(pb + osg::Vec3(0, 0, top), normal, attribute);
+      std::uint32_t v3 = mesh.add(pa + osg::Vec3(0, 0, top), normal, attribute);
+      mesh.indices.insert(mesh.indices.end(), {v0, v1, v2, v0, v2, v3});
+    }
+  }
+}
+
+osg::ref_ptr<osg::DrawElements> makeTriangles(const std::vector<std::uint32_t>& indices, std::size_t vertexCount) {
+  if (vertexCount <= 0xFFFF) {
+    osg::ref_ptr<osg::DrawElementsUShort> elements = new osg::DrawElementsUShort(GL_TRIANGLES);
+    elements->reserve(indices.size());
+    for (std::uint32_t i : indices) elements->push_back(static_cast<GLushort>(i));
+    return elements;
+  }
+  return new osg::DrawElementsUInt(GL_TRIANGLES, indices.begin(), indices.end());
+}
+
+osg::ref_ptr<osg::Geometry> makeGeometry(osg::Vec3Array* vertices, osg::Vec3Array* normals,
+                                         const std::vector<std::uint32_t>& indices) {
+  osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
+  geometry->setUseDisplayList(false);
+  geometry->setUseVertexBufferObjects(true);
+  geometry->setVertexArray(vertices);
+  if (normals) geometry->setNormalArray(normals, osg::Array::BIND_PER_VERTEX);
+  geometry->addPrimitiveSet(makeTriangles(indices, vertices->size()));
+  return geometry;
+}
+
+osg::ref_ptr<osg::Geometry> makeBuildingGeometry(Mesh& mesh) {
+  osg::ref_ptr<osg::Geometry> geometry = makeGeometry(mesh.vertices, mesh.normals, mesh.indices);
+  geometry->setVertexAttribArray(kBuildingAttribute, mesh.attributes, osg::Array::BIND_PER_VERTEX);
+  geometry->setName(kBuildingGeometryName);
+  return geometry;
+}
+
+struct Tile {
+  Mesh near, far;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Ground and roads
+
+// A flat ribbon along a polyline with mitred joins (the mitre is capped at twice the half width
+// so that hairpin turns do not shoot spikes).
+void addRibbon(Mesh& mesh, const std::vector<core::Vec2>& line, double width, float z) {
+  const double half = width / 2;
+  const osg::Vec3 up(0, 0, 1), noAttribute;
+  auto first = static_cast<std::uint32_t>(mesh.vertices->size());
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    core::Vec2 in{0, 0}, out{0, 0};
+    if (i > 0) in = {line[i].x - line[i - 1].x, line[i].y - line[i - 1].y};
+    if (i + 1 < line.size()) out = {line[i + 1].x - line[i].x, line[i + 1].y - line[i].y};
+    double inLength = std::hypot(in.x, in.y), outLength = std::hypot(out.x, out.y);
+    core::Vec2 inNormal = inLength > 0 ? core::Vec2{-in.y / inLength, in.x / inLength} : core::Vec2{};
+    core::Vec2 outNormal = outLength > 0 ? core::Vec2{-out.y / outLength, out.x / outLength} : core::Vec2{};
+    if (inLength <= 0) inNormal = outNormal;
+    if (outLength <= 0) outNormal = inNormal;
+    core::Vec2 miter{inNormal.x + outNormal.x, inNormal.y + outNormal.y};
+    double miterLength = std::hypot(miter.x, miter.y);
+    double scale = half;
+    if (miterLength > 1e-9) {
+      miter = {miter.x / miterLength, miter.y / miterLength};
+      double cosine = miter.x * inNormal.x + miter.y * inNormal.y;
+      scale = std::min(half / std::max(cosine, 1e-6), 2 * half);
+    } else {
+      miter = inNormal;
+    }
+    osg::Vec3 centre(static_cast<float>(line[i].x), static_cast<float>(line[i].y), z);
+    osg::Vec3 offset(static_cast<float>(miter.x * scale), static_cast<float>(miter.y * scale), 0);
+    mesh.add(centre + offset, up, noAttribute);
+    mesh.add(centre - offset, up, noAttribute);
+  }
+  for (std::uint32_t i = 0; i + 1 < line.size(); ++i) {
+    std::uint32_t l0 = first + 2 * i, r0 = l0 + 1, l1 = l0 + 2, r1 = l0 + 3;
+    mesh.indices.insert(mesh.indices.end(), {l0, r0, r1, l0, r1, l1});
+  }
+}
+
+std::vector<core::Vec2> cleanLine(const std::vector<core::Vec2>& line) {
+  std::vector<core::Vec2> out;
+  for (const core::Vec2& p : line) {
+    if (!core::isFinite(p)) return {};
+    if (out.empty() || std::hypot(p.x - out.back().x, p.y - out.back().y) > 0.01) out.push_back(p);
+  }
+  return out.size() >= 2 ? out : std::vector<core::Vec2>{};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+
+osg::ref_ptr<osgText::Font> loadFont(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, osg::ref_ptr<osgText::Font>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(path);
+  if (it != cache.end()) return it->second;
+  // Face 2 of the Noto CJK collection is "Noto Sans CJK SC"; other fonts ignore the option.
+  osg::ref_ptr<osgDB::Options> options = new osgDB::Options("index=2");
+  osg::ref_ptr<osgText::Font> font = osgText::readRefFontFile(path, options.get());
+  if (font) cache[path] = font;
+  return font;
+}
+
+float estimateTextWidth(const std::string& utf8, float characterSize) {
+  float width = 0;
+  for (std::size_t i = 0; i < utf8.size();) {
+    auto c = static_cast<unsigned char>(utf8[i]);
+    std::size_t length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    width += length >= 3 ? characterSize : characterSize * 0.6f;  // CJK glyphs are square
+    i += length;
+  }
+  return width;
+}
+
+struct LabelCandidate {
+  int priority;
+  double weight;  // larger first within a priority
+  std::string text;
+  osg::Vec3 anchor;
+  float maxDistanceMeters;
+};
+
+constexpr float kLabelCharacterPixels = 18;
+constexpr std::size_t kLabelCandidatesPerMaxLabel = 6;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// SiteScene
+
+struct SiteScene::Impl {
+  const model::Site* site = nullptr;
+  SceneOptions options;
+  CompileStats stats;
+  osg::ref_ptr<osg::Group> root;
+  std::array<osg::ref_ptr<osg::Group>, kLayerCount> layers;
+  std::array<bool, kLayerCount> visible{};
+  osg::ref_ptr<detail::LabelLayer> labels;
+  Uniforms uniforms;
+  int hovered = -1, selected = -1;
+
+  void applyTheme(const model::Theme& theme);
+  void buildBuildings(core::Diagnostics& diag);
+  void buildGround(const core::Box2& extent, osg::Program* program);
+  void buildRoads(osg::Program* program);
+  void buildPois(osg::Program* program);
+  void buildLabels(osgText::Font* font);
+};
+
+SiteScene::SiteScene() : _impl(new Impl) {}
+SiteScene::~SiteScene() { delete _impl; }
+
+osg::Group* SiteScene::root() const { return _impl->root.get(); }
+const CompileStats& SiteScene::stats() const { return _impl->stats; }
+const model::Site& SiteScene::site() const { return *_impl->site; }
+
+void SiteScene::Impl::applyTheme(const model::Theme& theme) {
+  options.theme = theme;
+  for (int use = 0; use < model::kBuildingUseCount; ++use)
+    uniforms.useColors->setElement(static_cast<unsigned>(use), useColor(theme, use));
+  uniforms.background->set(toVec4(theme.background));
+  uniforms.groundColor->set(toVec4(theme.ground));
+  uniforms.roadColor->set(toVec4(theme.roads));
+  uniforms.casingColor->set(toVec4(theme.roadCasing));
+  for (int c = 0; c < kPoiCategoryCount; ++c)
+    uniforms.poiColors->setElement(static_cast<unsigned>(c), c == 0 ? toVec4(theme.poi) : kPoiFixedColors[static_cast<std::size_t>(c)]);
+  // Labels are the only nodes with their own colour; the outline takes the background colour so
+  // text reads over roofs in both themes.
+  if (labels) {
+    for (std::size_t i = 0; i < labels->labelCount(); ++i) {
+      if (osgText::Text* text = labels->label(i)) {
+        text->setColor(toVec4(theme.labels));
+        text->setBackdropColor(toVec4(theme.background));
+      }
+    }
+  }
+}
+
+void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
+  const double tileSize = options.tileSizeMeters > 1 ? options.tileSizeMeters : 250;
+  std::map<std::pair<long long, long long>, Tile> tiles;
+  detail::Triangulation triangulation;
+  std::string why;
+  for (std::size_t index = 0; index < site->buildings.size(); ++index) {
+    const model::Building& building = site->buildings[index];
+    const std::string record = recordLabel(building.idKind, building.osmId);
+    if (!std::isfinite(building.heightMeters) || building.heightMeters <= 0) {
+      diag.add(core::Severity::Warning, kWhere, building.sourceFile, "buildings", record,
+               "building height is not a positive number", "skipped");
+      continue;
+    }
+    if (!detail::triangulateFootprint(building.footprint, triangulation, why)) {
+      diag.add(core::Severity::Warning, kWhere, building.sourceFile, "buildings", record,
+               "footprint cannot be triangulated: " + why, "skipped");
+      continue;
+    }
+    if (triangulation.usedFallback)
+      diag.add(core::Severity::Info, kWhere, building.sourceFile, "buildings", record,
+               "footprint is not a simple polygon", "roof triangulated by the GLU tessellator");
+    double bottom = building.minHeightMeters;
+    if (!std::isfinite(bottom) || bottom < 0 || bottom >= building.heightMeters) bottom = 0;
+
+    core::Box2 box = core::bounds(triangulation.rings[0]);
+    core::Vec2 centre = box.centre();
+    std::pair<long long, long long> key{static_cast<long long>(std::floor(centre.x / tileSize)),
+                                        static_cast<long long>(std::floor(centre.y / tileSize))};
+    Tile& tile = tiles[key];
+    const auto top = static_cast<float>(building.heightMeters);
+    const osg::Vec3 attribute(static_cast<float>(index), static_cast<float>(static_cast<int>(building.use)), top);
+    addWalls(tile.near, triangulation.rings, static_cast<float>(bottom), top, attribute);
+    addRoof(tile.near, triangulation, top, attribute, true);
+    if (bottom > 0) addRoof(tile.near, triangulation, static_cast<float>(bottom), attribute, false);
+    // Far level: roofs only, and small low buildings are dropped (they are a few pixels there).
+    double size = std::max(box.width(), box.height());
+    if (size >= 12 || building.heightMeters >= 20) addRoof(tile.far, triangulation, top, attribute, true);
+  }
+
+  // The near level is drawn within this distance of a tile's centre; beyond it, the roof-only level.
+  const float nearRange = static_cast<float>(std::max(3000.0, 12 * tileSize));
+  osg::Group* group = layers[static_cast<int>(Layer::Buildings)].get();
+  for (auto& [key, tile] : tiles) {
+    if (tile.near.indices.empty()) continue;
+    stats.buildingTriangles += tile.near.triangles();
+    osg::ref_ptr<osg::LOD> lod = new osg::LOD;
+    lod->setName("tile " + std::to_string(key.first) + "," + std::to_string(key.second));
+    lod->addChild(makeBuildingGeometry(tile.near), 0, nearRange);
+    ++stats.buildingGeometries;
+    if (!tile.far.indices.empty()) {
+      lod->addChild(makeBuildingGeometry(tile.far), nearRange, std::numeric_limits<float>::max());
+      ++stats.buildingGeometries;
+    }
+    group->addChild(lod);
+    ++stats.buildingTiles;
+  }
+}
+
+void SiteScene::Impl::buildGround(const core::Box2& extent, osg::Program* program) {
+  osg::Group* group = layers[static_cast<int>(Layer::Ground)].get();
+  group->getOrCreateStateSet()->setAttributeAndModes(program);
+  group->getOrCreateStateSet()->addUniform(uniforms.groundColor);
+  if (extent.empty()) return;
+  const double margin = std::max(200.0, 0.25 * std::max(extent.width(), extent.height()));
+  const auto x0 = static_cast<float>(extent.minX - margin), y0 = static_cast<float>(extent.minY - margin);
+  const auto x1 = static_cast<float>(extent.maxX + margin), y1 = static_cast<float>(extent.maxY + margin);
+  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  for (const osg::Vec3& corner : {osg::Vec3(x0, y0, 0), osg::Vec3(x1, y0, 0), osg::Vec3(x1, y1, 0), osg::Vec3(x0, y1, 0)})
+    vertices->push_back(corner);
+  osg::ref_ptr<osg::Vec3Array> normals = new osg::Vec3Array;
+  normals->assign(4, osg::Vec3(0, 0, 1));
+  group->addChild(makeGeometry(vertices, normals, {0, 1, 2, 0, 2, 3}));
+}
+
+void SiteScene::Impl::buildRoads(osg::Program* program) {
+  osg::Group* group = layers[static_cast<int>(Layer::Roads)].get();
+  group->getOrCreateStateSet()->setAttributeAndModes(program);
+  const double tileSize = options.tileSizeMeters > 1 ? options.tileSizeMeters : 250;
+  std::map<std::pair<long long, long long>, std::pair<Mesh, Mesh>> tiles;  // (casing, fill)
+  for (const model::Road& road : site->roads) {
+    std::vector<core::Vec2> line = cleanLine(road.line);
+    if (line.empty()) continue;
+    double width = std::isfinite(road.widthMeters) && road.widthMeters > 0 ? std::min(road.widthMeters, 60.0)
+                                                                            : defaultRoadWidth(road.highway);
+    core::Box2 box;
+    for (const core::Vec2& p : line) box.add(p);
+    core::Vec2 centre = box.centre();
+    auto& meshes = tiles[{static_cast<long long>(std::floor(centre.x / tileSize)),
+                          static_cast<long long>(std::floor(centre.y / tileSize))}];
+    addRibbon(meshes.first, line, width + 1.6, 0);
+    addRibbon(meshes.second, line, width, 0);
+  }
+  // Ribbons lie on the ground plane: polygon offset pulls casing, then fill, towards the eye.
+  osg::ref_ptr<osg::StateSet> casingState = new osg::StateSet;
+  casingState->setAttributeAndModes(new osg::PolygonOffset(-1, -2));
+  casingState->addUniform(uniforms.casingColor);
+  casingState->setRenderBinDetails(1, "RenderBin");
+  osg::ref_ptr<osg::StateSet> fillState = new osg::StateSet;
+  fillState->setAttributeAndModes(new osg::PolygonOffset(-2, -4));
+  fillState->addUniform(uniforms.roadColor);
+  fillState->setRenderBinDetails(2, "RenderBin");
+  for (auto& [key, meshes] : tiles) {
+    osg::ref_ptr<osg::Geometry> casing = makeGeometry(meshes.first.vertices, meshes.first.normals, meshes.first.indices);
+    casing->setStateSet(casingState);
+    osg::ref_ptr<osg::Geometry> fill = makeGeometry(meshes.second.vertices, meshes.second.normals, meshes.second.indices);
+    fill->setStateSet(fillState);
+    group->addChild(casing);
+    group->addChild(fill);
+    stats.roadGeometries += 2;
+  }
+}
+
+void SiteScene::Impl::buildPois(osg::Program* program) {
+  osg::Group* group = layers[static_cast<int>(Layer::Pois)].get();
+  osg::StateSet* state = group->getOrCreateStateSet();
+  state->setAttributeAndModes(program);
+  state->addUniform(uniforms.poiColors);
+  state->addUniform(uniforms.pointSize);
+  constexpr float kStemMeters = 16;
+  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  osg::ref_ptr<osg::FloatArray> categories = new osg::FloatArray;
+  std::vector<std::uint32_t> stems, heads;
+  for (const model::Poi& poi : site->pois) {
+    if (!core::isFinite(poi.position)) continue;
+    auto category = static_cast<float>(poiCategory(poi));
+    osg::Vec3 base(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y), 0);
+    auto first = static_cast<std::uint32_t>(vertices->size());
+    vertices->push_back(base);
+    vertices->push_back(base + osg::Vec3(0, 0, kStemMeters));
+    categories->push_back(category);
+    categories->push_back(category);
+    stems.insert(stems.end(), {first, first + 1});
+    heads.push_back(first + 1);
+    ++stats.poiMarkers;
+  }
+  if (heads.empty()) return;
+  auto makePart = [&](GLenum mode, const std::vector<std::uint32_t>& indices, float isDisc) {
+    osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
+    geometry->setUseDisplayList(false);
+    geometry->setUseVertexBufferObjects(true);
+    geometry->setVertexArray(vertices);
+    geometry->setVertexAttribArray(kPoiAttribute, categories, osg::Array::BIND_PER_VERTEX);
+    geometry->addPrimitiveSet(new osg::DrawElementsUInt(mode, indices.begin(), indices.end()));
+    geometry->getOrCreateStateSet()->addUniform(new osg::Uniform("twin_isDisc", isDisc));
+    return geometry;
+  };
+  osg::ref_ptr<osg::Geometry> stemGeometry = makePart(GL_LINES, stems, 0);
+  stemGeometry->getOrCreateStateSet()->setAttributeAndModes(new osg::LineWidth(2));
+  osg::ref_ptr<osg::Geometry> discGeometry = makePart(GL_POINTS, heads, 1);
+  osg::StateSet* discState = discGeometry->getOrCreateStateSet();
+  discState->setTextureAttributeAndModes(0, new osg::PointSprite, osg::StateAttribute::ON);
+  discState->setMode(GL_VERTEX_PROGRAM_POINT_SIZE, osg::StateAttribute::ON);
+  // Discs are drawn after the buildings so that a marker in front of a roof is never half hidden
+  // by depth fighting with the stem top.
+  discState->setRenderBinDetails(10, "RenderBin");
+  group->addChild(stemGeometry);
+  group->addChild(discGeometry);
+}
+
+void SiteScene::Impl::buildLabels(osgText::Font* font) {
+  std::vector<LabelCandidate> candidates;
+  for (const model::Poi& poi : site->pois) {
+    if (poi.name.empty() || !core::isFinite(poi.position)) continue;
+    int category = poiCategory(poi);
+    candidates.push_back({poiPriority(category), 0, poi.name,
+                          osg::Vec3(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y), 20),
+                          category == 4 ? 3000.f : 1600.f});
+  }
+  for (const model::Building& building : site->buildings) {
+    if (building.name.empty() || !std::isfinite(building.heightMeters)) continue;
+    double areaM2 = building.footprintAreaM2 > 0 ? building.footprintAreaM2 : core::area(building.footprint);
+    if (!(areaM2 >= 1500 || building.heightMeters >= 50)) continue;
+    core::Vec2 c = core::centroid(building.footprint.outer);
+    if (!core::isFinite(c)) continue;
+    candidates.push_back({3, areaM2, building.name,
+                          osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(building.heightMeters + 4)),
+                          static_cast<float>(std::clamp(std::sqrt(areaM2) * 40, 900.0, 4000.0))});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const LabelCandidate& a, const LabelCandidate& b) {
+    return a.priority != b.priority ? a.priority < b.priority : a.weight > b.weight;
+  });
+  // Every label costs glyph layout at build time and memory; beyond a few screens' worth the
+  // declutter would reject them anyway.
+  std::size_t cap = std::max<std::size_t>(1, static_cast<std::size_t>(std::max(options.maxLabels, 0))) *
+                    kLabelCandidatesPerMaxLabel;
+  if (candidates.size() > cap) candidates.resize(cap);
+  for (const LabelCandidate& candidate : candidates) {
+    osg::ref_ptr<osgText::Text> text = new osgText::Text;
+    text->setFont(font);
+    text->setCharacterSizeMode(osgText::TextBase::SCREEN_COORDS);
+    text->setCharacterSize(kLabelCharacterPixels);
+    text->setAxisAlignment(osgText::TextBase::SCREEN);
+    text->setAlignment(osgText::TextBase::CENTER_BOTTOM);
+    // No outline and the plain greyscale glyph shader: on llvmpipe an outlined label costs
+    // several times a plain one (bench_frame_bench prints the labels layer's share).
+    text->setShaderTechnique(osgText::GREYSCALE);
+    text->setPosition(candidate.anchor);
+    text->setText(candidate.text, osgText::String::ENCODING_UTF8);
+    detail::LabelLayer::Placement placement;
+    placement.anchor = candidate.anchor;
+    placement.widthPixels = estimateTextWidth(candidate.text, kLabelCharacterPixels);
+    placement.heightPixels = kLabelCharacterPixels * 1.2f;
+    placement.maxDistanceMeters = candidate.maxDistanceMeters;
+    labels->addLabel(text, placement);
+    ++stats.labels;
+  }
+}
+
+core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, const SceneOptions& options,
+                                                       core::Diagnostics& diag) {
+  core::Stopwatch stopwatch;
+  osg::ref_ptr<SiteScene> scene = new SiteScene;
+  Impl& impl = *scene->_impl;
+  impl.site = &site;
+  impl.options = options;
+
+  auto buildingProgram = makeProgram("twin buildings", {{osg::Shader::VERTEX, "buildings.vert"},
+                                                        {osg::Shader::FRAGMENT, "buildings.frag"},
+                                                        {osg::Shader::FRAGMENT, "lighting.frag"}});
+  if (!buildingProgram) return buildingProgram.error();
+  buildingProgram.value()->addBindAttribLocation("twin_building", kBuildingAttribute);
+  auto flatProgram = makeProgram("twin flat", {{osg::Shader::VERTEX, "flat.vert"},
+                                               {osg::Shader::FRAGMENT, "flat.frag"},
+                                               {osg::Shader::FRAGMENT, "lighting.frag"}});
+  if (!flatProgram) return flatProgram.error();
+  auto poiProgram = makeProgram("twin poi", {{osg::Shader::VERTEX, "poi.vert"}, {osg::Shader::FRAGMENT, "poi.frag"}});
+  if (!poiProgram) return poiProgram.error();
+  poiProgram.value()->addBindAttribLocation("twin_poiCategory", kPoiAttribute);
+
+  std::string fontPath = options.fontFile;
+  if (const char* env = std::getenv("TWIN_FONT"); env && *env) fontPath = env;
+  if (fontPath.empty()) fontPath = kDefaultFont;
+  osg::ref_ptr<osgText::Font> font = loadFont(fontPath);
+  if (!font) return core::fail(std::string(kWhere) + ": font '" + fontPath + "' could not be read");
+
+  Uniforms& u = impl.uniforms;
+  u.useColors = new osg::Uniform(osg::Uniform::FLOAT_VEC4, "twin_useColor", model::kBuildingUseCount);
+  u.hovered = new osg::Uniform("twin_hovered", -1.f);
+  u.selected = new osg::Uniform("twin_selected", -1.f);
+  u.selectColor = new osg::Uniform("twin_selectColor", osg::Vec4(1.0f, 0.55f, 0.1f, 1));
+  u.hoverColor = new osg::Uniform("twin_hoverColor", osg::Vec4(0.55f, 0.9f, 1.0f, 1));
+  osg::Vec3 sun(0.45f, -0.55f, 0.70f);
+  sun.normalize();
+  u.sunDirection = new osg::Uniform("twin_sunDirection", sun);
+  u.sunColor = new osg::Uniform("twin_sunColor", osg::Vec3(0.55f, 0.53f, 0.50f));
+  u.skyColor = new osg::Uniform("twin_skyColor", osg::Vec3(0.58f, 0.60f, 0.64f));
+  u.groundBounce = new osg::Uniform("twin_groundBounce", osg::Vec3(0.30f, 0.29f, 0.28f));
+  u.background = new osg::Uniform("twin_background", osg::Vec4());
+  u.tint = new osg::Uniform("twin_tint", osg::Vec3(1500.f, 9000.f, 0.45f));
+  u.groundColor = new osg::Uniform("twin_color", osg::Vec4());
+  u.roadColor = new osg::Uniform("twin_color", osg::Vec4());
+  u.casingColor = new osg::Uniform("twin_color", osg::Vec4());
+  u.poiColors = new osg::Uniform(osg::Uniform::FLOAT_VEC4, "twin_poiColor", kPoiCategoryCount);
+  u.pointSize = new osg::Uniform("twin_pointSize", 14.f);
+
+  impl.root = new osg::Group;
+  impl.root->setName("twin site " + site.name);
+  osg::StateSet* rootState = impl.root->getOrCreateStateSet();
+  for (osg::Uniform* uniform : {u.sunDirection.get(), u.sunColor.get(), u.skyColor.get(), u.groundBounce.get(),
+                                u.background.get(), u.tint.get()})
+    rootState->addUniform(uniform);
+  for (int i = 0; i < kLayerCount; ++i) {
+    if (i == static_cast<int>(Layer::Labels)) {
+      impl.labels = new detail::LabelLayer;
+      impl.labels->setMaxLabels(options.maxLabels);
+      impl.layers[static_cast<std::size_t>(i)] = impl.labels;
+    } else {
+      impl.layers[static_cast<std::size_t>(i)] = new osg::Group;
+    }
+    impl.layers[static_cast<std::size_t>(i)]->setName(layerName(static_cast<Layer>(i)));
+    impl.layers[static_cast<std::size_t>(i)]->setNodeMask(layerBit(static_cast<Layer>(i)));
+    impl.visible[static_cast<std::size_t>(i)] = true;
+    impl.root->addChild(impl.layers[static_cast<std::size_t>(i)]);
+  }
+  osg::StateSet* buildingState = impl.layers[static_cast<int>(Layer::Buildings)]->getOrCreateStateSet();
+  buildingState->setAttributeAndModes(buildingProgram.value());
+  for (osg::Uniform* uniform : {u.useColors.get(), u.hovered.get(), u.selected.get(), u.selectColor.get(), u.hoverColor.get()})
+    buildingState->addUniform(uniform);
+
+  core::Box2 extent = site.extent;
+  if (extent.empty()) {
+    for (const model::Building& b : site.buildings)
+      for (const core::Vec2& p : b.footprint.outer)
+        if (core::isFinite(p)) extent.add(p);
+    for (const model::Road& r : site.roads)
+      for (const core::Vec2& p : r.line)
+        if (core::isFinite(p)) extent.add(p);
+    for (const model::Poi& p : site.pois)
+      if (core::isFinite(p.position)) extent.add(p.position);
+  }
+  impl.buildBuildings(diag);
+  impl.buildGround(extent, flatProgram.value());
+  impl.buildRoads(flatProgram.value());
+  impl.buildPois(poiProgram.value());
+  impl.buildLabels(font.get());
+  impl.applyTheme(options.theme);
+  impl.stats.compileMs = stopwatch.elapsedMs();
+  return scene;
+}
+
+void SiteScene::setLayerVisible(Layer layer, bool visible) {
+  auto i = static_cast<std::size_t>(layer);
+  _impl->visible[i] = visible;
+  _impl->layers[i]->setNodeMask(visible ? layerBit(layer) : 0u);
+}
+
+bool SiteScene::layerVisible(Layer layer) const { return _impl->visible[static_cast<std::size_t>(layer)]; }
+
+void SiteScene::setTheme(const model::Theme& theme) { _impl->applyTheme(theme); }
+
+namespace {
+int checkedBuildingIndex(int index, std::size_t count, const char* function) {
+  if (index >= -1 && index < static_cast<long long>(count)) return index;
+  core::logWarning(std::string(function) + ": building index " + std::to_string(index) + " out of range (" +
+                   std::to_string(count) + " buildings); cleared");
+  return -1;
+}
+}  // namespace
+
+void SiteScene::setHoveredBuilding(int index) {
+  _impl->hovered = checkedBuildingIndex(index, _impl->site->buildings.size(), "scene::SiteScene::setHoveredBuilding()");
+  _impl->uniforms.hovered->set(static_cast<float>(_impl->hovered));
+}
+
+void SiteScene::setSelectedBuilding(int index) {
+  _impl->selected = checkedBuildingIndex(index, _impl->site->buildings.size(), "scene::SiteScene::setSelectedBuilding()");
+  _impl->uniforms.selected->set(static_cast<float>(_impl->selected));
+}
+
+int SiteScene::hoveredBuilding() const { return _impl->hovered; }
+int SiteScene::selectedBuilding() const { return _impl->selected; }
+
+std::optional<std::size_t> SiteScene::pickBuilding(osgViewer::View& view, float x, float y) const {
+  if (!_impl->visible[static_cast<int>(Layer::Buildings)] || !view.getCamera()) return std::nullopt;
+  osg::ref_ptr<osgUtil::LineSegmentIntersector> intersector =
+      new osgUtil::LineSegmentIntersector(osgUtil::Intersector::WINDOW, x, y);
+  osgUtil::IntersectionVisitor visitor(intersector.get());
+  visitor.setTraversalMask(layerBit(Layer::Buildings));
+  view.getCamera()->accept(visitor);
+  for (const auto& hit : intersector->getIntersections()) {
+    const osg::Geometry* geometry = hit.drawable ? hit.drawable->asGeometry() : nullptr;
+    if (!geometry || geometry->getName() != kBuildingGeometryName || hit.indexList.empty()) continue;
+    const auto* attributes = dynamic_cast<const osg::Vec3Array*>(geometry->getVertexAttribArray(kBuildingAttribute));
+    if (!attributes || hit.indexList[0] >= attributes->size()) continue;
+    float index = (*attributes)[hit.indexList[0]].x();
+    if (index < 0 || index >= static_cast<float>(_impl->site->buildings.size())) continue;
+    return static_cast<std::size_t>(index + 0.5f);
+  }
+  return std::nullopt;
+}
+
+}  // namespace twin::scene
