@@ -1,0 +1,354 @@
+#include "AnalysisCommands.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "CliArgs.h"
+#include "twin/analysis/Coverage.h"
+#include "twin/analysis/Isochrone.h"
+#include "twin/analysis/Tod.h"
+#include "twin/app/Cli.h"
+#include "twin/app/SceneLoading.h"
+#include "twin/model/Facility.h"
+
+namespace twin::app {
+
+const char* const kIsochroneUsage =
+    "usage: twin isochrone SCENE|--osm FILE --from LON,LAT -o ISO.geojson [--minutes 5,10,15]\n"
+    "                      [--speed-mps 1.2 | --elderly] [--nodes NODES.csv]\n"
+    "  Walking isochrones along the street network from one point, as GeoJSON (WGS84) with\n"
+    "  one MultiPolygon per band and properties minutes and area_m2.\n"
+    "  --from LON,LAT  WGS84 origin; it snaps to the nearest walkable way (scene walking.max_snap_m)\n"
+    "  --minutes LIST  ascending band limits in minutes (default 5,10,15)\n"
+    "  --speed-mps V   walking speed (default: the scene's walking.speed_mps, else 1.2)\n"
+    "  --elderly       use the scene's slower walking.elderly_speed_mps (default 0.8)\n"
+    "  --nodes FILE    CSV osm_node_id,seconds for every reached OSM node (needs an .osm XML layer)\n";
+const char* const kCoverageUsage =
+    "usage: twin coverage SCENE -o COVERAGE.csv [--geojson COVERAGE.geojson] [--summary SUMMARY.csv]\n"
+    "                     [--elderly]\n"
+    "  Walking minutes from every residential building to the nearest facility of each GB 50180\n"
+    "  life-circle category, and the 5/10/15-minute levels met; prints the summary table.\n";
+const char* const kTodUsage =
+    "usage: twin tod SCENE -o TOD.csv [--radii 500,800]\n"
+    "  For each rail/metro station (and its entrances): buildings, floor area, residents,\n"
+    "  facilities and pedshed ratio within the walking catchments (metres along the network).\n";
+
+namespace {
+
+struct Prepared {
+  LoadedScene scene;
+  model::FacilityConfig config;
+  analysis::WalkGraph graph;
+  core::Diagnostics diag;
+};
+
+bool parseList(const std::string& text, std::vector<double>& out) {
+  out.clear();
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !std::isfinite(v)) return false;
+    out.push_back(v);
+  }
+  return !out.empty();
+}
+
+bool parseLonLat(const std::string& text, core::LonLat& out) {
+  std::vector<double> v;
+  if (!parseList(text, v) || v.size() != 2) return false;
+  out = {v[0], v[1]};
+  return std::abs(out.lon) <= 180 && std::abs(out.lat) <= 90;
+}
+
+// Scene files may carry "facilities" and "walking"; bare data files use the defaults.
+core::Result<model::FacilityConfig> facilityConfigFor(const LoadedScene& scene) {
+  const auto& file = scene.config.file;
+  if (file.empty() || file.extension() != ".json") return model::defaultFacilityConfig();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return model::defaultFacilityConfig();
+  std::stringstream text;
+  text << in.rdbuf();
+  return model::parseFacilityConfig(text.str(), file);
+}
+
+core::Result<Prepared> prepare(const std::string& path) {
+  auto loaded = loadScene(path, stderrProgress());
+  if (!loaded) return loaded.error();
+  Prepared p;
+  p.scene = std::move(loaded).value();
+  auto config = facilityConfigFor(p.scene);
+  if (!config) return config.error();
+  p.config = std::move(config).value();
+  analysis::WalkGraphOptions options;
+  options.stepsFactor = p.config.walking.stepsFactor;
+  // With a DEM, grades are read from the terrain every terrain cell, not only at way vertices.
+  const bool terrain = p.scene.site->terrain && !p.scene.site->terrain->empty();
+  if (terrain) options.terrain = &*p.scene.site->terrain;
+  analysis::WalkGraphStats stats;
+  p.graph = analysis::buildWalkGraph(p.scene.site->roads, options, p.diag, &stats);
+  if (p.graph.segmentCount() == 0)
+    return core::fail("twin: " + path + ": no walkable ways in the scene (" + std::to_string(p.scene.site->roads.size()) +
+                      " roads read)");
+  std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s\n", stats.nodes, stats.segments,
+               stats.totalLengthMeters / 1000, stats.components, terrain ? ", Tobler slope from the terrain" : "");
+  return p;
+}
+
+void reportDiagnostics(const core::Diagnostics& diag) {
+  const auto items = diag.items();
+  for (std::size_t i = 0; i < items.size() && i < 10; ++i) std::cerr << core::formatDiagnostic(items[i]) << '\n';
+  if (diag.total() > 10) std::cerr << "and " << diag.total() - 10 << " more analysis diagnostics\n";
+}
+
+// OSM node ids of the scene's .osm XML layers, by position: the loader gives way geometry
+// without node ids, so read <node id lat lon> once and match by projected position.
+std::size_t attachOsmNodeIds(Prepared& p, std::string& error) {
+  std::vector<std::pair<std::int64_t, core::Vec2>> nodes;
+  bool anyXml = false;
+  for (const model::LayerConfig& layer : p.scene.config.layers) {
+    const std::filesystem::path src(layer.source);
+    if (src.extension() != ".osm") continue;
+    anyXml = true;
+    std::ifstream in(src, std::ios::binary);
+    if (!in) {
+      error = "twin isochrone: " + src.filename().string() + ": cannot read for --nodes";
+      return 0;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const std::string text = buf.str();
+    auto attr = [&](std::size_t from, std::size_t to, const char* name, std::string& out) {
+      const std::string key = std::string(" ") + name + "=\"";
+      const std::size_t a = text.find(key, from);
+      if (a == std::string::npos || a > to) return false;
+      const std::size_t b = text.find('"', a + key.size());
+      if (b == std::string::npos || b > to) return false;
+      out = text.substr(a + key.size(), b - a - key.size());
+      return true;
+    };
+    for (std::size_t pos = text.find("<node "); pos != std::string::npos; pos = text.find("<node ", pos + 6)) {
+      const std::size_t end = text.find('>', pos);
+      if (end == std::string::npos) break;
+      std::string id, lat, lon;
+      if (!attr(pos, end, "id", id) || !attr(pos, end, "lat", lat) || !attr(pos, end, "lon", lon)) continue;
+      char* e1 = nullptr;
+      char* e2 = nullptr;
+      const long long nid = std::strtoll(id.c_str(), nullptr, 10);
+      const core::LonLat ll{std::strtod(lon.c_str(), &e1), std::strtod(lat.c_str(), &e2)};
+      if (nid == 0 || *e1 || *e2) continue;
+      nodes.emplace_back(nid, p.scene.site->frame.toLocal(ll));
+    }
+  }
+  if (!anyXml) {
+    error = "twin isochrone: --nodes needs OSM node ids, which are read from .osm XML layers; this scene has none";
+    return 0;
+  }
+  return p.graph.assignOsmNodeIds(nodes, 0.05);
+}
+
+}  // namespace
+
+int cmdIsochrone(int argc, char** argv) {
+  CliArgs args("isochrone", {"--osm", "--from", "--minutes", "--speed-mps", "-o", "--nodes"}, {"--elderly", "--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kIsochroneUsage;
+    return kExitOk;
+  }
+  const bool osm = args.has("--osm");
+  if (osm && !args.positionals().empty()) return args.usageError("give SCENE or --osm FILE, not both");
+  if (!osm && args.positionals().size() != 1)
+    return args.usageError(args.positionals().empty() ? "missing SCENE or --osm FILE"
+                                                      : "unexpected argument '" + args.positionals()[1] + "'");
+  if (!args.has("--from")) return args.usageError("missing --from LON,LAT");
+  if (!args.has("-o")) return args.usageError("missing -o ISO.geojson");
+  core::LonLat from;
+  if (!parseLonLat(*args.value("--from"), from))
+    return args.usageError("--from expects LON,LAT in degrees, got '" + *args.value("--from") + "'");
+  std::vector<double> minutes{5, 10, 15};
+  if (args.has("--minutes")) {
+    if (!parseList(*args.value("--minutes"), minutes))
+      return args.usageError("--minutes expects a list such as 5,10,15, got '" + *args.value("--minutes") + "'");
+    for (std::size_t i = 0; i < minutes.size(); ++i)
+      if (!(minutes[i] > 0 && minutes[i] <= 240) || (i && minutes[i] <= minutes[i - 1]))
+        return args.usageError("--minutes must ascend, each in (0, 240]");
+  }
+  double speed = 0;
+  if (args.has("--speed-mps")) {
+    std::vector<double> v;
+    if (!parseList(*args.value("--speed-mps"), v) || v.size() != 1 || !(v[0] > 0 && v[0] < 10))
+      return args.usageError("--speed-mps expects a speed in (0, 10) m/s");
+    speed = v[0];
+    if (args.has("--elderly")) return args.usageError("give --speed-mps or --elderly, not both");
+  }
+
+  const std::string source = osm ? *args.value("--osm") : args.positionals()[0];
+  auto prepared = prepare(source);
+  if (!prepared) {
+    std::cerr << prepared.error().message << '\n';
+    return kExitBadInput;
+  }
+  Prepared& p = prepared.value();
+  if (speed == 0) speed = args.has("--elderly") ? p.config.walking.elderlySpeedMps : p.config.walking.speedMps;
+  const core::Vec2 origin = p.scene.site->frame.toLocal(from);
+  char where[96];
+  std::snprintf(where, sizeof where, "%.6f,%.6f", from.lon, from.lat);
+  const double maxSnap = p.config.walking.maxSnapMeters;
+  core::Box2 data = p.graph.bounds();
+  data.add(p.scene.site->extent);
+  if (!core::isFinite(origin) || origin.x < data.minX - maxSnap || origin.x > data.maxX + maxSnap ||
+      origin.y < data.minY - maxSnap || origin.y > data.maxY + maxSnap) {
+    std::cerr << "twin isochrone: origin " << where << " lies outside the data of " << source << '\n';
+    return kExitBadInput;
+  }
+  auto reach = analysis::walkReach(p.graph, origin, minutes.back() * 60, speed, maxSnap);
+  if (!reach) {
+    std::cerr << "twin isochrone: origin " << where << " is off the walk network: " << reach.error().message << '\n';
+    return kExitBadInput;
+  }
+  std::vector<double> limits;
+  for (double m : minutes) limits.push_back(m * 60);
+  analysis::IsochroneOptions iso;
+  iso.walkOffMeters = p.config.walking.walkOffMeters;
+  const auto bands = analysis::isochronePolygons(p.graph, *reach, limits, iso);
+  const geo::SiteFrame frame = p.scene.site->frame;
+  const std::string out = *args.value("-o");
+  if (auto w = analysis::writeTextFile(out, analysis::isochroneGeoJson(bands, [&](core::Vec2 v) { return frame.toLonLat(v); })); !w) {
+    std::cerr << w.error().message << '\n';
+    return kExitBadInput;
+  }
+  for (const auto& b : bands) std::printf("%6.1f min  %12.0f m2\n", b.limit / 60, b.areaM2);
+  std::printf("wrote %s (%zu nodes reached)\n", out.c_str(), reach->reached.size());
+
+  if (args.has("--nodes")) {
+    std::string error;
+    const std::size_t withIds = attachOsmNodeIds(p, error);
+    if (!error.empty()) {
+      std::cerr << error << '\n';
+      return kExitBadInput;
+    }
+    std::string csv = "osm_node_id,seconds\n";
+    std::size_t rows = 0;
+    for (analysis::NodeId n : reach->reached)
+      if (const std::int64_t id = p.graph.osmNodeId(n)) {
+        char line[64];
+        std::snprintf(line, sizeof line, "%lld,%.2f\n", static_cast<long long>(id), reach->value[n]);
+        csv += line;
+        ++rows;
+      }
+    if (auto w = analysis::writeTextFile(*args.value("--nodes"), csv); !w) {
+      std::cerr << w.error().message << '\n';
+      return kExitBadInput;
+    }
+    std::printf("wrote %s (%zu OSM nodes; %zu of %zu graph nodes matched an OSM node)\n", args.value("--nodes")->c_str(),
+                rows, withIds, p.graph.nodeCount());
+  }
+  reportDiagnostics(p.diag);
+  return kExitOk;
+}
+
+int cmdCoverage(int argc, char** argv) {
+  CliArgs args("coverage", {"-o", "--geojson", "--summary"}, {"--elderly", "--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kCoverageUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1)
+    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+  if (!args.has("-o")) return args.usageError("missing -o COVERAGE.csv");
+  auto prepared = prepare(args.positionals()[0]);
+  if (!prepared) {
+    std::cerr << prepared.error().message << '\n';
+    return kExitBadInput;
+  }
+  Prepared& p = prepared.value();
+  const model::Site& site = *p.scene.site;
+  const double speed = args.has("--elderly") ? p.config.walking.elderlySpeedMps : p.config.walking.speedMps;
+  analysis::CoverageModel cov(p.graph, site, p.config, model::facilitiesFromPois(site.pois, p.config), p.diag, 30.0, speed);
+  if (auto w = analysis::writeTextFile(*args.value("-o"), analysis::coverageCsv(cov, site)); !w) {
+    std::cerr << w.error().message << '\n';
+    return kExitBadInput;
+  }
+  if (args.has("--geojson")) {
+    const geo::SiteFrame frame = site.frame;
+    auto w = analysis::writeTextFile(*args.value("--geojson"),
+                                     analysis::coverageGeoJson(cov, site, [&](core::Vec2 v) { return frame.toLonLat(v); }));
+    if (!w) {
+      std::cerr << w.error().message << '\n';
+      return kExitBadInput;
+    }
+  }
+  const std::string summary = analysis::coverageSummaryCsv(cov);
+  if (args.has("--summary"))
+    if (auto w = analysis::writeTextFile(*args.value("--summary"), summary); !w) {
+      std::cerr << w.error().message << '\n';
+      return kExitBadInput;
+    }
+  const analysis::CoverageSummary s = cov.summary();
+  std::printf("%zu residential buildings (%zu off the walk network), %.0f estimated residents, at %.2f m/s\n",
+              s.buildings, s.buildingsOffNetwork, s.residents, speed);
+  for (std::size_t c = 0; c < p.config.categories.size(); ++c) {
+    const auto& cat = p.config.categories[c];
+    const double share = s.buildings ? 100.0 * s.categories[c].buildingsCovered / s.buildings : 0;
+    std::printf("  %-18s %2d min  %3zu facilities  %5.1f%% of buildings  %s\n", cat.id.c_str(), cat.levelMinutes,
+                s.categories[c].facilities, share, std::string(static_cast<std::size_t>(share / 5), '#').c_str());
+  }
+  for (const auto& l : s.levels)
+    std::printf("  level %2d min met by %zu buildings (%.0f residents)\n", l.minutes, l.buildingsMet, l.residentsMet);
+  std::printf("%zu buildings have gaps; wrote %s\n", s.gaps.size(), args.value("-o")->c_str());
+  reportDiagnostics(p.diag);
+  return kExitOk;
+}
+
+int cmdTod(int argc, char** argv) {
+  CliArgs args("tod", {"-o", "--radii"}, {"--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kTodUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1)
+    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+  if (!args.has("-o")) return args.usageError("missing -o TOD.csv");
+  std::vector<double> radii{500, 800};
+  if (args.has("--radii")) {
+    if (!parseList(*args.value("--radii"), radii))
+      return args.usageError("--radii expects a list such as 500,800, got '" + *args.value("--radii") + "'");
+    for (std::size_t i = 0; i < radii.size(); ++i)
+      if (!(radii[i] > 0 && radii[i] <= 5000) || (i && radii[i] <= radii[i - 1]))
+        return args.usageError("--radii must ascend, each in (0, 5000] metres");
+  }
+  auto prepared = prepare(args.positionals()[0]);
+  if (!prepared) {
+    std::cerr << prepared.error().message << '\n';
+    return kExitBadInput;
+  }
+  Prepared& p = prepared.value();
+  const auto stations = analysis::findStations(*p.scene.site);
+  if (stations.empty()) {
+    std::cerr << "twin tod: " << args.positionals()[0] << ": no rail or metro station (railway=station|halt) in the scene\n";
+    return kExitBadInput;
+  }
+  const auto results = analysis::todCatchments(p.graph, *p.scene.site, p.config, stations, radii, p.diag);
+  if (auto w = analysis::writeTextFile(*args.value("-o"), analysis::todCsv(results, p.config)); !w) {
+    std::cerr << w.error().message << '\n';
+    return kExitBadInput;
+  }
+  for (const auto& r : results)
+    for (const auto& c : r.catchments)
+      std::printf("%s %4.0f m: %zu buildings, %.0f m2 floor, %.0f residents, pedshed %.2f\n",
+                  r.station.name.empty() ? "(unnamed)" : r.station.name.c_str(), c.radiusMeters, c.buildings,
+                  c.floorAreaM2, c.residents, c.pedshedRatio);
+  std::printf("wrote %s\n", args.value("-o")->c_str());
+  reportDiagnostics(p.diag);
+  return kExitOk;
+}
+
+}  // namespace twin::app

@@ -1,0 +1,111 @@
+// The `twin` dispatcher: global options, the command table and per-command help.
+#include "twin/app/Cli.h"
+
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "AnalysisCommands.h"
+#include "Commands.h"
+#include "MonitorCommands.h"
+#include "twin/app/Version.h"
+
+namespace twin::app {
+namespace {
+
+struct CommandEntry {
+  const char* name;
+  int (*run)(int argc, char** argv);
+  const char* summary;  // one line for `twin --help`
+  const char* usage;    // `twin <name> --help`; nullptr = the command prints its own help
+};
+
+// One line per command. argv passed on starts at the command name.
+constexpr CommandEntry kCommands[] = {
+    {"run", cmdRun, "open the viewer on a scene (a window when DISPLAY is set, else a headless PNG)",
+     "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
+     "                [--lang zh-CN|en] [-o OUT.png]\n"
+     "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
+     "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
+     "  (default: twin-<scene>.png in the temporary directory), printing its path.\n"
+     "  --frames N   stop after N frames (a bounded run, e.g. for tests)\n"
+     "  --size WxH   window or image size in pixels (default 1600x900)\n"
+     "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
+     "  Home start view, click a building for its details, Esc quits.\n"},
+    {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
+     "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
+     "                     [--lang zh-CN|en] [--no-panels]\n"
+     "  Renders the start view (or the bookmark) with the panels and writes OUT.png.\n"
+     "  --size WxH   image size in pixels (default 1920x1080)\n"},
+    {"info", cmdInfo, "print what a scene or a data file contains",
+     "usage: twin info SCENE|DATAFILE [--json]\n"
+     "  Counts buildings by use and by building tag, roads by highway class, POIs by category\n"
+     "  and kind, heights by source; the extent in WGS84 and in the site frame; the number of\n"
+     "  diagnostics and the first 10; load timings. A bare .osm/.pbf/OGR file gets a default\n"
+     "  scene centred on its data.\n"
+     "  --json       machine-readable output\n"},
+    {"crs", cmdCrs, "convert one point between coordinate reference systems", nullptr},
+    {"isochrone", cmdIsochrone, "5/10/15-minute walking isochrones from a point", nullptr},
+    {"coverage", cmdCoverage, "life-circle coverage of every building", nullptr},
+    {"tod", cmdTod, "transit-oriented development catchment figures", nullptr},
+    {"monitor", cmdMonitor, "ingest sensor streams and run the alert rules, without rendering", nullptr},
+    {"alerts", cmdAlerts, "list alerts from the alert log", nullptr},
+    {"replay", cmdReplay, "publish a recorded CSV/JSONL sensor file through an MQTT broker", nullptr},
+};
+
+void printGlobalHelp(std::ostream& out) {
+  out << "twin " << TWIN_VERSION << " - CommunityTwin, a digital twin of a residential community\n\n"
+      << "usage: twin <command> [options]\n"
+      << "       twin --help | --version\n"
+      << "       twin <command> --help\n\ncommands:\n";
+  for (const CommandEntry& c : kCommands) {
+    std::string name = c.name;
+    name.resize(std::max<std::size_t>(name.size() + 2, 12), ' ');
+    out << "  " << name << c.summary << '\n';
+  }
+  out << "\nexit codes: 0 ok, 1 bad input, 2 usage\n";
+}
+
+bool isHelp(const char* arg) { return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0; }
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  if (argc < 2) {
+    printGlobalHelp(std::cerr);
+    return kExitUsage;
+  }
+  const std::string first = argv[1];
+  if (isHelp(argv[1])) {
+    printGlobalHelp(std::cout);
+    return kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << "twin " << TWIN_VERSION << '\n';
+    return kExitOk;
+  }
+  if (first == "help" && argc >= 3) {
+    for (const CommandEntry& c : kCommands)
+      if (c.usage && argv[2] == std::string(c.name)) {
+        std::cout << c.usage;
+        return kExitOk;
+      }
+  }
+  for (const CommandEntry& c : kCommands) {
+    if (first != c.name) continue;
+    if (c.usage)
+      for (int i = 2; i < argc; ++i)
+        if (isHelp(argv[i])) {
+          std::cout << c.usage;
+          return kExitOk;
+        }
+    return c.run(argc - 1, argv + 1);
+  }
+  if (!first.empty() && first[0] == '-')
+    std::cerr << "twin: unknown option '" << first << "'; see 'twin --help'\n";
+  else
+    std::cerr << "twin: unknown command '" << first << "'; see 'twin --help'\n";
+  return kExitUsage;
+}
+
+}  // namespace twin::app

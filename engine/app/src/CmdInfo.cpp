@@ -1,0 +1,27 @@
+#include <iostream>
+
+#include "CliArgs.h"
+#include "Commands.h"
+#include "twin/app/Cli.h"
+#include "twin/app/SceneLoading.h"
+#include "twin/app/SiteInfo.h"
+
+namespace twin::app {
+
+int cmdInfo(int argc, char** argv) {
+  CliArgs args("info", {}, {"--json"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.positionals().empty()) return args.usageError("missing SCENE|DATAFILE");
+  if (args.positionals().size() > 1) return args.usageError("unexpected argument '" + args.positionals()[1] + "'");
+
+  auto loaded = loadScene(args.positionals()[0], stderrProgress());
+  if (!loaded) {
+    std::cerr << loaded.error().message << '\n';
+    return kExitBadInput;
+  }
+  const SiteSummary summary = summarizeSite(*loaded->site, loaded->config, loaded->loadMs);
+  std::cout << (args.has("--json") ? summaryJson(summary) : summaryText(summary));
+  return kExitOk;
+}
+
+}  // namespace twin::app

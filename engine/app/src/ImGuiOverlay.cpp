@@ -1,0 +1,171 @@
+#include "twin/app/ImGuiOverlay.h"
+
+#include <osg/Camera>
+#include <osgGA/GUIEventHandler>
+
+#include <imgui.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include "twin/core/Log.h"
+#include "twin/ui/Style.h"
+
+namespace twin::app {
+
+class ImGuiOverlay::DrawCallback : public osg::Camera::DrawCallback {
+ public:
+  explicit DrawCallback(ImGuiOverlay* overlay) : _overlay(overlay) {}
+  void operator()(osg::RenderInfo& renderInfo) const override {
+    const osg::Camera* camera = renderInfo.getCurrentCamera();
+    const osg::Viewport* viewport = camera ? camera->getViewport() : nullptr;
+    if (!viewport) return;
+    const osg::FrameStamp* stamp = renderInfo.getState() ? renderInfo.getState()->getFrameStamp() : nullptr;
+    _overlay->renderFrame(int(viewport->width()), int(viewport->height()), stamp ? stamp->getReferenceTime() : 0.0);
+  }
+
+ private:
+  osg::ref_ptr<ImGuiOverlay> _overlay;
+};
+
+class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
+ public:
+  explicit EventHandler(ImGuiOverlay* overlay) : _overlay(overlay) {
+    ImGui::SetCurrentContext(overlay->_context);
+    ImGuiIO& io = ImGui::GetIO();
+    using E = osgGA::GUIEventAdapter;
+    const std::pair<ImGuiKey, int> keys[] = {
+        {ImGuiKey_Tab, E::KEY_Tab},         {ImGuiKey_LeftArrow, E::KEY_Left}, {ImGuiKey_RightArrow, E::KEY_Right},
+        {ImGuiKey_UpArrow, E::KEY_Up},      {ImGuiKey_DownArrow, E::KEY_Down}, {ImGuiKey_PageUp, E::KEY_Page_Up},
+        {ImGuiKey_PageDown, E::KEY_Page_Down}, {ImGuiKey_Home, E::KEY_Home},   {ImGuiKey_End, E::KEY_End},
+        {ImGuiKey_Insert, E::KEY_Insert},   {ImGuiKey_Delete, E::KEY_Delete},  {ImGuiKey_Backspace, E::KEY_BackSpace},
+        {ImGuiKey_Space, E::KEY_Space},     {ImGuiKey_Enter, E::KEY_Return},   {ImGuiKey_Escape, E::KEY_Escape},
+        {ImGuiKey_KeyPadEnter, E::KEY_KP_Enter}, {ImGuiKey_A, 'a'}, {ImGuiKey_C, 'c'}, {ImGuiKey_V, 'v'},
+        {ImGuiKey_X, 'x'}, {ImGuiKey_Y, 'y'}, {ImGuiKey_Z, 'z'}};
+    for (const auto& [imguiKey, osgKey] : keys) io.KeyMap[imguiKey] = keyIndex(osgKey);
+  }
+
+  bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter&) override {
+    using E = osgGA::GUIEventAdapter;
+    ImGui::SetCurrentContext(_overlay->_context);
+    ImGuiIO& io = ImGui::GetIO();
+    switch (ea.getEventType()) {
+      case E::MOVE:
+      case E::DRAG:
+        io.MousePos = mousePosition(ea);
+        return io.WantCaptureMouse && ea.getEventType() == E::DRAG;
+      case E::PUSH:
+      case E::RELEASE: {
+        io.MousePos = mousePosition(ea);
+        const bool down = ea.getEventType() == E::PUSH;
+        const unsigned button = ea.getButton();
+        if (button == E::LEFT_MOUSE_BUTTON) io.MouseDown[0] = down;
+        else if (button == E::RIGHT_MOUSE_BUTTON) io.MouseDown[1] = down;
+        else if (button == E::MIDDLE_MOUSE_BUTTON) io.MouseDown[2] = down;
+        return io.WantCaptureMouse;
+      }
+      case E::SCROLL:
+        if (ea.getScrollingMotion() == E::SCROLL_UP) io.MouseWheel += 1;
+        else if (ea.getScrollingMotion() == E::SCROLL_DOWN) io.MouseWheel -= 1;
+        else if (ea.getScrollingMotion() == E::SCROLL_2D) io.MouseWheel += ea.getScrollingDeltaY();
+        return io.WantCaptureMouse;
+      case E::KEYDOWN:
+      case E::KEYUP: {
+        const bool down = ea.getEventType() == E::KEYDOWN;
+        const int key = ea.getKey();
+        io.KeysDown[keyIndex(key)] = down;
+        const unsigned mods = ea.getModKeyMask();
+        io.KeyCtrl = mods & E::MODKEY_CTRL;
+        io.KeyShift = mods & E::MODKEY_SHIFT;
+        io.KeyAlt = mods & E::MODKEY_ALT;
+        io.KeySuper = mods & E::MODKEY_SUPER;
+        if (down && key >= 0x20 && key < 0x7f) io.AddInputCharacter(unsigned(key));
+        return io.WantCaptureKeyboard;
+      }
+      default:
+        return false;
+    }
+  }
+
+ private:
+  // OSG's special keys are 0xFFxx; ImGui has 512 slots, so those go to 256 + the low byte.
+  static int keyIndex(int osgKey) {
+    if (osgKey >= 0 && osgKey < 256) return osgKey;
+    return 256 + (osgKey & 0xff);
+  }
+  static ImVec2 mousePosition(const osgGA::GUIEventAdapter& ea) {
+    const float x = ea.getX() - ea.getXmin();
+    float y = ea.getY() - ea.getYmin();
+    if (ea.getMouseYOrientation() == osgGA::GUIEventAdapter::Y_INCREASING_UPWARDS) y = (ea.getYmax() - ea.getYmin()) - y;
+    return ImVec2(x, y);
+  }
+
+  osg::ref_ptr<ImGuiOverlay> _overlay;
+};
+
+ImGuiOverlay::ImGuiOverlay(const ui::FontOptions& fonts) {
+  ImGuiContext* previous = ImGui::GetCurrentContext();
+  _context = ImGui::CreateContext();
+  ImGui::SetCurrentContext(_context);
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // a fixed layout; no imgui.ini littering the working directory
+  auto report = ui::loadFonts(fonts);
+  if (report) {
+    _fontReport = *report;
+  } else {
+    _fontError = report.error().message;
+    core::logError(_fontError + "; using ImGui's default font (no Chinese glyphs)");
+  }
+  ui::applyStyle("dark");
+  if (previous) ImGui::SetCurrentContext(previous);
+}
+
+ImGuiOverlay::~ImGuiOverlay() {
+  // The GL objects belong to a context that may be gone; releaseGraphics() frees them while it
+  // is current. Here only the CPU side is destroyed.
+  ImGui::SetCurrentContext(_context);
+  if (_backendReady) ImGui::GetIO().BackendRendererUserData = nullptr;
+  ImGui::DestroyContext(_context);
+}
+
+void ImGuiOverlay::install(osgViewer::View& view, DrawFn draw) {
+  _draw = std::move(draw);
+  view.getCamera()->setFinalDrawCallback(new DrawCallback(this));
+  view.getEventHandlers().push_front(new EventHandler(this));
+}
+
+void ImGuiOverlay::releaseGraphics() {
+  if (!_backendReady) return;
+  ImGui::SetCurrentContext(_context);
+  ImGui_ImplOpenGL3_Shutdown();
+  _backendReady = false;
+}
+
+bool ImGuiOverlay::wantsMouse() const {
+  ImGui::SetCurrentContext(_context);
+  return ImGui::GetIO().WantCaptureMouse;
+}
+
+void ImGuiOverlay::renderFrame(int width, int height, double timeSeconds) {
+  if (!_draw) return;
+  ImGui::SetCurrentContext(_context);
+  if (!_backendReady) {
+    // GLSL 1.30 works on every context OSG gets here (GLX legacy, EGL 3.3 compatibility).
+    if (!ImGui_ImplOpenGL3_Init("#version 130")) {
+      core::logError("app::ImGuiOverlay: the ImGui OpenGL 3 backend could not start; panels are off");
+      _draw = nullptr;
+      return;
+    }
+    _backendReady = true;
+  }
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(float(width), float(height));
+  const double dt = _lastTime < 0 ? 1.0 / 60.0 : timeSeconds - _lastTime;
+  io.DeltaTime = float(dt > 1e-4 ? dt : 1e-4);
+  _lastTime = timeSeconds;
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  _draw();
+  ImGui::Render();
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace twin::app

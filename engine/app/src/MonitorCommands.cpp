@@ -1,0 +1,325 @@
+#include "MonitorCommands.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "CliArgs.h"
+#include "twin/alerts/Monitor.h"
+#include "twin/app/Cli.h"
+#include "twin/core/Stopwatch.h"
+#include "twin/sensors/MqttSource.h"
+#include "twin/sensors/Payload.h"
+#include "twin/sensors/Replay.h"
+
+namespace twin::app {
+
+const char* const kMonitorUsage =
+    "usage: twin monitor SCENE [--mqtt HOST:PORT] [--duration SECONDS] [--alerts-db FILE]\n"
+    "                          [--history-db FILE] [--no-replay]\n"
+    "Runs the scene's sensor ingestion (MQTT and replay files) and alert rules without rendering,\n"
+    "until SECONDS pass or SIGINT/SIGTERM, then prints one JSON line: messages received, decoded,\n"
+    "rejected by reason, alerts raised and cleared.\n"
+    "  --mqtt HOST:PORT   broker to use instead of the scene's \"mqtt\" host and port\n"
+    "  --duration S       stop after S seconds (default: run until interrupted)\n"
+    "  --alerts-db FILE   durable alert log (default twin-alerts.db in the current folder)\n"
+    "  --history-db FILE  also keep reading history in this SQLite file (7 days)\n"
+    "  --no-replay        do not feed replay-bound sensors from their files\n"
+    "Credentials: the scene's mqtt.username/password, else TWIN_MQTT_USER / TWIN_MQTT_PASSWORD.\n";
+
+const char* const kAlertsUsage =
+    "usage: twin alerts --db FILE [--json] [--active] [--limit N]\n"
+    "Lists the alerts in an alert log, newest first, each with its transitions\n"
+    "(raise, ack with who and comment, clear).\n"
+    "  --json     one JSON document instead of text\n"
+    "  --active   only alerts that are still active\n"
+    "  --limit N  at most N alerts\n";
+
+const char* const kReplayUsage =
+    "usage: twin replay FILE --mqtt HOST:PORT --topic T [--speed X] [--columns COL=ID,...]\n"
+    "                   [--time-column C] [--utc-offset-minutes N] [--qos 0|1] [--limit N]\n"
+    "Publishes a CSV or JSONL file through an MQTT broker as sensor payloads, paced by the data's\n"
+    "time stamps divided by the speed factor (--speed 0: as fast as possible; default 1).\n"
+    "CSV needs --columns (e.g. PM2.5=aoti.pm25,NO2=aoti.no2) and a time: --time-column (ISO-8601 or\n"
+    "epoch ms) or the columns year, month, day, hour in local time at --utc-offset-minutes\n"
+    "(Beijing: 480). Readings with the same time go out as one batch (a JSON array).\n"
+    "JSONL files (.jsonl) hold one payload per line and are re-published as read.\n";
+
+namespace {
+
+bool parseHostPort(const std::string& text, std::string& host, int& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = text.substr(0, colon);
+  return parsePositiveInt(text.substr(colon + 1), port) && port <= 65535;
+}
+
+bool parseSeconds(const std::string& text, double& out) {
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return !text.empty() && end == text.c_str() + text.size() && std::isfinite(out) && out >= 0;
+}
+
+std::atomic<bool> gStop{false};
+void onSignal(int) { gStop.store(true); }
+
+}  // namespace
+
+int cmdMonitor(int argc, char** argv) {
+  CliArgs args("monitor", {"--mqtt", "--duration", "--alerts-db", "--history-db"}, {"--no-replay", "--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kMonitorUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1)
+    return args.usageError(args.positionals().empty() ? "missing SCENE"
+                                                      : "unexpected argument '" + args.positionals()[1] + "'");
+  alerts::MonitorOptions options;
+  if (auto v = args.value("--mqtt")) {
+    model::MqttConfig broker;
+    if (!parseHostPort(*v, broker.host, broker.port))
+      return args.usageError("--mqtt expects HOST:PORT, got '" + *v + "'");
+    options.broker = broker;
+  }
+  double duration = -1;
+  if (auto v = args.value("--duration"); v && !parseSeconds(*v, duration))
+    return args.usageError("--duration expects seconds >= 0, got '" + *v + "'");
+  auto config = model::loadSensorConfig(args.positionals()[0]);
+  if (!config) {
+    std::cerr << "twin monitor: " << config.error().message << "\n";
+    return kExitBadInput;
+  }
+  if (config->sensors.empty()) {
+    std::cerr << "twin monitor: " << args.positionals()[0] << ": the scene has no \"sensors\"\n";
+    return kExitBadInput;
+  }
+  options.config = std::move(*config);
+  options.alertsDb = args.value("--alerts-db").value_or("twin-alerts.db");
+  options.historyDb = args.value("--history-db").value_or("");
+  options.replay = !args.has("--no-replay");
+  alerts::SystemClock clock;
+  auto monitor = alerts::Monitor::start(options, clock);
+  if (!monitor) {
+    std::cerr << "twin monitor: " << monitor.error().message << "\n";
+    return kExitBadInput;
+  }
+  gStop.store(false);
+  auto oldInt = std::signal(SIGINT, onSignal);
+  auto oldTerm = std::signal(SIGTERM, onSignal);
+  auto status = (*monitor)->runFor(duration >= 0 ? duration : 1e12, &gStop);
+  std::signal(SIGINT, oldInt);
+  std::signal(SIGTERM, oldTerm);
+  std::cout << alerts::Monitor::summaryJson((*monitor)->summary()) << std::endl;
+  if (!status) {
+    std::cerr << "twin monitor: " << status.error().message << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
+
+int cmdAlerts(int argc, char** argv) {
+  CliArgs args("alerts", {"--db", "--limit"}, {"--json", "--active", "--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kAlertsUsage;
+    return kExitOk;
+  }
+  if (!args.positionals().empty()) return args.usageError("unexpected argument '" + args.positionals()[0] + "'");
+  if (!args.has("--db")) return args.usageError("missing --db FILE");
+  int limit = 0;
+  if (auto v = args.value("--limit"); v && !parsePositiveInt(*v, limit))
+    return args.usageError("--limit expects a positive integer, got '" + *v + "'");
+  const std::filesystem::path file = *args.value("--db");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    std::cerr << "twin alerts: " << file.string() << ": no such alert log\n";
+    return kExitBadInput;
+  }
+  auto store = alerts::AlertStore::open(file);
+  if (!store) {
+    std::cerr << "twin alerts: " << store.error().message << "\n";
+    return kExitBadInput;
+  }
+  auto list = args.has("--active") ? (*store)->activeAlerts() : (*store)->allAlerts();
+  if (!list) {
+    std::cerr << "twin alerts: " << list.error().message << "\n";
+    return kExitBadInput;
+  }
+  if (args.has("--active")) std::reverse(list->begin(), list->end());
+  if (limit > 0 && list->size() > static_cast<std::size_t>(limit)) list->resize(static_cast<std::size_t>(limit));
+  nlohmann::ordered_json doc = nlohmann::ordered_json::array();
+  for (const alerts::Alert& a : *list) {
+    auto transitions = (*store)->transitions(a.id);
+    if (!transitions) {
+      std::cerr << "twin alerts: " << transitions.error().message << "\n";
+      return kExitBadInput;
+    }
+    if (args.has("--json")) {
+      nlohmann::ordered_json j;
+      j["id"] = a.id;
+      j["rule"] = a.ruleId;
+      j["sensor"] = a.sensorId;
+      j["kind"] = model::ruleKindName(a.kind);
+      j["severity"] = model::alertSeverityName(a.severity);
+      j["state"] = alerts::alertStateName(a.state);
+      j["raised"] = sensors::formatIsoTimeMs(a.raisedMs);
+      j["value"] = std::isfinite(a.value) ? nlohmann::ordered_json(a.value) : nlohmann::ordered_json(nullptr);
+      j["message"] = a.message;
+      nlohmann::ordered_json ts = nlohmann::ordered_json::array();
+      for (const alerts::Transition& t : *transitions) {
+        nlohmann::ordered_json tj;
+        tj["action"] = alerts::transitionKindName(t.kind);
+        tj["state"] = alerts::alertStateName(t.state);
+        tj["at"] = sensors::formatIsoTimeMs(t.atMs);
+        tj["value"] = std::isfinite(t.value) ? nlohmann::ordered_json(t.value) : nlohmann::ordered_json(nullptr);
+        tj["who"] = t.who;
+        tj["comment"] = t.comment;
+        ts.push_back(std::move(tj));
+      }
+      j["transitions"] = std::move(ts);
+      doc.push_back(std::move(j));
+    } else {
+      std::cout << "#" << a.id << "  " << model::alertSeverityName(a.severity) << "  " << alerts::alertStateName(a.state)
+                << "  " << a.ruleId << "  " << a.sensorId << "  " << a.message << "\n";
+      for (const alerts::Transition& t : *transitions) {
+        std::cout << "    " << sensors::formatIsoTimeMs(t.atMs) << "  " << alerts::transitionKindName(t.kind) << " -> "
+                  << alerts::alertStateName(t.state) << "  by " << t.who;
+        if (!t.comment.empty()) std::cout << "  \"" << t.comment << "\"";
+        std::cout << "\n";
+      }
+    }
+  }
+  if (args.has("--json")) std::cout << doc.dump(2) << "\n";
+  else if (list->empty()) std::cout << "no alerts\n";
+  return kExitOk;
+}
+
+int cmdReplay(int argc, char** argv) {
+  CliArgs args("replay", {"--mqtt", "--topic", "--speed", "--columns", "--time-column", "--utc-offset-minutes", "--qos", "--limit"},
+               {"--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kReplayUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1)
+    return args.usageError(args.positionals().empty() ? "missing FILE"
+                                                      : "unexpected argument '" + args.positionals()[1] + "'");
+  if (!args.has("--mqtt")) return args.usageError("missing --mqtt HOST:PORT");
+  if (!args.has("--topic")) return args.usageError("missing --topic T");
+  model::MqttConfig broker;
+  if (!parseHostPort(*args.value("--mqtt"), broker.host, broker.port))
+    return args.usageError("--mqtt expects HOST:PORT, got '" + *args.value("--mqtt") + "'");
+  const std::string topic = *args.value("--topic");
+  if (topic.empty() || topic.find_first_of("#+") != std::string::npos)
+    return args.usageError("--topic expects a topic without wildcards, got '" + topic + "'");
+  double speed = 1;
+  if (auto v = args.value("--speed"); v && !parseSeconds(*v, speed))
+    return args.usageError("--speed expects a factor >= 0, got '" + *v + "'");
+  int qos = 1;
+  if (auto v = args.value("--qos")) {
+    if (*v != "0" && *v != "1") return args.usageError("--qos expects 0 or 1, got '" + *v + "'");
+    qos = *v == "1" ? 1 : 0;
+  }
+  int limit = 0;
+  if (auto v = args.value("--limit"); v && !parsePositiveInt(*v, limit))
+    return args.usageError("--limit expects a positive integer, got '" + *v + "'");
+  const std::filesystem::path file = args.positionals()[0];
+  const bool jsonl = file.extension() == ".jsonl" || file.extension() == ".ndjson";
+
+  std::vector<sensors::Reading> readings;
+  core::Diagnostics diag;
+  std::uint64_t skipped = 0;
+  if (jsonl) {
+    sensors::IngestStats stats;
+    auto r = sensors::readReplayJsonl(file, sensors::DecodeOptions{}, stats, diag);
+    if (!r) {
+      std::cerr << "twin replay: " << r.error().message << "\n";
+      return kExitBadInput;
+    }
+    readings = std::move(*r);
+    // Non-finite values are published as null (they are data-quality events), not skipped.
+    skipped = stats.rejectedTotal() - stats.rejectedCount(sensors::RejectReason::NonFinite);
+  } else {
+    if (!args.has("--columns")) return args.usageError("a CSV file needs --columns COL=ID,...");
+    sensors::CsvMapping mapping;
+    const std::string spec = *args.value("--columns");
+    std::size_t start = 0;
+    while (start <= spec.size()) {
+      const std::size_t end = std::min(spec.find(',', start), spec.size());
+      const std::string item = spec.substr(start, end - start);
+      const auto eq = item.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+        return args.usageError("--columns expects COL=ID,..., got '" + item + "'");
+      mapping.columns[item.substr(0, eq)] = item.substr(eq + 1);
+      start = end + 1;
+    }
+    mapping.timeColumn = args.value("--time-column").value_or("");
+    if (auto v = args.value("--utc-offset-minutes")) {
+      char* end = nullptr;
+      const long m = std::strtol(v->c_str(), &end, 10);
+      if (v->empty() || end != v->c_str() + v->size() || m < -840 || m > 840)
+        return args.usageError("--utc-offset-minutes expects an integer from -840 to 840, got '" + *v + "'");
+      mapping.utcOffsetMinutes = static_cast<int>(m);
+    }
+    sensors::ReplayStats stats;
+    auto r = sensors::readReplayCsv(file, mapping, diag, &stats);
+    if (!r) {
+      std::cerr << "twin replay: " << r.error().message << "\n";
+      return kExitBadInput;
+    }
+    readings = std::move(*r);
+    skipped = stats.missing + stats.badCells + stats.badRows;
+  }
+  for (const auto& d : diag.items()) std::cerr << "twin replay: " << core::formatDiagnostic(d) << "\n";
+  if (limit > 0 && readings.size() > static_cast<std::size_t>(limit)) readings.resize(static_cast<std::size_t>(limit));
+  if (readings.empty()) {
+    std::cerr << "twin replay: " << file.string() << ": no readings to publish\n";
+    return kExitBadInput;
+  }
+  auto publisher = sensors::MqttPublisher::connect(broker, std::chrono::seconds(10));
+  if (!publisher) {
+    std::cerr << "twin replay: " << publisher.error().message << "\n";
+    return kExitBadInput;
+  }
+  core::Stopwatch watch;
+  const sensors::ReplayPacer pacer(readings.front().tsMs, speed);
+  std::uint64_t messages = 0;
+  for (std::size_t i = 0; i < readings.size();) {
+    std::size_t j = i + 1;
+    while (j < readings.size() && readings[j].tsMs == readings[i].tsMs && j - i < 256) ++j;
+    std::this_thread::sleep_until(pacer.dueAt(readings[i].tsMs));
+    const std::string payload =
+        j - i == 1 ? sensors::encodeReading(readings[i])
+                   : sensors::encodeBatch(std::vector<sensors::Reading>(readings.begin() + i, readings.begin() + j));
+    auto s = (*publisher)->publish(topic, payload, qos);
+    if (!s) {
+      std::cerr << "twin replay: " << s.error().message << "\n";
+      return kExitBadInput;
+    }
+    ++messages;
+    i = j;
+  }
+  auto flushed = (*publisher)->flush(std::chrono::seconds(30));
+  if (!flushed) {
+    std::cerr << "twin replay: " << flushed.error().message << "\n";
+    return kExitBadInput;
+  }
+  nlohmann::ordered_json summary;
+  summary["messages_published"] = messages;
+  summary["readings"] = readings.size();
+  summary["skipped"] = skipped;
+  summary["seconds"] = watch.elapsedMs() / 1000.0;
+  std::cout << summary.dump() << std::endl;
+  return kExitOk;
+}
+
+}  // namespace twin::app

@@ -1,0 +1,73 @@
+#include "twin/app/SceneLoading.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include "twin/core/Stopwatch.h"
+#include "twin/model/SiteLoader.h"
+
+namespace twin::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "PG:dbname=city", "WFS:http://..." are GDAL connection strings, not files.
+bool isConnectionString(const std::string& path) {
+  static const std::regex re("^[A-Za-z][A-Za-z0-9_]+:[^/\\\\].*");
+  return std::regex_match(path, re);
+}
+
+// A .json file is a scene file unless it is GeoJSON data.
+bool isSceneFile(const std::string& path) {
+  const fs::path p(path);
+  if (p.extension() != ".json") return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), std::streamsize(head.size()));
+  head.resize(std::size_t(in.gcount()));
+  return head.find("\"FeatureCollection\"") == std::string::npos;
+}
+
+}  // namespace
+
+core::Result<LoadedScene> loadScene(const std::string& path, const core::ProgressFn& progress) {
+  core::Stopwatch clock;
+  if (!isConnectionString(path)) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return core::fail("twin: " + path + ": no such file");
+    if (fs::is_directory(path, ec)) return core::fail("twin: " + path + ": is a directory, expected a scene or data file");
+  }
+  auto config = isSceneFile(path) ? model::loadSceneConfig(path) : model::defaultSceneForDataFile(path);
+  if (!config) return config.error();
+  auto site = model::loadSite(*config, progress);
+  if (!site) return site.error();
+  LoadedScene loaded;
+  loaded.config = std::move(config).value();
+  loaded.site = std::make_unique<model::Site>(std::move(site).value());
+  loaded.loadMs = clock.elapsedMs();
+  return loaded;
+}
+
+core::ProgressFn stderrProgress(double quietMs) {
+  struct State {
+    core::Stopwatch clock;
+    std::string stage;
+    double lastPrinted = -1;
+  };
+  auto state = std::make_shared<State>();
+  return [state, quietMs](std::string_view stage, double fraction) {
+    if (state->clock.elapsedMs() < quietMs) return;
+    if (!(fraction >= 0)) fraction = 0;
+    fraction = std::min(fraction, 1.0);
+    const bool newStage = stage != state->stage;
+    if (!newStage && fraction < 1.0 && fraction - state->lastPrinted < 0.05) return;
+    state->stage = std::string(stage);
+    state->lastPrinted = fraction;
+    std::cerr << "loading: " << stage << ' ' << int(std::lround(fraction * 100)) << "%\n";
+  };
+}
+
+}  // namespace twin::app

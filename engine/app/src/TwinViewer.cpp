@@ -1,0 +1,325 @@
+// TwinViewer: composition of SiteScene, CityManipulator, picking and the ImGui panels, for a
+// window (osgViewer on X) or headless (HeadlessRenderer, EGL).
+#include "twin/app/TwinViewer.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <variant>
+
+#include <osg/Stats>
+#include <osgGA/GUIEventHandler>
+#include <osgViewer/Viewer>
+
+#include <imgui.h>
+
+#include "twin/app/CityManipulator.h"
+#include "twin/app/HeadlessRenderer.h"
+#include "twin/app/ImGuiOverlay.h"
+#include "twin/core/Log.h"
+#include "twin/core/Stopwatch.h"
+#include "twin/scene/SiteScene.h"
+#include "twin/ui/Fonts.h"
+#include "twin/ui/Panels.h"
+#include "twin/ui/Style.h"
+
+namespace twin::app {
+namespace {
+
+constexpr float kClickSlopPixels = 4.0f;
+constexpr int kHeadlessFrames = 4;  // auto-sized panels appear on their second frame
+
+osg::Vec4 toVec4(const model::Color& c) { return osg::Vec4(c.r, c.g, c.b, c.a); }
+
+std::string joinNames(const std::vector<model::Bookmark>& bookmarks) {
+  std::string out;
+  for (const model::Bookmark& b : bookmarks) out += (out.empty() ? "" : ", ") + b.name;
+  return out.empty() ? "(none)" : out;
+}
+
+}  // namespace
+
+struct TwinViewer::Impl {
+  LoadedScene loaded;
+  ViewerOptions options;
+  osg::ref_ptr<scene::SiteScene> siteScene;
+  double compileMs = 0;
+  std::string theme;
+  ui::Language language = ui::Language::ZhCN;
+  OrbitState startState;
+
+  // Per viewer run.
+  osg::ref_ptr<CityManipulator> manipulator;
+  osg::ref_ptr<ImGuiOverlay> overlay;
+  osg::Camera* camera = nullptr;
+  ui::Panels panels;
+  ui::FrameView frameView;
+  std::vector<ui::Command> pending;
+  double averageFrameMs = 0;
+
+  void setUp(osgViewer::Viewer& viewer);
+  void applyCommands();
+  void refreshView(osgViewer::Viewer& viewer, double frameMs);
+  void tearDownGraphics();
+  void applyTheme(const std::string& name);
+};
+
+namespace {
+
+// Hover on mouse move (picked once per frame, not per event) and selection on a click that did
+// not drag. Events ImGui took arrive marked handled and are ignored.
+class PickHandler : public osgGA::GUIEventHandler {
+ public:
+  PickHandler(scene::SiteScene* siteScene, ImGuiOverlay* overlay) : _scene(siteScene), _overlay(overlay) {}
+
+  bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
+    using E = osgGA::GUIEventAdapter;
+    auto* view = dynamic_cast<osgViewer::View*>(aa.asView());
+    if (!view) return false;
+    switch (ea.getEventType()) {
+      case E::FRAME:
+        if (_hoverPending) {
+          _hoverPending = false;
+          const bool overPanel = _overlay && _overlay->wantsMouse();
+          const auto hit = overPanel ? std::nullopt : _scene->pickBuilding(*view, _hoverX, _hoverY);
+          _scene->setHoveredBuilding(hit ? int(*hit) : -1);
+        }
+        return false;
+      case E::MOVE:
+        if (ea.getHandled()) return false;
+        _hoverPending = true;
+        _hoverX = ea.getX();
+        _hoverY = ea.getY();
+        return false;
+      case E::PUSH:
+        _pushX = ea.getX();
+        _pushY = ea.getY();
+        _pushValid = !ea.getHandled() && ea.getButton() == E::LEFT_MOUSE_BUTTON;
+        return false;
+      case E::RELEASE: {
+        if (!_pushValid || ea.getHandled() || ea.getButton() != E::LEFT_MOUSE_BUTTON) return false;
+        _pushValid = false;
+        if (std::abs(ea.getX() - _pushX) > kClickSlopPixels || std::abs(ea.getY() - _pushY) > kClickSlopPixels)
+          return false;  // a drag (pan), not a click
+        const auto hit = _scene->pickBuilding(*view, ea.getX(), ea.getY());
+        _scene->setSelectedBuilding(hit ? int(*hit) : -1);
+        aa.requestRedraw();
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+ private:
+  osg::ref_ptr<scene::SiteScene> _scene;
+  osg::ref_ptr<ImGuiOverlay> _overlay;
+  bool _hoverPending = false, _pushValid = false;
+  float _hoverX = 0, _hoverY = 0, _pushX = 0, _pushY = 0;
+};
+
+}  // namespace
+
+TwinViewer::TwinViewer() : _impl(std::make_unique<Impl>()) {}
+TwinViewer::~TwinViewer() = default;
+
+core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded, const ViewerOptions& options) {
+  const model::SceneConfig& config = loaded.config;
+  const std::string file = config.file.empty() ? std::string("the data file") : config.file.string();
+  const std::string theme = options.theme.empty() ? config.theme : options.theme;
+  if (config.themes.find(theme) == config.themes.end())
+    return core::fail("twin: unknown theme '" + theme + "' in " + file + "; known: dark, light");
+  ui::Language language = ui::Language::ZhCN;
+  const std::string languageCode = options.language.empty() ? config.language : options.language;
+  if (!ui::languageFromCode(languageCode, language))
+    return core::fail("twin: unknown language '" + languageCode + "' in " + file + "; known: zh-CN, en");
+
+  // The start view: the named bookmark, else the scene's start bookmark, else the first, else
+  // the whole site.
+  const model::Bookmark* start = nullptr;
+  const std::string wanted = !options.bookmark.empty() ? options.bookmark : config.startBookmark;
+  for (const model::Bookmark& b : config.bookmarks)
+    if (b.name == wanted) start = &b;
+  if (!wanted.empty() && !start)
+    return core::fail("twin: unknown bookmark '" + wanted + "' in " + file + "; known: " + joinNames(config.bookmarks));
+  if (!start && !config.bookmarks.empty()) start = &config.bookmarks.front();
+  const scene::CameraPose pose = start ? scene::poseForBookmark(*start, loaded.site->frame)
+                                       : scene::poseFramingExtent(loaded.site->extent);
+
+  scene::SceneOptions sceneOptions;
+  sceneOptions.theme = config.themes.at(theme);
+  core::Stopwatch clock;
+  auto built = scene::SiteScene::build(*loaded.site, sceneOptions, loaded.site->diagnostics);
+  if (!built) return built.error();
+
+  std::unique_ptr<TwinViewer> viewer(new TwinViewer);
+  Impl& impl = *viewer->_impl;
+  impl.compileMs = clock.elapsedMs();
+  impl.siteScene = built.value();
+  impl.theme = theme;
+  impl.language = language;
+  impl.options = options;
+  impl.startState = CityManipulator::stateFromLookAt(pose.eye, pose.center);
+  for (const auto& [layerName, visible] : config.visibleLayers)
+    for (int i = 0; i < scene::kLayerCount; ++i)
+      if (layerName == scene::layerName(scene::Layer(i))) impl.siteScene->setLayerVisible(scene::Layer(i), visible);
+  impl.loaded = std::move(loaded);
+  return viewer;
+}
+
+const LoadedScene& TwinViewer::scene() const { return _impl->loaded; }
+double TwinViewer::compileMs() const { return _impl->compileMs; }
+
+void TwinViewer::Impl::applyTheme(const std::string& name) {
+  auto it = loaded.config.themes.find(name);
+  if (it == loaded.config.themes.end()) return;
+  theme = name;
+  siteScene->setTheme(it->second);
+  if (camera) camera->setClearColor(toVec4(it->second.background));
+  if (overlay) {
+    ImGuiContext* previous = ImGui::GetCurrentContext();
+    ImGui::SetCurrentContext(overlay->context());
+    ui::applyStyle(name);
+    ImGui::SetCurrentContext(previous);
+  }
+}
+
+void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
+  const model::Site& site = *loaded.site;
+  camera = viewer.getCamera();
+  viewer.setThreadingModel(osgViewer::ViewerBase::SingleThreaded);
+  viewer.setSceneData(siteScene->root());
+  camera->getStats()->collectStats("scene", true);
+
+  manipulator = new CityManipulator(site.extent);
+  manipulator->setStartState(startState);
+  manipulator->setState(startState);
+  viewer.setCameraManipulator(manipulator.get(), true);
+
+  if (options.panels) {
+    ui::FontOptions fonts;
+    fonts.extraTexts.push_back(site.name);
+    fonts.extraTexts.push_back(loaded.config.name);
+    for (const model::Building& b : site.buildings) fonts.extraTexts.push_back(b.name);
+    for (const model::Poi& p : site.pois) fonts.extraTexts.push_back(p.name);
+    for (const model::Road& r : site.roads) fonts.extraTexts.push_back(r.name);
+    for (const model::Bookmark& b : loaded.config.bookmarks) fonts.extraTexts.push_back(b.label);
+    for (const std::string& a : site.attributions) fonts.extraTexts.push_back(a);
+    overlay = new ImGuiOverlay(fonts);
+    overlay->install(viewer, [this]() {
+      auto commands = panels.draw(frameView);
+      pending.insert(pending.end(), commands.begin(), commands.end());
+    });
+  }
+  viewer.addEventHandler(new PickHandler(siteScene.get(), overlay.get()));
+  applyTheme(theme);
+
+  frameView.siteName = loaded.config.name.empty() ? site.name : loaded.config.name;
+  frameView.bookmarks = &loaded.config.bookmarks;
+  frameView.diagnostics = &site.diagnostics;
+  frameView.attributions = site.attributions;
+  frameView.stats.buildings = site.buildings.size();
+  frameView.stats.roads = site.roads.size();
+  frameView.stats.pois = site.pois.size();
+  frameView.stats.triangles = siteScene->stats().buildingTriangles;
+  frameView.stats.loadMs = loaded.loadMs;
+  frameView.stats.compileMs = compileMs;
+  refreshView(viewer, 0);
+}
+
+void TwinViewer::Impl::applyCommands() {
+  for (const ui::Command& command : pending) {
+    if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {
+      siteScene->setLayerVisible(scene::Layer(int(c->layer)), c->visible);
+    } else if (auto* c = std::get_if<ui::FlyToBookmark>(&command)) {
+      for (const model::Bookmark& b : loaded.config.bookmarks) {
+        if (b.name != c->name) continue;
+        const scene::CameraPose pose = scene::poseForBookmark(b, loaded.site->frame);
+        manipulator->flyTo(CityManipulator::stateFromLookAt(pose.eye, pose.center));
+      }
+    } else if (auto* c = std::get_if<ui::SetLanguage>(&command)) {
+      language = c->language;
+    } else if (auto* c = std::get_if<ui::SetTheme>(&command)) {
+      applyTheme(c->theme);
+    } else if (std::holds_alternative<ui::ClearSelection>(command)) {
+      siteScene->setSelectedBuilding(-1);
+    }
+  }
+  pending.clear();
+}
+
+void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
+  const model::Site& site = *loaded.site;
+  frameView.language = language;
+  frameView.theme = theme;
+  for (int i = 0; i < ui::kLayerIdCount; ++i) frameView.layerVisible[std::size_t(i)] = siteScene->layerVisible(scene::Layer(i));
+  const int selected = siteScene->selectedBuilding(), hovered = siteScene->hoveredBuilding();
+  frameView.selectedBuilding =
+      selected >= 0 && std::size_t(selected) < site.buildings.size() ? &site.buildings[std::size_t(selected)] : nullptr;
+  frameView.hoveredBuilding =
+      hovered >= 0 && std::size_t(hovered) < site.buildings.size() ? &site.buildings[std::size_t(hovered)] : nullptr;
+  if (frameMs > 0) {
+    averageFrameMs = averageFrameMs > 0 ? 0.9 * averageFrameMs + 0.1 * frameMs : frameMs;
+    frameView.stats.frameMs = frameMs;
+    frameView.stats.fps = 1000.0 / averageFrameMs;
+  }
+  if (osg::Stats* stats = camera ? camera->getStats() : nullptr) {
+    double drawables = 0;
+    if (stats->getAttribute(stats->getLatestFrameNumber(), "Visible number of drawables", drawables))
+      frameView.stats.drawCalls = std::size_t(drawables);
+  }
+  (void)viewer;
+}
+
+void TwinViewer::Impl::tearDownGraphics() {
+  if (overlay) overlay->releaseGraphics();
+}
+
+core::Status TwinViewer::runWindow(int frames, int width, int height) {
+  Impl& impl = *_impl;
+  osg::ref_ptr<osgViewer::Viewer> viewer = new osgViewer::Viewer;
+  viewer->setUpViewInWindow(40, 40, width, height);
+  impl.setUp(*viewer);
+  viewer->realize();
+  if (!viewer->isRealized()) {
+    const char* display = std::getenv("DISPLAY");
+    return core::fail(std::string("twin: cannot open a window on display '") + (display ? display : "") + "'");
+  }
+  int frame = 0;
+  while (!viewer->done() && (frames <= 0 || frame < frames)) {
+    impl.applyCommands();
+    core::Stopwatch clock;
+    viewer->frame();
+    impl.refreshView(*viewer, clock.elapsedMs());
+    ++frame;
+  }
+  osgViewer::ViewerBase::Contexts contexts;
+  viewer->getContexts(contexts);
+  if (!contexts.empty() && contexts.front()->makeCurrent()) {
+    impl.tearDownGraphics();
+    contexts.front()->releaseContext();
+  }
+  impl.overlay = nullptr;
+  impl.camera = nullptr;
+  return core::Ok{};
+}
+
+core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int height) {
+  Impl& impl = *_impl;
+  auto renderer = HeadlessRenderer::create(width, height);
+  if (!renderer) return renderer.error();
+  osgViewer::Viewer& viewer = (*renderer)->viewer();
+  impl.setUp(viewer);
+  for (int i = 0; i < kHeadlessFrames; ++i) {
+    impl.applyCommands();
+    core::Stopwatch clock;
+    (*renderer)->renderFrame();
+    impl.refreshView(viewer, clock.elapsedMs());
+  }
+  osg::ref_ptr<osg::Image> image = (*renderer)->capture();
+  impl.tearDownGraphics();  // the EGL context is still current
+  impl.overlay = nullptr;
+  impl.camera = nullptr;
+  return image;
+}
+
+}  // namespace twin::app

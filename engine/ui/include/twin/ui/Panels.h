@@ -1,0 +1,114 @@
+// The viewer's ImGui panels. They read a FrameView (what the app knows this frame) and return
+// Commands (what the user asked for); they never touch the scene graph. Sections:
+//   FrameView ........ input: layers, selection, statistics, diagnostics, bookmarks, progress
+//   Command .......... output: the variant the app executes after the frame
+//   Panels ........... draws every panel; widgetRect() for tests and automation
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "twin/core/Diagnostics.h"
+#include "twin/model/SceneConfig.h"
+#include "twin/model/Site.h"
+#include "twin/ui/I18n.h"
+
+namespace twin::ui {
+
+/** The layers the UI can toggle (same order as scene::Layer). */
+enum class LayerId { Ground, Buildings, Roads, Pois, Labels };
+constexpr int kLayerIdCount = 5;
+const char* layerKey(LayerId layer);  // "ground", "buildings", "roads", "pois", "labels"
+
+struct FrameStats {
+  double frameMs = 0, fps = 0;              // last frame; fps averaged by the app
+  std::size_t drawCalls = 0;                // drawables drawn last frame
+  std::size_t buildings = 0, roads = 0, pois = 0, triangles = 0;
+  double loadMs = 0, compileMs = 0;         // model::loadSite and scene build
+};
+
+/** A long operation in progress; drawn as a centred progress bar while `active`. */
+struct LoadProgress {
+  bool active = false;
+  std::string stage;      // "read", "reproject", "interpret", "compile" (translated) or free text
+  double fraction = 0;    // [0, 1]; out-of-range and NaN are clamped
+};
+
+/** Everything the panels show. Pointers may be null (nothing to show); the objects they point to
+    must stay valid during Panels::draw(). */
+struct FrameView {
+  Language language = Language::ZhCN;
+  std::string theme = "dark";
+  std::string siteName;
+  std::array<bool, kLayerIdCount> layerVisible{{true, true, true, true, true}};
+  const model::Building* selectedBuilding = nullptr;
+  const model::Building* hoveredBuilding = nullptr;
+  FrameStats stats;
+  const core::Diagnostics* diagnostics = nullptr;
+  const std::vector<model::Bookmark>* bookmarks = nullptr;
+  std::vector<std::string> attributions;     // always shown; "© OpenStreetMap contributors" is added when absent
+  LoadProgress progress;
+};
+
+struct SetLayerVisible { LayerId layer; bool visible; };
+struct FlyToBookmark { std::string name; };   // model::Bookmark::name
+struct SetLanguage { Language language; };
+struct SetTheme { std::string theme; };        // "dark" or "light"
+struct ClearSelection {};
+using Command = std::variant<SetLayerVisible, FlyToBookmark, SetLanguage, SetTheme, ClearSelection>;
+
+/** The diagnostics panel's content: counts by message (largest first), the first `maxRows`
+    records formatted by core::formatDiagnostic(), and how many more there are (dropped by
+    Diagnostics' own cap or beyond maxRows). */
+struct DiagnosticsDigest {
+  std::size_t total = 0;
+  std::vector<std::pair<std::string, std::size_t>> byMessage;
+  std::vector<std::string> lines;
+  std::size_t more = 0;   // total - lines.size()
+};
+DiagnosticsDigest digestDiagnostics(const core::Diagnostics& diagnostics, std::size_t maxRows);
+
+/** A widget's screen rectangle in ImGui pixels (origin top-left). */
+struct WidgetRect {
+  float minX = 0, minY = 0, maxX = 0, maxY = 0;
+  float centreX() const { return (minX + maxX) / 2; }
+  float centreY() const { return (minY + maxY) / 2; }
+};
+
+/** Draws all panels into the current ImGui frame. Not thread-safe (ImGui context). */
+class Panels {
+ public:
+  /** Call between ImGui::NewFrame() and ImGui::Render(). Returns the commands from this frame's
+      clicks, in the order they happened; empty when the user did nothing. */
+  std::vector<Command> draw(const FrameView& view);
+
+  /** Where an interactive widget was drawn in the last draw(), by id: "layer.<key>",
+      "bookmark.<name>", "language.zh-CN", "language.en", "theme.dark", "theme.light",
+      "building.clear", and the windows "window.controls", "window.stats", "window.building",
+      "window.diagnostics", "window.progress", "window.attribution". nullopt when it was not drawn. */
+  std::optional<WidgetRect> widgetRect(const std::string& id) const;
+
+  /** Most rows the diagnostics list shows before "and N more". */
+  static constexpr std::size_t kMaxDiagnosticRows = 200;
+
+ private:
+  void drawControls(const FrameView& view, std::vector<Command>& out);
+  void drawStats(const FrameView& view);
+  void drawBuilding(const FrameView& view, std::vector<Command>& out);
+  void drawDiagnostics(const FrameView& view);
+  void drawAttribution(const FrameView& view);
+  void drawProgress(const FrameView& view);
+  void remember(const std::string& id);
+
+  std::map<std::string, WidgetRect> _rects;
+  // Diagnostics::items() copies; the copy is kept until the count changes.
+  const core::Diagnostics* _diagSource = nullptr;
+  DiagnosticsDigest _diag;
+};
+
+}  // namespace twin::ui

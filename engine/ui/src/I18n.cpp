@@ -1,0 +1,220 @@
+#include "twin/ui/I18n.h"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <string_view>
+
+#include "twin/core/Log.h"
+
+namespace twin::ui {
+namespace {
+
+struct Entry {
+  const char* key;
+  const char* text;
+};
+
+// Two separate tables (not one row with both languages) so that a key added to one language
+// only is caught by the i18n test instead of silently compiling.
+constexpr Entry kEnglish[] = {
+    {"app.title", "CommunityTwin"},
+    {"panel.controls", "Controls"},
+    {"panel.layers", "Layers"},
+    {"panel.bookmarks", "Bookmarks"},
+    {"panel.display", "Display"},
+    {"panel.building", "Building"},
+    {"panel.stats", "Scene statistics"},
+    {"panel.diagnostics", "Data diagnostics"},
+    {"panel.progress", "Loading"},
+    {"layer.ground", "Ground"},
+    {"layer.buildings", "Buildings"},
+    {"layer.roads", "Roads"},
+    {"layer.pois", "Points of interest"},
+    {"layer.labels", "Labels"},
+    {"display.language", "Language"},
+    {"display.theme", "Theme"},
+    {"theme.dark", "Dark"},
+    {"theme.light", "Light"},
+    {"language.zh-CN", "中文"},
+    {"language.en", "English"},
+    {"bookmarks.none", "No bookmarks in this scene"},
+    {"building.name", "Name"},
+    {"building.unnamed", "(unnamed)"},
+    {"building.use", "Use"},
+    {"building.height", "Height"},
+    {"building.heightSource", "Height source"},
+    {"building.levels", "Levels"},
+    {"building.levelsUnknown", "unknown"},
+    {"building.area", "Footprint area"},
+    {"building.osm", "OSM id"},
+    {"building.tag", "building="},
+    {"building.tags", "Main tags"},
+    {"building.clear", "Clear selection"},
+    {"building.hint", "Click a building to see its details"},
+    {"building.hovered", "Under cursor"},
+    {"heightSource.measured", "measured"},
+    {"heightSource.levels", "from levels"},
+    {"heightSource.estimated", "estimated"},
+    {"use.residential", "residential"},
+    {"use.commercial", "commercial"},
+    {"use.office", "office"},
+    {"use.education", "education"},
+    {"use.healthcare", "healthcare"},
+    {"use.public", "public"},
+    {"use.industrial", "industrial"},
+    {"use.transport", "transport"},
+    {"use.religious", "religious"},
+    {"use.other", "other"},
+    {"stats.frameTime", "Frame time"},
+    {"stats.fps", "FPS"},
+    {"stats.drawCalls", "Draw calls"},
+    {"stats.buildings", "Buildings"},
+    {"stats.roads", "Roads"},
+    {"stats.pois", "POIs"},
+    {"stats.triangles", "Triangles"},
+    {"stats.loadTime", "Load time"},
+    {"stats.compileTime", "Scene build time"},
+    {"diag.total", "Problems"},
+    {"diag.none", "No problems found"},
+    {"diag.byMessage", "By message"},
+    {"diag.records", "Records"},
+    {"diag.more", "and %zu more"},
+    {"progress.read", "Reading data"},
+    {"progress.reproject", "Reprojecting"},
+    {"progress.interpret", "Interpreting features"},
+    {"progress.compile", "Building the 3D scene"},
+    {"unit.m", "m"},
+    {"unit.m2", "m²"},
+    {"unit.ms", "ms"},
+};
+
+constexpr Entry kChinese[] = {
+    {"app.title", "社区数字孪生"},
+    {"panel.controls", "控制"},
+    {"panel.layers", "图层"},
+    {"panel.bookmarks", "书签"},
+    {"panel.display", "显示"},
+    {"panel.building", "建筑信息"},
+    {"panel.stats", "场景统计"},
+    {"panel.diagnostics", "数据诊断"},
+    {"panel.progress", "加载中"},
+    {"layer.ground", "地面"},
+    {"layer.buildings", "建筑"},
+    {"layer.roads", "道路"},
+    {"layer.pois", "兴趣点"},
+    {"layer.labels", "标注"},
+    {"display.language", "语言"},
+    {"display.theme", "主题"},
+    {"theme.dark", "深色"},
+    {"theme.light", "浅色"},
+    {"language.zh-CN", "中文"},
+    {"language.en", "English"},
+    {"bookmarks.none", "此场景没有书签"},
+    {"building.name", "名称"},
+    {"building.unnamed", "（未命名）"},
+    {"building.use", "用途"},
+    {"building.height", "高度"},
+    {"building.heightSource", "高度来源"},
+    {"building.levels", "层数"},
+    {"building.levelsUnknown", "未知"},
+    {"building.area", "占地面积"},
+    {"building.osm", "OSM 编号"},
+    {"building.tag", "building="},
+    {"building.tags", "主要标签"},
+    {"building.clear", "取消选择"},
+    {"building.hint", "点击建筑查看详情"},
+    {"building.hovered", "光标所指"},
+    {"heightSource.measured", "实测"},
+    {"heightSource.levels", "按层数推算"},
+    {"heightSource.estimated", "估算"},
+    {"use.residential", "住宅"},
+    {"use.commercial", "商业"},
+    {"use.office", "办公"},
+    {"use.education", "教育"},
+    {"use.healthcare", "医疗"},
+    {"use.public", "公共服务"},
+    {"use.industrial", "工业"},
+    {"use.transport", "交通"},
+    {"use.religious", "宗教"},
+    {"use.other", "其他"},
+    {"stats.frameTime", "帧时间"},
+    {"stats.fps", "帧率"},
+    {"stats.drawCalls", "绘制调用"},
+    {"stats.buildings", "建筑数"},
+    {"stats.roads", "道路数"},
+    {"stats.pois", "兴趣点数"},
+    {"stats.triangles", "三角形数"},
+    {"stats.loadTime", "加载耗时"},
+    {"stats.compileTime", "场景构建耗时"},
+    {"diag.total", "问题总数"},
+    {"diag.none", "未发现问题"},
+    {"diag.byMessage", "按问题分类"},
+    {"diag.records", "记录"},
+    {"diag.more", "另有 %zu 条"},
+    {"progress.read", "读取数据"},
+    {"progress.reproject", "坐标转换"},
+    {"progress.interpret", "解析要素"},
+    {"progress.compile", "构建三维场景"},
+    {"unit.m", "米"},
+    {"unit.m2", "平方米"},
+    {"unit.ms", "毫秒"},
+};
+
+template <std::size_t N>
+const char* lookup(const Entry (&table)[N], std::string_view key) {
+  for (const Entry& e : table)
+    if (key == e.key) return e.text;
+  return nullptr;
+}
+
+const char* lookup(Language language, std::string_view key) {
+  return language == Language::ZhCN ? lookup(kChinese, key) : lookup(kEnglish, key);
+}
+
+template <std::size_t N>
+std::vector<std::string> keysOf(const Entry (&table)[N]) {
+  std::vector<std::string> keys;
+  for (const Entry& e : table) keys.emplace_back(e.key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+const char* languageCode(Language language) { return language == Language::ZhCN ? "zh-CN" : "en"; }
+
+bool languageFromCode(const std::string& code, Language& out) {
+  if (code == "zh-CN") { out = Language::ZhCN; return true; }
+  if (code == "en") { out = Language::En; return true; }
+  return false;
+}
+
+const char* tr(Language language, const char* key) {
+  if (const char* text = lookup(language, key)) return text;
+  // Misuse must show on screen and in the log, but must not take the frame down. The
+  // bracketed strings live for the program's life because ImGui keeps no copy.
+  static std::mutex mutex;
+  static std::set<std::string> missing;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, inserted] = missing.insert("[" + std::string(key) + "]");
+  if (inserted)
+    core::logWarning(std::string("ui::tr(): no ") + languageCode(language) + " text for key '" + key + "'");
+  return it->c_str();
+}
+
+std::vector<std::string> translationKeys(Language language) {
+  return language == Language::ZhCN ? keysOf(kChinese) : keysOf(kEnglish);
+}
+
+const char* findTranslation(Language language, const std::string& key) { return lookup(language, key); }
+
+std::vector<std::string> allTranslations() {
+  std::vector<std::string> out;
+  for (const Entry& e : kEnglish) out.emplace_back(e.text);
+  for (const Entry& e : kChinese) out.emplace_back(e.text);
+  return out;
+}
+
+}  // namespace twin::ui
