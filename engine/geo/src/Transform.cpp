@@ -130,4 +130,31 @@ core::Result<Transform> Transform::clone() const { return create(_impl->from, _i
 const std::string& Transform::from() const { return _impl->from; }
 const std::string& Transform::to() const { return _impl->to; }
 
+core::Result<std::string> horizontalCrs(const std::string& crs) {
+  PJ_CONTEXT* ctx = proj_context_create();
+  if (!ctx) return core::fail("geo::horizontalCrs(): PROJ context could not be created");
+  proj_log_level(ctx, PJ_LOG_NONE);  // the reason is returned in the error instead
+  std::string result = canonicalCrs(crs), reason;
+  PJ* pj = proj_create(ctx, projInput(crs).c_str());
+  if (!pj) reason = contextError(ctx);
+  if (pj && proj_get_type(pj) == PJ_TYPE_COMPOUND_CRS) {
+    PJ* horizontal = proj_crs_get_sub_crs(ctx, pj, 0);
+    if (horizontal) {
+      const char* authority = proj_get_id_auth_name(horizontal, 0);
+      const char* code = proj_get_id_code(horizontal, 0);
+      if (authority && code) {
+        result = std::string(authority) + ":" + code;
+      } else {
+        const char* wkt = proj_as_wkt(ctx, horizontal, PJ_WKT2_2019, nullptr);
+        if (wkt) result = wkt;
+      }
+      proj_destroy(horizontal);
+    }
+  }
+  if (pj) proj_destroy(pj);
+  proj_context_destroy(ctx);
+  if (!reason.empty()) return core::fail("geo::horizontalCrs(): unknown CRS '" + crs + "': " + reason);
+  return result;
+}
+
 }  // namespace twin::geo

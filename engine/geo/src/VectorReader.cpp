@@ -403,6 +403,10 @@ class Reprojector {
   core::Status prepare(const std::vector<LayerInfo>& layers, const char* where) {
     for (const LayerInfo& info : layers) {
       if (!info.selected) { _layerTransform.push_back(-1); continue; }
+      if (!info.geographic && _options.datum != LonLatDatum::Wgs84)
+        return core::fail(std::string(where) + ": " + _ctx.label + " layer '" + info.name + "': datum '" +
+                          lonLatDatumName(_options.datum) +
+                          "' applies only to lon/lat sources, but the layer's CRS is projected");
       auto it = _byCrs.find(info.crsText);
       if (it == _byCrs.end()) {
         auto t = _frame.transformFrom(info.crsText);
@@ -511,6 +515,14 @@ class Reprojector {
   }
 
   bool transformBuffer(const Transform& transform) {
+    // GCJ-02 / BD-09 are offsets of WGS84 lon/lat: undo them before PROJ sees the points.
+    if (_info->geographic && _options.datum != LonLatDatum::Wgs84) {
+      for (core::Vec3& p : _buffer) {
+        const core::LonLat wgs = convertLonLat(core::LonLat{p.x, p.y}, _options.datum, LonLatDatum::Wgs84);
+        p.x = wgs.lon;
+        p.y = wgs.lat;
+      }
+    }
     if (transform.forwardMany(_buffer.data(), _buffer.size()) != 0) {
       report("coordinates outside the domain of the frame CRS", "skipped");
       return false;
@@ -625,6 +637,15 @@ class Reprojector {
     box.add(core::Vec2{env.MinX, env.MinY});
     box.add(core::Vec2{env.MaxX, env.MaxY});
     if (_info->swapAxes) box = core::Box2{box.minY, box.minX, box.maxY, box.maxX};
+    if (_options.datum != LonLatDatum::Wgs84) {
+      core::Box2 converted;
+      for (const core::Vec2& corner : {core::Vec2{box.minX, box.minY}, core::Vec2{box.maxX, box.minY},
+                                       core::Vec2{box.minX, box.maxY}, core::Vec2{box.maxX, box.maxY}}) {
+        const core::LonLat wgs = convertLonLat(core::LonLat{corner.x, corner.y}, _options.datum, LonLatDatum::Wgs84);
+        converted.add(core::Vec2{wgs.lon, wgs.lat});
+      }
+      box = converted;
+    }
     return disjoint(box, *_options.clipLonLat);
   }
 
@@ -789,7 +810,13 @@ core::Result<core::Box2> vectorExtentImpl(const std::string& source, const ReadO
       for (core::Vec3 p : {core::Vec3{x, env.MinY, 0}, core::Vec3{x, env.MaxY, 0}, core::Vec3{env.MinX, y, 0},
                            core::Vec3{env.MaxX, y, 0}}) {
         if (info.swapAxes && !options.sourceCrs) std::swap(p.x, p.y);
-        if (toWgs84->forward(p)) box.add(core::Vec2{p.x, p.y});
+        if (!toWgs84->forward(p)) continue;
+        if (info.geographic && options.datum != LonLatDatum::Wgs84) {
+          const core::LonLat wgs = convertLonLat(core::LonLat{p.x, p.y}, options.datum, LonLatDatum::Wgs84);
+          p.x = wgs.lon;
+          p.y = wgs.lat;
+        }
+        box.add(core::Vec2{p.x, p.y});
       }
     }
   }

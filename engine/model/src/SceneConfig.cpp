@@ -226,7 +226,7 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string path = Parser::index("layers", i);
     const json& l = p.object(layers[i], path);
-    p.allowOnly(l, path, {"id", "source", "layers", "crs", "role", "fields", "attribution", "visible"});
+    p.allowOnly(l, path, {"id", "source", "layers", "crs", "datum", "role", "fields", "attribution", "visible"});
     LayerConfig layer;
     if (!l.contains("source")) p.fail(path + ".source", "missing (required)");
     const std::string source = p.nonEmptyString(l["source"], path + ".source");
@@ -243,6 +243,11 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
         layer.ogrLayers.push_back(p.nonEmptyString(names[j], Parser::index(path + ".layers", j)));
     }
     if (l.contains("crs")) layer.crs = p.nonEmptyString(l["crs"], path + ".crs");
+    if (l.contains("datum")) {
+      auto datum = geo::lonLatDatumFromName(p.string(l["datum"], path + ".datum"));
+      if (!datum) p.fail(path + ".datum", "expected \"wgs84\", \"gcj02\" or \"bd09\", got " + describe(l["datum"]));
+      layer.datum = datum.value();
+    }
     if (l.contains("role")) {
       layer.role = p.string(l["role"], path + ".role");
       if (layer.role != "auto" && layer.role != "buildings" && layer.role != "roads" && layer.role != "pois")
@@ -260,6 +265,27 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
     if (l.contains("visible")) layer.visible = p.boolean(l["visible"], path + ".visible");
     c.layers.push_back(std::move(layer));
   }
+}
+
+std::string resolveSource(const std::string& source, const std::filesystem::path& folder) {
+  if (isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
+    return source;
+  return (folder / source).lexically_normal().string();
+}
+
+void parseTerrain(const Parser& p, const json& t, SceneConfig& c) {
+  p.object(t, "terrain");
+  p.allowOnly(t, "terrain", {"source", "resolutionMeters", "verticalOffset", "marginMeters", "attribution"});
+  TerrainConfig terrain;
+  if (!t.contains("source")) p.fail("terrain.source", "missing (required)");
+  terrain.source = resolveSource(p.nonEmptyString(t["source"], "terrain.source"), c.file.parent_path());
+  if (t.contains("resolutionMeters"))
+    terrain.resolutionMeters = p.number(t["resolutionMeters"], "terrain.resolutionMeters", 0, 10000, true);
+  if (t.contains("verticalOffset"))
+    terrain.verticalOffsetMeters = p.number(t["verticalOffset"], "terrain.verticalOffset", -10000, 10000);
+  if (t.contains("marginMeters")) terrain.marginMeters = p.number(t["marginMeters"], "terrain.marginMeters", 0, 100000);
+  if (t.contains("attribution")) terrain.attribution = p.string(t["attribution"], "terrain.attribution");
+  c.terrain = std::move(terrain);
 }
 
 void parseHeights(const Parser& p, const json& h, SceneConfig& c) {
@@ -399,6 +425,7 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
       for (auto it = v.begin(); it != v.end(); ++it)
         if (!it.key().empty() && it.key()[0] != '_') c.visibleLayers[it.key()] = p.boolean(it.value(), "visibleLayers." + it.key());
     }
+    if (root.contains("terrain")) parseTerrain(p, root["terrain"], c);
     for (const char* section : kSections)
       if (root.contains(section)) c.sections[section] = root[section].dump();
 
@@ -412,6 +439,7 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
           geo::ReadOptions options;
           options.layers = layer.ogrLayers;
           options.sourceCrs = layer.crs;
+          options.datum = layer.datum;
           auto box = geo::vectorExtentLonLat(layer.source, options);
           if (!box) p.fail("site.origin", "missing, and the extent of layer '" + layer.id + "' is unknown: " + box.error().message);
           extent.add(box.value());

@@ -5,7 +5,8 @@
 //   buildingUseOf       tags -> BuildingUse (the mapping is documented in scenes/README.md)
 //   roadWidth, poiKey   road widths by class, which tags make a POI
 //   interpretFeatures   per feature: building / road / POI, by role
-//   loadSite            every layer, timings, attributions, extent
+//   applyTerrain        elevations of buildings, roads and POIs from the heightfield
+//   loadSite            every layer, timings, attributions, extent, terrain
 #include "twin/model/SiteLoader.h"
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 
 #include "twin/core/Stopwatch.h"
 #include "twin/core/Units.h"
+#include "twin/geo/DemReader.h"
 
 namespace twin::model {
 
@@ -361,6 +363,34 @@ std::string fileLabel(const std::string& source) {
 
 }  // namespace
 
+void applyTerrain(const geo::Heightfield& terrain, Site& site) {
+  constexpr const char* kWhere = "model::applyTerrain()";
+  auto report = [&](const std::string& file, const std::string& record) {
+    site.diagnostics.add(core::Severity::Warning, kWhere, file, "", record, "no terrain height under the feature",
+                         "elevation set to 0");
+  };
+  for (Building& b : site.buildings) {
+    const double h = terrain.minHeightUnder(b.footprint);
+    b.baseElevationMeters = std::isfinite(h) ? h : 0;
+    if (!std::isfinite(h)) report(b.sourceFile, b.idKind + " " + std::to_string(b.osmId));
+  }
+  for (Road& r : site.roads) {
+    r.elevations.resize(r.line.size());
+    bool bad = false;
+    for (std::size_t i = 0; i < r.line.size(); ++i) {
+      const double h = terrain.heightAt(r.line[i]);
+      bad = bad || !std::isfinite(h);
+      r.elevations[i] = std::isfinite(h) ? h : 0;
+    }
+    if (bad) report("", r.idKind + " " + std::to_string(r.osmId));
+  }
+  for (Poi& p : site.pois) {
+    const double h = terrain.heightAt(p.position);
+    p.elevationMeters = std::isfinite(h) ? h : 0;
+    if (!std::isfinite(h)) report("", p.idKind + " " + std::to_string(p.osmId));
+  }
+}
+
 core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& progress) {
   auto frame = geo::SiteFrame::create(config.origin, config.frameCrs);
   if (!frame) return core::fail(std::string(kLoadWhere) + ": " + config.file.filename().string() + ": " + frame.error().message);
@@ -374,6 +404,7 @@ core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& p
     options.layers = layer.ogrLayers;
     options.sourceCrs = layer.crs;
     options.clipLonLat = config.clipLonLat;
+    options.datum = layer.datum;
     geo::ReadStats stats;
     // Stages of layer i map into [i, i+1) / layerCount so the bar moves monotonically.
     core::ProgressFn layerProgress;
@@ -407,6 +438,27 @@ core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& p
   if (site.extent.empty())
     for (const Road& r : site.roads)
       for (const core::Vec2& p : r.line) site.extent.add(p);
+
+  if (config.terrain) {
+    core::Stopwatch terrainClock;
+    core::reportProgress(progress, "terrain", 0.0);
+    geo::DemOptions options;
+    options.extentLocal = site.extent;
+    if (options.extentLocal.empty()) options.extentLocal = core::Box2{-500, -500, 500, 500};
+    options.resolutionMeters = config.terrain->resolutionMeters;
+    options.marginMeters = config.terrain->marginMeters;
+    options.verticalOffsetMeters = config.terrain->verticalOffsetMeters;
+    auto terrain = geo::readDem(config.terrain->source, site.frame, options, site.diagnostics);
+    if (!terrain) return core::fail(std::string(kLoadWhere) + ": terrain: " + terrain.error().message);
+    site.terrain = std::move(terrain).value();
+    applyTerrain(*site.terrain, site);
+    const std::string& attribution = config.terrain->attribution;
+    if (!attribution.empty() &&
+        std::find(site.attributions.begin(), site.attributions.end(), attribution) == site.attributions.end())
+      site.attributions.push_back(attribution);
+    site.timings.terrainMs = terrainClock.elapsedMs();
+    core::reportProgress(progress, "terrain", 1.0);
+  }
   return site;
 }
 

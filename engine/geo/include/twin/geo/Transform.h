@@ -45,4 +45,10 @@ class Transform {
 /** Normalises a user CRS string: "wgs84" -> "EPSG:4326", "cgcs2000" -> "EPSG:4490". */
 std::string canonicalCrs(const std::string& crs);
 
+/** The horizontal part of a CRS: for a compound CRS (e.g. EPSG:7415 = RD New + NAP height) its
+    first component as "EPSG:<code>" (or WKT when it has no EPSG code); any other CRS is returned
+    as canonicalCrs() gives it. Error "geo::horizontalCrs(): unknown CRS '<text>': <PROJ's reason>".
+    Thread-safe (its own PROJ context). */
+core::Result<std::string> horizontalCrs(const std::string& crs);
+
 }  // namespace twin::geo

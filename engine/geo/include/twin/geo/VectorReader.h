@@ -13,6 +13,7 @@
 #include "twin/core/Geometry.h"
 #include "twin/core/Progress.h"
 #include "twin/core/Result.h"
+#include "twin/geo/ChineseCoordinates.h"
 #include "twin/geo/SiteFrame.h"
 
 namespace twin::geo {
@@ -36,11 +37,17 @@ struct Feature {
   std::string recordLabel() const;    // "way 48213377", "relation 12", "fid 7"
 };
 
-/** sourceCrs, when given, is taken with easting/longitude as the data's first axis. */
+/** sourceCrs, when given, is taken with easting/longitude as the data's first axis.
+    datum: the lon/lat datum the source's coordinates are really written in. GCJ-02 and BD-09
+    coordinates are converted to WGS84 (geo::convertLonLat, exact inverses) before projecting;
+    only for geographic sources: a projected layer with a datum other than Wgs84 is an error
+    "geo::readVector(): <file> layer '<name>': datum 'gcj02' applies only to lon/lat sources, but
+    the layer's CRS is projected". clipLonLat is compared with the converted coordinates. */
 struct ReadOptions {
   std::vector<std::string> layers;        // OGR layers to read; empty = all; an unknown name is an error
   std::optional<std::string> sourceCrs;   // overrides the source's own CRS (needed when absent)
   std::optional<core::Box2> clipLonLat;   // drop features whose bounds lie wholly outside (lon as x)
+  LonLatDatum datum = LonLatDatum::Wgs84; // datum of geographic source coordinates
 };
 
 /** Counts are of source records (one OGR feature may give several Features).

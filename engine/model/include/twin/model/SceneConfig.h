@@ -9,6 +9,7 @@
 
 #include "twin/core/Geometry.h"
 #include "twin/core/Result.h"
+#include "twin/geo/ChineseCoordinates.h"
 
 namespace twin::model {
 
@@ -22,6 +23,8 @@ struct LayerConfig {
   std::string source;              // absolute path (resolved against the scene file's folder) or connection string
   std::vector<std::string> ogrLayers;  // OGR layers to read; empty = all
   std::optional<std::string> crs;  // the source's CRS when it has none or it is wrong
+  geo::LonLatDatum datum = geo::LonLatDatum::Wgs84;  // scene key "datum": "wgs84", "gcj02", "bd09";
+                                   // the datum of lon/lat sources (a projected source must keep wgs84)
   std::string role = "auto";       // "auto" (classify by tags), "buildings", "roads", "pois"
   std::map<std::string, std::string> fields;  // for non-OSM sources: our key -> source field,
                                    // keys "height", "levels", "name", "use", "min_height"
@@ -51,6 +54,15 @@ struct Theme {
   std::map<std::string, Color> buildingUse;  // key: buildingUseName()
 };
 
+/** Scene key "terrain": a DEM draped under the site (geo::readDem()). */
+struct TerrainConfig {
+  std::string source;              // absolute path (resolved like layer sources) or a /vsi path
+  double resolutionMeters = 30;    // "resolutionMeters", in (0, 10000]
+  double verticalOffsetMeters = 0; // "verticalOffset", added to every height, in [-10000, 10000]
+  double marginMeters = 200;       // "marginMeters", ground beyond the site extent, in [0, 100000]
+  std::string attribution;         // "attribution", shown in the UI, e.g. "SRTM data courtesy of NASA / USGS"
+};
+
 struct SceneConfig {
   std::filesystem::path file;      // the scene file itself
   std::string name;                // display name
@@ -65,6 +77,7 @@ struct SceneConfig {
   std::string theme = "dark";
   std::string language = "zh-CN";  // "zh-CN" or "en"
   std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
+  std::optional<TerrainConfig> terrain;  // parsed "terrain" (its raw text is also in sections)
   /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:
       keys "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking", "tours",
       "terrain", "models", "analysis" (model::parseSensorConfig() and parseFacilityConfig()

@@ -3,11 +3,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "twin/core/Diagnostics.h"
 #include "twin/core/Geometry.h"
+#include "twin/geo/Heightfield.h"
 #include "twin/geo/SiteFrame.h"
 #include "twin/geo/VectorReader.h"
 
@@ -45,6 +47,9 @@ struct Building {
   double levels = 0;               // building:levels, 0 when unknown
   HeightSource heightSource = HeightSource::Estimated;
   double footprintAreaM2 = 0;
+  double baseElevationMeters = 0;  // terrain height of the building's base: the lowest terrain point
+                                   // under the footprint (Heightfield::minHeightUnder); 0 without terrain.
+                                   // heightMeters / minHeightMeters are above this base.
   Tags tags;                       // all source tags (address, amenity, ...)
 };
 
@@ -56,6 +61,9 @@ struct Road {
   std::string highway;             // value of highway=*
   std::vector<core::Vec2> line;    // local metres, >= 2 points
   double widthMeters = 0;          // from `width`, else a default by class
+  std::vector<double> elevations;  // terrain height at each point of `line` (same size), metres; empty
+                                   // without terrain. Per vertex only: segments longer than the terrain
+                                   // spacing should be subdivided and sampled with Heightfield::heightAt
   Tags tags;                       // all tags (foot, sidewalk, access, surface, ...)
 };
 
@@ -68,6 +76,7 @@ struct Poi {
                                    // "healthcare", "railway", "public_transport", "highway"
   std::string kind;                // that key's value: "school", "supermarket", "bus_stop", "subway_entrance", ...
   core::Vec2 position;
+  double elevationMeters = 0;      // terrain height at `position`; 0 without terrain
   bool fromPolygon = false;
   Tags tags;
 };
@@ -75,6 +84,7 @@ struct Poi {
 /** Timings of the load stages, milliseconds. */
 struct LoadTimings {
   double readMs = 0, reprojectMs = 0, interpretMs = 0;
+  double terrainMs = 0;            // reading + resampling the DEM and setting elevations
 };
 
 struct Site {
@@ -86,6 +96,7 @@ struct Site {
   core::Diagnostics diagnostics;
   core::Box2 extent;               // local bounds of the buildings and POIs (roads only when there are neither:
                                    // OSM exports keep whole ways, which reach far beyond the site)
+  std::optional<geo::Heightfield> terrain;  // the scene's DEM over extent + margin; none without "terrain"
   LoadTimings timings;
   std::vector<std::string> attributions;  // e.g. "© OpenStreetMap contributors (ODbL)"
 };

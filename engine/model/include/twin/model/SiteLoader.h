@@ -14,8 +14,20 @@ namespace twin::model {
     problems land in site.diagnostics. site.extent covers buildings and POIs (roads only when
     there are neither). Attributions: each layer's, or "© OpenStreetMap contributors (ODbL)"
     for .osm/.pbf layers without one. Progress stages: "read", "reproject", "interpret"; the
-    fraction runs over all layers. */
+    fraction runs over all layers.
+    Terrain (config.terrain set): after the layers, the DEM is read over site.extent (a 1 km
+    square round the origin when the site has no features) plus terrain.marginMeters, into
+    site.terrain, and applyTerrain() sets the elevations. A DEM that cannot be read, or does not
+    overlap the site at all -> Error "model::loadSite(): terrain: geo::readDem(): <file>: ...";
+    partial coverage and filled nodata are diagnostics. The terrain's attribution is added.
+    Progress stage "terrain" at the end. */
 core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& progress = {});
+
+/** Sets Building::baseElevationMeters (lowest terrain point under the footprint),
+    Road::elevations (terrain height per line point) and Poi::elevationMeters from `terrain`.
+    Records whose geometry gives no finite height (NaN coordinates) keep 0 and are reported
+    ("model::applyTerrain()", "no terrain height under the feature", "elevation set to 0"). */
+void applyTerrain(const geo::Heightfield& terrain, Site& site);
 
 /** Interprets already-read features (used by loadSite and by tests on hand-made features),
     appending to `site`. Role "auto": polygons with building=* (not "no") -> one Building per
