@@ -22,18 +22,17 @@
 #include <memory>
 #include <mutex>
 
+#include "GdalSupport.h"
 #include "twin/geo/Transform.h"
 
 namespace twin::geo {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using detail::crsTextOf;
+using detail::registerGdalOnce;
 
-void registerGdalOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 class RasterSession {
  public:
@@ -80,18 +79,6 @@ struct Dem {
     return p.x >= -0.5 && p.y >= -0.5 && p.x <= width - 0.5 && p.y <= height - 0.5;
   }
 };
-
-std::string crsTextOf(const OGRSpatialReference& srs) {
-  const char* authority = srs.GetAuthorityName(nullptr);
-  const char* code = srs.GetAuthorityCode(nullptr);
-  if (authority && code && EQUAL(authority, "EPSG")) return std::string("EPSG:") + code;
-  char* wkt = nullptr;
-  const char* options[] = {"FORMAT=WKT2_2018", nullptr};
-  srs.exportToWkt(&wkt, options);
-  std::string text = wkt ? wkt : "";
-  CPLFree(wkt);
-  return text;
-}
 
 core::Result<Dem> openDem(const std::string& source, const std::string& prefix, RasterSession& session) {
   registerGdalOnce();

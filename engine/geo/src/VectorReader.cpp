@@ -9,6 +9,8 @@
 //   vectorExtentLonLat
 #include "twin/geo/VectorReader.h"
 
+#include "GdalSupport.h"
+
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal_priv.h>
@@ -33,13 +35,11 @@ std::string Feature::recordLabel() const { return idKind + " " + std::to_string(
 
 namespace {
 
+using detail::crsTextOf;
+using detail::registerGdalOnce;
+
 constexpr const char* kReadWhere = "geo::readVector()";
 constexpr const char* kExtentWhere = "geo::vectorExtentLonLat()";
-
-void registerGdalOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
-}
 
 // ---------------------------------------------------------------------------------------------
 // GdalSession: while alive, GDAL messages on this thread go to us instead of stderr. The OSM
@@ -162,18 +162,6 @@ struct LayerInfo {
   bool geographic = false;   // source coordinates are lon/lat
   bool swapAxes = false;     // data stores northing/latitude first
 };
-
-std::string crsTextOf(const OGRSpatialReference& srs) {
-  const char* authority = srs.GetAuthorityName(nullptr);
-  const char* code = srs.GetAuthorityCode(nullptr);
-  if (authority && code && EQUAL(authority, "EPSG")) return std::string("EPSG:") + code;
-  char* wkt = nullptr;
-  const char* options[] = {"FORMAT=WKT2_2018", nullptr};
-  srs.exportToWkt(&wkt, options);
-  std::string text = wkt ? wkt : "";
-  CPLFree(wkt);
-  return text;
-}
 
 core::Status describeLayer(LayerInfo& info, const ReadOptions& options, const std::string& label,
                            const char* where) {
