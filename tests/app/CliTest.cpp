@@ -8,37 +8,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "CliRunner.h"
 #include "TestPaths.h"
 #include "twin/app/Cli.h"
 #include "twin/model/SceneConfig.h"
 #include "twin/model/SiteLoader.h"
 
 using namespace twin;
+using test::CliResult;
+using test::runTwin;
 
 namespace {
-
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs `twin args...` in this process with std::cout/std::cerr captured.
-CliResult runTwin(std::vector<std::string> args) {
-  args.insert(args.begin(), "twin");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, err;
-  auto* oldOut = std::cout.rdbuf(out.rdbuf());
-  auto* oldErr = std::cerr.rdbuf(err.rdbuf());
-  CliResult r;
-  r.code = app::runCli(int(args.size()), argv.data());
-  std::cout.rdbuf(oldOut);
-  std::cerr.rdbuf(oldErr);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 std::string scenePath(const char* name) { return (test::scenesDir() / name).string(); }
 

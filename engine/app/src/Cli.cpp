@@ -39,10 +39,15 @@ constexpr CommandEntry kCommands[] = {
      "  --size WxH   image size in pixels (default 1920x1080)\n"},
     {"info", cmdInfo, "print what a scene or a data file contains",
      "usage: twin info SCENE|DATAFILE [--json]\n"
+     "       twin info --model PATH [--crs CRS] [--json]\n"
      "  Counts buildings by use and by building tag, roads by highway class, POIs by category\n"
      "  and kind, heights by source; the extent in WGS84 and in the site frame; the number of\n"
      "  diagnostics and the first 10; load timings. A bare .osm/.pbf/OGR file gets a default\n"
      "  scene centred on its data.\n"
+     "  --model PATH describe a 3D model instead: a CityJSON file (objects, LoD, semantics,\n"
+     "               extent) or an oblique-photography production folder with metadata.xml\n"
+     "               (SRS, origin, tiles, files per level, nodes, triangles, textures, extent)\n"
+     "  --crs CRS    the CRS of a CityJSON file that declares none (e.g. EPSG:28992)\n"
      "  --json       machine-readable output\n"},
     {"crs", cmdCrs, "convert one point between coordinate reference systems", nullptr},
     {"isochrone", cmdIsochrone, "5/10/15-minute walking isochrones from a point", nullptr},

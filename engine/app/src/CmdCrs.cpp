@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -38,42 +39,44 @@ int cmdCrs(int argc, char** argv) {
   // Own parsing rather than option-style: negative coordinates ("-75.6") must stay positionals.
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--help" || a == "-h") { std::fputs(kHelp, stdout); return kExitOk; }
+    if (a == "--help" || a == "-h") { std::cout << kHelp; return kExitOk; }
     if (a == "--from" || a == "--to") {
-      if (i + 1 >= argc) { std::fprintf(stderr, "twin crs: %s needs a value; see 'twin crs --help'\n", a.c_str()); return kExitUsage; }
+      if (i + 1 >= argc) { std::cerr << "twin crs: " << a << " needs a value; see 'twin crs --help'\n"; return kExitUsage; }
       (a == "--from" ? from : to) = argv[++i];
     } else if (a.rfind("--from=", 0) == 0) {
       from = a.substr(7);
     } else if (a.rfind("--to=", 0) == 0) {
       to = a.substr(5);
     } else if (a.size() > 1 && a[0] == '-' && !(std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.')) {
-      std::fprintf(stderr, "twin crs: unknown option '%s'; see 'twin crs --help'\n", a.c_str());
+      std::cerr << "twin crs: unknown option '" << a << "'; see 'twin crs --help'\n";
       return kExitUsage;
     } else {
       numbers.push_back(a);
     }
   }
   if (from.empty() || to.empty()) {
-    std::fprintf(stderr, "twin crs: --from and --to are required; see 'twin crs --help'\n");
+    std::cerr << "twin crs: --from and --to are required; see 'twin crs --help'\n";
     return kExitUsage;
   }
   if (numbers.size() != 2 && numbers.size() != 3) {
-    std::fprintf(stderr, "twin crs: expected X Y [Z], got %zu numbers; see 'twin crs --help'\n", numbers.size());
+    std::cerr << "twin crs: expected X Y [Z], got " << numbers.size() << " numbers; see 'twin crs --help'\n";
     return kExitUsage;
   }
   double v[3] = {0, 0, 0};
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     if (!parseCoordinate(numbers[i], v[i])) {
-      std::fprintf(stderr, "twin crs: '%s' is not a finite number\n", numbers[i].c_str());
+      std::cerr << "twin crs: '" << numbers[i] << "' is not a finite number\n";
       return kExitBadInput;
     }
   }
   const auto out = geo::convertPoint(from, to, core::Vec3{v[0], v[1], v[2]});
   if (!out) {
-    std::fprintf(stderr, "twin crs: %s\n", out.error().message.c_str());
+    std::cerr << "twin crs: " << out.error().message << '\n';
     return kExitBadInput;
   }
-  std::printf("%.9f %.9f %.4f\n", out->x, out->y, out->z);
+  char line[128];
+  std::snprintf(line, sizeof line, "%.9f %.9f %.4f\n", out->x, out->y, out->z);
+  std::cout << line;
   return kExitOk;
 }
 

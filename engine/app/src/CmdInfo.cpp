@@ -3,14 +3,29 @@
 #include "CliArgs.h"
 #include "Commands.h"
 #include "twin/app/Cli.h"
+#include "twin/app/ModelInfo.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/app/SiteInfo.h"
 
 namespace twin::app {
 
 int cmdInfo(int argc, char** argv) {
-  CliArgs args("info", {}, {"--json"});
+  CliArgs args("info", {"--model", "--crs"}, {"--json"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (auto model = args.value("--model")) {
+    if (!args.positionals().empty()) return args.usageError("unexpected argument '" + args.positionals()[0] + "' with --model");
+    ModelInfoOptions options;
+    options.crs = args.value("--crs");
+    options.json = args.has("--json");
+    auto text = describeModel(*model, options);
+    if (!text) {
+      std::cerr << text.error().message << '\n';
+      return kExitBadInput;
+    }
+    std::cout << *text;
+    return kExitOk;
+  }
+  if (args.has("--crs")) return args.usageError("--crs goes with --model");
   if (args.positionals().empty()) return args.usageError("missing SCENE|DATAFILE");
   if (args.positionals().size() > 1) return args.usageError("unexpected argument '" + args.positionals()[1] + "'");
 
