@@ -11,6 +11,7 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients
   libegl-dev libgl1-mesa-dri libglx-mesa0 libegl-mesa0 xvfb xauth
   fonts-noto-cjk
+  postgresql-15 postgresql-15-pgrouting
 )
 
 missing=()

@@ -68,10 +68,35 @@ Field travelField(const WalkGraph& graph, const ReachSet& reach, const Isochrone
   f.v.assign(static_cast<std::size_t>(f.nx) * f.ny, std::numeric_limits<float>::infinity());
 
   const double ramp2 = ramp * ramp;
-  std::vector<std::pair<double, double>> onSegment;  // origins on the piece's segment: (t, offset)
-  for (const Piece& p : pieces) {
+  // Whole-segment weights a->b and b->a (they differ on a slope).
+  auto segmentWeights = [&](const WalkSegment& seg) {
+    return reach.metric == WalkMetric::Meters
+               ? std::pair<double, double>(seg.lengthMeters, seg.lengthMeters)
+               : std::pair<double, double>(seg.costMeters / reach.speedMps, seg.costBackMeters / reach.speedMps);
+  };
+  // A lower bound of every value a piece can give: its least time along the street plus the
+  // perpendicular distance at the cheapest off-street rate. Filling pieces in ascending order of
+  // that bound lets most grid points be skipped after one comparison (each point lies within
+  // the walk-off of dozens of short segments), and a skipped point could not have been lowered,
+  // so the field is exactly the same as filling every point of every piece.
+  const double cheapestOff = std::min(perMeter, steep);
+  std::vector<std::pair<double, std::uint32_t>> order(pieces.size());  // (least value, piece)
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    const Piece& p = pieces[k];
     const WalkSegment& seg = graph.segments()[p.segment];
-    const double w = reach.metric == WalkMetric::Meters ? seg.lengthMeters : seg.costMeters / reach.speedMps;
+    const auto [wab, wba] = segmentWeights(seg);
+    double least = std::min(reach.value[seg.a] + p.t0 * wab, reach.value[seg.b] + (1 - p.t1) * wba);
+    for (const WalkOrigin& o : reach.origins)
+      if (o.at.segment == p.segment) least = std::min(least, o.offsetSeconds);
+    order[k] = {least, static_cast<std::uint32_t>(k)};
+  }
+  std::sort(order.begin(), order.end());
+
+  std::vector<std::pair<double, double>> onSegment;  // origins on the piece's segment: (t, offset)
+  for (const auto& [least, k] : order) {
+    const Piece& p = pieces[k];
+    const WalkSegment& seg = graph.segments()[p.segment];
+    const auto [wab, wba] = segmentWeights(seg);
     const double va = reach.value[seg.a], vb = reach.value[seg.b];
     onSegment.clear();
     for (const WalkOrigin& o : reach.origins)
@@ -120,7 +145,11 @@ Field travelField(const WalkGraph& graph, const ReachSet& reach, const Isochrone
       if (!(lo <= hi)) continue;
       const int ilo = std::max(i0, static_cast<int>(std::ceil((lo - f.x0) / f.cell)));
       const int ihi = std::min(i1, static_cast<int>(std::floor((hi - f.x0) / f.cell)));
+      // Perpendicular distance to the piece's line, |across0 + i * acrossStep|, bounds the
+      // distance to the piece from below.
+      const double across0 = (f.x0 - a.x) * uy - (qy - a.y) * ux, acrossStep = f.cell * uy;
       for (int i = ilo; i <= ihi; ++i) {
+        if (row[i] <= least + std::abs(across0 + i * acrossStep) * cheapestOff) continue;
         const double qx = f.x0 + i * f.cell;
         double t = slen2 > 0 ? ((qx - sa.x) * sdx + (qy - sa.y) * sdy) / slen2 : p.t0;
         t = std::clamp(t, p.t0, p.t1);
@@ -128,8 +157,8 @@ Field travelField(const WalkGraph& graph, const ReachSet& reach, const Isochrone
         const double d2 = ex * ex + ey * ey;
         if (d2 > ramp2) continue;
         // Same as ReachSet::valueAt, inlined: this loop is the hot part of the polygons.
-        double v = std::min(va + t * w, vb + (1 - t) * w);
-        for (const auto& [ot, offset] : onSegment) v = std::min(v, offset + std::abs(t - ot) * w);
+        double v = std::min(va + t * wab, vb + (1 - t) * wba);
+        for (const auto& [ot, offset] : onSegment) v = std::min(v, offset + (t >= ot ? (t - ot) * wab : (ot - t) * wba));
         if (!(v <= reach.cutoff)) continue;
         const double d = std::sqrt(d2);
         const double value = d <= off ? v + d * perMeter : v + off * perMeter + (d - off) * steep;

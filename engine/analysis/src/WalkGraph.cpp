@@ -1,5 +1,7 @@
 #include "twin/analysis/WalkGraph.h"
 
+#include "twin/geo/Heightfield.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -49,6 +51,11 @@ bool isWalkable(const std::string& highway, const model::Tags& tags) {
   return false;
 }
 
+double toblerSlowness(double slope) {
+  if (!std::isfinite(slope)) return 1.0;
+  return std::exp(3.5 * (std::abs(slope + 0.05) - 0.05));
+}
+
 class WalkGraphBuilder {
  public:
   explicit WalkGraphBuilder(const WalkGraphOptions& o) : _options(o) {
@@ -69,13 +76,38 @@ class WalkGraphBuilder {
     return id;
   }
 
-  void addLine(const std::vector<core::Vec2>& points, double slowness, std::uint32_t road) {
+  /** `heights`: one per point or null; `slope`: whether grades change the cost (not on steps). */
+  void addLine(const std::vector<core::Vec2>& points, double slowness, std::uint32_t road,
+               const std::vector<double>* heights, bool slope) {
     NodeId prev = kNoNode;
-    for (const core::Vec2& p : points) {
+    const geo::Heightfield* terrain =
+        slope && _options.toblerSlope && _options.terrain && !_options.terrain->empty() &&
+                _options.terrain->spacingMeters > 0 && std::isfinite(_options.terrain->spacingMeters)
+            ? _options.terrain
+            : nullptr;
+    const bool perVertex = slope && _options.toblerSlope && !terrain && heights && heights->size() == points.size();
+    for (std::size_t k = 0; k < points.size(); ++k) {
+      const core::Vec2& p = points[k];
       const NodeId n = node(p);
       if (prev != kNoNode && prev != n) {
-        const float len = static_cast<float>(std::sqrt(dist2(_g._positions[prev], p)));
-        _g._segments.push_back({prev, n, len, static_cast<float>(len * slowness), road});
+        const core::Vec2 from = _g._positions[prev];
+        const double len = std::sqrt(dist2(from, p));
+        double forward = len * slowness, backward = forward;
+        if (terrain) {
+          slopeCost(from, p, len, *terrain, forward, backward);
+          forward *= slowness;
+          backward *= slowness;
+        } else if (perVertex) {
+          const double rise = (*heights)[k] - (*heights)[k - 1];
+          if (std::isfinite(rise) && len > 0) {
+            forward = len * slowness * toblerSlowness(rise / len);
+            backward = len * slowness * toblerSlowness(-rise / len);
+          } else if (!std::isfinite(rise)) {
+            ++_badHeights;
+          }
+        }
+        _g._segments.push_back({prev, n, static_cast<float>(len), static_cast<float>(forward), road,
+                                static_cast<float>(backward)});
       }
       prev = n;
     }
@@ -95,13 +127,16 @@ class WalkGraphBuilder {
     for (std::uint32_t i = 0; i < g._segments.size(); ++i) {
       const WalkSegment& s = g._segments[i];
       g._edges[fill[s.a]++] = {s.b, i, s.lengthMeters, s.costMeters};
-      g._edges[fill[s.b]++] = {s.a, i, s.lengthMeters, s.costMeters};
+      g._edges[fill[s.b]++] = {s.a, i, s.lengthMeters, s.costBackMeters};
     }
     components();
     for (const core::Vec2& p : g._positions) g._bounds.add(p);
     buildIndex();
     double total = 0;
     for (const WalkSegment& s : g._segments) total += s.lengthMeters;
+    if (_badHeights > 0)
+      diag.add(core::Severity::Warning, "analysis::buildWalkGraph()", "", "", "",
+               std::to_string(_badHeights) + " segment pieces have a non-finite height", "treated as flat");
     if (g.componentCount() > 1) {
       diag.add(core::Severity::Info, "analysis::buildWalkGraph()", "", "", "",
                "walk network has " + std::to_string(g.componentCount()) + " disconnected parts; " +
@@ -120,6 +155,26 @@ class WalkGraphBuilder {
   }
 
  private:
+  // Cost both ways over pieces no longer than the terrain spacing, so that a hill or a dip
+  // between two vertices is climbed; a piece with a non-finite height counts as flat.
+  void slopeCost(core::Vec2 from, core::Vec2 to, double len, const geo::Heightfield& terrain, double& forward,
+                 double& backward) {
+    const int pieces = std::max(1, static_cast<int>(std::ceil(len / terrain.spacingMeters)));
+    const double step = len / pieces;
+    forward = backward = 0;
+    double h0 = terrain.heightAt(from);
+    for (int i = 1; i <= pieces; ++i) {
+      const double t = static_cast<double>(i) / pieces;
+      const double h1 = terrain.heightAt(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t);
+      const double rise = h1 - h0;
+      if (!std::isfinite(rise)) ++_badHeights;
+      const double grade = std::isfinite(rise) && step > 0 ? rise / step : 0.0;
+      forward += step * toblerSlowness(grade);
+      backward += step * toblerSlowness(-grade);
+      h0 = h1;
+    }
+  }
+
   void components() {
     WalkGraph& g = _g;
     const std::size_t n = g._positions.size();
@@ -187,6 +242,7 @@ class WalkGraphBuilder {
 
   WalkGraphOptions _options;
   double _merge = 0.001;
+  std::size_t _badHeights = 0;
   WalkGraph _g;
   std::unordered_map<std::uint64_t, NodeId> _index;
 };
@@ -299,7 +355,8 @@ WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const WalkGraphO
       continue;
     }
     ++local.roadsUsed;
-    builder.addLine(r.line, r.highway == "steps" ? steps : 1.0, i);
+    const bool isSteps = r.highway == "steps";
+    builder.addLine(r.line, isSteps ? steps : 1.0, i, &r.elevations, !isSteps);
   }
   WalkGraph g = builder.finish(diag, &local);
   if (stats) *stats = local;
@@ -319,7 +376,7 @@ WalkGraph buildWalkGraph(const std::vector<WalkLine>& lines, const WalkGraphOpti
       continue;
     }
     ++local.roadsUsed;
-    builder.addLine(lines[i].points, slowness, i);
+    builder.addLine(lines[i].points, slowness, i, &lines[i].elevations, true);
   }
   WalkGraph g = builder.finish(diag, &local);
   if (stats) *stats = local;

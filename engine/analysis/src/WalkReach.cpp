@@ -12,19 +12,28 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-double segmentWeight(const WalkSegment& s, WalkMetric metric, double speedMps) {
-  return metric == WalkMetric::Meters ? s.lengthMeters : s.costMeters / speedMps;
+// Whole-segment weights a->b and b->a in the search's unit.
+struct Weights {
+  double ab, ba;
+};
+
+Weights segmentWeights(const WalkSegment& s, WalkMetric metric, double speedMps) {
+  if (metric == WalkMetric::Meters) return {s.lengthMeters, s.lengthMeters};
+  return {s.costMeters / speedMps, s.costBackMeters / speedMps};
 }
+
+// From fraction `from` to fraction `to` along a segment.
+double along(const Weights& w, double from, double to) { return to >= from ? (to - from) * w.ab : (from - to) * w.ba; }
 
 }  // namespace
 
 double ReachSet::valueAt(const WalkGraph& graph, const SnapPoint& p) const {
   if (p.segment >= graph.segmentCount() || value.size() != graph.nodeCount()) return kInf;
   const WalkSegment& s = graph.segments()[p.segment];
-  const double w = segmentWeight(s, metric, speedMps);
-  double best = std::min(value[s.a] + p.t * w, value[s.b] + (1 - p.t) * w);
+  const Weights w = segmentWeights(s, metric, speedMps);
+  double best = std::min(value[s.a] + p.t * w.ab, value[s.b] + (1 - p.t) * w.ba);
   for (const WalkOrigin& o : origins)
-    if (o.at.segment == p.segment) best = std::min(best, o.offsetSeconds + std::abs(p.t - o.at.t) * w);
+    if (o.at.segment == p.segment) best = std::min(best, o.offsetSeconds + along(w, o.at.t, p.t));
   return best <= cutoff ? best : kInf;
 }
 
@@ -54,9 +63,9 @@ ReachSet WalkSearch::reach(const std::vector<WalkOrigin>& origins, double cutoff
   for (const WalkOrigin& o : origins) {
     TWIN_ASSERT(o.at.segment < g.segmentCount(), "analysis::WalkSearch::reach(): origin not on this graph");
     const WalkSegment& s = g.segments()[o.at.segment];
-    const double w = segmentWeight(s, metric, speedMps);
-    push(s.a, o.offsetSeconds + o.at.t * w);
-    push(s.b, o.offsetSeconds + (1 - o.at.t) * w);
+    const Weights w = segmentWeights(s, metric, speedMps);
+    push(s.a, o.offsetSeconds + o.at.t * w.ba);
+    push(s.b, o.offsetSeconds + (1 - o.at.t) * w.ab);
   }
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), later);
@@ -97,14 +106,18 @@ std::vector<std::pair<double, double>> edgeReach(const WalkGraph& graph, const R
   std::vector<std::pair<double, double>> pieces;
   if (segment >= graph.segmentCount() || reach.value.size() != graph.nodeCount()) return pieces;
   const WalkSegment& s = graph.segments()[segment];
-  const double w = segmentWeight(s, reach.metric, reach.speedMps);
-  auto budget = [&](double v) { return v <= reach.cutoff ? (w > 0 ? (reach.cutoff - v) / w : 1.0) : -1.0; };
-  if (double r = budget(reach.value[s.a]); r >= 0) pieces.emplace_back(0.0, std::min(1.0, r));
-  if (double r = budget(reach.value[s.b]); r >= 0) pieces.emplace_back(std::max(0.0, 1 - r), 1.0);
+  const Weights w = segmentWeights(s, reach.metric, reach.speedMps);
+  // Fraction of the segment walkable from value v with weight `weight` per whole segment.
+  auto budget = [&](double v, double weight) {
+    return v <= reach.cutoff ? (weight > 0 ? (reach.cutoff - v) / weight : 1.0) : -1.0;
+  };
+  if (double r = budget(reach.value[s.a], w.ab); r >= 0) pieces.emplace_back(0.0, std::min(1.0, r));
+  if (double r = budget(reach.value[s.b], w.ba); r >= 0) pieces.emplace_back(std::max(0.0, 1 - r), 1.0);
   for (const WalkOrigin& o : reach.origins)
-    if (o.at.segment == segment)
-      if (double r = budget(o.offsetSeconds); r >= 0)
-        pieces.emplace_back(std::max(0.0, o.at.t - r), std::min(1.0, o.at.t + r));
+    if (o.at.segment == segment) {
+      const double ahead = budget(o.offsetSeconds, w.ab), back = budget(o.offsetSeconds, w.ba);
+      if (ahead >= 0) pieces.emplace_back(std::max(0.0, o.at.t - back), std::min(1.0, o.at.t + ahead));
+    }
   std::sort(pieces.begin(), pieces.end());
   std::vector<std::pair<double, double>> merged;
   for (const auto& p : pieces) {

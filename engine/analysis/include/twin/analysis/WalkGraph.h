@@ -7,6 +7,10 @@
 // closer than WalkGraphOptions::mergeMeters (default 1 mm) are treated as one node.
 // Every edge is one straight segment between two consecutive way vertices, so a point on an
 // edge is exactly on the street.
+// Slope: when heights are known (a terrain heightfield in the options, or per-vertex
+// elevations on the roads or lines), each direction of a segment costs its horizontal length
+// times toblerSlowness(grade in that direction), so uphill and downhill differ. Steps keep
+// their own stepsFactor instead (Tobler's function is for paths, not stairs).
 // Edge lengths are Euclidean in the site frame. With the default "local-tm" frame these are
 // ground metres to better than 1e-7 relative within 5 km of the origin (transverse Mercator
 // scale 1 + d^2/2R^2); with a projected frame CRS they carry that CRS's scale factor.
@@ -20,17 +24,34 @@
 #include "twin/core/Geometry.h"
 #include "twin/model/Site.h"
 
+namespace twin::geo {
+struct Heightfield;
+}
+
 namespace twin::analysis {
 
 using NodeId = std::uint32_t;
 constexpr NodeId kNoNode = 0xffffffffu;
 
-/** How a way is walked. `stepsFactor` multiplies the time per metre on highway=steps. */
+/** How a way is walked. `stepsFactor` multiplies the time per metre on highway=steps.
+    Slope: with `terrain` (not owned; must outlive the build call only), each segment is cut
+    into pieces no longer than the terrain spacing and each piece's grade is taken from
+    Heightfield::heightAt at its ends, so a hill between two vertices counts; without it, the
+    per-vertex elevations of roads (model::Road::elevations) or lines (WalkLine::elevations)
+    are used when they have one height per point. `toblerSlope = false` ignores heights. */
 struct WalkGraphOptions {
   double stepsFactor = 2.0;
   double mergeMeters = 0.001;       // vertices this close become one node
   double indexCellMeters = 50.0;    // snapping grid cell
+  const geo::Heightfield* terrain = nullptr;
+  bool toblerSlope = true;
 };
+
+/** Tobler's hiking function normalised to flat ground: the time per horizontal metre on a
+    grade `slope` (rise over run, positive uphill) relative to walking on the flat,
+    exp(3.5 (|slope + 0.05| - 0.05)). 1 at 0, about 0.84 at -5 % (the fastest), 1 at -10 %,
+    1.42 at +10 %. A non-finite slope gives 1 (treated as flat). */
+double toblerSlowness(double slope);
 
 /** Whether pedestrians may use a way with these tags (issue 3 rules): footway, path,
     pedestrian, steps, living_street, residential, service, track, unclassified, tertiary,
@@ -47,12 +68,15 @@ struct WalkEdge {
   float costMeters = 0;             // length x slowness (steps); seconds = costMeters / speedMps
 };
 
-/** An undirected street segment between two nodes (both directions are CSR edges). */
+/** A street segment between two nodes (both directions are CSR edges). `costMeters` is the
+    a->b cost, `costBackMeters` the b->a one; they differ on a slope. A point at fraction t is
+    t x costMeters from a and (1 - t) x costBackMeters from b (cost spread evenly). */
 struct WalkSegment {
   NodeId a = 0, b = 0;
-  float lengthMeters = 0;
-  float costMeters = 0;
+  float lengthMeters = 0;           // horizontal
+  float costMeters = 0;             // a->b: length x slowness (steps, slope)
   std::uint32_t road = 0;           // index of the source road (model::Site::roads or the input list)
+  float costBackMeters = 0;         // b->a
 };
 
 /** The nearest point of the network to a query point. */
@@ -122,12 +146,14 @@ struct WalkGraphStats {
 struct WalkLine {
   std::vector<core::Vec2> points;   // local metres
   double slowness = 1.0;            // cost per metre relative to flat walking (steps: stepsFactor)
+  std::vector<double> elevations = {};  // optional: one height per point (metres) for the slope cost
 };
 
 /** Builds the graph from every walkable road (isWalkable). Never throws. Roads with fewer
     than 2 finite points or non-finite coordinates are skipped and reported in `diag`
     ("analysis::buildWalkGraph(): <file> way 12: ..."); an empty result is a valid, empty
-    graph. Disconnected components are reported as one Info diagnostic. */
+    graph. Disconnected components are reported as one Info diagnostic. Non-finite heights
+    make the segments that touch them flat, reported once as a Warning. */
 WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const WalkGraphOptions& options,
                          core::Diagnostics& diag, WalkGraphStats* stats = nullptr);
 
