@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include "TextFormat.h"
 
 namespace twin::analysis {
 
@@ -25,22 +26,8 @@ double ringDistance(core::Vec2 p, const core::Ring& ring) {
   return best;
 }
 
-std::string fmt(double v, int decimals) {
-  if (!std::isfinite(v)) return std::string();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string csvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+using detail::csvField;
+std::string fmt(double v, int decimals) { return detail::fixed(v, decimals); }
 
 std::string jsonString(const std::string& s) {
   std::string out = "\"";

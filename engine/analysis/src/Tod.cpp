@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "twin/analysis/Isochrone.h"
+#include "TextFormat.h"
 
 namespace twin::analysis {
 
@@ -17,22 +18,8 @@ std::string tag(const model::Poi& p, const char* key) {
   return p.category == key ? p.kind : std::string();
 }
 
-std::string fmt(double v, int decimals) {
-  if (!std::isfinite(v)) return std::string();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string csvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+using detail::csvField;
+std::string fmt(double v, int decimals) { return detail::fixed(v, decimals); }
 
 }  // namespace
 
