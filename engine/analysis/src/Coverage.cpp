@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+
 #include "TextFormat.h"
 
 namespace twin::analysis {

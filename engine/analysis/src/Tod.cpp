@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "twin/analysis/Isochrone.h"
+
 #include "TextFormat.h"
 
 namespace twin::analysis {
