@@ -106,6 +106,15 @@ TEST_CASE("SiteScene: layer toggles, theme and highlight are state changes only"
     for (int i = 0; i < scene::kLayerCount; ++i) {
       auto layer = static_cast<scene::Layer>(i);
       osg::Group* group = layerGroup(*s, scene::layerName(layer));
+      if (layer == scene::Layer::Labels) {  // no node: the app draws them from visibleLabels()
+        CHECK(group == nullptr);
+        CHECK(s->layerVisible(layer));
+        s->setLayerVisible(layer, false);
+        CHECK_FALSE(s->layerVisible(layer));
+        s->setLayerVisible(layer, true);
+        CHECK(s->layerVisible(layer));
+        continue;
+      }
       REQUIRE(group);
       CHECK(s->layerVisible(layer));
       CHECK(group->getNodeMask() != 0u);
@@ -148,18 +157,16 @@ TEST_CASE("SiteScene: layer toggles, theme and highlight are state changes only"
   }
 }
 
-TEST_CASE("SiteScene::build: empty site and missing font", "[scene]") {
+TEST_CASE("SiteScene::build: empty site", "[scene]") {
   model::Site empty;
   core::Diagnostics diag;
   auto s = buildScene(empty, diag);
   CHECK(s->stats().buildingTiles == 0);
-  CHECK(s->root()->getNumChildren() == scene::kLayerCount);
-  scene::SceneOptions options;
-  options.fontFile = "/nonexistent/font.ttc";
-  if (const char* env = std::getenv("TWIN_FONT")) FAIL("TWIN_FONT is set (" << env << "); unset it for this test");
-  auto bad = scene::SiteScene::build(empty, options, diag);
-  REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().message == "scene::SiteScene::build(): font '/nonexistent/font.ttc' could not be read");
+  CHECK(s->stats().labels == 0);
+  // One group per layer except labels, which the app draws from visibleLabels().
+  CHECK(s->root()->getNumChildren() == scene::kLayerCount - 1);
+  CHECK(layerGroup(*s, "labels") == nullptr);
+  CHECK(diag.total() == 0);
 }
 
 TEST_CASE("poseFramingExtent: looks at the centre from the south-west at 45 degrees", "[scene]") {

@@ -1,10 +1,14 @@
 // `twin run` and `twin snapshot`.
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "MonitorView.h"
 #include "twin/app/Cli.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
@@ -17,7 +21,20 @@ struct ViewArgs {
   std::string scene, output;
   int width = 0, height = 0, frames = 0;
   ViewerOptions viewer;
+  MonitorViewOptions monitor;
+  bool monitorEnabled = true;
+  double monitorSeconds = 0;
 };
+
+bool parseHostPort(const std::string& text, model::MqttConfig& out) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  int port = 0;
+  if (!parsePositiveInt(text.substr(colon + 1), port) || port > 65535) return false;
+  out.host = text.substr(0, colon);
+  out.port = port;
+  return true;
+}
 
 // Parses the options run and snapshot share; returns kExitOk or kExitUsage (message printed).
 int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int defaultHeight, ViewArgs& out) {
@@ -42,6 +59,20 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
   if (auto bookmark = args.value("--bookmark")) out.viewer.bookmark = *bookmark;
   if (auto output = args.value("-o")) out.output = *output;
   out.viewer.panels = !args.has("--no-panels");
+  if (auto mqtt = args.value("--mqtt")) {
+    model::MqttConfig broker;
+    if (!parseHostPort(*mqtt, broker)) return args.usageError("--mqtt expects HOST:PORT, got '" + *mqtt + "'");
+    out.monitor.broker = broker;
+  }
+  if (auto db = args.value("--alerts-db")) out.monitor.alertsDb = *db;
+  if (auto seconds = args.value("--monitor-seconds")) {
+    char* end = nullptr;
+    out.monitorSeconds = std::strtod(seconds->c_str(), &end);
+    if (seconds->empty() || end != seconds->c_str() + seconds->size() || !std::isfinite(out.monitorSeconds) ||
+        out.monitorSeconds < 0 || out.monitorSeconds > 3600)
+      return args.usageError("bad --monitor-seconds '" + *seconds + "'; expected seconds between 0 and 3600");
+  }
+  out.monitorEnabled = !args.has("--no-monitor");
   return kExitOk;
 }
 
@@ -58,6 +89,28 @@ std::unique_ptr<TwinViewer> openViewer(const ViewArgs& a) {
     return nullptr;
   }
   return std::move(viewer).value();
+}
+
+// Starts the scene's sensor monitor and attaches it to the viewer. A scene without sensors (or
+// a bare data file) has nothing to monitor: true, no monitor. False (message printed) on error.
+bool attachMonitor(TwinViewer& viewer, const ViewArgs& a) {
+  if (!a.monitorEnabled || std::filesystem::path(a.scene).extension() != ".json") return true;
+  auto config = model::loadSensorConfig(a.scene);
+  if (!config) {
+    std::cerr << config.error().message << '\n';
+    return false;
+  }
+  if (config->sensors.empty()) return true;
+  auto monitor = MonitorView::start(a.scene, *viewer.scene().site, a.monitor);
+  if (!monitor) {
+    std::cerr << monitor.error().message << '\n';
+    return false;
+  }
+  std::cerr << "twin: alert log " << (*monitor)->alertsDb().string() << '\n';
+  viewer.setExtension(*monitor);
+  if (a.monitorSeconds > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));
+  return true;
 }
 
 int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& output) {
@@ -78,11 +131,12 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
-  CliArgs args("run", {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o"}, {"--no-panels"});
+  CliArgs args("run", {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db"},
+               {"--no-panels", "--no-monitor"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   auto viewer = openViewer(a);
-  if (!viewer) return kExitBadInput;
+  if (!viewer || !attachMonitor(*viewer, a)) return kExitBadInput;
   const char* display = std::getenv("DISPLAY");
   if (display && *display) {
     auto status = viewer->runWindow(a.frames, a.width, a.height);
@@ -101,12 +155,14 @@ int cmdRun(int argc, char** argv) {
 }
 
 int cmdSnapshot(int argc, char** argv) {
-  CliArgs args("snapshot", {"--size", "--bookmark", "--theme", "--lang", "-o"}, {"--no-panels"});
+  CliArgs args("snapshot",
+               {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds"},
+               {"--no-panels", "--no-monitor"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
   if (a.output.empty()) return args.usageError("missing -o OUT.png");
   auto viewer = openViewer(a);
-  if (!viewer) return kExitBadInput;
+  if (!viewer || !attachMonitor(*viewer, a)) return kExitBadInput;
   return renderToFile(*viewer, a, a.output);
 }
 

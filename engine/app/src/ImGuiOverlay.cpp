@@ -1,5 +1,8 @@
 #include "twin/app/ImGuiOverlay.h"
 
+#include <cfloat>
+#include <cmath>
+
 #include <osg/Camera>
 #include <osgGA/GUIEventHandler>
 
@@ -7,9 +10,39 @@
 #include <backends/imgui_impl_opengl3.h>
 
 #include "twin/core/Log.h"
+#include "twin/scene/SiteScene.h"
 #include "twin/ui/Style.h"
 
 namespace twin::app {
+namespace {
+
+ImU32 packColor(const model::Color& c) {
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, c.a));
+}
+
+// All labels go into the background draw list: under every panel, and batched with the panels'
+// vertices into the one ImGui render pass (same font atlas texture), so they cost about one draw
+// call in total. The halo is the text drawn 1 px off in the four axis directions: four times the
+// glyph quads, still far cheaper than an outline shader on a software rasteriser.
+void drawLabels(const std::vector<scene::ScreenLabel>& labels) {
+  if (labels.empty()) return;
+  ImDrawList* list = ImGui::GetBackgroundDrawList();
+  ImFont* font = ImGui::GetFont();
+  static const ImVec2 kHaloOffsets[] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
+  for (const scene::ScreenLabel& label : labels) {
+    const char* begin = label.text.c_str();
+    const char* end = begin + label.text.size();
+    const float size = label.sizePixels > 0 ? label.sizePixels : font->FontSize;
+    const ImVec2 extent = font->CalcTextSizeA(size, FLT_MAX, 0.0f, begin, end);
+    // Whole pixels keep the glyphs sharp (the atlas is baked with PixelSnapH).
+    const ImVec2 at(std::floor(label.x - extent.x * 0.5f), std::floor(label.y - extent.y));
+    const ImU32 halo = packColor(label.halo);
+    for (const ImVec2& d : kHaloOffsets) list->AddText(font, size, ImVec2(at.x + d.x, at.y + d.y), halo, begin, end);
+    list->AddText(font, size, at, packColor(label.color), begin, end);
+  }
+}
+
+}  // namespace
 
 class ImGuiOverlay::DrawCallback : public osg::Camera::DrawCallback {
  public:
@@ -19,7 +52,8 @@ class ImGuiOverlay::DrawCallback : public osg::Camera::DrawCallback {
     const osg::Viewport* viewport = camera ? camera->getViewport() : nullptr;
     if (!viewport) return;
     const osg::FrameStamp* stamp = renderInfo.getState() ? renderInfo.getState()->getFrameStamp() : nullptr;
-    _overlay->renderFrame(int(viewport->width()), int(viewport->height()), stamp ? stamp->getReferenceTime() : 0.0);
+    _overlay->renderFrame(*camera, int(viewport->width()), int(viewport->height()),
+                          stamp ? stamp->getReferenceTime() : 0.0);
   }
 
  private:
@@ -139,19 +173,22 @@ void ImGuiOverlay::releaseGraphics() {
   _backendReady = false;
 }
 
+void ImGuiOverlay::setLabelSource(scene::SiteScene* labels) { _labels = labels; }
+
 bool ImGuiOverlay::wantsMouse() const {
   ImGui::SetCurrentContext(_context);
   return ImGui::GetIO().WantCaptureMouse;
 }
 
-void ImGuiOverlay::renderFrame(int width, int height, double timeSeconds) {
-  if (!_draw) return;
+void ImGuiOverlay::renderFrame(const osg::Camera& camera, int width, int height, double timeSeconds) {
+  if (!_draw && !_labels) return;
   ImGui::SetCurrentContext(_context);
   if (!_backendReady) {
     // GLSL 1.30 works on every context OSG gets here (GLX legacy, EGL 3.3 compatibility).
     if (!ImGui_ImplOpenGL3_Init("#version 130")) {
-      core::logError("app::ImGuiOverlay: the ImGui OpenGL 3 backend could not start; panels are off");
+      core::logError("app::ImGuiOverlay: the ImGui OpenGL 3 backend could not start; panels and labels are off");
       _draw = nullptr;
+      _labels = nullptr;
       return;
     }
     _backendReady = true;
@@ -163,7 +200,8 @@ void ImGuiOverlay::renderFrame(int width, int height, double timeSeconds) {
   _lastTime = timeSeconds;
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
-  _draw();
+  if (_labels) drawLabels(_labels->visibleLabels(camera));
+  if (_draw) _draw();
   ImGui::Render();
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include <osg/Stats>
+#include <osg/Timer>
 #include <osgGA/GUIEventHandler>
 #include <osgViewer/Viewer>
 
@@ -46,6 +47,7 @@ struct TwinViewer::Impl {
   std::string theme;
   ui::Language language = ui::Language::ZhCN;
   OrbitState startState;
+  std::shared_ptr<ViewerExtension> extension;  // the live sensor monitor, when the CLI attached one
 
   // Per viewer run.
   osg::ref_ptr<CityManipulator> manipulator;
@@ -70,6 +72,7 @@ namespace {
 class PickHandler : public osgGA::GUIEventHandler {
  public:
   PickHandler(scene::SiteScene* siteScene, ImGuiOverlay* overlay) : _scene(siteScene), _overlay(overlay) {}
+  ViewerExtension* extension = nullptr;  // gets the click first (sensor markers sit on top)
 
   bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
     using E = osgGA::GUIEventAdapter;
@@ -100,6 +103,10 @@ class PickHandler : public osgGA::GUIEventHandler {
         _pushValid = false;
         if (std::abs(ea.getX() - _pushX) > kClickSlopPixels || std::abs(ea.getY() - _pushY) > kClickSlopPixels)
           return false;  // a drag (pan), not a click
+        if (extension && extension->pick(*view, ea.getX(), ea.getY())) {
+          aa.requestRedraw();
+          return false;
+        }
         const auto hit = _scene->pickBuilding(*view, ea.getX(), ea.getY());
         _scene->setSelectedBuilding(hit ? int(*hit) : -1);
         aa.requestRedraw();
@@ -167,6 +174,7 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
 }
 
 const LoadedScene& TwinViewer::scene() const { return _impl->loaded; }
+void TwinViewer::setExtension(std::shared_ptr<ViewerExtension> extension) { _impl->extension = std::move(extension); }
 double TwinViewer::compileMs() const { return _impl->compileMs; }
 
 void TwinViewer::Impl::applyTheme(const std::string& name) {
@@ -188,6 +196,8 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
   camera = viewer.getCamera();
   viewer.setThreadingModel(osgViewer::ViewerBase::SingleThreaded);
   viewer.setSceneData(siteScene->root());
+  if (osg::Node* node = extension ? extension->sceneNode() : nullptr)
+    if (!siteScene->root()->containsNode(node)) siteScene->root()->addChild(node);
   camera->getStats()->collectStats("scene", true);
 
   manipulator = new CityManipulator(site.extent);
@@ -195,7 +205,8 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
   manipulator->setState(startState);
   viewer.setCameraManipulator(manipulator.get(), true);
 
-  if (options.panels) {
+  {
+    // The overlay draws the scene's labels as well, so it is needed even without the panels.
     ui::FontOptions fonts;
     fonts.extraTexts.push_back(site.name);
     fonts.extraTexts.push_back(loaded.config.name);
@@ -204,13 +215,22 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
     for (const model::Road& r : site.roads) fonts.extraTexts.push_back(r.name);
     for (const model::Bookmark& b : loaded.config.bookmarks) fonts.extraTexts.push_back(b.label);
     for (const std::string& a : site.attributions) fonts.extraTexts.push_back(a);
+    if (extension)
+      for (std::string& t : extension->fontTexts()) fonts.extraTexts.push_back(std::move(t));
     overlay = new ImGuiOverlay(fonts);
-    overlay->install(viewer, [this]() {
-      auto commands = panels.draw(frameView);
-      pending.insert(pending.end(), commands.begin(), commands.end());
-    });
+    overlay->setLabelSource(siteScene.get());
+    ImGuiOverlay::DrawFn drawPanels;
+    if (options.panels)
+      drawPanels = [this]() {
+        auto commands = panels.draw(frameView);
+        pending.insert(pending.end(), commands.begin(), commands.end());
+        if (extension) extension->drawPanels(language);
+      };
+    overlay->install(viewer, std::move(drawPanels));
   }
-  viewer.addEventHandler(new PickHandler(siteScene.get(), overlay.get()));
+  auto* pickHandler = new PickHandler(siteScene.get(), overlay.get());
+  pickHandler->extension = extension.get();
+  viewer.addEventHandler(pickHandler);
   applyTheme(theme);
 
   frameView.siteName = loaded.config.name.empty() ? site.name : loaded.config.name;
@@ -227,6 +247,11 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
 }
 
 void TwinViewer::Impl::applyCommands() {
+  if (extension) {
+    extension->update(osg::Timer::instance()->time_s());
+    if (auto target = extension->takeFlyTarget())
+      manipulator->flyTo(CityManipulator::stateFromLookAt(*target + osg::Vec3d(0, -190, 180), *target));
+  }
   for (const ui::Command& command : pending) {
     if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {
       siteScene->setLayerVisible(scene::Layer(int(c->layer)), c->visible);

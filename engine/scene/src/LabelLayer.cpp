@@ -1,6 +1,6 @@
 #include "LabelLayer.h"
 
-#include <osgUtil/CullVisitor>
+#include <cmath>
 
 namespace twin::scene::detail {
 
@@ -14,49 +14,42 @@ struct ScreenRect {
 constexpr float kPaddingPixels = 4;
 }  // namespace
 
-void LabelLayer::addLabel(osgText::Text* text, const Placement& placement) {
-  // Declutter decides visibility; the text's own bound (screen-sized) must not cull it again.
-  text->setCullingActive(false);
-  addChild(text);
-  _placements.push_back(placement);
-}
-
-osgText::Text* LabelLayer::label(std::size_t i) const {
-  return i < getNumChildren() ? dynamic_cast<osgText::Text*>(_children[i].get()) : nullptr;
-}
-
-void LabelLayer::traverse(osg::NodeVisitor& visitor) {
-  auto* cull = visitor.asCullVisitor();
-  if (!cull || !cull->getModelViewMatrix() || !cull->getProjectionMatrix() || !cull->getViewport()) {
-    Group::traverse(visitor);
-    return;
-  }
-  const osg::Matrixd modelView = *cull->getModelViewMatrix();
-  const osg::Matrixd projection = *cull->getProjectionMatrix();
-  const osg::Viewport* viewport = cull->getViewport();
+std::vector<ScreenLabel> LabelLayer::visibleLabels(const osg::Matrixd& view, const osg::Matrixd& projection,
+                                                   const osg::Viewport& viewport, int maxLabels) const {
+  std::vector<ScreenLabel> shown;
+  const double width = viewport.width(), height = viewport.height();
+  if (maxLabels <= 0 || !(width > 0) || !(height > 0)) return shown;
   std::vector<ScreenRect> accepted;
-  accepted.reserve(static_cast<std::size_t>(_maxLabels));
-  for (std::size_t i = 0; i < _children.size() && i < _placements.size(); ++i) {
-    if (static_cast<int>(accepted.size()) >= _maxLabels) break;
-    const Placement& placement = _placements[i];
-    osg::Vec3d eye = osg::Vec3d(placement.anchor) * modelView;
-    if (eye.z() >= 0 || eye.length() > placement.maxDistanceMeters) continue;
-    osg::Vec4d clip = osg::Vec4d(eye, 1.0) * projection;
-    if (clip.w() <= 0) continue;
-    double ndcX = clip.x() / clip.w(), ndcY = clip.y() / clip.w();
-    if (ndcX < -1 || ndcX > 1 || ndcY < -1 || ndcY > 1) continue;
-    float x = static_cast<float>(viewport->x() + (ndcX + 1) * 0.5 * viewport->width());
-    float y = static_cast<float>(viewport->y() + (ndcY + 1) * 0.5 * viewport->height());
-    ScreenRect rect{x - placement.widthPixels / 2 - kPaddingPixels, y - kPaddingPixels,
-                    x + placement.widthPixels / 2 + kPaddingPixels, y + placement.heightPixels + kPaddingPixels};
+  for (const Placement& placement : _placements) {
+    if (static_cast<int>(accepted.size()) >= maxLabels) break;
+    const osg::Vec3d eye = osg::Vec3d(placement.anchor) * view;
+    if (!(eye.z() < 0) || !(eye.length() <= placement.maxDistanceMeters)) continue;
+    const osg::Vec4d clip = osg::Vec4d(eye, 1.0) * projection;
+    if (!(clip.w() > 0)) continue;
+    const double ndcX = clip.x() / clip.w(), ndcY = clip.y() / clip.w();
+    // Written so that NaN (a degenerate matrix) fails the test too.
+    if (!(ndcX >= -1 && ndcX <= 1 && ndcY >= -1 && ndcY <= 1)) continue;
+    // ImGui's convention: origin at the viewport's top-left corner, y down.
+    const auto x = static_cast<float>((ndcX + 1) * 0.5 * width);
+    const auto y = static_cast<float>((1 - ndcY) * 0.5 * height);
+    const ScreenRect rect{x - placement.widthPixels / 2 - kPaddingPixels, y - placement.heightPixels - kPaddingPixels,
+                          x + placement.widthPixels / 2 + kPaddingPixels, y + kPaddingPixels};
     bool free = true;
     for (const ScreenRect& other : accepted)
       if (rect.overlaps(other)) { free = false; break; }
     if (!free) continue;
     accepted.push_back(rect);
-    _children[i]->accept(visitor);
+    ScreenLabel label;
+    label.text = placement.text;
+    label.x = x;
+    label.y = y;
+    label.widthPixels = placement.widthPixels;
+    label.heightPixels = placement.heightPixels;
+    label.priority = placement.priority;
+    label.kind = placement.kind;
+    shown.push_back(std::move(label));
   }
-  _shownLastCull.store(accepted.size());
+  return shown;
 }
 
 }  // namespace twin::scene::detail

@@ -1,42 +1,49 @@
-// The labels layer: osgText labels decluttered in screen space on every cull traversal.
+// The labels layer as plain data: label candidates in priority order, and the screen-space
+// declutter that picks which of them to show for one camera. Drawing is the app's job (one ImGui
+// draw list over the frame), so no OSG node is involved.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
+#include <string>
 #include <vector>
 
-#include <osg/Group>
-#include <osgText/Text>
+#include <osg/Matrixd>
+#include <osg/Vec3>
+#include <osg/Viewport>
+
+#include "twin/scene/SiteScene.h"
 
 namespace twin::scene::detail {
 
-/** A group whose children are labels added in priority order (most important first). On each
-    cull it draws at most maxLabels of them: in priority order, skipping labels behind the eye,
-    off screen, farther than their own maxDistanceMeters, or overlapping an already accepted
-    label's screen rectangle. Other traversals (update, intersection) see every child.
-    Cull may run on several threads for several cameras; the only shared state is the atomic
-    count of labels shown by the last cull. */
-class LabelLayer : public osg::Group {
+/** Label candidates added in priority order (most important first). visibleLabels() keeps at most
+    maxLabels of them: in that order, skipping labels behind the eye, with their anchor off the
+    viewport, farther than their own maxDistanceMeters, or whose screen rectangle overlaps an
+    already accepted one. Not thread-safe for add(); visibleLabels() only reads and may run on
+    several threads at once. */
+class LabelLayer {
  public:
   struct Placement {
+    std::string text;          // UTF-8
     osg::Vec3 anchor;          // site frame, metres; the text stands centred above it
     float widthPixels = 0;     // estimated screen size of the text
     float heightPixels = 0;
     float maxDistanceMeters = 0;
+    int priority = 0;
+    LabelKind kind = LabelKind::Poi;
   };
 
-  void addLabel(osgText::Text* text, const Placement& placement);
-  void setMaxLabels(int maxLabels) { _maxLabels = maxLabels < 0 ? 0 : maxLabels; }
-  std::size_t labelsShownLastCull() const { return _shownLastCull.load(); }
-  osgText::Text* label(std::size_t i) const;
-  std::size_t labelCount() const { return _placements.size(); }
+  void add(Placement placement) { _placements.push_back(std::move(placement)); }
+  std::size_t size() const { return _placements.size(); }
 
-  void traverse(osg::NodeVisitor& visitor) override;
+  /** The decluttered labels for a camera with these matrices (OSG row-vector convention) and
+      viewport; positions are relative to the viewport's top-left corner, y down. Colours are
+      left for the caller. A degenerate viewport (zero or negative size) or maxLabels <= 0 gives
+      none. */
+  std::vector<ScreenLabel> visibleLabels(const osg::Matrixd& view, const osg::Matrixd& projection,
+                                         const osg::Viewport& viewport, int maxLabels) const;
 
  private:
-  std::vector<Placement> _placements;  // parallel to the children
-  int _maxLabels = 60;
-  std::atomic<std::size_t> _shownLastCull{0};
+  std::vector<Placement> _placements;
 };
 
 }  // namespace twin::scene::detail

@@ -1,7 +1,7 @@
 // SiteScene: compiles a Site into OSG nodes.
 //
 // Sections: constants and colours | shader programs and uniforms | buildings (extrusion, tiles,
-// LOD) | ground and roads | POI markers | labels | SiteScene methods.
+// LOD) | ground and roads | POI markers | label candidates | SiteScene methods.
 #include "twin/scene/SiteScene.h"
 
 #include <algorithm>
@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <utility>
 
 #include <osg/BlendFunc>
@@ -22,9 +21,6 @@
 #include <osg/PointSprite>
 #include <osg/PolygonOffset>
 #include <osg/Program>
-#include <osgDB/Options>
-#include <osgText/Font>
-#include <osgText/Text>
 #include <osgUtil/IntersectionVisitor>
 #include <osgUtil/LineSegmentIntersector>
 
@@ -57,7 +53,6 @@ constexpr unsigned kBuildingAttribute = 6;  // generic attribute slots that no G
 constexpr unsigned kPoiAttribute = 7;
 constexpr int kPoiCategoryCount = 6;
 constexpr const char* kBuildingGeometryName = "twin:buildings";
-constexpr const char* kDefaultFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 // Keys of Theme::buildingUse, in BuildingUse order (model::buildingUseName()'s names).
 constexpr std::array<const char*, model::kBuildingUseCount> kUseKeys = {
@@ -278,20 +273,11 @@ std::vector<core::Vec2> cleanLine(const std::vector<core::Vec2>& line) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Labels
+// Label candidates
 
-osg::ref_ptr<osgText::Font> loadFont(const std::string& path) {
-  static std::mutex mutex;
-  static std::map<std::string, osg::ref_ptr<osgText::Font>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(path);
-  if (it != cache.end()) return it->second;
-  // Face 2 of the Noto CJK collection is "Noto Sans CJK SC"; other fonts ignore the option.
-  osg::ref_ptr<osgDB::Options> options = new osgDB::Options("index=2");
-  osg::ref_ptr<osgText::Font> font = osgText::readRefFontFile(path, options.get());
-  if (font) cache[path] = font;
-  return font;
-}
+// Noto Sans CJK's em is 1000/1448 of its line height (ascender 1160, descender 288), and ImGui
+// sizes fonts by line height.
+constexpr float kEmPerLineHeight = 0.69f;
 
 float estimateTextWidth(const std::string& utf8, float characterSize) {
   float width = 0;
@@ -310,9 +296,9 @@ struct LabelCandidate {
   std::string text;
   osg::Vec3 anchor;
   float maxDistanceMeters;
+  LabelKind kind;
 };
 
-constexpr float kLabelCharacterPixels = 18;
 constexpr std::size_t kLabelCandidatesPerMaxLabel = 6;
 
 }  // namespace
@@ -327,7 +313,7 @@ struct SiteScene::Impl {
   osg::ref_ptr<osg::Group> root;
   std::array<osg::ref_ptr<osg::Group>, kLayerCount> layers;
   std::array<bool, kLayerCount> visible{};
-  osg::ref_ptr<detail::LabelLayer> labels;
+  detail::LabelLayer labels;
   Uniforms uniforms;
   int hovered = -1, selected = -1;
 
@@ -336,7 +322,7 @@ struct SiteScene::Impl {
   void buildGround(const core::Box2& extent, osg::Program* program);
   void buildRoads(osg::Program* program);
   void buildPois(osg::Program* program);
-  void buildLabels(osgText::Font* font);
+  void buildLabels();
 };
 
 SiteScene::SiteScene() : _impl(new Impl) {}
@@ -356,16 +342,8 @@ void SiteScene::Impl::applyTheme(const model::Theme& theme) {
   uniforms.casingColor->set(toVec4(theme.roadCasing));
   for (int c = 0; c < kPoiCategoryCount; ++c)
     uniforms.poiColors->setElement(static_cast<unsigned>(c), c == 0 ? toVec4(theme.poi) : kPoiFixedColors[static_cast<std::size_t>(c)]);
-  // Labels are the only nodes with their own colour; the outline takes the background colour so
-  // text reads over roofs in both themes.
-  if (labels) {
-    for (std::size_t i = 0; i < labels->labelCount(); ++i) {
-      if (osgText::Text* text = labels->label(i)) {
-        text->setColor(toVec4(theme.labels));
-        text->setBackdropColor(toVec4(theme.background));
-      }
-    }
-  }
+  // Label colours are read from options.theme by visibleLabels(), so a theme change needs no
+  // per-label work here.
 }
 
 void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
@@ -527,14 +505,14 @@ void SiteScene::Impl::buildPois(osg::Program* program) {
   group->addChild(discGeometry);
 }
 
-void SiteScene::Impl::buildLabels(osgText::Font* font) {
+void SiteScene::Impl::buildLabels() {
   std::vector<LabelCandidate> candidates;
   for (const model::Poi& poi : site->pois) {
     if (poi.name.empty() || !core::isFinite(poi.position)) continue;
     int category = poiCategory(poi);
     candidates.push_back({poiPriority(category), 0, poi.name,
                           osg::Vec3(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y), 20),
-                          category == 4 ? 3000.f : 1600.f});
+                          category == 4 ? 3000.f : 1600.f, LabelKind::Poi});
   }
   for (const model::Building& building : site->buildings) {
     if (building.name.empty() || !std::isfinite(building.heightMeters)) continue;
@@ -544,34 +522,27 @@ void SiteScene::Impl::buildLabels(osgText::Font* font) {
     if (!core::isFinite(c)) continue;
     candidates.push_back({3, areaM2, building.name,
                           osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(building.heightMeters + 4)),
-                          static_cast<float>(std::clamp(std::sqrt(areaM2) * 40, 900.0, 4000.0))});
+                          static_cast<float>(std::clamp(std::sqrt(areaM2) * 40, 900.0, 4000.0)), LabelKind::Building});
   }
   std::stable_sort(candidates.begin(), candidates.end(), [](const LabelCandidate& a, const LabelCandidate& b) {
     return a.priority != b.priority ? a.priority < b.priority : a.weight > b.weight;
   });
-  // Every label costs glyph layout at build time and memory; beyond a few screens' worth the
-  // declutter would reject them anyway.
+  // The declutter is quadratic in the labels it accepts and walks every candidate; beyond a few
+  // screens' worth it would reject them anyway.
   std::size_t cap = std::max<std::size_t>(1, static_cast<std::size_t>(std::max(options.maxLabels, 0))) *
                     kLabelCandidatesPerMaxLabel;
   if (candidates.size() > cap) candidates.resize(cap);
-  for (const LabelCandidate& candidate : candidates) {
-    osg::ref_ptr<osgText::Text> text = new osgText::Text;
-    text->setFont(font);
-    text->setCharacterSizeMode(osgText::TextBase::SCREEN_COORDS);
-    text->setCharacterSize(kLabelCharacterPixels);
-    text->setAxisAlignment(osgText::TextBase::SCREEN);
-    text->setAlignment(osgText::TextBase::CENTER_BOTTOM);
-    // No outline and the plain greyscale glyph shader: on llvmpipe an outlined label costs
-    // several times a plain one (bench_frame_bench prints the labels layer's share).
-    text->setShaderTechnique(osgText::GREYSCALE);
-    text->setPosition(candidate.anchor);
-    text->setText(candidate.text, osgText::String::ENCODING_UTF8);
+  const float pixels = options.labelPixels > 1 ? options.labelPixels : 18;
+  for (LabelCandidate& candidate : candidates) {
     detail::LabelLayer::Placement placement;
     placement.anchor = candidate.anchor;
-    placement.widthPixels = estimateTextWidth(candidate.text, kLabelCharacterPixels);
-    placement.heightPixels = kLabelCharacterPixels * 1.2f;
+    placement.widthPixels = estimateTextWidth(candidate.text, pixels * kEmPerLineHeight);
+    placement.heightPixels = pixels;
     placement.maxDistanceMeters = candidate.maxDistanceMeters;
-    labels->addLabel(text, placement);
+    placement.priority = candidate.priority;
+    placement.kind = candidate.kind;
+    placement.text = std::move(candidate.text);
+    labels.add(std::move(placement));
     ++stats.labels;
   }
 }
@@ -596,12 +567,6 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   auto poiProgram = makeProgram("twin poi", {{osg::Shader::VERTEX, "poi.vert"}, {osg::Shader::FRAGMENT, "poi.frag"}});
   if (!poiProgram) return poiProgram.error();
   poiProgram.value()->addBindAttribLocation("twin_poiCategory", kPoiAttribute);
-
-  std::string fontPath = options.fontFile;
-  if (const char* env = std::getenv("TWIN_FONT"); env && *env) fontPath = env;
-  if (fontPath.empty()) fontPath = kDefaultFont;
-  osg::ref_ptr<osgText::Font> font = loadFont(fontPath);
-  if (!font) return core::fail(std::string(kWhere) + ": font '" + fontPath + "' could not be read");
 
   Uniforms& u = impl.uniforms;
   u.useColors = new osg::Uniform(osg::Uniform::FLOAT_VEC4, "twin_useColor", model::kBuildingUseCount);
@@ -630,16 +595,12 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
                                 u.background.get(), u.tint.get()})
     rootState->addUniform(uniform);
   for (int i = 0; i < kLayerCount; ++i) {
-    if (i == static_cast<int>(Layer::Labels)) {
-      impl.labels = new detail::LabelLayer;
-      impl.labels->setMaxLabels(options.maxLabels);
-      impl.layers[static_cast<std::size_t>(i)] = impl.labels;
-    } else {
-      impl.layers[static_cast<std::size_t>(i)] = new osg::Group;
-    }
+    impl.visible[static_cast<std::size_t>(i)] = true;
+    // Labels are drawn by the app from visibleLabels(), not by OSG: that layer has no node.
+    if (i == static_cast<int>(Layer::Labels)) continue;
+    impl.layers[static_cast<std::size_t>(i)] = new osg::Group;
     impl.layers[static_cast<std::size_t>(i)]->setName(layerName(static_cast<Layer>(i)));
     impl.layers[static_cast<std::size_t>(i)]->setNodeMask(layerBit(static_cast<Layer>(i)));
-    impl.visible[static_cast<std::size_t>(i)] = true;
     impl.root->addChild(impl.layers[static_cast<std::size_t>(i)]);
   }
   osg::StateSet* buildingState = impl.layers[static_cast<int>(Layer::Buildings)]->getOrCreateStateSet();
@@ -662,7 +623,7 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   impl.buildGround(extent, flatProgram.value());
   impl.buildRoads(flatProgram.value());
   impl.buildPois(poiProgram.value());
-  impl.buildLabels(font.get());
+  impl.buildLabels();
   impl.applyTheme(options.theme);
   impl.stats.compileMs = stopwatch.elapsedMs();
   return scene;
@@ -671,12 +632,26 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
 void SiteScene::setLayerVisible(Layer layer, bool visible) {
   auto i = static_cast<std::size_t>(layer);
   _impl->visible[i] = visible;
-  _impl->layers[i]->setNodeMask(visible ? layerBit(layer) : 0u);
+  if (_impl->layers[i]) _impl->layers[i]->setNodeMask(visible ? layerBit(layer) : 0u);
 }
 
 bool SiteScene::layerVisible(Layer layer) const { return _impl->visible[static_cast<std::size_t>(layer)]; }
 
 void SiteScene::setTheme(const model::Theme& theme) { _impl->applyTheme(theme); }
+
+std::vector<ScreenLabel> SiteScene::visibleLabels(const osg::Camera& camera) const {
+  const osg::Viewport* viewport = camera.getViewport();
+  if (!_impl->visible[static_cast<int>(Layer::Labels)] || !viewport) return {};
+  std::vector<ScreenLabel> shown = _impl->labels.visibleLabels(camera.getViewMatrix(), camera.getProjectionMatrix(),
+                                                               *viewport, _impl->options.maxLabels);
+  const float pixels = _impl->options.labelPixels > 1 ? _impl->options.labelPixels : 18;
+  for (ScreenLabel& label : shown) {
+    label.sizePixels = pixels;
+    label.color = _impl->options.theme.labels;
+    label.halo = _impl->options.theme.background;
+  }
+  return shown;
+}
 
 namespace {
 int checkedBuildingIndex(int index, std::size_t count, const char* function) {

@@ -1,6 +1,7 @@
 // Dear ImGui drawn inside an OSG view: the opengl3 backend in the main camera's final draw
 // callback, and an event handler that feeds mouse, wheel, keys and text into ImGui and swallows
-// the events ImGui wants.
+// the events ImGui wants. It also draws a SiteScene's decluttered labels, under the panels, in
+// the same ImGui draw data (one draw call for all labels).
 #pragma once
 
 #include <functional>
@@ -14,6 +15,10 @@
 #include "twin/ui/Fonts.h"
 
 struct ImGuiContext;
+
+namespace twin::scene {
+class SiteScene;
+}
 
 namespace twin::app {
 
@@ -29,8 +34,14 @@ class ImGuiOverlay : public osg::Referenced {
       font is used) and applies the "dark" style. */
   explicit ImGuiOverlay(const ui::FontOptions& fonts);
 
-  /** Sets the main camera's final draw callback and adds the event handler to `view`. */
+  /** Sets the main camera's final draw callback and adds the event handler to `view`. An empty
+      `draw` draws no panels (the labels, if any, are still drawn). */
   void install(osgViewer::View& view, DrawFn draw);
+  /** Each frame, draws `labels`' SiteScene::visibleLabels() for the camera being drawn, before
+      (under) the panels: text in the label colour with a 1-pixel halo in the theme's background
+      colour, in the loaded font (glyphs missing from it show as '?', so pass the site's names in
+      FontOptions::extraTexts). Null stops drawing labels. Call from the viewer's thread. */
+  void setLabelSource(scene::SiteScene* labels);
   /** Frees the backend's GL objects; the graphics context must be current. Idempotent. */
   void releaseGraphics();
 
@@ -46,10 +57,11 @@ class ImGuiOverlay : public osg::Referenced {
  private:
   class DrawCallback;
   class EventHandler;
-  void renderFrame(int width, int height, double timeSeconds);
+  void renderFrame(const osg::Camera& camera, int width, int height, double timeSeconds);
 
   ImGuiContext* _context = nullptr;
   DrawFn _draw;
+  osg::ref_ptr<scene::SiteScene> _labels;
   bool _backendReady = false;
   double _lastTime = -1;
   std::string _fontError;

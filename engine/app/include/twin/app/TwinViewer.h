@@ -3,15 +3,34 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <osg/Image>
+#include <osg/Node>
+#include <osg/Vec3d>
 #include <osg/ref_ptr>
+#include <osgViewer/View>
 
 #include "twin/app/SceneLoading.h"
 #include "twin/core/Result.h"
+#include "twin/ui/I18n.h"
 
 namespace twin::app {
+
+/** Something live shown with the viewer (the sensor monitor): scene nodes, panels, picking and
+    fly-to requests. Every call comes from the viewer's thread. */
+class ViewerExtension {
+ public:
+  virtual ~ViewerExtension() = default;
+  virtual osg::Node* sceneNode() = 0;                              // added under the scene root; may be null
+  virtual std::vector<std::string> fontTexts() const = 0;         // extra glyphs for the panel font
+  virtual void update(double timeSeconds) = 0;                     // before each frame
+  virtual void drawPanels(ui::Language language) = 0;              // inside the ImGui frame
+  virtual bool pick(osgViewer::View& view, float x, float y) = 0;  // a click (OSG pixels); true = taken
+  virtual std::optional<osg::Vec3d> takeFlyTarget() = 0;           // site-frame point to fly to, once
+};
 
 struct ViewerOptions {
   std::string theme;        // "dark" / "light"; empty = the scene file's
@@ -40,6 +59,8 @@ class TwinViewer {
 
   const LoadedScene& scene() const;
   double compileMs() const;
+  /** Shows `extension` from the next runWindow()/renderImage() on; nullptr removes it. */
+  void setExtension(std::shared_ptr<ViewerExtension> extension);
 
  private:
   TwinViewer();

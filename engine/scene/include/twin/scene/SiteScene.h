@@ -1,11 +1,14 @@
-// OSG scene of a loaded Site: batched extruded buildings, ground, road ribbons, POI markers and
-// decluttered CJK labels, with hover/selection highlighting and building picking.
+// OSG scene of a loaded Site: batched extruded buildings, ground, road ribbons and POI markers,
+// with hover/selection highlighting and building picking; plus the decluttered CJK labels as
+// plain per-frame data (visibleLabels), which the app draws in one ImGui draw list.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include <osg/Camera>
 #include <osg/Group>
 #include <osg/Referenced>
 #include <osg/ref_ptr>
@@ -25,8 +28,23 @@ const char* layerName(Layer layer);  // "ground", "buildings", "roads", "pois", 
 struct SceneOptions {
   model::Theme theme;                 // colours; see model::defaultTheme()
   double tileSizeMeters = 250;        // building batches are cut on this grid
-  int maxLabels = 60;                 // labels drawn at most per frame after decluttering
-  std::string fontFile;               // empty = Noto Sans CJK SC from fonts-noto-cjk (TWIN_FONT overrides)
+  int maxLabels = 100;                // labels shown at most per frame after decluttering; <= 0: none
+  float labelPixels = 24;             // label font size in pixels as ImGui counts it (line height; a CJK
+                                      // glyph of Noto Sans CJK is about 0.7 of it wide)
+};
+
+enum class LabelKind { Poi, Building };
+
+/** One label to draw this frame (SiteScene::visibleLabels): plain data, no GL. */
+struct ScreenLabel {
+  std::string text;                   // UTF-8
+  float x = 0, y = 0;                 // pixels from the viewport's top-left corner, y down (ImGui's
+                                      // convention): the bottom centre of the text
+  float widthPixels = 0, heightPixels = 0;  // the box the declutter reserved, estimated from the characters
+  float sizePixels = 0;               // character size to draw with (SceneOptions::labelPixels)
+  int priority = 0;                   // 0 stations, 1 schools, 2 health, 3 building names, 4 other POIs
+  LabelKind kind = LabelKind::Poi;
+  model::Color color, halo;           // the theme's label colour; its background for the halo
 };
 
 struct CompileStats {
@@ -42,8 +60,8 @@ struct CompileStats {
     outlive the SiteScene. */
 class SiteScene : public osg::Referenced {
  public:
-  /** Compiles the site. Error only when the shaders cannot be compiled into programs or the
-      font is missing; empty layers are fine. Per-building problems (a footprint that cannot be
+  /** Compiles the site. Error only when the shaders cannot be compiled into programs; empty
+      layers are fine. Per-building problems (a footprint that cannot be
       triangulated) are reported in `diag` and the building is skipped. */
   static core::Result<osg::ref_ptr<SiteScene>> build(const model::Site& site, const SceneOptions& options,
                                                      core::Diagnostics& diag);
@@ -61,6 +79,15 @@ class SiteScene : public osg::Referenced {
   void setSelectedBuilding(int index);
   int hoveredBuilding() const;
   int selectedBuilding() const;
+
+  /** The labels to show for `camera` now, most important first: at most SceneOptions::maxLabels,
+      none behind the eye, with the anchor outside the viewport, beyond the label's distance
+      (1.6 km for POIs, 3 km for stations, 0.9-4 km for buildings by footprint) or overlapping a
+      more important label's box. Uses the camera's current view and projection matrices and
+      viewport, so call it once the frame's camera is set (e.g. in a draw callback). Empty when
+      the labels layer is hidden, the camera has no viewport or the matrices are degenerate.
+      Reads only; safe to call from the draw thread while nothing mutates the scene. */
+  std::vector<ScreenLabel> visibleLabels(const osg::Camera& camera) const;
 
   /** The building under window pixel (x, y) (OSG convention: origin bottom-left), if any. */
   std::optional<std::size_t> pickBuilding(osgViewer::View& view, float x, float y) const;

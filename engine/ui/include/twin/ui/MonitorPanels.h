@@ -1,0 +1,138 @@
+// Monitoring and early-warning panels: dashboard cards, a chart for the selected sensor with its
+// rule levels, the alert list (filter, sort, acknowledge, fly to) and a timeline to scrub history.
+// Like Panels.h they read a plain MonitorView and return MonitorCommands; they never touch the
+// alert engine or the scene graph. Sections:
+//   colours .......... severity and sensor-state colours (the 3D markers use the same values)
+//   MonitorView ...... input: sensors with their states, active alerts, the selected sensor's series
+//   MonitorCommand ... output: select, acknowledge, fly to, scrub
+//   helpers .......... dashboardCounts(), filterAlerts(), sampleAt(), ruleLines() (pure, testable)
+//   MonitorPanels .... draws the panels; widgetRect() for tests and automation
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "twin/alerts/Alert.h"
+#include "twin/alerts/AlertEngine.h"
+#include "twin/model/Sensor.h"
+#include "twin/sensors/TimeSeries.h"
+#include "twin/ui/I18n.h"
+#include "twin/ui/Panels.h"
+#include "twin/ui/Style.h"
+
+namespace twin::ui {
+
+/** Colour of a severity: critical red, major orange, minor yellow, warning violet. */
+Rgba severityColour(model::AlertSeverity severity);
+/** Colour of a sensor without alerts: online green; offline (never reported, or link "offline")
+    grey; stale (a stale rule is active) blue-grey. */
+Rgba sensorNormalColour();
+Rgba sensorOfflineColour();
+Rgba sensorStaleColour();
+
+/** One sensor as the panels show it. `def` must not be null and must outlive the draw() call. */
+struct SensorRow {
+  const model::SensorDef* def = nullptr;
+  alerts::SensorState state;
+  std::optional<sensors::Sample> scrubbed;   // its value at MonitorView::scrubMs, when scrubbing
+};
+
+/** A horizontal level on the chart (a rule's raise or clear level), in the sensor's unit. */
+struct RuleLine {
+  double value = 0;
+  model::AlertSeverity severity = model::AlertSeverity::Warning;
+  bool clear = false;                        // a clear level (drawn fainter)
+  std::string ruleName;
+};
+
+/** Everything the monitoring panels show this frame. */
+struct MonitorView {
+  Language language = Language::ZhCN;
+  std::vector<SensorRow> sensors;             // in scene order
+  std::vector<alerts::Alert> alerts;          // active alerts (AlertEngine::activeAlerts())
+  std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};  // index: model::AlertSeverity
+  std::string selectedSensor;                 // id; empty = none
+  std::vector<sensors::Sample> selectedSeries;  // the selected sensor's ring buffer, oldest first
+  std::vector<RuleLine> selectedRuleLines;
+  std::int64_t timelineFromMs = 0, timelineToMs = 0;  // data-time range the slider spans; from >= to = no slider
+  std::optional<std::int64_t> scrubMs;        // the scrubbed data time; nullopt = live
+  int displayUtcOffsetMinutes = 480;          // times are shown in this zone (Beijing by default)
+  std::string operatorName;                   // pre-fills "acknowledged by"
+};
+
+struct SelectSensor { std::string sensorId; };
+struct AcknowledgeAlert { std::int64_t alertId = 0; std::string who, comment; };
+struct FlyToSensor { std::string sensorId; };
+struct ScrubTo { std::optional<std::int64_t> tsMs; };  // nullopt = back to live
+using MonitorCommand = std::variant<SelectSensor, AcknowledgeAlert, FlyToSensor, ScrubTo>;
+
+/** The dashboard cards' figures. online + offline + stale == sensors.size(); a stale sensor is
+    counted as stale only; an offline one is one that is neither online nor stale. */
+struct DashboardCounts {
+  int sensors = 0, online = 0, offline = 0, stale = 0;
+  std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};
+  int activeAlerts = 0;                       // sum of activeBySeverity
+};
+DashboardCounts dashboardCounts(const MonitorView& view);
+
+enum class AlertStateFilter { All, Unacknowledged, Acknowledged };
+enum class AlertSort { NewestFirst, SeverityFirst };  // SeverityFirst: critical first, newest first within
+
+struct AlertFilter {
+  std::array<bool, 4> severities{{true, true, true, true}};  // index: model::AlertSeverity
+  AlertStateFilter state = AlertStateFilter::All;
+  AlertSort sort = AlertSort::NewestFirst;
+};
+/** The alerts that pass `filter`, in its order (ties broken by id, newest first). */
+std::vector<alerts::Alert> filterAlerts(const std::vector<alerts::Alert>& alerts, const AlertFilter& filter);
+
+/** The last sample with tsMs <= `tsMs` in an oldest-first series; nullopt when none is that old. */
+std::optional<sensors::Sample> sampleAt(const std::vector<sensors::Sample>& series, std::int64_t tsMs);
+
+/** Chart levels of rules: above/below -> level and clear level; outside -> low, high and their
+    clear levels; rate, stale and quality rules have no level on the value axis (skipped).
+    A clear level equal to its raise level is not repeated. */
+std::vector<RuleLine> ruleLines(const std::vector<model::AlertRuleDef>& rules);
+
+/** "2017-02-28 23:00" for a UTC epoch ms shown at `utcOffsetMinutes`. */
+std::string formatDataTime(std::int64_t tsMs, int utcOffsetMinutes);
+
+/** Draws the monitoring panels into the current ImGui frame. Keeps the alert filter and the
+    acknowledgement being typed between frames. Not thread-safe (ImGui context). */
+class MonitorPanels {
+ public:
+  /** Call between ImGui::NewFrame() and ImGui::Render(). Returns this frame's commands in the
+      order they happened. Rows whose `def` is null are skipped. */
+  std::vector<MonitorCommand> draw(const MonitorView& view);
+
+  /** Where a widget was drawn in the last draw(): "sensor.<id>" (card rows), "alert.ack.<id>",
+      "alert.fly.<id>", "alert.select.<id>", "ack.who", "ack.comment", "ack.confirm", "ack.cancel",
+      "filter.<severity name>", "state.all", "state.unack", "state.ack", "sort.time",
+      "sort.severity", "timeline", "timeline.live", and the windows "window.monitor.cards",
+      "window.monitor.chart", "window.monitor.alerts". nullopt when it was not drawn. */
+  std::optional<WidgetRect> widgetRect(const std::string& id) const;
+
+  const AlertFilter& filter() const { return _filter; }
+  /** The alert whose acknowledgement form is open; 0 = none. */
+  std::int64_t ackAlertId() const { return _ackAlertId; }
+
+ private:
+  void drawCards(const MonitorView& view, std::vector<MonitorCommand>& out);
+  void drawChart(const MonitorView& view, std::vector<MonitorCommand>& out);
+  void drawAlerts(const MonitorView& view, std::vector<MonitorCommand>& out);
+  void remember(const std::string& id);
+
+  std::map<std::string, WidgetRect> _rects;
+  AlertFilter _filter;
+  std::int64_t _ackAlertId = 0;
+  std::array<char, 64> _who{};
+  std::array<char, 256> _comment{};
+  bool _whoFilled = false;
+};
+
+}  // namespace twin::ui

@@ -1,0 +1,450 @@
+// MonitorPanels: dashboard cards, chart with rule levels and timeline, alert list with
+// acknowledgement. Window identities use "###id" so switching the language keeps their state.
+#include "twin/ui/MonitorPanels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+
+#include <imgui.h>
+
+namespace twin::ui {
+namespace {
+
+constexpr float kMargin = 10.0f;
+constexpr model::AlertSeverity kSeverities[] = {model::AlertSeverity::Critical, model::AlertSeverity::Major,
+                                                model::AlertSeverity::Minor, model::AlertSeverity::Warning};
+
+ImVec4 toImVec4(const Rgba& c) { return ImVec4(c.r, c.g, c.b, c.a); }
+
+const char* severityKey(model::AlertSeverity s) {
+  switch (s) {
+    case model::AlertSeverity::Critical: return "severity.critical";
+    case model::AlertSeverity::Major: return "severity.major";
+    case model::AlertSeverity::Minor: return "severity.minor";
+    case model::AlertSeverity::Warning: return "severity.warning";
+  }
+  return "severity.warning";
+}
+
+std::string windowTitle(Language lang, const char* key, const char* id) {
+  return std::string(tr(lang, key)) + "###" + id;
+}
+
+std::string formatValue(double v, const std::string& unit) {
+  char buffer[64];
+  const double magnitude = std::abs(v);
+  std::snprintf(buffer, sizeof buffer, magnitude >= 100 ? "%.0f" : magnitude >= 10 ? "%.1f" : "%.2f", v);
+  return unit.empty() ? std::string(buffer) : std::string(buffer) + " " + unit;
+}
+
+const std::string& displayName(const model::SensorDef& def, Language lang) {
+  return lang == Language::En && !def.nameEn.empty() ? def.nameEn : def.name;
+}
+
+Rgba rowColour(const alerts::SensorState& s) {
+  if (s.hasAlert) return severityColour(s.worstSeverity);
+  if (s.stale) return sensorStaleColour();
+  if (!s.online) return sensorOfflineColour();
+  return sensorNormalColour();
+}
+
+const char* rowStatusKey(const alerts::SensorState& s) {
+  if (s.hasAlert) return severityKey(s.worstSeverity);
+  if (s.stale) return "sensor.stale";
+  if (!s.online) return "sensor.offline";
+  return "sensor.normal";
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- colours
+
+Rgba severityColour(model::AlertSeverity severity) {
+  switch (severity) {
+    case model::AlertSeverity::Critical: return {0.92f, 0.16f, 0.16f, 1};
+    case model::AlertSeverity::Major: return {0.96f, 0.50f, 0.08f, 1};
+    case model::AlertSeverity::Minor: return {0.95f, 0.82f, 0.15f, 1};
+    case model::AlertSeverity::Warning: return {0.62f, 0.42f, 0.95f, 1};
+  }
+  return {0.62f, 0.42f, 0.95f, 1};
+}
+Rgba sensorNormalColour() { return {0.18f, 0.80f, 0.36f, 1}; }
+Rgba sensorOfflineColour() { return {0.50f, 0.50f, 0.52f, 1}; }
+Rgba sensorStaleColour() { return {0.40f, 0.55f, 0.75f, 1}; }
+
+// ---------------------------------------------------------------- helpers
+
+DashboardCounts dashboardCounts(const MonitorView& view) {
+  DashboardCounts c;
+  for (const SensorRow& row : view.sensors) {
+    if (!row.def) continue;
+    ++c.sensors;
+    if (row.state.stale) ++c.stale;
+    else if (row.state.online) ++c.online;
+    else ++c.offline;
+  }
+  c.activeBySeverity = view.activeBySeverity;
+  for (int n : c.activeBySeverity) c.activeAlerts += n;
+  return c;
+}
+
+std::vector<alerts::Alert> filterAlerts(const std::vector<alerts::Alert>& input, const AlertFilter& filter) {
+  std::vector<alerts::Alert> out;
+  for (const alerts::Alert& a : input) {
+    const auto severity = std::size_t(a.severity);
+    if (severity >= filter.severities.size() || !filter.severities[severity]) continue;
+    const bool acked = alerts::isAcknowledged(a.state);
+    if (filter.state == AlertStateFilter::Unacknowledged && acked) continue;
+    if (filter.state == AlertStateFilter::Acknowledged && !acked) continue;
+    out.push_back(a);
+  }
+  const auto newer = [](const alerts::Alert& a, const alerts::Alert& b) {
+    return a.raisedMs != b.raisedMs ? a.raisedMs > b.raisedMs : a.id > b.id;
+  };
+  if (filter.sort == AlertSort::NewestFirst) {
+    std::sort(out.begin(), out.end(), newer);
+  } else {
+    std::sort(out.begin(), out.end(), [&](const alerts::Alert& a, const alerts::Alert& b) {
+      return a.severity != b.severity ? int(a.severity) < int(b.severity) : newer(a, b);
+    });
+  }
+  return out;
+}
+
+std::optional<sensors::Sample> sampleAt(const std::vector<sensors::Sample>& series, std::int64_t tsMs) {
+  auto it = std::upper_bound(series.begin(), series.end(), tsMs,
+                             [](std::int64_t t, const sensors::Sample& s) { return t < s.tsMs; });
+  if (it == series.begin()) return std::nullopt;
+  return *(it - 1);
+}
+
+std::vector<RuleLine> ruleLines(const std::vector<model::AlertRuleDef>& rules) {
+  std::vector<RuleLine> out;
+  const auto add = [&](const model::AlertRuleDef& r, double value, bool clear) {
+    if (std::isfinite(value)) out.push_back(RuleLine{value, r.severity, clear, r.name});
+  };
+  for (const model::AlertRuleDef& r : rules) {
+    switch (r.kind) {
+      case model::RuleKind::Above:
+      case model::RuleKind::Below:
+        add(r, r.level, false);
+        if (r.clearLevel != r.level) add(r, r.clearLevel, true);
+        break;
+      case model::RuleKind::Outside:
+        add(r, r.low, false);
+        add(r, r.high, false);
+        if (r.lowClear != r.low) add(r, r.lowClear, true);
+        if (r.highClear != r.high) add(r, r.highClear, true);
+        break;
+      case model::RuleKind::Rate:
+      case model::RuleKind::Stale:
+      case model::RuleKind::Quality:
+        break;
+    }
+  }
+  return out;
+}
+
+std::string formatDataTime(std::int64_t tsMs, int utcOffsetMinutes) {
+  const std::int64_t seconds = tsMs / 1000 - (tsMs % 1000 < 0 ? 1 : 0) + std::int64_t(utcOffsetMinutes) * 60;
+  const std::time_t t = std::time_t(seconds);
+  std::tm tm{};
+  if (!gmtime_r(&t, &tm)) return "?";
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", &tm);
+  return buffer;
+}
+
+// ---------------------------------------------------------------- MonitorPanels
+
+std::optional<WidgetRect> MonitorPanels::widgetRect(const std::string& id) const {
+  auto it = _rects.find(id);
+  if (it == _rects.end()) return std::nullopt;
+  return it->second;
+}
+
+void MonitorPanels::remember(const std::string& id) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  _rects[id] = WidgetRect{a.x, a.y, b.x, b.y};
+}
+
+std::vector<MonitorCommand> MonitorPanels::draw(const MonitorView& view) {
+  _rects.clear();
+  if (!_whoFilled) {
+    std::snprintf(_who.data(), _who.size(), "%s", view.operatorName.c_str());
+    _whoFilled = true;
+  }
+  std::vector<MonitorCommand> out;
+  drawCards(view, out);
+  drawChart(view, out);
+  drawAlerts(view, out);
+  return out;
+}
+
+void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorCommand>& out) {
+  const Language lang = view.language;
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, kMargin), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0));
+  ImGui::SetNextWindowSize(ImVec2(std::min(520.0f, io.DisplaySize.x * 0.42f), 0), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin(windowTitle(lang, "panel.monitor", "monitor.cards").c_str())) {
+    remember("window.monitor.cards");
+    ImGui::End();
+    return;
+  }
+  const DashboardCounts counts = dashboardCounts(view);
+
+  // Cards: online / offline / stale, then one per severity in its colour.
+  ImGui::TextColored(toImVec4(sensorNormalColour()), "%s %d", tr(lang, "monitor.online"), counts.online);
+  ImGui::SameLine();
+  ImGui::TextColored(toImVec4(sensorOfflineColour()), "  %s %d", tr(lang, "monitor.offline"), counts.offline);
+  ImGui::SameLine();
+  ImGui::TextColored(toImVec4(sensorStaleColour()), "  %s %d", tr(lang, "monitor.stale"), counts.stale);
+  ImGui::TextDisabled("%s %d", tr(lang, "monitor.activeAlerts"), counts.activeAlerts);
+  for (model::AlertSeverity s : kSeverities) {
+    ImGui::SameLine();
+    ImGui::TextColored(toImVec4(severityColour(s)), " %s %d", tr(lang, severityKey(s)),
+                       counts.activeBySeverity[std::size_t(s)]);
+  }
+  if (view.scrubMs) {
+    ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_CheckMark), "%s %s", tr(lang, "monitor.scrubbedAt"),
+                       formatDataTime(*view.scrubMs, view.displayUtcOffsetMinutes).c_str());
+  }
+  ImGui::Separator();
+
+  // Current readings (or the scrubbed ones), one selectable row per sensor.
+  for (const SensorRow& row : view.sensors) {
+    if (!row.def) continue;
+    const model::SensorDef& def = *row.def;
+    std::string value;
+    if (view.scrubMs)
+      value = row.scrubbed ? formatValue(row.scrubbed->value, def.unit) : tr(lang, "monitor.noData");
+    else
+      value = row.state.hasValue ? formatValue(row.state.lastValue, def.unit) : tr(lang, "monitor.noData");
+    ImGui::PushID(def.id.c_str());
+    // A drawn dot rather than a glyph: U+25CF is not in every font's ranges.
+    const float dot = ImGui::GetFontSize();
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + dot * 0.5f, at.y + dot * 0.5f), dot * 0.4f,
+                                                ImGui::ColorConvertFloat4ToU32(toImVec4(rowColour(row.state))));
+    ImGui::Dummy(ImVec2(dot, dot));
+    ImGui::SameLine();
+    const std::string label = displayName(def, lang) + (def.simulated ? std::string(" ") + tr(lang, "monitor.simulatedTag") : "");
+    if (ImGui::Selectable(label.c_str(), view.selectedSensor == def.id, 0, ImVec2(ImGui::GetContentRegionAvail().x * 0.62f, 0)))
+      out.push_back(SelectSensor{def.id});
+    remember("sensor." + def.id);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%s\n%s: %s", def.id.c_str(), tr(lang, "monitor.status"), tr(lang, rowStatusKey(row.state)));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(value.c_str());
+    ImGui::PopID();
+  }
+  if (counts.sensors == 0) ImGui::TextDisabled("%s", tr(lang, "monitor.noSensors"));
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  _rects["window.monitor.cards"] = WidgetRect{pos.x, pos.y, pos.x + size.x, pos.y + size.y};
+  ImGui::End();
+}
+
+void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorCommand>& out) {
+  const Language lang = view.language;
+  const model::SensorDef* def = nullptr;
+  for (const SensorRow& row : view.sensors)
+    if (row.def && row.def->id == view.selectedSensor) def = row.def;
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y - 40.0f), ImGuiCond_FirstUseEver,
+                          ImVec2(0.5f, 1));
+  ImGui::SetNextWindowSize(ImVec2(std::min(560.0f, io.DisplaySize.x * 0.45f), 0), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin(windowTitle(lang, "panel.chart", "monitor.chart").c_str())) {
+    ImGui::End();
+    return;
+  }
+  if (!def) {
+    ImGui::TextDisabled("%s", tr(lang, "monitor.selectHint"));
+  } else {
+    ImGui::Text("%s (%s)", displayName(*def, lang).c_str(), def->unit.c_str());
+    if (def->simulated) {
+      ImGui::SameLine();
+      ImGui::TextColored(toImVec4(severityColour(model::AlertSeverity::Minor)), "%s", tr(lang, "monitor.simulated"));
+    }
+    std::vector<float> values;
+    values.reserve(view.selectedSeries.size());
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const sensors::Sample& s : view.selectedSeries) {
+      if (!std::isfinite(s.value)) continue;
+      values.push_back(float(s.value));
+      lo = std::min(lo, s.value);
+      hi = std::max(hi, s.value);
+    }
+    for (const RuleLine& line : view.selectedRuleLines) {
+      lo = std::min(lo, line.value);
+      hi = std::max(hi, line.value);
+    }
+    if (!(lo <= hi)) lo = 0, hi = 1;
+    if (hi - lo < 1e-9) lo -= 1, hi += 1;
+    const double pad = (hi - lo) * 0.05;
+    lo -= pad;
+    hi += pad;
+    const ImVec2 plotSize(ImGui::GetContentRegionAvail().x, 120.0f);
+    ImGui::PlotLines("##series", values.empty() ? nullptr : values.data(), int(values.size()), 0,
+                     values.empty() ? tr(lang, "monitor.noData") : nullptr, float(lo), float(hi), plotSize);
+    const ImVec2 pMin = ImGui::GetItemRectMin(), pMax = ImGui::GetItemRectMax();
+    remember("chart");
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const auto yOf = [&](double v) { return float(pMax.y - (v - lo) / (hi - lo) * (pMax.y - pMin.y)); };
+    for (const RuleLine& line : view.selectedRuleLines) {
+      Rgba c = severityColour(line.severity);
+      c.a = line.clear ? 0.45f : 0.95f;
+      const float y = yOf(line.value);
+      draw->AddLine(ImVec2(pMin.x, y), ImVec2(pMax.x, y), ImGui::ColorConvertFloat4ToU32(toImVec4(c)),
+                    line.clear ? 1.0f : 2.0f);
+      if (!line.clear) {
+        const std::string text = line.ruleName + " " + formatValue(line.value, "");
+        draw->AddText(ImVec2(pMin.x + 4, y - ImGui::GetFontSize()), ImGui::ColorConvertFloat4ToU32(toImVec4(c)),
+                      text.c_str());
+      }
+    }
+    if (view.scrubMs && view.selectedSeries.size() >= 2) {
+      const double t0 = double(view.selectedSeries.front().tsMs), t1 = double(view.selectedSeries.back().tsMs);
+      if (t1 > t0 && double(*view.scrubMs) >= t0 && double(*view.scrubMs) <= t1) {
+        // PlotLines spreads samples evenly; place the cursor by sample index, not by time.
+        const auto it = std::upper_bound(view.selectedSeries.begin(), view.selectedSeries.end(), *view.scrubMs,
+                                         [](std::int64_t t, const sensors::Sample& s) { return t < s.tsMs; });
+        const double index = double(std::max<std::ptrdiff_t>(0, (it - view.selectedSeries.begin()) - 1));
+        const float x = float(pMin.x + index / double(view.selectedSeries.size() - 1) * (pMax.x - pMin.x));
+        draw->AddLine(ImVec2(x, pMin.y), ImVec2(x, pMax.y), ImGui::GetColorU32(ImGuiCol_Text), 1.0f);
+      }
+    }
+    if (!view.selectedSeries.empty())
+      ImGui::TextDisabled("%s  %s  (%zu)", formatDataTime(view.selectedSeries.front().tsMs, view.displayUtcOffsetMinutes).c_str(),
+                          formatDataTime(view.selectedSeries.back().tsMs, view.displayUtcOffsetMinutes).c_str(),
+                          view.selectedSeries.size());
+  }
+
+  // Timeline over every sensor's history.
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", tr(lang, "monitor.timeline"));
+  if (view.timelineFromMs < view.timelineToMs) {
+    const double span = double(view.timelineToMs - view.timelineFromMs);
+    float fraction = view.scrubMs ? float(std::clamp(double(*view.scrubMs - view.timelineFromMs) / span, 0.0, 1.0)) : 1.0f;
+    const std::string shown =
+        formatDataTime(view.scrubMs ? *view.scrubMs : view.timelineToMs, view.displayUtcOffsetMinutes);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 90.0f);
+    if (ImGui::SliderFloat("##timeline", &fraction, 0.0f, 1.0f, shown.c_str()))
+      out.push_back(ScrubTo{view.timelineFromMs + std::int64_t(std::llround(double(fraction) * span))});
+    remember("timeline");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!view.scrubMs.has_value());
+    if (ImGui::Button(tr(lang, "monitor.live"))) out.push_back(ScrubTo{std::nullopt});
+    ImGui::EndDisabled();
+    remember("timeline.live");
+  } else {
+    ImGui::TextDisabled("%s", tr(lang, "monitor.noData"));
+  }
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  _rects["window.monitor.chart"] = WidgetRect{pos.x, pos.y, pos.x + size.x, pos.y + size.y};
+  ImGui::End();
+}
+
+void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorCommand>& out) {
+  const Language lang = view.language;
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - kMargin, io.DisplaySize.y - 40.0f), ImGuiCond_FirstUseEver,
+                          ImVec2(1, 1));
+  ImGui::SetNextWindowSize(ImVec2(std::min(460.0f, io.DisplaySize.x * 0.36f), std::min(340.0f, io.DisplaySize.y * 0.45f)),
+                           ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin(windowTitle(lang, "panel.alerts", "monitor.alerts").c_str())) {
+    ImGui::End();
+    return;
+  }
+  // Filters: one checkbox per severity, state and sort radio buttons.
+  for (model::AlertSeverity s : kSeverities) {
+    ImGui::PushStyleColor(ImGuiCol_CheckMark, toImVec4(severityColour(s)));
+    ImGui::Checkbox(tr(lang, severityKey(s)), &_filter.severities[std::size_t(s)]);
+    ImGui::PopStyleColor();
+    remember(std::string("filter.") + model::alertSeverityName(s));
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  int state = int(_filter.state);
+  ImGui::TextDisabled("%s", tr(lang, "alerts.state"));
+  const std::pair<const char*, const char*> states[] = {
+      {"alerts.all", "state.all"}, {"alerts.unacked", "state.unack"}, {"alerts.acked", "state.ack"}};
+  for (int i = 0; i < 3; ++i) {
+    ImGui::SameLine();
+    if (ImGui::RadioButton(tr(lang, states[i].first), state == i)) _filter.state = AlertStateFilter(i);
+    remember(states[i].second);
+  }
+  ImGui::TextDisabled("%s", tr(lang, "alerts.sort"));
+  ImGui::SameLine();
+  if (ImGui::RadioButton(tr(lang, "alerts.sortTime"), _filter.sort == AlertSort::NewestFirst))
+    _filter.sort = AlertSort::NewestFirst;
+  remember("sort.time");
+  ImGui::SameLine();
+  if (ImGui::RadioButton(tr(lang, "alerts.sortSeverity"), _filter.sort == AlertSort::SeverityFirst))
+    _filter.sort = AlertSort::SeverityFirst;
+  remember("sort.severity");
+  ImGui::Separator();
+
+  // The acknowledgement form for the chosen alert; it closes when that alert is gone.
+  bool ackTargetPresent = false;
+  for (const alerts::Alert& a : view.alerts) ackTargetPresent |= a.id == _ackAlertId;
+  if (_ackAlertId != 0 && !ackTargetPresent) _ackAlertId = 0;
+  if (_ackAlertId != 0) {
+    ImGui::Text("%s #%lld", tr(lang, "alerts.ackTitle"), static_cast<long long>(_ackAlertId));
+    ImGui::InputText(tr(lang, "alerts.who"), _who.data(), _who.size());
+    remember("ack.who");
+    ImGui::InputText(tr(lang, "alerts.comment"), _comment.data(), _comment.size());
+    remember("ack.comment");
+    const bool whoGiven = _who[0] != '\0';
+    ImGui::BeginDisabled(!whoGiven);
+    if (ImGui::Button(tr(lang, "alerts.confirm"))) {
+      out.push_back(AcknowledgeAlert{_ackAlertId, _who.data(), _comment.data()});
+      _ackAlertId = 0;
+      _comment.fill('\0');
+    }
+    ImGui::EndDisabled();
+    remember("ack.confirm");
+    ImGui::SameLine();
+    if (ImGui::Button(tr(lang, "alerts.cancel"))) _ackAlertId = 0;
+    remember("ack.cancel");
+    if (!whoGiven) ImGui::TextDisabled("%s", tr(lang, "alerts.whoRequired"));
+    ImGui::Separator();
+  }
+
+  const std::vector<alerts::Alert> shown = filterAlerts(view.alerts, _filter);
+  if (shown.empty()) ImGui::TextDisabled("%s", tr(lang, "alerts.none"));
+  ImGui::BeginChild("##alertRows", ImVec2(0, 0));
+  for (const alerts::Alert& a : shown) {
+    const std::string id = std::to_string(a.id);
+    ImGui::PushID(id.c_str());
+    ImGui::TextColored(toImVec4(severityColour(a.severity)), "%s", tr(lang, severityKey(a.severity)));
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes).c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted(tr(lang, alerts::isAcknowledged(a.state) ? "alerts.acked" : "alerts.unacked"));
+    if (ImGui::Selectable(a.message.empty() ? a.ruleId.c_str() : a.message.c_str(), view.selectedSensor == a.sensorId))
+      out.push_back(SelectSensor{a.sensorId});
+    remember("alert.select." + id);
+    if (alerts::isAcknowledged(a.state) && !a.ackBy.empty()) {
+      ImGui::TextDisabled("%s %s%s%s", tr(lang, "alerts.ackedBy"), a.ackBy.c_str(), a.ackComment.empty() ? "" : ": ",
+                          a.ackComment.c_str());
+    }
+    if (!alerts::isAcknowledged(a.state)) {
+      if (ImGui::SmallButton(tr(lang, "alerts.ack"))) _ackAlertId = a.id;
+      remember("alert.ack." + id);
+      ImGui::SameLine();
+    }
+    if (ImGui::SmallButton(tr(lang, "alerts.flyTo"))) out.push_back(FlyToSensor{a.sensorId});
+    remember("alert.fly." + id);
+    ImGui::Separator();
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  _rects["window.monitor.alerts"] = WidgetRect{pos.x, pos.y, pos.x + size.x, pos.y + size.y};
+  ImGui::End();
+}
+
+}  // namespace twin::ui

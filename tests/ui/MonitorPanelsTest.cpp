@@ -1,0 +1,337 @@
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <iterator>
+#include <limits>
+
+#include <imgui.h>
+
+#include "twin/ui/MonitorPanels.h"
+#include "twin/ui/Style.h"
+
+using namespace twin;
+using namespace twin::ui;
+
+namespace {
+
+// An ImGui context without a renderer, as in PanelsTest.cpp.
+struct Harness {
+  Harness() : ctx(ImGui::CreateContext()) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1600, 900);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.Fonts->AddFontDefault();
+    io.Fonts->Build();
+    applyStyle("dark");
+  }
+  ~Harness() { ImGui::DestroyContext(ctx); }
+
+  std::vector<MonitorCommand> frame(const MonitorView& view) {
+    ImGui::NewFrame();
+    auto commands = panels.draw(view);
+    ImGui::Render();
+    return commands;
+  }
+  std::vector<MonitorCommand> click(const MonitorView& view, float x, float y) {
+    ImGuiIO& io = ImGui::GetIO();
+    std::vector<MonitorCommand> all;
+    io.MousePos = ImVec2(x, y);
+    for (bool down : {false, true, false}) {
+      io.MouseDown[0] = down;
+      auto c = frame(view);
+      all.insert(all.end(), c.begin(), c.end());
+    }
+    return all;
+  }
+  std::vector<MonitorCommand> clickWidget(const MonitorView& view, const std::string& id) {
+    auto rect = panels.widgetRect(id);
+    INFO("widget " << id);
+    REQUIRE(rect.has_value());
+    return click(view, rect->minX + 4, rect->centreY());
+  }
+  std::vector<MonitorCommand> type(const MonitorView& view, const char* text) {
+    ImGui::GetIO().AddInputCharactersUTF8(text);
+    return frame(view);
+  }
+
+  ImGuiContext* ctx;
+  MonitorPanels panels;
+};
+
+model::SensorDef sensor(const std::string& id, const std::string& unit) {
+  model::SensorDef s;
+  s.id = id;
+  s.name = id + " 名称";
+  s.nameEn = id + " name";
+  s.kind = "pm25";
+  s.unit = unit;
+  return s;
+}
+
+alerts::Alert alert(std::int64_t id, model::AlertSeverity severity, alerts::AlertState state, std::int64_t raisedMs,
+                    const std::string& sensorId) {
+  alerts::Alert a;
+  a.id = id;
+  a.ruleId = "r" + std::to_string(id);
+  a.sensorId = sensorId;
+  a.severity = severity;
+  a.state = state;
+  a.raisedMs = raisedMs;
+  a.message = "alert " + std::to_string(id);
+  return a;
+}
+
+// Three sensors: one online with a critical alert, one stale, one never reported (offline).
+struct Fixture {
+  std::vector<model::SensorDef> defs{sensor("a", "µg/m³"), sensor("b", "m"), sensor("c", "dB(A)")};
+  MonitorView view;
+  Fixture() {
+    view.language = Language::En;
+    SensorRow a{&defs[0], {}, std::nullopt};
+    a.state.sensorId = "a";
+    a.state.online = true;
+    a.state.hasValue = true;
+    a.state.lastValue = 182;
+    a.state.hasAlert = true;
+    a.state.activeAlerts = 1;
+    a.state.worstSeverity = model::AlertSeverity::Critical;
+    SensorRow b{&defs[1], {}, std::nullopt};
+    b.state.sensorId = "b";
+    b.state.stale = true;
+    SensorRow c{&defs[2], {}, std::nullopt};
+    c.state.sensorId = "c";
+    view.sensors = {a, b, c};
+    view.alerts = {alert(1, model::AlertSeverity::Minor, alerts::AlertState::ActiveAcknowledged, 1000, "b"),
+                   alert(2, model::AlertSeverity::Critical, alerts::AlertState::ActiveUnacknowledged, 2000, "a"),
+                   alert(3, model::AlertSeverity::Warning, alerts::AlertState::ActiveUnacknowledged, 3000, "c")};
+    view.activeBySeverity = {1, 0, 1, 1};
+    view.selectedSensor = "a";
+    view.selectedSeries = {{1000, 100}, {2000, 150}, {3000, 182}};
+    view.timelineFromMs = 1000;
+    view.timelineToMs = 3000;
+  }
+};
+
+std::vector<std::int64_t> ids(const std::vector<alerts::Alert>& alerts) {
+  std::vector<std::int64_t> out;
+  for (const auto& a : alerts) out.push_back(a.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("monitor panels: dashboard counts", "[ui]") {
+  Fixture f;
+  const DashboardCounts c = dashboardCounts(f.view);
+  CHECK(c.sensors == 3);
+  CHECK(c.online == 1);
+  CHECK(c.stale == 1);
+  CHECK(c.offline == 1);
+  CHECK(c.activeAlerts == 3);
+  CHECK(c.activeBySeverity == std::array<int, 4>{{1, 0, 1, 1}});
+
+  f.view.sensors[2].def = nullptr;  // rows without a definition are skipped, not counted
+  CHECK(dashboardCounts(f.view).sensors == 2);
+  CHECK(dashboardCounts(f.view).offline == 0);
+}
+
+TEST_CASE("monitor panels: filter and sort alerts", "[ui]") {
+  Fixture f;
+  AlertFilter filter;
+  CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{3, 2, 1});
+  filter.sort = AlertSort::SeverityFirst;
+  CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{2, 1, 3});
+  filter.state = AlertStateFilter::Unacknowledged;
+  CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{2, 3});
+  filter.state = AlertStateFilter::Acknowledged;
+  CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{1});
+  filter.state = AlertStateFilter::All;
+  filter.severities[std::size_t(model::AlertSeverity::Critical)] = false;
+  CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{1, 3});
+
+  SECTION("same time: newer id first") {
+    std::vector<alerts::Alert> tied = {alert(5, model::AlertSeverity::Major, alerts::AlertState::ActiveUnacknowledged, 10, "a"),
+                                       alert(6, model::AlertSeverity::Major, alerts::AlertState::ActiveUnacknowledged, 10, "a")};
+    CHECK(ids(filterAlerts(tied, AlertFilter{})) == std::vector<std::int64_t>{6, 5});
+  }
+}
+
+TEST_CASE("monitor panels: sampleAt, ruleLines, formatDataTime", "[ui]") {
+  const std::vector<sensors::Sample> series = {{1000, 1}, {2000, 2}, {3000, 3}};
+  CHECK_FALSE(sampleAt(series, 999).has_value());
+  CHECK(sampleAt(series, 1000)->value == 1);
+  CHECK(sampleAt(series, 2999)->value == 2);
+  CHECK(sampleAt(series, 99999)->value == 3);
+  CHECK_FALSE(sampleAt({}, 0).has_value());
+
+  model::AlertRuleDef above;
+  above.name = "above";
+  above.kind = model::RuleKind::Above;
+  above.severity = model::AlertSeverity::Major;
+  above.level = 150;
+  above.clearLevel = 115;
+  model::AlertRuleDef same = above;
+  same.clearLevel = 150;
+  model::AlertRuleDef outside;
+  outside.kind = model::RuleKind::Outside;
+  outside.low = 1, outside.high = 9, outside.lowClear = 2, outside.highClear = 8;
+  model::AlertRuleDef stale;
+  stale.kind = model::RuleKind::Stale;
+  model::AlertRuleDef nan = above;
+  nan.level = std::numeric_limits<double>::quiet_NaN();
+  nan.clearLevel = std::numeric_limits<double>::quiet_NaN();
+
+  const auto lines = ruleLines({above, same, outside, stale, nan});
+  std::vector<std::pair<double, bool>> got;
+  for (const RuleLine& l : lines) got.emplace_back(l.value, l.clear);
+  CHECK(got == std::vector<std::pair<double, bool>>{{150, false}, {115, true}, {150, false}, {1, false}, {9, false},
+                                                    {2, true}, {8, true}});
+  CHECK(lines.front().severity == model::AlertSeverity::Major);
+  CHECK(lines.front().ruleName == "above");
+
+  CHECK(formatDataTime(0, 480) == "1970-01-01 08:00");
+  CHECK(formatDataTime(1488297600000LL, 0) == "2017-02-28 16:00");
+  CHECK(formatDataTime(-1, 0) == "1969-12-31 23:59");
+}
+
+TEST_CASE("monitor panels: severity colours are distinct and match the documented hues", "[ui]") {
+  const Rgba critical = severityColour(model::AlertSeverity::Critical);
+  CHECK(critical.r > 0.8f);
+  CHECK(critical.g < 0.3f);
+  const Rgba colours[] = {severityColour(model::AlertSeverity::Critical), severityColour(model::AlertSeverity::Major),
+                          severityColour(model::AlertSeverity::Minor), severityColour(model::AlertSeverity::Warning),
+                          sensorNormalColour(), sensorOfflineColour(), sensorStaleColour()};
+  for (std::size_t i = 0; i < std::size(colours); ++i)
+    for (std::size_t j = i + 1; j < std::size(colours); ++j) {
+      const float d = std::abs(colours[i].r - colours[j].r) + std::abs(colours[i].g - colours[j].g) +
+                      std::abs(colours[i].b - colours[j].b);
+      INFO(i << " vs " << j);
+      CHECK(d > 0.2f);
+    }
+}
+
+TEST_CASE("monitor panels: draw in both languages; widgets present", "[ui]") {
+  Harness h;
+  Fixture f;
+  for (Language lang : {Language::ZhCN, Language::En}) {
+    f.view.language = lang;
+    h.frame(f.view);
+    CHECK(h.frame(f.view).empty());
+    for (const char* id : {"window.monitor.cards", "window.monitor.chart", "window.monitor.alerts", "sensor.a",
+                           "sensor.b", "sensor.c", "alert.ack.2", "alert.ack.3", "alert.fly.1", "alert.fly.2",
+                           "filter.critical", "state.unack", "sort.severity", "timeline", "chart"}) {
+      INFO(id);
+      CHECK(h.panels.widgetRect(id).has_value());
+    }
+    // Acknowledged alerts offer no acknowledge button.
+    CHECK_FALSE(h.panels.widgetRect("alert.ack.1").has_value());
+  }
+}
+
+TEST_CASE("monitor panels: select a sensor, fly to it, scrub and go live", "[ui]") {
+  Harness h;
+  Fixture f;
+  h.frame(f.view);
+  h.frame(f.view);
+
+  auto commands = h.clickWidget(f.view, "sensor.b");
+  REQUIRE(commands.size() == 1);
+  REQUIRE(std::holds_alternative<SelectSensor>(commands[0]));
+  CHECK(std::get<SelectSensor>(commands[0]).sensorId == "b");
+
+  commands = h.clickWidget(f.view, "alert.fly.3");
+  REQUIRE(commands.size() == 1);
+  REQUIRE(std::holds_alternative<FlyToSensor>(commands[0]));
+  CHECK(std::get<FlyToSensor>(commands[0]).sensorId == "c");
+
+  // A click at the slider's left end scrubs to the start of the timeline.
+  commands = h.clickWidget(f.view, "timeline");
+  REQUIRE(!commands.empty());
+  REQUIRE(std::holds_alternative<ScrubTo>(commands.front()));
+  REQUIRE(std::get<ScrubTo>(commands.front()).tsMs.has_value());
+  CHECK(*std::get<ScrubTo>(commands.front()).tsMs == 1000);
+
+  f.view.scrubMs = 1000;
+  f.view.sensors[0].scrubbed = sensors::Sample{1000, 100};
+  h.frame(f.view);
+  commands = h.clickWidget(f.view, "timeline.live");
+  REQUIRE(commands.size() == 1);
+  REQUIRE(std::holds_alternative<ScrubTo>(commands[0]));
+  CHECK_FALSE(std::get<ScrubTo>(commands[0]).tsMs.has_value());
+}
+
+TEST_CASE("monitor panels: acknowledge emits who and comment", "[ui]") {
+  Harness h;
+  Fixture f;
+  f.view.operatorName = "zhang";
+  h.frame(f.view);
+  h.frame(f.view);
+  CHECK(h.clickWidget(f.view, "alert.ack.2").empty());
+  CHECK(h.panels.ackAlertId() == 2);
+  h.frame(f.view);  // the form appears on the frame after the click
+  CHECK(h.panels.widgetRect("ack.who").has_value());
+
+  h.clickWidget(f.view, "ack.comment");
+  h.type(f.view, "已派人查看");
+  h.frame(f.view);
+  auto commands = h.clickWidget(f.view, "ack.confirm");
+  REQUIRE(commands.size() == 1);
+  REQUIRE(std::holds_alternative<AcknowledgeAlert>(commands[0]));
+  const auto& ack = std::get<AcknowledgeAlert>(commands[0]);
+  CHECK(ack.alertId == 2);
+  CHECK(ack.who == "zhang");
+  CHECK(ack.comment == "已派人查看");
+  CHECK(h.panels.ackAlertId() == 0);
+  h.frame(f.view);  // the layout without the form
+
+  SECTION("cancel closes the form without a command") {
+    h.clickWidget(f.view, "alert.ack.3");
+    CHECK(h.panels.ackAlertId() == 3);
+    h.frame(f.view);
+    CHECK(h.clickWidget(f.view, "ack.cancel").empty());
+    CHECK(h.panels.ackAlertId() == 0);
+  }
+  SECTION("the form closes when its alert is no longer active") {
+    h.clickWidget(f.view, "alert.ack.3");
+    f.view.alerts.pop_back();
+    h.frame(f.view);
+    CHECK(h.panels.ackAlertId() == 0);
+    CHECK_FALSE(h.panels.widgetRect("ack.confirm").has_value());
+  }
+}
+
+TEST_CASE("monitor panels: filter widgets hide alerts", "[ui]") {
+  Harness h;
+  Fixture f;
+  h.frame(f.view);
+  h.frame(f.view);
+  h.clickWidget(f.view, "filter.critical");
+  CHECK_FALSE(h.panels.filter().severities[std::size_t(model::AlertSeverity::Critical)]);
+  h.frame(f.view);
+  CHECK_FALSE(h.panels.widgetRect("alert.fly.2").has_value());
+  CHECK(h.panels.widgetRect("alert.fly.3").has_value());
+
+  h.clickWidget(f.view, "state.ack");
+  CHECK(h.panels.filter().state == AlertStateFilter::Acknowledged);
+  h.frame(f.view);
+  CHECK(h.panels.widgetRect("alert.fly.1").has_value());
+  CHECK_FALSE(h.panels.widgetRect("alert.fly.3").has_value());
+
+  h.clickWidget(f.view, "sort.severity");
+  CHECK(h.panels.filter().sort == AlertSort::SeverityFirst);
+}
+
+TEST_CASE("monitor panels: every monitor string exists in both languages", "[ui]") {
+  for (const char* key : {"panel.monitor", "panel.chart", "panel.alerts", "monitor.online", "monitor.offline",
+                          "monitor.stale", "monitor.activeAlerts", "monitor.live", "monitor.timeline",
+                          "severity.critical", "severity.major", "severity.minor", "severity.warning",
+                          "alerts.ack", "alerts.flyTo", "alerts.who", "alerts.comment", "alerts.confirm"}) {
+    INFO(key);
+    REQUIRE(findTranslation(Language::ZhCN, key) != nullptr);
+    REQUIRE(findTranslation(Language::En, key) != nullptr);
+    CHECK(std::strcmp(findTranslation(Language::ZhCN, key), findTranslation(Language::En, key)) != 0);
+  }
+  CHECK(std::string(tr(Language::ZhCN, "severity.critical")) == "紧急");
+  CHECK(std::string(tr(Language::En, "severity.critical")) == "Critical");
+}
