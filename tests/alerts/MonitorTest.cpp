@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -127,4 +129,25 @@ TEST_CASE("Monitor start errors", "[alerts]") {
   auto missing = Monitor::start(options, clock);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message == "sensors::readReplayCsv(): " + (dir.path() / "missing.csv").string() + ": cannot open");
+}
+
+TEST_CASE("Monitor::runFor: negative returns at once, huge or NaN runs until stopped", "[alerts]") {
+  twin::test::TempDir dir("monitor-runfor");
+  auto config = twin::model::parseSensorConfig("{}", dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  MonitorOptions options;
+  options.config = *config;
+  options.alertsDb = dir.path() / "alerts.db";
+  options.durability = Durability::Normal;
+  SystemClock clock;
+  auto monitor = Monitor::start(options, clock);
+  REQUIRE(monitor.ok());
+  CHECK((*monitor)->runFor(-5).ok());
+  // 1e12 s used to overflow steady_clock (UBSan); now it means "until stopped".
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] { std::this_thread::sleep_for(200ms); stop = true; });
+  CHECK((*monitor)->runFor(1e12, &stop).ok());
+  CHECK((*monitor)->runFor(std::nan(""), &stop).ok());
+  stopper.join();
+  CHECK(stop.load());
 }

@@ -196,8 +196,14 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
 }
 
 core::Status Monitor::runFor(double seconds, const std::atomic<bool>* stop) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
-  while (std::chrono::steady_clock::now() < end && !(stop && stop->load())) {
+  // Past a billion seconds the end time would overflow steady_clock's nanoseconds: such a run
+  // (and NaN) means "until stopped".
+  using Clock = std::chrono::steady_clock;
+  const bool untilStopped = !(seconds < 1e9);
+  const auto end = untilStopped ? Clock::time_point::max()
+                                : Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                     std::chrono::duration<double>(std::max(0.0, seconds)));
+  while (Clock::now() < end && !(stop && stop->load())) {
     auto s = step(std::chrono::milliseconds(50));
     if (!s) return s;
   }

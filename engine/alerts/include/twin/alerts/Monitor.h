@@ -55,7 +55,8 @@ class Monitor {
   /** Pops up to maxBatch messages (waiting up to `wait` for the first), decodes them, feeds due
       replay readings, updates series and history, judges, and ticks the engine once a second. */
   core::Status step(std::chrono::milliseconds wait);
-  /** Steps until `seconds` of wall time pass or *stop becomes true. */
+  /** Steps until `seconds` of wall time pass or *stop becomes true. Negative -> returns at
+      once; NaN or 1e9 and more -> runs until *stop becomes true. */
   core::Status runFor(double seconds, const std::atomic<bool>* stop = nullptr);
 
   AlertEngine& engine();
