@@ -10,7 +10,7 @@ packages=(
   libimgui-dev catch2 nlohmann-json3-dev libsqlite3-dev libtinygltf-dev
   libmosquitto-dev mosquitto mosquitto-clients
   libegl-dev libgl1-mesa-dri libglx-mesa0 libegl-mesa0 xvfb xauth
-  fonts-noto-cjk
+  fonts-noto-cjk fonts-dejavu-core
   postgresql-15 postgresql-15-pgrouting
 )
 

@@ -126,3 +126,16 @@ TEST_CASE("garbage and truncated font files are errors, never crashes", "[ui]") 
     CHECK(ImGui::GetIO().Fonts->IsBuilt());
   }
 }
+
+TEST_CASE("subscript digits of pollutant names come from the merged fallback font", "[ui]") {
+  Context c;
+  FontOptions options;
+  options.path = kNoto;
+  options.extraTexts = {"奥体中心站 NO₂", "O₃"};
+  auto report = loadFonts(options);
+  REQUIRE(report.ok());
+  CHECK(report->fallbackPath == "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+  CHECK(hasGlyph(0x2082));  // ₂
+  CHECK(hasGlyph(0x2083));  // ₃
+  CHECK(hasGlyph(0x5965));  // 奥, still from the CJK face
+}

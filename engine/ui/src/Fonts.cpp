@@ -13,6 +13,7 @@ namespace twin::ui {
 namespace {
 
 constexpr const char* kNotoCjk = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+constexpr const char* kFallbackFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";  // fonts-dejavu-core
 
 std::uint32_t readU32(const std::vector<unsigned char>& d, std::size_t at) {
   return (std::uint32_t(d[at]) << 24) | (std::uint32_t(d[at + 1]) << 16) | (std::uint32_t(d[at + 2]) << 8) |
@@ -110,6 +111,25 @@ core::Result<FontReport> loadFonts(const FontOptions& options) {
   config.FontDataOwnedByAtlas = false;  // `data` outlives the build below; input data is dropped after it
   if (!atlas.AddFontFromMemoryTTF(data.data(), int(data.size()), options.sizePixels, &config, ranges.Data))
     return failWith("ImGui could not add the font");
+
+  // Noto Sans CJK has no subscript digits (the 2 of NO₂, the 3 of O₃) and lacks some Latin
+  // symbols: merge DejaVu Sans for those. Glyphs the CJK face has keep priority, since ImGui
+  // never overwrites a glyph when merging.
+  static const ImWchar kFallbackRanges[] = {0x0020, 0x024F, 0x2000, 0x209F, 0x2100, 0x214F, 0};
+  std::vector<unsigned char> fallbackData;
+  std::ifstream fallbackIn(kFallbackFont, std::ios::binary);
+  if (fallbackIn) fallbackData.assign(std::istreambuf_iterator<char>(fallbackIn), std::istreambuf_iterator<char>());
+  const bool haveFallback = !fallbackData.empty() && checkFontData(fallbackData, 0).empty() &&
+                            fallbackData.size() <= std::size_t(INT32_MAX);
+  if (haveFallback) {
+    ImFontConfig merge;
+    merge.MergeMode = true;
+    merge.OversampleH = 1;
+    merge.OversampleV = 1;
+    merge.PixelSnapH = true;
+    merge.FontDataOwnedByAtlas = false;
+    atlas.AddFontFromMemoryTTF(fallbackData.data(), int(fallbackData.size()), options.sizePixels, &merge, kFallbackRanges);
+  }
   if (!atlas.Build()) return failWith("ImGui could not build the font atlas from this face");
   // The baked glyphs are all that is needed from here on; dropping the input frees the
   // reference to `data` and `ranges` before they go out of scope.
@@ -117,6 +137,7 @@ core::Result<FontReport> loadFonts(const FontOptions& options) {
 
   FontReport report;
   report.path = path;
+  report.fallbackPath = haveFallback ? kFallbackFont : "";
   report.glyphCount = atlas.Fonts.Size > 0 ? atlas.Fonts[0]->Glyphs.Size : 0;
   report.atlasWidth = atlas.TexWidth;
   report.atlasHeight = atlas.TexHeight;

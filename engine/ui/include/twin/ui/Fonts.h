@@ -21,6 +21,7 @@ struct FontOptions {
 
 struct FontReport {
   std::string path;       // the file used; empty when the default ImGui font was used
+  std::string fallbackPath;  // DejaVu Sans merged for subscripts and symbols the CJK face lacks; empty when absent
   int glyphCount = 0;     // glyphs baked into the atlas
   int atlasWidth = 0, atlasHeight = 0;
 };
