@@ -9,54 +9,15 @@
 #include "twin/ui/MonitorPanels.h"
 #include "twin/ui/Style.h"
 
+#include "PanelHarness.h"
+
 using namespace twin;
 using namespace twin::ui;
 
 namespace {
 
-// An ImGui context without a renderer, as in PanelsTest.cpp.
-struct Harness {
-  Harness() : ctx(ImGui::CreateContext()) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1600, 900);
-    io.DeltaTime = 1.0f / 60.0f;
-    io.Fonts->AddFontDefault();
-    io.Fonts->Build();
-    applyStyle("dark");
-  }
-  ~Harness() { ImGui::DestroyContext(ctx); }
-
-  std::vector<MonitorCommand> frame(const MonitorView& view) {
-    ImGui::NewFrame();
-    auto commands = panels.draw(view);
-    ImGui::Render();
-    return commands;
-  }
-  std::vector<MonitorCommand> click(const MonitorView& view, float x, float y) {
-    ImGuiIO& io = ImGui::GetIO();
-    std::vector<MonitorCommand> all;
-    io.MousePos = ImVec2(x, y);
-    for (bool down : {false, true, false}) {
-      io.MouseDown[0] = down;
-      auto c = frame(view);
-      all.insert(all.end(), c.begin(), c.end());
-    }
-    return all;
-  }
-  std::vector<MonitorCommand> clickWidget(const MonitorView& view, const std::string& id) {
-    auto rect = panels.widgetRect(id);
-    INFO("widget " << id);
-    REQUIRE(rect.has_value());
-    return click(view, rect->minX + 4, rect->centreY());
-  }
-  std::vector<MonitorCommand> type(const MonitorView& view, const char* text) {
-    ImGui::GetIO().AddInputCharactersUTF8(text);
-    return frame(view);
-  }
-
-  ImGuiContext* ctx;
-  MonitorPanels panels;
+struct Harness : test::PanelHarness<MonitorPanels> {
+  Harness() : PanelHarness(1600, 900, 4) {}
 };
 
 model::SensorDef sensor(const std::string& id, const std::string& unit) {

@@ -8,51 +8,15 @@
 #include "twin/ui/Panels.h"
 #include "twin/ui/Style.h"
 
+#include "PanelHarness.h"
+
 using namespace twin;
 using namespace twin::ui;
 
 namespace {
 
-// An ImGui context with no renderer: fonts built, display size set, frames run by hand. Mouse
-// input is written into io between frames, as a platform backend would.
-struct Harness {
-  Harness() : ctx(ImGui::CreateContext()) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 720);
-    io.DeltaTime = 1.0f / 60.0f;
-    io.Fonts->AddFontDefault();
-    io.Fonts->Build();
-    applyStyle("dark");
-  }
-  ~Harness() { ImGui::DestroyContext(ctx); }
-
-  std::vector<Command> frame(const FrameView& view) {
-    ImGui::NewFrame();
-    auto commands = panels.draw(view);
-    ImGui::Render();
-    return commands;
-  }
-  // Hover, press, release over a point; returns the commands of all three frames.
-  std::vector<Command> click(const FrameView& view, float x, float y) {
-    ImGuiIO& io = ImGui::GetIO();
-    std::vector<Command> all;
-    io.MousePos = ImVec2(x, y);
-    for (bool down : {false, true, false}) {
-      io.MouseDown[0] = down;
-      auto c = frame(view);
-      all.insert(all.end(), c.begin(), c.end());
-    }
-    return all;
-  }
-  std::vector<Command> clickWidget(const FrameView& view, const std::string& id) {
-    auto rect = panels.widgetRect(id);
-    REQUIRE(rect.has_value());
-    return click(view, rect->minX + 6, rect->centreY());
-  }
-
-  ImGuiContext* ctx;
-  Panels panels;
+struct Harness : test::PanelHarness<Panels> {
+  Harness() : PanelHarness(1280, 720, 6) {}
 };
 
 std::vector<model::Bookmark> someBookmarks() {
