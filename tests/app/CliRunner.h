@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "twin/app/Cli.h"
@@ -30,6 +31,13 @@ inline CliResult runTwin(std::vector<std::string> args) {
   r.out = out.str();
   r.err = err.str();
   return r;
+}
+
+/** runTwin() for tests that need only the exit code and, optionally, what went to stderr. */
+inline int runTwinCode(std::vector<std::string> args, std::string* err = nullptr) {
+  CliResult r = runTwin(std::move(args));
+  if (err) *err = r.err;
+  return r.code;
 }
 
 }  // namespace twin::test

@@ -11,6 +11,7 @@
 #include "TestPaths.h"
 #include "twin/alerts/AlertStore.h"
 #include "twin/app/Cli.h"
+#include "CliRunner.h"
 #include "twin/scene/SensorLayer.h"
 #include "twin/ui/Style.h"
 
@@ -18,27 +19,12 @@ using namespace twin;
 
 namespace {
 
-int runQuiet(std::vector<std::string> args, std::string* err = nullptr) {
-  args.insert(args.begin(), "twin");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, errStream;
-  auto* oldOut = std::cout.rdbuf(out.rdbuf());
-  auto* oldErr = std::cerr.rdbuf(errStream.rdbuf());
-  const int code = app::runCli(int(args.size()), argv.data());
-  std::cout.rdbuf(oldOut);
-  std::cerr.rdbuf(oldErr);
-  if (err) *err = errStream.str();
-  return code;
-}
-
 osg::ref_ptr<osg::Image> snapshot(const std::vector<std::string>& extra, const std::filesystem::path& png) {
   std::vector<std::string> args = {"snapshot", (test::scenesDir() / "beijing-liudaokou.json").string(), "-o",
                                    png.string(), "--size", "960x540", "--lang", "en"};
   args.insert(args.end(), extra.begin(), extra.end());
   std::string err;
-  const int code = runQuiet(args, &err);
+  const int code = test::runTwinCode(args, &err);
   INFO(err);
   REQUIRE(code == app::kExitOk);
   osg::ref_ptr<osg::Image> image = osgDB::readImageFile(png.string());
@@ -117,12 +103,12 @@ TEST_CASE("monitor view: snapshot after 3 s of replay shows the monitoring panel
 TEST_CASE("monitor view: bad monitor options are usage errors", "[app]") {
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   std::string err;
-  CHECK(runQuiet({"snapshot", scene, "-o", "x.png", "--monitor-seconds", "-1"}, &err) == app::kExitUsage);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", "x.png", "--monitor-seconds", "-1"}, &err) == app::kExitUsage);
   CHECK(err.find("bad --monitor-seconds '-1'; expected seconds between 0 and 3600") != std::string::npos);
-  CHECK(runQuiet({"snapshot", scene, "-o", "x.png", "--monitor-seconds", "nan"}, &err) == app::kExitUsage);
-  CHECK(runQuiet({"snapshot", scene, "-o", "x.png", "--mqtt", "localhost"}, &err) == app::kExitUsage);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", "x.png", "--monitor-seconds", "nan"}, &err) == app::kExitUsage);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", "x.png", "--mqtt", "localhost"}, &err) == app::kExitUsage);
   CHECK(err.find("--mqtt expects HOST:PORT, got 'localhost'") != std::string::npos);
-  CHECK(runQuiet({"run", scene, "--mqtt", "h:99999"}, &err) == app::kExitUsage);
+  CHECK(test::runTwinCode({"run", scene, "--mqtt", "h:99999"}, &err) == app::kExitUsage);
   CHECK_FALSE(std::filesystem::exists("x.png"));
 }
 
@@ -131,7 +117,7 @@ TEST_CASE("monitor view: an unopenable alert log is an error naming it", "[app]"
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   const std::string png = (dir.path() / "x.png").string();
   std::string err;
-  CHECK(runQuiet({"snapshot", scene, "-o", png, "--size", "64x64", "--alerts-db", "/nonexistent-dir/a.db"}, &err) ==
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "64x64", "--alerts-db", "/nonexistent-dir/a.db"}, &err) ==
         app::kExitBadInput);
   CHECK(err.find("alerts::AlertStore::open(): a.db: cannot open: unable to open database file\n") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(png));

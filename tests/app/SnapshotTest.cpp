@@ -10,27 +10,13 @@
 
 #include "TestPaths.h"
 #include "twin/app/Cli.h"
+#include "CliRunner.h"
 #include "twin/model/SceneConfig.h"
 #include "twin/ui/Style.h"
 
 using namespace twin;
 
 namespace {
-
-int runQuiet(std::vector<std::string> args, std::string* err = nullptr) {
-  args.insert(args.begin(), "twin");
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::ostringstream out, errStream;
-  auto* oldOut = std::cout.rdbuf(out.rdbuf());
-  auto* oldErr = std::cerr.rdbuf(errStream.rdbuf());
-  const int code = app::runCli(int(args.size()), argv.data());
-  std::cout.rdbuf(oldOut);
-  std::cerr.rdbuf(oldErr);
-  if (err) *err = errStream.str();
-  return code;
-}
 
 struct Rgb {
   double r, g, b;
@@ -101,7 +87,7 @@ TEST_CASE("snapshot: PNG with the theme's building colours and the panels", "[ap
     INFO("theme " << theme);
     const std::string png = (dir.path() / (std::string(theme) + ".png")).string();
     std::string err;
-    const int code = runQuiet({"snapshot", scene, "-o", png, "--size", "960x540", "--theme", theme, "--lang", "en"}, &err);
+    const int code = test::runTwinCode({"snapshot", scene, "-o", png, "--size", "960x540", "--theme", theme, "--lang", "en"}, &err);
     INFO(err);
     REQUIRE(code == app::kExitOk);
     osg::ref_ptr<osg::Image> image = osgDB::readImageFile(png);
@@ -125,7 +111,7 @@ TEST_CASE("snapshot: without panels the top-left corner is scene, not panel", "[
   test::TempDir dir("app-snapshot-nopanels");
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   const std::string png = (dir.path() / "bare.png").string();
-  REQUIRE(runQuiet({"snapshot", scene, "-o", png, "--size", "640x360", "--no-panels"}) == app::kExitOk);
+  REQUIRE(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "640x360", "--no-panels"}) == app::kExitOk);
   osg::ref_ptr<osg::Image> image = osgDB::readImageFile(png);
   REQUIRE(image.valid());
   const ui::Rgba bg = ui::panelBackground("dark");
@@ -143,7 +129,7 @@ TEST_CASE("snapshot: unknown bookmark exits 1 naming it and the known ones", "[a
 
   std::string err;
   const std::string png = (dir.path() / "x.png").string();
-  CHECK(runQuiet({"snapshot", scene, "-o", png, "--bookmark", "atlantis"}, &err) == app::kExitBadInput);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--bookmark", "atlantis"}, &err) == app::kExitBadInput);
   // Load progress may precede it on a slow machine; the error is the last line.
   const std::string expected = "twin: unknown bookmark 'atlantis' in " + scene + "; known: " + known + "\n";
   REQUIRE(err.size() >= expected.size());
@@ -152,7 +138,7 @@ TEST_CASE("snapshot: unknown bookmark exits 1 naming it and the known ones", "[a
   CHECK_FALSE(std::filesystem::exists(png));
 
   // A known bookmark renders.
-  CHECK(runQuiet({"snapshot", scene, "-o", png, "--size", "320x200", "--bookmark", config->bookmarks.back().name}) ==
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "320x200", "--bookmark", config->bookmarks.back().name}) ==
         app::kExitOk);
   CHECK(std::filesystem::exists(png));
 }
@@ -160,7 +146,7 @@ TEST_CASE("snapshot: unknown bookmark exits 1 naming it and the known ones", "[a
 TEST_CASE("snapshot: unwritable output exits 1 naming the file", "[app]") {
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   std::string err;
-  CHECK(runQuiet({"snapshot", scene, "-o", "/nonexistent-dir/x.png", "--size", "64x64"}, &err) == app::kExitBadInput);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", "/nonexistent-dir/x.png", "--size", "64x64"}, &err) == app::kExitBadInput);
   CHECK(err.find("/nonexistent-dir/x.png") != std::string::npos);
 }
 
