@@ -107,7 +107,7 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a) {
     return false;
   }
   std::cerr << "twin: alert log " << (*monitor)->alertsDb().string() << '\n';
-  viewer.setExtension(*monitor);
+  viewer.addExtension(*monitor);
   if (a.monitorSeconds > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));
   return true;

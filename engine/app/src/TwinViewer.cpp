@@ -47,7 +47,7 @@ struct TwinViewer::Impl {
   std::string theme;
   ui::Language language = ui::Language::ZhCN;
   OrbitState startState;
-  std::shared_ptr<ViewerExtension> extension;  // the live sensor monitor, when the CLI attached one
+  std::vector<std::shared_ptr<ViewerExtension>> extensions;  // monitor, planning, models: in the order added
 
   // Per viewer run.
   osg::ref_ptr<CityManipulator> manipulator;
@@ -72,13 +72,24 @@ namespace {
 class PickHandler : public osgGA::GUIEventHandler {
  public:
   PickHandler(scene::SiteScene* siteScene, ImGuiOverlay* overlay) : _scene(siteScene), _overlay(overlay) {}
-  ViewerExtension* extension = nullptr;  // gets the click first (sensor markers sit on top)
+  std::vector<ViewerExtension*> extensions;  // get mouse events and clicks first (sensor markers sit on top)
 
   bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
     using E = osgGA::GUIEventAdapter;
     auto* view = dynamic_cast<osgViewer::View*>(aa.asView());
     if (!view) return false;
-    switch (ea.getEventType()) {
+    const auto type = ea.getEventType();
+    if (type == E::PUSH || type == E::DRAG || type == E::RELEASE || type == E::MOVE) {
+      for (ViewerExtension* extension : extensions) {
+        if (!extension->handleMouse(ea, *view)) continue;
+        // Taken: the manipulator skips handled events, and a taken press is no click.
+        ea.setHandled(true);
+        if (type == E::PUSH) _pushValid = false;
+        aa.requestRedraw();
+        return true;
+      }
+    }
+    switch (type) {
       case E::FRAME:
         if (_hoverPending) {
           _hoverPending = false;
@@ -103,7 +114,8 @@ class PickHandler : public osgGA::GUIEventHandler {
         _pushValid = false;
         if (std::abs(ea.getX() - _pushX) > kClickSlopPixels || std::abs(ea.getY() - _pushY) > kClickSlopPixels)
           return false;  // a drag (pan), not a click
-        if (extension && extension->pick(*view, ea.getX(), ea.getY())) {
+        for (ViewerExtension* extension : extensions) {
+          if (!extension->pick(*view, ea.getX(), ea.getY())) continue;
           aa.requestRedraw();
           return false;
         }
@@ -174,7 +186,9 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
 }
 
 const LoadedScene& TwinViewer::scene() const { return _impl->loaded; }
-void TwinViewer::setExtension(std::shared_ptr<ViewerExtension> extension) { _impl->extension = std::move(extension); }
+void TwinViewer::addExtension(std::shared_ptr<ViewerExtension> extension) {
+  if (extension) _impl->extensions.push_back(std::move(extension));
+}
 double TwinViewer::compileMs() const { return _impl->compileMs; }
 
 void TwinViewer::Impl::applyTheme(const std::string& name) {
@@ -196,8 +210,9 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
   camera = viewer.getCamera();
   viewer.setThreadingModel(osgViewer::ViewerBase::SingleThreaded);
   viewer.setSceneData(siteScene->root());
-  if (osg::Node* node = extension ? extension->sceneNode() : nullptr)
-    if (!siteScene->root()->containsNode(node)) siteScene->root()->addChild(node);
+  for (const auto& extension : extensions)
+    if (osg::Node* node = extension->sceneNode())
+      if (!siteScene->root()->containsNode(node)) siteScene->root()->addChild(node);
   camera->getStats()->collectStats("scene", true);
 
   manipulator = new CityManipulator(site.extent);
@@ -215,7 +230,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
     for (const model::Road& r : site.roads) fonts.extraTexts.push_back(r.name);
     for (const model::Bookmark& b : loaded.config.bookmarks) fonts.extraTexts.push_back(b.label);
     for (const std::string& a : site.attributions) fonts.extraTexts.push_back(a);
-    if (extension)
+    for (const auto& extension : extensions)
       for (std::string& t : extension->fontTexts()) fonts.extraTexts.push_back(std::move(t));
     overlay = new ImGuiOverlay(fonts);
     overlay->setLabelSource(siteScene.get());
@@ -224,12 +239,12 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
       drawPanels = [this]() {
         auto commands = panels.draw(frameView);
         pending.insert(pending.end(), commands.begin(), commands.end());
-        if (extension) extension->drawPanels(language);
+        for (const auto& extension : extensions) extension->drawPanels(language);
       };
     overlay->install(viewer, std::move(drawPanels));
   }
   auto* pickHandler = new PickHandler(siteScene.get(), overlay.get());
-  pickHandler->extension = extension.get();
+  for (const auto& extension : extensions) pickHandler->extensions.push_back(extension.get());
   viewer.addEventHandler(pickHandler);
   applyTheme(theme);
 
@@ -247,7 +262,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
 }
 
 void TwinViewer::Impl::applyCommands() {
-  if (extension) {
+  for (const auto& extension : extensions) {
     extension->update(osg::Timer::instance()->time_s());
     if (auto target = extension->takeFlyTarget())
       manipulator->flyTo(CityManipulator::stateFromLookAt(*target + osg::Vec3d(0, -190, 180), *target));

@@ -11,6 +11,7 @@
 #include <osg/Node>
 #include <osg/Vec3d>
 #include <osg/ref_ptr>
+#include <osgGA/GUIEventAdapter>
 #include <osgViewer/View>
 
 #include "twin/app/SceneLoading.h"
@@ -30,6 +31,17 @@ class ViewerExtension {
   virtual void drawPanels(ui::Language language) = 0;              // inside the ImGui frame
   virtual bool pick(osgViewer::View& view, float x, float y) = 0;  // a click (OSG pixels); true = taken
   virtual std::optional<osg::Vec3d> takeFlyTarget() = 0;           // site-frame point to fly to, once
+  /** Every mouse event (push, drag, release, move; OSG pixels) before the camera manipulator and
+      building picking see it. Return true to take it: the manipulator then ignores it (dragging a
+      facility does not pan the view). Events ImGui took arrive with getHandled() true. */
+  virtual bool handleMouse(const osgGA::GUIEventAdapter& event, osgViewer::View& view) {
+    (void)event;
+    (void)view;
+    return false;
+  }
+  /** True while the extension still loads content for the current view (tiles in flight):
+      headless rendering keeps drawing frames until it is false (or a time limit). */
+  virtual bool loading() const { return false; }
 };
 
 struct ViewerOptions {
@@ -59,8 +71,9 @@ class TwinViewer {
 
   const LoadedScene& scene() const;
   double compileMs() const;
-  /** Shows `extension` from the next runWindow()/renderImage() on; nullptr removes it. */
-  void setExtension(std::shared_ptr<ViewerExtension> extension);
+  /** Shows `extension` from the next runWindow()/renderImage() on, after those added before
+      (the first added gets clicks and mouse events first; panels are drawn in order). */
+  void addExtension(std::shared_ptr<ViewerExtension> extension);
 
  private:
   TwinViewer();
