@@ -451,3 +451,24 @@ TEST_CASE("vectorExtentLonLat: OSM bounds and errors", "[geo]") {
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message == "geo::vectorExtentLonLat(): nowhere.osm: file not found");
 }
+
+TEST_CASE("vectorExtentLonLat measures an OSM file without <bounds> from its features", "[geo]") {
+  twin::test::TempDir dir("geo-nobounds");
+  const auto path = dir.path() / "nobounds.osm";
+  writeFile(path, R"(<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="40.000" lon="116.350"/>
+  <node id="2" lat="40.000" lon="116.352"/>
+  <node id="3" lat="40.003" lon="116.352"/>
+  <node id="4" lat="40.003" lon="116.350"/>
+  <node id="5" lat="40.004" lon="116.355"><tag k="amenity" v="cafe"/></node>
+  <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/><tag k="building" v="yes"/></way>
+</osm>
+)");
+  auto box = twin::geo::vectorExtentLonLat(path.string(), {});
+  REQUIRE(box.ok());
+  CHECK(box->minX == Approx(116.350).margin(1e-9));
+  CHECK(box->maxX == Approx(116.355).margin(1e-9));
+  CHECK(box->minY == Approx(40.000).margin(1e-9));
+  CHECK(box->maxY == Approx(40.004).margin(1e-9));
+}

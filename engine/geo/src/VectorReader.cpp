@@ -784,10 +784,36 @@ core::Result<core::Box2> vectorExtentImpl(const std::string& source, const ReadO
   auto described = describeLayers(*ds, options, label, kExtentWhere);
   if (!described) return described.error();
   core::Box2 box;
+  // Layers whose driver cannot give an extent (an OSM file without <bounds>) are measured from
+  // their features: one interleaved pass over the dataset, as the OSM driver must be read.
+  std::unordered_map<const OGRLayer*, OGREnvelope> measured;
+  bool needScan = false;
+  for (const LayerInfo& info : described.value()) {
+    OGREnvelope env;
+    if (info.selected && info.layer->GetExtent(&env, FALSE) != OGRERR_NONE &&
+        info.layer->GetExtent(&env, TRUE) != OGRERR_NONE)
+      needScan = true;
+  }
+  if (needScan) {
+    ds->ResetReading();
+    OGRLayer* belonging = nullptr;
+    while (OGRFeature* raw = ds->GetNextFeature(&belonging, nullptr, nullptr, nullptr)) {
+      std::unique_ptr<OGRFeature, decltype(&OGRFeature::DestroyFeature)> feature(raw, &OGRFeature::DestroyFeature);
+      const OGRGeometry* geometry = feature->GetGeometryRef();
+      if (!belonging || !geometry || geometry->IsEmpty()) continue;
+      OGREnvelope env;
+      geometry->getEnvelope(&env);
+      measured[belonging].Merge(env);
+    }
+  }
   for (const LayerInfo& info : described.value()) {
     if (!info.selected) continue;
     OGREnvelope env;
-    if (info.layer->GetExtent(&env, TRUE) != OGRERR_NONE) continue;
+    if (info.layer->GetExtent(&env, FALSE) != OGRERR_NONE && info.layer->GetExtent(&env, TRUE) != OGRERR_NONE) {
+      auto it = measured.find(info.layer);
+      if (it == measured.end() || !it->second.IsInit()) continue;
+      env = it->second;
+    }
     auto toWgs84 = Transform::create(info.crsText, "EPSG:4326");
     if (!toWgs84) return core::fail(std::string(kExtentWhere) + ": " + label + " layer '" + info.name + "': " + toWgs84.error().message);
     // Densified edges: a projected box is not a lon/lat box.
