@@ -1,10 +1,19 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <limits>
+#include <map>
+
 #include <osg/Geometry>
 #include <osg/LOD>
 #include <osg/NodeVisitor>
 
 #include "SceneFixtures.h"
+#include "TestPaths.h"
+#include "twin/app/HeadlessRenderer.h"
+#include "twin/model/SiteLoader.h"
 #include "twin/scene/SiteScene.h"
 
 using namespace twin;
@@ -23,6 +32,41 @@ osg::Group* layerGroup(scene::SiteScene& s, const std::string& name) {
   for (unsigned i = 0; i < s.root()->getNumChildren(); ++i)
     if (s.root()->getChild(i)->getName() == name) return s.root()->getChild(i)->asGroup();
   return nullptr;
+}
+
+struct Extent {
+  float lowest = std::numeric_limits<float>::max(), highest = std::numeric_limits<float>::lowest();
+};
+
+// Lowest and highest vertex of every building in the near (full-detail) level of each tile.
+std::map<int, Extent> buildingHeights(scene::SiteScene& s) {
+  std::map<int, Extent> out;
+  BuildingGeometries visitor;
+  s.root()->accept(visitor);
+  for (osg::Geometry* geometry : visitor.found) {
+    auto* lod = geometry->getNumParents() ? dynamic_cast<osg::LOD*>(geometry->getParent(0)) : nullptr;
+    if (!lod || lod->getChild(0) != geometry) continue;
+    auto* vertices = dynamic_cast<osg::Vec3Array*>(geometry->getVertexArray());
+    auto* ids = dynamic_cast<osg::Vec4Array*>(geometry->getVertexAttribArray(6));
+    for (std::size_t i = 0; i < vertices->size(); ++i) {
+      Extent& e = out[static_cast<int>((*ids)[i].x())];
+      e.lowest = std::min(e.lowest, (*vertices)[i].z());
+      e.highest = std::max(e.highest, (*vertices)[i].z());
+    }
+  }
+  return out;
+}
+
+// A plane rising 0.1 m per metre east and 0.05 per metre north, 10 m samples, over the hand-made site.
+geo::Heightfield slope() {
+  geo::Heightfield t;
+  t.originMeters = {-100, -100};
+  t.spacingMeters = 10;
+  t.columns = 51;
+  t.rows = 21;
+  for (int r = 0; r < t.rows; ++r)
+    for (int c = 0; c < t.columns; ++c) t.heights.push_back(static_cast<float>(5 + 0.1 * (c * 10 - 100) + 0.05 * (r * 10 - 100)));
+  return t;
 }
 
 osg::ref_ptr<scene::SiteScene> buildScene(const model::Site& site, core::Diagnostics& diag) {
@@ -81,7 +125,7 @@ TEST_CASE("SiteScene::build: per-vertex building ids match the footprints", "[sc
   std::size_t checked = 0;
   for (osg::Geometry* geometry : visitor.found) {
     auto* vertices = dynamic_cast<osg::Vec3Array*>(geometry->getVertexArray());
-    auto* ids = dynamic_cast<osg::Vec3Array*>(geometry->getVertexAttribArray(6));
+    auto* ids = dynamic_cast<osg::Vec4Array*>(geometry->getVertexAttribArray(6));
     REQUIRE(vertices);
     REQUIRE(ids);
     REQUIRE(ids->size() == vertices->size());
@@ -155,6 +199,188 @@ TEST_CASE("SiteScene: layer toggles, theme and highlight are state changes only"
     selected->get(value);
     CHECK(value == -1.f);
   }
+}
+
+TEST_CASE("SiteScene::setBuildingColors: per-vertex colours on every LOD level, back to use on empty", "[scene]") {
+  model::Site site = test::handMadeSite();
+  core::Diagnostics diag;
+  auto s = buildScene(site, diag);
+  osg::Uniform* active = layerGroup(*s, "buildings")->getStateSet()->getUniform("twin_colorOverride");
+  REQUIRE(active);
+  float flag = -1;
+  active->get(flag);
+  CHECK(flag == 0.f);
+  CHECK_FALSE(s->buildingColorsActive());
+  BuildingGeometries visitor;
+  s->root()->accept(visitor);
+  REQUIRE(visitor.found.size() == 4);
+  for (osg::Geometry* geometry : visitor.found) CHECK(geometry->getVertexAttribArray(7) == nullptr);
+
+  // Building 1 keeps its use colour (alpha 0); building 2 was skipped but still has an entry.
+  std::vector<model::Color> colors = {{0.2f, 0.8f, 0.3f, 1}, {0, 0, 0, 0}, {1, 0, 1, 1}};
+  s->setBuildingColors(colors);
+  CHECK(s->buildingColorsActive());
+  active->get(flag);
+  CHECK(flag == 1.f);
+  std::size_t painted = 0, kept = 0;
+  for (osg::Geometry* geometry : visitor.found) {
+    auto* ids = dynamic_cast<osg::Vec4Array*>(geometry->getVertexAttribArray(6));
+    auto* overrides = dynamic_cast<osg::Vec4Array*>(geometry->getVertexAttribArray(7));
+    REQUIRE(ids);
+    REQUIRE(overrides);
+    REQUIRE(overrides->size() == ids->size());
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      const osg::Vec4& c = (*overrides)[i];
+      if ((*ids)[i].x() == 0.f) {
+        CHECK(c == osg::Vec4(0.2f, 0.8f, 0.3f, 1));
+        ++painted;
+      } else {
+        CHECK(c.a() == 0.f);
+        ++kept;
+      }
+    }
+  }
+  CHECK(painted > 0);
+  CHECK(kept > 0);
+
+  SECTION("a second call rewrites the same arrays") {
+    std::vector<const osg::Array*> before;
+    for (osg::Geometry* geometry : visitor.found) before.push_back(geometry->getVertexAttribArray(7));
+    colors[0] = {0, 0, 1, 0.5f};
+    s->setBuildingColors(colors);
+    for (std::size_t g = 0; g < visitor.found.size(); ++g) {
+      auto* ids = dynamic_cast<osg::Vec4Array*>(visitor.found[g]->getVertexAttribArray(6));
+      auto* overrides = dynamic_cast<osg::Vec4Array*>(visitor.found[g]->getVertexAttribArray(7));
+      REQUIRE(overrides == before[g]);
+      for (std::size_t i = 0; i < ids->size(); ++i)
+        if ((*ids)[i].x() == 0.f) CHECK((*overrides)[i] == osg::Vec4(0, 0, 1, 0.5f));
+    }
+  }
+  SECTION("an empty vector goes back to colouring by use") {
+    s->setBuildingColors({});
+    CHECK_FALSE(s->buildingColorsActive());
+    active->get(flag);
+    CHECK(flag == 0.f);
+    for (osg::Geometry* geometry : visitor.found) CHECK(geometry->getVertexAttribArray(7) == nullptr);
+  }
+}
+
+TEST_CASE("SiteScene::setBuildingColors: a snapshot shows the caller's colours, then the use colours again",
+          "[scene][render]") {
+  model::Site site = test::handMadeSite();
+  core::Diagnostics diag;
+  auto s = buildScene(site, diag);
+  unsetenv("DISPLAY");
+  auto renderer = app::HeadlessRenderer::create(320, 240);
+  INFO((renderer.ok() ? std::string() : renderer.error().message));
+  REQUIRE(renderer.ok());
+  osgViewer::Viewer& viewer = renderer.value()->viewer();
+  viewer.getCamera()->setClearColor(osg::Vec4(0, 0, 0, 1));
+  viewer.setSceneData(s->root());
+  // Straight down onto building 0 (residential: red in the vivid theme) so it fills the centre.
+  viewer.getCamera()->setViewMatrixAsLookAt(osg::Vec3d(10, 10, 120), osg::Vec3d(10, 10, 0), osg::Vec3d(0, 1, 0));
+  auto centre = [&] {
+    renderer.value()->renderFrame();
+    osg::ref_ptr<osg::Image> image = renderer.value()->capture();
+    const unsigned char* p = image->data(160, 120);
+    return std::array<int, 3>{p[0], p[1], p[2]};
+  };
+  std::array<int, 3> byUse = centre();
+  INFO("by use " << byUse[0] << "," << byUse[1] << "," << byUse[2]);
+  CHECK(byUse[0] > 2 * byUse[1]);  // red
+  s->setBuildingColors({{0.1f, 0.9f, 0.1f, 1}, {0, 0, 0, 0}, {0, 0, 0, 0}});
+  std::array<int, 3> painted = centre();
+  INFO("painted " << painted[0] << "," << painted[1] << "," << painted[2]);
+  CHECK(painted[1] > 2 * painted[0]);  // green
+  s->setBuildingColors({});
+  std::array<int, 3> back = centre();
+  CHECK(back == byUse);
+}
+
+TEST_CASE("SiteScene::build with terrain: mesh ground, buildings on their base, draped roads and POIs",
+          "[scene][terrain]") {
+  model::Site site = test::handMadeSite();
+  site.terrain = slope();
+  for (model::Building& b : site.buildings) b.baseElevationMeters = site.terrain->minHeightUnder(b.footprint);
+  for (model::Poi& p : site.pois) p.elevationMeters = site.terrain->heightAt(p.position);
+  core::Diagnostics diag;
+  auto s = buildScene(site, diag);
+  CHECK(s->stats().terrain.chunks == 2);  // 50 x 20 cells in 32-cell chunks
+  CHECK(s->stats().terrain.triangles == 50 * 20 * 2);
+  osg::Group* ground = layerGroup(*s, "ground");
+  REQUIRE(ground->getNumChildren() == 1);
+  CHECK(ground->getChild(0)->getName() == "terrain");
+  CHECK(s->stats().buildingTriangles == 34);  // as without terrain
+
+  std::map<int, Extent> heights = buildingHeights(*s);
+  REQUIRE(heights.size() == 2);
+  for (const auto& [index, extent] : heights) {
+    const model::Building& b = site.buildings[static_cast<std::size_t>(index)];
+    INFO("building " << index << " base " << b.baseElevationMeters);
+    CHECK(b.baseElevationMeters > 0);
+    // On a plane the drawn surface and the bilinear DEM agree: walls start exactly at the base.
+    CHECK(extent.lowest == Approx(b.baseElevationMeters).margin(1e-3));
+    CHECK(extent.highest == Approx(b.baseElevationMeters + b.heightMeters).margin(1e-3));
+  }
+  SECTION("road ribbons lie 0.5 m above the ground") {
+    std::size_t checked = 0;
+    osg::Group* roads = layerGroup(*s, "roads");
+    for (unsigned i = 0; i < roads->getNumChildren(); ++i) {
+      auto* vertices = dynamic_cast<osg::Vec3Array*>(roads->getChild(i)->asGeometry()->getVertexArray());
+      REQUIRE(vertices);
+      for (const osg::Vec3& v : *vertices) {
+        CHECK(v.z() == Approx(scene::groundHeight(&*site.terrain, v.x(), v.y()) + 0.5).margin(1e-3));
+        ++checked;
+      }
+    }
+    // The 400 m road crosses 40 grid columns (on a grid row, so the diagonals meet it there too):
+    // 2 ribbons x 2 edges x about 43 points rather than its 3.
+    CHECK(checked > 2 * 2 * 40);
+  }
+  SECTION("POI stems stand on their elevation") {
+    osg::Group* pois = layerGroup(*s, "pois");
+    auto* vertices = dynamic_cast<osg::Vec3Array*>(pois->getChild(0)->asGeometry()->getVertexArray());
+    REQUIRE(vertices);
+    REQUIRE(vertices->size() == 4);
+    CHECK((*vertices)[0].z() == Approx(site.pois[0].elevationMeters));
+    CHECK((*vertices)[1].z() == Approx(site.pois[0].elevationMeters + 16));
+    CHECK((*vertices)[2].z() == Approx(site.pois[1].elevationMeters));
+  }
+}
+
+TEST_CASE("SiteScene::build: Monaco with its SRTM terrain", "[scene][terrain][slow]") {
+  auto config = model::loadSceneConfig(test::scenesDir() / "monaco.json");
+  REQUIRE(config.ok());
+  auto site = model::loadSite(config.value());
+  REQUIRE(site.ok());
+  REQUIRE(site.value().terrain.has_value());
+  const geo::Heightfield& terrain = *site.value().terrain;
+  core::Diagnostics diag;
+  auto s = buildScene(site.value(), diag);
+  const scene::TerrainStats& stats = s->stats().terrain;
+  INFO("terrain " << terrain.columns << " x " << terrain.rows << " samples, " << terrain.spacingMeters << " m");
+  const std::size_t chunks = static_cast<std::size_t>((terrain.columns - 1 + 31) / 32) * ((terrain.rows - 1 + 31) / 32);
+  CHECK(stats.chunks == chunks);
+  CHECK(stats.geometries == 3 * chunks);
+  CHECK(stats.triangles == static_cast<std::size_t>(terrain.columns - 1) * (terrain.rows - 1) * 2);
+
+  std::map<int, Extent> heights = buildingHeights(*s);
+  CHECK(heights.size() + diag.total() >= site.value().buildings.size());
+  std::size_t onSlope = 0;
+  for (const auto& [index, extent] : heights) {
+    const model::Building& b = site.value().buildings[static_cast<std::size_t>(index)];
+    INFO("building " << index << " base " << b.baseElevationMeters << " lowest " << extent.lowest);
+    CHECK(extent.highest == Approx(b.baseElevationMeters + b.heightMeters).margin(1e-2));
+    if (b.minHeightMeters > 0) {
+      CHECK(extent.lowest == Approx(b.baseElevationMeters + b.minHeightMeters).margin(1e-2));
+      continue;
+    }
+    // Walls start at the base, or a little below where the drawn triangles dip under the DEM.
+    CHECK(extent.lowest <= b.baseElevationMeters + 1e-2);
+    CHECK(extent.lowest >= b.baseElevationMeters - 10);
+    if (b.baseElevationMeters > 20) ++onSlope;
+  }
+  CHECK(onSlope > 100);  // Monaco climbs steeply from the harbour
 }
 
 TEST_CASE("SiteScene::build: empty site", "[scene]") {

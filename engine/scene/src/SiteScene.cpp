@@ -27,6 +27,8 @@
 #include "LabelLayer.h"
 #include "Shaders.h"
 #include "Triangulate.h"
+#include "twin/scene/TerrainMesh.h"
+#include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
 
@@ -51,8 +53,10 @@ namespace {
 constexpr const char* kWhere = "scene::SiteScene::build()";
 constexpr unsigned kBuildingAttribute = 6;  // generic attribute slots that no GL driver aliases
 constexpr unsigned kPoiAttribute = 7;
+constexpr unsigned kBuildingColorAttribute = 7;  // a different program from the POIs': no clash
 constexpr int kPoiCategoryCount = 6;
 constexpr const char* kBuildingGeometryName = "twin:buildings";
+constexpr double kRoadLiftMeters = 0.5;  // road ribbons above the terrain surface (with terrain only)
 
 // Keys of Theme::buildingUse, in BuildingUse order (model::buildingUseName()'s names).
 constexpr std::array<const char*, model::kBuildingUseCount> kUseKeys = {
@@ -138,7 +142,7 @@ core::Result<osg::ref_ptr<osg::Program>> makeProgram(const std::string& name,
 }
 
 struct Uniforms {
-  osg::ref_ptr<osg::Uniform> useColors, hovered, selected, selectColor, hoverColor;
+  osg::ref_ptr<osg::Uniform> useColors, hovered, selected, selectColor, hoverColor, colorOverride;
   osg::ref_ptr<osg::Uniform> sunDirection, sunColor, skyColor, groundBounce, background, tint;
   osg::ref_ptr<osg::Uniform> groundColor, roadColor, casingColor, poiColors, pointSize;
 };
@@ -149,11 +153,11 @@ struct Uniforms {
 struct Mesh {
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
   osg::ref_ptr<osg::Vec3Array> normals = new osg::Vec3Array;
-  osg::ref_ptr<osg::Vec3Array> attributes = new osg::Vec3Array;  // (index, use, roof height)
+  osg::ref_ptr<osg::Vec4Array> attributes = new osg::Vec4Array;  // (index, use, roof z, base z)
   std::vector<std::uint32_t> indices;
 
   std::size_t triangles() const { return indices.size() / 3; }
-  std::uint32_t add(const osg::Vec3& v, const osg::Vec3& n, const osg::Vec3& a) {
+  std::uint32_t add(const osg::Vec3& v, const osg::Vec3& n, const osg::Vec4& a) {
     vertices->push_back(v);
     normals->push_back(n);
     attributes->push_back(a);
@@ -161,7 +165,7 @@ struct Mesh {
   }
 };
 
-void addRoof(Mesh& mesh, const detail::Triangulation& t, float z, const osg::Vec3& attribute, bool facingUp) {
+void addRoof(Mesh& mesh, const detail::Triangulation& t, float z, const osg::Vec4& attribute, bool facingUp) {
   auto base = static_cast<std::uint32_t>(mesh.vertices->size());
   osg::Vec3 normal(0, 0, facingUp ? 1.f : -1.f);
   for (const core::Vec2& p : t.vertices)
@@ -174,7 +178,7 @@ void addRoof(Mesh& mesh, const detail::Triangulation& t, float z, const osg::Vec
 }
 
 // Outer rings are CCW and holes CW, so (dy, -dx) always points out of the solid.
-void addWalls(Mesh& mesh, const std::vector<core::Ring>& rings, float bottom, float top, const osg::Vec3& attribute) {
+void addWalls(Mesh& mesh, const std::vector<core::Ring>& rings, float bottom, float top, const osg::Vec4& attribute) {
   for (const core::Ring& ring : rings) {
     for (std::size_t i = 0; i < ring.size(); ++i) {
       const core::Vec2& a = ring[i];
@@ -227,16 +231,20 @@ struct Tile {
 // ---------------------------------------------------------------------------------------------
 // Ground and roads
 
-// A flat ribbon along a polyline with mitred joins (the mitre is capped at twice the half width
-// so that hairpin turns do not shoot spikes).
-void addRibbon(Mesh& mesh, const std::vector<core::Vec2>& line, double width, float z) {
+// A ribbon along a polyline with mitred joins (the mitre is capped at twice the half width so
+// that hairpin turns do not shoot spikes). Without terrain it lies flat at the points' z; with
+// terrain each edge vertex sits at the ground under it plus `liftMeters`, so that the ribbon does
+// not cut into a cross slope.
+void addRibbon(Mesh& mesh, const std::vector<osg::Vec3>& line, double width, const geo::Heightfield* terrain,
+               double liftMeters) {
   const double half = width / 2;
-  const osg::Vec3 up(0, 0, 1), noAttribute;
+  const osg::Vec3 up(0, 0, 1);
+  const osg::Vec4 noAttribute;
   auto first = static_cast<std::uint32_t>(mesh.vertices->size());
   for (std::size_t i = 0; i < line.size(); ++i) {
     core::Vec2 in{0, 0}, out{0, 0};
-    if (i > 0) in = {line[i].x - line[i - 1].x, line[i].y - line[i - 1].y};
-    if (i + 1 < line.size()) out = {line[i + 1].x - line[i].x, line[i + 1].y - line[i].y};
+    if (i > 0) in = {line[i].x() - line[i - 1].x(), line[i].y() - line[i - 1].y()};
+    if (i + 1 < line.size()) out = {line[i + 1].x() - line[i].x(), line[i + 1].y() - line[i].y()};
     double inLength = std::hypot(in.x, in.y), outLength = std::hypot(out.x, out.y);
     core::Vec2 inNormal = inLength > 0 ? core::Vec2{-in.y / inLength, in.x / inLength} : core::Vec2{};
     core::Vec2 outNormal = outLength > 0 ? core::Vec2{-out.y / outLength, out.x / outLength} : core::Vec2{};
@@ -252,10 +260,11 @@ void addRibbon(Mesh& mesh, const std::vector<core::Vec2>& line, double width, fl
     } else {
       miter = inNormal;
     }
-    osg::Vec3 centre(static_cast<float>(line[i].x), static_cast<float>(line[i].y), z);
     osg::Vec3 offset(static_cast<float>(miter.x * scale), static_cast<float>(miter.y * scale), 0);
-    mesh.add(centre + offset, up, noAttribute);
-    mesh.add(centre - offset, up, noAttribute);
+    for (osg::Vec3 edge : {line[i] + offset, line[i] - offset}) {
+      if (terrain) edge.z() = static_cast<float>(groundHeight(terrain, edge.x(), edge.y()) + liftMeters);
+      mesh.add(edge, up, noAttribute);
+    }
   }
   for (std::uint32_t i = 0; i + 1 < line.size(); ++i) {
     std::uint32_t l0 = first + 2 * i, r0 = l0 + 1, l1 = l0 + 2, r1 = l0 + 3;
@@ -308,6 +317,7 @@ constexpr std::size_t kLabelCandidatesPerMaxLabel = 6;
 
 struct SiteScene::Impl {
   const model::Site* site = nullptr;
+  const geo::Heightfield* terrain = nullptr;  // site->terrain when it has samples, else null: flat at z = 0
   SceneOptions options;
   CompileStats stats;
   osg::ref_ptr<osg::Group> root;
@@ -316,6 +326,8 @@ struct SiteScene::Impl {
   detail::LabelLayer labels;
   Uniforms uniforms;
   int hovered = -1, selected = -1;
+  std::vector<osg::ref_ptr<osg::Geometry>> buildingGeometries;  // every LOD level, for setBuildingColors()
+  bool colorsActive = false;
 
   void applyTheme(const model::Theme& theme);
   void buildBuildings(core::Diagnostics& diag);
@@ -323,6 +335,10 @@ struct SiteScene::Impl {
   void buildRoads(osg::Program* program);
   void buildPois(osg::Program* program);
   void buildLabels();
+  double poiElevation(const model::Poi& poi) const {
+    if (!terrain) return 0;
+    return std::isfinite(poi.elevationMeters) ? poi.elevationMeters : groundHeight(terrain, poi.position.x, poi.position.y);
+  }
 };
 
 SiteScene::SiteScene() : _impl(new Impl) {}
@@ -369,17 +385,35 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
                "footprint is not a simple polygon", "roof triangulated by the GLU tessellator");
     double bottom = building.minHeightMeters;
     if (!std::isfinite(bottom) || bottom < 0 || bottom >= building.heightMeters) bottom = 0;
+    double base = 0;
+    if (terrain) {
+      base = std::isfinite(building.baseElevationMeters) ? building.baseElevationMeters
+                                                         : groundHeight(terrain, building.footprint.outer[0].x, building.footprint.outer[0].y);
+    }
+    double wallBottom = base + bottom;
+    if (terrain && bottom == 0) {
+      // The base is the lowest point of the bilinear DEM under the footprint, but the drawn mesh is
+      // made of triangles, which can dip a little lower inside a cell: walls start at the lowest
+      // point of the drawn surface along the outline so that no gap shows under them. (Inside the
+      // outline the mesh's lowest points are grid samples, which the base already accounts for.)
+      for (const core::Ring& ring : triangulation.rings) {
+        std::vector<core::Vec2> closed(ring);
+        closed.push_back(ring.front());
+        for (const osg::Vec3& p : drapeLine(terrain, closed, 0)) wallBottom = std::min(wallBottom, static_cast<double>(p.z()));
+      }
+    }
 
     core::Box2 box = core::bounds(triangulation.rings[0]);
     core::Vec2 centre = box.centre();
     std::pair<long long, long long> key{static_cast<long long>(std::floor(centre.x / tileSize)),
                                         static_cast<long long>(std::floor(centre.y / tileSize))};
     Tile& tile = tiles[key];
-    const auto top = static_cast<float>(building.heightMeters);
-    const osg::Vec3 attribute(static_cast<float>(index), static_cast<float>(static_cast<int>(building.use)), top);
-    addWalls(tile.near, triangulation.rings, static_cast<float>(bottom), top, attribute);
+    const auto top = static_cast<float>(base + building.heightMeters);
+    const osg::Vec4 attribute(static_cast<float>(index), static_cast<float>(static_cast<int>(building.use)), top,
+                              static_cast<float>(base));
+    addWalls(tile.near, triangulation.rings, static_cast<float>(wallBottom), top, attribute);
     addRoof(tile.near, triangulation, top, attribute, true);
-    if (bottom > 0) addRoof(tile.near, triangulation, static_cast<float>(bottom), attribute, false);
+    if (bottom > 0) addRoof(tile.near, triangulation, static_cast<float>(wallBottom), attribute, false);
     // Far level: roofs only, and small low buildings are dropped (they are a few pixels there).
     double size = std::max(box.width(), box.height());
     if (size >= 12 || building.heightMeters >= 20) addRoof(tile.far, triangulation, top, attribute, true);
@@ -393,10 +427,12 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
     stats.buildingTriangles += tile.near.triangles();
     osg::ref_ptr<osg::LOD> lod = new osg::LOD;
     lod->setName("tile " + std::to_string(key.first) + "," + std::to_string(key.second));
-    lod->addChild(makeBuildingGeometry(tile.near), 0, nearRange);
+    buildingGeometries.push_back(makeBuildingGeometry(tile.near));
+    lod->addChild(buildingGeometries.back(), 0, nearRange);
     ++stats.buildingGeometries;
     if (!tile.far.indices.empty()) {
-      lod->addChild(makeBuildingGeometry(tile.far), nearRange, std::numeric_limits<float>::max());
+      buildingGeometries.push_back(makeBuildingGeometry(tile.far));
+      lod->addChild(buildingGeometries.back(), nearRange, std::numeric_limits<float>::max());
       ++stats.buildingGeometries;
     }
     group->addChild(lod);
@@ -408,6 +444,10 @@ void SiteScene::Impl::buildGround(const core::Box2& extent, osg::Program* progra
   osg::Group* group = layers[static_cast<int>(Layer::Ground)].get();
   group->getOrCreateStateSet()->setAttributeAndModes(program);
   group->getOrCreateStateSet()->addUniform(uniforms.groundColor);
+  if (terrain) {
+    group->addChild(buildTerrainMesh(*terrain, TerrainOptions(), &stats.terrain));
+    return;
+  }
   if (extent.empty()) return;
   const double margin = std::max(200.0, 0.25 * std::max(extent.width(), extent.height()));
   const auto x0 = static_cast<float>(extent.minX - margin), y0 = static_cast<float>(extent.minY - margin);
@@ -428,17 +468,21 @@ void SiteScene::Impl::buildRoads(osg::Program* program) {
   for (const model::Road& road : site->roads) {
     std::vector<core::Vec2> line = cleanLine(road.line);
     if (line.empty()) continue;
+    // With terrain the centre line is split wherever it crosses a terrain triangle edge, so that it
+    // follows the drawn surface exactly; the ribbon is lifted a little above it.
+    std::vector<osg::Vec3> centre = drapeLine(terrain, line, terrain ? kRoadLiftMeters : 0);
     double width = std::isfinite(road.widthMeters) && road.widthMeters > 0 ? std::min(road.widthMeters, 60.0)
                                                                             : defaultRoadWidth(road.highway);
     core::Box2 box;
     for (const core::Vec2& p : line) box.add(p);
-    core::Vec2 centre = box.centre();
-    auto& meshes = tiles[{static_cast<long long>(std::floor(centre.x / tileSize)),
-                          static_cast<long long>(std::floor(centre.y / tileSize))}];
-    addRibbon(meshes.first, line, width + 1.6, 0);
-    addRibbon(meshes.second, line, width, 0);
+    core::Vec2 middle = box.centre();
+    auto& meshes = tiles[{static_cast<long long>(std::floor(middle.x / tileSize)),
+                          static_cast<long long>(std::floor(middle.y / tileSize))}];
+    addRibbon(meshes.first, centre, width + 1.6, terrain, kRoadLiftMeters);
+    addRibbon(meshes.second, centre, width, terrain, kRoadLiftMeters);
   }
-  // Ribbons lie on the ground plane: polygon offset pulls casing, then fill, towards the eye.
+  // Ribbons lie on the ground: polygon offset pulls casing, then fill, towards the eye (with
+  // terrain, on top of the lift, against coarser terrain levels in the distance).
   osg::ref_ptr<osg::StateSet> casingState = new osg::StateSet;
   casingState->setAttributeAndModes(new osg::PolygonOffset(-1, -2));
   casingState->addUniform(uniforms.casingColor);
@@ -471,7 +515,8 @@ void SiteScene::Impl::buildPois(osg::Program* program) {
   for (const model::Poi& poi : site->pois) {
     if (!core::isFinite(poi.position)) continue;
     auto category = static_cast<float>(poiCategory(poi));
-    osg::Vec3 base(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y), 0);
+    osg::Vec3 base(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y),
+                   static_cast<float>(poiElevation(poi)));
     auto first = static_cast<std::uint32_t>(vertices->size());
     vertices->push_back(base);
     vertices->push_back(base + osg::Vec3(0, 0, kStemMeters));
@@ -511,17 +556,19 @@ void SiteScene::Impl::buildLabels() {
     if (poi.name.empty() || !core::isFinite(poi.position)) continue;
     int category = poiCategory(poi);
     candidates.push_back({poiPriority(category), 0, poi.name,
-                          osg::Vec3(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y), 20),
+                          osg::Vec3(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y),
+                                    static_cast<float>(poiElevation(poi) + 20)),
                           category == 4 ? 3000.f : 1600.f, LabelKind::Poi});
   }
   for (const model::Building& building : site->buildings) {
     if (building.name.empty() || !std::isfinite(building.heightMeters)) continue;
+    const double base = terrain && std::isfinite(building.baseElevationMeters) ? building.baseElevationMeters : 0;
     double areaM2 = building.footprintAreaM2 > 0 ? building.footprintAreaM2 : core::area(building.footprint);
     if (!(areaM2 >= 1500 || building.heightMeters >= 50)) continue;
     core::Vec2 c = core::centroid(building.footprint.outer);
     if (!core::isFinite(c)) continue;
     candidates.push_back({3, areaM2, building.name,
-                          osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(building.heightMeters + 4)),
+                          osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(base + building.heightMeters + 4)),
                           static_cast<float>(std::clamp(std::sqrt(areaM2) * 40, 900.0, 4000.0)), LabelKind::Building});
   }
   std::stable_sort(candidates.begin(), candidates.end(), [](const LabelCandidate& a, const LabelCandidate& b) {
@@ -553,6 +600,7 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   osg::ref_ptr<SiteScene> scene = new SiteScene;
   Impl& impl = *scene->_impl;
   impl.site = &site;
+  impl.terrain = site.terrain && !site.terrain->empty() ? &*site.terrain : nullptr;
   impl.options = options;
 
   auto buildingProgram = makeProgram("twin buildings", {{osg::Shader::VERTEX, "buildings.vert"},
@@ -560,6 +608,7 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
                                                         {osg::Shader::FRAGMENT, "lighting.frag"}});
   if (!buildingProgram) return buildingProgram.error();
   buildingProgram.value()->addBindAttribLocation("twin_building", kBuildingAttribute);
+  buildingProgram.value()->addBindAttribLocation("twin_overrideColor", kBuildingColorAttribute);
   auto flatProgram = makeProgram("twin flat", {{osg::Shader::VERTEX, "flat.vert"},
                                                {osg::Shader::FRAGMENT, "flat.frag"},
                                                {osg::Shader::FRAGMENT, "lighting.frag"}});
@@ -574,6 +623,7 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   u.selected = new osg::Uniform("twin_selected", -1.f);
   u.selectColor = new osg::Uniform("twin_selectColor", osg::Vec4(1.0f, 0.55f, 0.1f, 1));
   u.hoverColor = new osg::Uniform("twin_hoverColor", osg::Vec4(0.55f, 0.9f, 1.0f, 1));
+  u.colorOverride = new osg::Uniform("twin_colorOverride", 0.f);
   osg::Vec3 sun(0.45f, -0.55f, 0.70f);
   sun.normalize();
   u.sunDirection = new osg::Uniform("twin_sunDirection", sun);
@@ -605,7 +655,8 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   }
   osg::StateSet* buildingState = impl.layers[static_cast<int>(Layer::Buildings)]->getOrCreateStateSet();
   buildingState->setAttributeAndModes(buildingProgram.value());
-  for (osg::Uniform* uniform : {u.useColors.get(), u.hovered.get(), u.selected.get(), u.selectColor.get(), u.hoverColor.get()})
+  for (osg::Uniform* uniform : {u.useColors.get(), u.hovered.get(), u.selected.get(), u.selectColor.get(), u.hoverColor.get(),
+                                u.colorOverride.get()})
     buildingState->addUniform(uniform);
 
   core::Box2 extent = site.extent;
@@ -672,6 +723,42 @@ void SiteScene::setSelectedBuilding(int index) {
   _impl->uniforms.selected->set(static_cast<float>(_impl->selected));
 }
 
+void SiteScene::setBuildingColors(const std::vector<model::Color>& colors) {
+  const std::size_t count = _impl->site->buildings.size();
+  TWIN_ASSERT(colors.empty() || colors.size() == count,
+              "scene::SiteScene::setBuildingColors(): one colour per building is required");
+  if (colors.empty()) {
+    // Dropping the arrays frees their memory; the uniform tells the shader not to read the
+    // attribute, whose unbound value is undefined.
+    for (osg::Geometry* geometry : _impl->buildingGeometries) geometry->setVertexAttribArray(kBuildingColorAttribute, nullptr);
+    _impl->uniforms.colorOverride->set(0.f);
+    _impl->colorsActive = false;
+    return;
+  }
+  for (osg::Geometry* geometry : _impl->buildingGeometries) {
+    const auto* attributes = dynamic_cast<const osg::Vec4Array*>(geometry->getVertexAttribArray(kBuildingAttribute));
+    if (!attributes) continue;
+    auto* overrides = dynamic_cast<osg::Vec4Array*>(geometry->getVertexAttribArray(kBuildingColorAttribute));
+    const bool created = overrides == nullptr;
+    osg::ref_ptr<osg::Vec4Array> fresh;
+    if (created) {
+      fresh = new osg::Vec4Array(attributes->size());
+      overrides = fresh.get();
+    }
+    for (std::size_t i = 0; i < attributes->size(); ++i) {
+      auto index = static_cast<std::size_t>((*attributes)[i].x() + 0.5f);
+      const model::Color& c = colors[std::min(index, count - 1)];
+      (*overrides)[i] = c.a > 0 ? osg::Vec4(c.r, c.g, c.b, std::min(c.a, 1.f)) : osg::Vec4();
+    }
+    if (created) geometry->setVertexAttribArray(kBuildingColorAttribute, fresh, osg::Array::BIND_PER_VERTEX);
+    else overrides->dirty();
+  }
+  _impl->uniforms.colorOverride->set(1.f);
+  _impl->colorsActive = true;
+}
+
+bool SiteScene::buildingColorsActive() const { return _impl->colorsActive; }
+
 int SiteScene::hoveredBuilding() const { return _impl->hovered; }
 int SiteScene::selectedBuilding() const { return _impl->selected; }
 
@@ -685,7 +772,7 @@ std::optional<std::size_t> SiteScene::pickBuilding(osgViewer::View& view, float 
   for (const auto& hit : intersector->getIntersections()) {
     const osg::Geometry* geometry = hit.drawable ? hit.drawable->asGeometry() : nullptr;
     if (!geometry || geometry->getName() != kBuildingGeometryName || hit.indexList.empty()) continue;
-    const auto* attributes = dynamic_cast<const osg::Vec3Array*>(geometry->getVertexAttribArray(kBuildingAttribute));
+    const auto* attributes = dynamic_cast<const osg::Vec4Array*>(geometry->getVertexAttribArray(kBuildingAttribute));
     if (!attributes || hit.indexList[0] >= attributes->size()) continue;
     float index = (*attributes)[hit.indexList[0]].x();
     if (index < 0 || index >= static_cast<float>(_impl->site->buildings.size())) continue;

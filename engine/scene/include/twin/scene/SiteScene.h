@@ -1,4 +1,5 @@
-// OSG scene of a loaded Site: batched extruded buildings, ground, road ribbons and POI markers,
+// OSG scene of a loaded Site: batched extruded buildings, ground (flat, or the terrain mesh when the
+// site has a heightfield), road ribbons and POI markers,
 // with hover/selection highlighting and building picking; plus the decluttered CJK labels as
 // plain per-frame data (visibleLabels), which the app draws in one ImGui draw list.
 #pragma once
@@ -18,6 +19,7 @@
 #include "twin/core/Result.h"
 #include "twin/model/SceneConfig.h"
 #include "twin/model/Site.h"
+#include "twin/scene/TerrainMesh.h"
 
 namespace twin::scene {
 
@@ -52,12 +54,18 @@ struct CompileStats {
   std::size_t buildingGeometries = 0; // osg::Geometry objects for buildings (all LOD levels)
   std::size_t buildingTriangles = 0;  // full-detail triangles
   std::size_t roadGeometries = 0, poiMarkers = 0, labels = 0;
+  TerrainStats terrain;               // all zero without Site::terrain (the ground is then one flat quad)
   double compileMs = 0;
 };
 
-/** Owns the OSG nodes of one site. Build once, then toggle layers, theme and highlights from the
-    frame loop (not thread-safe: call from the thread that runs the viewer). The Site must
-    outlive the SiteScene. */
+/** Owns the OSG nodes of one site. With Site::terrain (not empty), the ground is the chunked LOD
+    terrain mesh (TerrainMesh.h), buildings stand on Building::baseElevationMeters (walls reach
+    down to the drawn surface along the footprint; roofs at base + heightMeters), roads are draped
+    on the mesh (drapeLine, lifted 0.5 m) and POI markers and labels stand at
+    Poi::elevationMeters; without terrain everything lies on z = 0. The building vertex attribute
+    (slot 6) is (index into site().buildings, BuildingUse, roof z, base z).
+    Build once, then toggle layers, theme and highlights from the frame loop (not thread-safe:
+    call from the thread that runs the viewer). The Site must outlive the SiteScene. */
 class SiteScene : public osg::Referenced {
  public:
   /** Compiles the site. Error only when the shaders cannot be compiled into programs; empty
@@ -79,6 +87,15 @@ class SiteScene : public osg::Referenced {
   void setSelectedBuilding(int index);
   int hoveredBuilding() const;
   int selectedBuilding() const;
+
+  /** Colours every building by a value of the caller's (life-circle coverage, a scenario)
+      instead of by use: `colors` has one entry per site().buildings; an entry with alpha 0
+      keeps that building's use colour. An empty vector goes back to colouring by use. Lighting,
+      hover and selection still apply. Cost: one pass over the building vertices (a few ms for
+      100k buildings); call it when the colours change, not every frame. A vector of another
+      size is a programming error (TWIN_ASSERT). */
+  void setBuildingColors(const std::vector<model::Color>& colors);
+  bool buildingColorsActive() const;
 
   /** The labels to show for `camera` now, most important first: at most SceneOptions::maxLabels,
       none behind the eye, with the anchor outside the viewport, beyond the label's distance
