@@ -4,6 +4,11 @@
 // over a soak. Prints figures only.
 //
 //   bench_mqtt_bench [--messages N] [--rate MSG_PER_S] [--latency-seconds S] [--soak-seconds S]
+//                    [--soak-rate MSG_PER_S] [--only throughput,latency,soak,profile] [--durability normal|full]
+//
+// The chain is the viewer's: alert log and reading history (SQLite WAL), alerts judged before the
+// history is written. Latency lines also give the time one Monitor::step() takes (decode, rules,
+// alert log commit, history write), the part of the latency that is ours beyond the transport.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -11,6 +16,7 @@
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,8 +29,10 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
+#include "twin/alerts/AlertStore.h"
 #include "twin/alerts/Monitor.h"
 #include "twin/sensors/MqttSource.h"
 #include "twin/sensors/Payload.h"
@@ -127,6 +135,13 @@ std::string payload(std::size_t index, bool high) {
          R"(,"value":)" + std::to_string(static_cast<double>(index) + (high ? kHigh : 0.0)) + "}";
 }
 
+struct Settings {
+  alerts::Durability durability = alerts::MonitorOptions().durability;
+};
+Settings gSettings;
+
+const char* durabilityName(alerts::Durability d) { return d == alerts::Durability::Full ? "FULL" : "NORMAL"; }
+
 struct Chain {
   std::unique_ptr<alerts::Monitor> monitor;
   alerts::SystemClock clock;
@@ -139,6 +154,8 @@ struct Chain {
     alerts::MonitorOptions options;
     options.config = benchConfig(port, qos);
     options.alertsDb = dir / "alerts.db";
+    options.historyDb = dir / "history.db";
+    options.durability = gSettings.durability;
     options.queueCapacity = 1 << 20;
     auto m = alerts::Monitor::start(options, clock);
     if (!m) die(m.error().message);
@@ -243,18 +260,30 @@ void latency(int port, int qos, double rate, double seconds, bool everyMessage) 
     const auto i = static_cast<std::size_t>(v);
     if (i < paced.n) latMs.push_back(paced.latencyMs(i));
   });
+  std::vector<double> stepMs;  // steps that did work (a step that only waited is not ours)
+  stepMs.reserve(paced.n);
   std::thread consumer([&] {
-    while (!(done.load() && chain.monitor->summary().ingest.messages >= paced.n))
+    std::uint64_t before = 0;
+    while (!(done.load() && before >= paced.n)) {
+      const auto t0 = Clock::now();
       if (!chain.monitor->step(std::chrono::milliseconds(5))) die("chain step failed");
+      const auto t1 = Clock::now();
+      const std::uint64_t after = chain.monitor->summary().ingest.messages;
+      if (after != before) stepMs.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      before = after;
+    }
   });
   const double achieved = paced.publish(port, qos, rate, everyMessage);
   done.store(true);
   consumer.join();
   std::printf("latency publish->alert shown, QoS %d at %.0f msg/s (achieved %.0f), %s: %zu transitions  "
-              "p50 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+              "p50 %.2f ms  p99 %.2f ms  max %.2f ms;  Monitor::step with work: %zu steps p50 %.2f ms  p99 %.2f ms  "
+              "max %.2f ms\n",
               qos, rate, achieved, everyMessage ? "every message an alert transition" : "1% of messages alert transitions",
               latMs.size(), percentile(latMs, 0.5), percentile(latMs, 0.99),
-              latMs.empty() ? 0.0 : *std::max_element(latMs.begin(), latMs.end()));
+              latMs.empty() ? 0.0 : *std::max_element(latMs.begin(), latMs.end()), stepMs.size(),
+              percentile(stepMs, 0.5), percentile(stepMs, 0.99),
+              stepMs.empty() ? 0.0 : *std::max_element(stepMs.begin(), stepMs.end()));
   std::fflush(stdout);
 }
 
@@ -293,6 +322,83 @@ void transportLatency(int port, int qos, double rate, double seconds) {
   std::fflush(stdout);
 }
 
+double threadCpuMs() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// Where the time of one step goes, without the network: decoding, judging with the alert log
+// commit (NORMAL and FULL), and the history write, in batches of `batch` messages as a 10k msg/s
+// stream arrives them (about 10 per millisecond). CPU work of our chain, free of the broker.
+void profile(std::size_t n, std::size_t batch) {
+  std::vector<std::string> payloads[2];
+  for (std::size_t i = 0; i < n; ++i)
+    for (int every = 0; every < 2; ++every) payloads[every].push_back(payload(i, highValue(i, every == 1)));
+  const auto dir = std::filesystem::temp_directory_path() / ("twin-mqtt-bench-profile-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const model::SensorConfig config = benchConfig(1883, 0);
+  std::unordered_set<std::string> known;
+  for (const auto& s : config.sensors) known.insert(s.id);
+  sensors::DecodeOptions decode;
+  decode.knownSensors = &known;
+  const auto ms = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+
+  std::vector<sensors::Reading> readings;
+  sensors::IngestStats stats;
+  auto t0 = Clock::now();
+  for (const std::string& p : payloads[1]) decodePayload(p, 0, decode, readings, stats);
+  std::printf("profile: decode %.2f us/message (%zu messages)\n", ms(t0, Clock::now()) * 1000.0 / double(n), n);
+
+  for (int every = 0; every < 2; ++every) {
+    for (alerts::Durability durability : {alerts::Durability::Normal, alerts::Durability::Full}) {
+      const auto db = dir / ("alerts-" + std::to_string(every) + durabilityName(durability) + ".db");
+      auto store = alerts::AlertStore::open(db, durability);
+      if (!store) die(store.error().message);
+      alerts::SystemClock clock;
+      auto engine = alerts::AlertEngine::create(config, **store, clock);
+      if (!engine) die(engine.error().message);
+      readings.clear();
+      for (const std::string& p : payloads[every]) decodePayload(p, 0, decode, readings, stats);
+      std::vector<double> batchMs, cpuMs;
+      std::vector<sensors::Reading> part;
+      for (std::size_t i = 0; i < readings.size(); i += batch) {
+        part.assign(readings.begin() + long(i), readings.begin() + long(std::min(readings.size(), i + batch)));
+        const double cpu0 = threadCpuMs();
+        t0 = Clock::now();
+        if (!(*engine)->process(part)) die("engine failed");
+        batchMs.push_back(ms(t0, Clock::now()));
+        cpuMs.push_back(threadCpuMs() - cpu0);
+      }
+      const auto c = (*engine)->counters();
+      // Wall time beyond CPU time is waiting: for the disk (fsync) or, on a loaded machine, for a core.
+      std::printf("profile: rules + alert log %s, %s: batch of %zu wall p50 %.3f ms  p99 %.3f ms  max %.3f ms;  "
+                  "CPU p50 %.3f ms  p99 %.3f ms  (%llu transitions)\n",
+                  durabilityName(durability), every ? "every message a transition" : "1% transitions", batch,
+                  percentile(batchMs, 0.5), percentile(batchMs, 0.99), *std::max_element(batchMs.begin(), batchMs.end()),
+                  percentile(cpuMs, 0.5), percentile(cpuMs, 0.99), static_cast<unsigned long long>(c.raised + c.cleared));
+    }
+  }
+  auto history = sensors::HistoryDb::open(dir / "history.db", 7 * 86400.0);
+  if (!history) die(history.error().message);
+  std::vector<double> batchMs;
+  std::vector<sensors::Reading> part;
+  for (std::size_t i = 0; i < readings.size(); i += batch) {
+    part.assign(readings.begin() + long(i), readings.begin() + long(std::min(readings.size(), i + batch)));
+    t0 = Clock::now();
+    if (!(*history)->append(part)) die("history append failed");
+    batchMs.push_back(ms(t0, Clock::now()));
+  }
+  std::printf("profile: history append (after the alerts): batch of %zu p50 %.3f ms  p99 %.3f ms\n", batch,
+              percentile(batchMs, 0.5), percentile(batchMs, 0.99));
+  std::fflush(stdout);
+  history->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// RSS at the start, every minute (every tenth of the run when shorter than 10 minutes) and at
+// the end, each printed as it is taken so a long soak can be followed.
 void soak(int port, double seconds, double rate) {
   Chain chain(port, 1, "soak");
   std::atomic<bool> stop{false};
@@ -304,21 +410,29 @@ void soak(int port, double seconds, double rate) {
   broker.port = port;
   auto pub = sensors::MqttPublisher::connect(broker, std::chrono::seconds(5));
   if (!pub) die(pub.error().message);
-  std::printf("soak: %.0f s at %.0f msg/s QoS 1, 1%% of messages alert transitions; RSS samples (MiB):", seconds, rate);
+  const double sampleEvery = seconds >= 600 ? 60.0 : seconds / 10.0;
+  std::printf("soak: %.0f s at %.0f msg/s QoS 1, %d sensors, 1%% of messages alert transitions, history on; "
+              "RSS every %.0f s\n", seconds, rate, kSensors, sampleEvery);
+  std::fflush(stdout);
   const auto t0 = Clock::now();
   const auto step = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
-  const double sampleEvery = seconds / 10.0;
-  double nextSample = 0, first = 0, last = 0, peak = 0;
+  double nextSample = 0, first = 0, warm = -1, last = 0, peak = 0;
+  const auto sample = [&](const char* label, double t) {
+    last = rssMiB();
+    peak = std::max(peak, last);
+    const auto s = chain.monitor->summary();
+    std::printf("soak: %-5s t=%4.0f s  RSS %.1f MiB  messages %llu  alerts raised %llu\n", label, t, last,
+                static_cast<unsigned long long>(s.ingest.messages), static_cast<unsigned long long>(s.alerts.raised));
+    std::fflush(stdout);
+  };
   for (std::size_t i = 0;; ++i) {
     const auto due = t0 + step * static_cast<std::int64_t>(i);
     const double t = std::chrono::duration<double>(due - t0).count();
     if (t >= seconds) break;
     if (t >= nextSample) {
-      last = rssMiB();
+      sample(nextSample == 0 ? "start" : "", t);
       if (nextSample == 0) first = last;
-      peak = std::max(peak, last);
-      std::printf(" %.0fs=%.1f", t, last);
-      std::fflush(stdout);
+      if (warm < 0 && nextSample >= sampleEvery) warm = last;
       nextSample += sampleEvery;
     }
     std::this_thread::sleep_until(due);
@@ -328,28 +442,47 @@ void soak(int port, double seconds, double rate) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   stop.store(true);
   consumer.join();
-  last = rssMiB();
+  sample("end", std::chrono::duration<double>(Clock::now() - t0).count());
+  if (warm < 0) warm = first;
   const auto s = chain.monitor->summary();
-  std::printf(" end=%.1f\nsoak: messages %llu  first sample %.1f MiB  last %.1f MiB  peak %.1f MiB  growth %.1f MiB\n",
-              last, static_cast<unsigned long long>(s.ingest.messages), first, last, std::max(peak, last), last - first);
+  std::printf("soak: messages %llu (rejected %llu)  start %.1f MiB  after warm-up %.1f MiB  end %.1f MiB  peak %.1f MiB  "
+              "growth after warm-up %.1f MiB\n",
+              static_cast<unsigned long long>(s.ingest.messages), static_cast<unsigned long long>(s.ingest.rejectedTotal()),
+              first, warm, last, peak, last - warm);
+  std::fflush(stdout);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::size_t messages = 100000;
-  double rate = 10000, latencySeconds = 5, soakSeconds = 20;
+  double rate = 10000, latencySeconds = 5, soakSeconds = 20, soakRate = 5000;
+  std::string only = "throughput,latency,soak";  // and "profile"
+  const std::string usage =
+      "--messages N, --rate R, --latency-seconds S, --soak-seconds S, --soak-rate R, "
+      "--only throughput,latency,soak,profile, --durability normal|full";
+  if (argc % 2 == 0) die("options come in pairs: " + usage);
   for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    const double v = std::atof(argv[i + 1]);
+    const std::string a = argv[i], text = argv[i + 1];
+    if (a == "--only") {
+      only = text;
+      continue;
+    }
+    if (a == "--durability") {
+      if (text != "normal" && text != "full") die("--durability expects normal or full, got '" + text + "'");
+      gSettings.durability = text == "full" ? alerts::Durability::Full : alerts::Durability::Normal;
+      continue;
+    }
+    const double v = std::atof(text.c_str());
     if (!(v > 0)) die("option " + a + " needs a positive number");
     if (a == "--messages") messages = static_cast<std::size_t>(v);
     else if (a == "--rate") rate = v;
     else if (a == "--latency-seconds") latencySeconds = v;
     else if (a == "--soak-seconds") soakSeconds = v;
-    else die("unknown option " + a + " (--messages N, --rate R, --latency-seconds S, --soak-seconds S)");
+    else if (a == "--soak-rate") soakRate = v;
+    else die("unknown option " + a + " (" + usage + ")");
   }
-  if (argc % 2 == 0) die("options come in pairs: --messages N, --rate R, --latency-seconds S, --soak-seconds S");
+  const auto wanted = [&](const char* part) { return ("," + only + ",").find(std::string(",") + part + ",") != std::string::npos; };
   ::signal(SIGPIPE, SIG_IGN);
   const std::string broker = findBinary("mosquitto");
   const std::string sub = findBinary("mosquitto_sub");
@@ -364,15 +497,20 @@ int main(int argc, char** argv) {
   const pid_t brokerPid = spawn({broker, "-c", conf.string()}, false);
   for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   if (!accepts(port)) die("mosquitto did not start");
-  std::printf("mqtt_bench: mosquitto %s on 127.0.0.1:%d, %d sensors, alert log SQLite WAL synchronous=FULL\n",
-              broker.c_str(), port, kSensors);
-  for (int qos : {0, 1}) throughput(port, qos, messages, sub);
-  for (int qos : {0, 1}) {
-    transportLatency(port, qos, rate, latencySeconds);
-    latency(port, qos, rate, latencySeconds, false);
-    latency(port, qos, rate, latencySeconds, true);
-  }
-  soak(port, soakSeconds, 2000);
+  std::printf("mqtt_bench: mosquitto %s on 127.0.0.1:%d, %d sensors, alert log SQLite WAL synchronous=%s, "
+              "%u hardware threads\n",
+              broker.c_str(), port, kSensors, durabilityName(gSettings.durability), std::thread::hardware_concurrency());
+  std::fflush(stdout);
+  if (wanted("throughput"))
+    for (int qos : {0, 1}) throughput(port, qos, messages, sub);
+  if (wanted("profile")) profile(20000, 10);
+  if (wanted("latency"))
+    for (int qos : {0, 1}) {
+      transportLatency(port, qos, rate, latencySeconds);
+      latency(port, qos, rate, latencySeconds, false);
+      latency(port, qos, rate, latencySeconds, true);
+    }
+  if (wanted("soak")) soak(port, soakSeconds, soakRate);
   ::kill(brokerPid, SIGTERM);
   int status = 0;
   ::waitpid(brokerPid, &status, 0);

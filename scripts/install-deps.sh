@@ -8,7 +8,7 @@ packages=(
   libopenscenegraph-dev openscenegraph
   libgdal-dev gdal-bin libproj-dev proj-bin
   libimgui-dev catch2 nlohmann-json3-dev libsqlite3-dev libtinygltf-dev
-  libmosquitto-dev mosquitto mosquitto-clients
+  libmosquitto-dev mosquitto mosquitto-clients openssl
   libegl-dev libgl1-mesa-dri libglx-mesa0 libegl-mesa0 xvfb xauth
   fonts-noto-cjk fonts-dejavu-core
   postgresql-15 postgresql-15-pgrouting

@@ -8,12 +8,21 @@
 #include <osg/Image>
 #include <osgDB/ReadFile>
 
+#include <fstream>
+#include <thread>
+
+#include <osg/Viewport>
+
 #include "TestPaths.h"
 #include "twin/alerts/AlertStore.h"
 #include "twin/app/Cli.h"
+#include "twin/app/HeadlessRenderer.h"
 #include "CliRunner.h"
 #include "twin/scene/SensorLayer.h"
+#include "twin/sensors/Payload.h"
 #include "twin/ui/Style.h"
+// MonitorView is the app's private class; its tests reach it from here.
+#include "../../engine/app/src/MonitorView.h"
 
 using namespace twin;
 
@@ -73,7 +82,162 @@ double panelShare(const osg::Image& image, int x0, int y0, int x1, int y1) {
   return all ? double(hits) / double(all) : 0;
 }
 
+constexpr std::int64_t kHourMs = 3600 * 1000;
+constexpr std::int64_t kStartMs = 1577836800000LL;  // 2020-01-01T00:00:00Z
+constexpr int kReadings = 300;
+
+// A scene file with two replayed sensors 80 m apart ("t.a" values 0..299, "t.b" 1000..1299, one
+// an hour, replayed as fast as possible) and the site they stand in.
+struct SmallScene {
+  test::TempDir dir{"app-monitor-small"};
+  std::filesystem::path scene = dir.path() / "small.json";
+  model::Site site;
+
+  SmallScene() {
+    {
+      std::ofstream jsonl(dir.path() / "readings.jsonl");
+      for (int i = 0; i < kReadings; ++i) {
+        jsonl << sensors::encodeReading({"t.a", kStartMs + i * kHourMs, double(i)}) << "\n";
+        jsonl << sensors::encodeReading({"t.b", kStartMs + i * kHourMs, 1000.0 + i}) << "\n";
+      }
+    }
+    std::ofstream(scene) << R"({"sensors": [
+      {"id": "t.a", "name": "A", "kind": "pm25", "unit": "u", "position": [116.3540, 40.0040, 10],
+       "source": {"type": "replay", "format": "jsonl", "file": "readings.jsonl", "speed": 0}},
+      {"id": "t.b", "name": "B", "kind": "pm25", "unit": "u", "position": [116.3550, 40.0043, 10],
+       "source": {"type": "replay", "format": "jsonl", "file": "readings.jsonl", "speed": 0}}]})";
+    auto frame = geo::SiteFrame::create(core::LonLat{116.3545, 40.0040});
+    REQUIRE(frame.ok());
+    site.frame = *frame;
+  }
+
+  std::shared_ptr<app::MonitorView> start(std::size_t samplesPerSensor) {
+    app::MonitorViewOptions options;
+    options.alertsDb = dir.path() / "alerts.db";
+    options.samplesPerSensor = samplesPerSensor;
+    auto view = app::MonitorView::start(scene, site, options);
+    INFO((view.ok() ? std::string() : view.error().message));
+    REQUIRE(view.ok());
+    // Wait until the ingestion thread has judged and stored every reading.
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < end) {
+      auto range = (*view)->monitor().historyRange("t.b");
+      if ((*view)->monitor().summary().replayed == 2 * kReadings && range.ok() && *range &&
+          (*range)->second == kStartMs + (kReadings - 1) * kHourMs)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    REQUIRE((*view)->monitor().summary().replayed == 2 * kReadings);
+    return *view;
+  }
+};
+
+const ui::SensorRow& row(const ui::MonitorView& view, const std::string& id) {
+  for (const ui::SensorRow& r : view.sensors)
+    if (r.def && r.def->id == id) return r;
+  FAIL("no row " << id);
+  return view.sensors.front();
+}
+
 }  // namespace
+
+TEST_CASE("monitor view: scrubbing older than the ring reads the history db; live again after", "[app]") {
+  SmallScene scene;
+  auto view = scene.start(50);  // the ring keeps the last 50 of 300 hourly readings
+  view->update(0);
+  const ui::MonitorView& panel = view->panelView();
+  REQUIRE(panel.selectedSensor == "t.a");
+  REQUIRE(panel.selectedSeries.size() == 50);
+  CHECK(panel.selectedSeries.front().tsMs == kStartMs + 250 * kHourMs);
+  // The timeline spans the whole history, not only the ring.
+  CHECK(panel.timelineFromMs == kStartMs);
+  CHECK(panel.timelineToMs == kStartMs + 299 * kHourMs);
+
+  // Half past hour 10: long gone from the ring.
+  const std::int64_t scrub = kStartMs + 10 * kHourMs + kHourMs / 2;
+  view->apply({ui::ScrubTo{scrub}});
+  view->update(0.01);
+  REQUIRE(panel.scrubMs == scrub);
+  REQUIRE_FALSE(panel.selectedSeries.empty());
+  CHECK(panel.selectedSeries.front().tsMs <= scrub);
+  CHECK(panel.selectedSeries.back().tsMs >= scrub);
+  const auto shown = ui::sampleAt(panel.selectedSeries, scrub);
+  REQUIRE(shown.has_value());
+  CHECK(shown->tsMs == kStartMs + 10 * kHourMs);
+  CHECK(shown->value == 10);
+  REQUIRE(row(panel, "t.a").scrubbed.has_value());
+  CHECK(row(panel, "t.a").scrubbed->value == 10);
+  REQUIRE(row(panel, "t.b").scrubbed.has_value());
+  CHECK(row(panel, "t.b").scrubbed->value == 1010);
+
+  // Selecting the other sensor while scrubbed shows its history window.
+  view->apply({ui::SelectSensor{"t.b"}});
+  view->update(0.02);
+  const auto shownB = ui::sampleAt(panel.selectedSeries, scrub);
+  REQUIRE(shownB.has_value());
+  CHECK(shownB->value == 1010);
+
+  // Before the first reading: nothing to show, and no error.
+  view->apply({ui::ScrubTo{kStartMs - kHourMs}});
+  view->update(0.03);
+  CHECK_FALSE(row(panel, "t.a").scrubbed.has_value());
+
+  // Back to live: the ring again.
+  view->apply({ui::ScrubTo{std::nullopt}});
+  view->update(0.04);
+  CHECK_FALSE(panel.scrubMs.has_value());
+  REQUIRE(panel.selectedSeries.size() == 50);
+  CHECK(panel.selectedSeries.back().value == 1299);
+  CHECK_FALSE(row(panel, "t.a").scrubbed.has_value());
+}
+
+TEST_CASE("monitor view: clicking a marker in a rendered frame selects its sensor; a miss selects nothing",
+          "[app]") {
+  SmallScene scene;
+  auto view = scene.start(64);
+  view->update(0);
+  auto renderer = app::HeadlessRenderer::create(640, 480);
+  INFO((renderer.ok() ? std::string() : renderer.error().message));
+  REQUIRE(renderer.ok());
+  osgViewer::Viewer& viewer = (*renderer)->viewer();
+  viewer.setSceneData(view->sceneNode());
+  osg::Camera* camera = viewer.getCamera();
+  camera->setProjectionMatrixAsPerspective(45.0, 640.0 / 480.0, 1.0, 5000.0);
+  camera->setViewMatrixAsLookAt(osg::Vec3d(0, -250, 200), osg::Vec3d(0, 0, 10), osg::Vec3d(0, 0, 1));
+  (*renderer)->renderFrame();
+
+  const scene::SensorLayer& layer = view->layer();
+  const auto index = layer.indexOf("t.b");
+  REQUIRE(index.has_value());
+  const osg::Matrixd toWindow =
+      camera->getViewMatrix() * camera->getProjectionMatrix() * camera->getViewport()->computeWindowMatrix();
+  const osg::Vec3d b = osg::Vec3d(layer.placement(*index).position) * toWindow;
+  const osg::Vec3d a = osg::Vec3d(layer.placement(*layer.indexOf("t.a")).position) * toWindow;
+  INFO("t.a at " << a.x() << "," << a.y() << "; t.b at " << b.x() << "," << b.y());
+  REQUIRE(b.x() > 10);
+  REQUIRE(b.x() < 630);
+  REQUIRE(b.y() > 10);
+  REQUIRE(b.y() < 470);
+  REQUIRE((a - b).length() > 30);  // far enough apart on screen that a pick cannot confuse them
+
+  // The marker is drawn where the matrices say.
+  osg::ref_ptr<osg::Image> image = (*renderer)->capture();
+  const unsigned char* p = image->data(int(b.x()), int(b.y()));
+  const osg::Vec4 normal = scene::markerColour(scene::MarkerState::Normal);
+  CHECK(std::abs(p[0] - normal.r() * 255) <= 12);
+  CHECK(std::abs(p[1] - normal.g() * 255) <= 12);
+  CHECK(std::abs(p[2] - normal.b() * 255) <= 12);
+
+  CHECK(view->pick(viewer, float(b.x()), float(b.y())));
+  CHECK(view->selectedSensor() == "t.b");
+  CHECK(layer.selected() == int(*index));
+  CHECK(view->pick(viewer, float(a.x()), float(a.y())));
+  CHECK(view->selectedSensor() == "t.a");
+
+  // A click on empty ground picks nothing and keeps the selection.
+  CHECK_FALSE(view->pick(viewer, 5, 5));
+  CHECK(view->selectedSensor() == "t.a");
+}
 
 TEST_CASE("monitor view: snapshot after 3 s of replay shows the monitoring panels and sensor markers", "[app][slow]") {
   test::TempDir dir("app-monitor-view");
@@ -109,6 +273,8 @@ TEST_CASE("monitor view: bad monitor options are usage errors", "[app]") {
   CHECK(test::runTwinCode({"snapshot", scene, "-o", "x.png", "--mqtt", "localhost"}, &err) == app::kExitUsage);
   CHECK(err.find("--mqtt expects HOST:PORT, got 'localhost'") != std::string::npos);
   CHECK(test::runTwinCode({"run", scene, "--mqtt", "h:99999"}, &err) == app::kExitUsage);
+  CHECK(test::runTwinCode({"monitor", scene, "--durability", "fast"}, &err) == app::kExitUsage);
+  CHECK(err.find("--durability expects normal or full, got 'fast'") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists("x.png"));
 }
 

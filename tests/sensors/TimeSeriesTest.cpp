@@ -73,3 +73,35 @@ TEST_CASE("HistoryDb rejects a file that is not a database", "[sensors]") {
   REQUIRE_FALSE(zero.ok());
   CHECK(zero.error().message == "sensors::HistoryDb::open(): ok.db: retention must be > 0 seconds");
 }
+
+TEST_CASE("HistoryDb: sample at a time, time range, and a second connection sees committed rows", "[sensors]") {
+  twin::test::TempDir dir("history-read");
+  const auto file = dir.path() / "h.db";
+  auto writer = HistoryDb::open(file, 86400);
+  REQUIRE(writer.ok());
+  auto reader = HistoryDb::open(file, 86400);
+  REQUIRE(reader.ok());
+  auto none = (*reader)->timeRange("a");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  REQUIRE((*writer)->append({{"a", 1000, 1.0, true}, {"a", 2000, 2.0, true}, {"a", 3000, NAN, false},
+                             {"b", 500, 5.0, true}, {"a", 4000, 4.0, true}})
+              .ok());
+  auto range = (*reader)->timeRange("a");
+  REQUIRE(range.ok());
+  REQUIRE(range->has_value());
+  CHECK((*range)->first == 1000);
+  CHECK((*range)->second == 4000);
+  auto at = (*reader)->sampleAt("a", 3500);  // the non-finite reading at 3000 was not stored
+  REQUIRE(at.ok());
+  REQUIRE(at->has_value());
+  CHECK((*at)->tsMs == 2000);
+  CHECK((*at)->value == 2.0);
+  auto before = (*reader)->sampleAt("a", 999);
+  REQUIRE(before.ok());
+  CHECK_FALSE(before->has_value());
+  auto other = (*reader)->sampleAt("b", 1 << 30);
+  REQUIRE(other.ok());
+  REQUIRE(other->has_value());
+  CHECK((*other)->value == 5.0);
+}

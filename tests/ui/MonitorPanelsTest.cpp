@@ -1,12 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <iterator>
 #include <limits>
 
 #include <imgui.h>
 
+#include "twin/ui/Fonts.h"
 #include "twin/ui/MonitorPanels.h"
+#include "twin/ui/Panels.h"
 #include "twin/ui/Style.h"
 
 #include "PanelHarness.h"
@@ -295,4 +298,180 @@ TEST_CASE("monitor panels: every monitor string exists in both languages", "[ui]
   }
   CHECK(std::string(tr(Language::ZhCN, "severity.critical")) == "紧急");
   CHECK(std::string(tr(Language::En, "severity.critical")) == "Critical");
+}
+
+namespace {
+
+// The main panels and the monitor panels drawn together in one frame, as the viewer does.
+struct AllPanels {
+  struct View {
+    FrameView frame;
+    MonitorView monitor;
+  };
+  Panels main;
+  MonitorPanels monitor;
+  std::vector<MonitorCommand> draw(const View& view) {
+    main.draw(view.frame);
+    return monitor.draw(view.monitor);
+  }
+  std::optional<WidgetRect> widgetRect(const std::string& id) const {
+    auto r = main.widgetRect(id);
+    return r ? r : monitor.widgetRect(id);
+  }
+};
+
+// A busy screen: the liudaokou scene's 14 sensors, 8 active alerts, a selected building with
+// many tags, diagnostics and two attribution lines.
+struct BusyScreen {
+  std::vector<model::SensorDef> defs;
+  std::vector<model::Bookmark> bookmarks;
+  model::Building building;
+  core::Diagnostics diagnostics;
+  AllPanels::View view;
+
+  explicit BusyScreen(Language language) {
+    for (int i = 0; i < 14; ++i) {
+      model::SensorDef d = sensor("s" + std::to_string(i), "µg/m³");
+      d.name = "奥体中心站 PM2.5（实测回放）" + std::to_string(i);
+      d.nameEn = "Aotizhongxin PM2.5 (measured, replay) " + std::to_string(i);
+      d.simulated = i % 2 == 1;
+      defs.push_back(d);
+    }
+    for (const char* name : {"overview", "station", "gate", "garage", "school"}) {
+      model::Bookmark b;
+      b.name = name;
+      b.label = std::string(name) + " 视角";
+      bookmarks.push_back(b);
+    }
+    building.name = "六道口社区 3号楼";
+    building.heightMeters = 54;
+    building.levels = 18;
+    building.footprintAreaM2 = 812;
+    for (int i = 0; i < 14; ++i) building.tags["addr:tag" + std::to_string(i)] = "值 value " + std::to_string(i);
+    for (int i = 0; i < 30; ++i)
+      diagnostics.add(core::Severity::Warning, "geo::readOsm()", "map.osm", "multipolygons", "way " + std::to_string(i),
+                      "building ring not closed", "repaired");
+    view.frame.language = language;
+    view.frame.siteName = "北京 六道口社区 Liudaokou";
+    view.frame.bookmarks = &bookmarks;
+    view.frame.selectedBuilding = &building;
+    view.frame.diagnostics = &diagnostics;
+    view.frame.attributions = {"© OpenStreetMap contributors (ODbL)", "UCI Beijing Multi-Site Air-Quality Data (CC BY 4.0)"};
+    view.frame.stats.buildings = 1234;
+    view.frame.stats.fps = 30;
+    MonitorView& m = view.monitor;
+    m.language = language;
+    for (const model::SensorDef& d : defs) {
+      SensorRow row{&d, {}, std::nullopt};
+      row.state.sensorId = d.id;
+      row.state.online = true;
+      row.state.hasValue = true;
+      row.state.lastValue = 123.4;
+      m.sensors.push_back(row);
+    }
+    for (int i = 1; i <= 8; ++i)
+      m.alerts.push_back(alert(i, model::AlertSeverity(i % 4), alerts::AlertState::ActiveUnacknowledged, 1000 * i,
+                               "s" + std::to_string(i)));
+    m.activeBySeverity = {2, 2, 2, 2};
+    m.selectedSensor = "s0";
+    for (int i = 0; i < 500; ++i) m.selectedSeries.push_back({1000LL * i, 100.0 + i % 50});
+    m.selectedRuleLines = {RuleLine{150, model::AlertSeverity::Major, false, "PM2.5 超标"},
+                           RuleLine{120, model::AlertSeverity::Major, true, "PM2.5 超标"}};
+    m.timelineFromMs = 0;
+    m.timelineToMs = 499000;
+  }
+};
+
+bool overlap(const WidgetRect& a, const WidgetRect& b) {
+  return a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY;
+}
+
+std::string describe(const std::string& id, const WidgetRect& r) {
+  return id + " [" + std::to_string(int(r.minX)) + "," + std::to_string(int(r.minY)) + " - " +
+         std::to_string(int(r.maxX)) + "," + std::to_string(int(r.maxY)) + "]";
+}
+
+}  // namespace
+
+TEST_CASE("monitor panels: laid out from the display size, no overlaps with each other or the main panels",
+          "[ui]") {
+  const std::pair<float, float> sizes[] = {{1280, 720}, {1600, 900}, {1920, 1080}};
+  for (const auto& [width, height] : sizes) {
+    for (Language language : {Language::ZhCN, Language::En}) {
+      test::PanelHarness<AllPanels> h(width, height, 4);
+      // The viewer's font (Noto Sans CJK, 18 px), so that the auto-sized main panels have their real size.
+      auto fonts = loadFonts(FontOptions{});
+      INFO((fonts.ok() ? std::string() : fonts.error().message));
+      REQUIRE(fonts.ok());
+      BusyScreen screen(language);
+      for (int i = 0; i < 6; ++i) h.frame(screen.view);
+
+      const char* mainIds[] = {"window.controls", "window.stats", "window.building", "window.diagnostics",
+                               "window.attribution"};
+      const char* monitorIds[] = {"window.monitor.cards", "window.monitor.chart", "window.monitor.alerts"};
+      std::vector<std::pair<std::string, WidgetRect>> mains, monitors;
+      std::string all;
+      for (const char* id : mainIds) {
+        auto r = h.panels.widgetRect(id);
+        INFO(id);
+        REQUIRE(r.has_value());
+        mains.emplace_back(id, *r);
+        all += describe(id, *r) + "\n";
+      }
+      for (const char* id : monitorIds) {
+        auto r = h.panels.widgetRect(id);
+        INFO(id);
+        REQUIRE(r.has_value());
+        monitors.emplace_back(id, *r);
+        all += describe(id, *r) + "\n";
+      }
+      INFO(width << "x" << height << " " << (language == Language::En ? "en" : "zh-CN") << "\n" << all);
+      for (std::size_t i = 0; i < monitors.size(); ++i) {
+        const WidgetRect& m = monitors[i].second;
+        CHECK(m.minX >= 0);
+        CHECK(m.minY >= 0);
+        CHECK(m.maxX <= width);
+        CHECK(m.maxY <= height);
+        CHECK(m.maxX - m.minX >= 300);  // still usable
+        CHECK(m.maxY - m.minY >= 150);
+        for (const auto& [id, r] : mains) {
+          INFO(monitors[i].first << " vs " << id);
+          CHECK_FALSE(overlap(m, r));
+        }
+        for (std::size_t j = i + 1; j < monitors.size(); ++j) {
+          INFO(monitors[i].first << " vs " << monitors[j].first);
+          CHECK_FALSE(overlap(m, monitors[j].second));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("monitor panels: placed again when the display size changes", "[ui]") {
+  test::PanelHarness<MonitorPanels> h(1280, 720, 4);
+  Fixture f;
+  for (int i = 0; i < 3; ++i) h.frame(f.view);
+  const auto near = [](const WidgetRect& a, const WidgetRect& b) {
+    return std::abs(a.minX - b.minX) < 1 && std::abs(a.minY - b.minY) < 1 && std::abs(a.maxX - b.maxX) < 1 &&
+           std::abs(a.maxY - b.maxY) < 1;
+  };
+  auto cards = h.panels.widgetRect("window.monitor.cards");
+  REQUIRE(cards.has_value());
+  CHECK(near(*cards, monitorLayout(1280, 720).cards));
+  ImGui::GetIO().DisplaySize = ImVec2(1920, 1080);
+  for (int i = 0; i < 2; ++i) h.frame(f.view);
+  for (const auto& [id, expected] : {std::make_pair("window.monitor.cards", monitorLayout(1920, 1080).cards),
+                                     std::make_pair("window.monitor.chart", monitorLayout(1920, 1080).chart),
+                                     std::make_pair("window.monitor.alerts", monitorLayout(1920, 1080).alerts)}) {
+    auto r = h.panels.widgetRect(id);
+    INFO(id);
+    REQUIRE(r.has_value());
+    CHECK(near(*r, expected));
+  }
+  // 1280x720 and up the three never overlap; each keeps a usable size.
+  const MonitorLayout l = monitorLayout(1280, 720);
+  CHECK(l.cards.maxX <= l.alerts.minX);
+  CHECK(l.cards.maxY <= l.chart.minY);
+  CHECK(l.alerts.maxY <= l.chart.minY);
+  CHECK(l.chart.maxX - l.chart.minX >= 300);
 }

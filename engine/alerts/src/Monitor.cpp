@@ -1,6 +1,7 @@
 #include "twin/alerts/Monitor.h"
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -32,6 +33,8 @@ struct Monitor::Impl {
   std::unique_ptr<AlertStore> store;
   std::unique_ptr<AlertEngine> engine;
   std::unique_ptr<sensors::HistoryDb> history;
+  std::unique_ptr<sensors::HistoryDb> historyReader;  // the UI thread's own connection
+  mutable std::mutex historyReaderMutex;
   std::unique_ptr<sensors::MqttSource> source;
   sensors::SeriesStore series;
   std::unordered_set<std::string> known;
@@ -64,6 +67,9 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     auto history = sensors::HistoryDb::open(options.historyDb, options.historyRetentionSeconds);
     if (!history) return history.error();
     impl->history = std::move(*history);
+    auto reader = sensors::HistoryDb::open(options.historyDb, options.historyRetentionSeconds);
+    if (!reader) return reader.error();
+    impl->historyReader = std::move(*reader);
   }
 
   // MQTT: one subscription per distinct topic of the MQTT-bound sensors.
@@ -172,12 +178,13 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   if (!m.readings.empty()) {
     m.series.add(m.readings);
     for (const sensors::Reading& r : m.readings) m.newestDataMs = std::max(m.newestDataMs, r.tsMs);
-    if (m.history) {
-      auto s = m.history->append(m.readings);
-      if (!s) return s;
-    }
+    // Alerts first: the history write is for charts and must not delay an alert on screen.
     auto s = m.engine->process(m.readings);
     if (!s) return s;
+    if (m.history) {
+      s = m.history->append(m.readings);
+      if (!s) return s;
+    }
   }
   const std::int64_t clockNow = m.clock->nowMs();
   if (clockNow - m.lastTickMs >= 1000) {
@@ -213,6 +220,27 @@ core::Status Monitor::runFor(double seconds, const std::atomic<bool>* stop) {
 AlertEngine& Monitor::engine() { return *_impl->engine; }
 const sensors::SeriesStore& Monitor::series() const { return _impl->series; }
 const sensors::MqttSource* Monitor::mqtt() const { return _impl->source.get(); }
+
+bool Monitor::hasHistory() const { return _impl->historyReader != nullptr; }
+
+core::Result<std::vector<sensors::Sample>> Monitor::history(const std::string& sensorId, std::int64_t fromMs,
+                                                            std::int64_t toMs) const {
+  if (!_impl->historyReader) return fail("alerts::Monitor::history(): no history db");
+  std::lock_guard<std::mutex> lock(_impl->historyReaderMutex);
+  return _impl->historyReader->query(sensorId, fromMs, toMs);
+}
+
+core::Result<std::optional<sensors::Sample>> Monitor::historyAt(const std::string& sensorId, std::int64_t tsMs) const {
+  if (!_impl->historyReader) return fail("alerts::Monitor::historyAt(): no history db");
+  std::lock_guard<std::mutex> lock(_impl->historyReaderMutex);
+  return _impl->historyReader->sampleAt(sensorId, tsMs);
+}
+
+core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Monitor::historyRange(const std::string& sensorId) const {
+  if (!_impl->historyReader) return fail("alerts::Monitor::historyRange(): no history db");
+  std::lock_guard<std::mutex> lock(_impl->historyReaderMutex);
+  return _impl->historyReader->timeRange(sensorId);
+}
 
 MonitorSummary Monitor::summary() const {
   MonitorSummary s;

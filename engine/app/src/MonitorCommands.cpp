@@ -23,7 +23,7 @@ namespace twin::app {
 
 const char* const kMonitorUsage =
     "usage: twin monitor SCENE [--mqtt HOST:PORT] [--duration SECONDS] [--alerts-db FILE]\n"
-    "                          [--history-db FILE] [--no-replay]\n"
+    "                          [--history-db FILE] [--durability normal|full] [--no-replay]\n"
     "Runs the scene's sensor ingestion (MQTT and replay files) and alert rules without rendering,\n"
     "until SECONDS pass or SIGINT/SIGTERM, then prints one JSON line: messages received, decoded,\n"
     "rejected by reason, alerts raised and cleared.\n"
@@ -31,8 +31,12 @@ const char* const kMonitorUsage =
     "  --duration S       stop after S seconds (default: run until interrupted)\n"
     "  --alerts-db FILE   durable alert log (default twin-alerts.db in the current folder)\n"
     "  --history-db FILE  also keep reading history in this SQLite file (7 days)\n"
+    "  --durability D     alert log sync: normal (default; survives a crash, commits without fsync)\n"
+    "                     or full (also survives a power cut; one fsync per commit)\n"
     "  --no-replay        do not feed replay-bound sensors from their files\n"
-    "Credentials: the scene's mqtt.username/password, else TWIN_MQTT_USER / TWIN_MQTT_PASSWORD.\n";
+    "Credentials: the scene's mqtt.username/password, else TWIN_MQTT_USER / TWIN_MQTT_PASSWORD.\n"
+    "TLS: the scene's mqtt.tls/ca_file/cert_file/key_file, else TWIN_MQTT_CA_FILE (turns TLS on),\n"
+    "TWIN_MQTT_CERT_FILE / TWIN_MQTT_KEY_FILE.\n";
 
 const char* const kAlertsUsage =
     "usage: twin alerts --db FILE [--json] [--active] [--limit N]\n"
@@ -73,7 +77,8 @@ void onSignal(int) { gStop.store(true); }
 }  // namespace
 
 int cmdMonitor(int argc, char** argv) {
-  CliArgs args("monitor", {"--mqtt", "--duration", "--alerts-db", "--history-db"}, {"--no-replay", "--help"});
+  CliArgs args("monitor", {"--mqtt", "--duration", "--alerts-db", "--history-db", "--durability"},
+               {"--no-replay", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
     std::cout << kMonitorUsage;
@@ -88,6 +93,10 @@ int cmdMonitor(int argc, char** argv) {
     if (!parseHostPort(*v, broker.host, broker.port))
       return args.usageError("--mqtt expects HOST:PORT, got '" + *v + "'");
     options.broker = broker;
+  }
+  if (auto v = args.value("--durability")) {
+    if (*v != "normal" && *v != "full") return args.usageError("--durability expects normal or full, got '" + *v + "'");
+    options.durability = *v == "full" ? alerts::Durability::Full : alerts::Durability::Normal;
   }
   double duration = -1;
   if (auto v = args.value("--duration"); v && !parseSeconds(*v, duration))

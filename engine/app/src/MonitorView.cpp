@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <system_error>
 #include <thread>
 #include <variant>
@@ -54,9 +55,14 @@ std::filesystem::path defaultAlertsDb() {
   return std::filesystem::temp_directory_path(ec) / "communitytwin-alerts.db";
 }
 
+std::filesystem::path historyDbBeside(const std::filesystem::path& alertsDb) {
+  return alertsDb.parent_path() / (alertsDb.stem().string() + "-history.db");
+}
+
 struct MonitorView::Impl {
   model::SensorConfig config;
-  std::filesystem::path alertsDb;
+  std::filesystem::path alertsDb, historyDb;
+  std::size_t samplesPerSensor = 4096;
   alerts::SystemClock clock;
   std::unique_ptr<alerts::Monitor> monitor;
   std::thread thread;
@@ -71,9 +77,22 @@ struct MonitorView::Impl {
   bool dirty = true;
   std::optional<osg::Vec3d> flyTarget;
 
+  // What was read from the history db for the current scrub time, so that a scrubbed view costs
+  // the database nothing while it stays put. Cleared when the scrub time changes; the window is
+  // read again when another sensor is selected.
+  struct HistoryCache {
+    std::optional<std::int64_t> scrubMs;
+    std::string sensorId;
+    std::vector<sensors::Sample> window;
+    std::map<std::string, std::optional<sensors::Sample>> at;
+  } cache;
+
   void refresh();
   void select(const std::string& sensorId);
   void apply(const std::vector<ui::MonitorCommand>& commands);
+  std::optional<sensors::Sample> historyAt(const std::string& sensorId, std::int64_t tsMs);
+  std::vector<sensors::Sample> historyWindow(const std::string& sensorId, const std::vector<sensors::Sample>& ring,
+                                             std::int64_t tsMs);
 };
 
 void MonitorView::Impl::select(const std::string& sensorId) {
@@ -85,12 +104,54 @@ void MonitorView::Impl::select(const std::string& sensorId) {
   dirty = true;
 }
 
+std::optional<sensors::Sample> MonitorView::Impl::historyAt(const std::string& sensorId, std::int64_t tsMs) {
+  auto it = cache.at.find(sensorId);
+  if (it != cache.at.end()) return it->second;
+  std::optional<sensors::Sample> sample;
+  if (auto found = monitor->historyAt(sensorId, tsMs)) sample = *found;
+  else core::logWarning("twin: " + found.error().message);
+  cache.at[sensorId] = sample;
+  return sample;
+}
+
+// The chart's samples around a scrubbed time older than the ring: a window as long as the ring
+// spans (at least an hour), centred on that time, so the chart looks the same as when live.
+std::vector<sensors::Sample> MonitorView::Impl::historyWindow(const std::string& sensorId,
+                                                               const std::vector<sensors::Sample>& ring,
+                                                               std::int64_t tsMs) {
+  if (cache.sensorId == sensorId) return cache.window;
+  std::int64_t span = ring.size() >= 2 ? ring.back().tsMs - ring.front().tsMs : 0;
+  span = std::max<std::int64_t>(span, 3600 * 1000);
+  auto window = monitor->history(sensorId, tsMs - span / 2, tsMs + span / 2);
+  if (!window) core::logWarning("twin: " + window.error().message);
+  cache.sensorId = sensorId;
+  cache.window = window ? std::move(*window) : std::vector<sensors::Sample>();
+  if (cache.window.size() > samplesPerSensor) {
+    // Thin an over-dense window to about the ring's size; PlotLines draws one point per sample.
+    const std::size_t stride = (cache.window.size() + samplesPerSensor - 1) / samplesPerSensor;
+    std::vector<sensors::Sample> thinned;
+    for (std::size_t i = 0; i < cache.window.size(); i += stride) thinned.push_back(cache.window[i]);
+    cache.window = std::move(thinned);
+  }
+  return cache.window;
+}
+
 void MonitorView::Impl::refresh() {
   alerts::AlertEngine& engine = monitor->engine();
   const sensors::SeriesStore& store = monitor->series();
   const std::vector<alerts::SensorState> states = engine.sensorStates();
   view.alerts = engine.activeAlerts();
   view.activeBySeverity = engine.activeBySeverity();
+  if (cache.scrubMs != view.scrubMs) cache = HistoryCache{view.scrubMs, {}, {}, {}};
+  const bool history = monitor->hasHistory();
+
+  // Nothing chosen yet: show the chart of the sensor in the worst alarm, else the first one.
+  if (view.selectedSensor.empty() && !config.sensors.empty()) {
+    const alerts::SensorState* best = nullptr;
+    for (const alerts::SensorState& s : states)
+      if (s.hasAlert && (!best || int(s.worstSeverity) < int(best->worstSeverity))) best = &s;
+    select(best ? best->sensorId : config.sensors.front().id);
+  }
 
   // sensorStates() is in config order; match by id all the same so a mismatch cannot mislabel.
   view.sensors.clear();
@@ -99,6 +160,7 @@ void MonitorView::Impl::refresh() {
   view.timelineToMs = 0;
   view.selectedSeries.clear();
   bool anySample = false;
+  std::vector<sensors::Sample> selectedRing;
   for (std::size_t i = 0; i < config.sensors.size(); ++i) {
     const model::SensorDef& def = config.sensors[i];
     ui::SensorRow row;
@@ -112,27 +174,37 @@ void MonitorView::Impl::refresh() {
       view.timelineToMs = anySample ? std::max(view.timelineToMs, series.back().tsMs) : series.back().tsMs;
       anySample = true;
     }
-    if (view.scrubMs) row.scrubbed = ui::sampleAt(series, *view.scrubMs);
-    if (def.id == view.selectedSensor) view.selectedSeries = series;
+    if (view.scrubMs) {
+      // The ring answers for times it still holds; older ones come from the history db.
+      const bool inRing = !series.empty() && *view.scrubMs >= series.front().tsMs;
+      row.scrubbed = inRing || !history ? ui::sampleAt(series, *view.scrubMs) : historyAt(def.id, *view.scrubMs);
+    }
+    if (def.id == view.selectedSensor) {
+      view.selectedSeries = series;
+      selectedRing = series;
+    }
     if (markerOfSensor[i]) markers[*markerOfSensor[i]] = markerState(row.state);
     view.sensors.push_back(std::move(row));
   }
   layer->setStates(markers);
   // Sources replay different periods (the Aotizhongxin record is 2013-2017, the simulated feeds
-  // are recent), so the timeline spans the selected sensor's history when it has one.
+  // are recent), so the timeline spans the selected sensor's history when it has one: everything
+  // stored for it, not only what the ring still holds.
   if (!view.selectedSeries.empty()) {
     view.timelineFromMs = view.selectedSeries.front().tsMs;
     view.timelineToMs = view.selectedSeries.back().tsMs;
   }
-
-  // Nothing chosen yet: show the chart of the sensor in the worst alarm, else the first one.
-  if (view.selectedSensor.empty() && !view.sensors.empty()) {
-    const ui::SensorRow* best = &view.sensors.front();
-    for (const ui::SensorRow& row : view.sensors)
-      if (row.state.hasAlert && (!best->state.hasAlert || int(row.state.worstSeverity) < int(best->state.worstSeverity)))
-        best = &row;
-    select(best->def->id);
-    view.selectedSeries = store.series(view.selectedSensor);
+  if (history && !view.selectedSensor.empty()) {
+    auto range = monitor->historyRange(view.selectedSensor);
+    if (range && *range) {
+      const bool hadRange = !view.selectedSeries.empty();
+      view.timelineFromMs = hadRange ? std::min(view.timelineFromMs, (*range)->first) : (*range)->first;
+      view.timelineToMs = hadRange ? std::max(view.timelineToMs, (*range)->second) : (*range)->second;
+    } else if (!range) {
+      core::logWarning("twin: " + range.error().message);
+    }
+    if (view.scrubMs && (selectedRing.empty() || *view.scrubMs < selectedRing.front().tsMs))
+      view.selectedSeries = historyWindow(view.selectedSensor, selectedRing, *view.scrubMs);
   }
 }
 
@@ -169,10 +241,14 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config).value();
   impl->alertsDb = options.alertsDb.empty() ? defaultAlertsDb() : options.alertsDb;
+  impl->historyDb = options.historyDb.empty() ? historyDbBeside(impl->alertsDb) : options.historyDb;
   alerts::MonitorOptions monitorOptions;
   monitorOptions.config = impl->config;
   monitorOptions.broker = options.broker;
   monitorOptions.alertsDb = impl->alertsDb;
+  monitorOptions.historyDb = impl->historyDb;
+  impl->samplesPerSensor = std::max<std::size_t>(1, options.samplesPerSensor);
+  monitorOptions.samplesPerSensor = impl->samplesPerSensor;
   auto monitor = alerts::Monitor::start(monitorOptions, impl->clock);
   if (!monitor) return monitor.error();
   impl->monitor = std::move(monitor).value();
@@ -241,6 +317,11 @@ std::optional<osg::Vec3d> MonitorView::takeFlyTarget() {
 }
 
 const std::filesystem::path& MonitorView::alertsDb() const { return _impl->alertsDb; }
+const std::filesystem::path& MonitorView::historyDb() const { return _impl->historyDb; }
 alerts::Monitor& MonitorView::monitor() { return *_impl->monitor; }
+void MonitorView::apply(const std::vector<ui::MonitorCommand>& commands) { _impl->apply(commands); }
+const ui::MonitorView& MonitorView::panelView() const { return _impl->view; }
+const std::string& MonitorView::selectedSensor() const { return _impl->view.selectedSensor; }
+const scene::SensorLayer& MonitorView::layer() const { return *_impl->layer; }
 
 }  // namespace twin::app

@@ -6,18 +6,29 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "twin/alerts/Monitor.h"
 #include "twin/app/TwinViewer.h"
 #include "twin/core/Result.h"
 #include "twin/model/Site.h"
+#include "twin/ui/MonitorPanels.h"
+
+namespace twin::scene {
+class SensorLayer;
+}
 
 namespace twin::app {
 
 struct MonitorViewOptions {
   std::optional<model::MqttConfig> broker;  // --mqtt HOST:PORT; replaces the scene's host and port
   std::filesystem::path alertsDb;           // empty = defaultAlertsDb()
+  std::filesystem::path historyDb;          // empty = historyDbBeside(alerts db)
+  std::size_t samplesPerSensor = 4096;      // in-memory ring per sensor; older readings come from historyDb
 };
+
+/** The reading history kept beside an alert log: "alerts.db" -> "alerts-history.db". */
+std::filesystem::path historyDbBeside(const std::filesystem::path& alertsDb);
 
 /** The alert log used when none is given: $XDG_STATE_HOME/communitytwin/alerts.db, else
     ~/.local/state/communitytwin/alerts.db, else <temp>/communitytwin-alerts.db. The folder is
@@ -46,7 +57,19 @@ class MonitorView final : public ViewerExtension {
 
   /** The alert log in use (printed by the CLI). */
   const std::filesystem::path& alertsDb() const;
+  const std::filesystem::path& historyDb() const;
   alerts::Monitor& monitor();
+
+  /** Carries out panel commands as if they came from a click (select, acknowledge, fly to,
+      scrub); the next update() shows their effect. Scrubbing to a time older than a sensor's
+      in-memory ring reads that time's window from the history db; ScrubTo{nullopt} is live again. */
+  void apply(const std::vector<ui::MonitorCommand>& commands);
+  /** What the panels show as of the last update(). */
+  const ui::MonitorView& panelView() const;
+  /** The selected sensor's id (a picked marker, a clicked row); empty = none. */
+  const std::string& selectedSensor() const;
+  /** The marker layer (placements, states, selection). */
+  const scene::SensorLayer& layer() const;
 
   struct Impl;
 

@@ -4,8 +4,10 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <mosquitto.h>
@@ -35,6 +37,23 @@ std::string envOr(const std::string& value, const char* name) {
   return e ? std::string(e) : std::string();
 }
 
+// TLS is on when the scene says so or when the environment names a CA file; each file left empty
+// in the scene may come from the environment, so certificates need not be written into scenes.
+struct TlsFiles {
+  bool on = false;
+  std::string ca, cert, key;
+};
+
+TlsFiles tlsFiles(const model::MqttConfig& broker) {
+  TlsFiles t;
+  t.ca = envOr(broker.caFile.string(), "TWIN_MQTT_CA_FILE");
+  t.cert = envOr(broker.certFile.string(), "TWIN_MQTT_CERT_FILE");
+  t.key = envOr(broker.keyFile.string(), "TWIN_MQTT_KEY_FILE");
+  const char* envCa = std::getenv("TWIN_MQTT_CA_FILE");
+  t.on = broker.tls || (envCa && *envCa);
+  return t;
+}
+
 // Applies credentials and TLS shared by the subscriber and the publisher.
 core::Status configureClient(mosquitto* mosq, const model::MqttConfig& broker, const char* where) {
   const std::string user = envOr(broker.username, "TWIN_MQTT_USER");
@@ -44,18 +63,46 @@ core::Status configureClient(mosquitto* mosq, const model::MqttConfig& broker, c
     if (rc != MOSQ_ERR_SUCCESS)
       return fail(std::string(where) + ": cannot set credentials: " + mosquitto_strerror(rc));
   }
-  if (broker.tls) {
-    const std::string ca = broker.caFile.string(), cert = broker.certFile.string(), key = broker.keyFile.string();
-    int rc = mosquitto_tls_set(mosq, ca.empty() ? nullptr : ca.c_str(), nullptr, cert.empty() ? nullptr : cert.c_str(),
-                               key.empty() ? nullptr : key.c_str(), nullptr);
+  const TlsFiles tls = tlsFiles(broker);
+  if (tls.on) {
+    if (tls.cert.empty() != tls.key.empty())
+      return fail(std::string(where) + ": TLS client certificate and key must be given together (cert_file '" +
+                  tls.cert + "', key_file '" + tls.key + "')");
+    for (const std::string* file : {&tls.ca, &tls.cert, &tls.key}) {
+      if (file->empty()) continue;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(*file, ec))
+        return fail(std::string(where) + ": TLS file '" + *file + "' cannot be read");
+    }
+    int rc = mosquitto_tls_set(mosq, tls.ca.empty() ? nullptr : tls.ca.c_str(), nullptr,
+                               tls.cert.empty() ? nullptr : tls.cert.c_str(), tls.key.empty() ? nullptr : tls.key.c_str(),
+                               nullptr);
     if (rc != MOSQ_ERR_SUCCESS)
-      return fail(std::string(where) + ": TLS set-up failed (ca_file '" + ca + "'): " + mosquitto_strerror(rc));
-    if (ca.empty()) mosquitto_int_option(mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+      return fail(std::string(where) + ": TLS set-up failed (ca_file '" + tls.ca + "'): " + mosquitto_strerror(rc));
+    if (tls.ca.empty()) mosquitto_int_option(mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
     if (broker.tlsInsecure) mosquitto_tls_insecure_set(mosq, true);
   }
   mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1);
   return core::Ok{};
 }
+
+// libmosquitto says why a connection failed (a TLS verification error, say) only in its log.
+// Keeps the first error line since the last successful connection.
+struct ErrorLog {
+  std::mutex mutex;
+  std::string first;
+  void record(int level, const char* text) {
+    if (!(level & MOSQ_LOG_ERR) || !text) return;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (first.empty()) first = text;
+  }
+  std::string take() {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::string out;
+    out.swap(first);
+    return out;
+  }
+};
 
 }  // namespace
 
@@ -72,14 +119,41 @@ struct MqttSource::Impl {
   std::deque<MqttMessage> queue;
   MqttCounters counters;
   bool subscribed = false;
+  std::set<int> pendingSubacks;  // message ids of SUBSCRIBEs sent on this connection, not yet acknowledged
   std::map<std::string, std::string> status;
+  std::string lastError;
+  ErrorLog log;
 
-  static void onConnect(mosquitto* m, void* self, int rc) { static_cast<Impl*>(self)->connected(m, rc); }
-  static void onDisconnect(mosquitto*, void* self, int) {
+  static void onLog(mosquitto*, void* self, int level, const char* text) {
     auto* impl = static_cast<Impl*>(self);
-    std::lock_guard<std::mutex> lock(impl->mutex);
-    impl->subscribed = false;
-    ++impl->counters.disconnects;
+    impl->log.record(level, text);
+    // A failed TLS handshake never reaches on_connect or on_disconnect: report it from here.
+    if ((level & MOSQ_LOG_ERR) && text) impl->failed(text);
+  }
+  static void onConnect(mosquitto* m, void* self, int rc) { static_cast<Impl*>(self)->connected(m, rc); }
+  static void onDisconnect(mosquitto*, void* self, int rc) {
+    auto* impl = static_cast<Impl*>(self);
+    {
+      std::lock_guard<std::mutex> lock(impl->mutex);
+      impl->subscribed = false;
+      ++impl->counters.disconnects;
+    }
+    if (rc != 0) {
+      const std::string detail = impl->log.take();
+      impl->failed(detail.empty() ? std::string("connection lost: ") + mosquitto_strerror(rc) : detail);
+    }
+  }
+
+  // Records a connection problem; logs it once until it changes or a connection succeeds.
+  void failed(const std::string& what) {
+    const std::string text = "sensors::MqttSource: " + options.broker.host + ":" + std::to_string(options.broker.port) +
+                             ": " + what;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (text == lastError) return;
+      lastError = text;
+    }
+    core::logWarning(text);
   }
   static void onMessage(mosquitto*, void* self, const mosquitto_message* msg) {
     static_cast<Impl*>(self)->message(msg);
@@ -87,18 +161,38 @@ struct MqttSource::Impl {
 
   void connected(mosquitto* m, int rc) {
     if (rc != 0) {
-      core::logWarning("sensors::MqttSource: broker refused the connection: " +
-                       std::string(mosquitto_connack_string(rc)));
+      failed(std::string("broker refused the connection: ") + mosquitto_connack_string(rc));
       return;
     }
-    for (const auto& [topic, qos] : options.topics) mosquitto_subscribe(m, nullptr, topic.c_str(), qos);
-    if (!options.broker.statusTopic.empty())
-      mosquitto_subscribe(m, nullptr, options.broker.statusTopic.c_str(), 1);
+    log.take();
+    // "Subscribed" means every SUBACK is in: a message published after waitConnected() returns
+    // cannot reach the broker before our subscription does. The SUBACKs are read by this same
+    // network thread after this callback returns, so the ids are recorded in time. No lock is
+    // held while calling libmosquitto: its log callback may take the lock.
+    std::set<int> mids;
+    for (const auto& [topic, qos] : options.topics) {
+      int mid = 0;
+      if (mosquitto_subscribe(m, &mid, topic.c_str(), qos) == MOSQ_ERR_SUCCESS) mids.insert(mid);
+    }
+    if (!options.broker.statusTopic.empty()) {
+      int mid = 0;
+      if (mosquitto_subscribe(m, &mid, options.broker.statusTopic.c_str(), 1) == MOSQ_ERR_SUCCESS) mids.insert(mid);
+    }
     mosquitto_publish(m, nullptr, clientTopic.c_str(), 6, "online", 1, true);
     std::lock_guard<std::mutex> lock(mutex);
+    pendingSubacks = std::move(mids);
     ++counters.connects;
-    subscribed = true;
-    connectedCv.notify_all();
+    lastError.clear();
+    subscribed = pendingSubacks.empty();
+    if (subscribed) connectedCv.notify_all();
+  }
+
+  static void onSubscribe(mosquitto*, void* self, int mid, int, const int*) {
+    auto* impl = static_cast<Impl*>(self);
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    if (impl->pendingSubacks.erase(mid) == 0 || !impl->pendingSubacks.empty()) return;
+    impl->subscribed = true;
+    impl->connectedCv.notify_all();
   }
 
   void message(const mosquitto_message* msg) {
@@ -168,6 +262,8 @@ core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOpti
   mosquitto_connect_callback_set(impl->mosq, &Impl::onConnect);
   mosquitto_disconnect_callback_set(impl->mosq, &Impl::onDisconnect);
   mosquitto_message_callback_set(impl->mosq, &Impl::onMessage);
+  mosquitto_log_callback_set(impl->mosq, &Impl::onLog);
+  mosquitto_subscribe_callback_set(impl->mosq, &Impl::onSubscribe);
   int rc = mosquitto_connect_async(impl->mosq, options.broker.host.c_str(), options.broker.port,
                                    options.broker.keepaliveSeconds);
   // A refused or unreachable broker is retried by the network thread; only a bad host name or
@@ -229,6 +325,11 @@ std::map<std::string, std::string> MqttSource::sensorStatus() const {
 
 const std::string& MqttSource::clientId() const { return _impl->clientId; }
 
+std::string MqttSource::lastError() const {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->lastError;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Publisher
 
@@ -240,7 +341,18 @@ struct MqttPublisher::Impl {
   int connackCode = -1;
   std::uint64_t queued = 0, completed = 0;
   std::size_t maxInFlight = 2000;
+  bool failedBeforeConnack = false;
+  ErrorLog log;
 
+  static void onLog(mosquitto*, void* self, int level, const char* text) {
+    auto* impl = static_cast<Impl*>(self);
+    impl->log.record(level, text);
+    if (!(level & MOSQ_LOG_ERR)) return;
+    // An error before the CONNACK (a failed TLS handshake) ends connect()'s wait at once.
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    impl->failedBeforeConnack = impl->connackCode < 0;
+    impl->cv.notify_all();
+  }
   static void onConnect(mosquitto*, void* self, int rc) {
     auto* impl = static_cast<Impl*>(self);
     std::lock_guard<std::mutex> lock(impl->mutex);
@@ -279,23 +391,28 @@ core::Result<std::unique_ptr<MqttPublisher>> MqttPublisher::connect(const model:
   mosquitto_connect_callback_set(impl->mosq, &Impl::onConnect);
   mosquitto_disconnect_callback_set(impl->mosq, &Impl::onDisconnect);
   mosquitto_publish_callback_set(impl->mosq, &Impl::onPublish);
+  mosquitto_log_callback_set(impl->mosq, &Impl::onLog);
   const std::string target = broker.host + ":" + std::to_string(broker.port);
   int rc = mosquitto_connect(impl->mosq, broker.host.c_str(), broker.port, broker.keepaliveSeconds);
   if (rc != MOSQ_ERR_SUCCESS) {
+    const std::string detail = impl->log.take();
     mosquitto_destroy(impl->mosq);
-    return fail(std::string(where) + ": cannot connect to " + target + ": " + mosquitto_strerror(rc));
+    return fail(std::string(where) + ": cannot connect to " + target + ": " +
+                (detail.empty() ? std::string(mosquitto_strerror(rc)) : detail));
   }
   mosquitto_loop_start(impl->mosq);
   std::unique_lock<std::mutex> lock(impl->mutex);
-  const bool ok = impl->cv.wait_for(lock, timeout, [&] { return impl->connackCode >= 0; });
+  impl->cv.wait_for(lock, timeout, [&] { return impl->connackCode >= 0 || impl->failedBeforeConnack; });
   const int code = impl->connackCode;
   lock.unlock();
-  if (!ok || code != 0) {
+  if (code != 0) {
     mosquitto_disconnect(impl->mosq);
     mosquitto_loop_stop(impl->mosq, true);
+    const std::string detail = impl->log.take();
     mosquitto_destroy(impl->mosq);
-    return fail(std::string(where) + ": " + target + ": " +
-                (ok ? std::string("broker refused: ") + mosquitto_connack_string(code) : "no CONNACK in time"));
+    if (code > 0) return fail(std::string(where) + ": " + target + ": broker refused: " + mosquitto_connack_string(code));
+    if (!detail.empty()) return fail(std::string(where) + ": cannot connect to " + target + ": " + detail);
+    return fail(std::string(where) + ": " + target + ": no CONNACK in time");
   }
   return std::unique_ptr<MqttPublisher>(new MqttPublisher(std::move(impl)));
 }

@@ -158,6 +158,37 @@ core::Result<std::vector<Sample>> HistoryDb::query(const std::string& sensorId, 
   return out;
 }
 
+core::Result<std::optional<Sample>> HistoryDb::sampleAt(const std::string& sensorId, std::int64_t tsMs) const {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(_impl->db,
+                         "SELECT ts_ms, value FROM readings WHERE sensor=? AND ts_ms<=? ORDER BY ts_ms DESC LIMIT 1", -1,
+                         &st, nullptr) != SQLITE_OK)
+    return _impl->error("sampleAt()", "cannot prepare");
+  sqlite3_bind_text(st, 1, sensorId.data(), static_cast<int>(sensorId.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, tsMs);
+  std::optional<Sample> out;
+  const int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) out = Sample{sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1)};
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return _impl->error("sampleAt()", "read failed");
+  return out;
+}
+
+core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> HistoryDb::timeRange(const std::string& sensorId) const {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(_impl->db, "SELECT MIN(ts_ms), MAX(ts_ms) FROM readings WHERE sensor=?", -1, &st, nullptr) !=
+      SQLITE_OK)
+    return _impl->error("timeRange()", "cannot prepare");
+  sqlite3_bind_text(st, 1, sensorId.data(), static_cast<int>(sensorId.size()), SQLITE_TRANSIENT);
+  std::optional<std::pair<std::int64_t, std::int64_t>> out;
+  const int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    out = std::make_pair(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return _impl->error("timeRange()", "read failed");
+  return out;
+}
+
 core::Result<std::int64_t> HistoryDb::rowCount() const {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(_impl->db, "SELECT COUNT(*) FROM readings", -1, &st, nullptr) != SQLITE_OK)

@@ -158,7 +158,43 @@ std::string formatDataTime(std::int64_t tsMs, int utcOffsetMinutes) {
   return buffer;
 }
 
-// ---------------------------------------------------------------- MonitorPanels
+// ---------------------------------------------------------------- layout
+
+namespace {
+// Room the main panels take at their default places with the viewer's 18 px font (measured:
+// controls 240 px wide, stats and building 244 px, diagnostics 480 x 190 ending 40 px above the
+// bottom, attribution 38 px high), plus slack for longer site names and translations.
+constexpr float kLeftReserve = 280.0f;        // controls
+constexpr float kRightReserve = 280.0f;       // stats, building
+constexpr float kDiagnosticsRight = 500.0f;   // diagnostics' right edge + margin
+constexpr float kBottomReserve = 50.0f;       // attribution strip + margin
+constexpr float kMinWidth = 300.0f, kMinHeight = 150.0f;
+constexpr float kMaxPanelWidth = 560.0f, kMaxChartWidth = 640.0f, kMaxChartHeight = 360.0f;
+
+void place(const WidgetRect& r, bool always) {
+  const ImGuiCond cond = always ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGui::SetNextWindowPos(ImVec2(r.minX, r.minY), cond);
+  ImGui::SetNextWindowSize(ImVec2(r.maxX - r.minX, r.maxY - r.minY), cond);
+}
+}  // namespace
+
+MonitorLayout monitorLayout(float width, float height) {
+  const float left = kLeftReserve, right = std::max(left + 2 * kMinWidth + kMargin, width - kRightReserve);
+  const float bottom = std::max(2 * kMinHeight + 3 * kMargin, height - kBottomReserve);
+  // The top row: cards at the left of the centre column, alerts at its right.
+  const float panelWidth = std::clamp((right - left - kMargin) / 2, kMinWidth, kMaxPanelWidth);
+  const float chartHeight = std::clamp(bottom - kMargin - height * 0.55f, kMinHeight, kMaxChartHeight);
+  const float topBottom = std::max(kMargin + kMinHeight, bottom - chartHeight - kMargin);
+  MonitorLayout l;
+  l.cards = WidgetRect{left, kMargin, left + panelWidth, topBottom};
+  l.alerts = WidgetRect{right - panelWidth, kMargin, right, topBottom};
+  // The chart: below them and right of the diagnostics, whose height it shares.
+  const float chartLeft = std::max(left, kDiagnosticsRight);
+  const float chartWidth = std::clamp(right - chartLeft, kMinWidth, kMaxChartWidth);
+  const float chartX = std::max(chartLeft, (chartLeft + right - chartWidth) / 2);
+  l.chart = WidgetRect{chartX, topBottom + kMargin, chartX + chartWidth, topBottom + kMargin + chartHeight};
+  return l;
+}
 
 std::optional<WidgetRect> MonitorPanels::widgetRect(const std::string& id) const {
   auto it = _rects.find(id);
@@ -177,6 +213,10 @@ std::vector<MonitorCommand> MonitorPanels::draw(const MonitorView& view) {
     std::snprintf(_who.data(), _who.size(), "%s", view.operatorName.c_str());
     _whoFilled = true;
   }
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  _relayout = display.x != _layoutWidth || display.y != _layoutHeight;
+  _layoutWidth = display.x;
+  _layoutHeight = display.y;
   std::vector<MonitorCommand> out;
   drawCards(view, out);
   drawChart(view, out);
@@ -187,8 +227,7 @@ std::vector<MonitorCommand> MonitorPanels::draw(const MonitorView& view) {
 void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorCommand>& out) {
   const Language lang = view.language;
   const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, kMargin), ImGuiCond_FirstUseEver, ImVec2(0.5f, 0));
-  ImGui::SetNextWindowSize(ImVec2(std::min(520.0f, io.DisplaySize.x * 0.42f), 0), ImGuiCond_FirstUseEver);
+  place(monitorLayout(io.DisplaySize.x, io.DisplaySize.y).cards, _relayout);
   if (!ImGui::Begin(windowTitle(lang, "panel.monitor", "monitor.cards").c_str())) {
     remember("window.monitor.cards");
     ImGui::End();
@@ -253,9 +292,7 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
   for (const SensorRow& row : view.sensors)
     if (row.def && row.def->id == view.selectedSensor) def = row.def;
   const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y - 40.0f), ImGuiCond_FirstUseEver,
-                          ImVec2(0.5f, 1));
-  ImGui::SetNextWindowSize(ImVec2(std::min(560.0f, io.DisplaySize.x * 0.45f), 0), ImGuiCond_FirstUseEver);
+  place(monitorLayout(io.DisplaySize.x, io.DisplaySize.y).chart, _relayout);
   if (!ImGui::Begin(windowTitle(lang, "panel.chart", "monitor.chart").c_str())) {
     ImGui::End();
     return;
@@ -350,10 +387,7 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
 void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorCommand>& out) {
   const Language lang = view.language;
   const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - kMargin, io.DisplaySize.y - 40.0f), ImGuiCond_FirstUseEver,
-                          ImVec2(1, 1));
-  ImGui::SetNextWindowSize(ImVec2(std::min(460.0f, io.DisplaySize.x * 0.36f), std::min(340.0f, io.DisplaySize.y * 0.45f)),
-                           ImGuiCond_FirstUseEver);
+  place(monitorLayout(io.DisplaySize.x, io.DisplaySize.y).alerts, _relayout);
   if (!ImGui::Begin(windowTitle(lang, "panel.alerts", "monitor.alerts").c_str())) {
     ImGui::End();
     return;

@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "twin/alerts/AlertEngine.h"
 #include "twin/core/Result.h"
@@ -23,7 +25,7 @@ struct MonitorOptions {
   model::SensorConfig config;
   std::optional<model::MqttConfig> broker;   // replaces config.mqtt's host/port when set (--mqtt)
   std::filesystem::path alertsDb;            // required
-  Durability durability = Durability::Full;
+  Durability durability = Durability::Normal;  // WAL + NORMAL: survives kill -9; see docs/sensors.md
   std::filesystem::path historyDb;           // empty = no history
   double historyRetentionSeconds = 7 * 86400.0;  // counted back from the newest reading's time
   std::size_t samplesPerSensor = 4096;       // ring buffer size per sensor
@@ -62,6 +64,18 @@ class Monitor {
   AlertEngine& engine();
   const sensors::SeriesStore& series() const;
   const sensors::MqttSource* mqtt() const;    // nullptr when no sensor is bound to MQTT
+
+  /** Reading history (options.historyDb) read through a connection of its own: these may be
+      called from any thread while step() runs and see every reading step() has stored. All
+      return an error naming the function when there is no history db. */
+  bool hasHistory() const;
+  /** Samples of one sensor with fromMs <= ts <= toMs, oldest first. */
+  core::Result<std::vector<sensors::Sample>> history(const std::string& sensorId, std::int64_t fromMs,
+                                                     std::int64_t toMs) const;
+  /** The last stored sample of one sensor at or before tsMs; nullopt when none is that old. */
+  core::Result<std::optional<sensors::Sample>> historyAt(const std::string& sensorId, std::int64_t tsMs) const;
+  /** Oldest and newest stored data time of one sensor; nullopt when it has none. */
+  core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> historyRange(const std::string& sensorId) const;
   MonitorSummary summary() const;
   /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...},
       "replayed":..,"alerts_raised":..,"alerts_cleared":..,"alerts_acknowledged":..,"alerts_active":..,

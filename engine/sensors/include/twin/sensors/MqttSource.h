@@ -42,7 +42,10 @@ struct MqttCounters {
 };
 
 /** A subscriber running libmosquitto's network thread. Credentials left empty in the options are
-    taken from TWIN_MQTT_USER / TWIN_MQTT_PASSWORD. It reconnects by itself with exponential
+    taken from TWIN_MQTT_USER / TWIN_MQTT_PASSWORD. TLS is on when `broker.tls` is true or
+    TWIN_MQTT_CA_FILE is set; CA, client certificate and key files left empty come from
+    TWIN_MQTT_CA_FILE / TWIN_MQTT_CERT_FILE / TWIN_MQTT_KEY_FILE (no CA file: the system's CAs).
+    The broker's certificate must chain to the CA and name the host (unless tlsInsecure). It reconnects by itself with exponential
     backoff and resubscribes after each reconnect. Messages on `broker.statusTopic` (retained
     "online"/"offline", typically devices' last wills) update sensorStatus() and are not queued;
     the sensor id is the topic's last level. Its own connection publishes a retained "online" to
@@ -51,7 +54,8 @@ struct MqttCounters {
 class MqttSource {
  public:
   /** Creates the client and starts connecting in the background. Error when the options are
-      unusable (no topics, bad TLS files, host not resolvable). A broker that is down is not an
+      unusable (no topics, a TLS file that cannot be read, a client certificate without its key,
+      host not resolvable). A broker that is down is not an
       error: the source keeps retrying. */
   static core::Result<std::unique_ptr<MqttSource>> start(const MqttSourceOptions& options);
   ~MqttSource();  // disconnects and joins the network thread
@@ -68,6 +72,12 @@ class MqttSource {
   /** sensor id -> "online"/"offline" (the last retained status seen). */
   std::map<std::string, std::string> sensorStatus() const;
   const std::string& clientId() const;
+  /** Why the last connection attempt failed or the connection dropped, e.g.
+      "sensors::MqttSource: 127.0.0.1:8883: OpenSSL Error[0]: error:0A000086:SSL routines::certificate
+      verify failed" or "...: broker refused the connection: Connection Refused: not authorised.";
+      each new problem is also logged once as a warning. Empty before any problem and again after
+      each successful connection. */
+  std::string lastError() const;
 
   struct Impl;
 
@@ -79,7 +89,8 @@ class MqttSource {
 /** A publishing client. Not thread-safe: one thread publishes. */
 class MqttPublisher {
  public:
-  /** Connects (waiting up to `timeout`); credentials as for MqttSource. */
+  /** Connects (waiting up to `timeout`); credentials and TLS as for MqttSource. A failed TLS
+      handshake is an error that carries the TLS library's reason ("certificate verify failed"). */
   static core::Result<std::unique_ptr<MqttPublisher>> connect(const model::MqttConfig& broker,
                                                               std::chrono::milliseconds timeout);
   ~MqttPublisher();

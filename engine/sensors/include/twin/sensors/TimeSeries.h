@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "twin/core/Result.h"
@@ -55,7 +56,8 @@ class SeriesStore {
 };
 
 /** Reading history in SQLite (WAL, synchronous=NORMAL: history may lose its last transaction on
-    a power cut, never its consistency). Retention: rows older than `retentionSeconds` before the
+    a power cut, never its consistency). Several connections may open one file: a reader on
+    another thread opens its own HistoryDb and sees every committed append(). Retention: rows older than `retentionSeconds` before the
     newest applyRetention() time are deleted. Not thread-safe; one owner thread. */
 class HistoryDb {
  public:
@@ -70,6 +72,10 @@ class HistoryDb {
   core::Result<std::int64_t> applyRetention(std::int64_t nowMs);
   /** Samples of one sensor with fromMs <= ts <= toMs, oldest first. */
   core::Result<std::vector<Sample>> query(const std::string& sensorId, std::int64_t fromMs, std::int64_t toMs) const;
+  /** The last sample of one sensor with ts <= tsMs; nullopt when it has none that old. */
+  core::Result<std::optional<Sample>> sampleAt(const std::string& sensorId, std::int64_t tsMs) const;
+  /** Oldest and newest ts of one sensor; nullopt when it has no rows. */
+  core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> timeRange(const std::string& sensorId) const;
   core::Result<std::int64_t> rowCount() const;
 
   struct Impl;

@@ -102,12 +102,24 @@ std::vector<RuleLine> ruleLines(const std::vector<model::AlertRuleDef>& rules);
 /** "2017-02-28 23:00" for a UTC epoch ms shown at `utcOffsetMinutes`. */
 std::string formatDataTime(std::int64_t tsMs, int utcOffsetMinutes);
 
+/** Where the monitor windows go on a display of width x height pixels, clear of the main
+    panels' places (ui::Panels: controls top-left, stats and building on the right, diagnostics
+    bottom-left, attribution along the bottom right): the sensor cards and the alert list side by
+    side at the top of the centre column, the chart below them right of the diagnostics. No
+    overlap from 1280x720 up; smaller displays get the minimum sizes (300 x 150) and may overlap. */
+struct MonitorLayout {
+  WidgetRect cards, chart, alerts;
+};
+MonitorLayout monitorLayout(float width, float height);
+
 /** Draws the monitoring panels into the current ImGui frame. Keeps the alert filter and the
     acknowledgement being typed between frames. Not thread-safe (ImGui context). */
 class MonitorPanels {
  public:
   /** Call between ImGui::NewFrame() and ImGui::Render(). Returns this frame's commands in the
-      order they happened. Rows whose `def` is null are skipped. */
+      order they happened. Rows whose `def` is null are skipped. The windows take their places
+      from monitorLayout() on the first frame and again whenever the display size changes; in
+      between, the user may move and resize them. */
   std::vector<MonitorCommand> draw(const MonitorView& view);
 
   /** Where a widget was drawn in the last draw(): "sensor.<id>" (card rows), "alert.ack.<id>",
@@ -128,6 +140,8 @@ class MonitorPanels {
   void remember(const std::string& id);
 
   std::map<std::string, WidgetRect> _rects;
+  float _layoutWidth = -1, _layoutHeight = -1;  // display size the windows were last placed for
+  bool _relayout = false;                        // this frame places them again
   AlertFilter _filter;
   std::int64_t _ackAlertId = 0;
   std::array<char, 64> _who{};
