@@ -219,3 +219,19 @@ TEST_CASE("styles: panel background matches the style", "[ui]") {
   CHECK(panelBackground("dark").r < 0.2f);
   CHECK(panelBackground("light").r > 0.8f);
 }
+
+TEST_CASE("panels: a building with many tags scrolls instead of leaving the screen", "[ui]") {
+  Harness h;  // 1280 x 720
+  FrameView view;
+  model::Building b;
+  b.osmId = 1;
+  b.idKind = "way";
+  b.heightMeters = 12;
+  for (int i = 0; i < 60; ++i) b.tags["tag:" + std::to_string(i)] = "value " + std::to_string(i);
+  view.selectedBuilding = &b;
+  for (int i = 0; i < 3; ++i) h.frame(view);
+  const auto window = h.panels.widgetRect("window.building");
+  REQUIRE(window);
+  CHECK(window->maxY <= 720 - 40);  // above the attribution strip
+  CHECK(window->maxY - window->minY > 100);
+}

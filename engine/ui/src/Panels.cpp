@@ -4,6 +4,7 @@
 #include "twin/ui/Panels.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 
@@ -211,6 +212,8 @@ void Panels::drawBuilding(const FrameView& view, std::vector<Command>& out) {
 
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - kMargin, 300.0f), ImGuiCond_FirstUseEver, ImVec2(1, 0));
   ImGui::SetNextWindowSize(ImVec2(340, 0), ImGuiCond_FirstUseEver);
+  // A building with many tags scrolls instead of running past the attribution strip at the bottom.
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(FLT_MAX, std::max(120.0f, io.DisplaySize.y - 340.0f)));
   const std::string title = windowTitle(lang, "panel.building", "building");
   if (!ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::End();
