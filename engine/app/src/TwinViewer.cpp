@@ -3,11 +3,15 @@
 #include "twin/app/TwinViewer.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <thread>
 #include <variant>
 
 #include <osg/Stats>
 #include <osg/Timer>
+#include <osgDB/DatabasePager>
 #include <osgGA/GUIEventHandler>
 #include <osgViewer/Viewer>
 
@@ -19,6 +23,7 @@
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/scene/SiteScene.h"
+#include "twin/scene/TerrainMesh.h"
 #include "twin/ui/Fonts.h"
 #include "twin/ui/Panels.h"
 #include "twin/ui/Style.h"
@@ -28,6 +33,15 @@ namespace {
 
 constexpr float kClickSlopPixels = 4.0f;
 constexpr int kHeadlessFrames = 4;  // auto-sized panels appear on their second frame
+constexpr int kQuietFramesToSettle = 3;   // frames with nothing loading before a headless image is taken
+constexpr double kSettleLimitMs = 120000; // give up waiting for paged/streamed content after this
+constexpr int kLoadingFrameGapMs = 20;
+
+bool pagerBusy(osgViewer::Viewer& viewer) {
+  const osgDB::DatabasePager* pager = viewer.getDatabasePager();
+  return pager && (pager->getRequestsInProgress() || pager->getFileRequestListSize() > 0 ||
+                   pager->getDataToMergeListSize() > 0);
+}
 
 osg::Vec4 toVec4(const model::Color& c) { return osg::Vec4(c.r, c.g, c.b, c.a); }
 
@@ -35,6 +49,17 @@ std::string joinNames(const std::vector<model::Bookmark>& bookmarks) {
   std::string out;
   for (const model::Bookmark& b : bookmarks) out += (out.empty() ? "" : ", ") + b.name;
   return out.empty() ? "(none)" : out;
+}
+
+// Bookmark heights are above the ground: with terrain, the pose is raised by the ground height
+// under its target so that hills are looked at, not looked through.
+scene::CameraPose groundedPose(scene::CameraPose pose, const model::Site& site) {
+  if (!site.terrain || site.terrain->empty()) return pose;
+  const double ground = scene::groundHeight(&*site.terrain, pose.center.x(), pose.center.y());
+  if (!std::isfinite(ground)) return pose;
+  pose.eye.z() += ground;
+  pose.center.z() += ground;
+  return pose;
 }
 
 }  // namespace
@@ -63,6 +88,11 @@ struct TwinViewer::Impl {
   void refreshView(osgViewer::Viewer& viewer, double frameMs);
   void tearDownGraphics();
   void applyTheme(const std::string& name);
+  bool extensionsLoading() const {
+    for (const auto& extension : extensions)
+      if (extension->loading()) return true;
+    return false;
+  }
 };
 
 namespace {
@@ -161,8 +191,9 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
   if (!wanted.empty() && !start)
     return core::fail("twin: unknown bookmark '" + wanted + "' in " + file + "; known: " + joinNames(config.bookmarks));
   if (!start && !config.bookmarks.empty()) start = &config.bookmarks.front();
-  const scene::CameraPose pose = start ? scene::poseForBookmark(*start, loaded.site->frame)
-                                       : scene::poseFramingExtent(loaded.site->extent);
+  const scene::CameraPose pose = groundedPose(start ? scene::poseForBookmark(*start, loaded.site->frame)
+                                                     : scene::poseFramingExtent(loaded.site->extent),
+                                               *loaded.site);
 
   scene::SceneOptions sceneOptions;
   sceneOptions.theme = config.themes.at(theme);
@@ -273,7 +304,7 @@ void TwinViewer::Impl::applyCommands() {
     } else if (auto* c = std::get_if<ui::FlyToBookmark>(&command)) {
       for (const model::Bookmark& b : loaded.config.bookmarks) {
         if (b.name != c->name) continue;
-        const scene::CameraPose pose = scene::poseForBookmark(b, loaded.site->frame);
+        const scene::CameraPose pose = groundedPose(scene::poseForBookmark(b, loaded.site->frame), *loaded.site);
         manipulator->flyTo(CityManipulator::stateFromLookAt(pose.eye, pose.center));
       }
     } else if (auto* c = std::get_if<ui::SetLanguage>(&command)) {
@@ -350,6 +381,24 @@ core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int he
   osgViewer::Viewer& viewer = (*renderer)->viewer();
   impl.setUp(viewer);
   for (int i = 0; i < kHeadlessFrames; ++i) {
+    impl.applyCommands();
+    core::Stopwatch clock;
+    (*renderer)->renderFrame();
+    impl.refreshView(viewer, clock.elapsedMs());
+  }
+  // Paged and streamed models: keep drawing until nothing is in flight for a few frames, so the
+  // image shows the detail this view asks for. Frames are spaced out while loading: on a small
+  // machine, rendering flat out would starve the loader threads.
+  core::Stopwatch settling;
+  for (int quietFrames = 0; quietFrames < kQuietFramesToSettle;) {
+    const bool busy = pagerBusy(viewer) || impl.extensionsLoading();
+    quietFrames = busy ? 0 : quietFrames + 1;
+    if (settling.elapsedMs() > kSettleLimitMs) {
+      core::logWarning("twin: models still loading after " + std::to_string(int(kSettleLimitMs / 1000)) +
+                       " s; the image shows what had arrived");
+      break;
+    }
+    if (busy) std::this_thread::sleep_for(std::chrono::milliseconds(kLoadingFrameGapMs));
     impl.applyCommands();
     core::Stopwatch clock;
     (*renderer)->renderFrame();
