@@ -35,7 +35,12 @@ constexpr CommandEntry kCommands[] = {
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                     [--lang zh-CN|en] [--no-panels]\n"
-     "  Renders the start view (or the bookmark) with the panels and writes OUT.png.\n"
+     "       twin snapshot --model PATH [--crs CRS] -o OUT.png [--size WxH] [--no-panels]\n"
+     "  Renders the start view (or the bookmark) with the panels and writes OUT.png, once paged\n"
+     "  and streamed models have loaded (at most 120 s).\n"
+     "  --model PATH render a 3D model alone, framed from its bounds: an oblique-photography\n"
+     "               production folder, a .glb/.gltf, a 3D Tiles tileset.json or a CityJSON file\n"
+     "  --crs CRS    the CRS of a CityJSON file that declares none\n"
      "  --size WxH   image size in pixels (default 1920x1080)\n"},
     {"info", cmdInfo, "print what a scene or a data file contains",
      "usage: twin info SCENE|DATAFILE [--json]\n"
@@ -45,8 +50,10 @@ constexpr CommandEntry kCommands[] = {
      "  diagnostics and the first 10; load timings. A bare .osm/.pbf/OGR file gets a default\n"
      "  scene centred on its data.\n"
      "  --model PATH describe a 3D model instead: a CityJSON file (objects, LoD, semantics,\n"
-     "               extent) or an oblique-photography production folder with metadata.xml\n"
-     "               (SRS, origin, tiles, files per level, nodes, triangles, textures, extent)\n"
+     "               extent), an oblique-photography production folder with metadata.xml\n"
+     "               (SRS, origin, tiles, files per level, nodes, triangles, textures, extent),\n"
+     "               a .glb/.gltf (nodes, meshes, triangles, textures) or a 3D Tiles\n"
+     "               tileset.json (tiles, depth, contents, external tilesets, extent)\n"
      "  --crs CRS    the CRS of a CityJSON file that declares none (e.g. EPSG:28992)\n"
      "  --json       machine-readable output\n"},
     {"crs", cmdCrs, "convert one point between coordinate reference systems", nullptr},

@@ -3,16 +3,20 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <thread>
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "ModelsView.h"
 #include "MonitorView.h"
 #include "twin/app/Cli.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TwinViewer.h"
+#include "twin/model/ModelSource.h"
+#include "twin/scene/SceneModel.h"
 
 namespace twin::app {
 namespace {
@@ -24,6 +28,8 @@ struct ViewArgs {
   MonitorViewOptions monitor;
   bool monitorEnabled = true;
   double monitorSeconds = 0;
+  std::string model;                // snapshot --model PATH: the model alone, no scene
+  std::optional<std::string> crs;   // --crs for a CityJSON model without one
 };
 
 bool parseHostPort(const std::string& text, model::MqttConfig& out) {
@@ -39,9 +45,16 @@ bool parseHostPort(const std::string& text, model::MqttConfig& out) {
 // Parses the options run and snapshot share; returns kExitOk or kExitUsage (message printed).
 int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int defaultHeight, ViewArgs& out) {
   if (!args.parse(argc, argv)) return args.usageError(args.error());
-  if (args.positionals().empty()) return args.usageError("missing SCENE");
-  if (args.positionals().size() > 1) return args.usageError("unexpected argument '" + args.positionals()[1] + "'");
-  out.scene = args.positionals()[0];
+  if (auto model = args.value("--model")) out.model = *model;
+  if (auto crs = args.value("--crs")) out.crs = *crs;
+  if (out.crs && out.model.empty()) return args.usageError("--crs goes with --model");
+  if (!out.model.empty()) {
+    if (!args.positionals().empty()) return args.usageError("give either SCENE or --model PATH, not both");
+  } else {
+    if (args.positionals().empty()) return args.usageError("missing SCENE");
+    if (args.positionals().size() > 1) return args.usageError("unexpected argument '" + args.positionals()[1] + "'");
+    out.scene = args.positionals()[0];
+  }
   out.width = defaultWidth;
   out.height = defaultHeight;
   if (auto size = args.value("--size"); size && !parseSize(*size, out.width, out.height))
@@ -113,6 +126,82 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a) {
   return true;
 }
 
+// The scene's "models": loaded into the site frame and shown through a ModelsView. A scene
+// without models (or a bare data file) gets none. False (message printed) on error.
+bool attachModels(TwinViewer& viewer, model::Site& site, const model::SceneConfig& config) {
+  auto sources = model::parseModelSources(config);
+  if (!sources) {
+    std::cerr << sources.error().message << '\n';
+    return false;
+  }
+  if (sources->empty()) return true;
+  auto models = ModelsView::load(*sources, site);
+  if (!models) {
+    std::cerr << models.error().message << '\n';
+    return false;
+  }
+  viewer.addExtension(*models);
+  return true;
+}
+
+// `snapshot --model PATH`: a scene of its own around the model (its frame, no ground, a view
+// framing its bounds) so that it is rendered alone.
+std::unique_ptr<TwinViewer> openModelViewer(ViewArgs& a) {
+  const std::filesystem::path path = a.model;
+  auto format = model::detectModelFormat(path);
+  if (!format) {
+    std::cerr << format.error().message << '\n';
+    return nullptr;
+  }
+  model::ModelSource source;
+  source.id = path.filename().empty() ? path.parent_path().filename().string() : path.filename().string();
+  source.format = *format;
+  source.source = path;
+  source.crs = a.crs;
+  LoadedScene scene;
+  scene.site = std::make_unique<model::Site>();
+  model::Site& site = *scene.site;
+  auto loaded = scene::loadSceneModel(source, geo::SiteFrame{}, site.diagnostics);
+  if (!loaded) {
+    std::cerr << loaded.error().message << '\n';
+    return nullptr;
+  }
+  site.name = source.id;
+  site.frame = loaded->frame;
+  site.attributions = loaded->attributions;
+  const osg::BoundingBoxd& b = loaded->bounds;
+  if (b.valid()) {
+    site.extent.add(core::Vec2{b.xMin(), b.yMin()});
+    site.extent.add(core::Vec2{b.xMax(), b.yMax()});
+  }
+  model::SceneConfig& config = scene.config;
+  config.name = source.id;
+  config.origin = site.frame.origin();
+  config.themes["dark"] = model::defaultTheme("dark");
+  config.themes["light"] = model::defaultTheme("light");
+  config.visibleLayers["ground"] = false;  // the model brings its own ground, or floats on none
+  if (b.valid()) {
+    // Frame the bounding sphere: OSG's default vertical field of view is 30 degrees.
+    model::Bookmark view;
+    view.name = "model";
+    view.label = source.id;
+    const osg::Vec3d c = b.center();
+    view.target = site.frame.toLonLat({c.x(), c.y()});
+    view.targetHeightMeters = c.z();
+    view.distanceMeters = std::max(b.radius(), 1.0) / std::sin(15 * 3.14159265358979 / 180) * 1.1;
+    view.headingDegrees = 30;
+    view.pitchDegrees = 40;
+    config.bookmarks.push_back(view);
+  }
+  auto viewer = TwinViewer::create(std::move(scene), a.viewer);
+  if (!viewer) {
+    std::cerr << viewer.error().message << '\n';
+    return nullptr;
+  }
+  (*viewer)->addExtension(std::make_shared<ModelsView>(std::vector<scene::SceneModel>{std::move(loaded).value()}));
+  return std::move(viewer).value();
+}
+
 int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& output) {
   auto image = viewer.renderImage(a.width, a.height);
   if (!image) {
@@ -136,7 +225,8 @@ int cmdRun(int argc, char** argv) {
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   auto viewer = openViewer(a);
-  if (!viewer || !attachMonitor(*viewer, a)) return kExitBadInput;
+  if (!viewer || !attachModels(*viewer, *viewer->scene().site, viewer->scene().config) || !attachMonitor(*viewer, a))
+    return kExitBadInput;
   const char* display = std::getenv("DISPLAY");
   if (display && *display) {
     auto status = viewer->runWindow(a.frames, a.width, a.height);
@@ -156,13 +246,20 @@ int cmdRun(int argc, char** argv) {
 
 int cmdSnapshot(int argc, char** argv) {
   CliArgs args("snapshot",
-               {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds"},
+               {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
+                "--model", "--crs"},
                {"--no-panels", "--no-monitor"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
   if (a.output.empty()) return args.usageError("missing -o OUT.png");
+  if (!a.model.empty()) {
+    auto viewer = openModelViewer(a);
+    if (!viewer) return kExitBadInput;
+    return renderToFile(*viewer, a, a.output);
+  }
   auto viewer = openViewer(a);
-  if (!viewer || !attachMonitor(*viewer, a)) return kExitBadInput;
+  if (!viewer || !attachModels(*viewer, *viewer->scene().site, viewer->scene().config) || !attachMonitor(*viewer, a))
+    return kExitBadInput;
   return renderToFile(*viewer, a, a.output);
 }
 

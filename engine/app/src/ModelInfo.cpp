@@ -20,6 +20,9 @@
 #include "twin/geo/PointConversion.h"
 #include "twin/geo/SiteFrame.h"
 #include "twin/model/CityModel.h"
+#include "twin/model/ModelSource.h"
+#include "twin/scene/Gltf.h"
+#include "twin/scene/Tileset.h"
 
 namespace twin::app {
 namespace {
@@ -30,14 +33,6 @@ std::string fixed(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
-}
-
-bool looksLikeCityJson(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::string head(4096, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(in.gcount()));
-  return head.find("\"CityJSON\"") != std::string::npos;
 }
 
 core::Result<std::string> describeCityJson(const fs::path& file, const ModelInfoOptions& options) {
@@ -260,17 +255,72 @@ core::Result<std::string> describeOblique(const fs::path& path, const ModelInfoO
   return out.str();
 }
 
+core::Result<std::string> describeGltfFile(const fs::path& file, const ModelInfoOptions& options) {
+  core::Diagnostics diag;
+  auto stats = scene::describeGltf(file, &diag);
+  if (!stats) return stats.error();
+  const osg::BoundingBox& b = stats->bounds;
+  if (options.json) {
+    nlohmann::json j;
+    j["format"] = "gltf";
+    j["file"] = file.string();
+    j["nodes"] = stats->nodes;
+    j["meshes"] = stats->meshes;
+    j["primitives"] = stats->primitives;
+    j["triangles"] = stats->triangles;
+    j["vertices"] = stats->vertices;
+    j["textures"] = stats->textures;
+    j["materials"] = stats->materials;
+    if (b.valid()) j["bounds_model_yup"] = {b.xMin(), b.yMin(), b.zMin(), b.xMax(), b.yMax(), b.zMax()};
+    j["diagnostics"] = diag.total();
+    return j.dump() + "\n";
+  }
+  std::ostringstream out;
+  out << "model: " << file.filename().string() << " (glTF 2.0)\n"
+      << "nodes: " << stats->nodes << "\nmeshes: " << stats->meshes << "\nprimitives: " << stats->primitives
+      << "\ntriangles: " << stats->triangles << "\nvertices: " << stats->vertices << "\ntextures: " << stats->textures
+      << "\nmaterials: " << stats->materials << "\n";
+  if (b.valid())
+    out << "bounds (model space, y up, m): " << fixed(b.xMin(), 3) << " " << fixed(b.yMin(), 3) << " " << fixed(b.zMin(), 3)
+        << " .. " << fixed(b.xMax(), 3) << " " << fixed(b.yMax(), 3) << " " << fixed(b.zMax(), 3) << "\n";
+  out << "extent (WGS84): none (glTF carries no georeference; place it with lon/lat in a scene's \"models\")\n";
+  out << "diagnostics: " << diag.total() << "\n";
+  for (const core::Diagnostic& d : diag.items()) {
+    if (&d - diag.items().data() >= 10) break;
+    out << "  " << core::formatDiagnostic(d) << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace
 
 core::Result<std::string> describeModel(const fs::path& path, const ModelInfoOptions& options) {
   std::error_code ec;
   if (!fs::exists(path, ec)) return core::fail("app::describeModel(): " + path.string() + ": no such file or folder");
-  if (fs::is_directory(path, ec) || path.filename() == "metadata.xml") return describeOblique(path, options);
-  const std::string ext = path.extension().string();
-  if (ext == ".json" && looksLikeCityJson(path)) return describeCityJson(path, options);
-  return core::fail("app::describeModel(): " + path.string() +
-                    ": not a supported model (supported: CityJSON files, oblique-photography productions "
-                    "with metadata.xml)");
+  auto format = model::detectModelFormat(path);
+  if (!format)
+    return core::fail("app::describeModel(): " + path.string() +
+                      ": not a supported model (supported: oblique-photography productions with metadata.xml, "
+                      ".gltf/.glb, 3D Tiles tileset.json, CityJSON)");
+  switch (*format) {
+    case model::ModelFormat::Osgb: return describeOblique(path, options);
+    case model::ModelFormat::CityJson: return describeCityJson(path, options);
+    case model::ModelFormat::Gltf: return describeGltfFile(path, options);
+    case model::ModelFormat::Tiles3d: {
+      const fs::path file = fs::is_directory(path, ec) ? path / "tileset.json" : path;
+      auto text = scene::describeTileset(file);
+      if (!text) return text.error();
+      if (!options.json) return "model: " + file.filename().string() + " (3D Tiles)\n" + *text;
+      nlohmann::json j;
+      j["format"] = "3dtiles";
+      j["file"] = file.string();
+      j["lines"] = nlohmann::json::array();
+      std::istringstream lines(*text);
+      for (std::string line; std::getline(lines, line);) j["lines"].push_back(line);
+      return j.dump() + "\n";
+    }
+  }
+  return core::fail("app::describeModel(): " + path.string() + ": unknown model format");
 }
 
 }  // namespace twin::app

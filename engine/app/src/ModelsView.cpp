@@ -1,0 +1,80 @@
+#include "ModelsView.h"
+
+#include <variant>
+
+namespace twin::app {
+
+core::Result<std::shared_ptr<ModelsView>> ModelsView::load(const std::vector<model::ModelSource>& sources,
+                                                          model::Site& site) {
+  std::vector<scene::SceneModel> models;
+  for (const model::ModelSource& source : sources) {
+    auto loaded = scene::loadSceneModel(source, site.frame, site.diagnostics);
+    if (!loaded) return loaded.error();
+    for (const std::string& a : loaded->attributions) site.attributions.push_back(a);
+    models.push_back(std::move(loaded).value());
+  }
+  return std::make_shared<ModelsView>(std::move(models));
+}
+
+ModelsView::ModelsView(std::vector<scene::SceneModel> models) : _models(std::move(models)) {
+  _root->setName("models");
+  for (const scene::SceneModel& m : _models) _root->addChild(m.node);
+}
+
+osg::Node* ModelsView::sceneNode() { return _root.get(); }
+
+std::vector<std::string> ModelsView::fontTexts() const {
+  std::vector<std::string> texts;
+  for (const scene::SceneModel& m : _models) texts.push_back(m.id);
+  return texts;
+}
+
+void ModelsView::update(double) {}
+
+void ModelsView::drawPanels(ui::Language language) {
+  ui::ModelsView view;
+  view.language = language;
+  for (const scene::SceneModel& m : _models)
+    view.models.push_back({m.id, model::modelFormatName(m.format), m.node->getNodeMask() != 0,
+                           m.loading && m.loading()});
+  if (_picked) view.picked = ui::PickedRow{_picked->model, _picked->title, _picked->properties};
+  view.expand = _expand;
+  _expand = false;
+  apply(_panel.draw(view));
+}
+
+void ModelsView::apply(const std::vector<ui::ModelsCommand>& commands) {
+  for (const ui::ModelsCommand& command : commands) {
+    if (const auto* c = std::get_if<ui::SetModelVisible>(&command)) {
+      for (scene::SceneModel& m : _models)
+        if (m.id == c->id) m.node->setNodeMask(c->visible ? ~0u : 0u);
+    } else if (const auto* c = std::get_if<ui::FlyToModel>(&command)) {
+      for (const scene::SceneModel& m : _models)
+        if (m.id == c->id && m.bounds.valid()) _flyTarget = m.bounds.center();
+    } else if (std::holds_alternative<ui::ClearPicked>(command)) {
+      _picked.reset();
+    }
+  }
+}
+
+bool ModelsView::pick(osgViewer::View& view, float x, float y) {
+  auto feature = scene::pickModel(view, _root.get(), x, y);
+  if (!feature) return false;
+  _picked = std::move(feature);
+  _expand = true;
+  return true;
+}
+
+std::optional<osg::Vec3d> ModelsView::takeFlyTarget() {
+  auto target = _flyTarget;
+  _flyTarget.reset();
+  return target;
+}
+
+bool ModelsView::loading() const {
+  for (const scene::SceneModel& m : _models)
+    if (m.loading && m.loading()) return true;
+  return false;
+}
+
+}  // namespace twin::app
