@@ -24,17 +24,26 @@ struct CommandEntry {
 constexpr CommandEntry kCommands[] = {
     {"run", cmdRun, "open the viewer on a scene (a window when DISPLAY is set, else a headless PNG)",
      "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
-     "                [--lang zh-CN|en] [-o OUT.png]\n"
+     "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
+     "                [--colour-by C] [--no-planning]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: twin-<scene>.png in the temporary directory), printing its path.\n"
      "  --frames N   stop after N frames (a bounded run, e.g. for tests)\n"
+     "  Planning (scenes with streets; see docs/life-circle.md): the coverage panel, click for a\n"
+     "  walking isochrone, add or drag facilities, save scenarios into the scene file.\n"
+     "  --scenario NAME          compare the scene's saved scenario NAME with the existing state\n"
+     "  --plan-isochrone LON,LAT show the walking isochrone from this point at start\n"
+     "  --colour-by C            colour buildings by coverage: 5, 10, 15 (life-circle level) or a\n"
+     "                           facility category id (e.g. health_station)\n"
+     "  --no-planning            no planning view (and no walk graph built)\n"
      "  --size WxH   window or image size in pixels (default 1600x900)\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
      "  Home start view, click a building for its details, Esc quits.\n"},
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                     [--lang zh-CN|en] [--no-panels]\n"
+     "                     [--scenario NAME] [--plan-isochrone LON,LAT] [--colour-by C] [--no-planning]\n"
      "       twin snapshot --model PATH [--crs CRS] -o OUT.png [--size WxH] [--no-panels]\n"
      "  Renders the start view (or the bookmark) with the panels and writes OUT.png, once paged\n"
      "  and streamed models have loaded (at most 120 s).\n"

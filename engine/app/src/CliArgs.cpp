@@ -1,5 +1,8 @@
 #include "CliArgs.h"
 
+#include <cmath>
+#include <cstdlib>
+
 #include <iostream>
 
 #include "twin/app/Cli.h"
@@ -80,6 +83,20 @@ bool parseSize(const std::string& text, int& width, int& height) {
   if (w < 16 || h < 16 || w > 8192 || h > 8192) return false;
   width = w;
   height = h;
+  return true;
+}
+
+bool parseLonLat(const std::string& text, core::LonLat& out) {
+  const auto comma = text.find(',');
+  if (comma == std::string::npos || text.find(',', comma + 1) != std::string::npos) return false;
+  const std::string lon = text.substr(0, comma), lat = text.substr(comma + 1);
+  char* end = nullptr;
+  const double x = std::strtod(lon.c_str(), &end);
+  if (lon.empty() || *end != '\0') return false;
+  const double y = std::strtod(lat.c_str(), &end);
+  if (lat.empty() || *end != '\0') return false;
+  if (!std::isfinite(x) || !std::isfinite(y) || std::abs(x) > 180 || std::abs(y) > 90) return false;
+  out = {x, y};
   return true;
 }
 

@@ -2,6 +2,8 @@
 // positionals, with the usage-error messages every command prints the same way.
 #pragma once
 
+#include "twin/core/Geometry.h"
+
 #include <map>
 #include <optional>
 #include <set>
@@ -39,5 +41,7 @@ class CliArgs {
 bool parseSize(const std::string& text, int& width, int& height);
 /** Parses a whole positive decimal integer (no sign, no suffix) up to 1e9. */
 bool parsePositiveInt(const std::string& text, int& out);
+/** "LON,LAT" in degrees (finite, |lon| <= 180, |lat| <= 90). */
+bool parseLonLat(const std::string& text, core::LonLat& out);
 
 }  // namespace twin::app

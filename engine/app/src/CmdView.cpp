@@ -11,6 +11,7 @@
 #include "Commands.h"
 #include "ModelsView.h"
 #include "MonitorView.h"
+#include "PlanningView.h"
 #include "twin/app/Cli.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
@@ -28,6 +29,9 @@ struct ViewArgs {
   MonitorViewOptions monitor;
   bool monitorEnabled = true;
   double monitorSeconds = 0;
+  PlanningViewOptions planning;
+  bool planningEnabled = true;
+  std::string colourBy;             // --colour-by: a facility category id or 5 / 10 / 15
   std::string model;                // snapshot --model PATH: the model alone, no scene
   std::optional<std::string> crs;   // --crs for a CityJSON model without one
 };
@@ -86,6 +90,17 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
       return args.usageError("bad --monitor-seconds '" + *seconds + "'; expected seconds between 0 and 3600");
   }
   out.monitorEnabled = !args.has("--no-monitor");
+  out.planningEnabled = !args.has("--no-planning");
+  if (auto scenario = args.value("--scenario")) out.planning.compareScenario = *scenario;
+  if (auto from = args.value("--plan-isochrone")) {
+    core::LonLat p;
+    if (!parseLonLat(*from, p)) return args.usageError("bad --plan-isochrone '" + *from + "'; expected LON,LAT");
+    out.planning.isochroneFrom = p;
+  }
+  if (auto colour = args.value("--colour-by")) out.colourBy = *colour;
+  const bool planningAsked = args.value("--scenario") || args.value("--plan-isochrone") || args.value("--colour-by");
+  if (planningAsked && !out.planningEnabled)
+    return args.usageError("--scenario, --plan-isochrone and --colour-by need the planning view (drop --no-planning)");
   return kExitOk;
 }
 
@@ -123,6 +138,43 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a) {
   viewer.addExtension(*monitor);
   if (a.monitorSeconds > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));
+  return true;
+}
+
+// The life-circle planning view (isochrone on click, facility edits, coverage colours and panel).
+// A scene without roads has nothing to walk on: no planning view, unless one was asked for.
+bool attachPlanning(TwinViewer& viewer, ViewArgs& a) {
+  if (!a.planningEnabled) return true;
+  const LoadedScene& scene = viewer.scene();
+  const bool asked = !a.planning.compareScenario.empty() || a.planning.isochroneFrom || !a.colourBy.empty();
+  if (scene.site->roads.empty() && !asked) return true;
+  if (!a.colourBy.empty()) {
+    if (a.colourBy == "5" || a.colourBy == "10" || a.colourBy == "15") {
+      a.planning.colourBy.levelMinutes = std::stoi(a.colourBy);
+    } else {
+      auto config = facilityConfigForScene(scene);
+      if (!config) {
+        std::cerr << config.error().message << '\n';
+        return false;
+      }
+      std::string known;
+      for (std::size_t i = 0; i < config->categories.size(); ++i) {
+        if (config->categories[i].id == a.colourBy) a.planning.colourBy.category = int(i);
+        known += (known.empty() ? "" : ", ") + config->categories[i].id;
+      }
+      if (a.planning.colourBy.category < 0) {
+        std::cerr << "twin: unknown --colour-by '" << a.colourBy << "'; expected 5, 10, 15 or a category: " << known
+                  << '\n';
+        return false;
+      }
+    }
+  }
+  auto view = makePlanningView(scene, viewer.siteScene(), a.planning);
+  if (!view) {
+    std::cerr << view.error().message << '\n';
+    return false;
+  }
+  viewer.addExtension(*view);
   return true;
 }
 
@@ -220,12 +272,15 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
-  CliArgs args("run", {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db"},
-               {"--no-panels", "--no-monitor"});
+  CliArgs args("run",
+               {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
+                "--plan-isochrone", "--colour-by"},
+               {"--no-panels", "--no-monitor", "--no-planning"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   auto viewer = openViewer(a);
-  if (!viewer || !attachModels(*viewer, *viewer->scene().site, viewer->scene().config) || !attachMonitor(*viewer, a))
+  if (!viewer || !attachMonitor(*viewer, a) || !attachPlanning(*viewer, a) ||
+      !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
   const char* display = std::getenv("DISPLAY");
   if (display && *display) {
@@ -247,8 +302,8 @@ int cmdRun(int argc, char** argv) {
 int cmdSnapshot(int argc, char** argv) {
   CliArgs args("snapshot",
                {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
-                "--model", "--crs"},
-               {"--no-panels", "--no-monitor"});
+                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by"},
+               {"--no-panels", "--no-monitor", "--no-planning"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
   if (a.output.empty()) return args.usageError("missing -o OUT.png");
@@ -258,7 +313,8 @@ int cmdSnapshot(int argc, char** argv) {
     return renderToFile(*viewer, a, a.output);
   }
   auto viewer = openViewer(a);
-  if (!viewer || !attachModels(*viewer, *viewer->scene().site, viewer->scene().config) || !attachMonitor(*viewer, a))
+  if (!viewer || !attachMonitor(*viewer, a) || !attachPlanning(*viewer, a) ||
+      !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
   return renderToFile(*viewer, a, a.output);
 }

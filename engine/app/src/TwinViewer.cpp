@@ -217,6 +217,7 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
 }
 
 const LoadedScene& TwinViewer::scene() const { return _impl->loaded; }
+scene::SiteScene* TwinViewer::siteScene() const { return _impl->siteScene.get(); }
 void TwinViewer::addExtension(std::shared_ptr<ViewerExtension> extension) {
   if (extension) _impl->extensions.push_back(std::move(extension));
 }

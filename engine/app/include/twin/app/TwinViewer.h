@@ -18,6 +18,10 @@
 #include "twin/core/Result.h"
 #include "twin/ui/I18n.h"
 
+namespace twin::scene {
+class SiteScene;
+}  // namespace twin::scene
+
 namespace twin::app {
 
 /** Something live shown with the viewer (the sensor monitor): scene nodes, panels, picking and
@@ -70,6 +74,8 @@ class TwinViewer {
   core::Result<osg::ref_ptr<osg::Image>> renderImage(int width, int height);
 
   const LoadedScene& scene() const;
+  /** The compiled site (building colours, layers); owned by the viewer. */
+  scene::SiteScene* siteScene() const;
   double compileMs() const;
   /** Shows `extension` from the next runWindow()/renderImage() on, after those added before
       (the first added gets clicks and mouse events first; panels are drawn in order). */

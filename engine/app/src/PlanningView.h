@@ -1,0 +1,135 @@
+// Interactive life-circle planning inside the viewer: click for a walking isochrone draped on the
+// ground, add a hypothetical facility or drag an existing one and see coverage change at once,
+// buildings coloured by coverage, the coverage panel with before/after figures, and scenarios
+// saved into / loaded from the scene file. Plus the scenario helpers `twin coverage --scenario`
+// shares.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "twin/analysis/Coverage.h"
+#include "twin/analysis/WalkGraph.h"
+#include "twin/app/SceneLoading.h"
+#include "twin/app/TwinViewer.h"
+#include "twin/core/Diagnostics.h"
+#include "twin/core/Result.h"
+#include "twin/model/Scenario.h"
+#include "twin/model/SceneConfig.h"
+#include "twin/ui/CoveragePanel.h"
+
+namespace twin::scene {
+class SiteScene;
+class PlanningLayer;
+}  // namespace twin::scene
+
+namespace twin::app {
+
+// ---------------------------------------------------------------- scenario helpers
+
+/** Applies a scenario to `model` through the fast path: removals, then moves, then additions.
+    A facility key that is not in the model, or an unknown category id, is skipped and reported in
+    `diag` (record "scenario 'x'", e.g. message "facility 'node/1' not in the site"). Returns how
+    many operations were applied. */
+std::size_t applyScenario(analysis::CoverageModel& model, const model::Scenario& scenario, const geo::SiteFrame& frame,
+                          core::Diagnostics& diag);
+
+/** The scenario that turns `baseline` into `working` (same graph and config): hypothetical
+    facilities of `working` are added, existing ones whose position differs are moved, keys of
+    `baseline` absent from `working` are removed. */
+model::Scenario scenarioFromModels(const analysis::CoverageModel& baseline, const analysis::CoverageModel& working,
+                                   const geo::SiteFrame& frame, const std::string& name, const std::string& label = "");
+
+/** One colour per site building for scene::SiteScene::setBuildingColors(): residential buildings
+    by the walking minutes to one category, or the worst minutes over the required categories of
+    one level: within 5 min green, 10 yellow, 15 orange, else (or off the network) red. Other
+    buildings get alpha 0 (they keep their use colour). ColourBy{} gives an empty vector (colour by
+    use). */
+std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, std::size_t buildingCount,
+                                          const ui::ColourBy& colourBy);
+
+/** The facility config of a scene: its "facilities"/"walking" keys, else the defaults (bare data
+    files). Error names the file and key. */
+core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene);
+
+// ---------------------------------------------------------------- PlanningView
+
+struct PlanningViewOptions {
+  double speedMps = 0;                      // 0 = the scene's walking.speed_mps
+  std::vector<double> minutes{5, 10, 15};   // isochrone bands, ascending
+  std::string compareScenario;              // a scenario of the scene file applied at start; empty = none
+  std::optional<core::LonLat> isochroneFrom;  // an isochrone shown from the start (snapshots)
+  ui::ColourBy colourBy;                    // initial building colouring (default: by use)
+  ui::PlanningMode mode = ui::PlanningMode::Inspect;  // initial tool
+};
+
+/** A ViewerExtension that owns the walk graph and two coverage models (the existing state and
+    the edited one) of a scene. Every call comes from the viewer's thread (not thread-safe). */
+class PlanningView final : public ViewerExtension {
+ public:
+  /** Builds the walk graph and both coverage models (buildMs() says how long). `scene` and
+      `siteScene` (may be null: no building colours) must outlive the view. Errors: the facility
+      config's error, no walkable ways ("twin: <file>: no walkable ways in the scene"), a bad
+      "scenarios" key, or an unknown compareScenario ("twin: unknown scenario 'x' in <file>;
+      known: a, b"), or an isochroneFrom point off the walk network. */
+  static core::Result<std::shared_ptr<PlanningView>> create(const LoadedScene& scene, scene::SiteScene* siteScene,
+                                                            const PlanningViewOptions& options);
+  ~PlanningView() override;
+
+  osg::Node* sceneNode() override;
+  std::vector<std::string> fontTexts() const override;
+  void update(double timeSeconds) override;
+  void drawPanels(ui::Language language) override;
+  bool pick(osgViewer::View& view, float x, float y) override;
+  std::optional<osg::Vec3d> takeFlyTarget() override;
+  bool handleMouse(const osgGA::GUIEventAdapter& event, osgViewer::View& view) override;
+
+  // Direct control (the panel's commands and clicks end here; tests and automation call them).
+  void setMode(ui::PlanningMode mode);
+  ui::PlanningMode mode() const;
+  void setAddCategory(std::size_t category);
+  void setColourBy(const ui::ColourBy& colourBy);
+  /** Isochrone from a ground point (local metres): bands computed and the overlay rebuilt.
+      Error when the point is off the walk network (walkReach()'s message). */
+  core::Status isochroneAt(core::Vec2 ground);
+  /** Adds a hypothetical facility of `category` (index into the config) at a ground point and
+      recomputes coverage. Error for an out-of-range category or a non-finite point. */
+  core::Status addFacility(std::size_t category, core::Vec2 at, const std::string& name = "");
+  /** Moves facility `index` of the working model (and every entry of the same POI) to `to`. */
+  core::Status moveFacility(std::size_t index, core::Vec2 to);
+  /** Undoes the last add or move; false when there is none. */
+  bool undo();
+  /** Back to the existing state (no edits, no scenario). */
+  void reset();
+  /** Saves the edits as scenario `name` into the scene file (model::saveScenario()). */
+  core::Status saveScenario(const std::string& name);
+  /** Resets, then applies scenario `name` of the scene file. */
+  core::Status loadScenario(const std::string& name);
+
+  const analysis::CoverageModel& baseline() const;
+  const analysis::CoverageModel& working() const;
+  const analysis::WalkGraph& graph() const;
+  const model::FacilityConfig& config() const;
+  ui::CoveragePanelView panelView() const;
+  scene::PlanningLayer& layer();
+  /** The colours last pushed to the SiteScene (empty = by use). */
+  const std::vector<model::Color>& buildingColours() const;
+  std::size_t edits() const;
+  double buildMs() const;          // walk graph + both coverage models, at create()
+  double lastUpdateMs() const;     // the last isochrone or coverage update, computation + overlay
+  const core::Diagnostics& diagnostics() const;
+
+  struct Impl;
+
+ private:
+  explicit PlanningView(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> _impl;
+};
+
+/** PlanningView::create() as the viewer's extension type, for `twin run/snapshot`. */
+core::Result<std::shared_ptr<ViewerExtension>> makePlanningView(const LoadedScene& scene, scene::SiteScene* siteScene,
+                                                                const PlanningViewOptions& options = {});
+
+}  // namespace twin::app
