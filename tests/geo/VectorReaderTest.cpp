@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 
@@ -471,4 +472,58 @@ TEST_CASE("vectorExtentLonLat measures an OSM file without <bounds> from its fea
   CHECK(box->maxX == Approx(116.355).margin(1e-9));
   CHECK(box->minY == Approx(40.000).margin(1e-9));
   CHECK(box->maxY == Approx(40.004).margin(1e-9));
+}
+
+TEST_CASE("readOsmNodes lists every node of .osm and .osm.pbf files", "[geo]") {
+  // XML: the hand-made file's untagged corner nodes are there too.
+  twin::test::TempDir dir("geo-osmnodes");
+  const auto xml = dir.path() / "nodes.osm";
+  writeFile(xml, R"(<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="test">
+  <node id="11" lat="40.000" lon="116.350"/>
+  <node id="12" lat="40.000" lon="116.352"/>
+  <node id="13" lat="40.003" lon="116.352"><tag k="amenity" v="cafe"/></node>
+  <way id="20"><nd ref="11"/><nd ref="12"/><nd ref="13"/><tag k="highway" v="footway"/></way>
+</osm>
+)");
+  auto nodes = twin::geo::readOsmNodes(xml.string());
+  REQUIRE(nodes.ok());
+  REQUIRE(nodes->size() == 3);
+  std::map<std::int64_t, twin::core::LonLat> byId;
+  for (const auto& n : *nodes) byId[n.id] = n.position;
+  CHECK(byId.at(11).lon == 116.350);
+  CHECK(byId.at(12).lon == 116.352);
+  CHECK(byId.at(13).lat == 40.003);
+
+  // PBF: every tagged node GDAL's default configuration reports is among ours, at the same place,
+  // and the untagged way vertices make many more.
+  const std::string pbf = (twin::test::assetsDir() / "osm" / "monaco-latest-2026-07-10.osm.pbf").string();
+  auto all = twin::geo::readOsmNodes(pbf);
+  REQUIRE(all.ok());
+  std::map<std::int64_t, twin::core::LonLat> ours;
+  for (const auto& n : *all) ours[n.id] = n.position;
+  GDALDataset* ds = GDALDataset::Open(pbf.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY);
+  REQUIRE(ds);
+  OGRLayer* points = ds->GetLayerByName("points");
+  REQUIRE(points);
+  const int idField = points->GetLayerDefn()->GetFieldIndex("osm_id");
+  std::size_t tagged = 0, matched = 0;
+  OGRLayer* belonging = nullptr;
+  while (OGRFeature* f = ds->GetNextFeature(&belonging, nullptr, nullptr, nullptr)) {
+    if (belonging == points && f->GetGeometryRef()) {
+      ++tagged;
+      const auto it = ours.find(std::strtoll(f->GetFieldAsString(idField), nullptr, 10));
+      const OGRPoint* p = f->GetGeometryRef()->toPoint();
+      if (it != ours.end() && it->second.lon == p->getX() && it->second.lat == p->getY()) ++matched;
+    }
+    OGRFeature::DestroyFeature(f);
+  }
+  GDALClose(ds);
+  CHECK(tagged > 100);
+  CHECK(matched == tagged);
+  CHECK(ours.size() > 5 * tagged);
+
+  auto notOsm = twin::geo::readOsmNodes((dir.path() / "missing.osm").string());
+  REQUIRE_FALSE(notOsm.ok());
+  CHECK(notOsm.error().message == "geo::readOsmNodes(): missing.osm: file not found");
 }

@@ -10,6 +10,8 @@
 
 #include "CliArgs.h"
 #include "PlanningView.h"
+#include "twin/geo/ChineseCoordinates.h"
+#include "twin/geo/VectorReader.h"
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/Isochrone.h"
 #include "twin/analysis/Tod.h"
@@ -29,7 +31,7 @@ const char* const kIsochroneUsage =
     "  --minutes LIST  ascending band limits in minutes (default 5,10,15)\n"
     "  --speed-mps V   walking speed (default: the scene's walking.speed_mps, else 1.2)\n"
     "  --elderly       use the scene's slower walking.elderly_speed_mps (default 0.8)\n"
-    "  --nodes FILE    CSV osm_node_id,seconds for every reached OSM node (needs an .osm XML layer)\n";
+    "  --nodes FILE    CSV osm_node_id,seconds for every reached OSM node (needs an OSM layer: .osm or .osm.pbf)\n";
 const char* const kCoverageUsage =
     "usage: twin coverage SCENE -o COVERAGE.csv [--geojson COVERAGE.geojson] [--summary SUMMARY.csv]\n"
     "                     [--elderly] [--scenario NAME]\n"
@@ -94,47 +96,29 @@ void reportDiagnostics(const core::Diagnostics& diag) {
   if (diag.total() > 10) std::cerr << "and " << diag.total() - 10 << " more analysis diagnostics\n";
 }
 
-// OSM node ids of the scene's .osm XML layers, by position: the loader gives way geometry
-// without node ids, so read <node id lat lon> once and match by projected position.
+// OSM node ids of the scene's OSM layers (.osm XML and .osm.pbf), by position: the loader gives
+// way geometry without node ids, so every node is read once and matched by projected position.
 std::size_t attachOsmNodeIds(Prepared& p, std::string& error) {
   std::vector<std::pair<std::int64_t, core::Vec2>> nodes;
-  bool anyXml = false;
+  bool anyOsm = false;
   for (const model::LayerConfig& layer : p.scene.config.layers) {
-    const std::filesystem::path src(layer.source);
-    if (src.extension() != ".osm") continue;
-    anyXml = true;
-    std::ifstream in(src, std::ios::binary);
-    if (!in) {
-      error = "twin isochrone: " + src.filename().string() + ": cannot read for --nodes";
+    const std::string name = std::filesystem::path(layer.source).filename().string();
+    const bool osm = (name.size() > 4 && name.compare(name.size() - 4, 4, ".osm") == 0) ||
+                     (name.size() > 4 && name.compare(name.size() - 4, 4, ".pbf") == 0);
+    if (!osm) continue;
+    anyOsm = true;
+    auto read = geo::readOsmNodes(layer.source);
+    if (!read) {
+      error = "twin isochrone: --nodes: " + read.error().message;
       return 0;
     }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    const std::string text = buf.str();
-    auto attr = [&](std::size_t from, std::size_t to, const char* name, std::string& out) {
-      const std::string key = std::string(" ") + name + "=\"";
-      const std::size_t a = text.find(key, from);
-      if (a == std::string::npos || a > to) return false;
-      const std::size_t b = text.find('"', a + key.size());
-      if (b == std::string::npos || b > to) return false;
-      out = text.substr(a + key.size(), b - a - key.size());
-      return true;
-    };
-    for (std::size_t pos = text.find("<node "); pos != std::string::npos; pos = text.find("<node ", pos + 6)) {
-      const std::size_t end = text.find('>', pos);
-      if (end == std::string::npos) break;
-      std::string id, lat, lon;
-      if (!attr(pos, end, "id", id) || !attr(pos, end, "lat", lat) || !attr(pos, end, "lon", lon)) continue;
-      char* e1 = nullptr;
-      char* e2 = nullptr;
-      const long long nid = std::strtoll(id.c_str(), nullptr, 10);
-      const core::LonLat ll{std::strtod(lon.c_str(), &e1), std::strtod(lat.c_str(), &e2)};
-      if (nid == 0 || *e1 || *e2) continue;
-      nodes.emplace_back(nid, p.scene.site->frame.toLocal(ll));
+    for (const geo::OsmNode& n : *read) {
+      const core::LonLat wgs = geo::convertLonLat(n.position, layer.datum, geo::LonLatDatum::Wgs84);
+      nodes.emplace_back(n.id, p.scene.site->frame.toLocal(wgs));
     }
   }
-  if (!anyXml) {
-    error = "twin isochrone: --nodes needs OSM node ids, which are read from .osm XML layers; this scene has none";
+  if (!anyOsm) {
+    error = "twin isochrone: --nodes needs OSM node ids, which come from OSM layers (.osm, .osm.pbf); this scene has none";
     return 0;
   }
   return p.graph.assignOsmNodeIds(nodes, 0.05);

@@ -18,12 +18,17 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <system_error>
 #include <unordered_map>
 
@@ -852,6 +857,72 @@ core::Result<core::Box2> vectorExtentLonLat(const std::string& source, const Rea
   } catch (const std::exception& e) {
     return core::fail(std::string(kExtentWhere) + ": " + sourceLabel(source) + ": " + e.what());
   }
+}
+
+core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
+  constexpr const char* kWhere = "geo::readOsmNodes()";
+  static std::atomic<unsigned> confCounter{0};
+  registerGdalOnce();
+  const std::string label = sourceLabel(source);
+  // GDAL's own osmconf.ini with report_all_nodes switched on, in a temporary copy: the points
+  // layer then carries every node, not only tagged ones.
+  const char* found = CPLFindFile("gdal", "osmconf.ini");
+  if (!found) return core::fail(std::string(kWhere) + ": " + label + ": GDAL's osmconf.ini not found");
+  std::ifstream in(found, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string conf = text.str();
+  const std::string off = "#report_all_nodes=yes";
+  const auto at = conf.find(off);
+  if (at != std::string::npos) conf.replace(at, off.size(), "report_all_nodes=yes");
+  else conf = "report_all_nodes=yes\n" + conf;
+  std::error_code ec;
+  const std::filesystem::path confPath =
+      std::filesystem::temp_directory_path(ec) /
+      ("twin-osmconf-" + std::to_string(::getpid()) + "-" + std::to_string(confCounter.fetch_add(1)) + ".ini");
+  std::ofstream(confPath, std::ios::binary) << conf;
+  struct Cleanup {
+    std::filesystem::path path;
+    std::string old;
+    bool hadOld = false;
+    ~Cleanup() {
+      CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", hadOld ? old.c_str() : nullptr);
+      std::error_code e;
+      std::filesystem::remove(path, e);
+    }
+  } cleanup{confPath, "", false};
+  if (const char* old = CPLGetThreadLocalConfigOption("OSM_CONFIG_FILE", nullptr)) {
+    cleanup.old = old;
+    cleanup.hadOld = true;
+  }
+  CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", confPath.string().c_str());
+
+  GdalSession session;
+  auto opened = openSource(source, kWhere, session);
+  if (!opened) return opened.error();
+  DatasetPtr ds = std::move(opened).value();
+  if (!ds->GetDriver() || std::string(ds->GetDriver()->GetDescription()) != "OSM")
+    return core::fail(std::string(kWhere) + ": " + label + ": not an OSM file");
+  OGRLayer* points = ds->GetLayerByName("points");
+  if (!points) return core::fail(std::string(kWhere) + ": " + label + ": the OSM driver gave no points layer");
+  const int idField = points->GetLayerDefn()->GetFieldIndex("osm_id");
+  if (idField < 0) return core::fail(std::string(kWhere) + ": " + label + ": the points layer has no osm_id");
+  std::vector<OsmNode> nodes;
+  ds->ResetReading();
+  OGRLayer* belonging = nullptr;
+  while (OGRFeature* raw = ds->GetNextFeature(&belonging, nullptr, nullptr, nullptr)) {
+    std::unique_ptr<OGRFeature, decltype(&OGRFeature::DestroyFeature)> feature(raw, &OGRFeature::DestroyFeature);
+    if (belonging != points) continue;
+    const OGRGeometry* g = feature->GetGeometryRef();
+    if (!g || wkbFlatten(g->getGeometryType()) != wkbPoint) continue;
+    const auto* p = g->toPoint();
+    const std::int64_t id = std::strtoll(feature->GetFieldAsString(idField), nullptr, 10);
+    if (id == 0 || !std::isfinite(p->getX()) || !std::isfinite(p->getY())) continue;
+    nodes.push_back({id, {p->getX(), p->getY()}});
+  }
+  if (!session.failures.empty())
+    return core::fail(std::string(kWhere) + ": " + label + ": " + session.lastFailure());
+  return nodes;
 }
 
 }  // namespace twin::geo

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "AnalysisCommands.h"
@@ -163,4 +164,32 @@ TEST_CASE("a scene with a bad facilities key is a bad input", "[analysis]") {
   CHECK(r.code == 1);
   CHECK(r.err.find("model::parseFacilityConfig(): bad.json: key 'walking.speed_mps': expected a positive number\n") !=
         std::string::npos);
+}
+
+TEST_CASE("twin isochrone --nodes reads OSM node ids from a .osm.pbf scene", "[analysis][slow]") {
+  test::TempDir dir("iso-pbf");
+  const std::string iso = (dir.path() / "iso.geojson").string(), nodes = (dir.path() / "nodes.csv").string();
+  const std::string monaco = (test::scenesDir() / "monaco.json").string();
+  // Gare de Monaco-Monte-Carlo (the scene's "station" bookmark).
+  const Run r = run(app::cmdIsochrone, {"isochrone", monaco, "--from", "7.4197,43.7387", "--minutes", "5", "-o", iso,
+                                        "--nodes", nodes});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const std::string csv = readFile(nodes);
+  REQUIRE(csv.rfind("osm_node_id,seconds\n", 0) == 0);
+  std::istringstream lines(csv.substr(csv.find('\n') + 1));
+  std::set<long long> ids;
+  double previous = -1;
+  std::size_t rows = 0;
+  for (std::string line; std::getline(lines, line); ++rows) {
+    long long id = 0;
+    double seconds = -1;
+    REQUIRE(std::sscanf(line.c_str(), "%lld,%lf", &id, &seconds) == 2);
+    CHECK(id > 0);
+    CHECK(ids.insert(id).second);       // each OSM node once
+    CHECK(seconds >= previous - 1e-9);  // by time
+    CHECK(seconds <= 300.0 + 1e-6);     // within the 5 minutes asked for
+    previous = seconds;
+  }
+  CHECK(rows > 100);
 }

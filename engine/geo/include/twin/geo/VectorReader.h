@@ -90,4 +90,18 @@ core::Result<std::vector<Feature>> readVector(const std::string& source, const S
     default site origin. Error as readVector(). */
 core::Result<core::Box2> vectorExtentLonLat(const std::string& source, const ReadOptions& options);
 
+/** One OSM node: its id and WGS84 position as the file gives it. */
+struct OsmNode {
+  std::int64_t id = 0;
+  core::LonLat position;
+};
+
+/** Every node of an OSM file (.osm XML or .osm.pbf), tagged or not, read through GDAL's OSM
+    driver with its `report_all_nodes` option (the points layer then lists all nodes). For
+    matching way vertices to node ids (`twin isochrone --nodes`). Errors name the file: not
+    found, empty, not an OSM file ("geo::readOsmNodes(): x.gpkg: not an OSM file"), GDAL's
+    configuration osmconf.ini not found. Not thread-safe with other GDAL OSM reads on the same
+    thread (it sets a thread-local GDAL option while it runs). */
+core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source);
+
 }  // namespace twin::geo
