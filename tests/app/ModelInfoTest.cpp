@@ -85,8 +85,8 @@ TEST_CASE("info --model: bad paths and usage", "[app]") {
   r = runTwin({"info", "--model", readme});
   CHECK(r.code == twin::app::kExitBadInput);
   CHECK(r.err == "app::describeModel(): " + readme +
-                     ": not a supported model (supported: CityJSON files, oblique-photography productions "
-                     "with metadata.xml)\n");
+                     ": not a supported model (supported: oblique-photography productions with metadata.xml, "
+                     ".gltf/.glb, 3D Tiles tileset.json, CityJSON)\n");
   // A folder without metadata.xml.
   twin::test::TempDir dir("model-info");
   r = runTwin({"info", "--model", dir.path().string()});
