@@ -35,6 +35,14 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
+// "diagnostics: N" and the first 10 of them, indented. items() returns a copy: take it once.
+std::string diagnosticsLines(const core::Diagnostics& diag) {
+  std::string text = "diagnostics: " + std::to_string(diag.total()) + "\n";
+  const std::vector<core::Diagnostic> items = diag.items();
+  for (std::size_t i = 0; i < items.size() && i < 10; ++i) text += "  " + core::formatDiagnostic(items[i]) + "\n";
+  return text;
+}
+
 core::Result<std::string> describeCityJson(const fs::path& file, const ModelInfoOptions& options) {
   core::Diagnostics diag;
   model::CityJsonOptions cityOptions;
@@ -45,12 +53,7 @@ core::Result<std::string> describeCityJson(const fs::path& file, const ModelInfo
   if (!options.json) {
     std::string text = "model: " + file.filename().string() + " (CityJSON, CRS " + city->crs + ")\n" +
                        model::formatCityModelStats(stats);
-    text += "diagnostics: " + std::to_string(diag.total()) + "\n";
-    for (const core::Diagnostic& d : diag.items()) {
-      if (&d - diag.items().data() >= 10) break;
-      text += "  " + core::formatDiagnostic(d) + "\n";
-    }
-    return text;
+    return text + diagnosticsLines(diag);
   }
   nlohmann::json j;
   j["format"] = "cityjson";
@@ -284,12 +287,7 @@ core::Result<std::string> describeGltfFile(const fs::path& file, const ModelInfo
     out << "bounds (model space, y up, m): " << fixed(b.xMin(), 3) << " " << fixed(b.yMin(), 3) << " " << fixed(b.zMin(), 3)
         << " .. " << fixed(b.xMax(), 3) << " " << fixed(b.yMax(), 3) << " " << fixed(b.zMax(), 3) << "\n";
   out << "extent (WGS84): none (glTF carries no georeference; place it with lon/lat in a scene's \"models\")\n";
-  out << "diagnostics: " << diag.total() << "\n";
-  for (const core::Diagnostic& d : diag.items()) {
-    if (&d - diag.items().data() >= 10) break;
-    out << "  " << core::formatDiagnostic(d) << "\n";
-  }
-  return out.str();
+  return out.str() + diagnosticsLines(diag);
 }
 
 }  // namespace

@@ -15,10 +15,6 @@ namespace {
 
 constexpr float kMargin = 10.0f;
 
-std::string windowTitle(Language lang, const char* key, const char* id) {
-  return std::string(tr(lang, key)) + "###" + id;
-}
-
 std::string signedCount(long long v) {
   char b[32];
   std::snprintf(b, sizeof b, "%+lld", v);

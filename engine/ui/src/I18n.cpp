@@ -375,4 +375,8 @@ std::vector<std::string> allTranslations() {
   return out;
 }
 
+std::string windowTitle(Language language, const char* key, const char* id) {
+  return std::string(tr(language, key)) + "###" + id;
+}
+
 }  // namespace twin::ui

@@ -33,8 +33,7 @@ std::vector<ModelsCommand> ModelsPanel::draw(const ModelsView& view) {
   ImGui::SetNextWindowPos(ImVec2(kMargin, io.DisplaySize.y - kBottomGap), ImGuiCond_FirstUseEver, ImVec2(0, 1));
   ImGui::SetNextWindowCollapsed(true, ImGuiCond_FirstUseEver);
   if (view.expand) ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
-  const std::string title = std::string(tr(lang, "panel.models")) + "###models";
-  if (!ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+  if (!ImGui::Begin(windowTitle(lang, "panel.models", "models").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::End();
     return out;
   }

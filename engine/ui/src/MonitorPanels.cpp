@@ -29,10 +29,6 @@ const char* severityKey(model::AlertSeverity s) {
   return "severity.warning";
 }
 
-std::string windowTitle(Language lang, const char* key, const char* id) {
-  return std::string(tr(lang, key)) + "###" + id;
-}
-
 std::string formatValue(double v, const std::string& unit) {
   char buffer[64];
   const double magnitude = std::abs(v);

@@ -40,10 +40,6 @@ const char* heightSourceKey(model::HeightSource source) {
   return "heightSource.estimated";
 }
 
-std::string windowTitle(Language lang, const char* key, const char* id) {
-  return std::string(tr(lang, key)) + "###" + id;
-}
-
 void labelValue(const char* label, const std::string& value) {
   ImGui::TextDisabled("%s", label);
   ImGui::SameLine(130.0f);

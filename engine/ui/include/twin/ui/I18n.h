@@ -25,6 +25,10 @@ std::vector<std::string> translationKeys(Language language);
 /** The raw text of `key` in `language`, or nullptr when that language lacks the key. */
 const char* findTranslation(Language language, const std::string& key);
 
+/** An ImGui window title: the text of `key`, then "###" and `id`, so the window keeps its place
+    and state when the language changes. */
+std::string windowTitle(Language language, const char* key, const char* id);
+
 /** Every string of every language (for building the font's glyph ranges). */
 std::vector<std::string> allTranslations();
 
