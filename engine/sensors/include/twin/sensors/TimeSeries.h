@@ -14,6 +14,7 @@
 
 #include "twin/core/Result.h"
 #include "twin/sensors/Reading.h"
+#include "twin/sensors/WalCheckpointer.h"
 
 namespace twin::sensors {
 
@@ -58,7 +59,8 @@ class SeriesStore {
 /** Reading history in SQLite (WAL, synchronous=NORMAL: history may lose its last transaction on
     a power cut, never its consistency). Several connections may open one file: a reader on
     another thread opens its own HistoryDb and sees every committed append(). Retention: rows older than `retentionSeconds` before the
-    newest applyRetention() time are deleted. Not thread-safe; one owner thread. */
+    newest applyRetention() time are deleted. The first write starts a WalCheckpointer, so that
+    checkpoints do not stall append(). Not thread-safe; one owner thread. */
 class HistoryDb {
  public:
   static core::Result<std::unique_ptr<HistoryDb>> open(const std::filesystem::path& file, double retentionSeconds);
@@ -77,6 +79,8 @@ class HistoryDb {
   /** Oldest and newest ts of one sensor; nullopt when it has no rows. */
   core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> timeRange(const std::string& sensorId) const;
   core::Result<std::int64_t> rowCount() const;
+  /** What the background checkpointer (started by the first write) has done; zeros before. */
+  WalStats walStats() const;
 
   struct Impl;
 
