@@ -10,9 +10,20 @@ using namespace twin::sensors;
 
 TEST_CASE("RingBuffer keeps the newest samples, oldest first", "[sensors]") {
   RingBuffer ring(3);
+  CHECK(ring.capacity() == 3);
   CHECK(ring.samples().empty());
   CHECK_FALSE(ring.latest());
-  for (int i = 1; i <= 5; ++i) ring.push({i, i * 10.0});
+  // Filling: every sample so far, in order.
+  ring.push({1, 10.0});
+  CHECK(ring.size() == 1);
+  CHECK(ring.latest()->tsMs == 1);
+  ring.push({2, 20.0});
+  ring.push({3, 30.0});
+  CHECK(ring.size() == 3);
+  CHECK(ring.samples().front().tsMs == 1);
+  CHECK(ring.samples().back().tsMs == 3);
+  CHECK(ring.latest()->tsMs == 3);
+  for (int i = 4; i <= 5; ++i) ring.push({i, i * 10.0});
   CHECK(ring.size() == 3);
   const auto s = ring.samples();
   REQUIRE(s.size() == 3);

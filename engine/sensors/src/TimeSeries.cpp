@@ -9,21 +9,28 @@ namespace twin::sensors {
 
 using core::fail;
 
-RingBuffer::RingBuffer(std::size_t capacity) : _data(capacity) {
+RingBuffer::RingBuffer(std::size_t capacity) : _capacity(capacity) {
   TWIN_ASSERT(capacity >= 1, "sensors::RingBuffer: capacity must be >= 1");
 }
 
 void RingBuffer::push(const Sample& s) {
+  // Grows to capacity as samples come (a new sensor costs nothing up front), then overwrites.
+  if (_data.size() < _capacity) {
+    _data.push_back(s);
+    _size = _data.size();
+    _head = _size % _capacity;
+    return;
+  }
   _data[_head] = s;
-  _head = (_head + 1) % _data.size();
-  if (_size < _data.size()) ++_size;
+  _head = (_head + 1) % _capacity;
 }
 
 std::vector<Sample> RingBuffer::samples() const {
   std::vector<Sample> out;
   out.reserve(_size);
-  const std::size_t start = (_head + _data.size() - _size) % _data.size();
-  for (std::size_t i = 0; i < _size; ++i) out.push_back(_data[(start + i) % _data.size()]);
+  const std::size_t n = _data.size();
+  const std::size_t start = n == 0 ? 0 : (_head + n - _size) % n;
+  for (std::size_t i = 0; i < _size; ++i) out.push_back(_data[(start + i) % n]);
   return out;
 }
 

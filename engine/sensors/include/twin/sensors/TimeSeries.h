@@ -23,18 +23,20 @@ struct Sample {
   double value = 0;
 };
 
-/** Fixed-capacity ring of samples; the oldest is overwritten when full. Not thread-safe. */
+/** Fixed-capacity ring of samples; the oldest is overwritten when full. Memory grows with the
+    samples up to the capacity. Not thread-safe. */
 class RingBuffer {
  public:
   explicit RingBuffer(std::size_t capacity);  // capacity >= 1
   void push(const Sample& s);
   std::size_t size() const { return _size; }
-  std::size_t capacity() const { return _data.size(); }
+  std::size_t capacity() const { return _capacity; }
   std::vector<Sample> samples() const;        // oldest first
   std::optional<Sample> latest() const;
 
  private:
-  std::vector<Sample> _data;
+  std::vector<Sample> _data;  // grows to _capacity
+  std::size_t _capacity;
   std::size_t _head = 0, _size = 0;
 };
 
