@@ -9,13 +9,14 @@
 
 #include "twin/alerts/Alert.h"
 #include "twin/core/Result.h"
+#include "twin/sensors/WalCheckpointer.h"
 
 namespace twin::alerts {
 
 /** SQLite's synchronous level for the alert log. With WAL, Normal survives a process crash
     (kill -9: a commit is in the OS page cache when commit() returns) but may lose the last
-    commits on a power cut; a commit fsyncs only when it triggers a WAL checkpoint (every ~1000
-    pages). Full also survives a power cut at one fsync per commit (0.4 ms median, 4-16 ms p99 on
+    commits on a power cut; a commit never fsyncs (checkpoints run on a background thread, see
+    sensors::WalCheckpointer). Full also survives a power cut at one fsync per commit (0.4 ms median, 4-16 ms p99 on
     the development machine's disk). AlertStore::open() defaults to Full; alerts::Monitor (the live
     chain) to Normal, for publish-to-alert latency; see docs/sensors.md. */
 enum class Durability { Normal, Full };
@@ -23,7 +24,8 @@ enum class Durability { Normal, Full };
 /** Opens or creates the log. Error when the file cannot be opened or is not an alert log.
     commit() is atomic and durable (per Durability) when it returns Ok. Not thread-safe: the
     engine serialises its calls. Several processes may open one file (WAL; readers never block
-    the writer); a reader sees only committed transactions. */
+    the writer); a reader sees only committed transactions. The first commit starts a
+    sensors::WalCheckpointer, so that WAL checkpoints do not stall commit(). */
 class AlertStore {
  public:
   static core::Result<std::unique_ptr<AlertStore>> open(const std::filesystem::path& file,
@@ -45,6 +47,8 @@ class AlertStore {
   core::Result<std::int64_t> transitionCount() const;
   /** Highest alert id in the log, 0 when empty. */
   core::Result<std::int64_t> maxAlertId() const;
+  /** What the background checkpointer has done; zeros before the first commit. */
+  sensors::WalStats walStats() const;
 
   struct Impl;
 
