@@ -113,6 +113,58 @@ TEST_CASE("Monitor replays the Beijing file through the rules", "[alerts][slow]"
   CHECK((*monitor)->series().series("aoti.pm25").size() == 4096);
 }
 
+TEST_CASE("Monitor writes history once per flush interval and the rest when it ends", "[alerts]") {
+  twin::test::TempDir dir("monitor-history");
+  {
+    std::ofstream jsonl(dir.path() / "readings.jsonl");
+    for (int i = 0; i < 500; ++i)
+      jsonl << twin::sensors::encodeReading({"r.1", 1700000000000 + i * 1000LL, double(i)}) << "\n";
+  }
+  auto config = twin::model::parseSensorConfig(R"({"sensors": [
+    {"id": "r.1", "name": "回放", "kind": "noise", "unit": "dBA", "position": [116.354, 40.004],
+     "source": {"type": "replay", "format": "jsonl", "file": "readings.jsonl", "speed": 0}}]})",
+                                               dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  const auto historyRows = [&] {
+    auto history = twin::sensors::HistoryDb::open(dir.path() / "history.db", 1e9);
+    REQUIRE(history.ok());
+    auto n = (*history)->rowCount();
+    REQUIRE(n.ok());
+    return *n;
+  };
+  MonitorOptions options;
+  options.config = *config;
+  options.alertsDb = dir.path() / "alerts.db";
+  options.historyDb = dir.path() / "history.db";
+  options.historyRetentionSeconds = 1e9;
+  SystemClock clock;
+
+  SECTION("an interval longer than the run: nothing until the monitor ends, then every reading") {
+    options.historyFlushInterval = std::chrono::hours(1);
+    {
+      auto monitor = Monitor::start(options, clock);
+      REQUIRE(monitor.ok());
+      for (int i = 0; i < 100 && (*monitor)->summary().replayed < 500; ++i) REQUIRE((*monitor)->step(0ms).ok());
+      REQUIRE((*monitor)->summary().replayed == 500);
+      CHECK((*monitor)->series().series("r.1").size() == 500);  // the charts have them at once
+      CHECK(historyRows() == 0);
+    }
+    CHECK(historyRows() == 500);
+  }
+  SECTION("a zero interval: each step's readings are in the history db when it returns") {
+    options.historyFlushInterval = 0ms;
+    auto monitor = Monitor::start(options, clock);
+    REQUIRE(monitor.ok());
+    for (int i = 0; i < 100 && (*monitor)->summary().replayed < 500; ++i) REQUIRE((*monitor)->step(0ms).ok());
+    REQUIRE((*monitor)->summary().replayed == 500);
+    CHECK(historyRows() == 500);
+    auto range = (*monitor)->historyRange("r.1");
+    REQUIRE(range.ok());
+    REQUIRE(range->has_value());
+    CHECK((*range)->second == 1700000000000 + 499 * 1000LL);
+  }
+}
+
 TEST_CASE("Monitor start errors", "[alerts]") {
   twin::test::TempDir dir("monitor-bad");
   MonitorOptions options;

@@ -45,9 +45,21 @@ struct Monitor::Impl {
   std::int64_t newestDataMs = 0;  // retention counts back from the newest reading, so replayed years survive
   std::vector<sensors::MqttMessage> messages;
   std::vector<sensors::Reading> readings;
+  std::vector<sensors::Reading> historyPending;  // judged, not yet in the history db
+  std::chrono::steady_clock::time_point lastHistoryFlush = std::chrono::steady_clock::now();
 
   explicit Impl(std::size_t samples) : series(samples) {}
+
+  core::Status flushHistory() {
+    lastHistoryFlush = std::chrono::steady_clock::now();
+    if (!history || historyPending.empty()) return core::Ok{};
+    auto s = history->append(historyPending);
+    if (s) historyPending.clear();  // on error kept, and tried again at the next flush
+    return s;
+  }
 };
+
+constexpr std::size_t kHistoryFlushRows = 8192;
 
 core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& options, const Clock& clock) {
   const std::string where = "alerts::Monitor::start(): ";
@@ -151,7 +163,11 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
 }
 
 Monitor::Monitor(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
-Monitor::~Monitor() = default;
+Monitor::~Monitor() {
+  auto s = _impl->flushHistory();
+  if (!s) core::logWarning("alerts::Monitor: " + std::to_string(_impl->historyPending.size()) +
+                           " readings not written to the history db: " + s.error().message);
+}
 
 core::Status Monitor::step(std::chrono::milliseconds wait) {
   Impl& m = *_impl;
@@ -181,10 +197,12 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     // Alerts first: the history write is for charts and must not delay an alert on screen.
     auto s = m.engine->process(m.readings);
     if (!s) return s;
-    if (m.history) {
-      s = m.history->append(m.readings);
-      if (!s) return s;
-    }
+    if (m.history) m.historyPending.insert(m.historyPending.end(), m.readings.begin(), m.readings.end());
+  }
+  if (!m.historyPending.empty() && (m.historyPending.size() >= kHistoryFlushRows ||
+                                    std::chrono::steady_clock::now() - m.lastHistoryFlush >= m.options.historyFlushInterval)) {
+    auto s = m.flushHistory();
+    if (!s) return s;
   }
   const std::int64_t clockNow = m.clock->nowMs();
   if (clockNow - m.lastTickMs >= 1000) {
@@ -196,6 +214,8 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   }
   if (m.history && clockNow - m.lastRetentionMs >= 60000) {
     m.lastRetentionMs = clockNow;
+    auto flushed = m.flushHistory();  // rows waiting are judged by the same retention
+    if (!flushed) return flushed;
     auto removed = m.history->applyRetention(m.newestDataMs);
     if (!removed) return removed.error();
   }
@@ -240,6 +260,12 @@ core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Monitor::hist
   if (!_impl->historyReader) return fail("alerts::Monitor::historyRange(): no history db");
   std::lock_guard<std::mutex> lock(_impl->historyReaderMutex);
   return _impl->historyReader->timeRange(sensorId);
+}
+
+sensors::WalStats Monitor::alertLogWalStats() const { return _impl->store->walStats(); }
+
+sensors::WalStats Monitor::historyWalStats() const {
+  return _impl->history ? _impl->history->walStats() : sensors::WalStats{};
 }
 
 MonitorSummary Monitor::summary() const {
