@@ -249,6 +249,14 @@ struct Paced {
   }
 };
 
+// The background checkpointer's work in one run (after the stepping thread has ended).
+void printWal(const char* what, const sensors::WalStats& w) {
+  std::printf("  %s WAL: %llu background passes, %llu log restarts, %llu fallback checkpoints on the writer, "
+              "at most %d frames, final pass max %.2f ms, writer waited max %.2f ms\n",
+              what, static_cast<unsigned long long>(w.passes), static_cast<unsigned long long>(w.restarts),
+              static_cast<unsigned long long>(w.fallbacks), w.maxFrames, w.maxFinalPassMs, w.maxGateWaitMs);
+}
+
 void latency(int port, int qos, double rate, double seconds, bool everyMessage) {
   Chain chain(port, qos, "lat" + std::to_string(qos));
   Paced paced(static_cast<std::size_t>(rate * seconds));
@@ -284,6 +292,8 @@ void latency(int port, int qos, double rate, double seconds, bool everyMessage) 
               latMs.empty() ? 0.0 : *std::max_element(latMs.begin(), latMs.end()), stepMs.size(),
               percentile(stepMs, 0.5), percentile(stepMs, 0.99),
               stepMs.empty() ? 0.0 : *std::max_element(stepMs.begin(), stepMs.end()));
+  printWal("alert log", chain.monitor->alertLogWalStats());
+  printWal("history", chain.monitor->historyWalStats());
   std::fflush(stdout);
 }
 
