@@ -11,6 +11,7 @@
 #include <osg/Image>
 #include <osgDB/ReadFile>
 
+#include "../../engine/app/src/ModelsView.h"
 #include "CliRunner.h"
 #include "TestPaths.h"
 #include "twin/app/HeadlessRenderer.h"
@@ -194,4 +195,24 @@ TEST_CASE("a click on a model picks the feature under it with its attributes", "
   CHECK(hits >= 4);
   // A corner of the window looks past the model: nothing.
   CHECK_FALSE(scene::pickModel(viewer, root.get(), 2, 2));
+
+  // Through the viewer extension: a pick hands its title and attributes to the panel font once
+  // (the viewer bakes glyphs the atlas lacks), a miss hands nothing.
+  app::ModelsView models({*model});
+  viewer.setSceneData(models.sceneNode());
+  (*renderer)->renderFrame();
+  const osg::Vec3d top = osg::Vec3d(centre.x(), centre.y(), b.zMax()) * toWindow;
+  bool picked = false;
+  for (int dx = -60; dx <= 60 && !picked; dx += 10)
+    for (int dy = -60; dy <= 60 && !picked; dy += 10)
+      picked = models.pick(viewer, float(top.x() + dx), float(top.y() + dy));
+  REQUIRE(picked);
+  const std::vector<std::string> texts = models.takeNewTexts();
+  REQUIRE(models.picked().has_value());
+  REQUIRE(texts.size() == 1 + models.picked()->properties.size());
+  CHECK(texts[0] == models.picked()->title);
+  CHECK(texts[1] == models.picked()->properties[0].first + models.picked()->properties[0].second);
+  CHECK(models.takeNewTexts().empty());
+  CHECK_FALSE(models.pick(viewer, 2, 2));
+  CHECK(models.takeNewTexts().empty());
 }

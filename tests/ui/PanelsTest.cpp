@@ -130,10 +130,14 @@ TEST_CASE("panels: building info and clear selection", "[ui]") {
   CHECK(std::holds_alternative<ClearSelection>(commands[0]));
 }
 
-TEST_CASE("panels: attribution is always in the bottom-right corner", "[ui]") {
+TEST_CASE("panels: the credits of the loaded data sit in the bottom-right corner; no credits, no line", "[ui]") {
   Harness h;
   FrameView view;
   view.attributions.clear();
+  h.frame(view);
+  CHECK_FALSE(h.panels.widgetRect("window.attribution").has_value());
+
+  view.attributions = {"© OpenStreetMap contributors (ODbL)"};
   h.frame(view);
   h.frame(view);
   auto rect = h.panels.widgetRect("window.attribution");

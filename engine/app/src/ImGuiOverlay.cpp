@@ -1,5 +1,6 @@
 #include "twin/app/ImGuiOverlay.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 
@@ -135,7 +136,7 @@ class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
   osg::ref_ptr<ImGuiOverlay> _overlay;
 };
 
-ImGuiOverlay::ImGuiOverlay(const ui::FontOptions& fonts) {
+ImGuiOverlay::ImGuiOverlay(const ui::FontOptions& fonts) : _fontOptions(fonts) {
   ImGuiContext* previous = ImGui::GetCurrentContext();
   _context = ImGui::CreateContext();
   ImGui::SetCurrentContext(_context);
@@ -175,6 +176,39 @@ void ImGuiOverlay::releaseGraphics() {
 
 void ImGuiOverlay::setLabelSource(scene::SiteScene* labels) { _labels = labels; }
 
+void ImGuiOverlay::requireTexts(const std::vector<std::string>& texts) {
+  if (!_fontError.empty()) return;  // the default font: no CJK face to take glyphs from
+  ImGui::SetCurrentContext(_context);
+  for (const std::string& text : texts) {
+    bool added = false;
+    for (unsigned c : ui::missingGlyphs(text)) {
+      if (std::find(_asked.begin(), _asked.end(), c) != _asked.end()) continue;
+      _asked.push_back(c);
+      added = true;
+    }
+    if (!added) continue;
+    _fontOptions.extraTexts.push_back(text);
+    _fontsDirty = true;
+  }
+}
+
+void ImGuiOverlay::rebuildFonts() {
+  _fontsDirty = false;
+  auto report = ui::loadFonts(_fontOptions);
+  ++_fontRebuilds;
+  if (report) {
+    _fontReport = *report;
+  } else {
+    _fontError = report.error().message;
+    core::logError(_fontError + "; using ImGui's default font (no Chinese glyphs)");
+  }
+  if (_backendReady) {
+    // The old texture holds the old atlas: make the new one (the GL context is current here).
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+}
+
 bool ImGuiOverlay::wantsMouse() const {
   ImGui::SetCurrentContext(_context);
   return ImGui::GetIO().WantCaptureMouse;
@@ -193,6 +227,7 @@ void ImGuiOverlay::renderFrame(const osg::Camera& camera, int width, int height,
     }
     _backendReady = true;
   }
+  if (_fontsDirty) rebuildFonts();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(float(width), float(height));
   const double dt = _lastTime < 0 ? 1.0 / 60.0 : timeSeconds - _lastTime;

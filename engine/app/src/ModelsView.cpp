@@ -62,7 +62,15 @@ bool ModelsView::pick(osgViewer::View& view, float x, float y) {
   if (!feature) return false;
   _picked = std::move(feature);
   _expand = true;
+  _newTexts.push_back(_picked->title);
+  for (const auto& [key, value] : _picked->properties) _newTexts.push_back(key + value);
   return true;
+}
+
+std::vector<std::string> ModelsView::takeNewTexts() {
+  std::vector<std::string> texts;
+  texts.swap(_newTexts);
+  return texts;
 }
 
 std::optional<osg::Vec3d> ModelsView::takeFlyTarget() {

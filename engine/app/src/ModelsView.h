@@ -33,6 +33,7 @@ class ModelsView final : public ViewerExtension {
   bool pick(osgViewer::View& view, float x, float y) override;
   std::optional<osg::Vec3d> takeFlyTarget() override;
   bool loading() const override;
+  std::vector<std::string> takeNewTexts() override;  // the picked feature's title and attributes
 
   const std::vector<scene::SceneModel>& models() const { return _models; }
   const std::optional<scene::PickedFeature>& picked() const { return _picked; }
@@ -45,6 +46,7 @@ class ModelsView final : public ViewerExtension {
   std::optional<scene::PickedFeature> _picked;
   std::optional<osg::Vec3d> _flyTarget;
   bool _expand = false;
+  std::vector<std::string> _newTexts;
 };
 
 }  // namespace twin::app

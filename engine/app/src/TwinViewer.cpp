@@ -296,6 +296,10 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
 void TwinViewer::Impl::applyCommands() {
   for (const auto& extension : extensions) {
     extension->update(osg::Timer::instance()->time_s());
+    if (overlay) {
+      const std::vector<std::string> texts = extension->takeNewTexts();
+      if (!texts.empty()) overlay->requireTexts(texts);
+    }
     if (auto target = extension->takeFlyTarget())
       manipulator->flyTo(CityManipulator::stateFromLookAt(*target + osg::Vec3d(0, -190, 180), *target));
   }

@@ -1,11 +1,13 @@
 #include "twin/ui/Fonts.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharFromUtf8
 
 #include "twin/ui/I18n.h"
 
@@ -142,6 +144,25 @@ core::Result<FontReport> loadFonts(const FontOptions& options) {
   report.atlasWidth = atlas.TexWidth;
   report.atlasHeight = atlas.TexHeight;
   return report;
+}
+
+std::vector<unsigned> missingGlyphs(const std::string& utf8) {
+  std::vector<unsigned> missing;
+  // The atlas's font, which is the one drawn (ImGui::GetFont() is set only inside a frame).
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImFont* font = io.FontDefault ? io.FontDefault : (io.Fonts->Fonts.Size > 0 ? io.Fonts->Fonts[0] : nullptr);
+  const char* p = utf8.c_str();
+  const char* end = p + utf8.size();
+  while (p < end) {
+    unsigned int c = 0;
+    const int n = ImTextCharFromUtf8(&c, p, end);
+    if (n <= 0) break;
+    p += n;
+    if (c < 0x20 || c > 0xFFFF || c == IM_UNICODE_CODEPOINT_INVALID) continue;
+    if (!font || !font->FindGlyphNoFallback(static_cast<ImWchar>(c)))
+      if (std::find(missing.begin(), missing.end(), c) == missing.end()) missing.push_back(c);
+  }
+  return missing;
 }
 
 }  // namespace twin::ui

@@ -316,14 +316,12 @@ void Panels::drawProgress(const FrameView& view) {
 }
 
 void Panels::drawAttribution(const FrameView& view) {
+  // The credits of what is loaded (the site loader adds OpenStreetMap's for OSM layers): a model
+  // shown alone credits only its own sources, and nothing shows nothing.
+  if (view.attributions.empty()) return;
   const ImGuiIO& io = ImGui::GetIO();
-  std::vector<std::string> lines = view.attributions;
-  const std::string osm = "© OpenStreetMap contributors";
-  const bool hasOsm = std::any_of(lines.begin(), lines.end(),
-                                  [&](const std::string& s) { return s.find("OpenStreetMap") != std::string::npos; });
-  if (!hasOsm) lines.insert(lines.begin(), osm);
   std::string text;
-  for (const std::string& s : lines) text += (text.empty() ? "" : "  |  ") + s;
+  for (const std::string& s : view.attributions) text += (text.empty() ? "" : "  |  ") + s;
 
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - 4.0f, io.DisplaySize.y - 4.0f), ImGuiCond_Always, ImVec2(1, 1));
   ImGui::SetNextWindowBgAlpha(0.70f);

@@ -42,6 +42,13 @@ class ImGuiOverlay : public osg::Referenced {
       colour, in the loaded font (glyphs missing from it show as '?', so pass the site's names in
       FontOptions::extraTexts). Null stops drawing labels. Call from the viewer's thread. */
   void setLabelSource(scene::SiteScene* labels);
+  /** Runtime text the panels will draw (picked model attributes, say): glyphs of it that the
+      atlas lacks are baked in before the next frame (the atlas is rebuilt and its texture made
+      again, about 0.1-0.3 s). Glyphs the font file lacks as well stay '?' and are not asked for
+      again. Call from the viewer's thread. */
+  void requireTexts(const std::vector<std::string>& texts);
+  /** How many times requireTexts() rebuilt the atlas. */
+  int fontRebuilds() const { return _fontRebuilds; }
   /** Frees the backend's GL objects; the graphics context must be current. Idempotent. */
   void releaseGraphics();
 
@@ -58,6 +65,7 @@ class ImGuiOverlay : public osg::Referenced {
   class DrawCallback;
   class EventHandler;
   void renderFrame(const osg::Camera& camera, int width, int height, double timeSeconds);
+  void rebuildFonts();  // on the draw thread, before a frame
 
   ImGuiContext* _context = nullptr;
   DrawFn _draw;
@@ -66,6 +74,10 @@ class ImGuiOverlay : public osg::Referenced {
   double _lastTime = -1;
   std::string _fontError;
   ui::FontReport _fontReport;
+  ui::FontOptions _fontOptions;   // grows with requireTexts()
+  std::vector<unsigned> _asked;   // code points requireTexts() has asked the font for
+  bool _fontsDirty = false;
+  int _fontRebuilds = 0;
 };
 
 }  // namespace twin::app

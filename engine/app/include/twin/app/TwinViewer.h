@@ -46,6 +46,9 @@ class ViewerExtension {
   /** True while the extension still loads content for the current view (tiles in flight):
       headless rendering keeps drawing frames until it is false (or a time limit). */
   virtual bool loading() const { return false; }
+  /** Text that appeared since the last call and that the panels will draw (a picked model's
+      attributes): the viewer has the panel font bake the glyphs it lacks. */
+  virtual std::vector<std::string> takeNewTexts() { return {}; }
 };
 
 struct ViewerOptions {

@@ -34,4 +34,9 @@ struct FontReport {
     The caller decides whether to log it. Not thread-safe (ImGui context). */
 core::Result<FontReport> loadFonts(const FontOptions& options);
 
+/** The code points of `utf8` that the current ImGui context's font lacks (drawn as '?'), each
+    once, in order of appearance. Code points past U+FFFF are never bakeable here (16-bit ImWchar)
+    and are left out. Needs a built atlas. */
+std::vector<unsigned> missingGlyphs(const std::string& utf8);
+
 }  // namespace twin::ui

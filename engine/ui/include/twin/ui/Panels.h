@@ -51,7 +51,7 @@ struct FrameView {
   FrameStats stats;
   const core::Diagnostics* diagnostics = nullptr;
   const std::vector<model::Bookmark>* bookmarks = nullptr;
-  std::vector<std::string> attributions;     // always shown; "© OpenStreetMap contributors" is added when absent
+  std::vector<std::string> attributions;     // credits of the loaded data, bottom right; none: no line
   LoadProgress progress;
 };
 
