@@ -433,13 +433,31 @@ TEST_CASE("gltfToNode: bad accessors and indices are reported and the primitive 
           "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
     CHECK(hasMessage(diag, "index 7 (element 2) is past the 3 vertices; skipped"));
   }
-  SECTION("a sparse accessor") {
+  SECTION("a sparse index past the accessor") {
     Json json = triangleJson();
     json["accessors"][0]["sparse"] = Json::parse(R"({"count": 1, "indices": {"bufferView": 1, "componentType": 5123},
                                                     "values": {"bufferView": 0}})");
+    auto bin = triangleBin();
+    const std::uint16_t bad = 9;
+    std::memcpy(bin.data() + 36, &bad, 2);  // the sparse index shares the indices view here
+    CHECK(gltfError(makeGlb(json.dump(), bin), diag) == "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
+    CHECK(hasMessage(diag, "POSITION accessor 0: sparse index 9 is past the accessor's 3 elements; skipped"));
+  }
+  SECTION("sparse values past their bufferView") {
+    Json json = triangleJson();
+    json["accessors"][0]["sparse"] = Json::parse(R"({"count": 2, "indices": {"bufferView": 1, "componentType": 5123},
+                                                    "values": {"bufferView": 1}})");
     CHECK(gltfError(makeGlb(json.dump(), triangleBin()), diag) ==
           "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
-    CHECK(hasMessage(diag, "POSITION accessor 0 is sparse (not supported); skipped"));
+    CHECK(hasMessage(diag, "POSITION accessor 0 sparse values is past the end of its bufferView; skipped"));
+  }
+  SECTION("sparse indices of a float type") {
+    Json json = triangleJson();
+    json["accessors"][0]["sparse"] = Json::parse(R"({"count": 1, "indices": {"bufferView": 1, "componentType": 5126},
+                                                    "values": {"bufferView": 0}})");
+    CHECK(gltfError(makeGlb(json.dump(), triangleBin()), diag) ==
+          "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
+    CHECK(hasMessage(diag, "POSITION accessor 0: sparse indices componentType 5126 is not an unsigned integer type; skipped"));
   }
   SECTION("a non-finite position") {
     auto bin = triangleBin();
@@ -461,6 +479,65 @@ TEST_CASE("gltfToNode: bad accessors and indices are reported and the primitive 
     CHECK(stats.vertices == 3);
     CHECK(diag.total() == 1);
     CHECK(hasMessage(diag, "scene::gltfToNode(): two.glb mesh 0 primitive 1: POSITION accessor 5 does not exist; skipped"));
+  }
+}
+
+TEST_CASE("gltfToNode: sparse accessors replace the listed elements; no bufferView means zeros", "[scene][gltf]") {
+  core::Diagnostics diag;
+  SECTION("one vertex moved by a sparse substitution") {
+    // Bytes 42-43: the sparse index (ushort 2); 44-55: its new position (0, 0, 5).
+    auto bin = triangleBin();
+    bin.resize(56, 0);
+    const std::uint16_t index = 2;
+    const float moved[3] = {0, 0, 5};
+    std::memcpy(bin.data() + 42, &index, 2);
+    std::memcpy(bin.data() + 44, moved, 12);
+    Json json = triangleJson();
+    json["buffers"][0]["byteLength"] = 56;
+    json["bufferViews"].push_back(Json::parse(R"({"buffer": 0, "byteOffset": 42, "byteLength": 2})"));
+    json["bufferViews"].push_back(Json::parse(R"({"buffer": 0, "byteOffset": 44, "byteLength": 12})"));
+    json["accessors"][0]["sparse"] = Json::parse(R"({"count": 1, "indices": {"bufferView": 2, "componentType": 5123},
+                                                    "values": {"bufferView": 3}})");
+    json["accessors"][0]["max"] = Json::array({1, 1, 5});
+    const auto bytes = makeGlb(json.dump(), bin);
+    auto node = scene::gltfToNode(bytes.data(), bytes.size(), "sparse.glb", {}, diag);
+    REQUIRE(node.ok());
+    CHECK(diag.total() == 0);
+    // In glTF's own axes: vertex 2 moved from (0, 1, 0) to (0, 0, 5); the others stay.
+    const osg::BoundingBox box = boundsOf(node->get());
+    CHECK(box.zMax() == Approx(5));
+    CHECK(box.yMax() == Approx(0).margin(1e-6));
+    CHECK(box.xMax() == Approx(1));
+  }
+  SECTION("positions with no bufferView: zeros, then every vertex from sparse values (ubyte indices)") {
+    // Bytes 0-2: sparse indices 0, 1, 2 (padded to 4); 4-39: the three positions; 40-45: indices.
+    std::vector<std::uint8_t> bin(48, 0);
+    const std::uint8_t sparseIndices[3] = {0, 1, 2};
+    const float positions[9] = {0, 0, 0, 2, 0, 0, 0, 3, 0};
+    const std::uint16_t indices[3] = {0, 1, 2};
+    std::memcpy(bin.data(), sparseIndices, 3);
+    std::memcpy(bin.data() + 4, positions, 36);
+    std::memcpy(bin.data() + 40, indices, 6);
+    Json json = triangleJson();
+    json["buffers"][0]["byteLength"] = 48;
+    json["bufferViews"] = Json::parse(R"([{"buffer": 0, "byteOffset": 0, "byteLength": 3},
+                                          {"buffer": 0, "byteOffset": 4, "byteLength": 36},
+                                          {"buffer": 0, "byteOffset": 40, "byteLength": 6}])");
+    json["accessors"][0].erase("bufferView");
+    json["accessors"][0]["max"] = Json::array({2, 3, 0});
+    json["accessors"][0]["sparse"] = Json::parse(R"({"count": 3, "indices": {"bufferView": 0, "componentType": 5121},
+                                                    "values": {"bufferView": 1}})");
+    json["accessors"][1]["bufferView"] = 2;
+    scene::GltfStats stats;
+    const auto bytes = makeGlb(json.dump(), bin);
+    auto node = scene::gltfToNode(bytes.data(), bytes.size(), "zeros.glb", {}, diag, &stats);
+    REQUIRE(node.ok());
+    CHECK(diag.total() == 0);
+    CHECK(stats.triangles == 1);
+    const osg::BoundingBox box = boundsOf(node->get());
+    CHECK(box.xMax() == Approx(2));
+    CHECK(box.yMax() == Approx(3));
+    CHECK(box.zMax() == Approx(0).margin(1e-6));
   }
 }
 

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <tuple>
 
 #include <osg/AlphaFunc>
@@ -153,6 +154,7 @@ bool decodeImage(tinygltf::Image* image, const int index, std::string*, std::str
 // Accessors
 
 struct AccessorData {
+  std::shared_ptr<std::vector<std::uint8_t>> owned;  // a sparse accessor's dense copy
   const std::uint8_t* base = nullptr;
   std::size_t stride = 0, count = 0;
   int componentType = 0, components = 0;
@@ -231,39 +233,115 @@ int componentsOf(int type) {
   }
 }
 
-// Empty string: `out` is a view whose every element lies inside its buffer.
+// Empty string: bufferView `viewIndex` lies inside its buffer; `data` and `length` are its bytes.
+std::string viewSpan(const tinygltf::Model& model, int viewIndex, const std::string& what, const std::uint8_t*& data,
+                     std::size_t& length) {
+  if (viewIndex < 0 || std::size_t(viewIndex) >= model.bufferViews.size()) return what + " has no valid bufferView";
+  const tinygltf::BufferView& view = model.bufferViews[std::size_t(viewIndex)];
+  if (view.buffer < 0 || std::size_t(view.buffer) >= model.buffers.size())
+    return what + ": bufferView " + std::to_string(viewIndex) + " has no valid buffer";
+  const std::vector<unsigned char>& buffer = model.buffers[std::size_t(view.buffer)].data;
+  if (view.byteOffset > buffer.size() || view.byteLength > buffer.size() - view.byteOffset)
+    return what + ": bufferView " + std::to_string(viewIndex) + " is past the end of its buffer";
+  data = buffer.data() + view.byteOffset;
+  length = view.byteLength;
+  return {};
+}
+
+// Empty string: `out` points at `bytes` bytes of bufferView `viewIndex` from `byteOffset` on.
+std::string viewBytes(const tinygltf::Model& model, int viewIndex, long long byteOffset, std::size_t bytes,
+                      const std::string& what, const std::uint8_t*& out) {
+  const std::uint8_t* data = nullptr;
+  std::size_t length = 0;
+  if (std::string why = viewSpan(model, viewIndex, what, data, length); !why.empty()) return why;
+  if (byteOffset < 0 || std::size_t(byteOffset) > length || bytes > length - std::size_t(byteOffset))
+    return what + " is past the end of its bufferView";
+  out = data + std::size_t(byteOffset);
+  return {};
+}
+
+// An accessor made dense: its bufferView's elements (zeros without one, as the spec says), then,
+// when it is sparse, each listed element replaced by its value. Empty string: `out` points into
+// `out.owned`.
+std::string densify(const tinygltf::Model& model, const tinygltf::Accessor& accessor, const std::string& name,
+                    std::size_t elementSize, AccessorData& out) {
+  constexpr std::size_t kMaxBytes = std::size_t(1) << 28;  // 256 MiB: past any real mesh; stops absurd counts
+  if (accessor.count > kMaxBytes / elementSize) return name + " is too large (" + std::to_string(accessor.count) + " elements)";
+  auto dense = std::make_shared<std::vector<std::uint8_t>>(accessor.count * elementSize, 0);
+  if (out.base)
+    for (std::size_t i = 0; i < accessor.count; ++i)
+      std::memcpy(dense->data() + i * elementSize, out.base + i * out.stride, elementSize);
+  out.owned = dense;
+  out.base = dense->data();
+  out.stride = elementSize;
+  const auto& sparse = accessor.sparse;
+  if (!sparse.isSparse) return {};
+  if (sparse.count < 1 || std::size_t(sparse.count) > accessor.count)
+    return name + ": sparse count " + std::to_string(sparse.count) + " is not within 1.." + std::to_string(accessor.count);
+  const int indexType = sparse.indices.componentType;
+  if (indexType != TINYGLTF_COMPONENT_TYPE_UNSIGNED_BYTE && indexType != TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT &&
+      indexType != TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT)
+    return name + ": sparse indices componentType " + std::to_string(indexType) + " is not an unsigned integer type";
+  const std::size_t count = std::size_t(sparse.count), indexSize = std::size_t(componentSize(indexType));
+  const std::uint8_t* indices = nullptr;
+  const std::uint8_t* values = nullptr;
+  if (std::string why = viewBytes(model, sparse.indices.bufferView, sparse.indices.byteOffset, count * indexSize,
+                                  name + " sparse indices", indices);
+      !why.empty())
+    return why;
+  if (std::string why = viewBytes(model, sparse.values.bufferView, sparse.values.byteOffset, count * elementSize,
+                                  name + " sparse values", values);
+      !why.empty())
+    return why;
+  for (std::size_t k = 0; k < count; ++k) {
+    std::uint32_t index = 0;
+    if (indexSize == 1) index = indices[k];
+    if (indexSize == 2) {
+      std::uint16_t v;
+      std::memcpy(&v, indices + 2 * k, 2);
+      index = v;
+    }
+    if (indexSize == 4) std::memcpy(&index, indices + 4 * k, 4);
+    if (index >= accessor.count)
+      return name + ": sparse index " + std::to_string(index) + " is past the accessor's " +
+             std::to_string(accessor.count) + " elements";
+    std::memcpy(dense->data() + std::size_t(index) * elementSize, values + k * elementSize, elementSize);
+  }
+  return {};
+}
+
+// Empty string: `out` reads every element of the accessor, which lie inside its buffer (or, for a
+// sparse accessor or one without a bufferView, in `out.owned`).
 std::string accessorData(const tinygltf::Model& model, int index, AccessorData& out) {
   const std::string name = "accessor " + std::to_string(index);
   if (index < 0 || std::size_t(index) >= model.accessors.size()) return name + " does not exist";
   const tinygltf::Accessor& accessor = model.accessors[std::size_t(index)];
-  if (accessor.sparse.isSparse) return name + " is sparse (not supported)";
   const int size = componentSize(accessor.componentType);
   const int components = componentsOf(accessor.type);
   if (size == 0) return name + " has unknown componentType " + std::to_string(accessor.componentType);
   if (components == 0) return name + " has unknown type";
-  if (accessor.bufferView < 0 || std::size_t(accessor.bufferView) >= model.bufferViews.size())
-    return name + " has no valid bufferView";
-  const tinygltf::BufferView& view = model.bufferViews[std::size_t(accessor.bufferView)];
-  if (view.buffer < 0 || std::size_t(view.buffer) >= model.buffers.size())
-    return name + ": bufferView " + std::to_string(accessor.bufferView) + " has no valid buffer";
-  const std::vector<unsigned char>& buffer = model.buffers[std::size_t(view.buffer)].data;
-  if (view.byteOffset > buffer.size() || view.byteLength > buffer.size() - view.byteOffset)
-    return name + ": bufferView " + std::to_string(accessor.bufferView) + " is past the end of its buffer";
-  const std::size_t elementSize = std::size_t(size) * std::size_t(components);
-  const std::size_t stride = view.byteStride == 0 ? elementSize : view.byteStride;
-  if (stride < elementSize) return name + ": byteStride " + std::to_string(stride) + " is smaller than an element";
   if (accessor.count == 0) return name + " is empty";
-  // (count - 1) * stride + elementSize + byteOffset <= byteLength, without overflow.
-  const std::size_t available = view.byteLength;
-  if (accessor.byteOffset > available || elementSize > available - accessor.byteOffset ||
-      (accessor.count - 1) > (available - accessor.byteOffset - elementSize) / stride)
-    return name + " is past the end of its bufferView (" + std::to_string(accessor.count) + " elements)";
-  out.base = buffer.data() + view.byteOffset + accessor.byteOffset;
-  out.stride = stride;
+  const std::size_t elementSize = std::size_t(size) * std::size_t(components);
+  out = AccessorData{};
   out.count = accessor.count;
   out.componentType = accessor.componentType;
   out.components = components;
   out.normalized = accessor.normalized;
+  if (accessor.bufferView >= 0) {
+    const std::uint8_t* data = nullptr;
+    std::size_t available = 0;
+    if (std::string why = viewSpan(model, accessor.bufferView, name, data, available); !why.empty()) return why;
+    const std::size_t byteStride = model.bufferViews[std::size_t(accessor.bufferView)].byteStride;
+    const std::size_t stride = byteStride == 0 ? elementSize : byteStride;
+    if (stride < elementSize) return name + ": byteStride " + std::to_string(stride) + " is smaller than an element";
+    // (count - 1) * stride + elementSize + byteOffset <= byteLength, without overflow.
+    if (accessor.byteOffset > available || elementSize > available - accessor.byteOffset ||
+        (accessor.count - 1) > (available - accessor.byteOffset - elementSize) / stride)
+      return name + " is past the end of its bufferView (" + std::to_string(accessor.count) + " elements)";
+    out.base = data + accessor.byteOffset;
+    out.stride = stride;
+  }
+  if (accessor.sparse.isSparse || !out.base) return densify(model, accessor, name, elementSize, out);
   return {};
 }
 

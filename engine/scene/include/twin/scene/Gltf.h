@@ -62,8 +62,10 @@ constexpr unsigned kBatchIdAttribute = 6;
     KHR_materials_unlit (lighting off).
     Errors ("scene::gltfToNode(): <label>: ...") for data that is not a glTF (bad magic, truncated
     GLB, a chunk length past the end, unparsable JSON) or where no primitive could be built.
-    A primitive with a bad accessor (past its buffer, a sparse accessor, an index past the
-    vertices, a non-finite position) or an undecodable image is skipped and reported in `diag`.
+    Sparse accessors are made dense (the listed elements replaced); an accessor without a
+    bufferView is zeros, as the spec says. A primitive with a bad accessor (past its buffer, a
+    sparse index past the accessor, an index past the vertices, a non-finite position), a
+    Draco-compressed one or an undecodable image is skipped and reported in `diag`.
     Never throws. Thread-safe for different inputs (no shared state; `diag` is thread-safe). */
 core::Result<osg::ref_ptr<osg::Node>> gltfToNode(const std::uint8_t* data, std::size_t size, const std::string& label,
                                                  const std::filesystem::path& baseDir, core::Diagnostics& diag,
