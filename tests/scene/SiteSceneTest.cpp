@@ -408,4 +408,8 @@ TEST_CASE("poseFramingExtent: looks at the centre from the south-west at 45 degr
   CHECK(d.x() == Approx(d.y()));
   CHECK(std::atan2(d.z(), std::hypot(d.x(), d.y())) == Approx(3.14159265 / 4));
   CHECK(pose.up * d == Approx(0).margin(1e-6));  // up is perpendicular to the view
+  // From there the box's bounding circle just fits the 30-degree field of view, 5 % to spare.
+  CHECK(d.length() == Approx(scene::framingDistance(0.5 * std::hypot(1000.0, 500.0))));
+  CHECK(scene::framingDistance(100, 1.0) * std::sin(15 * 3.14159265 / 180) == Approx(100));
+  CHECK(scene::framingDistance(100, 1.1) == Approx(1.1 * scene::framingDistance(100, 1.0)));
 }

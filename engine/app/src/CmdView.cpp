@@ -18,6 +18,7 @@
 #include "twin/app/TwinViewer.h"
 #include "twin/model/ModelSource.h"
 #include "twin/scene/SceneModel.h"
+#include "twin/scene/SiteScene.h"
 
 namespace twin::app {
 namespace {
@@ -233,14 +234,14 @@ std::unique_ptr<TwinViewer> openModelViewer(ViewArgs& a) {
   config.themes["light"] = model::defaultTheme("light");
   config.visibleLayers["ground"] = false;  // the model brings its own ground, or floats on none
   if (b.valid()) {
-    // Frame the bounding sphere: OSG's default vertical field of view is 30 degrees.
+    // Frame the bounding sphere, 10 % to spare.
     model::Bookmark view;
     view.name = "model";
     view.label = source.id;
     const osg::Vec3d c = b.center();
     view.target = site.frame.toLonLat({c.x(), c.y()});
     view.targetHeightMeters = c.z();
-    view.distanceMeters = std::max(b.radius(), 1.0) / std::sin(15 * 3.14159265358979 / 180) * 1.1;
+    view.distanceMeters = scene::framingDistance(std::max(b.radius(), 1.0), 1.1);
     view.headingDegrees = 30;
     view.pitchDegrees = 40;
     config.bookmarks.push_back(view);

@@ -37,9 +37,12 @@ CameraPose poseFramingExtent(const core::Box2& extent) {
   if (extent.empty()) return orbitPose(osg::Vec3d(0, 0, 0), 500, 45, 45);
   core::Vec2 c = extent.centre();
   double radius = std::max(0.5 * std::hypot(extent.width(), extent.height()), 50.0);
-  // OSG's default vertical field of view is 30 degrees: the bounding circle fits at r / sin(15).
-  double distance = radius / std::sin(15 * kDegrees) * 1.05;
-  return orbitPose(osg::Vec3d(c.x, c.y, 0), distance, 45, 45);
+  return orbitPose(osg::Vec3d(c.x, c.y, 0), framingDistance(radius), 45, 45);
+}
+
+double framingDistance(double radiusMeters, double margin) {
+  // The bounding circle fits the 30-degree vertical field of view at r / sin(15).
+  return radiusMeters / std::sin(15 * kDegrees) * margin;
 }
 
 }  // namespace twin::scene

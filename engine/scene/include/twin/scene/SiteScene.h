@@ -124,5 +124,8 @@ struct CameraPose {
 CameraPose poseForBookmark(const model::Bookmark& bookmark, const geo::SiteFrame& frame);
 /** Pose that frames the whole box from the south-west at 45 degrees. */
 CameraPose poseFramingExtent(const core::Box2& extent);
+/** How far from its centre a sphere of `radiusMeters` fills OSG's default 30-degree vertical
+    field of view, times `margin` (1.05: 5 % to spare). */
+double framingDistance(double radiusMeters, double margin = 1.05);
 
 }  // namespace twin::scene
