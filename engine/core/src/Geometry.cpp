@@ -45,4 +45,22 @@ Box2 bounds(const Ring& ring) {
 
 bool isFinite(const Vec2& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
+namespace {
+bool insideRing(const Ring& ring, const Vec2& p) {
+  bool inside = false;
+  for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+    const Vec2 &a = ring[i], &b = ring[j];
+    if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) inside = !inside;
+  }
+  return inside;
+}
+}  // namespace
+
+bool contains(const Polygon& polygon, const Vec2& p) {
+  if (polygon.outer.size() < 3 || !insideRing(polygon.outer, p)) return false;
+  for (const Ring& hole : polygon.holes)
+    if (hole.size() >= 3 && insideRing(hole, p)) return false;
+  return true;
+}
+
 }  // namespace twin::core

@@ -51,22 +51,6 @@ void main() {
 }
 )";
 
-bool insideRing(const core::Ring& ring, const core::Vec2& p) {
-  bool inside = false;
-  for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
-    const core::Vec2 &a = ring[i], &b = ring[j];
-    if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) inside = !inside;
-  }
-  return inside;
-}
-
-bool insidePolygon(const core::Polygon& polygon, const core::Vec2& p) {
-  if (polygon.outer.size() < 3 || !insideRing(polygon.outer, p)) return false;
-  for (const core::Ring& hole : polygon.holes)
-    if (hole.size() >= 3 && insideRing(hole, p)) return false;
-  return true;
-}
-
 std::string buildingRef(const model::Building& b) { return b.idKind + "/" + std::to_string(b.osmId); }
 
 osg::ref_ptr<osg::Geometry> discGeometry(float radius) {
@@ -173,7 +157,7 @@ std::vector<SensorPlacement> placeSensors(const std::vector<model::SensorDef>& s
       }
       double ground = 0;
       for (std::size_t i = 0; i < site.buildings.size(); ++i) {
-        if (!insidePolygon(site.buildings[i].footprint, local)) continue;
+        if (!core::contains(site.buildings[i].footprint, local)) continue;
         p.buildingIndex = int(i);
         ground = site.buildings[i].baseElevationMeters;
         break;

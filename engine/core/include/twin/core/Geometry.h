@@ -50,5 +50,8 @@ double area(const Polygon& polygon);
 Vec2 centroid(const Ring& ring);
 Box2 bounds(const Ring& ring);
 bool isFinite(const Vec2& p);
+/** Whether p lies inside the outer ring and outside every hole (even-odd rule; a point exactly
+    on an edge may go either way). False for an outer ring of fewer than 3 points. */
+bool contains(const Polygon& polygon, const Vec2& p);
 
 }  // namespace twin::core
