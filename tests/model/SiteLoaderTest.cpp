@@ -2,6 +2,7 @@
 // features, and both OSM assets with exact counts cross-checked against their SOURCE.md.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -311,6 +312,15 @@ TEST_CASE("loadSite: the Monaco scene, counts cross-checked with SOURCE.md", "[m
   // SOURCE.md: 492 with building:levels, 45 with height (counted over all 1,626).
   CHECK(withHeightTag == 45);
   CHECK(withLevelsTag == 492);
+  // 52 features carry building:part (ogrinfo: 49 closed ways the OSM driver gives as lines, 3 in
+  // multipolygons); two of those also have building=* and are buildings. The other 50 all stand
+  // in 13 building outlines (Tour Odéon's 170 m tower among them).
+  CHECK(site->buildingParts.size() == 50);
+  std::set<std::int64_t> withParts;
+  for (const auto& part : site->buildingParts) withParts.insert(part.partOf);
+  CHECK(withParts.size() == 13);
+  CHECK(std::count_if(site->buildings.begin(), site->buildings.end(),
+                      [](const model::Building& b) { return b.partCount > 0; }) == 13);
   // 45 measured; of the 492 with levels, 36 also have a height and two are unusable ("0", "RDC").
   CHECK(bySource == std::map<std::string, int>{{"measured", 45}, {"levels", 454}, {"estimated", 1125}});
   CHECK(site->diagnostics.countByMessage() ==
@@ -371,6 +381,70 @@ TEST_CASE("loadSite: a layer that cannot be read names the layer and the file", 
   auto site = model::loadSite(*config);
   REQUIRE_FALSE(site.ok());
   CHECK(site.error().message == "model::loadSite(): layer 'streets': geo::readVector(): missing.gpkg: file not found");
+}
+
+TEST_CASE("loadSite: OSM building:parts stand in their building's outline; a stray part is a building", "[model]") {
+  // Through GDAL's OSM driver: a closed way tagged only building:part comes as a line there.
+  test::TempDir dir("model-parts");
+  {
+    std::ofstream osm(dir.path() / "parts.osm");
+    osm << R"(<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="hand">
+ <node id="1" lat="40.0000" lon="116.3000"/><node id="2" lat="40.0000" lon="116.3005"/>
+ <node id="3" lat="40.0004" lon="116.3005"/><node id="4" lat="40.0004" lon="116.3000"/>
+ <node id="5" lat="40.0001" lon="116.3001"/><node id="6" lat="40.0001" lon="116.3004"/>
+ <node id="7" lat="40.0003" lon="116.3004"/><node id="8" lat="40.0003" lon="116.3001"/>
+ <node id="9" lat="40.0010" lon="116.3020"/><node id="10" lat="40.0010" lon="116.3022"/>
+ <node id="11" lat="40.0012" lon="116.3022"/><node id="12" lat="40.0012" lon="116.3020"/>
+ <way id="100"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+  <tag k="building" v="yes"/><tag k="height" v="60"/><tag k="name" v="双子塔"/></way>
+ <way id="101"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+  <tag k="building:part" v="yes"/><tag k="height" v="12"/></way>
+ <way id="102"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/>
+  <tag k="building:part" v="yes"/><tag k="height" v="60"/><tag k="min_height" v="12"/></way>
+ <way id="103"><nd ref="9"/><nd ref="10"/><nd ref="11"/><nd ref="12"/><nd ref="9"/>
+  <tag k="building:part" v="yes"/><tag k="building:levels" v="4"/></way>
+ <way id="104"><nd ref="9"/><nd ref="10"/><nd ref="11"/><tag k="building:part" v="yes"/></way>
+ <way id="105"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/><tag k="building:part" v="no"/></way>
+</osm>
+)";
+    std::ofstream(dir.path() / "scene.json") << R"({"site":{"origin":{"lon":116.3,"lat":40.0}},
+      "layers":[{"id":"osm","source":"parts.osm"}]})";
+  }
+  auto config = model::loadSceneConfig(dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  auto site = model::loadSite(*config);
+  REQUIRE(site.ok());
+  REQUIRE(site->buildings.size() == 2);
+  const model::Building& outline = site->buildings[0];
+  CHECK(outline.osmId == 100);
+  CHECK(outline.partCount == 2);
+  CHECK(outline.heightMeters == 60);
+  REQUIRE(site->buildingParts.size() == 2);
+  for (const model::Building& part : site->buildingParts) {
+    CHECK(part.partOf == 0);
+    CHECK(part.use == outline.use);
+  }
+  const model::Building& podium = site->buildingParts[0].osmId == 101 ? site->buildingParts[0] : site->buildingParts[1];
+  const model::Building& tower = site->buildingParts[0].osmId == 102 ? site->buildingParts[0] : site->buildingParts[1];
+  CHECK(podium.heightMeters == 12);
+  CHECK(podium.minHeightMeters == 0);
+  CHECK(podium.footprintAreaM2 == Approx(outline.footprintAreaM2).epsilon(1e-6));
+  CHECK(tower.heightMeters == 60);
+  CHECK(tower.minHeightMeters == 12);
+  CHECK(tower.footprintAreaM2 < outline.footprintAreaM2 / 2);
+  // The stray part, away from every outline, is a building of its own (4 storeys).
+  const model::Building& stray = site->buildings[1];
+  CHECK(stray.osmId == 103);
+  CHECK(stray.partCount == 0);
+  CHECK(stray.heightSource == HeightSource::Levels);
+  CHECK(stray.buildingTag == "yes");
+  const auto messages = formatted(site->diagnostics);
+  CHECK(std::count(messages.begin(), messages.end(),
+                   "model::interpretFeatures(): parts.osm way 103: building:part outside every building outline; "
+                   "drawn as a building") == 1);
+  CHECK(std::count(messages.begin(), messages.end(),
+                   "model::interpretFeatures(): parts.osm lines way 104: building:part ring not closed; skipped") == 1);
 }
 
 TEST_CASE("loadSite: absurd heights in a GeoJSON layer are reported and estimated", "[model]") {

@@ -162,6 +162,19 @@ TEST_CASE("SiteScene::pickBuilding: known building at a known pixel", "[scene][r
     s->setLayerVisible(scene::Layer::Buildings, false);
     CHECK_FALSE(s->pickBuilding(viewer, cx, cy).has_value());
   }
+  SECTION("building 0 drawn by its parts: its tower, far above the outline's 10 m, picks building 0") {
+    // Level from the south at 30 m: only the 40 m tower part is in the way.
+    viewer.getCamera()->setViewMatrixAsLookAt(osg::Vec3d(10, -200, 30), osg::Vec3d(10, 10, 30), osg::Vec3d(0, 0, 1));
+    renderer->renderFrame();
+    CHECK_FALSE(s->pickBuilding(viewer, cx, cy).has_value());  // the outline alone is 10 m high
+    model::Site withParts = test::handMadeSiteWithParts();
+    auto scene = buildScene(withParts);
+    viewer.setSceneData(scene->root());
+    renderer->renderFrame();
+    auto hit = scene->pickBuilding(viewer, cx, cy);
+    REQUIRE(hit.has_value());
+    CHECK(*hit == 0);
+  }
   SECTION("building 1: the roof ring is hit, the hole is not") {
     viewer.getCamera()->setViewMatrixAsLookAt(osg::Vec3d(315, 15, 300), osg::Vec3d(315, 15, 0), osg::Vec3d(0, 1, 0));
     renderer->renderFrame();

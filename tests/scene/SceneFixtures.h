@@ -84,4 +84,17 @@ inline model::Site handMadeSite() {
   return site;
 }
 
+/** handMadeSite() with building 0 drawn by two building:parts: a 6 m podium over its whole
+    footprint and a 10 m square tower on it, from 6 m to 40 m (above the outline's 10 m). */
+inline model::Site handMadeSiteWithParts() {
+  model::Site site = handMadeSite();
+  model::Building podium = makeBuilding(31, {squareRing(0, 0, 20), {}}, 6, model::BuildingUse::Residential);
+  model::Building tower = makeBuilding(32, {squareRing(5, 5, 10), {}}, 40, model::BuildingUse::Residential);
+  tower.minHeightMeters = 6;
+  podium.partOf = tower.partOf = 0;
+  site.buildingParts = {podium, tower};
+  site.buildings[0].partCount = 2;
+  return site;
+}
+
 }  // namespace twin::test

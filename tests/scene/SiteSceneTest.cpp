@@ -97,6 +97,16 @@ TEST_CASE("SiteScene::build: counts of a hand-made site", "[scene]") {
   CHECK(layerGroup(*s, "ground")->getNumChildren() == 1);
 }
 
+TEST_CASE("SiteScene::build: a building with building:parts is drawn by its parts", "[scene]") {
+  model::Site site = test::handMadeSiteWithParts();
+  core::Diagnostics diag;
+  auto s = buildScene(site, diag);
+  // Building 0's own 10 triangles give way to the podium's 10 and the raised tower's 12 (walls,
+  // roof and the underside at 6 m); building 1 keeps its 24.
+  CHECK(s->stats().buildingTriangles == 22 + 24);
+  CHECK(diag.total() == 1);  // only the collinear footprint of building 2
+}
+
 TEST_CASE("SiteScene::build: a footprint that cannot be triangulated is reported and skipped", "[scene]") {
   model::Site site = test::handMadeSite();
   core::Diagnostics diag;
@@ -366,10 +376,22 @@ TEST_CASE("SiteScene::build: Monaco with its SRTM terrain", "[scene][terrain][sl
 
   std::map<int, Extent> heights = buildingHeights(*s);
   CHECK(heights.size() + diag.total() >= site.value().buildings.size());
+  // A building with building:parts (Tour Odéon: a 22 m outline, a 170 m tower part) is drawn by
+  // its parts, which stand on its base: its top is the highest part's.
+  std::map<std::size_t, double> partTop;
+  for (const model::Building& part : site.value().buildingParts) {
+    double& top = partTop[static_cast<std::size_t>(part.partOf)];
+    top = std::max(top, part.heightMeters);
+  }
+  CHECK(partTop.size() > 10);
   std::size_t onSlope = 0;
   for (const auto& [index, extent] : heights) {
     const model::Building& b = site.value().buildings[static_cast<std::size_t>(index)];
     INFO("building " << index << " base " << b.baseElevationMeters << " lowest " << extent.lowest);
+    if (b.partCount > 0) {
+      CHECK(extent.highest == Approx(b.baseElevationMeters + partTop.at(static_cast<std::size_t>(index))).margin(1e-2));
+      continue;
+    }
     CHECK(extent.highest == Approx(b.baseElevationMeters + b.heightMeters).margin(1e-2));
     if (b.minHeightMeters > 0) {
       CHECK(extent.lowest == Approx(b.baseElevationMeters + b.minHeightMeters).margin(1e-2));

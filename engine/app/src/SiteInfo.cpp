@@ -14,6 +14,8 @@ SiteSummary summarizeSite(const model::Site& site, const model::SceneConfig& con
   s.name = site.name.empty() ? config.name : site.name;
   s.file = config.file.string();
   s.buildings = site.buildings.size();
+  s.buildingParts = site.buildingParts.size();
+  for (const model::Building& b : site.buildings) s.buildingsWithParts += b.partCount > 0 ? 1 : 0;
   s.roads = site.roads.size();
   s.pois = site.pois.size();
   for (const model::Building& b : site.buildings) {
@@ -62,8 +64,8 @@ std::string summaryJson(const SiteSummary& s) {
   json j;
   j["name"] = s.name;
   j["file"] = s.file;
-  j["buildings"] = {{"total", s.buildings}, {"byUse", s.buildingsByUse}, {"byTag", s.buildingsByTag},
-                    {"heightSource", s.heightsBySource}};
+  j["buildings"] = {{"total", s.buildings}, {"parts", s.buildingParts}, {"withParts", s.buildingsWithParts},
+                    {"byUse", s.buildingsByUse}, {"byTag", s.buildingsByTag}, {"heightSource", s.heightsBySource}};
   j["roads"] = {{"total", s.roads}, {"byHighway", s.roadsByHighway}};
   j["pois"] = {{"total", s.pois}, {"byCategory", s.poisByCategory}, {"byKind", s.poisByKind}};
   if (s.extentLocal.empty()) {
@@ -110,6 +112,9 @@ std::string summaryText(const SiteSummary& s) {
   std::ostringstream out;
   out << "site: " << s.name << " (" << s.file << ")\n";
   out << "buildings: " << s.buildings << '\n';
+  if (s.buildingParts > 0)
+    out << "building parts: " << s.buildingParts << " (building:part, drawn for " << s.buildingsWithParts
+        << " buildings)\n";
   writeCounts(out, "by use", s.buildingsByUse);
   writeCounts(out, "by building tag", s.buildingsByTag);
   writeCounts(out, "height source", s.heightsBySource);

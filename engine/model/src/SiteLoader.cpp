@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <unordered_map>
 
 #include "twin/core/Stopwatch.h"
@@ -242,6 +243,25 @@ const core::Polygon& largestPart(const std::vector<core::Polygon>& parts) {
                            [](const core::Polygon& a, const core::Polygon& b) { return core::area(a) < core::area(b); });
 }
 
+Building makeBuilding(const geo::Feature& f, const Tags& tags, const core::Polygon& footprint, const HeightResult& h,
+                      const std::string& sourceFile, const std::string& buildingTag, BuildingUse use) {
+  Building b;
+  b.osmId = f.id;
+  b.idKind = f.idKind;
+  b.sourceFile = sourceFile;
+  b.name = nameOf(tags);
+  b.buildingTag = buildingTag;
+  b.use = use;
+  b.footprint = footprint;
+  b.heightMeters = h.heightMeters;
+  b.minHeightMeters = h.minHeightMeters;
+  b.levels = h.levels;
+  b.heightSource = h.source;
+  b.footprintAreaM2 = core::area(footprint);
+  b.tags = tags;
+  return b;
+}
+
 }  // namespace
 
 void interpretFeatures(const std::vector<geo::Feature>& features, const LayerConfig& layer,
@@ -268,26 +288,34 @@ void interpretFeatures(const std::vector<geo::Feature>& features, const LayerCon
     const bool osmRelationCollection = f.layer == "other_relations";
     if (f.kind == geo::FeatureKind::Polygon && ((autoRole && isBuildingTag && !osmRelationCollection) || role == "buildings")) {
       const HeightResult h = buildingHeight(tags, heights, site.diagnostics, sourceFile, recordId);
-      for (const core::Polygon& part : f.polygons) {
-        Building b;
-        b.osmId = f.id;
-        b.idKind = f.idKind;
-        b.sourceFile = sourceFile;
-        b.name = nameOf(tags);
-        b.buildingTag = building ? *building : "yes";
-        b.use = BuildingUse::Other;
-        BuildingUse named;
-        if (building && buildingUseFromName(*building, named)) b.use = named;
-        else b.use = buildingUseOf(tags);
-        b.footprint = part;
-        b.heightMeters = h.heightMeters;
-        b.minHeightMeters = h.minHeightMeters;
-        b.levels = h.levels;
-        b.heightSource = h.source;
-        b.footprintAreaM2 = core::area(part);
-        b.tags = tags;
-        site.buildings.push_back(std::move(b));
+      BuildingUse use = BuildingUse::Other;
+      if (!(building && buildingUseFromName(*building, use))) use = buildingUseOf(tags);
+      for (const core::Polygon& part : f.polygons)
+        site.buildings.push_back(makeBuilding(f, tags, part, h, sourceFile, building ? *building : "yes", use));
+    } else if (const std::string* part = tag(tags, "building:part");
+               autoRole && !isBuildingTag && !osmRelationCollection && part && *part != "no") {
+      // Simple 3D Buildings: a part (podium, tower) with its own height and min height. GDAL's
+      // OSM driver gives a closed way tagged only building:part as a line: its ring is the part.
+      std::vector<core::Polygon> polygons;
+      if (f.kind == geo::FeatureKind::Polygon) {
+        polygons = f.polygons;
+      } else if (f.kind == geo::FeatureKind::Line) {
+        const bool closed = f.line.size() >= 4 && f.line.front().x == f.line.back().x && f.line.front().y == f.line.back().y;
+        core::Ring ring;
+        for (std::size_t i = 0; closed && i + 1 < f.line.size(); ++i)
+          if (ring.empty() || f.line[i].x != ring.back().x || f.line[i].y != ring.back().y) ring.push_back(f.line[i]);
+        if (core::signedArea(ring) < 0) std::reverse(ring.begin(), ring.end());
+        if (ring.size() >= 3 && core::signedArea(ring) > 0) polygons.push_back(core::Polygon{ring, {}});
+        else
+          site.diagnostics.add(core::Severity::Warning, kInterpretWhere, sourceFile, f.layer, recordId,
+                               "building:part ring not closed", "skipped");
       }
+      if (!polygons.empty()) {
+        const HeightResult h = buildingHeight(tags, heights, site.diagnostics, sourceFile, recordId);
+        for (const core::Polygon& polygon : polygons)
+          site.buildingParts.push_back(makeBuilding(f, tags, polygon, h, sourceFile, *part, buildingUseOf(tags)));
+      }
+      if (f.kind == geo::FeatureKind::Line) continue;  // not a road, not a POI
     } else if (autoRole && isBuildingTag && f.kind == geo::FeatureKind::Line) {
       // GDAL's OSM driver puts an unclosed way in "lines": a building outline that never closes.
       site.diagnostics.add(core::Severity::Warning, kInterpretWhere, sourceFile, f.layer, recordId,
@@ -363,6 +391,52 @@ std::string fileLabel(const std::string& source) {
 
 }  // namespace
 
+void linkBuildingParts(Site& site) {
+  if (site.buildingParts.empty()) return;
+  // Outlines in a grid of 100 m cells by their bounds, so that each part tests only its cell's.
+  constexpr double kCell = 100;
+  auto cellOf = [](double v) { return static_cast<long long>(std::floor(v / kCell)); };
+  std::map<std::pair<long long, long long>, std::vector<std::size_t>> grid;
+  for (std::size_t i = 0; i < site.buildings.size(); ++i) {
+    const core::Box2 box = core::bounds(site.buildings[i].footprint.outer);
+    if (box.empty()) continue;
+    for (long long x = cellOf(box.minX); x <= cellOf(box.maxX); ++x)
+      for (long long y = cellOf(box.minY); y <= cellOf(box.maxY); ++y) grid[{x, y}].push_back(i);
+  }
+  std::vector<Building> parts;
+  parts.reserve(site.buildingParts.size());
+  for (Building& part : site.buildingParts) {
+    const core::Vec2 c = core::centroid(part.footprint.outer);
+    std::int64_t best = -1;
+    double bestArea = 0;
+    if (core::isFinite(c)) {
+      auto it = grid.find({cellOf(c.x), cellOf(c.y)});
+      if (it != grid.end())
+        for (std::size_t i : it->second) {
+          const Building& outline = site.buildings[i];
+          if (!core::contains(outline.footprint, c)) continue;
+          if (best < 0 || outline.footprintAreaM2 < bestArea) {
+            best = static_cast<std::int64_t>(i);
+            bestArea = outline.footprintAreaM2;
+          }
+        }
+    }
+    if (best < 0) {
+      site.diagnostics.add(core::Severity::Info, kInterpretWhere, part.sourceFile, "", part.idKind + " " + std::to_string(part.osmId),
+                           "building:part outside every building outline", "drawn as a building");
+      part.buildingTag = "yes";
+      site.buildings.push_back(std::move(part));
+      continue;
+    }
+    Building& outline = site.buildings[static_cast<std::size_t>(best)];
+    part.partOf = best;
+    part.use = outline.use;
+    ++outline.partCount;
+    parts.push_back(std::move(part));
+  }
+  site.buildingParts = std::move(parts);
+}
+
 void applyTerrain(const geo::Heightfield& terrain, Site& site) {
   constexpr const char* kWhere = "model::applyTerrain()";
   auto report = [&](const std::string& file, const std::string& record) {
@@ -374,6 +448,9 @@ void applyTerrain(const geo::Heightfield& terrain, Site& site) {
     b.baseElevationMeters = std::isfinite(h) ? h : 0;
     if (!std::isfinite(h)) report(b.sourceFile, b.idKind + " " + std::to_string(b.osmId));
   }
+  // A part stands where its building stands, so that podium and tower share one ground.
+  for (Building& part : site.buildingParts)
+    part.baseElevationMeters = site.buildings[static_cast<std::size_t>(part.partOf)].baseElevationMeters;
   for (Road& r : site.roads) {
     r.elevations.resize(r.line.size());
     bool bad = false;
@@ -430,6 +507,7 @@ core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& p
         std::find(site.attributions.begin(), site.attributions.end(), attribution) == site.attributions.end())
       site.attributions.push_back(attribution);
   }
+  linkBuildingParts(site);
   core::reportProgress(progress, "interpret", 1.0);
   // Roads are left out unless there is nothing else: OSM exports keep whole ways, so a road
   // crossing the site can reach kilometres beyond it.

@@ -367,18 +367,19 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
   std::map<std::pair<long long, long long>, Tile> tiles;
   detail::Triangulation triangulation;
   std::string why;
-  for (std::size_t index = 0; index < site->buildings.size(); ++index) {
-    const model::Building& building = site->buildings[index];
+  // One volume: a building, or a building:part drawn for the building `index` (its picking,
+  // colour and highlight are the building's).
+  auto addVolume = [&](const model::Building& building, std::size_t index, model::BuildingUse use) {
     const std::string record = recordLabel(building.idKind, building.osmId);
     if (!std::isfinite(building.heightMeters) || building.heightMeters <= 0) {
       diag.add(core::Severity::Warning, kWhere, building.sourceFile, "buildings", record,
                "building height is not a positive number", "skipped");
-      continue;
+      return;
     }
     if (!detail::triangulateFootprint(building.footprint, triangulation, why)) {
       diag.add(core::Severity::Warning, kWhere, building.sourceFile, "buildings", record,
                "footprint cannot be triangulated: " + why, "skipped");
-      continue;
+      return;
     }
     if (triangulation.usedFallback)
       diag.add(core::Severity::Info, kWhere, building.sourceFile, "buildings", record,
@@ -409,7 +410,7 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
                                         static_cast<long long>(std::floor(centre.y / tileSize))};
     Tile& tile = tiles[key];
     const auto top = static_cast<float>(base + building.heightMeters);
-    const osg::Vec4 attribute(static_cast<float>(index), static_cast<float>(static_cast<int>(building.use)), top,
+    const osg::Vec4 attribute(static_cast<float>(index), static_cast<float>(static_cast<int>(use)), top,
                               static_cast<float>(base));
     addWalls(tile.near, triangulation.rings, static_cast<float>(wallBottom), top, attribute);
     addRoof(tile.near, triangulation, top, attribute, true);
@@ -417,6 +418,15 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
     // Far level: roofs only, and small low buildings are dropped (they are a few pixels there).
     double size = std::max(box.width(), box.height());
     if (size >= 12 || building.heightMeters >= 20) addRoof(tile.far, triangulation, top, attribute, true);
+  };
+  for (std::size_t index = 0; index < site->buildings.size(); ++index) {
+    const model::Building& building = site->buildings[index];
+    if (building.partCount == 0) addVolume(building, index, building.use);  // else its parts stand for it
+  }
+  for (const model::Building& part : site->buildingParts) {
+    if (part.partOf < 0 || static_cast<std::size_t>(part.partOf) >= site->buildings.size()) continue;
+    const auto index = static_cast<std::size_t>(part.partOf);
+    addVolume(part, index, site->buildings[index].use);
   }
 
   // The near level is drawn within this distance of a tile's centre; beyond it, the roof-only level.

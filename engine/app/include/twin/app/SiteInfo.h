@@ -16,6 +16,7 @@ namespace twin::app {
 struct SiteSummary {
   std::string name, file;
   std::size_t buildings = 0, roads = 0, pois = 0;
+  std::size_t buildingParts = 0, buildingsWithParts = 0;  // OSM building:part volumes, and the buildings they stand for
   std::map<std::string, std::size_t> buildingsByUse;       // model::buildingUseName()
   std::map<std::string, std::size_t> buildingsByTag;       // building=* value
   std::map<std::string, std::size_t> heightsBySource;      // "measured", "levels", "estimated"
@@ -36,7 +37,7 @@ struct SiteSummary {
 /** Summarises a site (pure; thread-safe on a const Site). */
 SiteSummary summarizeSite(const model::Site& site, const model::SceneConfig& config, double loadMs);
 
-/** JSON object (keys: name, file, buildings{total,byUse,byTag,heightSource}, roads{total,byHighway},
+/** JSON object (keys: name, file, buildings{total,parts,withParts,byUse,byTag,heightSource}, roads{total,byHighway},
     pois{total,byCategory,byKind}, extent{local{minX,minY,maxX,maxY},wgs84{minLon,minLat,maxLon,maxLat}},
     frame{crs,originLon,originLat}, diagnostics{total,first}, timings{readMs,reprojectMs,interpretMs,loadMs},
     attributions). An empty extent is written as null. */

@@ -51,6 +51,10 @@ struct Building {
                                    // under the footprint (Heightfield::minHeightUnder); 0 without terrain.
                                    // heightMeters / minHeightMeters are above this base.
   Tags tags;                       // all source tags (address, amenity, ...)
+  // OSM Simple 3D Buildings: `building:part` volumes inside this outline (Site::buildingParts)
+  // are drawn instead of it; the outline stays the building for analysis, picking and panels.
+  std::size_t partCount = 0;
+  std::int64_t partOf = -1;        // in Site::buildingParts: index of the building whose outline holds it
 };
 
 /** Width classes of the walk/road layer, widest first. */
@@ -91,6 +95,10 @@ struct Site {
   std::string name;
   geo::SiteFrame frame;
   std::vector<Building> buildings;
+  /** OSM `building:part` volumes (podium, tower, ...) with their own heights and min heights,
+      each inside a building's outline (Building::partOf). A part outside every outline is a
+      building of its own instead. Drawn; not counted as buildings. */
+  std::vector<Building> buildingParts;
   std::vector<Road> roads;
   std::vector<Poi> pois;
   core::Diagnostics diagnostics;

@@ -29,11 +29,18 @@ core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& p
     ("model::applyTerrain()", "no terrain height under the feature", "elevation set to 0"). */
 void applyTerrain(const geo::Heightfield& terrain, Site& site);
 
+/** Puts each of site.buildingParts in the building whose outline holds the part's centroid (the
+    smallest such outline): sets the part's partOf, its use and the building's partCount. A part
+    in no outline moves to site.buildings (Info diagnostic, "drawn as a building"). loadSite()
+    calls it after reading every layer. */
+void linkBuildingParts(Site& site);
+
 /** Interprets already-read features (used by loadSite and by tests on hand-made features),
     appending to `site`. Role "auto": polygons with building=* (not "no") -> one Building per
     polygon part; lines with highway=* -> Road; features with a POI tag (see poiCategory
     rules in scenes/README.md) -> Poi, polygons by the centroid of their largest part, so a
-    building with amenity=* gives a Building and a Poi. A line with building=* (an OSM way
+    building with amenity=* gives a Building and a Poi; polygons with building:part=* (not
+    "no") and no building=* -> site.buildingParts (see linkBuildingParts). A line with building=* (an OSM way
     that does not close) -> diagnostic "building ring not closed; skipped". Role "buildings" /
     "roads" / "pois": every polygon / line / point-or-polygon of the layer, with
     LayerConfig::fields mapping source fields onto height, building:levels, name, min_height
