@@ -420,6 +420,8 @@ TEST_CASE("loadSite: OSM building:parts stand in their building's outline; a str
   CHECK(outline.osmId == 100);
   CHECK(outline.partCount == 2);
   CHECK(outline.heightMeters == 60);
+  CHECK(outline.partsTopMeters == 60);
+  CHECK(model::drawnTopMeters(outline) == 60);
   REQUIRE(site->buildingParts.size() == 2);
   for (const model::Building& part : site->buildingParts) {
     CHECK(part.partOf == 0);

@@ -94,6 +94,7 @@ inline model::Site handMadeSiteWithParts() {
   podium.partOf = tower.partOf = 0;
   site.buildingParts = {podium, tower};
   site.buildings[0].partCount = 2;
+  site.buildings[0].partsTopMeters = 40;
   return site;
 }
 

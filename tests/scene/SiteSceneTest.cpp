@@ -390,6 +390,7 @@ TEST_CASE("SiteScene::build: Monaco with its SRTM terrain", "[scene][terrain][sl
     INFO("building " << index << " base " << b.baseElevationMeters << " lowest " << extent.lowest);
     if (b.partCount > 0) {
       CHECK(extent.highest == Approx(b.baseElevationMeters + partTop.at(static_cast<std::size_t>(index))).margin(1e-2));
+      CHECK(model::drawnTopMeters(b) == partTop.at(static_cast<std::size_t>(index)));
       continue;
     }
     CHECK(extent.highest == Approx(b.baseElevationMeters + b.heightMeters).margin(1e-2));

@@ -432,6 +432,7 @@ void linkBuildingParts(Site& site) {
     part.partOf = best;
     part.use = outline.use;
     ++outline.partCount;
+    outline.partsTopMeters = std::max(outline.partsTopMeters, part.heightMeters);
     parts.push_back(std::move(part));
   }
   site.buildingParts = std::move(parts);

@@ -94,7 +94,7 @@ int alarmRank(MarkerState s) {
 osg::ref_ptr<osg::Geometry> hullGeometry(const model::Building& b) {
   constexpr float kGrowMeters = 0.4f;
   const float bottom = float(b.baseElevationMeters + b.minHeightMeters) - kGrowMeters;
-  const float top = float(b.baseElevationMeters + b.heightMeters) + kGrowMeters;
+  const float top = float(b.baseElevationMeters + model::drawnTopMeters(b)) + kGrowMeters;
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
   detail::Triangulation tri;
   std::string why;

@@ -574,11 +574,12 @@ void SiteScene::Impl::buildLabels() {
     if (building.name.empty() || !std::isfinite(building.heightMeters)) continue;
     const double base = terrain && std::isfinite(building.baseElevationMeters) ? building.baseElevationMeters : 0;
     double areaM2 = building.footprintAreaM2 > 0 ? building.footprintAreaM2 : core::area(building.footprint);
-    if (!(areaM2 >= 1500 || building.heightMeters >= 50)) continue;
+    const double top = model::drawnTopMeters(building);
+    if (!(areaM2 >= 1500 || top >= 50)) continue;
     core::Vec2 c = core::centroid(building.footprint.outer);
     if (!core::isFinite(c)) continue;
     candidates.push_back({3, areaM2, building.name,
-                          osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(base + building.heightMeters + 4)),
+                          osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(base + top + 4)),
                           static_cast<float>(std::clamp(std::sqrt(areaM2) * 40, 900.0, 4000.0)), LabelKind::Building});
   }
   std::stable_sort(candidates.begin(), candidates.end(), [](const LabelCandidate& a, const LabelCandidate& b) {

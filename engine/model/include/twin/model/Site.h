@@ -54,8 +54,12 @@ struct Building {
   // OSM Simple 3D Buildings: `building:part` volumes inside this outline (Site::buildingParts)
   // are drawn instead of it; the outline stays the building for analysis, picking and panels.
   std::size_t partCount = 0;
+  double partsTopMeters = 0;       // the highest part's top above the base; 0 without parts
   std::int64_t partOf = -1;        // in Site::buildingParts: index of the building whose outline holds it
 };
+
+/** The top of what is drawn for a building above its base: its parts' when it has any. */
+inline double drawnTopMeters(const Building& b) { return b.partCount > 0 ? b.partsTopMeters : b.heightMeters; }
 
 /** Width classes of the walk/road layer, widest first. */
 struct Road {
