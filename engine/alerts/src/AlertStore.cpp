@@ -5,7 +5,6 @@
 
 #include <sqlite3.h>
 
-#include "twin/core/Log.h"
 #include "twin/sensors/Payload.h"
 
 namespace twin::alerts {
@@ -107,13 +106,12 @@ struct AlertStore::Impl {
   sqlite3_stmt* upsert = nullptr;
   sqlite3_stmt* append = nullptr;
   std::string file;
-  std::filesystem::path path;
-  Durability durability = Durability::Full;
-  std::unique_ptr<sensors::WalCheckpointer> checkpointer;  // started by the first commit
-  bool checkpointerTried = false;
+  sensors::LazyWalCheckpointer checkpoint;
 
+  Impl(const std::filesystem::path& path, Durability durability)
+      : checkpoint(path, durability == Durability::Full ? "FULL" : "NORMAL") {}
   ~Impl() {
-    checkpointer.reset();
+    checkpoint.stop();
     sqlite3_finalize(upsert);
     sqlite3_finalize(append);
     sqlite3_close(db);
@@ -123,17 +121,6 @@ struct AlertStore::Impl {
                 (db ? sqlite3_errmsg(db) : "out of memory"));
   }
   bool exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-  // Checkpoints leave the commit path on the first commit; a log opened only to be read starts
-  // no thread. If the checkpointer cannot start, SQLite checkpoints on this thread as usual.
-  sensors::WalCheckpointer* writeCheckpointer() {
-    if (!checkpointerTried) {
-      checkpointerTried = true;
-      auto c = sensors::WalCheckpointer::start(db, path, durability == Durability::Full ? "FULL" : "NORMAL");
-      if (c) checkpointer = std::move(*c);
-      else core::logWarning(c.error().message);
-    }
-    return checkpointer.get();
-  }
 
   core::Result<std::vector<Alert>> readAlerts(const std::string& sql, const char* where) const {
     sqlite3_stmt* st = nullptr;
@@ -168,10 +155,8 @@ struct AlertStore::Impl {
 };
 
 core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path& file, Durability durability) {
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>(file, durability);
   impl->file = file.filename().string();
-  impl->path = file;
-  impl->durability = durability;
   if (sqlite3_open_v2(file.string().c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK)
     return impl->error("open()", "cannot open");
@@ -220,7 +205,7 @@ AlertStore::~AlertStore() = default;
 
 core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions) {
   if (alerts.empty() && transitions.empty()) return core::Ok{};
-  sensors::WalCheckpointer::WriteGuard guard(_impl->writeCheckpointer());
+  const auto guard = _impl->checkpoint.write(_impl->db);  // checkpoints stay off this path
   if (!_impl->exec("BEGIN IMMEDIATE")) return _impl->error("commit()", "cannot begin");
   auto rollback = [&](const char* what) {
     auto e = _impl->error("commit()", what);
@@ -261,9 +246,7 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
   return core::Ok{};
 }
 
-sensors::WalStats AlertStore::walStats() const {
-  return _impl->checkpointer ? _impl->checkpointer->stats() : sensors::WalStats{};
-}
+sensors::WalStats AlertStore::walStats() const { return _impl->checkpoint.stats(); }
 
 core::Result<std::vector<Alert>> AlertStore::activeAlerts() const {
   return _impl->readAlerts(std::string("SELECT ") + kAlertColumns +

@@ -3,7 +3,6 @@
 #include <sqlite3.h>
 
 #include "twin/core/Assert.h"
-#include "twin/core/Log.h"
 
 namespace twin::sensors {
 
@@ -80,13 +79,12 @@ struct HistoryDb::Impl {
   sqlite3* db = nullptr;
   sqlite3_stmt* insert = nullptr;
   std::string file;
-  std::filesystem::path path;
   double retentionSeconds = 0;
-  std::unique_ptr<WalCheckpointer> checkpointer;  // started by the first write
-  bool checkpointerTried = false;
+  LazyWalCheckpointer checkpoint;
 
+  explicit Impl(const std::filesystem::path& path) : checkpoint(path, "NORMAL") {}
   ~Impl() {
-    checkpointer.reset();
+    checkpoint.stop();
     sqlite3_finalize(insert);
     sqlite3_close(db);
   }
@@ -94,23 +92,11 @@ struct HistoryDb::Impl {
     return fail(std::string("sensors::HistoryDb::") + where + ": " + file + ": " + what + ": " + sqlite3_errmsg(db));
   }
   bool exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-  // Checkpoints move to a background thread on the first write; a connection that only reads
-  // starts none. Without one (it could not start), SQLite checkpoints on this thread as usual.
-  WalCheckpointer* writeCheckpointer() {
-    if (!checkpointerTried) {
-      checkpointerTried = true;
-      auto c = WalCheckpointer::start(db, path, "NORMAL");
-      if (c) checkpointer = std::move(*c);
-      else core::logWarning(c.error().message);
-    }
-    return checkpointer.get();
-  }
 };
 
 core::Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const std::filesystem::path& file, double retentionSeconds) {
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<Impl>(file);
   impl->file = file.filename().string();
-  impl->path = file;
   impl->retentionSeconds = retentionSeconds;
   if (!(retentionSeconds > 0))
     return fail("sensors::HistoryDb::open(): " + impl->file + ": retention must be > 0 seconds");
@@ -132,7 +118,7 @@ HistoryDb::HistoryDb(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
 HistoryDb::~HistoryDb() = default;
 
 core::Status HistoryDb::append(const std::vector<Reading>& readings) {
-  WalCheckpointer::WriteGuard guard(_impl->writeCheckpointer());
+  const auto guard = _impl->checkpoint.write(_impl->db);
   if (!_impl->exec("BEGIN")) return _impl->error("append()", "cannot begin");
   for (const Reading& r : readings) {
     if (!r.finite) continue;
@@ -155,7 +141,7 @@ core::Status HistoryDb::append(const std::vector<Reading>& readings) {
 }
 
 core::Result<std::int64_t> HistoryDb::applyRetention(std::int64_t nowMs) {
-  WalCheckpointer::WriteGuard guard(_impl->writeCheckpointer());
+  const auto guard = _impl->checkpoint.write(_impl->db);
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(_impl->db, "DELETE FROM readings WHERE ts_ms < ?", -1, &st, nullptr) != SQLITE_OK)
     return _impl->error("applyRetention()", "cannot prepare");
@@ -215,9 +201,7 @@ core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> HistoryDb::ti
   return out;
 }
 
-WalStats HistoryDb::walStats() const {
-  return _impl->checkpointer ? _impl->checkpointer->stats() : WalStats{};
-}
+WalStats HistoryDb::walStats() const { return _impl->checkpoint.stats(); }
 
 core::Result<std::int64_t> HistoryDb::rowCount() const {
   sqlite3_stmt* st = nullptr;

@@ -227,4 +227,19 @@ WalStats WalCheckpointer::stats() const {
   return _impl->stats;
 }
 
+LazyWalCheckpointer::LazyWalCheckpointer(std::filesystem::path file, std::string synchronous)
+    : _file(std::move(file)), _synchronous(std::move(synchronous)) {}
+
+WalCheckpointer::WriteGuard LazyWalCheckpointer::write(sqlite3* writer) {
+  if (!_tried) {
+    _tried = true;
+    auto started = WalCheckpointer::start(writer, _file, _synchronous.c_str());
+    if (started) _checkpointer = std::move(*started);
+    else core::logWarning(started.error().message);
+  }
+  return WalCheckpointer::WriteGuard(_checkpointer.get());
+}
+
+WalStats LazyWalCheckpointer::stats() const { return _checkpointer ? _checkpointer->stats() : WalStats{}; }
+
 }  // namespace twin::sensors

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "twin/core/Result.h"
 
@@ -81,6 +82,26 @@ class WalCheckpointer {
  private:
   explicit WalCheckpointer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> _impl;
+};
+
+/** The checkpointer of one writer connection, started by its first write transaction, so that a
+    connection that only reads starts no thread. If it cannot start, the reason is logged and
+    SQLite checkpoints on the writer's thread as usual. The writer's thread only. */
+class LazyWalCheckpointer {
+ public:
+  LazyWalCheckpointer(std::filesystem::path file, std::string synchronous);
+  /** The gate for one write transaction of `writer` (BEGIN to COMMIT/ROLLBACK). */
+  WalCheckpointer::WriteGuard write(sqlite3* writer);
+  /** Zeros before the first write, or when the checkpointer could not start. */
+  WalStats stats() const;
+  /** Ends the thread; call before the writer connection closes. */
+  void stop() { _checkpointer.reset(); }
+
+ private:
+  std::filesystem::path _file;
+  std::string _synchronous;
+  std::unique_ptr<WalCheckpointer> _checkpointer;
+  bool _tried = false;
 };
 
 }  // namespace twin::sensors
