@@ -5,6 +5,10 @@
 
 namespace twin::test {
 
+std::filesystem::path sourceDir() { return TWIN_SOURCE_DIR; }
+std::filesystem::path binaryDir() { return TWIN_BINARY_DIR; }
+std::filesystem::path sharedDataDir() { return TWIN_SHARED_DATA_DIR; }
+
 TempDir::TempDir(const std::string& tag) {
   std::random_device rd;
   for (int attempt = 0; attempt < 100; ++attempt) {

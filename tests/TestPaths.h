@@ -5,11 +5,14 @@
 
 namespace twin::test {
 
-inline std::filesystem::path sourceDir() { return TWIN_SOURCE_DIR; }
+// The paths are compiled into TestPaths.cpp alone, so that the test sources themselves hold no
+// absolute path of the checkout (and compile the same in any folder).
+std::filesystem::path sourceDir();
+std::filesystem::path binaryDir();
 inline std::filesystem::path assetsDir() { return sourceDir() / "assets"; }
 inline std::filesystem::path scenesDir() { return sourceDir() / "scenes"; }
 /** ../shared/data beside the checkout (read-only sample data that may not be copied in). */
-inline std::filesystem::path sharedDataDir() { return TWIN_SHARED_DATA_DIR; }
+std::filesystem::path sharedDataDir();
 
 /** A fresh empty directory under the system temp dir, removed by the destructor. */
 class TempDir {

@@ -152,7 +152,7 @@ TEST_CASE("snapshot: unwritable output exits 1 naming the file", "[app]") {
 
 TEST_CASE("run: window mode under Xvfb for 3 frames exits 0", "[app][slow]") {
   REQUIRE(std::system("command -v xvfb-run >/dev/null 2>&1") == 0);
-  const std::string twin = std::string(TWIN_BINARY_DIR) + "/engine/app/twin";
+  const std::string twin = (test::binaryDir() / "engine" / "app" / "twin").string();
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   const std::string command = "xvfb-run -a -s '-screen 0 1920x1080x24' '" + twin + "' run '" + scene +
                               "' --frames 3 --size 1280x720 > /dev/null 2>&1";
