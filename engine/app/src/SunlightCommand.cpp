@@ -15,20 +15,23 @@
 #include "twin/app/SceneLoading.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/geo/SunPosition.h"
+#include "twin/geo/VectorWriter.h"
 #include "twin/model/Scenario.h"
 
 namespace twin::app {
 
 const char* const kSunlightUsage =
-    "usage: twin sunlight SCENE --date YYYY-MM-DD -o OUT.csv [--standard NAME] [--window 8-16]\n"
-    "                     [--spacing 3] [--scenario NAME] [--min-run MINUTES] [--no-terrain]\n"
+    "usage: twin sunlight SCENE --date YYYY-MM-DD -o OUT.csv|.gpkg|.geojson [--standard NAME]\n"
+    "                     [--window 8-16] [--spacing 3] [--scenario NAME] [--min-run MINUTES]\n"
+    "                     [--no-terrain]\n"
     "  Sunlight hours (日照时数) at window samples on every outer wall of every storey of every\n"
     "  residential building (every --spacing metres, at the storey's floor + 0.9 m), counted at\n"
     "  one-minute steps in true solar time (真太阳时) within the standard's window; shadows from\n"
     "  every building (building:part volumes as drawn) and the terrain. Writes one CSV row per\n"
     "  sample: building, building_id, floor, wall_azimuth_deg (the way the wall faces, 0 = north),\n"
     "  lon, lat, height_m (above the ground), sun_minutes, longest_run_minutes, pass; prints the\n"
-    "  windows, storeys and buildings passing and failing.\n"
+    "  windows, storeys and buildings passing and failing. .gpkg and .geojson get the same fields\n"
+    "  on WGS84 points, typed (pass flags as 0/1).\n"
     "  --date DATE       the day to check, normally the standard's: 大寒日 (e.g. 2026-01-20) or\n"
     "                    冬至日 (e.g. 2026-12-22); another date is computed but warned about\n"
     "  --standard NAME   a row of GB 50180-2018 Table 4.0.9 (default: the scene's\n"
@@ -141,10 +144,10 @@ int cmdSunlight(int argc, char** argv) {
   if (args.positionals().size() != 1)
     return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("--date")) return args.usageError("missing --date YYYY-MM-DD");
-  if (!args.has("-o")) return args.usageError("missing -o OUT.csv");
+  if (!args.has("-o")) return args.usageError("missing -o OUT.csv|.gpkg|.geojson");
   const std::string out = *args.value("-o");
-  if (!hasSuffix(out, ".csv"))
-    return args.usageError("-o: this build writes .csv only (GeoJSON and GeoPackage await the vector writer), got '" + out + "'");
+  if (!hasSuffix(out, ".csv") && !hasSuffix(out, ".gpkg") && !hasSuffix(out, ".geojson"))
+    return args.usageError("-o expects a file ending in .csv, .gpkg or .geojson, got '" + out + "'");
   auto date = geo::parseCivilDate(*args.value("--date"));
   if (!date) return args.usageError("--date: " + date.error().message);
   double windowStart = 0, windowEnd = 0;
@@ -283,28 +286,62 @@ int cmdSunlight(int argc, char** argv) {
     passBefore[i] = counts[i].sunMinutes >= required;
     passAfter[i] = after.empty() ? passBefore[i] : after[i].sunMinutes >= required;
   }
+  const bool csvOut = hasSuffix(out, ".csv");
   std::string csv = "building,building_id,floor,wall_azimuth_deg,lon,lat,height_m,sun_minutes,longest_run_minutes,pass";
   if (!after.empty()) csv += ",sun_minutes_before,pass_before,pass_after,lost";
   csv += '\n';
+  // .gpkg / .geojson: one point feature per sample with the same columns, typed (pass flags as
+  // integers 0/1: neither GeoPackage nor the writer has a boolean type).
+  using geo::FieldType;
+  std::vector<geo::FieldDef> fields = {{"building", FieldType::String},
+                                       {"building_id", FieldType::String},
+                                       {"floor", FieldType::Integer},
+                                       {"wall_azimuth_deg", FieldType::Real},
+                                       {"lon", FieldType::Real},
+                                       {"lat", FieldType::Real},
+                                       {"height_m", FieldType::Real},
+                                       {"sun_minutes", FieldType::Integer},
+                                       {"longest_run_minutes", FieldType::Integer},
+                                       {"pass", FieldType::Integer}};
+  if (!after.empty())
+    for (const char* name : {"sun_minutes_before", "pass_before", "pass_after", "lost"}) fields.push_back({name, FieldType::Integer});
+  std::vector<geo::VectorFeature> features;
   char line[256];
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const analysis::WindowSample& w = samples[i];
     const model::Building& b = site.buildings[w.building];
     const std::string id = b.idKind + "/" + std::to_string(b.osmId);
+    const std::string label = b.name.empty() ? id : b.name;
     const core::LonLat ll = site.frame.toLonLat(w.position);
     const analysis::SunlightCount& c = after.empty() ? counts[i] : after[i];
+    const bool lost = passBefore[i] && !passAfter[i];
+    if (!csvOut) {
+      std::snprintf(line, sizeof line, "POINT (%.7f %.7f)", ll.lon, ll.lat);
+      geo::VectorFeature f{line,
+                           {label, id, static_cast<long long>(w.floor), std::round(w.wallAzimuthDegrees * 10) / 10, ll.lon,
+                            ll.lat, std::round(w.heightMeters * 100) / 100, static_cast<long long>(c.sunMinutes),
+                            static_cast<long long>(c.longestRunMinutes), static_cast<long long>(passAfter[i])}};
+      if (!after.empty())
+        for (long long v : {static_cast<long long>(counts[i].sunMinutes), static_cast<long long>(passBefore[i]),
+                            static_cast<long long>(passAfter[i]), static_cast<long long>(lost)})
+          f.values.emplace_back(v);
+      features.push_back(std::move(f));
+      continue;
+    }
     std::snprintf(line, sizeof line, ",%d,%.1f,%.7f,%.7f,%.2f,%d,%d,%s", w.floor, w.wallAzimuthDegrees, ll.lon, ll.lat,
                   w.heightMeters, c.sunMinutes, c.longestRunMinutes, passAfter[i] ? "true" : "false");
-    csv += csvField(b.name.empty() ? id : b.name) + "," + csvField(id) + line;
+    csv += csvField(label) + "," + csvField(id) + line;
     if (!after.empty()) {
       std::snprintf(line, sizeof line, ",%d,%s,%s,%s", counts[i].sunMinutes, passBefore[i] ? "true" : "false",
-                    passAfter[i] ? "true" : "false", passBefore[i] && !passAfter[i] ? "true" : "false");
+                    passAfter[i] ? "true" : "false", lost ? "true" : "false");
       csv += line;
     }
     csv += '\n';
   }
-  if (auto w = analysis::writeTextFile(out, csv); !w) {
-    std::cerr << w.error().message << '\n';
+  const core::Status written =
+      csvOut ? analysis::writeTextFile(out, csv) : geo::writeVectorLayer(out, "sunlight", fields, features);
+  if (!written) {
+    std::cerr << written.error().message << '\n';
     return kExitBadInput;
   }
 

@@ -30,6 +30,16 @@ Run run(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
+std::string shell(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  char buf[4096];
+  while (fgets(buf, sizeof buf, pipe)) out += buf;
+  pclose(pipe);
+  return out;
+}
+
 std::vector<std::vector<std::string>> readCsv(const std::filesystem::path& p) {
   std::ifstream in(p);
   std::vector<std::vector<std::string>> rows;
@@ -148,6 +158,23 @@ TEST_CASE("twin sunlight: windows of a block before and after a proposed tower",
   }
   CHECK(south == 14);
 
+  // The same as a GeoPackage of typed point features, read back through GDAL.
+  const std::string gpkg = (dir.path() / "s.gpkg").string();
+  const Run packaged = run({"sunlight", scene, "--date", "2026-01-20", "-o", gpkg, "--scenario", "tower"});
+  REQUIRE(packaged.code == 0);
+  const std::string info = shell("ogrinfo -ro -al -so '" + gpkg + "' 2>&1");
+  INFO(info);
+  CHECK(info.find("Geometry: Point") != std::string::npos);
+  CHECK(info.find("Feature Count: 40") != std::string::npos);
+  for (const char* field : {"building: String", "building_id: String", "floor: Integer", "wall_azimuth_deg: Real",
+                            "lon: Real", "lat: Real", "height_m: Real", "sun_minutes: Integer",
+                            "longest_run_minutes: Integer", "pass: Integer", "sun_minutes_before: Integer",
+                            "pass_before: Integer", "pass_after: Integer", "lost: Integer"})
+    CHECK(info.find(field) != std::string::npos);
+  const std::string lost = shell("ogrinfo -ro -q -sql 'SELECT COUNT(*) AS n FROM sunlight WHERE lost = 1 AND "
+                                 "wall_azimuth_deg BETWEEN 179 AND 181' '" + gpkg + "' 2>&1");
+  CHECK(lost.find("n (Integer) = 14") != std::string::npos);
+
   // 冬至日 under another standard, with a window of its own and a warning for the wrong day.
   const Run solstice = run({"sunlight", scene, "--date", "2026-12-21", "--standard", "gb50180-V-VI", "--window", "10-14",
                             "--spacing", "10", "-o", csv});
@@ -172,11 +199,11 @@ TEST_CASE("twin sunlight: errors", "[analysis][sunlight]") {
   const std::string see = "; see 'twin sunlight --help'\n";
   CHECK(err({"sunlight"}) == "2 twin sunlight: missing SCENE" + see);
   CHECK(err({"sunlight", scene, "-o", csv}) == "2 twin sunlight: missing --date YYYY-MM-DD" + see);
-  CHECK(err({"sunlight", scene, "--date", "2026-01-20"}) == "2 twin sunlight: missing -o OUT.csv" + see);
+  CHECK(err({"sunlight", scene, "--date", "2026-01-20"}) == "2 twin sunlight: missing -o OUT.csv|.gpkg|.geojson" + see);
   CHECK(err({"sunlight", scene, "--date", "2026-02-30", "-o", csv}) ==
         "2 twin sunlight: --date: geo::parseCivilDate(): expected a date YYYY-MM-DD, got '2026-02-30'" + see);
-  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", "s.gpkg"}) ==
-        "2 twin sunlight: -o: this build writes .csv only (GeoJSON and GeoPackage await the vector writer), got 's.gpkg'" + see);
+  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", "s.shp"}) ==
+        "2 twin sunlight: -o expects a file ending in .csv, .gpkg or .geojson, got 's.shp'" + see);
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--window", "16-8"}) ==
         "2 twin sunlight: --window expects true-solar-time hours START-END with 0 <= START < END <= 24, got '16-8'" + see);
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--spacing", "0"}) ==
@@ -191,6 +218,8 @@ TEST_CASE("twin sunlight: errors", "[analysis][sunlight]") {
         "1 twin sunlight: scenario 'clinic' in block.json proposes no buildings (key \"buildings\"); nothing to compare\n");
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", (dir.path() / "no" / "s.csv").string()}).find(
             "1 analysis::writeTextFile(): ") == 0);
+  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", (dir.path() / "no" / "s.gpkg").string()}).find(
+            "1 geo::writeVectorLayer(): ") == 0);
 
   writeScene(dir.path(), "");
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv}).find(
