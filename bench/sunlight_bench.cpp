@@ -62,8 +62,8 @@ void run(const std::string& path, geo::CivilDate date, double spacing, int repea
   std::printf("  rays: %zu cast (sun up and in front of the wall), median %.3f s over %d runs on %u threads: %.2f M rays/s\n",
               stats.rays, s, repeat, std::thread::hardware_concurrency(), stats.rays / s / 1e6);
   std::printf("  windows with >= 2 h: %zu of %zu\n", sunny, samples.size());
-  std::printf("  wall time, load to last ray: %.2f s (analysis alone: %.2f s)\n", total.elapsedMs() / 1000,
-              (samplesMs + sunMs + bvhMs) / 1000 + s);
+  std::printf("  wall time: %.2f s from loading to the last of %d runs; one analysis (samples, sun, BVH, rays): %.2f s\n",
+              total.elapsedMs() / 1000, repeat, (samplesMs + sunMs + bvhMs) / 1000 + s);
 }
 
 }  // namespace
