@@ -302,3 +302,29 @@ TEST_CASE("sunlight: building:part volumes cast the shadow instead of their outl
   site.buildings[1].partsTopMeters = 60;
   CHECK(minutes() < 480);
 }
+
+TEST_CASE("sunlight: packets of rays agree with single rays", "[analysis][sunlight]") {
+  model::Site site = receiverSite();
+  site.buildings.push_back(building(box(-200, -60, 220, -40), model::BuildingUse::Office, 25));
+  site.buildings.push_back(building(box(23, -28, 27, -24), model::BuildingUse::Office, 100));
+  auto scene = analysis::SunlightScene::build(site, {}, false);
+  REQUIRE(scene);
+  std::vector<core::Vec3> directions;
+  for (const SunStep& s : analysis::sunSteps(kSite, {2026, 1, 20}, 8, 16)) directions.push_back(s.direction);
+  directions.resize(470);  // not a multiple of 16: the last packet is partly empty
+  std::size_t shaded = 0;
+  for (const core::Vec3& origin : {core::Vec3{10, -0.1, 0.9}, core::Vec3{10, -0.1, 15}, core::Vec3{-5, -30, 5}}) {
+    std::vector<unsigned char> many(directions.size(), 7);
+    CHECK(scene->occludedMany(origin, directions.data(), directions.size(), many.data()) == directions.size());
+    for (std::size_t k = 0; k < directions.size(); ++k) {
+      CHECK(many[k] == (scene->occluded(origin, directions[k]) ? 1 : 0));
+      shaded += many[k];
+    }
+  }
+  CHECK(shaded > 0);
+  CHECK(shaded < 3 * directions.size());
+  // Above the highest occluder (100 m) no rising ray can be hit: none is cast.
+  std::vector<unsigned char> high(directions.size(), 7);
+  CHECK(scene->occludedMany({10, -0.1, 100.5}, directions.data(), directions.size(), high.data()) == 0);
+  CHECK(std::count(high.begin(), high.end(), 0) == static_cast<long>(directions.size()));
+}

@@ -102,6 +102,7 @@ struct SunlightScene::Impl {
   RTCDevice device = nullptr;
   RTCScene scene = nullptr;
   std::size_t triangles = 0;
+  float topZ = -std::numeric_limits<float>::infinity();  // highest vertex of any occluder
   ~Impl() {
     if (scene) rtcReleaseScene(scene);
     if (device) rtcReleaseDevice(device);
@@ -197,6 +198,7 @@ core::Result<SunlightScene> SunlightScene::build(const model::Site& site, const 
       return core::fail("analysis::SunlightScene::build(): Embree: " + embreeError(impl.device));
     }
     std::copy(mesh.vertices.begin(), mesh.vertices.end(), v);
+    for (std::size_t k = 2; k < mesh.vertices.size(); k += 3) impl.topZ = std::max(impl.topZ, mesh.vertices[k]);
     std::copy(mesh.indices.begin(), mesh.indices.end(), ix);
     rtcCommitGeometry(geometry);
     rtcAttachGeometry(impl.scene, geometry);
@@ -227,6 +229,41 @@ bool SunlightScene::occluded(const core::Vec3& origin, const core::Vec3& directi
   return ray.tfar < 0;
 }
 
+std::size_t SunlightScene::occludedMany(const core::Vec3& origin, const core::Vec3* directions, std::size_t count,
+                                       unsigned char* out) const {
+  std::fill(out, out + count, static_cast<unsigned char>(0));
+  if (!_impl || _impl->triangles == 0 || origin.z >= _impl->topZ) return 0;
+  // Packets of 16 rays from one origin toward neighbouring sun positions are coherent: Embree
+  // traverses them together (AVX-512 where the CPU has it, split into narrower packets otherwise).
+  RTCIntersectContext context;
+  rtcInitIntersectContext(&context);
+  context.flags = RTC_INTERSECT_CONTEXT_FLAG_COHERENT;
+  for (std::size_t first = 0; first < count; first += 16) {
+    const std::size_t n = std::min<std::size_t>(16, count - first);
+    alignas(64) int valid[16];
+    alignas(64) RTCRay16 rays;
+    for (std::size_t k = 0; k < 16; ++k) {
+      const core::Vec3& d = directions[first + std::min(k, n - 1)];
+      valid[k] = k < n ? -1 : 0;
+      rays.org_x[k] = static_cast<float>(origin.x);
+      rays.org_y[k] = static_cast<float>(origin.y);
+      rays.org_z[k] = static_cast<float>(origin.z);
+      rays.dir_x[k] = static_cast<float>(d.x);
+      rays.dir_y[k] = static_cast<float>(d.y);
+      rays.dir_z[k] = static_cast<float>(d.z);
+      rays.tnear[k] = 0;
+      rays.tfar[k] = std::numeric_limits<float>::infinity();
+      rays.time[k] = 0;
+      rays.mask[k] = 0xFFFFFFFFu;
+      rays.id[k] = static_cast<unsigned>(k);
+      rays.flags[k] = 0;
+    }
+    rtcOccluded16(valid, _impl->scene, &context, &rays);
+    for (std::size_t k = 0; k < n; ++k) out[first + k] = rays.tfar[k] < 0 ? 1 : 0;
+  }
+  return count;
+}
+
 std::vector<SunlightCount> sunlightMinutes(const SunlightScene& scene, const std::vector<WindowSample>& samples,
                                            const std::vector<SunStep>& steps, int minRunMinutes, SunlightStats* stats,
                                            const core::ProgressFn& progress) {
@@ -237,25 +274,38 @@ std::vector<SunlightCount> sunlightMinutes(const SunlightScene& scene, const std
   constexpr std::size_t kChunk = 64;
   const auto work = [&] {
     std::size_t localRays = 0;
+    std::vector<std::size_t> candidates;
+    std::vector<core::Vec3> directions;
+    std::vector<unsigned char> hidden, lit;
     for (;;) {
       const std::size_t begin = next.fetch_add(kChunk);
       if (begin >= samples.size()) break;
       const std::size_t end = std::min(samples.size(), begin + kChunk);
       for (std::size_t i = begin; i < end; ++i) {
         const WindowSample& w = samples[i];
-        const core::Vec3 origin{w.position.x, w.position.y, w.z};
+        // The steps at which the sun is above the horizon and in front of the wall (its
+        // horizontal direction within 90 degrees of the outward normal): only those need a ray.
+        candidates.clear();
+        directions.clear();
+        for (std::size_t k = 0; k < steps.size(); ++k) {
+          const SunStep& s = steps[k];
+          if (s.altitudeDegrees > 0 && s.direction.x * w.normal.x + s.direction.y * w.normal.y > 0) {
+            candidates.push_back(k);
+            directions.push_back(s.direction);
+          }
+        }
+        hidden.resize(candidates.size());
+        localRays += scene.occludedMany({w.position.x, w.position.y, w.z}, directions.data(), directions.size(), hidden.data());
+        lit.assign(steps.size(), 0);
+        for (std::size_t c = 0; c < candidates.size(); ++c) lit[candidates[c]] = !hidden[c];
         int run = 0, total = 0, longest = 0;
         const auto closeRun = [&] {
           if (run >= std::max(1, minRunMinutes)) total += run;
           longest = std::max(longest, run);
           run = 0;
         };
-        for (const SunStep& s : steps) {
-          // In front of the wall: the horizontal direction to the sun is within 90 degrees of
-          // the outward normal; above the horizon: positive altitude.
-          const bool lit = s.altitudeDegrees > 0 && s.direction.x * w.normal.x + s.direction.y * w.normal.y > 0 &&
-                           (++localRays, !scene.occluded(origin, s.direction));
-          if (lit)
+        for (std::size_t k = 0; k < steps.size(); ++k) {
+          if (lit[k])
             ++run;
           else if (run)
             closeRun();

@@ -89,6 +89,11 @@ class SunlightScene {
   std::size_t triangles() const;
   /** True when the ray from `origin` toward `direction` (unit) hits any occluder. */
   bool occluded(const core::Vec3& origin, const core::Vec3& direction) const;
+  /** occluded() for `count` directions from one origin, in packets of 16 rays; writes one flag
+      (1 = occluded) per direction into `out`. Returns the number of rays cast: 0 when the origin
+      lies above every occluder's top and no rising ray can be hit (directions must point up). */
+  std::size_t occludedMany(const core::Vec3& origin, const core::Vec3* directions, std::size_t count,
+                           unsigned char* out) const;
 
  private:
   struct Impl;
@@ -102,7 +107,8 @@ struct SunlightCount {
 };
 
 struct SunlightStats {
-  std::size_t rays = 0;           // shadow rays cast (minutes with the sun up and in front of the wall)
+  std::size_t rays = 0;           // shadow rays cast: minutes with the sun up and in front of the wall, at
+                                  // samples below the highest occluder (above it nothing can shade them)
   double seconds = 0;             // wall time of the ray casting
 };
 
