@@ -155,6 +155,23 @@ TEST_CASE("scenarios: proposed buildings", "[model]") {
   CHECK((*back)[0].buildings[0].heightMeters == 54);
   REQUIRE((*back)[0].buildings[0].footprint.size() == 3);
   CHECK((*back)[0].buildings[0].footprint[2].lat == 30.2);
+
+  // Saved again without buildings (as the planning view saves facility edits): they stay.
+  s.buildings.clear();
+  s.added.clear();
+  REQUIRE(model::saveScenario(file, s).ok());
+  back = model::loadScenarios(file);
+  REQUIRE(back.ok());
+  CHECK((*back)[0].added.empty());
+  REQUIRE((*back)[0].buildings.size() == 1);
+  CHECK((*back)[0].buildings[0].name == "T1");
+  // New buildings replace the old ones.
+  s.buildings.push_back({"T2", {{120.1, 30.1}, {120.2, 30.1}, {120.2, 30.2}}, 30});
+  REQUIRE(model::saveScenario(file, s).ok());
+  back = model::loadScenarios(file);
+  REQUIRE(back.ok());
+  REQUIRE((*back)[0].buildings.size() == 1);
+  CHECK((*back)[0].buildings[0].name == "T2");
 }
 
 TEST_CASE("scenarios: truncated scene texts never crash", "[model]") {

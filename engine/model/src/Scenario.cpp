@@ -287,7 +287,12 @@ core::Status saveScenario(const std::filesystem::path& sceneFile, const Scenario
   for (OrderedJson& entry : list)
     if (entry.is_object() && entry.contains("name") && entry["name"].is_string() &&
         entry["name"].get<std::string>() == scenario.name) {
+      // The planning view edits facilities only: a scenario saved from it carries no buildings,
+      // and must not drop the proposed buildings written into the file for `twin sunlight`.
+      OrderedJson kept;
+      if (scenario.buildings.empty() && entry.contains("buildings")) kept = entry["buildings"];
       entry = toJson(scenario);
+      if (!kept.is_null()) entry["buildings"] = std::move(kept);
       replaced = true;
       break;
     }

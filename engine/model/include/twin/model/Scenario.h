@@ -73,7 +73,9 @@ core::Result<std::vector<Scenario>> parseScenarios(const std::string& sceneJsonT
 core::Result<std::vector<Scenario>> loadScenarios(const std::filesystem::path& sceneFile);
 
 /** Writes `scenario` into the scene file: the entry of "scenarios" with the same name is
-    replaced, else the scenario is appended (the key is added at the end when absent). Every other
+    replaced, else the scenario is appended (the key is added at the end when absent). A scenario
+    with no buildings keeps the "buildings" of the entry it replaces (the planning view edits
+    facilities only; proposed buildings are written in the file). Every other
     key and its order are kept (the file is re-serialised with 2-space indentation; values are
     unchanged). The file is written to a temporary file beside it and renamed over it, so a failure
     leaves the original intact; its permissions are kept. Errors (nothing is written): the file
