@@ -318,8 +318,8 @@ int cmdSunlight(int argc, char** argv) {
     if (!csvOut) {
       std::snprintf(line, sizeof line, "POINT (%.7f %.7f)", ll.lon, ll.lat);
       geo::VectorFeature f{line,
-                           {label, id, static_cast<long long>(w.floor), std::round(w.wallAzimuthDegrees * 10) / 10, ll.lon,
-                            ll.lat, std::round(w.heightMeters * 100) / 100, static_cast<long long>(c.sunMinutes),
+                           {label, id, static_cast<long long>(w.floor), std::round(w.wallAzimuthDegrees * 10) / 10,
+                            std::round(ll.lon * 1e7) / 1e7, std::round(ll.lat * 1e7) / 1e7, std::round(w.heightMeters * 100) / 100, static_cast<long long>(c.sunMinutes),
                             static_cast<long long>(c.longestRunMinutes), static_cast<long long>(passAfter[i])}};
       if (!after.empty())
         for (long long v : {static_cast<long long>(counts[i].sunMinutes), static_cast<long long>(passBefore[i]),

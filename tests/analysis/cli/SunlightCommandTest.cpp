@@ -198,6 +198,9 @@ TEST_CASE("twin sunlight: errors", "[analysis][sunlight]") {
   };
   const std::string see = "; see 'twin sunlight --help'\n";
   CHECK(err({"sunlight"}) == "2 twin sunlight: missing SCENE" + see);
+  const Run help = run({"sunlight", "--help"});
+  CHECK(help.code == 0);
+  CHECK(help.out.rfind("usage: twin sunlight SCENE --date YYYY-MM-DD -o OUT.csv|.gpkg|.geojson", 0) == 0);
   CHECK(err({"sunlight", scene, "-o", csv}) == "2 twin sunlight: missing --date YYYY-MM-DD" + see);
   CHECK(err({"sunlight", scene, "--date", "2026-01-20"}) == "2 twin sunlight: missing -o OUT.csv|.gpkg|.geojson" + see);
   CHECK(err({"sunlight", scene, "--date", "2026-02-30", "-o", csv}) ==
