@@ -176,7 +176,8 @@ TEST_CASE("scenarios: proposed buildings", "[model]") {
 
 TEST_CASE("scenarios: truncated scene texts never crash", "[model]") {
   const std::string text =
-      R"({"scenarios": [{"name": "a", "add": [{"category": "k", "lon": 116.3, "lat": 40}], "remove": ["node/1"]}]})";
+      R"({"scenarios": [{"name": "a", "add": [{"category": "k", "lon": 116.3, "lat": 40}], "remove": ["node/1"],)"
+      R"( "buildings": [{"name": "T", "height": 30, "footprint": [[116.3, 40], [116.31, 40], [116.31, 40.01]]}]}]})";
   for (std::size_t n = 0; n < text.size(); ++n) CHECK_FALSE(model::parseScenarios(text.substr(0, n), "x.json").ok());
   CHECK(model::parseScenarios(text, "x.json").ok());
 }
