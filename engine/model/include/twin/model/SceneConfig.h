@@ -80,7 +80,7 @@ struct SceneConfig {
   std::optional<TerrainConfig> terrain;  // parsed "terrain" (its raw text is also in sections)
   /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:
       keys "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking", "tours",
-      "terrain", "models", "analysis", "scenarios" (model::parseSensorConfig() and parseFacilityConfig()
+      "terrain", "models", "analysis", "scenarios", "sunlight" (model::parseSensorConfig() and parseFacilityConfig()
       read the file themselves). */
   std::map<std::string, std::string> sections;
 };
