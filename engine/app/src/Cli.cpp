@@ -69,6 +69,7 @@ constexpr CommandEntry kCommands[] = {
     {"isochrone", cmdIsochrone, "5/10/15-minute walking isochrones from a point", nullptr},
     {"coverage", cmdCoverage, "life-circle coverage of every building", nullptr},
     {"tod", cmdTod, "transit-oriented development catchment figures", nullptr},
+    {"indicators", cmdIndicators, "the nine-scenario (九大场景) indicators of a scene", nullptr},
     {"monitor", cmdMonitor, "ingest sensor streams and run the alert rules, without rendering", nullptr},
     {"alerts", cmdAlerts, "list alerts from the alert log", nullptr},
     {"replay", cmdReplay, "publish a recorded CSV/JSONL sensor file through an MQTT broker", nullptr},
