@@ -202,6 +202,17 @@ TEST_CASE("indicators: missing data gives no value and a reason, never a figure"
     const auto ind = byId(nineScenarioIndicators(g, s, config(), noOperations(), diag));
     CHECK(ind.at("measured_height_share").whyMissing == "the scene has no buildings");
   }
+  SECTION("an alert log without any alert of the scene's sensors") {
+    const model::Site s = site();
+    const WalkGraph g = buildWalkGraph(s.roads, {}, diag);
+    OperationsFacts ops = noOperations();
+    ops.alertLogRead = true;
+    const auto ind = byId(nineScenarioIndicators(g, s, config(), ops, diag));
+    CHECK(*ind.at("active_alerts").value == 0);
+    CHECK_FALSE(ind.at("sensors_online").value.has_value());
+    CHECK(ind.at("sensors_online").whyMissing ==
+          "the alert log holds no alert of the scene's sensors, so it cannot tell which are online");
+  }
   SECTION("an alert log with no acknowledged alert") {
     const model::Site s = site();
     const WalkGraph g = buildWalkGraph(s.roads, {}, diag);

@@ -288,8 +288,13 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
         }
       }
       const std::size_t online = ops.sensorsDeclared > offline.size() ? ops.sensorsDeclared - offline.size() : 0;
-      s.push_back(valued("sensors_online", "在线传感器数", "Sensors online", double(online), "count",
-                         "sensors without an active 'stale' alert in the " + ops.alertLogSource));
+      // A log that never saw these sensors cannot tell a quiet sensor from one never monitored.
+      if (ops.alerts.empty())
+        s.push_back(missing("sensors_online", "在线传感器数", "Sensors online", "count", ops.alertLogSource,
+                            "the alert log holds no alert of the scene's sensors, so it cannot tell which are online"));
+      else
+        s.push_back(valued("sensors_online", "在线传感器数", "Sensors online", double(online), "count",
+                           "sensors without an active 'stale' alert in the " + ops.alertLogSource));
       s.push_back(valued("active_alerts", "活动告警数", "Active alerts", double(active), "count",
                          count(ops.alerts.size(), "alerts of the scene's sensors") + " in the " + ops.alertLogSource));
       if (acknowledged == 0)
