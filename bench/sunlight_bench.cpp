@@ -2,7 +2,7 @@
 // standard day (大寒日 2026-01-20, 08-16 true solar time, one-minute steps), as `twin sunlight`
 // runs it. Prints samples, rays, rays per second and the wall time of each stage.
 // Usage: bench_sunlight_bench [scene.json ...] [--date YYYY-MM-DD] [--spacing M] [--repeat N]
-//        (default: scenes/beijing-liudaokou.json; pass scenes/hangzhou-qianjiang.json when it exists)
+//        (default: scenes/beijing-liudaokou.json; any scene file may be passed)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>

@@ -289,7 +289,7 @@ TEST_CASE("monitor panels: filter widgets hide alerts", "[ui]") {
 TEST_CASE("monitor panels: every monitor string exists in both languages", "[ui]") {
   for (const char* key : {"panel.monitor", "panel.chart", "panel.alerts", "monitor.online", "monitor.offline",
                           "monitor.stale", "monitor.activeAlerts", "monitor.live", "monitor.timeline",
-                          "severity.critical", "severity.major", "severity.minor", "severity.warning",
+                          "monitor.replayClock", "severity.critical", "severity.major", "severity.minor", "severity.warning",
                           "alerts.ack", "alerts.flyTo", "alerts.who", "alerts.comment", "alerts.confirm"}) {
     INFO(key);
     REQUIRE(findTranslation(Language::ZhCN, key) != nullptr);

@@ -1,6 +1,7 @@
 #include "twin/alerts/Monitor.h"
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -8,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/sensors/Payload.h"
 #include "twin/sensors/Replay.h"
@@ -22,6 +24,7 @@ namespace {
 struct ReplayStream {
   std::vector<sensors::Reading> readings;
   std::size_t next = 0;
+  double speed = 1;
   std::unique_ptr<sensors::ReplayPacer> pacer;
 };
 
@@ -50,6 +53,40 @@ struct Monitor::Impl {
 
   explicit Impl(std::size_t samples) : series(samples) {}
 
+  // Feeds every replay reading up to untilMs, one data time at a time with the clock held there
+  // (judged, then ticked, as the live loop would at that moment), then sets the clock and the
+  // pacers going from untilMs, or stops the replay there.
+  core::Status catchUp(std::int64_t untilMs, ReplayClock& clock) {
+    std::vector<sensors::Reading> batch;
+    for (;;) {
+      std::int64_t t = std::numeric_limits<std::int64_t>::max();
+      for (const ReplayStream& r : replays)
+        if (r.next < r.readings.size() && r.readings[r.next].tsMs <= untilMs) t = std::min(t, r.readings[r.next].tsMs);
+      if (t == std::numeric_limits<std::int64_t>::max()) break;
+      batch.clear();
+      for (ReplayStream& r : replays)
+        while (r.next < r.readings.size() && r.readings[r.next].tsMs == t) batch.push_back(r.readings[r.next++]);
+      clock.hold(t);
+      series.add(batch);
+      replayed += batch.size();
+      newestDataMs = std::max(newestDataMs, t);
+      if (auto s = engine->process(batch); !s) return s;
+      if (auto s = engine->tick(); !s) return s;
+      if (history) historyPending.insert(historyPending.end(), batch.begin(), batch.end());
+    }
+    if (auto s = flushHistory(); !s) return s;
+    const double speed = replays.empty() ? 0 : replays.front().speed;
+    if (options.replayHoldAtMoment) {
+      replays.clear();
+      clock.hold(untilMs);
+    } else {
+      const auto now = std::chrono::steady_clock::now();
+      for (ReplayStream& r : replays) r.pacer = std::make_unique<sensors::ReplayPacer>(untilMs, r.speed, now);
+      clock.run(untilMs, speed);
+    }
+    return core::Ok{};
+  }
+
   core::Status flushHistory() {
     lastHistoryFlush = std::chrono::steady_clock::now();
     if (!history || historyPending.empty()) return core::Ok{};
@@ -72,9 +109,6 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
   auto store = AlertStore::open(options.alertsDb, options.durability);
   if (!store) return store.error();
   impl->store = std::move(*store);
-  auto engine = AlertEngine::create(options.config, *impl->store, clock);
-  if (!engine) return engine.error();
-  impl->engine = std::move(*engine);
   if (!options.historyDb.empty()) {
     auto history = sensors::HistoryDb::open(options.historyDb, options.historyRetentionSeconds);
     if (!history) return history.error();
@@ -153,9 +187,26 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
         core::logWarning("alerts::Monitor: " + m.file.filename().string() + ": " + std::to_string(diag.total()) +
                          " replay records skipped");
       if (stream.readings.empty()) continue;
+      stream.speed = m.speed;
       stream.pacer = std::make_unique<sensors::ReplayPacer>(stream.readings.front().tsMs, m.speed, startTime);
       impl->replays.push_back(std::move(stream));
     }
+  }
+  if (options.replayUntilMs) {
+    TWIN_ASSERT(options.replay && options.replayClock == &clock,
+                "alerts::Monitor::start(): replayUntilMs needs replay and replayClock as the monitor's clock");
+    // The engine takes "now" as every sensor's last sign of life: start it at the data's first
+    // time, not at 0, or the first tick would find every sensor silent for decades.
+    std::int64_t first = *options.replayUntilMs;
+    for (const ReplayStream& r : impl->replays) first = std::min(first, r.readings.front().tsMs);
+    options.replayClock->hold(first);
+  }
+  auto engine = AlertEngine::create(options.config, *impl->store, clock);
+  if (!engine) return engine.error();
+  impl->engine = std::move(*engine);
+  if (options.replayUntilMs) {
+    auto caught = impl->catchUp(*options.replayUntilMs, *options.replayClock);
+    if (!caught) return caught.error();
   }
   impl->lastTickMs = clock.nowMs();
   impl->lastRetentionMs = impl->lastTickMs;
@@ -306,6 +357,32 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
   j["mqtt_connects"] = s.connects;
   j["mqtt_disconnects"] = s.disconnects;
   return j.dump();
+}
+
+std::int64_t ReplayClock::nowMs() const {
+  std::lock_guard<std::mutex> lock(_mutex);
+  if (!(_speed > 0)) return _baseMs;
+  const double elapsedMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - _start).count();
+  return _baseMs + static_cast<std::int64_t>(elapsedMs * _speed);
+}
+
+void ReplayClock::hold(std::int64_t dataMs) {
+  std::lock_guard<std::mutex> lock(_mutex);
+  _baseMs = dataMs;
+  _speed = 0;
+}
+
+void ReplayClock::run(std::int64_t fromDataMs, double speed) {
+  std::lock_guard<std::mutex> lock(_mutex);
+  _baseMs = fromDataMs;
+  _speed = speed;
+  _start = std::chrono::steady_clock::now();
+}
+
+bool ReplayClock::held() const {
+  std::lock_guard<std::mutex> lock(_mutex);
+  return !(_speed > 0);
 }
 
 }  // namespace twin::alerts

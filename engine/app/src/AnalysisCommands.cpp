@@ -5,20 +5,30 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <filesystem>
 #include <optional>
+#include <set>
 #include <sstream>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
 
 #include "CliArgs.h"
+#include "MonitorView.h"
 #include "PlanningView.h"
 #include "twin/geo/ChineseCoordinates.h"
 #include "twin/geo/VectorReader.h"
+#include "twin/alerts/AlertStore.h"
 #include "twin/analysis/Coverage.h"
+#include "twin/analysis/Indicators.h"
 #include "twin/analysis/Isochrone.h"
 #include "twin/analysis/Tod.h"
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/model/Facility.h"
 #include "twin/model/Scenario.h"
+#include "twin/model/Sensor.h"
+#include "twin/sensors/Replay.h"
 
 namespace twin::app {
 
@@ -43,6 +53,16 @@ const char* const kTodUsage =
     "usage: twin tod SCENE -o TOD.csv [--radii 500,800]\n"
     "  For each rail/metro station (and its entrances): buildings, floor area, residents,\n"
     "  facilities and pedshed ratio within the walking catchments (metres along the network).\n";
+
+const char* const kIndicatorsUsage =
+    "usage: twin indicators SCENE [--json] [--alerts-db FILE]\n"
+    "  The nine-scenario indicators (九大场景: 邻里 教育 健康 创业 建筑 交通 低碳 服务 治理) computed\n"
+    "  from the scene's own data: life-circle coverage of residents, the building stock, POIs,\n"
+    "  the power sensors' recorded readings and the alert log. An indicator the data cannot\n"
+    "  support has no value and says why. Formulas and standards: docs/indicators.md.\n"
+    "  --json           {\"scenarios\":[{\"id\",\"name\",\"name_en\",\"indicators\":[{\"id\",\"name\",\"name_en\",\n"
+    "                   \"value\",\"unit\",\"source\",\"why_missing\"}]}]} (value null when missing)\n"
+    "  --alerts-db FILE the alert log to read (default: the one `twin run` writes); it is never created\n";
 
 namespace {
 
@@ -368,6 +388,161 @@ int cmdTod(int argc, char** argv) {
                   r.station.name.empty() ? "(unnamed)" : r.station.name.c_str(), c.radiusMeters, c.buildings,
                   c.floorAreaM2, c.residents, c.pedshedRatio);
   std::printf("wrote %s\n", args.value("-o")->c_str());
+  reportDiagnostics(p.diag);
+  return kExitOk;
+}
+
+namespace {
+
+// What the sensors and alerts modules know about the scene, for the governance and low-carbon
+// indicators. Each part that cannot be read is left empty with the reason.
+analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::filesystem::path& alertsDb) {
+  analysis::OperationsFacts ops;
+  model::SensorConfig sensors;
+  if (!scene.config.file.empty() && scene.config.file.extension() == ".json") {
+    auto loaded = model::loadSensorConfig(scene.config.file);
+    if (loaded) sensors = std::move(loaded).value();
+    else ops.powerWhyMissing = ops.alertLogWhyMissing = loaded.error().message;
+  }
+  ops.sensorsDeclared = sensors.sensors.size();
+  std::set<std::string> ids;
+  for (const model::SensorDef& s : sensors.sensors) ids.insert(s.id);
+
+  ops.alertLogSource = "alert log " + alertsDb.filename().string();
+  std::error_code ec;
+  if (sensors.sensors.empty()) {
+    if (ops.alertLogWhyMissing.empty()) ops.alertLogWhyMissing = "the scene declares no sensors";
+  } else if (!std::filesystem::is_regular_file(alertsDb, ec)) {
+    // Opening would create an empty log, which would then read as "no alerts": say so instead.
+    ops.alertLogWhyMissing = "no alert log at " + alertsDb.string() + " (run `twin monitor` or `twin run` first)";
+  } else if (auto store = alerts::AlertStore::open(alertsDb); !store) {
+    ops.alertLogWhyMissing = store.error().message;
+  } else if (auto all = (*store)->allAlerts(); !all) {
+    ops.alertLogWhyMissing = all.error().message;
+  } else {
+    ops.alertLogRead = true;
+    for (const alerts::Alert& a : *all) {
+      if (!ids.count(a.sensorId)) continue;
+      ops.alerts.push_back({a.sensorId, a.raisedMs, a.ackMs, alerts::isActive(a.state), a.kind == model::RuleKind::Stale});
+    }
+  }
+
+  std::vector<std::string> files, why;
+  for (const model::SensorDef& s : sensors.sensors) {
+    if (s.kind != "power") continue;
+    if (s.unit != "kW") {
+      why.push_back("power sensor '" + s.id + "' reports in '" + s.unit + "', not kW");
+      continue;
+    }
+    if (s.source.kind != model::SourceKind::Replay) {
+      why.push_back("power sensor '" + s.id + "' is live (MQTT): no recorded readings to integrate");
+      continue;
+    }
+    const model::ReplayMapping& m = s.source.replay;
+    core::Diagnostics diag;
+    const std::unordered_set<std::string> only{s.id};
+    auto readings = [&]() -> core::Result<std::vector<sensors::Reading>> {
+      if (m.format == "csv") {
+        sensors::CsvMapping csv;
+        csv.columns[m.column] = s.id;
+        csv.timeColumn = m.timeColumn;
+        csv.utcOffsetMinutes = m.utcOffsetMinutes;
+        csv.missing = m.missing;
+        return sensors::readReplayCsv(m.file, csv, diag);
+      }
+      sensors::DecodeOptions decode;
+      decode.knownSensors = &only;
+      sensors::IngestStats stats;
+      return sensors::readReplayJsonl(m.file, decode, stats, diag);
+    }();
+    if (!readings) {
+      why.push_back(readings.error().message);
+      continue;
+    }
+    analysis::PowerSeries series{s.id, {}};
+    for (const sensors::Reading& r : *readings)
+      if (r.sensorId == s.id && r.finite) series.samplesKw.emplace_back(r.tsMs, r.value);
+    if (series.samplesKw.size() < 2) {
+      why.push_back("power sensor '" + s.id + "' has fewer than two readings in " + m.file.filename().string());
+      continue;
+    }
+    files.push_back(m.file.filename().string());
+    ops.power.push_back(std::move(series));
+  }
+  for (const std::string& f : files) ops.powerSource += (ops.powerSource.empty() ? "replay file " : ", ") + f;
+  if (ops.power.empty() && ops.powerWhyMissing.empty()) {
+    if (why.empty()) ops.powerWhyMissing = "the scene has no power sensor (kind \"power\")";
+    for (const std::string& w : why) ops.powerWhyMissing += (ops.powerWhyMissing.empty() ? "" : "; ") + w;
+  }
+  return ops;
+}
+
+std::string formatValue(const analysis::Indicator& i) {
+  if (!i.value) return "—";
+  char buf[64];
+  const double v = *i.value;
+  if (std::fabs(v - std::round(v)) < 1e-9) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string out = buf;
+  // Trailing zeros of a rounded share add nothing: "33.30" -> "33.3".
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out + (i.unit == "count" ? "" : " " + i.unit);
+}
+
+}  // namespace
+
+std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scenarios) {
+  nlohmann::json out = {{"scenarios", nlohmann::json::array()}};
+  for (const auto& s : scenarios) {
+    nlohmann::json js = {{"id", s.id}, {"name", s.name}, {"name_en", s.nameEn}, {"indicators", nlohmann::json::array()}};
+    for (const auto& i : s.indicators) {
+      nlohmann::json ji = {{"id", i.id}, {"name", i.name}, {"name_en", i.nameEn}};
+      ji["value"] = i.value ? nlohmann::json(*i.value) : nlohmann::json(nullptr);
+      ji["unit"] = i.unit;
+      ji["source"] = i.source;
+      ji["why_missing"] = i.value ? nlohmann::json(nullptr) : nlohmann::json(i.whyMissing);
+      js["indicators"].push_back(std::move(ji));
+    }
+    out["scenarios"].push_back(std::move(js));
+  }
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string indicatorsTable(const std::vector<analysis::ScenarioIndicators>& scenarios) {
+  std::string out;
+  for (const auto& s : scenarios) {
+    out += s.name + " " + s.nameEn + "\n";
+    for (const auto& i : s.indicators) {
+      out += "  " + i.name + " / " + i.nameEn + ": " + formatValue(i);
+      if (!i.value) out += "  (" + i.whyMissing + ")";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+int cmdIndicators(int argc, char** argv) {
+  CliArgs args("indicators", {"--alerts-db"}, {"--json", "--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kIndicatorsUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1)
+    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+  auto prepared = prepare(args.positionals()[0]);
+  if (!prepared) {
+    std::cerr << prepared.error().message << '\n';
+    return kExitBadInput;
+  }
+  Prepared& p = prepared.value();
+  const std::filesystem::path db = args.has("--alerts-db") ? std::filesystem::path(*args.value("--alerts-db")) : defaultAlertsDb();
+  const analysis::OperationsFacts ops = operationsFacts(p.scene, db);
+  const auto scenarios = analysis::nineScenarioIndicators(p.graph, *p.scene.site, p.config, ops, p.diag);
+  std::cout << (args.has("--json") ? indicatorsJson(scenarios) + "\n" : indicatorsTable(scenarios));
   reportDiagnostics(p.diag);
   return kExitOk;
 }

@@ -25,11 +25,16 @@ constexpr CommandEntry kCommands[] = {
     {"run", cmdRun, "open the viewer on a scene (a window when DISPLAY is set, else a headless PNG)",
      "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
-     "                [--colour-by C] [--no-planning]\n"
+     "                [--colour-by C] [--no-planning] [--at TIME]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: twin-<scene>.png in the temporary directory), printing its path.\n"
      "  --frames N   stop after N frames (a bounded run, e.g. for tests)\n"
+     "  --at TIME    first replay the scene's sensor files up to TIME (ISO-8601, e.g.\n"
+     "               2026-06-18T15:10:00+08:00): charts carry that history, the alarm list shows\n"
+     "               what it raised, stamped in data time, and the scene clock says \"replay\"; in a\n"
+     "               window the replay then runs on. Headless, the scene's \"replay.at\" is the\n"
+     "               default. A replay writes a fresh alert log of its own unless --alerts-db is given.\n"
      "  Planning (scenes with streets; see docs/life-circle.md): the coverage panel, click for a\n"
      "  walking isochrone, add or drag facilities, save scenarios into the scene file.\n"
      "  --scenario NAME          compare the scene's saved scenario NAME with the existing state\n"
@@ -44,9 +49,12 @@ constexpr CommandEntry kCommands[] = {
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                     [--lang zh-CN|en] [--no-panels]\n"
      "                     [--scenario NAME] [--plan-isochrone LON,LAT] [--colour-by C] [--no-planning]\n"
+     "                     [--at TIME]\n"
      "       twin snapshot --model PATH [--crs CRS] -o OUT.png [--size WxH] [--no-panels]\n"
      "  Renders the start view (or the bookmark) with the panels and writes OUT.png, once paged\n"
      "  and streamed models have loaded (at most 120 s).\n"
+     "  --at TIME    the sensors replayed up to TIME first (default: the scene's \"replay.at\");\n"
+     "               see twin run --help\n"
      "  --model PATH render a 3D model alone, framed from its bounds: an oblique-photography\n"
      "               production folder, a .glb/.gltf, a 3D Tiles tileset.json or a CityJSON file\n"
      "  --crs CRS    the CRS of a CityJSON file that declares none\n"
@@ -70,6 +78,7 @@ constexpr CommandEntry kCommands[] = {
     {"coverage", cmdCoverage, "life-circle coverage of every building", nullptr},
     {"tod", cmdTod, "transit-oriented development catchment figures", nullptr},
     {"sunlight", cmdSunlight, "sunlight hours (日照) at every residential window against GB 50180", nullptr},
+    {"indicators", cmdIndicators, "the nine-scenario (九大场景) indicators of a scene", nullptr},
     {"monitor", cmdMonitor, "ingest sensor streams and run the alert rules, without rendering", nullptr},
     {"alerts", cmdAlerts, "list alerts from the alert log", nullptr},
     {"replay", cmdReplay, "publish a recorded CSV/JSONL sensor file through an MQTT broker", nullptr},

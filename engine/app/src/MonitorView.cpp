@@ -64,6 +64,8 @@ struct MonitorView::Impl {
   std::filesystem::path alertsDb, historyDb;
   std::size_t samplesPerSensor = 4096;
   alerts::SystemClock clock;
+  alerts::ReplayClock replayClock;  // the monitor's clock instead of `clock` when replaying up to a moment
+  bool replaying = false;
   std::unique_ptr<alerts::Monitor> monitor;
   std::thread thread;
   std::atomic<bool> stop{false};
@@ -141,6 +143,7 @@ void MonitorView::Impl::refresh() {
   const sensors::SeriesStore& store = monitor->series();
   const std::vector<alerts::SensorState> states = engine.sensorStates();
   view.alerts = engine.activeAlerts();
+  view.replayClockMs = replaying ? std::optional<std::int64_t>(replayClock.nowMs()) : std::nullopt;
   view.activeBySeverity = engine.activeBySeverity();
   if (cache.scrubMs != view.scrubMs) cache = HistoryCache{view.scrubMs, {}, {}, {}};
   const bool history = monitor->hasHistory();
@@ -249,7 +252,14 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   monitorOptions.historyDb = impl->historyDb;
   impl->samplesPerSensor = std::max<std::size_t>(1, options.samplesPerSensor);
   monitorOptions.samplesPerSensor = impl->samplesPerSensor;
-  auto monitor = alerts::Monitor::start(monitorOptions, impl->clock);
+  impl->replaying = options.replayUntilMs.has_value();
+  if (impl->replaying) {
+    monitorOptions.replayUntilMs = options.replayUntilMs;
+    monitorOptions.replayClock = &impl->replayClock;
+    monitorOptions.replayHoldAtMoment = options.replayHoldAtMoment;
+  }
+  const alerts::Clock& clock = impl->replaying ? static_cast<const alerts::Clock&>(impl->replayClock) : impl->clock;
+  auto monitor = alerts::Monitor::start(monitorOptions, clock);
   if (!monitor) return monitor.error();
   impl->monitor = std::move(monitor).value();
 

@@ -25,6 +25,12 @@ struct MonitorViewOptions {
   std::filesystem::path alertsDb;           // empty = defaultAlertsDb()
   std::filesystem::path historyDb;          // empty = historyDbBeside(alerts db)
   std::size_t samplesPerSensor = 4096;      // in-memory ring per sensor; older readings come from historyDb
+  /** Replay up to this data time (UTC epoch ms) before the first frame (`--at`): charts carry
+      the history, alerts are raised and stamped in data time, the scene clock shows "replay".
+      Then the replay runs on from there, or holds there with replayHoldAtMoment (a headless
+      picture of that moment). */
+  std::optional<std::int64_t> replayUntilMs;
+  bool replayHoldAtMoment = false;
 };
 
 /** The reading history kept beside an alert log: "alerts.db" -> "alerts-history.db". */

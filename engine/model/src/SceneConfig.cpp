@@ -182,7 +182,7 @@ class Parser {
 // parseFacilityConfig(), ...): accepted here and kept as raw JSON text.
 const char* const kSections[] = {"mqtt",    "sensors", "alert_rules", "alerts", "facilities",
                                  "walking", "tours",   "terrain",     "models", "analysis", "scenarios",
-                                 "sunlight"};
+                                 "sunlight", "replay"};
 
 bool isConnectionString(const std::string& source) {
   const auto colon = source.find(':');
@@ -390,7 +390,7 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
     if (!root.is_object()) p.failFile(std::string("expected a JSON object at the top level, got ") + typeName(root));
     p.allowOnly(root, "", {"name", "site", "layers", "heights", "bookmarks", "startBookmark", "themes", "theme", "ui",
                            "visibleLayers", "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking",
-                           "tours", "terrain", "models", "analysis", "scenarios", "sunlight"});
+                           "tours", "terrain", "models", "analysis", "scenarios", "sunlight", "replay"});
     c.name = root.contains("name") ? p.string(root["name"], "name") : file.stem().string();
     bool haveOrigin = false;
     if (root.contains("site")) parseSite(p, root["site"], c, haveOrigin);

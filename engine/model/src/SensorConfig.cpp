@@ -324,6 +324,15 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
       }
     }
   }
+  if (const json* replay = r.child(root, "replay")) {
+    if (!replay->is_object()) {
+      r.setError("replay", "expected an object");
+    } else {
+      for (auto it = replay->begin(); it != replay->end() && !r.failed(); ++it)
+        if (it.key() != "at" && it.key().rfind('_', 0) != 0) r.setError("replay." + it.key(), "unknown key");
+      if (!r.failed()) r.str(*replay, "replay.", "at", config.replayAt);
+    }
+  }
   if (const json* list = r.child(root, "alert_rules")) {
     if (!list->is_array()) {
       r.setError("alert_rules", "expected an array");

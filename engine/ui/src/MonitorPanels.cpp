@@ -243,6 +243,13 @@ void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorComman
     ImGui::TextColored(toImVec4(severityColour(s)), " %s %d", tr(lang, severityKey(s)),
                        counts.activeBySeverity[std::size_t(s)]);
   }
+  if (view.replayClockMs) {
+    // A replay is not live: the scene clock says so, in the data's own time.
+    ImGui::TextColored(toImVec4(severityColour(model::AlertSeverity::Warning)), "%s %s (UTC%+d)",
+                       tr(lang, "monitor.replayClock"),
+                       formatDataTime(*view.replayClockMs, view.displayUtcOffsetMinutes).c_str(),
+                       view.displayUtcOffsetMinutes / 60);
+  }
   if (view.scrubMs) {
     ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_CheckMark), "%s %s", tr(lang, "monitor.scrubbedAt"),
                        formatDataTime(*view.scrubMs, view.displayUtcOffsetMinutes).c_str());

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,6 +38,35 @@ struct MonitorOptions {
   std::size_t queueCapacity = 65536;         // MQTT decode queue
   std::size_t maxBatch = 1024;               // messages decoded and judged per step
   bool replay = true;                        // feed replay-bound sensors from their files
+  /** Replay brought up to a moment (`twin run --at`): at start, every replay reading up to this
+      data time (UTC epoch ms) is fed at once, in time order, one data time at a time, with
+      `replayClock` holding that data time, so that charts carry the history and its alerts are
+      raised and stamped with the data's own time. Afterwards the clock runs on from this moment
+      and the rest of the replay follows at its speed, or, with replayHoldAtMoment, nothing more
+      is replayed and the clock stays there. Needs `replay` and a replayClock, which must be the
+      clock given to start(). */
+  std::optional<std::int64_t> replayUntilMs;
+  class ReplayClock* replayClock = nullptr;
+  bool replayHoldAtMoment = false;
+};
+
+/** The clock of a replay brought up to a moment: it holds a data time while the replay catches
+    up, then runs on from a data time at `speed` data seconds per wall second. Thread-safe. */
+class ReplayClock final : public Clock {
+ public:
+  std::int64_t nowMs() const override;
+  /** Stands still at dataMs. */
+  void hold(std::int64_t dataMs);
+  /** From now on reads fromDataMs + wall time elapsed x speed (speed <= 0: stands still). */
+  void run(std::int64_t fromDataMs, double speed);
+  /** Whether the clock stands still. */
+  bool held() const;
+
+ private:
+  mutable std::mutex _mutex;
+  std::int64_t _baseMs = 0;
+  double _speed = 0;
+  std::chrono::steady_clock::time_point _start = std::chrono::steady_clock::now();
 };
 
 /** Totals for the closing summary line. */

@@ -101,12 +101,15 @@ struct SensorConfig {
   MqttConfig mqtt;
   std::vector<SensorDef> sensors;
   std::vector<AlertRuleDef> rules;
+  /** Key "replay.at": the data time up to which a headless render replays the scene's replay
+      files (ISO-8601 text, checked and read by the app); empty = none. */
+  std::string replayAt;
   const SensorDef* find(const std::string& id) const;
   /** Rules that apply to `sensor`, in file order. */
   std::vector<const AlertRuleDef*> rulesFor(const SensorDef& sensor) const;
 };
 
-/** Reads the "mqtt", "sensors" and "alert_rules" keys of a scene file's JSON text; `file` is
+/** Reads the "mqtt", "sensors", "alert_rules" and "replay" keys of a scene file's JSON text; `file` is
     used in messages and to resolve relative paths. Absent keys -> empty lists and defaults.
     Never throws. Errors name the file and the key, e.g.
     "model::parseSensorConfig(): x.json: key 'sensors[2].unit': expected a string". */

@@ -61,6 +61,7 @@ struct MonitorView {
   std::vector<RuleLine> selectedRuleLines;
   std::int64_t timelineFromMs = 0, timelineToMs = 0;  // data-time range the slider spans; from >= to = no slider
   std::optional<std::int64_t> scrubMs;        // the scrubbed data time; nullopt = live
+  std::optional<std::int64_t> replayClockMs;  // the scene clock of a replay (data time); nullopt = live data
   int displayUtcOffsetMinutes = 480;          // times are shown in this zone (Beijing by default)
   std::string operatorName;                   // pre-fills "acknowledged by"
 };
