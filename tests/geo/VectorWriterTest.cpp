@@ -117,6 +117,9 @@ TEST_CASE("writeVectorLayer writes each format with typed fields and WGS84 geome
     REQUIRE(writeVectorLayer(path, "buildings", kFields, sampleFeatures()).ok());
     const std::string text = readText(path);
     CHECK(text.rfind("WKT,name,floors,minutes,empty_minutes,empty_count\n", 0) == 0);
+    // Numbers unquoted; a field with a comma or quote quoted (RFC 4180).
+    CHECK(text.find("\",楼 A,6,4.5,,\n") != std::string::npos);
+    CHECK(text.find(",\"B, \"\"quoted\"\"\",,12.25,,\n") != std::string::npos);
     CHECK(readText(dir.path() / "out.csvt").find("Real") != std::string::npos);
     Dataset ds = openVector(path);
     REQUIRE(ds);

@@ -242,6 +242,8 @@ core::Status writeVectorLayer(const std::filesystem::path& path, const std::stri
         options = CSLSetNameValue(options, "GEOMETRY", "AS_WKT");
         options = CSLSetNameValue(options, "CREATE_CSVT", "YES");
         options = CSLSetNameValue(options, "LINEFORMAT", "LF");
+        // GDAL 3.6 otherwise quotes integer values ("7"); the .csvt carries the types anyway.
+        options = CSLSetNameValue(options, "STRING_QUOTING", "IF_NEEDED");
       }
       OGRLayer* layer = ds->CreateLayer(layerName.empty() ? path.stem().c_str() : layerName.c_str(),
                                         layerType == wkbNone ? nullptr : &wgs84, layerType, options);
