@@ -92,12 +92,15 @@ core::Result<Prepared> prepare(const std::string& path) {
   const bool terrain = p.scene.site->terrain && !p.scene.site->terrain->empty();
   if (terrain) options.terrain = &*p.scene.site->terrain;
   analysis::WalkGraphStats stats;
-  p.graph = analysis::buildWalkGraph(p.scene.site->roads, options, p.diag, &stats);
+  p.graph = analysis::buildWalkGraph(*p.scene.site, options, p.diag, &stats);
   if (p.graph.segmentCount() == 0)
     return core::fail("twin: " + path + ": no walkable ways in the scene (" + std::to_string(p.scene.site->roads.size()) +
                       " roads read)");
-  std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s\n", stats.nodes, stats.segments,
+  std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s", stats.nodes, stats.segments,
                stats.totalLengthMeters / 1000, stats.components, terrain ? ", Tobler slope from the terrain" : "");
+  if (stats.areasUsed)
+    std::fprintf(stderr, "; %zu pedestrian areas crossed by %zu of the segments", stats.areasUsed, stats.areaSegments);
+  std::fprintf(stderr, "\n");
   return p;
 }
 
