@@ -19,9 +19,11 @@
 #include "twin/geo/ChineseCoordinates.h"
 #include "twin/geo/VectorReader.h"
 #include "twin/alerts/AlertStore.h"
+#include "twin/geo/VectorWriter.h"
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/Indicators.h"
 #include "twin/analysis/Isochrone.h"
+#include "twin/analysis/OutputLayers.h"
 #include "twin/analysis/Tod.h"
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
@@ -33,26 +35,31 @@
 namespace twin::app {
 
 const char* const kIsochroneUsage =
-    "usage: twin isochrone SCENE|--osm FILE --from LON,LAT -o ISO.geojson [--minutes 5,10,15]\n"
+    "usage: twin isochrone SCENE|--osm FILE --from LON,LAT -o ISO.geojson|.gpkg|.csv [--minutes 5,10,15]\n"
     "                      [--speed-mps 1.2 | --elderly] [--nodes NODES.csv]\n"
-    "  Walking isochrones along the street network from one point, as GeoJSON (WGS84) with\n"
-    "  one MultiPolygon per band and properties minutes and area_m2.\n"
+    "  Walking isochrones along the street network from one point: one MultiPolygon (WGS84) per\n"
+    "  band with fields minutes and area_m2, as GeoJSON, GeoPackage or CSV (geometry as WKT),\n"
+    "  by the extension of -o.\n"
     "  --from LON,LAT  WGS84 origin; it snaps to the nearest walkable way (scene walking.max_snap_m)\n"
     "  --minutes LIST  ascending band limits in minutes (default 5,10,15)\n"
     "  --speed-mps V   walking speed (default: the scene's walking.speed_mps, else 1.2)\n"
     "  --elderly       use the scene's slower walking.elderly_speed_mps (default 0.8)\n"
     "  --nodes FILE    CSV osm_node_id,seconds for every reached OSM node (needs an OSM layer: .osm or .osm.pbf)\n";
 const char* const kCoverageUsage =
-    "usage: twin coverage SCENE -o COVERAGE.csv [--geojson COVERAGE.geojson] [--summary SUMMARY.csv]\n"
-    "                     [--elderly] [--scenario NAME]\n"
+    "usage: twin coverage SCENE -o COVERAGE.csv|.geojson|.gpkg [--geojson COVERAGE.geojson]\n"
+    "                     [--summary SUMMARY.csv] [--elderly] [--scenario NAME]\n"
     "  Walking minutes from every residential building to the nearest facility of each GB 50180\n"
-    "  life-circle category, and the 5/10/15-minute levels met; prints the summary table.\n"
+    "  life-circle category, the 5/10/15-minute levels met and the categories that block each\n"
+    "  level; prints the summary table. -o: one building footprint per row with typed fields\n"
+    "  (CSV: geometry as a first column WKT), by its extension.\n"
     "  --scenario NAME  apply the scene file's planning scenario NAME (key \"scenarios\"): the\n"
     "                   outputs describe the scenario; prints the before/after figures\n";
 const char* const kTodUsage =
-    "usage: twin tod SCENE -o TOD.csv [--radii 500,800]\n"
+    "usage: twin tod SCENE -o TOD.csv|.geojson|.gpkg [--radii 500,800]\n"
     "  For each rail/metro station (and its entrances): buildings, floor area, residents,\n"
-    "  facilities and pedshed ratio within the walking catchments (metres along the network).\n";
+    "  facilities and pedshed ratio within the walking catchments (metres along the network).\n"
+    "  -o gets one catchment polygon per station and radius; the stations and their entrances\n"
+    "  go as points to TOD_stations.<ext> beside it.\n";
 
 const char* const kIndicatorsUsage =
     "usage: twin indicators SCENE [--json] [--alerts-db FILE]\n"
@@ -72,6 +79,10 @@ struct Prepared {
   analysis::WalkGraph graph;
   core::Diagnostics diag;
 };
+
+// The -o check shared by the analyses: the format follows the extension.
+bool knownOutput(const std::string& path) { return geo::isVectorOutputPath(path); }
+const char* const kOutputFormats = "expects a file ending .csv, .geojson or .gpkg";
 
 bool parseList(const std::string& text, std::vector<double>& out) {
   out.clear();
@@ -101,12 +112,15 @@ core::Result<Prepared> prepare(const std::string& path) {
   const bool terrain = p.scene.site->terrain && !p.scene.site->terrain->empty();
   if (terrain) options.terrain = &*p.scene.site->terrain;
   analysis::WalkGraphStats stats;
-  p.graph = analysis::buildWalkGraph(p.scene.site->roads, options, p.diag, &stats);
+  p.graph = analysis::buildWalkGraph(*p.scene.site, options, p.diag, &stats);
   if (p.graph.segmentCount() == 0)
     return core::fail("twin: " + path + ": no walkable ways in the scene (" + std::to_string(p.scene.site->roads.size()) +
                       " roads read)");
-  std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s\n", stats.nodes, stats.segments,
+  std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s", stats.nodes, stats.segments,
                stats.totalLengthMeters / 1000, stats.components, terrain ? ", Tobler slope from the terrain" : "");
+  if (stats.areasUsed)
+    std::fprintf(stderr, "; %zu pedestrian areas crossed by %zu of the segments", stats.areasUsed, stats.areaSegments);
+  std::fprintf(stderr, "\n");
   return p;
 }
 
@@ -180,6 +194,9 @@ int cmdIsochrone(int argc, char** argv) {
     if (args.has("--elderly")) return args.usageError("give --speed-mps or --elderly, not both");
   }
 
+  if (!knownOutput(*args.value("-o")))
+    return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
+
   const std::string source = osm ? *args.value("--osm") : args.positionals()[0];
   auto prepared = prepare(source);
   if (!prepared) {
@@ -211,7 +228,7 @@ int cmdIsochrone(int argc, char** argv) {
   const auto bands = analysis::isochronePolygons(p.graph, *reach, limits, iso);
   const geo::SiteFrame frame = p.scene.site->frame;
   const std::string out = *args.value("-o");
-  if (auto w = analysis::writeTextFile(out, analysis::isochroneGeoJson(bands, [&](core::Vec2 v) { return frame.toLonLat(v); })); !w) {
+  if (auto w = analysis::writeLayer(out, analysis::isochroneLayer(bands, [&](core::Vec2 v) { return frame.toLonLat(v); })); !w) {
     std::cerr << w.error().message << '\n';
     return kExitBadInput;
   }
@@ -255,6 +272,8 @@ int cmdCoverage(int argc, char** argv) {
   if (args.positionals().size() != 1)
     return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("-o")) return args.usageError("missing -o COVERAGE.csv");
+  if (!knownOutput(*args.value("-o")))
+    return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
   auto prepared = prepare(args.positionals()[0]);
   if (!prepared) {
     std::cerr << prepared.error().message << '\n';
@@ -293,7 +312,9 @@ int cmdCoverage(int argc, char** argv) {
               << applied << " of " << chosen->added.size() + chosen->moved.size() + chosen->removed.size()
               << " changes applied\n";
   }
-  if (auto w = analysis::writeTextFile(*args.value("-o"), analysis::coverageCsv(cov, site)); !w) {
+  const geo::SiteFrame siteFrame = site.frame;
+  const analysis::ToLonLat toLonLat = [&](core::Vec2 v) { return siteFrame.toLonLat(v); };
+  if (auto w = analysis::writeLayer(*args.value("-o"), analysis::coverageLayer(cov, site, toLonLat)); !w) {
     std::cerr << w.error().message << '\n';
     return kExitBadInput;
   }
@@ -321,8 +342,19 @@ int cmdCoverage(int argc, char** argv) {
     std::printf("  %-18s %2d min  %3zu facilities  %5.1f%% of buildings  %s\n", cat.id.c_str(), cat.levelMinutes,
                 s.categories[c].facilities, share, std::string(static_cast<std::size_t>(share / 5), '#').c_str());
   }
-  for (const auto& l : s.levels)
-    std::printf("  level %2d min met by %zu buildings (%.0f residents)\n", l.minutes, l.buildingsMet, l.residentsMet);
+  for (const auto& l : s.levels) {
+    std::printf("  level %2d min met by %zu buildings (%.0f residents)", l.minutes, l.buildingsMet, l.residentsMet);
+    // Why the others fail: each blocking category with the number of buildings it blocks.
+    std::string why;
+    for (const auto& [id, n] : l.blockedBy) {
+      if (why.size() > 200) {
+        why += ", ...";
+        break;
+      }
+      why += (why.empty() ? "" : ", ") + id + " " + std::to_string(n);
+    }
+    std::printf("%s%s\n", why.empty() ? "" : "; blocked by ", why.c_str());
+  }
   std::printf("%zu buildings have gaps; wrote %s\n", s.gaps.size(), args.value("-o")->c_str());
   if (before) {
     // std::cout (not printf) so that the figures can be captured by the in-process CLI tests.
@@ -358,6 +390,8 @@ int cmdTod(int argc, char** argv) {
   if (args.positionals().size() != 1)
     return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("-o")) return args.usageError("missing -o TOD.csv");
+  if (!knownOutput(*args.value("-o")))
+    return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
   std::vector<double> radii{500, 800};
   if (args.has("--radii")) {
     if (!parseList(*args.value("--radii"), radii))
@@ -378,7 +412,15 @@ int cmdTod(int argc, char** argv) {
     return kExitBadInput;
   }
   const auto results = analysis::todCatchments(p.graph, *p.scene.site, p.config, stations, radii, p.diag);
-  if (auto w = analysis::writeTextFile(*args.value("-o"), analysis::todCsv(results, p.config)); !w) {
+  const geo::SiteFrame frame = p.scene.site->frame;
+  const analysis::ToLonLat toLonLat = [&](core::Vec2 v) { return frame.toLonLat(v); };
+  const std::filesystem::path out = *args.value("-o");
+  const std::filesystem::path stationsOut = analysis::siblingPath(out, "stations");
+  if (auto w = analysis::writeLayer(out, analysis::todCatchmentLayer(results, p.config, toLonLat)); !w) {
+    std::cerr << w.error().message << '\n';
+    return kExitBadInput;
+  }
+  if (auto w = analysis::writeLayer(stationsOut, analysis::todStationLayer(results, toLonLat)); !w) {
     std::cerr << w.error().message << '\n';
     return kExitBadInput;
   }
@@ -387,7 +429,7 @@ int cmdTod(int argc, char** argv) {
       std::printf("%s %4.0f m: %zu buildings, %.0f m2 floor, %.0f residents, pedshed %.2f\n",
                   r.station.name.empty() ? "(unnamed)" : r.station.name.c_str(), c.radiusMeters, c.buildings,
                   c.floorAreaM2, c.residents, c.pedshedRatio);
-  std::printf("wrote %s\n", args.value("-o")->c_str());
+  std::printf("wrote %s and %s\n", out.string().c_str(), stationsOut.string().c_str());
   reportDiagnostics(p.diag);
   return kExitOk;
 }

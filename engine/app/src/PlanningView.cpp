@@ -307,7 +307,7 @@ core::Result<std::shared_ptr<PlanningView>> PlanningView::create(const LoadedSce
   analysis::WalkGraphOptions graphOptions;
   graphOptions.stepsFactor = impl->config.walking.stepsFactor;
   if (site.terrain && !site.terrain->empty()) graphOptions.terrain = &*site.terrain;
-  impl->graph = std::make_unique<analysis::WalkGraph>(analysis::buildWalkGraph(site.roads, graphOptions, impl->diag));
+  impl->graph = std::make_unique<analysis::WalkGraph>(analysis::buildWalkGraph(site, graphOptions, impl->diag));
   if (impl->graph->segmentCount() == 0)
     return core::fail("twin: " + scene.config.file.string() + ": no walkable ways in the scene");
   impl->baseline = std::make_unique<analysis::CoverageModel>(*impl->graph, site, impl->config,
