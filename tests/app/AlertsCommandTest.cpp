@@ -1,6 +1,8 @@
 // `twin alerts`: listing with building, floor and times, --ack, --assign, --history filters.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -140,4 +142,33 @@ TEST_CASE("twin alerts: usage and lifecycle errors", "[app]") {
   CHECK(err == "twin alerts: alerts::AlertEngine::acknowledge(): alert 2 is already acknowledged\n");
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--scene", "no/such.json"}, &err) == app::kExitBadInput);
   CHECK(err == "twin alerts: model::loadSensorConfig(): no/such.json: cannot open\n");
+}
+
+TEST_CASE("One alarm log per installation; a snapshot writes nothing unless asked", "[app][slow]") {
+  test::TempDir dir("app-alerts-default");
+  const std::string state = (dir.path() / "state").string();
+  const char* old = std::getenv("XDG_STATE_HOME");
+  const std::string saved = old ? old : "";
+  ::setenv("XDG_STATE_HOME", state.c_str(), 1);
+  const std::filesystem::path log = std::filesystem::path(state) / "communitytwin" / "alerts.db";
+  const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
+  const std::string png = (dir.path() / "x.png").string();
+  // No monitor flags: the PNG and nothing else.
+  std::string err;
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "64x64", "--no-planning"}, &err) == app::kExitOk);
+  CHECK(std::filesystem::exists(png));
+  CHECK_FALSE(std::filesystem::exists(log));
+  CHECK(err.find("alert log") == std::string::npos);
+  // `twin alerts` without --db reads the installation's log.
+  CHECK(test::runTwinCode({"alerts"}, &err) == app::kExitBadInput);
+  CHECK(err == "twin alerts: " + log.string() + ": no such alert log\n");
+  // Asked for: the snapshot's monitor writes the installation's log, and `twin alerts` reads it.
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "64x64", "--no-planning", "--monitor-seconds", "0.5"},
+                          &err) == app::kExitOk);
+  CHECK(err.find("twin: alert log " + log.string()) != std::string::npos);
+  CHECK(std::filesystem::exists(log));
+  CHECK(std::filesystem::exists(log.parent_path() / "alerts-history.db"));
+  CHECK(test::runTwin({"alerts"}).code == app::kExitOk);
+  if (old) ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
+  else ::unsetenv("XDG_STATE_HOME");
 }

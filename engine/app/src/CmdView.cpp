@@ -30,6 +30,7 @@ struct ViewArgs {
   MonitorViewOptions monitor;
   bool monitorEnabled = true;
   double monitorSeconds = 0;
+  bool snapshot = false;             // `twin snapshot`: no monitor (no writes) unless asked
   PlanningViewOptions planning;
   bool planningEnabled = true;
   std::string colourBy;             // --colour-by: a facility category id or 5 / 10 / 15
@@ -124,6 +125,9 @@ std::unique_ptr<TwinViewer> openViewer(const ViewArgs& a) {
 // a bare data file) has nothing to monitor: true, no monitor. False (message printed) on error.
 bool attachMonitor(TwinViewer& viewer, const ViewArgs& a) {
   if (!a.monitorEnabled || std::filesystem::path(a.scene).extension() != ".json") return true;
+  // A snapshot writes nothing unless asked: it runs the monitor (which writes the alert log and
+  // the history) only with --monitor-seconds, --alerts-db or --mqtt.
+  if (a.snapshot && a.monitorSeconds <= 0 && a.monitor.alertsDb.empty() && !a.monitor.broker) return true;
   auto config = model::loadSensorConfig(a.scene);
   if (!config) {
     std::cerr << config.error().message << '\n';
@@ -306,6 +310,7 @@ int cmdSnapshot(int argc, char** argv) {
                 "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by"},
                {"--no-panels", "--no-monitor", "--no-planning"});
   ViewArgs a;
+  a.snapshot = true;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
   if (a.output.empty()) return args.usageError("missing -o OUT.png");
   if (!a.model.empty()) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "CliArgs.h"
+#include "MonitorView.h"
 #include "twin/alerts/Monitor.h"
 #include "twin/model/Sensor.h"
 #include "twin/app/Cli.h"
@@ -31,8 +32,11 @@ const char* const kMonitorUsage =
     "rejected by reason, alerts raised and cleared.\n"
     "  --mqtt HOST:PORT   broker to use instead of the scene's \"mqtt\" host and port\n"
     "  --duration S       stop after S seconds (default: run until interrupted)\n"
-    "  --alerts-db FILE   durable alert log (default twin-alerts.db in the current folder)\n"
-    "  --history-db FILE  also keep reading history in this SQLite file (7 days)\n"
+    "  --alerts-db FILE   durable alert log (default: the installation's, shared with the viewer:\n"
+    "                     $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
+    "                     ~/.local/state/communitytwin/alerts.db)\n"
+    "  --history-db FILE  reading history, 7 days per sensor in the data's time (default: beside\n"
+    "                     the alert log, alerts-history.db)\n"
     "  --durability D     alert log sync: normal (default; survives a crash, commits without fsync)\n"
     "                     or full (also survives a power cut; one fsync per commit)\n"
     "  --no-replay        do not feed replay-bound sensors from their files\n"
@@ -41,13 +45,16 @@ const char* const kMonitorUsage =
     "TWIN_MQTT_CERT_FILE / TWIN_MQTT_KEY_FILE.\n";
 
 const char* const kAlertsUsage =
-    "usage: twin alerts --db FILE [--json] [--active|--open] [--limit N] [--scene SCENE]\n"
-    "       twin alerts --db FILE --history [--state S] [--severity S] [--sensor ID] [--since TIME] [--json]\n"
-    "       twin alerts --db FILE --ack ID --by NAME [--note TEXT]\n"
-    "       twin alerts --db FILE --assign ID --to NAME [--by NAME]\n"
+    "usage: twin alerts [--db FILE] [--json] [--active|--open] [--limit N] [--scene SCENE]\n"
+    "       twin alerts [--db FILE] --history [--state S] [--severity S] [--sensor ID] [--since TIME] [--json]\n"
+    "       twin alerts [--db FILE] --ack ID --by NAME [--note TEXT]\n"
+    "       twin alerts [--db FILE] --assign ID --to NAME [--by NAME]\n"
     "Lists the alerts in an alert log, newest first, each with its transitions (raise, ack with\n"
     "who and note, clear, assign, escalate), its building and floor, the reading's own time\n"
     "(raised; replayed data keeps its time) and when it arrived (received).\n"
+    "  --db FILE     the alert log (default: the installation's, shared with the viewer and\n"
+    "                `twin monitor`: $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
+    "                ~/.local/state/communitytwin/alerts.db)\n"
     "  --json        one JSON document instead of text\n"
     "  --active      only active alerts, worst severity first, then newest\n"
     "  --open        active alerts and cleared ones not yet acknowledged, in the same order\n"
@@ -124,8 +131,9 @@ int cmdMonitor(int argc, char** argv) {
     return kExitBadInput;
   }
   options.config = std::move(*config);
-  options.alertsDb = args.value("--alerts-db").value_or("twin-alerts.db");
-  options.historyDb = args.value("--history-db").value_or("");
+  // One alarm log per installation: the viewer, `snapshot --monitor-seconds` and `alerts` use the same files.
+  options.alertsDb = args.value("--alerts-db").value_or(defaultAlertsDb().string());
+  options.historyDb = args.value("--history-db").value_or(historyDbBeside(options.alertsDb).string());
   options.replay = !args.has("--no-replay");
   alerts::SystemClock clock;
   auto monitor = alerts::Monitor::start(options, clock);
@@ -210,7 +218,6 @@ int cmdAlerts(int argc, char** argv) {
     return kExitOk;
   }
   if (!args.positionals().empty()) return args.usageError("unexpected argument '" + args.positionals()[0] + "'");
-  if (!args.has("--db")) return args.usageError("missing --db FILE");
   int limit = 0;
   if (auto v = args.value("--limit"); v && !parsePositiveInt(*v, limit))
     return args.usageError("--limit expects a positive integer, got '" + *v + "'");
@@ -246,7 +253,7 @@ int cmdAlerts(int argc, char** argv) {
   }
   const bool filtered = query.state || query.severity || !query.sensorId.empty() || query.sinceMs;
   if (filtered && !args.has("--history")) return args.usageError("--state, --severity, --sensor and --since go with --history");
-  const std::filesystem::path file = *args.value("--db");
+  const std::filesystem::path file = args.value("--db").value_or(defaultAlertsDb().string());
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     std::cerr << "twin alerts: " << file.string() << ": no such alert log\n";
