@@ -302,6 +302,7 @@ void TwinViewer::Impl::applyCommands() {
     }
     if (auto target = extension->takeFlyTarget())
       manipulator->flyTo(CityManipulator::stateFromLookAt(*target + osg::Vec3d(0, -190, 180), *target));
+    if (auto pose = extension->takeFlyPose()) manipulator->flyTo(CityManipulator::stateFromLookAt(pose->eye, pose->center));
   }
   for (const ui::Command& command : pending) {
     if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {

@@ -143,7 +143,7 @@ constexpr Entry kEnglish[] = {
     {"alarm.raised", "Raised"},
     {"alarm.cleared", "Cleared"},
     {"alarm.received", "Received"},
-    {"alarm.ago", "ago"},
+    {"alarm.ago", " ago"},
     {"alarm.secondsShort", "s"},
     {"alarm.minutesShort", "min"},
     {"alarm.hoursShort", "h"},

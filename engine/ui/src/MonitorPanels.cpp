@@ -143,6 +143,26 @@ std::string alarmPlace(const alerts::Alert& alert, const MonitorView& view) {
   return place + " · " + sensor;
 }
 
+std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view) {
+  std::string rule = alert.ruleId;
+  for (const model::AlertRuleDef& r : view.rules)
+    if (r.id == alert.ruleId && !r.name.empty()) rule = r.name;
+  return std::string(tr(view.language, severityKey(alert.severity))) + " · " + rule + " · " + alarmPlace(alert, view);
+}
+
+void drawAlarmLabels(const std::vector<AlarmLabel>& labels) {
+  ImDrawList* draw = ImGui::GetBackgroundDrawList();
+  const float pad = 5.0f;
+  for (const AlarmLabel& l : labels) {
+    const ImVec2 size = ImGui::CalcTextSize(l.text.c_str());
+    const ImVec2 min(l.x - size.x * 0.5f - pad, l.y - size.y - 2 * pad), max(l.x + size.x * 0.5f + pad, l.y);
+    const ImU32 colour = ImGui::ColorConvertFloat4ToU32(toImVec4(severityColour(l.severity)));
+    draw->AddRectFilled(min, max, IM_COL32(12, 16, 24, 225), 3.0f);
+    draw->AddRect(min, max, colour, 3.0f, 0, 2.0f);
+    draw->AddText(ImVec2(min.x + pad, min.y + pad), IM_COL32(255, 255, 255, 255), l.text.c_str());
+  }
+}
+
 std::optional<sensors::Sample> sampleAt(const std::vector<sensors::Sample>& series, std::int64_t tsMs) {
   auto it = std::upper_bound(series.begin(), series.end(), tsMs,
                              [](std::int64_t t, const sensors::Sample& s) { return t < s.tsMs; });
@@ -305,7 +325,7 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
   ImGui::PushStyleColor(ImGuiCol_Border, toImVec4(colour));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.0f);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize;
+                                 ImGuiWindowFlags_NoSavedSettings;
   const std::string title = std::string(tr(lang, "alarm.banner")) + " · " + tr(lang, severityKey(a.severity)) + "###alarm.banner";
   if (ImGui::Begin(title.c_str(), nullptr, flags)) {
     ImGui::SetWindowFontScale(1.25f);

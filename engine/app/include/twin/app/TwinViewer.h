@@ -35,6 +35,12 @@ class ViewerExtension {
   virtual void drawPanels(ui::Language language) = 0;              // inside the ImGui frame
   virtual bool pick(osgViewer::View& view, float x, float y) = 0;  // a click (OSG pixels); true = taken
   virtual std::optional<osg::Vec3d> takeFlyTarget() = 0;           // site-frame point to fly to, once
+  /** A whole camera pose to fly to, once (site frame): for views that choose their own framing,
+      such as an alarm's building with its surroundings. Taken after takeFlyTarget(). */
+  struct FlyPose {
+    osg::Vec3d eye, center;
+  };
+  virtual std::optional<FlyPose> takeFlyPose() { return std::nullopt; }
   /** Every mouse event (push, drag, release, move; OSG pixels) before the camera manipulator and
       building picking see it. Return true to take it: the manipulator then ignores it (dragging a
       facility does not pan the view). Events ImGui took arrive with getHandled() true. */

@@ -110,6 +110,19 @@ std::string formatAge(double seconds, Language language);
     sensor's display name (or id). */
 std::string alarmPlace(const alerts::Alert& alert, const MonitorView& view);
 
+/** A beacon's label: "严重 · 积水 · 楼栋 b7 · 楼层 -1" (severity, rule name or id, place). */
+std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view);
+
+/** One label to draw at a beacon's top, already projected: ImGui pixels (origin top-left). */
+struct AlarmLabel {
+  float x = 0, y = 0;                        // bottom centre of the label
+  std::string text;
+  model::AlertSeverity severity = model::AlertSeverity::Critical;
+};
+/** Draws the labels into the background draw list (under the panels, over the 3D view), each
+    on a dark box with a border in its severity's colour. Call inside an ImGui frame. */
+void drawAlarmLabels(const std::vector<AlarmLabel>& labels);
+
 /** The last sample with tsMs <= `tsMs` in an oldest-first series; nullopt when none is that old. */
 std::optional<sensors::Sample> sampleAt(const std::vector<sensors::Sample>& series, std::int64_t tsMs);
 
