@@ -76,6 +76,8 @@ class MonitorView final : public ViewerExtension {
       sphere three times the building's radius, at least 80 m: the building and its
       surroundings, not a close-up. nullopt when the sensor has no marker. */
   std::optional<FlyPose> framingAlarm(const std::string& sensorId) const;
+  /** The alert whose banner the last drawPanels() drew; 0 = none. */
+  std::int64_t bannerAlertId() const;
   /** The labels drawn at beacon tops in the last drawPanels() (for tests). */
   const std::vector<ui::AlarmLabel>& alarmLabels() const;
   /** The marker layer (placements, states, selection). */

@@ -380,6 +380,25 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
   return core::Ok{};
 }
 
+core::Status TwinViewer::renderFrames(int width, int height, int maxFrames, const std::function<bool(int)>& afterFrame) {
+  Impl& impl = *_impl;
+  auto renderer = HeadlessRenderer::create(width, height);
+  if (!renderer) return renderer.error();
+  osgViewer::Viewer& viewer = (*renderer)->viewer();
+  impl.setUp(viewer);
+  for (int i = 0; i < maxFrames; ++i) {
+    impl.applyCommands();
+    core::Stopwatch clock;
+    (*renderer)->renderFrame();
+    impl.refreshView(viewer, clock.elapsedMs());
+    if (!afterFrame(i)) break;
+  }
+  impl.tearDownGraphics();
+  impl.overlay = nullptr;
+  impl.camera = nullptr;
+  return core::Ok{};
+}
+
 core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int height) {
   Impl& impl = *_impl;
   auto renderer = HeadlessRenderer::create(width, height);

@@ -2,6 +2,7 @@
 // ImGui panels, shown in a window or rendered headless into an image.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,10 @@ class TwinViewer {
   /** Renders the start view headless (EGL, no X) at width x height with the panels, running a
       few frames so that auto-sized panels and labels settle. Returns the RGB image (OSG order). */
   core::Result<osg::ref_ptr<osg::Image>> renderImage(int width, int height);
+  /** Renders headless frames one after another, as a window would, calling `afterFrame` after
+      each (with the frame's number from 0) until it returns false or `maxFrames` frames were
+      drawn. For benchmarks that wait for something to appear on screen. */
+  core::Status renderFrames(int width, int height, int maxFrames, const std::function<bool(int frame)>& afterFrame);
 
   const LoadedScene& scene() const;
   /** The compiled site (building colours, layers); owned by the viewer. */
