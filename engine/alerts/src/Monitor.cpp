@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,27 @@ struct ReplayStream {
   std::unique_ptr<sensors::ReplayPacer> pacer;
 };
 
+std::vector<std::string> topicLevels(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t slash = s.find('/', start);
+    out.push_back(s.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) return out;
+    start = slash + 1;
+  }
+}
+
+// MQTT topic filter matching (MQTT 3.1.1 section 4.7): "+" one level, "#" this level and all below.
+bool topicMatches(const std::string& filter, const std::string& topic) {
+  const auto f = topicLevels(filter), t = topicLevels(topic);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == "#") return true;
+    if (i >= t.size() || (f[i] != "+" && f[i] != t[i])) return false;
+  }
+  return f.size() == t.size();
+}
+
 }  // namespace
 
 struct Monitor::Impl {
@@ -41,11 +63,13 @@ struct Monitor::Impl {
   std::unique_ptr<sensors::MqttSource> source;
   sensors::SeriesStore series;
   std::unordered_set<std::string> known;
+  std::unordered_map<std::string, const model::SensorDef*> defs;  // into options.config
+  std::vector<sensors::Reading> decoded;  // one message's readings, before the source check
+  std::uint64_t wrongSource = 0;
   std::vector<ReplayStream> replays;
   sensors::IngestStats ingest;
   std::uint64_t replayed = 0, replayMissing = 0;
   std::int64_t lastTickMs = 0, lastRetentionMs = 0;
-  std::int64_t newestDataMs = 0;  // retention counts back from the newest reading, so replayed years survive
   std::vector<sensors::MqttMessage> messages;
   std::vector<sensors::Reading> readings;
   std::vector<sensors::Reading> historyPending;  // judged, not yet in the history db
@@ -104,7 +128,10 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
   auto impl = std::make_unique<Impl>(options.samplesPerSensor);
   impl->options = options;
   impl->clock = &clock;
-  for (const model::SensorDef& s : options.config.sensors) impl->known.insert(s.id);
+  for (const model::SensorDef& s : impl->options.config.sensors) {
+    impl->known.insert(s.id);
+    impl->defs[s.id] = &s;
+  }
 
   auto store = AlertStore::open(options.alertsDb, options.durability);
   if (!store) return store.error();
@@ -234,7 +261,20 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   }
   sensors::DecodeOptions decode;
   decode.knownSensors = &m.known;
-  for (const sensors::MqttMessage& msg : m.messages) sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.readings, m.ingest);
+  for (const sensors::MqttMessage& msg : m.messages) {
+    m.decoded.clear();
+    sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.decoded, m.ingest);
+    // A sensor bound to a replay file, or to a topic, takes readings from there only: a payload
+    // naming it on another topic (another sensor's, a test publisher's) is rejected as wrong_source.
+    for (sensors::Reading& r : m.decoded) {
+      const model::SensorDef* def = m.defs.at(r.sensorId);
+      if (def->source.kind != model::SourceKind::Mqtt || !topicMatches(def->source.topic, msg.topic)) {
+        ++m.wrongSource;
+        continue;
+      }
+      m.readings.push_back(std::move(r));
+    }
+  }
   const auto after = std::chrono::steady_clock::now();
   for (ReplayStream& r : m.replays) {
     while (r.next < r.readings.size() && r.pacer->due(r.readings[r.next].tsMs, after) && m.readings.size() < 4 * m.options.maxBatch) {
@@ -244,7 +284,6 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   }
   if (!m.readings.empty()) {
     m.series.add(m.readings);
-    for (const sensors::Reading& r : m.readings) m.newestDataMs = std::max(m.newestDataMs, r.tsMs);
     // Alerts first: the history write is for charts and must not delay an alert on screen.
     auto s = m.engine->process(m.readings);
     if (!s) return s;
@@ -267,7 +306,7 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     m.lastRetentionMs = clockNow;
     auto flushed = m.flushHistory();  // rows waiting are judged by the same retention
     if (!flushed) return flushed;
-    auto removed = m.history->applyRetention(m.newestDataMs);
+    auto removed = m.history->applyRetentionPerSensor();
     if (!removed) return removed.error();
   }
   return core::Ok{};
@@ -330,6 +369,7 @@ MonitorSummary Monitor::summary() const {
     s.connects = c.connects;
     s.disconnects = c.disconnects;
   }
+  s.wrongSource = _impl->wrongSource;
   s.replayed = _impl->replayed;
   s.replayMissing = _impl->replayMissing;
   s.alerts = _impl->engine->counters();
@@ -344,8 +384,9 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
   nlohmann::ordered_json rejected = nlohmann::ordered_json::object();
   for (int i = 0; i < sensors::kRejectReasonCount; ++i)
     rejected[sensors::rejectReasonName(static_cast<sensors::RejectReason>(i))] = s.ingest.rejected[i];
+  rejected["wrong_source"] = s.wrongSource;
   j["rejected"] = rejected;
-  j["rejected_total"] = s.ingest.rejectedTotal();
+  j["rejected_total"] = s.ingest.rejectedTotal() + s.wrongSource;
   j["replayed"] = s.replayed;
   j["replay_missing"] = s.replayMissing;
   j["readings_judged"] = s.alerts.readings;

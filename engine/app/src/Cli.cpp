@@ -42,6 +42,12 @@ constexpr CommandEntry kCommands[] = {
      "  --colour-by C            colour buildings by coverage: 5, 10, 15 (life-circle level) or a\n"
      "                           facility category id (e.g. health_station)\n"
      "  --no-planning            no planning view (and no walk graph built)\n"
+     "  Sensors (scenes with \"sensors\"): the monitor runs, with alarm banners and beacons.\n"
+     "  --alerts-db FILE  the alert log (default: the installation's, shared with `twin monitor`\n"
+     "                    and `twin alerts`: $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
+     "                    ~/.local/state/communitytwin/alerts.db; history in alerts-history.db\n"
+     "                    beside it)\n"
+     "  --mqtt HOST:PORT  broker instead of the scene's; --no-monitor: no sensors at all\n"
      "  --size WxH   window or image size in pixels (default 1600x900)\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
      "  Home start view, click a building for its details, Esc quits.\n"},
@@ -49,7 +55,7 @@ constexpr CommandEntry kCommands[] = {
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                     [--lang zh-CN|en] [--no-panels]\n"
      "                     [--scenario NAME] [--plan-isochrone LON,LAT] [--colour-by C] [--no-planning]\n"
-     "                     [--at TIME]\n"
+     "                     [--monitor-seconds S] [--alerts-db FILE] [--mqtt HOST:PORT] [--no-monitor] [--at TIME]\n"
      "       twin snapshot --model PATH [--crs CRS] -o OUT.png [--size WxH] [--no-panels]\n"
      "  Renders the start view (or the bookmark) with the panels and writes OUT.png, once paged\n"
      "  and streamed models have loaded (at most 120 s).\n"
@@ -58,7 +64,11 @@ constexpr CommandEntry kCommands[] = {
      "  --model PATH render a 3D model alone, framed from its bounds: an oblique-photography\n"
      "               production folder, a .glb/.gltf, a 3D Tiles tileset.json or a CityJSON file\n"
      "  --crs CRS    the CRS of a CityJSON file that declares none\n"
-     "  --size WxH   image size in pixels (default 1920x1080)\n"},
+     "  --size WxH   image size in pixels (default 1920x1080)\n"
+     "  A snapshot writes nothing but OUT.png unless asked: the sensor monitor (which writes the\n"
+     "  alert log and history) runs only with --monitor-seconds S (ingest S seconds first),\n"
+     "  --alerts-db FILE or --mqtt HOST:PORT. The default alert log is the installation's, as for\n"
+     "  `twin run`: $XDG_STATE_HOME/communitytwin/alerts.db, else ~/.local/state/communitytwin/alerts.db.\n"},
     {"info", cmdInfo, "print what a scene or a data file contains",
      "usage: twin info SCENE|DATAFILE [--json]\n"
      "       twin info --model PATH [--crs CRS] [--json]\n"

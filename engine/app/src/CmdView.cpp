@@ -33,6 +33,7 @@ struct ViewArgs {
   MonitorViewOptions monitor;
   bool monitorEnabled = true;
   double monitorSeconds = 0;
+  bool snapshot = false;             // `twin snapshot`: no monitor (no writes) unless asked
   PlanningViewOptions planning;
   bool planningEnabled = true;
   std::string colourBy;             // --colour-by: a facility category id or 5 / 10 / 15
@@ -173,6 +174,11 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
       return false;
     }
   }
+  // A snapshot writes nothing unless asked: it runs the monitor (which writes the alert log and
+  // the history) only with --monitor-seconds, --alerts-db or --mqtt, or to replay up to a moment
+  // (into a temporary log of this process).
+  if (a.snapshot && !options.replayUntilMs && a.monitorSeconds <= 0 && a.monitor.alertsDb.empty() && !a.monitor.broker)
+    return true;
   if (options.replayUntilMs) {
     options.replayHoldAtMoment = a.headless;
     if (options.alertsDb.empty()) {
@@ -362,6 +368,7 @@ int cmdSnapshot(int argc, char** argv) {
                 "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--at"},
                {"--no-panels", "--no-monitor", "--no-planning"});
   ViewArgs a;
+  a.snapshot = true;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
   if (a.output.empty()) return args.usageError("missing -o OUT.png");
   if (a.at && !a.model.empty()) return args.usageError("--at replays a scene's sensors; it does not go with --model");

@@ -28,7 +28,7 @@ struct MonitorOptions {
   std::filesystem::path alertsDb;            // required
   Durability durability = Durability::Normal;  // WAL + NORMAL: survives kill -9; see docs/sensors.md
   std::filesystem::path historyDb;           // empty = no history
-  double historyRetentionSeconds = 7 * 86400.0;  // counted back from the newest reading's time
+  double historyRetentionSeconds = 7 * 86400.0;  // per sensor, counted back from its newest reading's data time
   /** Readings go to the history db in one transaction per interval (and when 8192 are waiting,
       and when the monitor ends), not one per step: a commit per step at 10k msg/s wrote the
       log 30 times over in whole pages. Charts read the ring buffers, which have every reading
@@ -72,6 +72,7 @@ class ReplayClock final : public Clock {
 /** Totals for the closing summary line. */
 struct MonitorSummary {
   sensors::IngestStats ingest;               // MQTT messages; queue_full and too_large included
+  std::uint64_t wrongSource = 0;             // MQTT readings of a sensor bound elsewhere (replay file, other topic)
   std::uint64_t replayed = 0;                // readings fed from replay files
   std::uint64_t replayMissing = 0;           // replay cells that were "NA"/empty
   std::uint64_t connects = 0, disconnects = 0;
@@ -117,7 +118,7 @@ class Monitor {
       (sensors::WalCheckpointer). From the thread that calls step(). */
   sensors::WalStats alertLogWalStats() const;
   sensors::WalStats historyWalStats() const;
-  /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...},
+  /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...,"wrong_source":..},
       "replayed":..,"alerts_raised":..,"alerts_cleared":..,"alerts_acknowledged":..,"alerts_active":..,
       "mqtt_connects":..,"mqtt_disconnects":..} */
   static std::string summaryJson(const MonitorSummary& s);
