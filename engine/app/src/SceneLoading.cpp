@@ -4,21 +4,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
+#include <sstream>
 
 #include "twin/core/Stopwatch.h"
+#include "twin/geo/VectorReader.h"
 #include "twin/model/SiteLoader.h"
 
 namespace twin::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-// "PG:dbname=city", "WFS:http://..." are GDAL connection strings, not files.
-bool isConnectionString(const std::string& path) {
-  static const std::regex re("^[A-Za-z][A-Za-z0-9_]+:[^/\\\\].*");
-  return std::regex_match(path, re);
-}
 
 // A .json file is a scene file unless it is GeoJSON data.
 bool isSceneFile(const std::string& path) {
@@ -35,7 +30,7 @@ bool isSceneFile(const std::string& path) {
 
 core::Result<LoadedScene> loadScene(const std::string& path, const core::ProgressFn& progress) {
   core::Stopwatch clock;
-  if (!isConnectionString(path)) {
+  if (!geo::isConnectionString(path)) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return core::fail("twin: " + path + ": no such file");
     if (fs::is_directory(path, ec)) return core::fail("twin: " + path + ": is a directory, expected a scene or data file");
