@@ -31,6 +31,7 @@
 #include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
+#include "twin/model/SiteLoader.h"
 
 namespace twin::scene {
 
@@ -107,17 +108,6 @@ int poiPriority(int category) {
     case 2: return 2;
     default: return 4;
   }
-}
-
-double defaultRoadWidth(const std::string& highway) {
-  static const std::map<std::string, double> kWidths = {
-      {"motorway", 14}, {"trunk", 12}, {"primary", 12}, {"secondary", 10}, {"tertiary", 8},
-      {"motorway_link", 7}, {"trunk_link", 7}, {"primary_link", 7}, {"secondary_link", 6},
-      {"tertiary_link", 6}, {"residential", 6}, {"unclassified", 6}, {"living_street", 5},
-      {"service", 4}, {"pedestrian", 4}, {"track", 3}, {"cycleway", 2.5}, {"footway", 2},
-      {"path", 1.5}, {"steps", 2}};
-  auto it = kWidths.find(highway);
-  return it == kWidths.end() ? 4 : it->second;
 }
 
 std::string recordLabel(const std::string& idKind, std::int64_t id) {
@@ -482,7 +472,7 @@ void SiteScene::Impl::buildRoads(osg::Program* program) {
     // follows the drawn surface exactly; the ribbon is lifted a little above it.
     std::vector<osg::Vec3> centre = drapeLine(terrain, line, terrain ? kRoadLiftMeters : 0);
     double width = std::isfinite(road.widthMeters) && road.widthMeters > 0 ? std::min(road.widthMeters, 60.0)
-                                                                            : defaultRoadWidth(road.highway);
+                                                                            : model::defaultRoadWidthMeters(road.highway);
     core::Box2 box;
     for (const core::Vec2& p : line) box.add(p);
     core::Vec2 middle = box.centre();
