@@ -9,16 +9,17 @@
 #include <sstream>
 
 #include "CliArgs.h"
-#include "PlanningView.h"
 #include "twin/geo/ChineseCoordinates.h"
 #include "twin/geo/VectorReader.h"
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/Isochrone.h"
+#include "twin/analysis/ScenarioAlgebra.h"
 #include "twin/analysis/Tod.h"
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/model/Facility.h"
 #include "twin/model/Scenario.h"
+#include "twin/ui/CoveragePanel.h"
 
 namespace twin::app {
 
@@ -268,7 +269,7 @@ int cmdCoverage(int argc, char** argv) {
       return kExitUsage;
     }
     before = cov.summary();
-    const std::size_t applied = applyScenario(cov, *chosen, site.frame, p.diag);
+    const std::size_t applied = analysis::applyScenario(cov, *chosen, site.frame, p.diag);
     std::cout << "scenario '" << chosen->name << "'" << (chosen->label.empty() ? "" : " ") << chosen->label << ": "
               << applied << " of " << chosen->added.size() + chosen->moved.size() + chosen->removed.size()
               << " changes applied\n";

@@ -46,6 +46,16 @@ core::Result<LoadedScene> loadScene(const std::string& path, const core::Progres
   return loaded;
 }
 
+core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene) {
+  const auto& file = scene.config.file;
+  if (file.empty() || file.extension() != ".json") return model::defaultFacilityConfig();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return model::defaultFacilityConfig();
+  std::stringstream text;
+  text << in.rdbuf();
+  return model::parseFacilityConfig(text.str(), file);
+}
+
 core::ProgressFn stderrProgress(double quietMs) {
   struct State {
     core::Stopwatch clock;
