@@ -13,7 +13,7 @@
 #include <osgGA/GUIEventAdapter>
 #include <osgViewer/View>
 
-#include "../../engine/app/src/PlanningView.h"
+#include "twin/app/PlanningView.h"
 #include "CliRunner.h"
 #include "TestPaths.h"
 #include "twin/analysis/ScenarioAlgebra.h"

@@ -1,4 +1,4 @@
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // PlanningView: the walk graph and two coverage models (existing state, edited state); panel
 // commands and mouse events become fast-path coverage edits, isochrones and overlay updates on
 // the viewer's thread.
-#include "PlanningView.h"
+#include "twin/app/PlanningView.h"
 
 #include <algorithm>
 #include <cmath>
