@@ -93,7 +93,7 @@ BuildingAnchor anchorBuilding(const WalkGraph& graph, const model::Building& bui
   const core::Box2 box = core::bounds(outer);
   for (const core::Vec2& e : entrances) {
     if (e.x < box.minX - 3 || e.x > box.maxX + 3 || e.y < box.minY - 3 || e.y > box.maxY + 3) continue;
-    if (!polygonContains(building.footprint, e) && ringDistance(e, outer) > 3.0) continue;
+    if (!core::contains(building.footprint, e) && ringDistance(e, outer) > 3.0) continue;
     SnapPoint s;
     if (graph.snap(e, maxSnapMeters, s) && (!a.onNetwork || s.distanceMeters < a.offsetMeters)) {
       a = {true, true, s, s.distanceMeters};

@@ -1,4 +1,4 @@
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,8 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "CliArgs.h"
-#include "MonitorView.h"
-#include "PlanningView.h"
+#include "twin/app/MonitorView.h"
 #include "twin/geo/ChineseCoordinates.h"
 #include "twin/geo/VectorReader.h"
 #include "twin/alerts/AlertStore.h"
@@ -24,6 +23,7 @@
 #include "twin/analysis/Indicators.h"
 #include "twin/analysis/Isochrone.h"
 #include "twin/analysis/OutputLayers.h"
+#include "twin/analysis/ScenarioAlgebra.h"
 #include "twin/analysis/Tod.h"
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
@@ -31,6 +31,7 @@
 #include "twin/model/Scenario.h"
 #include "twin/model/Sensor.h"
 #include "twin/sensors/Replay.h"
+#include "twin/ui/CoveragePanel.h"
 
 namespace twin::app {
 
@@ -307,7 +308,7 @@ int cmdCoverage(int argc, char** argv) {
       return kExitUsage;
     }
     before = cov.summary();
-    const std::size_t applied = applyScenario(cov, *chosen, site.frame, p.diag);
+    const std::size_t applied = analysis::applyScenario(cov, *chosen, site.frame, p.diag);
     std::cout << "scenario '" << chosen->name << "'" << (chosen->label.empty() ? "" : " ") << chosen->label << ": "
               << applied << " of " << chosen->added.size() + chosen->moved.size() + chosen->removed.size()
               << " changes applied\n";

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <string>
 
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 #include "Commands.h"
 #include "MonitorCommands.h"
 #include "twin/app/Version.h"

@@ -11,9 +11,9 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
-#include "ModelsView.h"
-#include "MonitorView.h"
-#include "PlanningView.h"
+#include "twin/app/ModelsView.h"
+#include "twin/app/MonitorView.h"
+#include "twin/app/PlanningView.h"
 #include "twin/app/Cli.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "CliArgs.h"
-#include "MonitorView.h"
+#include "twin/app/MonitorView.h"
 #include "twin/alerts/Monitor.h"
 #include "twin/model/Sensor.h"
 #include "twin/app/Cli.h"

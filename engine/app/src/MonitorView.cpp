@@ -1,6 +1,6 @@
 // MonitorView: alerts::Monitor on its own thread; each frame the viewer thread reads a snapshot
 // of sensor states, alerts and series into ui::MonitorView and scene::SensorLayer states.
-#include "MonitorView.h"
+#include "twin/app/MonitorView.h"
 
 #include <algorithm>
 #include <atomic>

@@ -6,7 +6,7 @@
 #include <map>
 #include <memory>
 
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 #include "CliArgs.h"
 #include "twin/analysis/Isochrone.h"
 #include "twin/analysis/Sunlight.h"

@@ -184,14 +184,6 @@ const char* const kSections[] = {"mqtt",    "sensors", "alert_rules", "alerts", 
                                  "walking", "tours",   "terrain",     "models", "analysis", "scenarios",
                                  "sunlight", "replay"};
 
-bool isConnectionString(const std::string& source) {
-  const auto colon = source.find(':');
-  if (colon == std::string::npos || colon < 2) return false;
-  for (std::size_t i = 0; i < colon; ++i)
-    if (!std::isalnum(static_cast<unsigned char>(source[i])) && source[i] != '_') return false;
-  return true;
-}
-
 void parseSite(const Parser& p, const json& site, SceneConfig& c, bool& haveOrigin) {
   p.object(site, "site");
   p.allowOnly(site, "site", {"origin", "crs", "clip"});
@@ -231,7 +223,7 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
     LayerConfig layer;
     if (!l.contains("source")) p.fail(path + ".source", "missing (required)");
     const std::string source = p.nonEmptyString(l["source"], path + ".source");
-    if (isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
+    if (geo::isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
       layer.source = source;
     else
       layer.source = (folder / source).lexically_normal().string();
@@ -269,7 +261,7 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
 }
 
 std::string resolveSource(const std::string& source, const std::filesystem::path& folder) {
-  if (isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
+  if (geo::isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
     return source;
   return (folder / source).lexically_normal().string();
 }
@@ -481,7 +473,7 @@ core::Result<SceneConfig> defaultSceneForDataFile(const std::string& source) {
   auto extent = geo::vectorExtentLonLat(source, {});
   if (!extent) return core::fail("model::defaultSceneForDataFile(): " + extent.error().message);
   SceneConfig c;
-  const bool connection = isConnectionString(source);
+  const bool connection = geo::isConnectionString(source);
   c.file = connection ? std::filesystem::path("scene.json") : std::filesystem::path(source).parent_path() / "scene.json";
   LayerConfig layer;
   layer.source = source;

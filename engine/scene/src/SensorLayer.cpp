@@ -14,7 +14,7 @@
 #include <osg/Shader>
 #include <osgUtil/LineSegmentIntersector>
 
-#include "Triangulate.h"
+#include "twin/scene/Triangulate.h"
 
 namespace twin::scene {
 namespace {

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 #include "TestPaths.h"
 
 using namespace twin;

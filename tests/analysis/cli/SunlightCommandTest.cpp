@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 #include "TestPaths.h"
 
 using namespace twin;
