@@ -1,7 +1,9 @@
 # twin_add_module(<name> [PUBLIC_DEPS ...] [PRIVATE_DEPS ...] [EXTRA_SOURCES ...])
 # One static library per engine module (sources: src/*.cpp), aliased twin::<name>. Its include
 # directory holds only its own public headers, so a module can include another module's headers
-# only when it declares that module as a dependency: a forbidden include fails to compile.
+# only when it declares that module as a dependency: a forbidden include fails to compile. That
+# does not hold for libraries whose headers sit on the default include path (OSG, PROJ, SQLite,
+# mosquitto): scripts/check-includes.sh, run by ctest and .ci/run, checks those against DESIGN.md.
 function(twin_add_module name)
   cmake_parse_arguments(ARG "" "" "PUBLIC_DEPS;PRIVATE_DEPS;EXTRA_SOURCES" ${ARGN})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp)

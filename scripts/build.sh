@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Configures and builds one CMake preset (release by default, or asan).
+# Configures and builds one CMake preset (release by default; ci, asan, tsan: see CMakePresets.json).
 # Uses ccache when it is installed (paths hashed relative to the checkout, so any clone shares
 # the cache); set CMAKE_CXX_COMPILER_LAUNCHER yourself to choose otherwise.
 set -euo pipefail

@@ -193,7 +193,7 @@ TEST_CASE("cli: info on the Beijing scene matches SOURCE.md", "[app]") {
 }
 
 TEST_CASE("cli: info on a bare OSM file", "[app]") {
-  const auto osm = test::sharedDataDir() / "osm-beijing-haidian-cau" / "cau_haidian_beijing.osm";
+  const auto osm = test::assetsDir() / "osm" / "cau_haidian_beijing.osm";
   auto r = runTwin({"info", osm.string(), "--json"});
   REQUIRE(r.code == app::kExitOk);
   const auto j = nlohmann::json::parse(r.out);

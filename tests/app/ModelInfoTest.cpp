@@ -5,16 +5,77 @@
 #include <nlohmann/json.hpp>
 
 #include "CliRunner.h"
+#include "ObliqueProduction.h"
 #include "TestPaths.h"
+#include "twin/geo/PointConversion.h"
 
 using twin::test::runTwin;
 
 namespace {
-const std::filesystem::path kProduction = twin::test::sharedDataDir() / "osgb-oblique-zhongshan" / "Production_5";
-const std::filesystem::path kCityJson = twin::test::sharedDataDir() / "cityjson-samples";
+const std::filesystem::path kCityJson = twin::test::testDataDir() / "cityjson";
 }  // namespace
 
+TEST_CASE("info --model: an OSGB production of 2 x 2 tiles and three levels", "[app]") {
+  twin::test::TempDir dir("model-info-oblique");
+  twin::test::ObliqueProductionOptions options;
+  options.tilesX = 2;
+  options.tilesY = 2;
+  const auto facts = twin::test::writeObliqueProduction(dir.path() / "Production_3", options);
+  const auto r = runTwin({"info", "--model", facts.folder.string(), "--json"});
+  INFO(r.err);
+  REQUIRE(r.code == twin::app::kExitOk);
+  const auto j = nlohmann::json::parse(r.out);
+  std::uintmax_t osgbBytes = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(facts.folder / "Data"))
+    if (entry.is_regular_file() && entry.path().extension() == ".osgb") osgbBytes += entry.file_size();
+  CHECK(j["tiles"] == 4);
+  CHECK(j["files"] == facts.files);
+  CHECK(j["files"] == 4 * 6);
+  CHECK(j["bytes"].get<std::uintmax_t>() == osgbBytes);
+  REQUIRE(j["levels"].size() == 3);
+  for (const auto& [level, files] : facts.filesByLevel) {
+    INFO(level);
+    CHECK(j["levels"][level]["files"] == files);
+    CHECK(j["levels"][level]["triangles"] == facts.trianglesByLevel.at(level));
+  }
+  CHECK(j["unreadable_files"].empty());
+  CHECK(j["geometries"] == facts.geometries);
+  CHECK(j["textures"] == facts.geometries);
+  CHECK(j["triangles"] == facts.triangles);
+  // The origin and the extent through PROJ: the tiles cover x 0-200, y 0-200 from SRSOrigin, and
+  // the extent is the root spheres' (radius 71 m round each tile's centre): x, y -21 .. 221.
+  auto origin = twin::geo::convertPoint("EPSG:4547", "wgs84", {400000.5, 2500000.25, 10});
+  auto low = twin::geo::convertPoint("EPSG:4547", "wgs84", {400000.5 - 21, 2500000.25 - 21, 10});
+  auto high = twin::geo::convertPoint("EPSG:4547", "wgs84", {400000.5 + 221, 2500000.25 + 221, 10});
+  REQUIRE(origin.ok());
+  REQUIRE(low.ok());
+  REQUIRE(high.ok());
+  CHECK(j["origin_wgs84"]["lon"].get<double>() == Approx(origin->x).margin(1e-8));
+  CHECK(j["origin_wgs84"]["lat"].get<double>() == Approx(origin->y).margin(1e-8));
+  const auto& e = j["extent_wgs84"];
+  // Grid convergence turns the corners by a few metres (1e-4 degrees is about 10 m).
+  CHECK(e["min_lon"].get<double>() == Approx(low->x).margin(1e-4));
+  CHECK(e["min_lat"].get<double>() == Approx(low->y).margin(1e-4));
+  CHECK(e["max_lon"].get<double>() == Approx(high->x).margin(1e-4));
+  CHECK(e["max_lat"].get<double>() == Approx(high->y).margin(1e-4));
+
+  // The same production in text form.
+  const auto text = runTwin({"info", "--model", facts.folder.string()});
+  REQUIRE(text.code == twin::app::kExitOk);
+  CHECK_THAT(text.out, Catch::Contains("  L16: 16 files, "));
+
+  // A level file that OSG cannot read is listed, not fatal.
+  const auto broken = facts.folder / "Data" / "Tile_+001_+000" / "Tile_+001_+000_L16_02.osgb";
+  { std::ofstream(broken, std::ios::binary | std::ios::trunc) << "not an osgb file"; }
+  const auto damaged = runTwin({"info", "--model", facts.folder.string(), "--json"});
+  REQUIRE(damaged.code == twin::app::kExitOk);
+  const auto d = nlohmann::json::parse(damaged.out);
+  CHECK(d["unreadable_files"] == nlohmann::json::array({"Tile_+001_+000/Tile_+001_+000_L16_02.osgb"}));
+  CHECK(d["levels"]["L16"]["triangles"] == facts.trianglesByLevel.at("L16") - 32);
+}
+
 TEST_CASE("info --model: the Zhongshan OSGB production", "[app][slow]") {
+  const std::filesystem::path kProduction = twin::test::requireSharedData("osgb-oblique-zhongshan") / "Production_5";
   const auto r = runTwin({"info", "--model", kProduction.string(), "--json"});
   INFO(r.err);
   REQUIRE(r.code == twin::app::kExitOk);

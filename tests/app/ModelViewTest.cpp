@@ -13,6 +13,7 @@
 
 #include "twin/app/ModelsView.h"
 #include "CliRunner.h"
+#include "ObliqueProduction.h"
 #include "TestPaths.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/scene/CityModelNode.h"
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path data(const std::string& rel) { return test::sharedDataDir() / rel; }
+fs::path data(const std::string& rel) { return test::testDataDir() / rel; }
 
 // Pixels that differ from the top-left pixel (the clear colour).
 double nonBackgroundShare(const osg::Image& image) {
@@ -59,11 +60,14 @@ fs::path extractGlb(const fs::path& b3dm, const fs::path& dir) {
 
 TEST_CASE("twin snapshot --model renders each sample format alone", "[app][models][slow]") {
   test::TempDir tmp("model-snapshot");
-  for (const std::string rel : {"3dtiles-sample-requestvolume/tileset.json", "cityjson-samples/delft.json",
-                                "osgb-oblique-zhongshan/Production_5"}) {
-    INFO(rel);
-    const fs::path png = tmp.path() / (fs::path(rel).parent_path().filename().string() + ".png");
-    std::vector<std::string> args = {"snapshot", "--model", data(rel).string(), "-o", png.string(),
+  const fs::path production = test::writeObliqueProduction(tmp.path() / "Production_1").folder;
+  const std::pair<std::string, fs::path> models[] = {{"tiles", data("3dtiles-requestvolume/city/tileset.json")},
+                                                     {"cityjson", data("cityjson/delft.json")},
+                                                     {"oblique", production}};
+  for (const auto& [name, model] : models) {
+    INFO(model.string());
+    const fs::path png = tmp.path() / (name + ".png");
+    std::vector<std::string> args = {"snapshot", "--model", model.string(), "-o", png.string(),
                                      "--size", "320x240", "--no-panels"};
     const test::CliResult r = test::runTwin(args);
     INFO(r.err);
@@ -73,7 +77,7 @@ TEST_CASE("twin snapshot --model renders each sample format alone", "[app][model
     REQUIRE(image);
     CHECK(image->s() == 320);
     // The model is drawn in the view that frames it (the tileset's buildings are small and far
-    // apart: about 1 % of the image; Delft and the oblique strip fill much more).
+    // apart: about 1 % of the image; Delft and the oblique tiles fill much more).
     CHECK(nonBackgroundShare(*image) > 0.005);
   }
 }
@@ -96,7 +100,7 @@ TEST_CASE("twin snapshot --model rejects bad input with a clear message (exit 1,
 
 TEST_CASE("twin info --model describes glTF and 3D Tiles", "[app][models]") {
   test::TempDir tmp("model-info");
-  const fs::path glb = extractGlb(data("3dtiles-sample-requestvolume/building.b3dm"), tmp.path());
+  const fs::path glb = extractGlb(data("3dtiles-requestvolume/city/ll.b3dm"), tmp.path());
   test::CliResult r = test::runTwin({"info", "--model", glb.string()});
   INFO(r.err);
   REQUIRE(r.code == 0);
@@ -105,11 +109,11 @@ TEST_CASE("twin info --model describes glTF and 3D Tiles", "[app][models]") {
   r = test::runTwin({"info", "--model", glb.string(), "--json"});
   REQUIRE(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("\"format\":\"gltf\""));
-  r = test::runTwin({"info", "--model", data("3dtiles-sample-requestvolume/tileset.json").string()});
+  r = test::runTwin({"info", "--model", data("3dtiles-requestvolume/tileset.json").string()});
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK_THAT(r.out, Catch::StartsWith("model: tileset.json (3D Tiles)\n"));
-  r = test::runTwin({"info", "--model", data("3dtiles-sample-requestvolume").string(), "--json"});
+  r = test::runTwin({"info", "--model", data("3dtiles-requestvolume").string(), "--json"});
   REQUIRE(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("\"format\":\"3dtiles\""));
   const fs::path other = tmp.path() / "model.obj";
@@ -121,7 +125,7 @@ TEST_CASE("twin info --model describes glTF and 3D Tiles", "[app][models]") {
 
 TEST_CASE("a scene with models renders them beside its OSM layers", "[app][models][slow]") {
   test::TempDir tmp("model-scene");
-  const fs::path glb = extractGlb(data("3dtiles-sample-requestvolume/building.b3dm"), tmp.path());
+  const fs::path glb = extractGlb(data("3dtiles-requestvolume/city/ll.b3dm"), tmp.path());
   const fs::path scene = tmp.path() / "scene.json";
   std::ofstream(scene) << R"({"name":"models","site":{"origin":{"lon":116.3519,"lat":40.0033}},
     "layers":[{"id":"osm","source":")" << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").string() << R"json("}],
@@ -145,7 +149,7 @@ TEST_CASE("a click on a model picks the feature under it with its attributes", "
   model::ModelSource source;
   source.id = "denhaag";
   source.format = model::ModelFormat::CityJson;
-  source.source = data("cityjson-samples/DH_01_subs.city.json");
+  source.source = data("cityjson/DH_01_subs.city.json");
   source.crs = "EPSG:28992";
   auto model = scene::loadSceneModel(source, geo::SiteFrame{}, diag);
   REQUIRE(model.ok());

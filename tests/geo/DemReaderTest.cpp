@@ -30,9 +30,9 @@ namespace {
 
 const LonLat kMonaco{7.425, 43.7375};
 
-std::filesystem::path cropTif() { return twin::test::sharedDataDir() / "dem-monaco-srtm3" / "monaco_srtm3_crop.tif"; }
+std::filesystem::path cropTif() { return twin::test::assetsDir() / "dem" / "monaco_srtm3_crop.tif"; }
 std::string hgtInZip() {
-  return "/vsizip/" + (twin::test::sharedDataDir() / "dem-monaco-srtm3" / "N43E007.hgt.zip").string() + "/N43E007.hgt";
+  return "/vsizip/" + (twin::test::testDataDir() / "dem-monaco-srtm3" / "N43E007.hgt.zip").string() + "/N43E007.hgt";
 }
 
 SiteFrame frameAt(LonLat origin) {

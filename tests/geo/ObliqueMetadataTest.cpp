@@ -8,23 +8,68 @@
 using namespace twin::geo;
 
 namespace {
-const std::filesystem::path kProduction = twin::test::sharedDataDir() / "osgb-oblique-zhongshan" / "Production_5";
-}
 
-TEST_CASE("the Zhongshan production's metadata.xml: WKT SRS and origin", "[geo]") {
-  const auto meta = readObliqueMetadata(kProduction);
-  REQUIRE(meta.ok());
-  CHECK(meta->kind == ObliqueSrsKind::Crs);
-  CHECK(meta->srs.rfind("PROJCS[\"LOCAL0 / 3-degree Gauss-Kruger CM 113.36E\"", 0) == 0);
-  CHECK(meta->srsOrigin.x == 501027.524);
-  CHECK(meta->srsOrigin.y == 2488718.808);
-  CHECK(meta->srsOrigin.z == 0.0);
+// A metadata.xml as ContextCapture writes it, with the SRS of the Zhongshan production (a local
+// Gauss-Kruger zone: CGCS2000, CM 113.37, false northing 90, labelled EPSG:4547 all the same).
+const char* const kGaussKrugerMetadata = R"(<?xml version="1.0" encoding="UTF-8"?>
+<ModelMetadata version="1">
+    <!--Spatial Reference System-->
+    <SRS>PROJCS["LOCAL0 / 3-degree Gauss-Kruger CM 113.36E",
+    GEOGCS["China Geodetic Coordinate System 2000",
+        DATUM["China_2000",
+            SPHEROID["CGCS2000",6378137,298.257222101,
+                AUTHORITY["EPSG","1024"]],
+            AUTHORITY["EPSG","1043"]],
+        PRIMEM["Greenwich",0,
+            AUTHORITY["EPSG","8901"]],
+        UNIT["degree",0.0174532925199433,
+            AUTHORITY["EPSG","9122"]],
+        AUTHORITY["EPSG","4490"]],
+    PROJECTION["Transverse_Mercator"],
+    PARAMETER["latitude_of_origin",0],
+    PARAMETER["central_meridian",113.37],
+    PARAMETER["scale_factor",1],
+    PARAMETER["false_easting",500000],
+    PARAMETER["false_northing",90],
+    UNIT["metre",1,
+        AUTHORITY["EPSG","9001"]],
+    AUTHORITY["EPSG","4547"]]</SRS>
+    <!--Origin in Spatial Reference System-->
+    <SRSOrigin>501027.524000,2488718.808000,0.000000</SRSOrigin>
+</ModelMetadata>
+)";
+
+// The checks of a metadata.xml with kGaussKrugerMetadata's SRS and origin.
+void checkGaussKruger(const ObliqueMetadata& meta) {
+  CHECK(meta.kind == ObliqueSrsKind::Crs);
+  CHECK(meta.srs.rfind("PROJCS[\"LOCAL0 / 3-degree Gauss-Kruger CM 113.36E\"", 0) == 0);
+  CHECK(meta.srsOrigin.x == 501027.524);
+  CHECK(meta.srsOrigin.y == 2488718.808);
+  CHECK(meta.srsOrigin.z == 0.0);
   // The WKT's own parameters (CM 113.37, false northing 90) rule, not its EPSG:4547 label.
   // cs2cs -f %.9f '<the WKT>' +to EPSG:4326 <<< '501027.524 2488718.808 0' -> 22.495136792 113.379985671
-  const auto origin = obliqueOriginLonLat(*meta);
+  const auto origin = obliqueOriginLonLat(meta);
   REQUIRE(origin.ok());
   CHECK(origin->lon == Approx(113.379985671).margin(2e-9));
   CHECK(origin->lat == Approx(22.495136792).margin(2e-9));
+}
+
+}  // namespace
+
+TEST_CASE("a production's metadata.xml: WKT SRS and origin", "[geo]") {
+  twin::test::TempDir dir("oblique-metadata");
+  { std::ofstream(dir.path() / "metadata.xml", std::ios::binary) << kGaussKrugerMetadata; }
+  const auto meta = readObliqueMetadata(dir.path());
+  REQUIRE(meta.ok());
+  CHECK(meta->file == dir.path() / "metadata.xml");
+  checkGaussKruger(*meta);
+}
+
+TEST_CASE("the Zhongshan production's metadata.xml: WKT SRS and origin", "[geo]") {
+  const auto production = twin::test::requireSharedData("osgb-oblique-zhongshan") / "Production_5";
+  const auto meta = readObliqueMetadata(production);
+  REQUIRE(meta.ok());
+  checkGaussKruger(*meta);
 }
 
 TEST_CASE("metadata.xml variants: EPSG code, ENU origin, comments", "[geo]") {
@@ -77,9 +122,7 @@ TEST_CASE("metadata.xml errors name the file and the problem", "[geo]") {
 }
 
 TEST_CASE("truncated copies of metadata.xml never crash", "[geo]") {
-  std::ifstream in(kProduction / "metadata.xml", std::ios::binary);
-  REQUIRE(in);
-  const std::string full((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string full = kGaussKrugerMetadata;
   int errors = 0;
   for (std::size_t cut = 0; cut < full.size(); cut += 37) {
     const auto meta = parseObliqueMetadata(full.substr(0, cut), "m.xml");

@@ -18,7 +18,7 @@ using model::CityJsonOptions;
 
 namespace {
 
-std::filesystem::path sample(const std::string& name) { return test::sharedDataDir() / "cityjson-samples" / name; }
+std::filesystem::path sample(const std::string& name) { return test::testDataDir() / "cityjson" / name; }
 
 std::vector<std::string> formatted(const core::Diagnostics& diag) {
   std::vector<std::string> out;

@@ -53,11 +53,11 @@ TEST_CASE("detectModelFormat tells the model formats apart by name and content",
   CHECK_THAT(model::detectModelFormat(d / "model.obj").error().message, Catch::Contains("unknown model format"));
   CHECK_THAT(model::detectModelFormat(d / "missing.glb").error().message, Catch::EndsWith("no such file or folder"));
   CHECK_THAT(model::detectModelFormat(d).error().message, Catch::Contains("a folder without metadata.xml"));
-  // The real samples.
-  const fs::path data = test::sharedDataDir();
-  CHECK(*model::detectModelFormat(data / "osgb-oblique-zhongshan" / "Production_5") == model::ModelFormat::Osgb);
-  CHECK(*model::detectModelFormat(data / "3dtiles-sample-requestvolume" / "tileset.json") == model::ModelFormat::Tiles3d);
-  CHECK(*model::detectModelFormat(data / "cityjson-samples" / "delft.json") == model::ModelFormat::CityJson);
+  // The samples in tests/data.
+  const fs::path data = test::testDataDir();
+  CHECK(*model::detectModelFormat(data / "3dtiles-requestvolume" / "tileset.json") == model::ModelFormat::Tiles3d);
+  CHECK(*model::detectModelFormat(data / "3dtiles-requestvolume") == model::ModelFormat::Tiles3d);
+  CHECK(*model::detectModelFormat(data / "cityjson" / "delft.json") == model::ModelFormat::CityJson);
 }
 
 TEST_CASE("parseModelSources reads every key and resolves paths against the scene", "[model][models]") {

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path sample(const std::string& name) { return test::sharedDataDir() / "cityjson-samples" / name; }
+fs::path sample(const std::string& name) { return test::testDataDir() / "cityjson" / name; }
 
 std::size_t objectsWithSurfaces(const model::CityModel& city) {
   std::size_t n = 0;

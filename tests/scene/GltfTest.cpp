@@ -172,7 +172,8 @@ TEST_CASE("gltfYUpToZUp: glTF +y up becomes +z, glTF +z forward becomes -y", "[s
 }
 
 TEST_CASE("parseB3dm: building.b3dm matches its header and accessors", "[scene][gltf]") {
-  const auto path = test::sharedDataDir() / "3dtiles-sample-requestvolume" / "building.b3dm";
+  // The sample's detailed building (3.7 MB, left out of tests/data for its size).
+  const auto path = test::requireSharedData("3dtiles-sample-requestvolume") / "building.b3dm";
   const auto bytes = readBytes(path);
   const B3dmFacts facts = b3dmFacts(bytes);
   REQUIRE(facts.byteLength == bytes.size());
@@ -209,7 +210,7 @@ TEST_CASE("parseB3dm: building.b3dm matches its header and accessors", "[scene][
 }
 
 TEST_CASE("parseB3dm: city/ll.b3dm batches, RTC_CENTER and picking", "[scene][gltf]") {
-  const auto path = test::sharedDataDir() / "3dtiles-sample-requestvolume" / "city" / "ll.b3dm";
+  const auto path = test::testDataDir() / "3dtiles-requestvolume" / "city" / "ll.b3dm";
   const auto bytes = readBytes(path);
   const B3dmFacts facts = b3dmFacts(bytes);
 
@@ -267,7 +268,7 @@ TEST_CASE("parseB3dm: city/ll.b3dm batches, RTC_CENTER and picking", "[scene][gl
 }
 
 TEST_CASE("parseB3dm: bad headers name the field", "[scene][gltf]") {
-  const auto good = readBytes(test::sharedDataDir() / "3dtiles-sample-requestvolume" / "city" / "ll.b3dm");
+  const auto good = readBytes(test::testDataDir() / "3dtiles-requestvolume" / "city" / "ll.b3dm");
 
   auto bytes = good;
   std::memcpy(bytes.data(), "i3dm", 4);
@@ -308,7 +309,7 @@ TEST_CASE("parseB3dm: bad headers name the field", "[scene][gltf]") {
 }
 
 TEST_CASE("parseB3dm: a legacy header is detected and read", "[scene][gltf]") {
-  const auto good = readBytes(test::sharedDataDir() / "3dtiles-sample-requestvolume" / "city" / "ll.b3dm");
+  const auto good = readBytes(test::testDataDir() / "3dtiles-requestvolume" / "city" / "ll.b3dm");
   const B3dmFacts facts = b3dmFacts(good);
   const std::size_t ftJson = u32(good, 12), btJson = u32(good, 20);
   // Legacy layout 2: [batchTableJsonByteLength, batchTableBinaryByteLength, batchLength], no feature table.
@@ -333,7 +334,7 @@ TEST_CASE("parseB3dm: a legacy header is detected and read", "[scene][gltf]") {
 }
 
 TEST_CASE("parseB3dm: truncated and corrupted copies never crash", "[scene][gltf]") {
-  const auto good = readBytes(test::sharedDataDir() / "3dtiles-sample-requestvolume" / "city" / "ll.b3dm");
+  const auto good = readBytes(test::testDataDir() / "3dtiles-requestvolume" / "city" / "ll.b3dm");
   std::size_t failures = 0;
   for (std::size_t size = 0; size < good.size(); size += (size < 200 ? 1 : 97)) {
     std::vector<std::uint8_t> cut(good.begin(), good.begin() + std::ptrdiff_t(size));

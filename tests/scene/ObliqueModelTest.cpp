@@ -1,6 +1,7 @@
 // Oblique-photography productions: small productions written here with OSG (placement against
 // PROJ, database paths, bad input), paging through the viewer's DatabasePager in headless EGL
-// frames, and the real Zhongshan sample.
+// frames, a multi-tile multi-level production (tests/support), and the real Zhongshan sample
+// when the shared data is present.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -19,6 +20,7 @@
 #include <osgDB/Options>
 #include <osgDB/WriteFile>
 
+#include "ObliqueProduction.h"
 #include "SceneFixtures.h"
 #include "TestPaths.h"
 #include "twin/app/HeadlessRenderer.h"
@@ -563,9 +565,104 @@ TEST_CASE("loadObliqueProduction: the pager loads detail near the camera, not fa
   }
 }
 
+TEST_CASE("loadObliqueProduction: a production of 3 x 2 tiles and three levels", "[scene][oblique]") {
+  test::TempDir dir("oblique-levels");
+  test::ObliqueProductionOptions options;
+  options.tilesX = 3;
+  options.tilesY = 2;
+  const test::ObliqueProductionFacts facts = test::writeObliqueProduction(dir.path() / "Production_2", options);
+  REQUIRE(facts.tiles == 6);
+  const fs::path& production = facts.folder;
+  core::Diagnostics diag;
+  auto model = scene::loadObliqueProduction(production, std::nullopt, 0, geo::SiteFrame{}, diag);
+  INFO((model.ok() ? std::string() : model.error().message));
+  REQUIRE(model.ok());
+  CHECK(diag.empty());
+  CHECK(model->id == "Production_2");
+  auto* transform = dynamic_cast<osg::MatrixTransform*>(model->node.get());
+  REQUIRE(transform);
+  osg::Group* content = transform->getChild(0)->asGroup();
+  REQUIRE(content->getNumChildren() == 6);
+  std::set<std::string> names;
+  for (unsigned i = 0; i < 6; ++i) {
+    auto* lod = dynamic_cast<osg::PagedLOD*>(content->getChild(i));
+    REQUIRE(lod);
+    names.insert(lod->getName());
+    CHECK(lod->getRangeMode() == osg::LOD::PIXEL_SIZE_ON_SCREEN);
+    CHECK(lod->getNumChildren() == 1);
+    CHECK(lod->getDatabasePath() == (production / "Data" / lod->getName() / "").string());
+  }
+  CHECK(names == std::set<std::string>{"Tile_+000_+000", "Tile_+001_+000", "Tile_+002_+000", "Tile_+000_+001",
+                                       "Tile_+001_+001", "Tile_+002_+001"});
+  // The tiles cover local x 0-300, y 0-200 from SRSOrigin; the bounds are the root spheres
+  // (radius 71 m round each tile's centre), turned by the grid convergence (about 0.4 degrees
+  // at 113 E in a zone of CM 114 E).
+  const osg::BoundingBoxd& b = model->bounds;
+  CHECK(b.xMax() - b.xMin() == Approx(342).margin(4));
+  CHECK(b.yMax() - b.yMin() == Approx(242).margin(4));
+  auto expected = geo::convertPoint("EPSG:4547", "wgs84", {400000.5 + 150, 2500000.25 + 100, 10});
+  REQUIRE(expected.ok());
+  const core::LonLat centre = model->frame.toLonLat({b.center().x(), b.center().y()});
+  CHECK(centre.lon == Approx(expected->x).margin(2e-5));
+  CHECK(centre.lat == Approx(expected->y).margin(2e-5));
+
+  SECTION("every .osgb of the production, every level, reads through the loader's reader") {
+    test::TempDir links("oblique-levels-all");
+    fs::copy_file(production / "metadata.xml", links.path() / "metadata.xml");
+    std::size_t files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(production / "Data")) {
+      if (entry.path().extension() != ".osgb") continue;
+      const std::string name = entry.path().stem().string();
+      fs::create_directories(links.path() / "Data" / name);
+      fs::create_symlink(entry.path(), links.path() / "Data" / name / (name + ".osgb"));
+      ++files;
+    }
+    CHECK(files == facts.files);
+    CHECK(files == 6 * (1 + 1 + 4));
+    core::Diagnostics all;
+    auto levels = scene::loadObliqueProduction(links.path(), std::nullopt, 0, model->frame, all);
+    REQUIRE(levels.ok());
+    CHECK(all.empty());
+    CHECK(dynamic_cast<osg::MatrixTransform*>(levels->node.get())->getChild(0)->asGroup()->getNumChildren() == files);
+  }
+  SECTION("paged down to the finest level close up, through the level in between") {
+    auto renderer = makeRenderer(320, 240);
+    osgViewer::Viewer& viewer = renderer->viewer();
+    viewer.getCamera()->setClearColor(osg::Vec4(0, 0, 0, 1));
+    viewer.setSceneData(model->node);
+    const osg::Vec3d c = b.center();
+    viewer.getCamera()->setViewMatrixAsLookAt(c + osg::Vec3d(0, 0, 150), c, osg::Vec3d(0, 1, 0));
+    int frames = 0;
+    REQUIRE(renderUntilPagerIdle(*renderer, frames));
+    INFO("frames " << frames);
+    // Every tile under the camera went root -> L15 (four quarter PagedLODs) -> L16.
+    std::size_t l15 = 0, l16 = 0;
+    for (unsigned i = 0; i < 6; ++i) {
+      auto* lod = static_cast<osg::PagedLOD*>(content->getChild(i));
+      if (lod->getNumChildren() < 2) continue;
+      ++l15;
+      osg::Group* level = lod->getChild(1)->asGroup();
+      REQUIRE(level);
+      REQUIRE(level->getNumChildren() == 4);
+      for (unsigned q = 0; q < 4; ++q) {
+        auto* quarter = dynamic_cast<osg::PagedLOD*>(level->getChild(q));
+        REQUIRE(quarter);
+        CHECK(quarter->getDatabasePath() == (production / "Data" / lod->getName() / "").string());
+        if (quarter->getNumChildren() == 2) ++l16;
+      }
+    }
+    CHECK(l15 >= 2);   // the two tiles either side of the centre at least
+    CHECK(l16 >= 4);
+    renderer->renderFrame();
+    const Pixels detail = countPixels(*renderer->capture());
+    INFO("magenta " << detail.magenta << " green " << detail.green << " of " << detail.total);
+    CHECK(detail.magenta > detail.total / 4);  // L16, textured magenta, fills the view's middle
+    CHECK(detail.red == 0);
+  }
+}
+
 TEST_CASE("loadObliqueProduction: the real Zhongshan production", "[scene][oblique][slow]") {
-  const fs::path production = test::sharedDataDir() / "osgb-oblique-zhongshan" / "Production_5";
-  REQUIRE(fs::is_directory(production));
+  const fs::path production = test::requireSharedData("osgb-oblique-zhongshan") / "Production_5";
   core::Diagnostics diag;
   auto model = scene::loadObliqueProduction(production, std::nullopt, 0, geo::SiteFrame{}, diag);
   INFO((model.ok() ? std::string() : model.error().message));

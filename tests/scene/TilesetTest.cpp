@@ -25,7 +25,9 @@ namespace {
 
 const double kPi = 3.14159265358979323846;
 
-fs::path samplePath() { return test::sharedDataDir() / "3dtiles-sample-requestvolume" / "tileset.json"; }
+// Cesium's request-volume sample in tests/data: the root tileset.json and its external city/
+// tileset; the root's building.b3dm and points.pnts are not there (see tests/data/README.md).
+fs::path samplePath() { return test::testDataDir() / "3dtiles-requestvolume" / "tileset.json"; }
 
 void writeText(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -441,20 +443,23 @@ TEST_CASE("tileset: an unexpanded external tileset is requested when refining", 
   CHECK(far.render.empty());
 }
 
+TEST_CASE("tileset: the sample's point cloud of 125000 points (shared data)", "[scene][tileset]") {
+  const fs::path file = test::requireSharedData("3dtiles-sample-requestvolume") / "points.pnts";
+  core::Diagnostics diag;
+  std::ifstream in(file, std::ios::binary);
+  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto node = scene::parsePnts(bytes.data(), bytes.size(), "points.pnts", diag);
+  REQUIRE(node.ok());
+  auto* geode = dynamic_cast<osg::Geode*>(node.value().get());
+  REQUIRE(geode);
+  auto* g = geode->getDrawable(0)->asGeometry();
+  CHECK(g->getVertexArray()->getNumElements() == 125000);
+  CHECK(g->getColorArray()->getNumElements() == 125000);
+  CHECK(g->getPrimitiveSet(0)->getMode() == GL_POINTS);
+}
+
 TEST_CASE("tileset: pnts point clouds (float, quantized, colour forms) and bad input", "[scene][tileset]") {
   core::Diagnostics diag;
-  SECTION("the sample's point cloud") {
-    std::ifstream in(samplePath().parent_path() / "points.pnts", std::ios::binary);
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto node = scene::parsePnts(bytes.data(), bytes.size(), "points.pnts", diag);
-    REQUIRE(node.ok());
-    auto* geode = dynamic_cast<osg::Geode*>(node.value().get());
-    REQUIRE(geode);
-    auto* g = geode->getDrawable(0)->asGeometry();
-    CHECK(g->getVertexArray()->getNumElements() == 125000);
-    CHECK(g->getColorArray()->getNumElements() == 125000);
-    CHECK(g->getPrimitiveSet(0)->getMode() == GL_POINTS);
-  }
   SECTION("quantized positions, RGB565, RTC_CENTER") {
     std::vector<std::uint8_t> binary;
     for (std::uint16_t q : {0, 0, 0, 65535, 65535, 65535}) append(binary, q);
@@ -556,8 +561,19 @@ TEST_CASE("tileset: the node loads through its workers and attaches what the sel
 }
 
 TEST_CASE("tileset: the node loads the sample; the point cloud only inside its request volume", "[scene][tileset]") {
+  // The sample beside stand-ins for its two large contents: six points round the cloud tile's
+  // origin (their bound's centre is the tile's centre) and a city tile as the building.
+  test::TempDir dir("tileset-sample");
+  fs::copy(samplePath().parent_path(), dir.path(), fs::copy_options::recursive);
+  std::vector<std::uint8_t> six;
+  for (const osg::Vec3 p : {osg::Vec3(1, 0, 0), osg::Vec3(-1, 0, 0), osg::Vec3(0, 1, 0), osg::Vec3(0, -1, 0),
+                            osg::Vec3(0, 0, 1), osg::Vec3(0, 0, -1)})
+    for (float v : {p.x(), p.y(), p.z()}) append(six, v);
+  writeBytes(dir.path() / "points.pnts", makePnts("{\"POINTS_LENGTH\":6,\"POSITION\":{\"byteOffset\":0}}", six));
+  fs::copy_file(dir.path() / "city" / "ll.b3dm", dir.path() / "building.b3dm");
+  const fs::path sample = dir.path() / "tileset.json";
   core::Diagnostics diag;
-  auto model = scene::loadTileset(samplePath(), 16, 0, geo::SiteFrame(), diag);
+  auto model = scene::loadTileset(sample, 16, 0, geo::SiteFrame(), diag);
   REQUIRE(model.ok());
   CHECK(diag.empty());
   CHECK(model.value().format == model::ModelFormat::Tiles3d);
@@ -567,7 +583,7 @@ TEST_CASE("tileset: the node loads the sample; the point cloud only inside its r
   REQUIRE(node);
   REQUIRE(model.value().loading);
 
-  auto read = scene::readTileset(samplePath(), diag);
+  auto read = scene::readTileset(sample, diag);
   REQUIRE(read.ok());
   REQUIRE(scene::placeTileset(read.value(), model.value().frame).ok());
   const osg::Vec3d cloud = read.value().tiles[3].siteSphere.center();
