@@ -25,7 +25,7 @@ constexpr CommandEntry kCommands[] = {
     {"run", cmdRun, "open the viewer on a scene (a window when DISPLAY is set, else a headless PNG)",
      "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
-     "                [--colour-by C] [--no-planning]\n"
+     "                [--colour-by C] [--no-planning] [--engineering|--presentation] [--ui-scale X]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: twin-<scene>.png in the temporary directory), printing its path.\n"
@@ -37,20 +37,26 @@ constexpr CommandEntry kCommands[] = {
      "  --colour-by C            colour buildings by coverage: 5, 10, 15 (life-circle level) or a\n"
      "                           facility category id (e.g. health_station)\n"
      "  --no-planning            no planning view (and no walk graph built)\n"
-     "  --size WxH   window or image size in pixels (default 1600x900)\n"
+     "  --size WxH   window or image size in pixels (default 1600x900, at most the screen)\n"
+     "  --engineering   start in the engineering mode (movable windows, statistics, diagnostics)\n"
+     "  --presentation  start in the presentation mode (scene, title bar and credits only)\n"
+     "  --ui-scale X    panel scale 0.5..4 (default: the scene's ui.scale, else height / 1080)\n"
+     "  The default is the big screen: title bar, indicator rail, alarm rail, legend, credits.\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
-     "  Home start view, click a building for its details, Esc quits.\n"},
+     "  Home start view, click a building for its details, F2 engineering mode, F3 presentation\n"
+     "  mode, Esc quits (not while typing; asks first when planning edits are unsaved).\n"},
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
-     "                     [--lang zh-CN|en] [--no-panels]\n"
-     "                     [--scenario NAME] [--plan-isochrone LON,LAT] [--colour-by C] [--no-planning]\n"
+     "                     [--lang zh-CN|en] [--no-panels] [--engineering|--presentation]\n"
+     "                     [--ui-scale X] [--scenario NAME] [--plan-isochrone LON,LAT] [--colour-by C] [--no-planning]\n"
      "       twin snapshot --model PATH [--crs CRS] -o OUT.png [--size WxH] [--no-panels]\n"
      "  Renders the start view (or the bookmark) with the panels and writes OUT.png, once paged\n"
      "  and streamed models have loaded (at most 120 s).\n"
      "  --model PATH render a 3D model alone, framed from its bounds: an oblique-photography\n"
      "               production folder, a .glb/.gltf, a 3D Tiles tileset.json or a CityJSON file\n"
      "  --crs CRS    the CRS of a CityJSON file that declares none\n"
-     "  --size WxH   image size in pixels (default 1920x1080)\n"},
+     "  --size WxH   image size in pixels (default 1920x1080)\n"
+     "  --no-panels  the scene and the credits line only\n"},
     {"info", cmdInfo, "print what a scene or a data file contains",
      "usage: twin info SCENE|DATAFILE [--json]\n"
      "       twin info --model PATH [--crs CRS] [--json]\n"

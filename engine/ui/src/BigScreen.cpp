@@ -43,7 +43,7 @@ constexpr float kMarginPx = 8.0f;
 constexpr float kTitlePx = 44.0f;
 constexpr float kCreditsPx = 36.0f;
 constexpr float kRailPx = 300.0f;
-constexpr float kLegendPx = 190.0f;
+constexpr float kLegendPx = 230.0f;
 constexpr float kMinRailShare = 0.15f, kMaxRailShare = 0.25f;  // of the display width, each rail
 }  // namespace
 
