@@ -328,3 +328,12 @@ TEST_CASE("big screen: severity text readable on the light theme", "[ui]") {
   CHECK(contrastRatio(Rgba{0, 0, 0, 1}, Rgba{1, 1, 1, 1}) == Approx(21.0f));
   CHECK(contrastRatio(Rgba{0.5f, 0.5f, 0.5f, 1}, Rgba{0.5f, 0.5f, 0.5f, 1}) == Approx(1.0f));
 }
+
+TEST_CASE("big screen: Esc never quits while typing, asks before losing edits", "[ui]") {
+  for (bool dialog : {false, true})
+    for (bool unsaved : {false, true}) CHECK(escapeAction(true, dialog, unsaved) == EscapeAction::Ignore);
+  CHECK(escapeAction(false, true, true) == EscapeAction::CloseDialog);
+  CHECK(escapeAction(false, true, false) == EscapeAction::CloseDialog);
+  CHECK(escapeAction(false, false, true) == EscapeAction::AskToQuit);
+  CHECK(escapeAction(false, false, false) == EscapeAction::Quit);
+}

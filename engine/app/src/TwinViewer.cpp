@@ -92,7 +92,7 @@ struct TwinViewer::Impl {
   bool quit = false;          // the user asked to close the window
 
   void setUp(osgViewer::Viewer& viewer, int height);
-  void requestQuit();
+  bool unsavedEdits() const;
   void fillLegend();
   void applyCommands();
   void refreshView(osgViewer::Viewer& viewer, double frameMs);
@@ -201,13 +201,10 @@ class ScreenKeyHandler : public osgGA::GUIEventHandler {
 
 }  // namespace
 
-void TwinViewer::Impl::requestQuit() {
+bool TwinViewer::Impl::unsavedEdits() const {
   for (const auto& extension : extensions)
-    if (extension->unsavedEdits()) {
-      confirmQuit = true;
-      return;
-    }
-  quit = true;
+    if (extension->unsavedEdits()) return true;
+  return false;
 }
 
 TwinViewer::TwinViewer() : _impl(std::make_unique<Impl>()) {}
@@ -338,10 +335,13 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
           pending.push_back(ui::SetUiMode{mode == ui::UiMode::Engineering ? ui::UiMode::BigScreen : ui::UiMode::Engineering});
         else if (key == E::KEY_F3)
           pending.push_back(ui::SetUiMode{mode == ui::UiMode::Presentation ? ui::UiMode::BigScreen : ui::UiMode::Presentation});
-        else if (confirmQuit)
-          confirmQuit = false;  // Esc on the dialog: keep editing
         else
-          requestQuit();
+          switch (ui::escapeAction(overlay && overlay->wantsTextInput(), confirmQuit, unsavedEdits())) {
+            case ui::EscapeAction::Ignore: return false;
+            case ui::EscapeAction::CloseDialog: confirmQuit = false; break;
+            case ui::EscapeAction::AskToQuit: confirmQuit = true; break;
+            case ui::EscapeAction::Quit: quit = true; break;
+          }
         return true;
       },
       overlay.get()));

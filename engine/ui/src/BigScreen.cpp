@@ -75,6 +75,12 @@ ScreenLayout bigScreenLayout(float width, float height, float scale, UiMode mode
   return l;
 }
 
+EscapeAction escapeAction(bool textFieldFocused, bool quitDialogOpen, bool unsavedEdits) {
+  if (textFieldFocused) return EscapeAction::Ignore;
+  if (quitDialogOpen) return EscapeAction::CloseDialog;
+  return unsavedEdits ? EscapeAction::AskToQuit : EscapeAction::Quit;
+}
+
 Rgba severityTextColour(model::AlertSeverity severity, const std::string& theme) {
   Rgba c = severityColour(severity);
   if (theme != "light") return c;

@@ -89,6 +89,12 @@ struct SceneFigures {
   std::map<std::string, std::size_t> poisByCategory;   // category name -> count
 };
 
+/** What the Esc key does: nothing while a text field has the keyboard (Esc only leaves the
+    field), closes the quit dialog when it is open (keep editing), asks first when there are
+    unsaved edits, else quits. */
+enum class EscapeAction { Ignore, CloseDialog, AskToQuit, Quit };
+EscapeAction escapeAction(bool textFieldFocused, bool quitDialogOpen, bool unsavedEdits);
+
 /** The colour a severity's text is drawn in on `theme`'s panels: the monitor's severityColour(),
     except that on the light theme each is darkened until its contrast with the light panel is at
     least 4.5:1 (WCAG AA for text) — the minor yellow is unreadable on white otherwise. */
