@@ -80,6 +80,12 @@ TEST_CASE("cli: usage errors exit 2 with exact messages", "[app]") {
       {{"run", scene, "--frames", "-3"}, "twin run: bad --frames '-3'; expected a positive integer; see 'twin run --help'\n"},
       {{"run", scene, "--frames", "2x"}, "twin run: bad --frames '2x'; expected a positive integer; see 'twin run --help'\n"},
       {{"run", scene, "--frames"}, "twin run: option '--frames' needs a value; see 'twin run --help'\n"},
+      {{"snapshot", scene, "-o", "x.png", "--ui-scale", "9"},
+       "twin snapshot: bad --ui-scale '9'; expected a number between 0.5 and 4; see 'twin snapshot --help'\n"},
+      {{"run", scene, "--ui-scale", "1.5x"},
+       "twin run: bad --ui-scale '1.5x'; expected a number between 0.5 and 4; see 'twin run --help'\n"},
+      {{"run", scene, "--engineering", "--presentation"},
+       "twin run: give either --engineering or --presentation, not both; see 'twin run --help'\n"},
   };
   for (const Case& c : cases) {
     r = runTwin(c.args);

@@ -243,9 +243,9 @@ TEST_CASE("monitor view: snapshot after 3 s of replay shows the monitoring panel
   test::TempDir dir("app-monitor-view");
   const std::string db = (dir.path() / "alerts.db").string();
 
-  // The dashboard sits at the top centre: its background fills much of that strip.
+  // Engineering mode: the dashboard sits at the top centre: its background fills much of that strip.
   osg::ref_ptr<osg::Image> withPanels =
-      snapshot({"--monitor-seconds", "3", "--alerts-db", db}, dir.path() / "panels.png");
+      snapshot({"--monitor-seconds", "3", "--alerts-db", db, "--engineering"}, dir.path() / "panels.png");
   CHECK(panelShare(*withPanels, 330, 40, 630, 70) > 0.3);
   CHECK(std::filesystem::exists(db));
 

@@ -362,6 +362,7 @@ TEST_CASE("planning: the view as a viewer extension draws the coverage panel and
     app::ViewerOptions options;
     options.language = "en";
     options.panels = panels;
+    options.mode = ui::UiMode::Engineering;  // the coverage window is an engineering window
     auto viewer = app::TwinViewer::create(load(test::scenesDir() / "beijing-liudaokou.json"), options);
     REQUIRE(viewer.ok());
     if (planning) {

@@ -87,7 +87,7 @@ TEST_CASE("snapshot: PNG with the theme's building colours and the panels", "[ap
     INFO("theme " << theme);
     const std::string png = (dir.path() / (std::string(theme) + ".png")).string();
     std::string err;
-    const int code = test::runTwinCode({"snapshot", scene, "-o", png, "--size", "960x540", "--theme", theme, "--lang", "en"}, &err);
+    const int code = test::runTwinCode({"snapshot", scene, "-o", png, "--size", "960x540", "--theme", theme, "--lang", "en", "--engineering"}, &err);
     INFO(err);
     REQUIRE(code == app::kExitOk);
     osg::ref_ptr<osg::Image> image = osgDB::readImageFile(png);
@@ -98,7 +98,7 @@ TEST_CASE("snapshot: PNG with the theme's building colours and the panels", "[ap
 
     CHECK(buildingShare(*image, config->themes.at(theme)) > 0.01);
 
-    // The controls panel sits in the top-left corner: its background fills much of that region.
+    // Engineering mode: the controls panel sits in the top-left corner: its background fills much of that region.
     const ui::Rgba bg = ui::panelBackground(theme);
     const double panel = share(*image, 15, 40, 200, 120, {bg.r * 255, bg.g * 255, bg.b * 255}, 3);
     CHECK(panel > 0.4);
@@ -116,6 +116,42 @@ TEST_CASE("snapshot: without panels the top-left corner is scene, not panel", "[
   REQUIRE(image.valid());
   const ui::Rgba bg = ui::panelBackground("dark");
   CHECK(share(*image, 15, 40, 200, 120, {bg.r * 255, bg.g * 255, bg.b * 255}, 3) < 0.4);
+}
+
+TEST_CASE("snapshot: the big screen by default; presentation keeps the middle and the rails clear", "[app][slow]") {
+  test::TempDir dir("app-snapshot-bigscreen");
+  const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
+  auto render = [&](const std::string& name, std::vector<std::string> extra) {
+    const std::string png = (dir.path() / (name + ".png")).string();
+    std::vector<std::string> args = {"snapshot", scene, "-o", png, "--size", "960x540", "--no-monitor"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    REQUIRE(test::runTwinCode(args) == app::kExitOk);
+    osg::ref_ptr<osg::Image> image = osgDB::readImageFile(png);
+    REQUIRE(image.valid());
+    return image;
+  };
+  // Share of pixels in [x0, x1) x [y0, y1) (top-left origin) that differ between two images.
+  auto differing = [](const osg::Image& a, const osg::Image& b, int x0, int y0, int x1, int y1) {
+    std::size_t n = 0, d = 0;
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x, ++n) {
+        const unsigned char* p = a.data(x, a.t() - 1 - y);
+        const unsigned char* q = b.data(x, b.t() - 1 - y);
+        d += std::abs(int(p[0]) - int(q[0])) + std::abs(int(p[1]) - int(q[1])) + std::abs(int(p[2]) - int(q[2])) > 12;
+      }
+    return n ? double(d) / double(n) : 0.0;
+  };
+  auto bare = render("bare", {"--no-panels"});
+  auto big = render("big", {});
+  auto presentation = render("presentation", {"--presentation"});
+  // Title bar across the top and the left rail: drawn over the scene on the big screen.
+  CHECK(differing(*bare, *big, 200, 2, 760, 18) > 0.5);
+  CHECK(differing(*bare, *big, 10, 60, 130, 200) > 0.5);
+  // The scene in the middle is left alone (labels and all).
+  CHECK(differing(*bare, *big, 330, 150, 630, 400) < 0.02);
+  // Presentation: the title bar, but no rails.
+  CHECK(differing(*bare, *presentation, 200, 2, 760, 18) > 0.5);
+  CHECK(differing(*bare, *presentation, 10, 60, 130, 200) < 0.02);
 }
 
 TEST_CASE("snapshot: unknown bookmark exits 1 naming it and the known ones", "[app]") {

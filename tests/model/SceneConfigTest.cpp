@@ -74,6 +74,7 @@ TEST_CASE("scene files: defaults are filled in", "[model]") {
   CHECK(c->heights.defaults.at("*") == 9);
   CHECK(c->theme == "dark");
   CHECK(c->language == "zh-CN");
+  CHECK(c->uiScale == 0);  // follow the display
   CHECK(c->themes.at("dark").background.b > c->themes.at("dark").background.r);  // navy
   CHECK(c->themes.at("light").background.r > 0.9f);
   CHECK(c->visibleLayers.size() == 5);
@@ -222,6 +223,13 @@ TEST_CASE("scene file errors: themes and ui", "[model]") {
   CHECK(errorOf(scene(R"("themes":{"x":{"base":"sepia"}})")) ==
         kPrefix + "key 'themes.x.base': expected \"dark\" or \"light\", got \"sepia\"");
   CHECK(errorOf(scene(R"("ui":{"language":"fr"})")) == kPrefix + "key 'ui.language': expected \"zh-CN\" or \"en\", got \"fr\"");
+  CHECK(errorOf(scene(R"("ui":{"scale":9})")) == kPrefix + "key 'ui.scale': expected a number >= 0.5 and <= 4, got 9");
+  CHECK(errorOf(scene(R"("ui":{"scale":"big"})")) == kPrefix + "key 'ui.scale': expected a number, got \"big\"");
+  {
+    auto c = model::parseSceneConfig(scene(R"("ui":{"scale":1.5})"), kFile);
+    REQUIRE(c.ok());
+    CHECK(c->uiScale == 1.5);
+  }
   CHECK(errorOf(scene(R"("visibleLayers":{"roads":1})")) == kPrefix + "key 'visibleLayers.roads': expected true or false, got 1");
 }
 

@@ -68,3 +68,23 @@ TEST_CASE("i18n lookups", "[ui]") {
   CHECK(lang == Language::En);
   CHECK(std::string(languageCode(Language::ZhCN)) == "zh-CN");
 }
+
+TEST_CASE("i18n: the big screen's strings exist in both languages, translated", "[ui]") {
+  // Every key the big-screen panels and the quit dialog look up (BigScreen.cpp, TwinViewer.cpp):
+  // present in both tables, and the Chinese text is not the English one left untranslated.
+  const char* keys[] = {"screen.clock", "screen.replay", "screen.live", "screen.sensorsOnline", "screen.activeAlarms",
+                        "screen.keys", "screen.indicators", "screen.sceneFigures", "screen.buildings",
+                        "screen.measuredShare", "screen.pois", "screen.legend", "legend.buildingUse",
+                        "legend.coverage", "legend.isochrone", "legend.minutes", "legend.beyond", "poiCategory.amenity",
+                        "poiCategory.shop", "poiCategory.leisure", "poiCategory.healthcare", "poiCategory.railway",
+                        "poiCategory.public_transport", "poiCategory.highway", "quit.title", "quit.unsaved",
+                        "quit.yes", "quit.no"};
+  for (const char* key : keys) {
+    INFO("key " << key);
+    const char* zh = findTranslation(Language::ZhCN, key);
+    const char* en = findTranslation(Language::En, key);
+    REQUIRE(zh != nullptr);
+    REQUIRE(en != nullptr);
+    CHECK(std::string(zh) != std::string(en));
+  }
+}

@@ -25,7 +25,7 @@ constexpr CommandEntry kCommands[] = {
     {"run", cmdRun, "open the viewer on a scene (a window when DISPLAY is set, else a headless PNG)",
      "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
-     "                [--colour-by C] [--no-planning] [--at TIME]\n"
+     "                [--colour-by C] [--no-planning] [--at TIME] [--engineering|--presentation] [--ui-scale X]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: twin-<scene>.png in the temporary directory), printing its path.\n"
@@ -48,12 +48,17 @@ constexpr CommandEntry kCommands[] = {
      "                    ~/.local/state/communitytwin/alerts.db; history in alerts-history.db\n"
      "                    beside it)\n"
      "  --mqtt HOST:PORT  broker instead of the scene's; --no-monitor: no sensors at all\n"
-     "  --size WxH   window or image size in pixels (default 1600x900)\n"
+     "  --size WxH   window or image size in pixels (default 1600x900, at most the screen)\n"
+     "  --engineering   start in the engineering mode (movable windows, statistics, diagnostics)\n"
+     "  --presentation  start in the presentation mode (scene, title bar and credits only)\n"
+     "  --ui-scale X    panel scale 0.5..4 (default: the scene's ui.scale, else height / 1080)\n"
+     "  The default is the big screen: title bar, indicator rail, alarm rail, legend, credits.\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
-     "  Home start view, click a building for its details, Esc quits.\n"},
+     "  Home start view, click a building for its details, F2 engineering mode, F3 presentation\n"
+     "  mode, Esc quits (not while typing; asks first when planning edits are unsaved).\n"},
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
-     "                     [--lang zh-CN|en] [--no-panels]\n"
+     "                     [--lang zh-CN|en] [--no-panels] [--engineering|--presentation] [--ui-scale X]\n"
      "                     [--scenario NAME] [--plan-isochrone LON,LAT] [--colour-by C] [--no-planning]\n"
      "                     [--monitor-seconds S] [--alerts-db FILE] [--mqtt HOST:PORT] [--no-monitor] [--at TIME]\n"
      "       twin snapshot --model PATH [--crs CRS] -o OUT.png [--size WxH] [--no-panels]\n"
@@ -65,6 +70,7 @@ constexpr CommandEntry kCommands[] = {
      "               production folder, a .glb/.gltf, a 3D Tiles tileset.json or a CityJSON file\n"
      "  --crs CRS    the CRS of a CityJSON file that declares none\n"
      "  --size WxH   image size in pixels (default 1920x1080)\n"
+     "  --no-panels  the scene and the credits line only\n"
      "  A snapshot writes nothing but OUT.png unless asked: the sensor monitor (which writes the\n"
      "  alert log and history) runs only with --monitor-seconds S (ingest S seconds first),\n"
      "  --alerts-db FILE or --mqtt HOST:PORT. The default alert log is the installation's, as for\n"

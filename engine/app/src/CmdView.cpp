@@ -98,6 +98,17 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
   if (auto bookmark = args.value("--bookmark")) out.viewer.bookmark = *bookmark;
   if (auto output = args.value("-o")) out.output = *output;
   out.viewer.panels = !args.has("--no-panels");
+  if (args.has("--engineering") && args.has("--presentation"))
+    return args.usageError("give either --engineering or --presentation, not both");
+  if (args.has("--engineering")) out.viewer.mode = ui::UiMode::Engineering;
+  if (args.has("--presentation")) out.viewer.mode = ui::UiMode::Presentation;
+  if (auto scale = args.value("--ui-scale")) {
+    char* end = nullptr;
+    const double v = std::strtod(scale->c_str(), &end);
+    if (scale->empty() || end != scale->c_str() + scale->size() || !(v >= ui::kMinUiScale && v <= ui::kMaxUiScale))
+      return args.usageError("bad --ui-scale '" + *scale + "'; expected a number between 0.5 and 4");
+    out.viewer.uiScale = float(v);
+  }
   if (auto mqtt = args.value("--mqtt")) {
     model::MqttConfig broker;
     if (!parseHostPort(*mqtt, broker)) return args.usageError("--mqtt expects HOST:PORT, got '" + *mqtt + "'");
@@ -335,8 +346,8 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
 int cmdRun(int argc, char** argv) {
   CliArgs args("run",
                {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
-                "--plan-isochrone", "--colour-by", "--at"},
-               {"--no-panels", "--no-monitor", "--no-planning"});
+                "--plan-isochrone", "--colour-by", "--ui-scale", "--at"},
+               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   const char* display = std::getenv("DISPLAY");
@@ -365,8 +376,8 @@ int cmdRun(int argc, char** argv) {
 int cmdSnapshot(int argc, char** argv) {
   CliArgs args("snapshot",
                {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
-                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--at"},
-               {"--no-panels", "--no-monitor", "--no-planning"});
+                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at"},
+               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation"});
   ViewArgs a;
   a.snapshot = true;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;

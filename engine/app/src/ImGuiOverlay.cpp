@@ -83,18 +83,22 @@ class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
     ImGui::SetCurrentContext(_overlay->_context);
     ImGuiIO& io = ImGui::GetIO();
     switch (ea.getEventType()) {
+      // Moves, buttons and keys go through the overlay's InputQueue: a press and release within
+      // one slow frame must reach ImGui in two frames, or the click is lost.
       case E::MOVE:
-      case E::DRAG:
-        io.MousePos = mousePosition(ea);
+      case E::DRAG: {
+        const ImVec2 p = mousePosition(ea);
+        _overlay->_input.mouseMove(p.x, p.y);
         return io.WantCaptureMouse && ea.getEventType() == E::DRAG;
+      }
       case E::PUSH:
       case E::RELEASE: {
-        io.MousePos = mousePosition(ea);
+        const ImVec2 p = mousePosition(ea);
         const bool down = ea.getEventType() == E::PUSH;
         const unsigned button = ea.getButton();
-        if (button == E::LEFT_MOUSE_BUTTON) io.MouseDown[0] = down;
-        else if (button == E::RIGHT_MOUSE_BUTTON) io.MouseDown[1] = down;
-        else if (button == E::MIDDLE_MOUSE_BUTTON) io.MouseDown[2] = down;
+        if (button == E::LEFT_MOUSE_BUTTON) _overlay->_input.mouseButton(0, down, p.x, p.y);
+        else if (button == E::RIGHT_MOUSE_BUTTON) _overlay->_input.mouseButton(1, down, p.x, p.y);
+        else if (button == E::MIDDLE_MOUSE_BUTTON) _overlay->_input.mouseButton(2, down, p.x, p.y);
         return io.WantCaptureMouse;
       }
       case E::SCROLL:
@@ -106,7 +110,7 @@ class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
       case E::KEYUP: {
         const bool down = ea.getEventType() == E::KEYDOWN;
         const int key = ea.getKey();
-        io.KeysDown[keyIndex(key)] = down;
+        _overlay->_input.key(keyIndex(key), down);
         const unsigned mods = ea.getModKeyMask();
         io.KeyCtrl = mods & E::MODKEY_CTRL;
         io.KeyShift = mods & E::MODKEY_SHIFT;
@@ -214,6 +218,11 @@ bool ImGuiOverlay::wantsMouse() const {
   return ImGui::GetIO().WantCaptureMouse;
 }
 
+bool ImGuiOverlay::wantsTextInput() const {
+  ImGui::SetCurrentContext(_context);
+  return ImGui::GetIO().WantTextInput;
+}
+
 void ImGuiOverlay::renderFrame(const osg::Camera& camera, int width, int height, double timeSeconds) {
   if (!_draw && !_labels) return;
   ImGui::SetCurrentContext(_context);
@@ -233,6 +242,7 @@ void ImGuiOverlay::renderFrame(const osg::Camera& camera, int width, int height,
   const double dt = _lastTime < 0 ? 1.0 / 60.0 : timeSeconds - _lastTime;
   io.DeltaTime = float(dt > 1e-4 ? dt : 1e-4);
   _lastTime = timeSeconds;
+  _input.feed(io);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   if (_labels) drawLabels(_labels->visibleLabels(camera));

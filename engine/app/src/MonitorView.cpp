@@ -384,6 +384,7 @@ void MonitorView::update(double timeSeconds) {
 void MonitorView::drawPanels(ui::Language language) {
   Impl& impl = *_impl;
   impl.view.language = language;
+  impl.panels.setRail(std::nullopt);
   // Beacon labels: each beacon's top projected through the camera that draws the layer (the
   // first node of its parental path), so they sit above the rooftops wherever the view is.
   impl.labels.clear();
@@ -405,6 +406,29 @@ void MonitorView::drawPanels(ui::Language language) {
   }
   ui::drawAlarmLabels(impl.labels);
   impl.apply(impl.panels.draw(impl.view));
+}
+
+void MonitorView::drawRail(ui::Language language, const ui::WidgetRect& rail) {
+  Impl& impl = *_impl;
+  impl.view.language = language;
+  impl.panels.setRail(rail);
+  impl.apply(impl.panels.draw(impl.view));
+}
+
+void MonitorView::contribute(ui::FrameView& view) const {
+  const ui::MonitorView& v = _impl->view;
+  const ui::DashboardCounts counts = ui::dashboardCounts(v);
+  view.status.hasSensors = counts.sensors > 0;
+  view.status.sensors = counts.sensors;
+  view.status.sensorsOnline = counts.online;
+  view.status.activeBySeverity = counts.activeBySeverity;
+  if (v.scrubMs) {
+    view.status.clock = ui::formatDataTime(*v.scrubMs, v.displayUtcOffsetMinutes);
+    view.status.replay = true;
+  } else if (v.timelineToMs > 0) {
+    view.status.clock = ui::formatDataTime(v.timelineToMs, v.displayUtcOffsetMinutes);
+    view.status.replay = false;
+  }
 }
 
 bool MonitorView::pick(osgViewer::View& view, float x, float y) {

@@ -112,6 +112,7 @@ struct PlanningView::Impl {
   ui::ColourBy colourBy;
   std::vector<model::Color> colours;
   std::vector<Edit> edits;
+  std::size_t savedEdits = 0;  // edits.size() at the last save
   std::string loadedScenario, status;
   std::vector<std::string> savedScenarios;
   std::optional<osg::Vec3d> flyTarget;
@@ -251,6 +252,37 @@ std::vector<std::string> PlanningView::fontTexts() const {
 
 void PlanningView::update(double timeSeconds) { (void)timeSeconds; }
 
+bool PlanningView::unsavedEdits() const {
+  return !_impl->edits.empty() && _impl->edits.size() != _impl->savedEdits;
+}
+
+void PlanningView::contribute(ui::FrameView& view) const {
+  const Impl& impl = *_impl;
+  const ui::Language lang = view.language;
+  auto minutesLabel = [&](const char* key, double minutes) {
+    char text[96];
+    std::snprintf(text, sizeof text, ui::tr(lang, key), int(std::lround(minutes)));
+    return std::string(text);
+  };
+  auto rgba = [](const model::Color& c) { return ui::Rgba{c.r, c.g, c.b, 1}; };
+  if (impl.colourBy.category >= 0 || impl.colourBy.levelMinutes > 0) {
+    ui::LegendGroup group;
+    group.title = ui::tr(lang, "legend.coverage");
+    for (double m : {5.0, 10.0, 15.0}) group.entries.push_back({rgba(minutesColour(m)), minutesLabel("legend.minutes", m)});
+    group.entries.push_back({rgba(minutesColour(1e9)), minutesLabel("legend.beyond", 15)});
+    view.legend.push_back(std::move(group));
+  }
+  if (impl.layer && impl.layer->hasIsochrone()) {
+    ui::LegendGroup group;
+    group.title = ui::tr(lang, "legend.isochrone");
+    for (std::size_t i = 0; i < impl.options.minutes.size(); ++i) {
+      const osg::Vec4 c = scene::bandColour(i);
+      group.entries.push_back({ui::Rgba{c.r(), c.g(), c.b(), 1}, minutesLabel("legend.minutes", impl.options.minutes[i])});
+    }
+    view.legend.push_back(std::move(group));
+  }
+}
+
 void PlanningView::drawPanels(ui::Language language) {
   ui::CoveragePanelView view = panelView();
   view.language = language;
@@ -297,6 +329,7 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
       auto saved = model::saveScenario(scene->config.file, s);
       status = saved ? "saved '" + c->name + "'" : saved.error().message;
       if (saved) {
+        savedEdits = edits.size();
         loadedScenario = c->name;
         refreshSavedScenarios();
       }
@@ -475,6 +508,7 @@ core::Status PlanningView::saveScenario(const std::string& name) {
   const model::Scenario s = analysis::scenarioFromModels(*_impl->baseline, *_impl->working, _impl->scene->site->frame, name);
   auto saved = model::saveScenario(_impl->scene->config.file, s);
   if (!saved) return saved;
+  _impl->savedEdits = _impl->edits.size();
   _impl->loadedScenario = name;
   _impl->status = "saved '" + name + "'";
   _impl->refreshSavedScenarios();

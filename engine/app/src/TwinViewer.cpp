@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
+#include <ctime>
 #include <thread>
 #include <variant>
 
@@ -14,6 +16,7 @@
 #include <osgDB/DatabasePager>
 #include <osgGA/GUIEventHandler>
 #include <osgViewer/Viewer>
+#include <set>
 
 #include <imgui.h>
 
@@ -25,6 +28,7 @@
 #include "twin/scene/SiteScene.h"
 #include "twin/scene/TerrainMesh.h"
 #include "twin/ui/Fonts.h"
+#include "twin/ui/MonitorPanels.h"
 #include "twin/ui/Panels.h"
 #include "twin/ui/Style.h"
 
@@ -82,8 +86,14 @@ struct TwinViewer::Impl {
   ui::FrameView frameView;
   std::vector<ui::Command> pending;
   double averageFrameMs = 0;
+  ui::UiMode mode = ui::UiMode::BigScreen;
+  float uiScale = 1;
+  bool confirmQuit = false;   // the "discard unsaved edits?" dialog is open
+  bool quit = false;          // the user asked to close the window
 
-  void setUp(osgViewer::Viewer& viewer);
+  void setUp(osgViewer::Viewer& viewer, int height);
+  bool unsavedEdits() const;
+  void fillLegend();
   void applyCommands();
   void refreshView(osgViewer::Viewer& viewer, double frameMs);
   void tearDownGraphics();
@@ -166,7 +176,36 @@ class PickHandler : public osgGA::GUIEventHandler {
   float _hoverX = 0, _hoverY = 0, _pushX = 0, _pushY = 0;
 };
 
+// The screen's keys: F2 engineering mode (on/off), F3 presentation mode (on/off), Esc closes
+// the window (asking first when planning edits are unsaved). Nothing while a text field has the
+// keyboard: Esc there only leaves the field.
+class ScreenKeyHandler : public osgGA::GUIEventHandler {
+ public:
+  /** `onKey` gets F2, F3 and Esc presses and returns true when it took the key. */
+  ScreenKeyHandler(std::function<bool(int)> onKey, ImGuiOverlay* overlay) : _onKey(std::move(onKey)), _overlay(overlay) {}
+  bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
+    using E = osgGA::GUIEventAdapter;
+    if (ea.getEventType() != E::KEYDOWN) return false;
+    if (_overlay && _overlay->wantsTextInput()) return false;
+    const int key = ea.getKey();
+    if (key != E::KEY_F2 && key != E::KEY_F3 && key != E::KEY_Escape) return false;
+    if (!_onKey(key)) return false;
+    aa.requestRedraw();
+    return true;
+  }
+
+ private:
+  std::function<bool(int)> _onKey;
+  osg::ref_ptr<ImGuiOverlay> _overlay;
+};
+
 }  // namespace
+
+bool TwinViewer::Impl::unsavedEdits() const {
+  for (const auto& extension : extensions)
+    if (extension->unsavedEdits()) return true;
+  return false;
+}
 
 TwinViewer::TwinViewer() : _impl(std::make_unique<Impl>()) {}
 TwinViewer::~TwinViewer() = default;
@@ -208,6 +247,7 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
   impl.theme = theme;
   impl.language = language;
   impl.options = options;
+  impl.mode = options.mode;
   impl.startState = CityManipulator::stateFromLookAt(pose.eye, pose.center);
   for (const auto& [layerName, visible] : config.visibleLayers)
     for (int i = 0; i < scene::kLayerCount; ++i)
@@ -233,12 +273,19 @@ void TwinViewer::Impl::applyTheme(const std::string& name) {
     ImGuiContext* previous = ImGui::GetCurrentContext();
     ImGui::SetCurrentContext(overlay->context());
     ui::applyStyle(name);
+    ImGui::GetStyle().ScaleAllSizes(uiScale);  // paddings and spacings follow the font
     ImGui::SetCurrentContext(previous);
   }
 }
 
-void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
+void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
   const model::Site& site = *loaded.site;
+  // The scale is fixed per run: the font atlas is baked for it.
+  uiScale = options.uiScale > 0 ? options.uiScale
+            : loaded.config.uiScale > 0 ? float(loaded.config.uiScale)
+                                        : ui::defaultUiScale(height);
+  quit = false;
+  confirmQuit = false;
   camera = viewer.getCamera();
   viewer.setThreadingModel(osgViewer::ViewerBase::SingleThreaded);
   viewer.setSceneData(siteScene->root());
@@ -255,6 +302,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
   {
     // The overlay draws the scene's labels as well, so it is needed even without the panels.
     ui::FontOptions fonts;
+    fonts.sizePixels = ui::kBaseFontPixels * uiScale;
     fonts.extraTexts.push_back(site.name);
     fonts.extraTexts.push_back(loaded.config.name);
     for (const model::Building& b : site.buildings) fonts.extraTexts.push_back(b.name);
@@ -266,15 +314,37 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
       for (std::string& t : extension->fontTexts()) fonts.extraTexts.push_back(std::move(t));
     overlay = new ImGuiOverlay(fonts);
     overlay->setLabelSource(siteScene.get());
-    ImGuiOverlay::DrawFn drawPanels;
-    if (options.panels)
-      drawPanels = [this]() {
-        auto commands = panels.draw(frameView);
-        pending.insert(pending.end(), commands.begin(), commands.end());
-        for (const auto& extension : extensions) extension->drawPanels(language);
-      };
+    ImGuiOverlay::DrawFn drawPanels = [this]() {
+      if (!options.panels) {
+        panels.drawCredits(frameView);  // the data's licences want their credit on every image
+        return;
+      }
+      auto commands = panels.draw(frameView);
+      pending.insert(pending.end(), commands.begin(), commands.end());
+      for (const auto& extension : extensions) {
+        if (mode == ui::UiMode::Engineering) extension->drawPanels(language);
+        else if (mode == ui::UiMode::BigScreen) extension->drawRail(language, panels.layout().right);
+      }
+    };
     overlay->install(viewer, std::move(drawPanels));
   }
+  viewer.addEventHandler(new ScreenKeyHandler(
+      [this](int key) {
+        using E = osgGA::GUIEventAdapter;
+        if (key == E::KEY_F2)
+          pending.push_back(ui::SetUiMode{mode == ui::UiMode::Engineering ? ui::UiMode::BigScreen : ui::UiMode::Engineering});
+        else if (key == E::KEY_F3)
+          pending.push_back(ui::SetUiMode{mode == ui::UiMode::Presentation ? ui::UiMode::BigScreen : ui::UiMode::Presentation});
+        else
+          switch (ui::escapeAction(overlay && overlay->wantsTextInput(), confirmQuit, unsavedEdits())) {
+            case ui::EscapeAction::Ignore: return false;
+            case ui::EscapeAction::CloseDialog: confirmQuit = false; break;
+            case ui::EscapeAction::AskToQuit: confirmQuit = true; break;
+            case ui::EscapeAction::Quit: quit = true; break;
+          }
+        return true;
+      },
+      overlay.get()));
   auto* pickHandler = new PickHandler(siteScene.get(), overlay.get());
   for (const auto& extension : extensions) pickHandler->extensions.push_back(extension.get());
   viewer.addEventHandler(pickHandler);
@@ -290,7 +360,37 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer) {
   frameView.stats.triangles = siteScene->stats().buildingTriangles;
   frameView.stats.loadMs = loaded.loadMs;
   frameView.stats.compileMs = compileMs;
+  frameView.figures = ui::SceneFigures{};
+  frameView.figures.buildings = site.buildings.size();
+  for (const model::Building& b : site.buildings)
+    if (b.heightSource == model::HeightSource::Measured) ++frameView.figures.measuredHeights;
+  for (const model::Poi& p : site.pois) ++frameView.figures.poisByCategory[p.category];
   refreshView(viewer, 0);
+}
+
+void TwinViewer::Impl::fillLegend() {
+  frameView.legend.clear();
+  frameView.status = ui::ScreenStatus{};
+  // Building use: the use colours of the theme, for the uses the site has.
+  if (siteScene->layerVisible(scene::Layer::Buildings)) {
+    const model::Theme& t = loaded.config.themes.at(theme);
+    std::set<std::string> uses;
+    for (const model::Building& b : loaded.site->buildings) uses.insert(model::buildingUseName(b.use));
+    ui::LegendGroup group;
+    group.title = ui::tr(language, "legend.buildingUse");
+    for (const auto& [use, colour] : t.buildingUse) {
+      if (!uses.count(use)) continue;
+      const std::string key = "use." + use;
+      group.entries.push_back({ui::Rgba{colour.r, colour.g, colour.b, 1},
+                               ui::findTranslation(language, key) ? ui::tr(language, key.c_str()) : use});
+    }
+    frameView.legend.push_back(std::move(group));
+  }
+  for (const auto& extension : extensions) extension->contribute(frameView);
+  if (frameView.status.clock.empty()) {
+    // No sensor data: the clock is the wall clock, shown in China Standard Time like the data.
+    frameView.status.clock = ui::formatDataTime(std::int64_t(std::time(nullptr)) * 1000, 480);
+  }
 }
 
 void TwinViewer::Impl::applyCommands() {
@@ -319,6 +419,11 @@ void TwinViewer::Impl::applyCommands() {
       applyTheme(c->theme);
     } else if (std::holds_alternative<ui::ClearSelection>(command)) {
       siteScene->setSelectedBuilding(-1);
+    } else if (auto* c = std::get_if<ui::SetUiMode>(&command)) {
+      mode = c->mode;
+    } else if (auto* c = std::get_if<ui::AnswerQuit>(&command)) {
+      confirmQuit = false;
+      quit = c->quit;
     }
   }
   pending.clear();
@@ -328,6 +433,10 @@ void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
   const model::Site& site = *loaded.site;
   frameView.language = language;
   frameView.theme = theme;
+  frameView.mode = mode;
+  frameView.uiScale = uiScale;
+  frameView.confirmQuit = confirmQuit;
+  fillLegend();
   for (int i = 0; i < ui::kLayerIdCount; ++i) frameView.layerVisible[std::size_t(i)] = siteScene->layerVisible(scene::Layer(i));
   const int selected = siteScene->selectedBuilding(), hovered = siteScene->hoveredBuilding();
   frameView.selectedBuilding =
@@ -354,15 +463,38 @@ void TwinViewer::Impl::tearDownGraphics() {
 core::Status TwinViewer::runWindow(int frames, int width, int height) {
   Impl& impl = *_impl;
   osg::ref_ptr<osgViewer::Viewer> viewer = new osgViewer::Viewer;
-  viewer->setUpViewInWindow(40, 40, width, height);
-  impl.setUp(*viewer);
+  // The window fits the screen: no larger than the screen less room for the desktop's bars.
+  int x = 40, y = 40;
+  if (auto* wsi = osg::GraphicsContext::getWindowingSystemInterface()) {
+    osg::GraphicsContext::ScreenSettings screen;
+    osg::GraphicsContext::ScreenIdentifier id;
+    id.readDISPLAY();  // the screen of $DISPLAY, not ":0.0"
+    id.setUndefinedScreenDetailsToDefaultScreen();
+    wsi->getScreenSettings(id, screen);
+    if (screen.width > 0 && screen.height > 0) {
+      width = std::min(width, screen.width);
+      height = std::min(height, screen.height);
+      x = (screen.width - width) / 2;
+      y = (screen.height - height) / 2;
+    }
+  }
+  viewer->setUpViewInWindow(x, y, width, height);
+  viewer->setKeyEventSetsDone(0);  // Esc goes through ScreenKeyHandler (text fields, unsaved edits)
+  impl.setUp(*viewer, height);
   viewer->realize();
   if (!viewer->isRealized()) {
     const char* display = std::getenv("DISPLAY");
     return core::fail(std::string("twin: cannot open a window on display '") + (display ? display : "") + "'");
   }
+  {
+    osgViewer::ViewerBase::Windows windows;
+    viewer->getWindows(windows);
+    const std::string& name = impl.frameView.siteName;
+    const std::string title = std::string(ui::tr(impl.language, "app.title")) + (name.empty() ? "" : " - " + name);
+    for (osgViewer::GraphicsWindow* window : windows) window->setWindowName(title);
+  }
   int frame = 0;
-  while (!viewer->done() && (frames <= 0 || frame < frames)) {
+  while (!viewer->done() && !impl.quit && (frames <= 0 || frame < frames)) {
     impl.applyCommands();
     core::Stopwatch clock;
     viewer->frame();
@@ -404,7 +536,7 @@ core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int he
   auto renderer = HeadlessRenderer::create(width, height);
   if (!renderer) return renderer.error();
   osgViewer::Viewer& viewer = (*renderer)->viewer();
-  impl.setUp(viewer);
+  impl.setUp(viewer, height);
   for (int i = 0; i < kHeadlessFrames; ++i) {
     impl.applyCommands();
     core::Stopwatch clock;

@@ -405,7 +405,8 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
     }
     if (root.contains("ui")) {
       const json& ui = p.object(root["ui"], "ui");
-      p.allowOnly(ui, "ui", {"language"});
+      p.allowOnly(ui, "ui", {"language", "scale"});
+      if (ui.contains("scale")) c.uiScale = p.number(ui["scale"], "ui.scale", 0.5, 4.0);
       if (ui.contains("language")) {
         c.language = p.string(ui["language"], "ui.language");
         if (c.language != "zh-CN" && c.language != "en")

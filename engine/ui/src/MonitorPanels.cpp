@@ -245,6 +245,20 @@ MonitorLayout monitorLayout(float width, float height) {
   return l;
 }
 
+MonitorLayout railMonitorLayout(const WidgetRect& rail) {
+  // The alarm list takes the upper 55 %, the trend chart the rest; the dashboard cards' figures
+  // are in the big screen's title bar, so the rail has no cards window.
+  const float split = rail.minY + rail.height() * 0.55f;
+  MonitorLayout l;
+  l.alerts = WidgetRect{rail.minX, rail.minY, rail.maxX, split - kMargin / 2};
+  l.chart = WidgetRect{rail.minX, split + kMargin / 2, rail.maxX, rail.maxY};
+  return l;
+}
+
+MonitorLayout MonitorPanels::currentLayout(float width, float height) const {
+  return _rail ? railMonitorLayout(*_rail) : monitorLayout(width, height);
+}
+
 std::optional<WidgetRect> MonitorPanels::widgetRect(const std::string& id) const {
   auto it = _rects.find(id);
   if (it == _rects.end()) return std::nullopt;
@@ -267,7 +281,7 @@ std::vector<MonitorCommand> MonitorPanels::draw(const MonitorView& view) {
   _layoutWidth = display.x;
   _layoutHeight = display.y;
   std::vector<MonitorCommand> out;
-  drawCards(view, out);
+  if (!_rail) drawCards(view, out);
   drawChart(view, out);
   drawAlerts(view, out);
   drawBanner(view, out);
@@ -370,7 +384,7 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
 void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorCommand>& out) {
   const Language lang = view.language;
   const ImGuiIO& io = ImGui::GetIO();
-  place(monitorLayout(io.DisplaySize.x, io.DisplaySize.y).cards, _relayout);
+  place(currentLayout(io.DisplaySize.x, io.DisplaySize.y).cards, _relayout || _rail);
   if (!ImGui::Begin(windowTitle(lang, "panel.monitor", "monitor.cards").c_str())) {
     remember("window.monitor.cards");
     ImGui::End();
@@ -450,7 +464,7 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
   for (const SensorRow& row : view.sensors)
     if (row.def && row.def->id == view.selectedSensor) def = row.def;
   const ImGuiIO& io = ImGui::GetIO();
-  place(monitorLayout(io.DisplaySize.x, io.DisplaySize.y).chart, _relayout);
+  place(currentLayout(io.DisplaySize.x, io.DisplaySize.y).chart, _relayout || _rail);
   if (!ImGui::Begin(windowTitle(lang, "panel.chart", "monitor.chart").c_str())) {
     ImGui::End();
     return;
@@ -545,7 +559,7 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
 void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorCommand>& out) {
   const Language lang = view.language;
   const ImGuiIO& io = ImGui::GetIO();
-  place(monitorLayout(io.DisplaySize.x, io.DisplaySize.y).alerts, _relayout);
+  place(currentLayout(io.DisplaySize.x, io.DisplaySize.y).alerts, _relayout || _rail);
   if (!ImGui::Begin(windowTitle(lang, "panel.alerts", "monitor.alerts").c_str())) {
     ImGui::End();
     return;

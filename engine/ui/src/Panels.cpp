@@ -103,14 +103,36 @@ std::optional<WidgetRect> Panels::widgetRect(const std::string& id) const {
 
 std::vector<Command> Panels::draw(const FrameView& view) {
   _rects.clear();
+  const ImGuiIO& io = ImGui::GetIO();
+  _layout = bigScreenLayout(io.DisplaySize.x, io.DisplaySize.y, view.uiScale, view.mode);
   std::vector<Command> out;
-  drawControls(view, out);
-  drawStats(view);
-  drawBuilding(view, out);
-  drawDiagnostics(view);
+  switch (view.mode) {
+    case UiMode::Engineering:
+      drawControls(view, out);
+      drawStats(view);
+      drawBuilding(view, out);
+      drawDiagnostics(view);
+      break;
+    case UiMode::BigScreen:
+      drawTitle(view);
+      drawLeftRail(view);
+      drawLegend(view);
+      break;
+    case UiMode::Presentation:
+      drawTitle(view);
+      break;
+  }
   drawProgress(view);
   drawAttribution(view);
+  drawQuitDialog(view, out);
   return out;
+}
+
+void Panels::drawCredits(const FrameView& view) {
+  _rects.clear();
+  const ImGuiIO& io = ImGui::GetIO();
+  _layout = bigScreenLayout(io.DisplaySize.x, io.DisplaySize.y, view.uiScale, UiMode::Presentation);
+  drawAttribution(view);
 }
 
 void Panels::drawControls(const FrameView& view, std::vector<Command>& out) {
@@ -323,17 +345,25 @@ void Panels::drawAttribution(const FrameView& view) {
   std::string text;
   for (const std::string& s : view.attributions) text += (text.empty() ? "" : "  |  ") + s;
 
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - 4.0f, io.DisplaySize.y - 4.0f), ImGuiCond_Always, ImVec2(1, 1));
+  // Right-aligned in the credits strip, no wider than the display (long credits wrap).
+  // 4 px from the corner; a slim vertical padding keeps the line inside the credits strip.
+  ImGui::SetNextWindowPos(ImVec2(_layout.credits.maxX - 4.0f, _layout.credits.maxY - 4.0f), ImGuiCond_Always,
+                          ImVec2(1, 1));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(_layout.credits.width() - 8.0f, _layout.credits.height() - 4.0f));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ImGui::GetStyle().WindowPadding.x, 4.0f * _layout.scale));
   ImGui::SetNextWindowBgAlpha(0.70f);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                  ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs | ImGuiWindowFlags_NoMove;
   if (ImGui::Begin("##attribution", nullptr, flags)) {
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
     ImGui::TextUnformatted(text.c_str());
+    ImGui::PopStyleVar();
     const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
     _rects["window.attribution"] = WidgetRect{wp.x, wp.y, wp.x + ws.x, wp.y + ws.y};
   }
   ImGui::End();
+  ImGui::PopStyleVar();
 }
 
 }  // namespace twin::ui

@@ -13,6 +13,7 @@
 #include <osgViewer/View>
 
 #include "twin/ui/Fonts.h"
+#include "twin/ui/InputQueue.h"
 
 struct ImGuiContext;
 
@@ -54,6 +55,8 @@ class ImGuiOverlay : public osg::Referenced {
 
   /** True while ImGui wants the mouse (cursor over a panel or dragging one). */
   bool wantsMouse() const;
+  /** True while a text field has the keyboard (ImGui's WantTextInput of the last frame). */
+  bool wantsTextInput() const;
   const std::string& fontError() const { return _fontError; }
   const ui::FontReport& fontReport() const { return _fontReport; }
   ImGuiContext* context() const { return _context; }
@@ -77,6 +80,7 @@ class ImGuiOverlay : public osg::Referenced {
   ui::FontOptions _fontOptions;   // grows with requireTexts()
   std::vector<unsigned> _asked;   // code points requireTexts() has asked the font for
   bool _fontsDirty = false;
+  ui::InputQueue _input;          // events since the last frame; fed one transition per frame
   int _fontRebuilds = 0;
 };
 

@@ -58,6 +58,10 @@ class MonitorView final : public ViewerExtension {
   std::vector<std::string> fontTexts() const override;
   void update(double timeSeconds) override;
   void drawPanels(ui::Language language) override;
+  void drawRail(ui::Language language, const ui::WidgetRect& rail) override;
+  /** Title bar: sensors online, active alerts by severity, and the scene clock (the scrubbed data
+      time, marked replay, else the newest sample's time). */
+  void contribute(ui::FrameView& view) const override;
   bool pick(osgViewer::View& view, float x, float y) override;
   std::optional<osg::Vec3d> takeFlyTarget() override;
   /** With the scene's alerts.fly_to: once per alarm that newly heads the banner queue, a pose

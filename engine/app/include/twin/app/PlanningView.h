@@ -62,6 +62,10 @@ class PlanningView final : public ViewerExtension {
   std::vector<std::string> fontTexts() const override;
   void update(double timeSeconds) override;
   void drawPanels(ui::Language language) override;
+  /** Legend: the coverage colours while colouring by coverage, the isochrone bands while shown. */
+  void contribute(ui::FrameView& view) const override;
+  /** Edits made since the last save (or load, or reset). */
+  bool unsavedEdits() const override;
   bool pick(osgViewer::View& view, float x, float y) override;
   std::optional<osg::Vec3d> takeFlyTarget() override;
   bool handleMouse(const osgGA::GUIEventAdapter& event, osgViewer::View& view) override;

@@ -18,6 +18,7 @@
 #include "twin/app/SceneLoading.h"
 #include "twin/core/Result.h"
 #include "twin/ui/I18n.h"
+#include "twin/ui/Panels.h"
 
 namespace twin::scene {
 class SiteScene;
@@ -56,13 +57,27 @@ class ViewerExtension {
   /** Text that appeared since the last call and that the panels will draw (a picked model's
       attributes): the viewer has the panel font bake the glyphs it lacks. */
   virtual std::vector<std::string> takeNewTexts() { return {}; }
+  /** Big-screen mode: draws what belongs in the right rail (the monitor's alarm list and trend)
+      pinned inside `rail`, instead of drawPanels(). Default: nothing (the extension's windows are
+      engineering-mode only). */
+  virtual void drawRail(ui::Language language, const ui::WidgetRect& rail) {
+    (void)language;
+    (void)rail;
+  }
+  /** Adds what the extension knows to the big screen's frame view before each frame: title-bar
+      status (sensors, alarms, scene clock) and legend groups for the colours it shows. */
+  virtual void contribute(ui::FrameView& view) const { (void)view; }
+  /** True while closing would lose work (unsaved planning edits): Esc asks first. */
+  virtual bool unsavedEdits() const { return false; }
 };
 
 struct ViewerOptions {
   std::string theme;        // "dark" / "light"; empty = the scene file's
   std::string language;     // "zh-CN" / "en"; empty = the scene file's
   std::string bookmark;     // start view; empty = the scene's start bookmark, else frame the extent
-  bool panels = true;       // draw the ImGui panels
+  bool panels = true;       // draw the ImGui panels (false: the credits line only)
+  ui::UiMode mode = ui::UiMode::BigScreen;  // the starting UI mode (F2 / F3 switch in a window)
+  float uiScale = 0;        // panel scale; 0 = the scene's ui.scale, else ui::defaultUiScale(height)
 };
 
 /** Owns the scene graph and UI state of one loaded scene. Not thread-safe; one viewer at a time

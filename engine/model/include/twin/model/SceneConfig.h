@@ -76,6 +76,7 @@ struct SceneConfig {
   std::map<std::string, Theme> themes;   // "dark" and "light" always present (defaults filled in)
   std::string theme = "dark";
   std::string language = "zh-CN";  // "zh-CN" or "en"
+  double uiScale = 0;              // "ui.scale": panel scale in [0.5, 4]; 0 = follow the display height
   std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
   std::optional<TerrainConfig> terrain;  // parsed "terrain" (its raw text is also in sections)
   /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:

@@ -144,6 +144,9 @@ struct MonitorLayout {
   WidgetRect cards, chart, alerts;
 };
 MonitorLayout monitorLayout(float width, float height);
+/** The monitor windows inside the big screen's right rail: the alert list above, the selected
+    sensor's trend below, both as wide as the rail; `cards` is empty (not drawn). */
+MonitorLayout railMonitorLayout(const WidgetRect& rail);
 
 /** Draws the monitoring panels into the current ImGui frame. Keeps the alert filter and the
     acknowledgement being typed between frames. Not thread-safe (ImGui context). */
@@ -165,6 +168,11 @@ class MonitorPanels {
       "banner.dismiss", "banner.fly", the window "window.alarm.banner". */
   std::int64_t bannerAlertId() const { return _bannerAlertId; }
 
+  /** Big screen: from the next draw() on, the alert list and chart are pinned inside `rail`
+      (railMonitorLayout()) and the cards window is not drawn; nullopt returns to the movable
+      engineering windows at monitorLayout()'s places. */
+  void setRail(std::optional<WidgetRect> rail) { _rail = rail; }
+
   const AlertFilter& filter() const { return _filter; }
   /** The alert whose acknowledgement form is open; 0 = none. */
   std::int64_t ackAlertId() const { return _ackAlertId; }
@@ -175,8 +183,10 @@ class MonitorPanels {
   void drawAlerts(const MonitorView& view, std::vector<MonitorCommand>& out);
   void drawBanner(const MonitorView& view, std::vector<MonitorCommand>& out);
   void remember(const std::string& id);
+  MonitorLayout currentLayout(float width, float height) const;
 
   std::map<std::string, WidgetRect> _rects;
+  std::optional<WidgetRect> _rail;
   float _layoutWidth = -1, _layoutHeight = -1;  // display size the windows were last placed for
   bool _relayout = false;                        // this frame places them again
   AlertFilter _filter;

@@ -2,7 +2,8 @@
 // Commands (what the user asked for); they never touch the scene graph. Sections:
 //   FrameView ........ input: layers, selection, statistics, diagnostics, bookmarks, progress
 //   Command .......... output: the variant the app executes after the frame
-//   Panels ........... draws every panel; widgetRect() for tests and automation
+//   Panels ........... draws every panel of the UI mode; widgetRect() for tests and automation
+// The big-screen layout and its data (modes, scale, indicator cards, legend) are in BigScreen.h.
 #pragma once
 
 #include <array>
@@ -16,6 +17,7 @@
 #include "twin/core/Diagnostics.h"
 #include "twin/model/SceneConfig.h"
 #include "twin/model/Site.h"
+#include "twin/ui/BigScreen.h"
 #include "twin/ui/I18n.h"
 
 namespace twin::ui {
@@ -53,6 +55,14 @@ struct FrameView {
   const std::vector<model::Bookmark>* bookmarks = nullptr;
   std::vector<std::string> attributions;     // credits of the loaded data, bottom right; none: no line
   LoadProgress progress;
+  // The big screen (BigScreen.h).
+  UiMode mode = UiMode::Engineering;        // the viewer starts in BigScreen (ViewerOptions::mode)
+  float uiScale = 1;                         // bigScreenLayout()'s scale; the font is built for it
+  ScreenStatus status;                       // title bar figures
+  std::vector<IndicatorCard> indicators;     // left rail; empty = the scene's statistics cards
+  SceneFigures figures;                      // those statistics cards
+  std::vector<LegendGroup> legend;           // colours the scene shows; empty groups are skipped
+  bool confirmQuit = false;                  // show the "discard unsaved edits and quit?" dialog
 };
 
 struct SetLayerVisible { LayerId layer; bool visible; };
@@ -60,7 +70,10 @@ struct FlyToBookmark { std::string name; };   // model::Bookmark::name
 struct SetLanguage { Language language; };
 struct SetTheme { std::string theme; };        // "dark" or "light"
 struct ClearSelection {};
-using Command = std::variant<SetLayerVisible, FlyToBookmark, SetLanguage, SetTheme, ClearSelection>;
+struct SetUiMode { UiMode mode; };
+struct AnswerQuit { bool quit; };             // the confirm dialog's answer
+using Command = std::variant<SetLayerVisible, FlyToBookmark, SetLanguage, SetTheme, ClearSelection, SetUiMode,
+                             AnswerQuit>;
 
 /** The diagnostics panel's content: counts by message (largest first), the first `maxRows`
     records formatted by core::formatDiagnostic(), and how many more there are (dropped by
@@ -73,24 +86,28 @@ struct DiagnosticsDigest {
 };
 DiagnosticsDigest digestDiagnostics(const core::Diagnostics& diagnostics, std::size_t maxRows);
 
-/** A widget's screen rectangle in ImGui pixels (origin top-left). */
-struct WidgetRect {
-  float minX = 0, minY = 0, maxX = 0, maxY = 0;
-  float centreX() const { return (minX + maxX) / 2; }
-  float centreY() const { return (minY + maxY) / 2; }
-};
-
 /** Draws all panels into the current ImGui frame. Not thread-safe (ImGui context). */
 class Panels {
  public:
-  /** Call between ImGui::NewFrame() and ImGui::Render(). Returns the commands from this frame's
-      clicks, in the order they happened; empty when the user did nothing. */
+  /** Call between ImGui::NewFrame() and ImGui::Render(). Draws the panels of view.mode:
+      BigScreen: title bar, left rail (indicator cards, else the statistics cards), legend and
+      credits at bigScreenLayout()'s places (the right rail is left to the monitor panels);
+      Engineering: the movable windows (controls, statistics, building, diagnostics, credits);
+      Presentation: title bar and credits. The progress bar and the quit dialog in every mode.
+      Returns the commands from this frame's clicks, in the order they happened; empty when the
+      user did nothing. */
   std::vector<Command> draw(const FrameView& view);
+  /** Only the credits line (for images without panels: the data's licences still need it). */
+  void drawCredits(const FrameView& view);
+  /** The layout of the last draw() (its mode, display size and view.uiScale). */
+  const ScreenLayout& layout() const { return _layout; }
 
   /** Where an interactive widget was drawn in the last draw(), by id: "layer.<key>",
       "bookmark.<name>", "language.zh-CN", "language.en", "theme.dark", "theme.light",
-      "building.clear", and the windows "window.controls", "window.stats", "window.building",
-      "window.diagnostics", "window.progress", "window.attribution". nullopt when it was not drawn. */
+      "building.clear", "quit.yes", "quit.no", and the windows "window.controls", "window.stats",
+      "window.building", "window.diagnostics", "window.progress", "window.attribution",
+      "window.title", "window.rail.left", "window.legend", "window.quit". nullopt when it was not
+      drawn. */
   std::optional<WidgetRect> widgetRect(const std::string& id) const;
 
   /** Most rows the diagnostics list shows before "and N more". */
@@ -103,7 +120,14 @@ class Panels {
   void drawDiagnostics(const FrameView& view);
   void drawAttribution(const FrameView& view);
   void drawProgress(const FrameView& view);
+  void drawTitle(const FrameView& view);
+  void drawLeftRail(const FrameView& view);
+  void drawLegend(const FrameView& view);
+  void drawQuitDialog(const FrameView& view, std::vector<Command>& out);
   void remember(const std::string& id);
+  void rememberWindow(const std::string& id);
+
+  ScreenLayout _layout;
 
   std::map<std::string, WidgetRect> _rects;
   // Diagnostics::items() copies; the copy is kept until the count changes.
