@@ -11,7 +11,10 @@
 #include "twin/core/Diagnostics.h"
 #include "twin/core/UntrustedInput.h"
 #include "twin/model/CityModel.h"
+#include "twin/model/Facility.h"
+#include "twin/model/Scenario.h"
 #include "twin/model/SceneConfig.h"
+#include "twin/model/Sensor.h"
 
 using namespace twin;
 
@@ -119,4 +122,24 @@ TEST_CASE("readWholeFile checks the kind and size of a file before reading it", 
   auto link = core::readWholeFile(dir.path() / "link.txt", limit, "t()", "link.txt");
   REQUIRE(link.ok());  // links are followed to a regular file
   CHECK(link.value() == "0123456789");
+}
+
+TEST_CASE("the other readers of a scene file refuse deep nesting too", "[model]") {
+  const std::string deep = R"({"layers":[],"sensors":)" + nested(100000) + "}";
+  auto sensors = model::parseSensorConfig(deep, "deep.json");
+  REQUIRE_FALSE(sensors.ok());
+  CHECK(sensors.error().message == "model::parseSensorConfig(): deep.json: " + kDeep);
+  auto facilities = model::parseFacilityConfig(deep, "deep.json");
+  REQUIRE_FALSE(facilities.ok());
+  CHECK(facilities.error().message == "model::parseFacilityConfig(): deep.json: " + kDeep);
+  auto scenarios = model::parseScenarios(deep, "deep.json");
+  REQUIRE_FALSE(scenarios.ok());
+  CHECK(scenarios.error().message == "model::parseScenarios(): deep.json: " + kDeep);
+
+  test::TempDir dir("untrusted-sensors");
+  const auto fifo = dir.path() / "pipe.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto fromFifo = model::loadSensorConfig(fifo);
+  REQUIRE_FALSE(fromFifo.ok());
+  CHECK(fromFifo.error().message == "model::loadSensorConfig(): " + fifo.string() + ": not a regular file (a FIFO)");
 }
