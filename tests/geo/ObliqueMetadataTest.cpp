@@ -61,6 +61,11 @@ TEST_CASE("metadata.xml errors name the file and the problem", "[geo]") {
        "geo::readObliqueMetadata(): m.xml: <SRSOrigin> '1,x,3': expected x,y,z"},
       {"<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>1,nan,3</SRSOrigin></ModelMetadata>",
        "geo::readObliqueMetadata(): m.xml: <SRSOrigin> '1,nan,3': expected x,y,z"},
+      {"<ModelMetadata><SRS>PWOJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM 114E\"]</SRS></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRS> 'PWOJCS[\"CGCS2000 / 3-degree Gauss-Kruger...': expected an EPSG "
+       "code, WKT, a PROJ string or ENU:lat,lon"},
+      {"<ModelMetadata><SRS>EPSG:45x7</SRS></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRS> 'EPSG:45x7': expected an EPSG code, WKT, a PROJ string or ENU:lat,lon"},
       {"<ModelMetadata><SRS>EPSG:4547</SRS></ModelMetadata>",
        "geo::readObliqueMetadata(): m.xml: no <SRSOrigin> (a production in a projected SRS needs it to be placed)"},
       {"<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>500000,2500000,0</SRSOrigin>",

@@ -67,6 +67,23 @@ bool parseNumbers(const std::string& text, std::vector<double>& out) {
   return true;
 }
 
+// The forms <SRS> takes. Anything else would reach PROJ's search of its database by object
+// name, which takes seconds per string (found by the oblique_metadata fuzz target).
+bool srsFormKnown(const std::string& srs) {
+  if (srs.rfind("ENU:", 0) == 0 || srs.rfind("+proj", 0) == 0 || srs.rfind("proj=", 0) == 0) return true;
+  if (srs.rfind("EPSG:", 0) == 0 && srs.size() > 5) {
+    for (std::size_t i = 5; i < srs.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(srs[i]))) return false;
+    return true;
+  }
+  static const char* const kWktKeywords[] = {"PROJCS[", "GEOGCS[", "GEOCCS[", "COMPD_CS[", "VERT_CS[", "LOCAL_CS[",
+                                             "PROJCRS[", "GEOGCRS[", "GEODCRS[", "COMPOUNDCRS[", "BOUNDCRS[",
+                                             "ENGCRS[", "VERTCRS[", "PROJECTEDCRS[", "GEODETICCRS[", "GEOGRAPHICCRS["};
+  for (const char* keyword : kWktKeywords)
+    if (srs.rfind(keyword, 0) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 core::Result<ObliqueMetadata> parseObliqueMetadata(const std::string& xmlText, const std::filesystem::path& file) {
@@ -81,6 +98,9 @@ core::Result<ObliqueMetadata> parseObliqueMetadata(const std::string& xmlText, c
   if (!elementText(xml, "SRS", meta.srs) || meta.srs.empty())
     return core::fail(std::string(kWhere) + name + ": no <SRS> element (expected an EPSG code, WKT or ENU:lat,lon)");
 
+  if (!srsFormKnown(meta.srs))
+    return core::fail(std::string(kWhere) + name + ": <SRS> '" + meta.srs.substr(0, 40) +
+                      (meta.srs.size() > 40 ? "..." : "") + "': expected an EPSG code, WKT, a PROJ string or ENU:lat,lon");
   if (meta.srs.rfind("ENU:", 0) == 0) {
     std::vector<double> latLon;
     if (!parseNumbers(meta.srs.substr(4), latLon) || latLon.size() != 2)

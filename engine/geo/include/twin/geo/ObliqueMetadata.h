@@ -25,7 +25,9 @@ struct ObliqueMetadata {
 
 /** Reads `metadata.xml` (pass the file or the production folder that holds it). Never throws.
     Errors name the file and what is wrong: missing file, not a regular file or over
-    core::kMetadataXmlLimit, no closing </ModelMetadata> (a truncated file), no <SRS>, a malformed
+    core::kMetadataXmlLimit, no closing </ModelMetadata> (a truncated file), no <SRS>, an <SRS>
+    that is none of "EPSG:<digits>", WKT (PROJCS[..., GEOGCS[..., PROJCRS[..., ...), a PROJ string
+    ("+proj...") or ENU:lat,lon (PROJ would search its database by name for seconds), a malformed
     ENU origin or <SRSOrigin> (not three finite numbers), latitude/longitude out of range, no
     <SRSOrigin> with a projected (non-ENU) SRS. XML comments are
     ignored. The SRS text itself is checked by PROJ only when it is used (obliqueOriginLonLat). */
