@@ -152,7 +152,7 @@ TEST_CASE("runIsolated: a child's crash, hang, output flood or memory blow-up st
 }
 
 TEST_CASE("readOsgbFile: mangled tiles are read or reported, OSG's crashes and hangs stay in the child",
-          "[scene][isolation][oblique]") {
+          "[scene][isolation][oblique][slow]") {
   test::TempDir dir("osgb-mangled");
   const fs::path good = dir.path() / "Tile_+000_+000.osgb";
   writeGridTile(good);
