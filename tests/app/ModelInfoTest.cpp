@@ -154,7 +154,7 @@ TEST_CASE("info --model: bad paths and usage", "[app]") {
   CHECK(r.code == twin::app::kExitBadInput);
   CHECK(r.err.find("metadata.xml") != std::string::npos);
   // metadata.xml but no Data/ folder.
-  { std::ofstream(dir.path() / "metadata.xml") << "<ModelMetadata><SRS>EPSG:4547</SRS></ModelMetadata>"; }
+  { std::ofstream(dir.path() / "metadata.xml") << "<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>500000,2500000,0</SRSOrigin></ModelMetadata>"; }
   r = runTwin({"info", "--model", dir.path().string()});
   CHECK(r.code == twin::app::kExitBadInput);
   CHECK(r.err == "app::describeModel(): " + dir.path().string() + ": no Data/ folder beside metadata.xml\n");

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include "TestPaths.h"
@@ -104,6 +106,15 @@ TEST_CASE("metadata.xml errors name the file and the problem", "[geo]") {
        "geo::readObliqueMetadata(): m.xml: <SRSOrigin> '1,x,3': expected x,y,z"},
       {"<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>1,nan,3</SRSOrigin></ModelMetadata>",
        "geo::readObliqueMetadata(): m.xml: <SRSOrigin> '1,nan,3': expected x,y,z"},
+      {"<ModelMetadata><SRS>PWOJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM 114E\"]</SRS></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRS> 'PWOJCS[\"CGCS2000 / 3-degree Gauss-Kruger...': expected an EPSG "
+       "code, WKT, a PROJ string or ENU:lat,lon"},
+      {"<ModelMetadata><SRS>EPSG:45x7</SRS></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: <SRS> 'EPSG:45x7': expected an EPSG code, WKT, a PROJ string or ENU:lat,lon"},
+      {"<ModelMetadata><SRS>EPSG:4547</SRS></ModelMetadata>",
+       "geo::readObliqueMetadata(): m.xml: no <SRSOrigin> (a production in a projected SRS needs it to be placed)"},
+      {"<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>500000,2500000,0</SRSOrigin>",
+       "geo::readObliqueMetadata(): m.xml: no closing </ModelMetadata> (the file is truncated or not a metadata.xml)"},
   };
   for (const Row& row : rows) {
     const auto meta = parseObliqueMetadata(row.xml, "m.xml");
@@ -114,20 +125,55 @@ TEST_CASE("metadata.xml errors name the file and the problem", "[geo]") {
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message.find("metadata.xml") != std::string::npos);
 
-  const auto unknownSrs = parseObliqueMetadata("<ModelMetadata><SRS>EPSG:999999</SRS></ModelMetadata>", "m.xml");
+  const auto unknownSrs = parseObliqueMetadata(
+      "<ModelMetadata><SRS>EPSG:999999</SRS><SRSOrigin>0,0,0</SRSOrigin></ModelMetadata>", "m.xml");
   REQUIRE(unknownSrs.ok());
   const auto origin = obliqueOriginLonLat(*unknownSrs);
   REQUIRE_FALSE(origin.ok());
   CHECK(origin.error().message.rfind("geo::obliqueOriginLonLat(): m.xml: SRS not understood: ", 0) == 0);
 }
 
-TEST_CASE("truncated copies of metadata.xml never crash", "[geo]") {
-  const std::string full = kGaussKrugerMetadata;
-  int errors = 0;
-  for (std::size_t cut = 0; cut < full.size(); cut += 37) {
+TEST_CASE("truncated copies of metadata.xml are errors naming the file", "[geo]") {
+  // A production's metadata.xml as ContextCapture writes it; every cut loses the closing tag,
+  // and the cuts after </SRS> used to be accepted with the origin at 0,0,0.
+  const std::string full =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ModelMetadata version=\"1\">\n"
+      "    <!--Spatial Reference System-->\n    <SRS>EPSG:4547</SRS>\n"
+      "    <!--Origin in Spatial Reference System-->\n"
+      "    <SRSOrigin>501027.524000,2488718.808000,0.000000</SRSOrigin>\n</ModelMetadata>\n";
+  REQUIRE(parseObliqueMetadata(full, "m.xml").ok());
+  for (std::size_t cut = 0; cut + 1 < full.size(); ++cut) {
     const auto meta = parseObliqueMetadata(full.substr(0, cut), "m.xml");
-    if (!meta.ok()) ++errors;
+    INFO("cut at " << cut);
+    REQUIRE_FALSE(meta.ok());
+    CHECK(meta.error().message.rfind("geo::readObliqueMetadata(): m.xml: ", 0) == 0);
   }
-  // Every cut before </SRS> loses the SRS and must be an error; the last cuts may keep it.
-  CHECK(errors >= static_cast<int>(full.find("</SRS>") / 37));
+
+  twin::test::TempDir dir("oblique-metadata");
+  { std::ofstream(dir.path() / "metadata.xml", std::ios::binary) << full.substr(0, full.find("<!--Origin")); }
+  const auto truncated = readObliqueMetadata(dir.path());
+  REQUIRE_FALSE(truncated.ok());
+  CHECK(truncated.error().message ==
+        "geo::readObliqueMetadata(): metadata.xml: no closing </ModelMetadata> (the file is truncated or not a metadata.xml)");
+}
+
+TEST_CASE("metadata.xml that is not a regular file or too large is refused before reading", "[geo]") {
+  twin::test::TempDir dir("oblique-metadata-kind");
+  const auto fifo = dir.path() / "metadata.xml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto fromFifo = readObliqueMetadata(dir.path());
+  REQUIRE_FALSE(fromFifo.ok());
+  CHECK(fromFifo.error().message == "geo::readObliqueMetadata(): " + fifo.string() + ": not a regular file (a FIFO)");
+  std::filesystem::remove(fifo);
+  {
+    std::ofstream out(fifo, std::ios::binary);
+    out << "<ModelMetadata>";
+    out << std::string(2 * 1024 * 1024, ' ');
+    out << "</ModelMetadata>";
+  }
+  const auto big = readObliqueMetadata(dir.path());
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().message == "geo::readObliqueMetadata(): " + fifo.string() + ": is " +
+                                   std::to_string(std::filesystem::file_size(fifo)) +
+                                   " bytes, over the limit of 1048576 bytes (1 MiB) for metadata.xml files");
 }

@@ -2,6 +2,8 @@
 // OSM relations with missing members, garbage inputs and truncated copies of both OSM assets.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -363,6 +365,10 @@ TEST_CASE("readVector: unusable inputs give one clear error", "[geo]") {
   CHECK(errorOf((dir.path() / "missing.osm").string()) == "geo::readVector(): missing.osm: file not found");
   writeFile(dir.path() / "empty.geojson", "");
   CHECK(errorOf((dir.path() / "empty.geojson").string()) == "geo::readVector(): empty.geojson: file is empty");
+  // A FIFO as a layer used to block for ever inside GDAL's open; a device would never end.
+  REQUIRE(::mkfifo((dir.path() / "pipe.osm").c_str(), 0600) == 0);
+  CHECK(errorOf((dir.path() / "pipe.osm").string()) == "geo::readVector(): pipe.osm: not a regular file (a FIFO)");
+  CHECK(errorOf("/dev/zero") == "geo::readVector(): zero: not a regular file (a character device)");
 
   std::mt19937 rng(7);
   std::string noise(4096, '\0');

@@ -806,7 +806,7 @@ TEST_CASE("readGltfFile: a textured cube written with tinygltf (.gltf + .bin + .
   SECTION("a missing file") {
     auto failed = scene::readGltfFile(dir.path() / "none.glb", diag);
     REQUIRE_FALSE(failed.ok());
-    CHECK(failed.error().message == "scene::readGltfFile(): " + (dir.path() / "none.glb").string() + ": cannot open the file");
+    CHECK(failed.error().message == "scene::readGltfFile(): " + (dir.path() / "none.glb").string() + ": file not found");
   }
 }
 

@@ -245,7 +245,7 @@ TEST_CASE("tileset: malformed tileset.json files are errors naming the file and 
   };
   const std::string good = "\"boundingVolume\":{\"sphere\":[0,0,0,1]},\"geometricError\":1,\"refine\":\"ADD\"";
 
-  CHECK(errorOf(dir.path() / "missing.json") == "scene::readTileset(): missing.json: cannot open the file");
+  CHECK(errorOf(dir.path() / "missing.json") == "scene::readTileset(): missing.json: file not found");
   writeText(path, "{\"asset\":");
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: not valid JSON");
   writeText(path, "[1]");
@@ -309,7 +309,7 @@ TEST_CASE("tileset: missing and cyclic external tilesets are reported, not fatal
   REQUIRE(diag.total() == 2);
   const auto items = diag.items();
   CHECK(items[0].recordId == "tile 2 (none.json)");
-  CHECK(items[0].message == "scene::expandExternalTileset(): none.json: cannot open the file");
+  CHECK(items[0].message == "scene::expandExternalTileset(): none.json: file not found");
   CHECK(items[1].message ==
         "scene::expandExternalTileset(): tileset.json: external tileset cycle (the file is an ancestor of tile 4)");
   CHECK(read.value().tiles.size() == 5);
@@ -634,7 +634,7 @@ TEST_CASE("tileset: bad and missing content files are reported once and never re
   for (const core::Diagnostic& d : node->diagnostics().items())
     if (d.severity == core::Severity::Error) messages.push_back(d.recordId + ": " + d.message);
   std::sort(messages.begin(), messages.end());
-  CHECK(messages[0] == "tile 2 (c1.b3dm): scene::loadTileContent(): c1.b3dm: cannot open the file");
+  CHECK(messages[0] == "tile 2 (c1.b3dm): scene::loadTileContent(): c1.b3dm: file not found");
   CHECK(messages[1].rfind("tile 3 (c2.b3dm): scene::parseB3dm(): c2.b3dm: ", 0) == 0);
   CHECK(messages[2] == "tile 4 (c3.b3dm): scene::loadTileContent(): c3.b3dm: bad magic (expected b3dm, pnts, cmpt)");
 }
@@ -694,7 +694,7 @@ TEST_CASE("tileset: describeTileset() summarises the sample for twin info", "[sc
   CHECK(t.find("problems: 0\n") != std::string::npos);
   auto missing = scene::describeTileset(samplePath().parent_path() / "nope.json");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().message == "scene::readTileset(): nope.json: cannot open the file");
+  CHECK(missing.error().message == "scene::readTileset(): nope.json: file not found");
 }
 
 TEST_CASE("tileset: OSG's update and cull traversals drive the node (no GL needed)", "[scene][tileset]") {

@@ -163,5 +163,5 @@ TEST_CASE("parseSensorConfig reads escalation, procedures and the alerts display
 TEST_CASE("loadSensorConfig reports a missing file", "[sensors]") {
   auto r = loadSensorConfig("no/such/scene.json");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message == "model::loadSensorConfig(): no/such/scene.json: cannot open");
+  CHECK(r.error().message == "model::loadSensorConfig(): no/such/scene.json: file not found");
 }

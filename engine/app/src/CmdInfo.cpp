@@ -17,7 +17,12 @@ int cmdInfo(int argc, char** argv) {
     ModelInfoOptions options;
     options.crs = args.value("--crs");
     options.json = args.has("--json");
+    core::Diagnostics problems;
+    options.problems = &problems;
     auto text = describeModel(*model, options);
+    // Damaged tiles and records are on stdout in the description; stderr gets them too, so that
+    // a script that only checks stderr or the exit code does not miss them.
+    for (const core::Diagnostic& d : problems.items()) std::cerr << "twin: " << core::formatDiagnostic(d) << '\n';
     if (!text) {
       std::cerr << text.error().message << '\n';
       return kExitBadInput;

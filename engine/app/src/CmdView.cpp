@@ -286,6 +286,7 @@ std::unique_ptr<TwinViewer> openModelViewer(ViewArgs& a) {
   scene.site = std::make_unique<model::Site>();
   model::Site& site = *scene.site;
   auto loaded = scene::loadSceneModel(source, geo::SiteFrame{}, site.diagnostics);
+  for (const core::Diagnostic& d : site.diagnostics.items()) std::cerr << "twin: " << core::formatDiagnostic(d) << '\n';
   if (!loaded) {
     std::cerr << loaded.error().message << '\n';
     return nullptr;
@@ -322,7 +323,10 @@ std::unique_ptr<TwinViewer> openModelViewer(ViewArgs& a) {
     std::cerr << viewer.error().message << '\n';
     return nullptr;
   }
-  (*viewer)->addExtension(std::make_shared<ModelsView>(std::vector<scene::SceneModel>{std::move(loaded).value()}));
+  // The site now belongs to the viewer; its diagnostics stay where they are (the site is held
+  // by pointer), for as long as the viewer and so this extension live.
+  (*viewer)->addExtension(
+      std::make_shared<ModelsView>(std::vector<scene::SceneModel>{std::move(loaded).value()}, &site.diagnostics));
   return std::move(viewer).value();
 }
 

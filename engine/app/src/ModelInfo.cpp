@@ -22,6 +22,7 @@
 #include "twin/model/CityModel.h"
 #include "twin/model/ModelSource.h"
 #include "twin/scene/Gltf.h"
+#include "twin/scene/ObliqueModel.h"
 #include "twin/scene/Tileset.h"
 
 namespace twin::app {
@@ -48,6 +49,7 @@ core::Result<std::string> describeCityJson(const fs::path& file, const ModelInfo
   model::CityJsonOptions cityOptions;
   cityOptions.crs = options.crs;
   auto city = model::readCityJson(file, geo::SiteFrame{}, cityOptions, diag);
+  if (options.problems) options.problems->merge(diag);
   if (!city) return city.error();
   const model::CityModelStats stats = model::cityModelStats(*city);
   if (!options.json) {
@@ -170,12 +172,17 @@ core::Result<std::string> describeOblique(const fs::path& path, const ModelInfoO
       LevelFigures& figures = levels[level];
       ++figures.files;
       figures.bytes += static_cast<std::size_t>(fs::file_size(file, ec));
-      osg::ref_ptr<osg::Node> node = osgDB::readRefNodeFile(file.string());
-      if (!node) {
+      // OSG's reader can crash or hang on a damaged file: it reads in a child process first.
+      auto read = scene::readOsgbFile(file);
+      if (!read) {
         ++unreadable;
         unreadableFiles.push_back(tileDir.filename().string() + "/" + name);
+        if (options.problems)
+          options.problems->add(core::Severity::Warning, "app::describeModel()", name, tileDir.filename().string(), "",
+                                read.error().message, "not counted");
         continue;
       }
+      osg::ref_ptr<osg::Node> node = read.value();
       const std::size_t before = counter.triangles;
       node->accept(counter);
       counter.finishFile();
@@ -261,6 +268,7 @@ core::Result<std::string> describeOblique(const fs::path& path, const ModelInfoO
 core::Result<std::string> describeGltfFile(const fs::path& file, const ModelInfoOptions& options) {
   core::Diagnostics diag;
   auto stats = scene::describeGltf(file, &diag);
+  if (options.problems) options.problems->merge(diag);
   if (!stats) return stats.error();
   const osg::BoundingBox& b = stats->bounds;
   if (options.json) {
@@ -306,7 +314,7 @@ core::Result<std::string> describeModel(const fs::path& path, const ModelInfoOpt
     case model::ModelFormat::Gltf: return describeGltfFile(path, options);
     case model::ModelFormat::Tiles3d: {
       const fs::path file = fs::is_directory(path, ec) ? path / "tileset.json" : path;
-      auto text = scene::describeTileset(file);
+      auto text = scene::describeTileset(file, options.problems);
       if (!text) return text.error();
       if (!options.json) return "model: " + file.filename().string() + " (3D Tiles)\n" + *text;
       nlohmann::json j;

@@ -1,5 +1,6 @@
 #include "twin/app/ModelsView.h"
 
+#include <iostream>
 #include <variant>
 
 namespace twin::app {
@@ -8,15 +9,20 @@ core::Result<std::shared_ptr<ModelsView>> ModelsView::load(const std::vector<mod
                                                           model::Site& site) {
   std::vector<scene::SceneModel> models;
   for (const model::ModelSource& source : sources) {
-    auto loaded = scene::loadSceneModel(source, site.frame, site.diagnostics);
+    // Damaged tiles and skipped objects go to stderr as well as to the diagnostics panel.
+    core::Diagnostics found;
+    auto loaded = scene::loadSceneModel(source, site.frame, found);
+    for (const core::Diagnostic& d : found.items()) std::cerr << "twin: " << core::formatDiagnostic(d) << '\n';
+    site.diagnostics.merge(found);
     if (!loaded) return loaded.error();
     for (const std::string& a : loaded->attributions) site.attributions.push_back(a);
     models.push_back(std::move(loaded).value());
   }
-  return std::make_shared<ModelsView>(std::move(models));
+  return std::make_shared<ModelsView>(std::move(models), &site.diagnostics);
 }
 
-ModelsView::ModelsView(std::vector<scene::SceneModel> models) : _models(std::move(models)) {
+ModelsView::ModelsView(std::vector<scene::SceneModel> models, core::Diagnostics* problems)
+    : _models(std::move(models)), _problems(problems) {
   _root->setName("models");
   for (const scene::SceneModel& m : _models) _root->addChild(m.node);
 }
@@ -29,7 +35,15 @@ std::vector<std::string> ModelsView::fontTexts() const {
   return texts;
 }
 
-void ModelsView::update(double) {}
+void ModelsView::update(double) {
+  // A tile found damaged while streaming joins the diagnostics panel and stderr, never only
+  // leaves a hole where its buildings should be.
+  core::Diagnostics found;
+  for (const scene::SceneModel& m : _models)
+    if (m.takeProblems) m.takeProblems(found);
+  for (const core::Diagnostic& d : found.items()) std::cerr << "twin: " << core::formatDiagnostic(d) << '\n';
+  if (_problems) _problems->merge(found);
+}
 
 void ModelsView::drawPanels(ui::Language language) {
   ui::ModelsView view;

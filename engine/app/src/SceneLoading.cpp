@@ -19,6 +19,10 @@ namespace fs = std::filesystem;
 bool isSceneFile(const std::string& path) {
   const fs::path p(path);
   if (p.extension() != ".json") return false;
+  // Reading the head of a FIFO would block: anything but a regular file goes to the scene
+  // loader, whose error names what it is.
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return true;
   std::ifstream in(path, std::ios::binary);
   std::string head(4096, '\0');
   in.read(head.data(), std::streamsize(head.size()));

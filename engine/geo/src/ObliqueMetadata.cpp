@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "twin/core/UntrustedInput.h"
 #include "twin/geo/Transform.h"
 
 namespace twin::geo {
@@ -66,6 +67,23 @@ bool parseNumbers(const std::string& text, std::vector<double>& out) {
   return true;
 }
 
+// The forms <SRS> takes. Anything else would reach PROJ's search of its database by object
+// name, which takes seconds per string (found by the oblique_metadata fuzz target).
+bool srsFormKnown(const std::string& srs) {
+  if (srs.rfind("ENU:", 0) == 0 || srs.rfind("+proj", 0) == 0 || srs.rfind("proj=", 0) == 0) return true;
+  if (srs.rfind("EPSG:", 0) == 0 && srs.size() > 5) {
+    for (std::size_t i = 5; i < srs.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(srs[i]))) return false;
+    return true;
+  }
+  static const char* const kWktKeywords[] = {"PROJCS[", "GEOGCS[", "GEOCCS[", "COMPD_CS[", "VERT_CS[", "LOCAL_CS[",
+                                             "PROJCRS[", "GEOGCRS[", "GEODCRS[", "COMPOUNDCRS[", "BOUNDCRS[",
+                                             "ENGCRS[", "VERTCRS[", "PROJECTEDCRS[", "GEODETICCRS[", "GEOGRAPHICCRS["};
+  for (const char* keyword : kWktKeywords)
+    if (srs.rfind(keyword, 0) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 core::Result<ObliqueMetadata> parseObliqueMetadata(const std::string& xmlText, const std::filesystem::path& file) {
@@ -73,9 +91,16 @@ core::Result<ObliqueMetadata> parseObliqueMetadata(const std::string& xmlText, c
   const std::string xml = withoutComments(xmlText);
   ObliqueMetadata meta;
   meta.file = file;
+  // A file cut short can still hold a complete <SRS> and lose what follows (the origin): without
+  // its closing root tag nothing in it is trusted.
+  if (xml.find("</ModelMetadata>") == std::string::npos)
+    return core::fail(std::string(kWhere) + name + ": no closing </ModelMetadata> (the file is truncated or not a metadata.xml)");
   if (!elementText(xml, "SRS", meta.srs) || meta.srs.empty())
     return core::fail(std::string(kWhere) + name + ": no <SRS> element (expected an EPSG code, WKT or ENU:lat,lon)");
 
+  if (!srsFormKnown(meta.srs))
+    return core::fail(std::string(kWhere) + name + ": <SRS> '" + meta.srs.substr(0, 40) +
+                      (meta.srs.size() > 40 ? "..." : "") + "': expected an EPSG code, WKT, a PROJ string or ENU:lat,lon");
   if (meta.srs.rfind("ENU:", 0) == 0) {
     std::vector<double> latLon;
     if (!parseNumbers(meta.srs.substr(4), latLon) || latLon.size() != 2)
@@ -92,6 +117,10 @@ core::Result<ObliqueMetadata> parseObliqueMetadata(const std::string& xmlText, c
     if (!parseNumbers(originText, xyz) || (xyz.size() != 3 && xyz.size() != 2))
       return core::fail(std::string(kWhere) + name + ": <SRSOrigin> '" + originText + "': expected x,y,z");
     meta.srsOrigin = {xyz[0], xyz[1], xyz.size() == 3 ? xyz[2] : 0.0};
+  } else if (meta.kind == ObliqueSrsKind::Crs) {
+    // Tiles in a projected SRS hold coordinates relative to <SRSOrigin>; reading its absence as
+    // 0,0,0 put a model thousands of kilometres away. ENU productions carry their origin in <SRS>.
+    return core::fail(std::string(kWhere) + name + ": no <SRSOrigin> (a production in a projected SRS needs it to be placed)");
   }
   return meta;
 }
@@ -100,11 +129,12 @@ core::Result<ObliqueMetadata> readObliqueMetadata(const std::filesystem::path& f
   std::error_code ec;
   const std::filesystem::path file = std::filesystem::is_directory(fileOrFolder, ec)
                                          ? fileOrFolder / "metadata.xml" : fileOrFolder;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return core::fail(std::string(kWhere) + file.string() + ": cannot open (a production needs metadata.xml beside Data/)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parseObliqueMetadata(buffer.str(), file);
+  const std::string problem = core::fileReadProblem(file, core::kMetadataXmlLimit);
+  if (problem == "file not found")
+    return core::fail(std::string(kWhere) + file.string() + ": cannot open (a production needs metadata.xml beside Data/)");
+  auto text = core::readWholeFile(file, core::kMetadataXmlLimit, "geo::readObliqueMetadata()", file.string());
+  if (!text) return text.error();
+  return parseObliqueMetadata(text.value(), file);
 }
 
 core::Result<core::LonLat> obliqueOriginLonLat(const ObliqueMetadata& meta) {

@@ -32,6 +32,7 @@
 #include <unordered_map>
 
 #include "twin/core/Stopwatch.h"
+#include "twin/core/UntrustedInput.h"
 
 namespace twin::geo {
 
@@ -63,6 +64,13 @@ core::Result<DatasetPtr> openSource(const std::string& source, const char* where
     const auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status))
       return core::fail(std::string(where) + ": " + label + ": file not found");
+    // GDAL would open a FIFO and wait on it for ever, or read a device without end; folders
+    // (shapefile sets) are fine.
+    if (!std::filesystem::is_directory(status)) {
+      const core::FileSizeLimit anySize{UINT64_MAX, "layers"};
+      if (std::string why = core::fileReadProblem(path, anySize); !why.empty())
+        return core::fail(std::string(where) + ": " + label + ": " + why);
+    }
     if (std::filesystem::is_regular_file(status) && std::filesystem::file_size(path, ec) == 0)
       return core::fail(std::string(where) + ": " + label + ": file is empty");
   }

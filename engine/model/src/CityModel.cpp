@@ -18,6 +18,7 @@
 #include <limits>
 #include <sstream>
 
+#include "twin/core/UntrustedInput.h"
 #include "twin/geo/Transform.h"
 
 namespace twin::model {
@@ -212,6 +213,8 @@ bool finiteTriple(const json& v, double out[3]) {
 core::Result<CityModel> parseImpl(const std::string& text, const std::string& label, const geo::SiteFrame& frameIn,
                                   const CityJsonOptions& options, core::Diagnostics& diag) {
   const std::string prefix = std::string(kWhere) + ": " + label + ": ";
+  // Attributes are kept as their dump(), which recurses once per level: refuse deep nesting first.
+  if (std::string why = core::jsonDepthProblem(text); !why.empty()) return core::fail(prefix + why);
   json root;
   try {
     root = json::parse(text);
@@ -362,14 +365,9 @@ core::Result<CityModel> parseCityJson(const std::string& text, const std::string
 core::Result<CityModel> readCityJson(const std::filesystem::path& file, const geo::SiteFrame& frame,
                                      const CityJsonOptions& options, core::Diagnostics& diag) {
   const std::string label = file.filename().string();
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) return core::fail(std::string(kWhere) + ": " + label + ": file not found");
-  if (std::filesystem::is_directory(file, ec)) return core::fail(std::string(kWhere) + ": " + label + ": is a directory");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return core::fail(std::string(kWhere) + ": " + label + ": cannot open for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto model = parseCityJson(text.str(), label, frame, options, diag);
+  auto text = core::readWholeFile(file, core::kCityJsonLimit, kWhere, label);
+  if (!text) return text.error();
+  auto model = parseCityJson(text.value(), label, frame, options, diag);
   if (model) model->file = file;
   return model;
 }

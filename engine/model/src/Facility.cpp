@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/core/UntrustedInput.h"
+
 namespace twin::model {
 
 namespace {
@@ -242,6 +244,8 @@ struct Parser {
 core::Result<FacilityConfig> parseFacilityConfig(const std::string& sceneJsonText,
                                                  const std::filesystem::path& file) {
   Parser p{file.filename().string(), {}};
+  if (std::string deep = core::jsonDepthProblem(sceneJsonText); !deep.empty())
+    return core::fail("model::parseFacilityConfig(): " + p.file + ": " + deep);
   Json root;
   try {
     root = Json::parse(sceneJsonText);

@@ -27,6 +27,8 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 // The first 64 KiB are enough to see the top-level keys of a tileset or a CityJSON file without
 // reading a model of hundreds of megabytes.
 std::string head(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return {};  // a FIFO or device could block or never end
   std::ifstream in(file, std::ios::binary);
   std::string text(64 * 1024, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));

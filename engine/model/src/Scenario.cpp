@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/core/UntrustedInput.h"
+
 namespace twin::model {
 
 std::string facilityKey(const Facility& facility) {
@@ -197,19 +199,20 @@ OrderedJson toJson(const Scenario& s) {
   return j;
 }
 
+// The scene file, with the checks every scene-file read makes (a regular file, the size limit).
 bool readText(const std::filesystem::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream text;
-  text << in.rdbuf();
-  out = text.str();
-  return !in.bad();
+  auto text = core::readWholeFile(path, core::kSceneFileLimit, "model::readText()", path.filename().string());
+  if (!text) return false;
+  out = std::move(text.value());
+  return true;
 }
 
 }  // namespace
 
 core::Result<std::vector<Scenario>> parseScenarios(const std::string& sceneJsonText, const std::filesystem::path& file) {
   Parser p{file.filename().string(), {}};
+  if (std::string deep = core::jsonDepthProblem(sceneJsonText); !deep.empty())
+    return core::fail("model::parseScenarios(): " + p.file + ": " + deep);
   Json root;
   try {
     root = Json::parse(sceneJsonText);
@@ -273,6 +276,7 @@ core::Status saveScenario(const std::filesystem::path& sceneFile, const Scenario
     return core::fail(where + "the file is read-only");
   std::string text;
   if (!readText(sceneFile, text)) return core::fail(where + "cannot read");
+  if (std::string deep = core::jsonDepthProblem(text); !deep.empty()) return core::fail(where + deep);
   OrderedJson root;
   try {
     root = OrderedJson::parse(text);

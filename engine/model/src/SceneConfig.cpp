@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "twin/core/UntrustedInput.h"
 #include "twin/geo/VectorReader.h"
 
 namespace twin::model {
@@ -370,6 +371,8 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
   SceneConfig c;
   c.file = file;
   try {
+    // nlohmann's dump() (describe(), sections) recurses once per level: refuse deep nesting first.
+    if (std::string why = core::jsonDepthProblem(jsonText); !why.empty()) p.failFile(why);
     json root;
     try {
       root = json::parse(jsonText);
@@ -459,15 +462,9 @@ core::Result<SceneConfig> parseSceneConfig(const std::string& jsonText, const st
 }
 
 core::Result<SceneConfig> loadSceneConfig(const std::filesystem::path& file) {
-  const std::string label = file.filename().string();
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) return core::fail(std::string(kLoadWhere) + ": " + label + ": file not found");
-  if (std::filesystem::is_directory(file, ec)) return core::fail(std::string(kLoadWhere) + ": " + label + ": is a directory");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return core::fail(std::string(kLoadWhere) + ": " + label + ": cannot open for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parseWith(kLoadWhere, text.str(), file);
+  auto text = core::readWholeFile(file, core::kSceneFileLimit, kLoadWhere, file.filename().string());
+  if (!text) return text.error();
+  return parseWith(kLoadWhere, text.value(), file);
 }
 
 core::Result<SceneConfig> defaultSceneForDataFile(const std::string& source) {

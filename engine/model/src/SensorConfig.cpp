@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "twin/model/Sensor.h"
+#include "twin/core/UntrustedInput.h"
 
 namespace twin::model {
 
@@ -308,6 +309,8 @@ void parseRule(Reader& r, const json& j, const std::string& p, AlertRuleDef& rul
 
 core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
                                              const std::filesystem::path& file) {
+  if (std::string deep = core::jsonDepthProblem(sceneJsonText); !deep.empty())
+    return fail("model::parseSensorConfig(): " + file.filename().string() + ": " + deep);
   json root = json::parse(sceneJsonText, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded())
     return fail("model::parseSensorConfig(): " + file.filename().string() + ": not valid JSON");
@@ -373,11 +376,9 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
 }
 
 core::Result<SensorConfig> loadSensorConfig(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail("model::loadSensorConfig(): " + file.string() + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parseSensorConfig(ss.str(), file);
+  auto text = core::readWholeFile(file, core::kSceneFileLimit, "model::loadSensorConfig()", file.string());
+  if (!text) return text.error();
+  return parseSensorConfig(text.value(), file);
 }
 
 }  // namespace twin::model

@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <tuple>
 
 #include <osg/AlphaFunc>
@@ -29,6 +30,8 @@
 
 #include <stb_image.h>
 #include <tiny_gltf.h>
+
+#include "twin/core/UntrustedInput.h"
 
 namespace twin::scene {
 namespace {
@@ -775,6 +778,40 @@ osg::ref_ptr<osg::Node> Builder::build() {
   return root;
 }
 
+// tinygltf's own file reader opens whatever a URI names and reads it to the end: a FIFO blocks
+// for ever, /dev/zero never ends. Buffers and images go through the same checks as model files.
+bool readCheckedFile(std::vector<unsigned char>* out, std::string* err, const std::string& path, void*) {
+  auto bytes = core::readWholeFile(path, core::kModelFileLimit, "scene::gltfToNode()", path);
+  if (!bytes) {
+    if (err) *err += bytes.error().message + "\n";
+    return false;
+  }
+  out->assign(bytes->begin(), bytes->end());
+  return true;
+}
+
+bool checkedFileExists(const std::string& path, void*) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec);
+}
+
+std::string unexpandedPath(const std::string& path, void*) { return path; }
+
+bool refuseWrite(std::string* err, const std::string&, const std::vector<unsigned char>&, void*) {
+  if (err) *err += "scene::gltfToNode(): writing files is not allowed\n";
+  return false;
+}
+
+tinygltf::FsCallbacks checkedFileSystem() {
+  tinygltf::FsCallbacks fs;
+  fs.FileExists = &checkedFileExists;
+  fs.ExpandFilePath = &unexpandedPath;
+  fs.ReadWholeFile = &readCheckedFile;
+  fs.WriteWholeFile = &refuseWrite;
+  fs.user_data = nullptr;
+  return fs;
+}
+
 core::Error failure(const std::string& label, const std::string& what) {
   return core::fail(std::string(kWhere) + ": " + label + ": " + what);
 }
@@ -801,6 +838,13 @@ core::Result<osg::ref_ptr<osg::Node>> gltfToNode(const std::uint8_t* data, std::
     if (std::string why = glbFramingError(data, size); !why.empty()) return failure(label, why);
   }
 
+  // tinygltf's JSON values (extras, extensions) are parsed recursively: refuse deep nesting first.
+  {
+    std::string_view text(reinterpret_cast<const char*>(data + first), size - first);
+    if (binary) text = std::string_view(reinterpret_cast<const char*>(data + 20), readU32(data + 12));
+    if (std::string deep = core::jsonDepthProblem(text); !deep.empty()) return failure(label, deep);
+  }
+
   tinygltf::Model model;
   ImageContext images;
   images.model = &model;
@@ -808,6 +852,7 @@ core::Result<osg::ref_ptr<osg::Node>> gltfToNode(const std::uint8_t* data, std::
   bool loaded = false;
   try {
     tinygltf::TinyGLTF loader;
+    loader.SetFsCallbacks(checkedFileSystem());
     loader.SetImageLoader(&decodeImage, &images);
     loader.SetStoreOriginalJSONForExtrasAndExtensions(false);
     const std::string base = baseDir.string();
@@ -860,21 +905,11 @@ core::Result<osg::ref_ptr<osg::Node>> gltfToNode(const std::uint8_t* data, std::
 core::Result<osg::ref_ptr<osg::Node>> readGltfFile(const std::filesystem::path& file, core::Diagnostics& diag,
                                                    GltfStats* stats) {
   const std::string label = file.filename().string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return core::fail("scene::readGltfFile(): " + file.string() + ": cannot open the file");
-  std::vector<std::uint8_t> bytes;
-  try {
-    in.seekg(0, std::ios::end);
-    const std::streamoff length = in.tellg();
-    in.seekg(0, std::ios::beg);
-    if (length <= 0) return core::fail("scene::readGltfFile(): " + file.string() + ": the file is empty");
-    bytes.resize(std::size_t(length));
-    in.read(reinterpret_cast<char*>(bytes.data()), length);
-    if (!in) return core::fail("scene::readGltfFile(): " + file.string() + ": cannot read the file");
-  } catch (const std::exception& e) {
-    return core::fail("scene::readGltfFile(): " + file.string() + ": " + e.what());
-  }
-  return gltfToNode(bytes.data(), bytes.size(), label, file.parent_path(), diag, stats);
+  auto bytes = core::readWholeFile(file, core::kModelFileLimit, "scene::readGltfFile()", file.string());
+  if (!bytes) return bytes.error();
+  if (bytes->empty()) return core::fail("scene::readGltfFile(): " + file.string() + ": the file is empty");
+  return gltfToNode(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size(), label, file.parent_path(), diag,
+                    stats);
 }
 
 core::Result<GltfStats> describeGltf(const std::filesystem::path& file, core::Diagnostics* diag) {

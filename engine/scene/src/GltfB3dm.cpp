@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/core/UntrustedInput.h"
 #include "twin/scene/Gltf.h"
 
 namespace twin::scene {
@@ -96,6 +97,12 @@ bool parseTable(const std::uint8_t* data, std::size_t length, Json& out, std::st
   if (length == 0) {
     out = Json::object();
     return true;
+  }
+  // Batch-table values are shown through dump(), which recurses once per level.
+  const std::string_view text(reinterpret_cast<const char*>(data), length);
+  if (std::string deep = core::jsonDepthProblem(text); !deep.empty()) {
+    why = deep;
+    return false;
   }
   out = Json::parse(data, data + length, nullptr, false);
   if (out.is_discarded()) {

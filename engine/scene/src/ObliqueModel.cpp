@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <osg/MatrixTransform>
+#include <osg/Notify>
 #include <osg/NodeVisitor>
 #include <osg/PagedLOD>
 #include <osg/Program>
@@ -29,6 +30,7 @@
 #include <osgDB/Registry>
 
 #include "twin/core/Log.h"
+#include "twin/core/UntrustedInput.h"
 #include "twin/geo/FrameFit.h"
 #include "twin/geo/ObliqueMetadata.h"
 #include "twin/geo/Transform.h"
@@ -66,6 +68,13 @@ std::string readProblem(const osgDB::ReaderWriter::ReadResult& result) {
   }
 }
 
+// readWholeFile()'s message without its "where: path: " prefix (the read result is reported
+// with the file name already).
+std::string withoutPrefix(const std::string& message, const std::string& path) {
+  const std::size_t at = message.find(path + ": ");
+  return at == std::string::npos ? message : message.substr(at + path.size() + 2);
+}
+
 struct TruncatedFile : std::exception {
   const char* what() const noexcept override { return "the file ends inside an object (truncated)"; }
 };
@@ -92,16 +101,75 @@ class WholeFileBuffer : public std::streambuf {
   }
 };
 
-// Reads every .osgb of a production, roots and paged levels alike: the PagedLODs it loads get
-// `pagedLevels` (or this callback when null) in their database options, so that the
-// DatabasePager reads with it too. A file that cannot be read is
+osgDB::ReaderWriter::ReadResult readOsgbGuarded(const std::string& path, const osgDB::Options* options,
+                                              const IsolationLimits& limits) {
+  using ReadResult = osgDB::ReaderWriter::ReadResult;
+  auto read = core::readWholeFile(path, core::kOsgbTileLimit, kWhere, path);
+  if (!read) return ReadResult(withoutPrefix(read.error().message, path));
+  std::string& bytes = read.value();
+  std::uint32_t header[2] = {0, 0};
+  if (bytes.size() >= sizeof header) std::memcpy(header, bytes.data(), sizeof header);
+  const bool native = header[0] == OSG_HEADER_LOW && header[1] == OSG_HEADER_HIGH;
+  const bool swapped = header[0] == __builtin_bswap32(OSG_HEADER_LOW) && header[1] == __builtin_bswap32(OSG_HEADER_HIGH);
+  if (!native && !swapped) {
+    ReadResult notOsgb(ReadResult::FILE_NOT_HANDLED);
+    notOsgb.message() = "not an OSG binary scene (no .osgb header)";
+    return notOsgb;
+  }
+  osgDB::ReaderWriter* reader = osgDB::Registry::instance()->getReaderWriterForExtension("osgb");
+  if (!reader) return ReadResult("OSG has no reader for .osgb (osgdb_osg plugin missing)");
+
+  osg::ref_ptr<osgDB::Options> local = options ? options->cloneOptions() : new osgDB::Options;
+  local->getDatabasePathList().push_front(osgDB::getFilePath(path));
+  local->setReadFileCallback(nullptr);  // the child must not page in (or fork for) other files
+  auto parse = [&]() -> ReadResult {
+    WholeFileBuffer buffer(bytes);
+    std::istream stream(&buffer);
+    stream.exceptions(std::ios::badbit);
+    try {
+      ReadResult parsed = reader->readNode(stream, local.get());
+      // The bound is what the loader computes next: a crash there is caught in the child too.
+      if (osg::Node* node = parsed.getNode()) node->getBound();
+      return parsed;
+    } catch (const std::exception& e) {
+      return ReadResult(e.what());
+    } catch (...) {
+      return ReadResult("OSG's .osgb reader failed");
+    }
+  };
+  // OSG's .osgb reader crashes or spins for ever on some damaged files. The same parse first
+  // runs in a child process with time and memory limits; only when the child came back on its
+  // own does this process parse the same bytes, with the same reader and options: the parse
+  // is deterministic, so it ends here as it ended there.
+  const IsolatedOutcome checked = runIsolated(
+      [&] {
+        osg::setNotifyHandler(new osg::StandardNotifyHandler);  // not the twin's log (its locks)
+        return parse().getNode() ? 0 : 3;
+      },
+      limits);
+  if (!checked.exited) {
+    std::string problem = "OSG's .osgb reader " + checked.problem;
+    const std::string firstLine = checked.output.substr(0, checked.output.find('\n'));
+    if (!firstLine.empty()) problem += "; it wrote: " + firstLine.substr(0, 160);
+    return ReadResult(problem);
+  }
+  if (checked.exitCode == 124) return ReadResult("OSG's .osgb reader ran out of memory");
+  if (checked.exitCode != 0 && checked.exitCode != 3)
+    return ReadResult("OSG's .osgb reader ended with exit code " + std::to_string(checked.exitCode));
+  std::lock_guard<std::mutex> lock(isolationMutex());
+  return parse();
+}
+
+// Reads every .osgb of a production, roots and paged levels alike, through readOsgbGuarded():
+// the PagedLODs it loads get `pagedLevels` (or this callback when null) in their database
+// options, so that the DatabasePager reads with it too. A file that cannot be read is
 // remembered: the pager asks again every frame it wants that level (and logs each failure), and
 // then gets the same answer without the file being read again.
 class ObliqueReadCallback : public osgDB::ReadFileCallback {
  public:
   /** `logFailures`: report each unreadable file once in the log (roots go to Diagnostics). */
-  ObliqueReadCallback(bool logFailures, ObliqueReadCallback* pagedLevels)
-      : _logFailures(logFailures), _pagedLevels(pagedLevels) {}
+  ObliqueReadCallback(bool logFailures, ObliqueReadCallback* pagedLevels, const IsolationLimits& limits)
+      : _logFailures(logFailures), _pagedLevels(pagedLevels), _limits(limits) {}
 
   osgDB::ReaderWriter::ReadResult readNode(const std::string& fileName, const osgDB::Options* options) override {
     if (osgDB::getLowerCaseFileExtension(fileName) != "osgb")
@@ -122,35 +190,9 @@ class ObliqueReadCallback : public osgDB::ReadFileCallback {
 
  private:
   osgDB::ReaderWriter::ReadResult readOsgb(const std::string& fileName, const osgDB::Options* options) {
-    using ReadResult = osgDB::ReaderWriter::ReadResult;
     const std::string path = osgDB::findDataFile(fileName, options);
-    if (path.empty()) return ReadResult(ReadResult::FILE_NOT_FOUND);
-    std::ifstream in(path, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return ReadResult("the file could not be read");
-    std::uint32_t header[2] = {0, 0};
-    if (bytes.size() >= sizeof header) std::memcpy(header, bytes.data(), sizeof header);
-    const bool native = header[0] == OSG_HEADER_LOW && header[1] == OSG_HEADER_HIGH;
-    const bool swapped = header[0] == __builtin_bswap32(OSG_HEADER_LOW) && header[1] == __builtin_bswap32(OSG_HEADER_HIGH);
-    if (!native && !swapped) {
-      ReadResult notOsgb(ReadResult::FILE_NOT_HANDLED);
-      notOsgb.message() = "not an OSG binary scene (no .osgb header)";
-      return notOsgb;
-    }
-    osgDB::ReaderWriter* reader = osgDB::Registry::instance()->getReaderWriterForExtension("osgb");
-    if (!reader) return ReadResult("OSG has no reader for .osgb (osgdb_osg plugin missing)");
-
-    osg::ref_ptr<osgDB::Options> local = options ? options->cloneOptions() : new osgDB::Options;
-    local->getDatabasePathList().push_front(osgDB::getFilePath(path));
-    WholeFileBuffer buffer(bytes);
-    std::istream stream(&buffer);
-    stream.exceptions(std::ios::badbit);
-    ReadResult result;
-    try {
-      result = reader->readNode(stream, local.get());
-    } catch (const std::exception& e) {
-      return ReadResult(e.what());
-    }
+    if (path.empty()) return osgDB::ReaderWriter::ReadResult(osgDB::ReaderWriter::ReadResult::FILE_NOT_FOUND);
+    osgDB::ReaderWriter::ReadResult result = readOsgbGuarded(path, options, _limits);
     if (osg::Node* node = result.getNode()) {
       osg::ref_ptr<osgDB::Options> paged = new osgDB::Options;
       paged->setReadFileCallback(_pagedLevels ? _pagedLevels.get() : this);
@@ -163,6 +205,7 @@ class ObliqueReadCallback : public osgDB::ReadFileCallback {
 
   bool _logFailures;
   osg::ref_ptr<ObliqueReadCallback> _pagedLevels;  // null: this one reads the levels too
+  IsolationLimits _limits;
   std::mutex _mutex;
   std::map<std::string, osgDB::ReaderWriter::ReadResult> _failed;
 };
@@ -194,10 +237,10 @@ void readRoot(RootTile& tile, const osgDB::Options* options) {
 
 // Plugins and the registry are shared; reading from several threads at once is what the
 // DatabasePager itself does.
-void readRoots(std::vector<RootTile>& tiles, unsigned threads) {
+void readRoots(std::vector<RootTile>& tiles, unsigned threads, const IsolationLimits& limits) {
   osg::ref_ptr<osgDB::Options> options = new osgDB::Options;
   options->setObjectCacheHint(osgDB::Options::CACHE_NONE);
-  options->setReadFileCallback(new ObliqueReadCallback(false, new ObliqueReadCallback(true, nullptr)));
+  options->setReadFileCallback(new ObliqueReadCallback(false, new ObliqueReadCallback(true, nullptr, limits), limits));
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, tiles.size()));
   if (threads <= 1) {
@@ -250,8 +293,11 @@ core::Result<SceneModel> loadObliqueProduction(const fs::path& folderOrMetadata,
     return core::fail(std::string(kWhere) + ": " + metaPath + ": height offset is not a finite number");
 
   if (srsOverride) {
-    // Reuse the metadata parser so an override takes exactly the forms <SRS> takes.
-    auto parsed = geo::parseObliqueMetadata("<SRS>" + *srsOverride + "</SRS>", meta.file);
+    // Reuse the metadata parser so an override takes exactly the forms <SRS> takes; the origin
+    // stays the file's, so the wrapper's is a placeholder that is not used.
+    auto parsed = geo::parseObliqueMetadata("<ModelMetadata><SRS>" + *srsOverride +
+                                                "</SRS><SRSOrigin>0,0,0</SRSOrigin></ModelMetadata>",
+                                            meta.file);
     if (!parsed) return core::fail(std::string(kWhere) + ": " + metaPath + ": SRS override: " + parsed.error().message);
     meta.kind = parsed->kind;
     meta.srs = parsed->srs;
@@ -303,7 +349,7 @@ core::Result<SceneModel> loadObliqueProduction(const fs::path& folderOrMetadata,
   if (tiles.empty())
     return core::fail(std::string(kWhere) + ": " + data.string() + ": no <Tile>/<Tile>.osgb root tiles");
 
-  readRoots(tiles, options.readThreads);
+  readRoots(tiles, options.readThreads, options.tileLimits);
 
   osg::ref_ptr<osg::Group> content = new osg::Group;
   osg::BoundingBoxd localBox;  // the root spheres as boxes, metres from SRSOrigin
@@ -358,6 +404,12 @@ core::Result<SceneModel> loadObliqueProduction(const fs::path& folderOrMetadata,
   for (int i = 0; i < 8; ++i) model.bounds.expandBy(localBox.corner(static_cast<unsigned>(i)) * matrix);
   model.frame = siteFrame;
   return model;
+}
+
+core::Result<osg::ref_ptr<osg::Node>> readOsgbFile(const fs::path& file, const IsolationLimits& limits) {
+  osgDB::ReaderWriter::ReadResult result = readOsgbGuarded(file.string(), nullptr, limits);
+  if (osg::Node* node = result.getNode()) return osg::ref_ptr<osg::Node>(node);
+  return core::fail("scene::readOsgbFile(): " + file.string() + ": " + readProblem(result));
 }
 
 }  // namespace twin::scene

@@ -14,6 +14,7 @@
 #include <osg/MatrixTransform>
 #include <osg/Point>
 
+#include "twin/core/UntrustedInput.h"
 #include "twin/scene/Gltf.h"
 #include "twin/scene/Tileset.h"
 
@@ -149,6 +150,9 @@ core::Result<osg::ref_ptr<osg::Node>> parsePnts(const std::uint8_t* data, std::s
   TileHeader h;
   if (std::string e = readHeader(data, size, "pnts", h); !e.empty()) return core::fail(prefix + e);
   FeatureTable table;
+  if (std::string deep = core::jsonDepthProblem(std::string_view(reinterpret_cast<const char*>(data + 28), h.featureJson));
+      !deep.empty())
+    return core::fail(prefix + "feature table: " + deep);
   table.header = json::parse(data + 28, data + 28 + h.featureJson, nullptr, false);
   if (table.header.is_discarded() || !table.header.is_object())
     return core::fail(prefix + "feature table JSON is not a JSON object");
@@ -329,16 +333,20 @@ core::Result<osg::ref_ptr<osg::Node>> parseContent(const std::uint8_t* data, std
 
 }  // namespace
 
+core::Result<osg::ref_ptr<osg::Node>> parseTileContent(const std::uint8_t* data, std::size_t size, const std::string& label,
+                                                       const std::filesystem::path& baseDir, core::Diagnostics& diag) {
+  return parseContent(data, size, label, baseDir, 0, diag);
+}
+
 core::Result<osg::ref_ptr<osg::Node>> loadTileContent(const std::filesystem::path& path, TileContentType type,
                                                       core::Diagnostics& diag) {
   const std::string label = path.filename().string();
   if (type == TileContentType::ExternalTileset || type == TileContentType::None)
     return core::fail("scene::loadTileContent(): " + label + ": not a content file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail("scene::loadTileContent(): " + label + ": cannot open the file");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return core::fail("scene::loadTileContent(): " + label + ": cannot read the file");
-  return parseContent(bytes.data(), bytes.size(), label, path.parent_path(), 0, diag);
+  auto bytes = core::readWholeFile(path, core::kTileFileLimit, "scene::loadTileContent()", label);
+  if (!bytes) return bytes.error();
+  const std::string& text = bytes.value();
+  return parseContent(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), label, path.parent_path(), 0, diag);
 }
 
 }  // namespace twin::scene

@@ -158,6 +158,14 @@ void TilesetNode::workerLoop() {
   }
 }
 
+std::size_t TilesetNode::takeNewProblems(core::Diagnostics& into) {
+  std::lock_guard<std::mutex> lock(_mutex);
+  const std::vector<core::Diagnostic> items = _diagnostics.items();
+  std::size_t taken = 0;
+  for (; _problemsTaken < items.size(); ++_problemsTaken, ++taken) into.add(items[_problemsTaken]);
+  return taken;
+}
+
 bool TilesetNode::loading() const {
   std::lock_guard<std::mutex> lock(_queueMutex);
   return !_queue.empty() || _inFlight > 0 || !_finished.empty();
@@ -434,6 +442,10 @@ core::Result<SceneModel> loadTileset(const fs::path& tilesetJson, double maximum
     osg::ref_ptr<TilesetNode> strong;
     return weak.lock(strong) && strong->loading();
   };
+  model.takeProblems = [weak](core::Diagnostics& into) -> std::size_t {
+    osg::ref_ptr<TilesetNode> strong;
+    return weak.lock(strong) ? strong->takeNewProblems(into) : 0;
+  };
   return model;
 }
 
@@ -447,12 +459,28 @@ std::string formatNumber(double v) {
 
 }  // namespace
 
-core::Result<std::string> describeTileset(const fs::path& tilesetJson) {
+core::Result<std::string> describeTileset(const fs::path& tilesetJson, core::Diagnostics* problems) {
   core::Diagnostics diag;
   auto read = readTileset(tilesetJson, diag);
-  if (!read) return read.error();
+  if (!read) {
+    if (problems) problems->merge(diag);
+    return read.error();
+  }
   Tileset& tileset = read.value();
   const std::size_t expanded = expandAllExternalTilesets(tileset, diag);
+
+  // Every content file is read: a damaged one would otherwise only show as missing buildings.
+  std::size_t contentsRead = 0, contentsDamaged = 0;
+  for (std::size_t i = 0; i < tileset.tiles.size(); ++i) {
+    const Tile& t = tileset.tiles[i];
+    if (t.contentType == TileContentType::None || t.contentType == TileContentType::ExternalTileset) continue;
+    ++contentsRead;
+    auto content = loadTileContent(t.contentPath, t.contentType, diag);
+    if (content) continue;
+    ++contentsDamaged;
+    diag.add(core::Severity::Error, "scene::describeTileset()", tilesetJson.filename().string(), "",
+             detail::tileRecord(tileset, static_cast<int>(i)), content.error().message, "skipped");
+  }
 
   int deepest = 0;
   std::size_t refineAdd = 0, withoutContent = 0, requestVolumes = 0, external = 0;
@@ -494,6 +522,7 @@ core::Result<std::string> describeTileset(const fs::path& tilesetJson) {
       << formatNumber(tileset.tiles.front().geometricError) << ", tiles " << formatNumber(minError) << " .. "
       << formatNumber(maxError) << "\n";
   out << "viewer request volumes: " << requestVolumes << "\n";
+  out << "content files read: " << contentsRead << " (" << contentsDamaged << " damaged)\n";
   const osg::BoundingBoxd extent = tileExtentWgs84(tileset.tiles.front());
   char line[200];
   std::snprintf(line, sizeof line, "extent (WGS84, root volume): lon %.6f .. %.6f, lat %.6f .. %.6f, height %.1f .. %.1f m\n",
@@ -501,6 +530,7 @@ core::Result<std::string> describeTileset(const fs::path& tilesetJson) {
   out << line;
   out << "problems: " << diag.total() << "\n";
   for (const core::Diagnostic& d : diag.items()) out << "  " << core::formatDiagnostic(d) << "\n";
+  if (problems) problems->merge(diag);
   return out.str();
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "TilesetInternal.h"
+#include "twin/core/UntrustedInput.h"
 #include "twin/scene/Tileset.h"
 
 namespace twin::scene {
@@ -234,12 +235,11 @@ core::Result<Tileset> parseTilesetFile(const fs::path& path, const std::string& 
                                        const osg::Matrixd& parentTransform, std::optional<Refine> parentRefine,
                                        core::Diagnostics& diag) {
   const std::string prefix = where + ": " + label + ": ";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(prefix + "cannot open the file");
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return core::fail(prefix + "cannot read the file");
-  json document = json::parse(text.str(), nullptr, false);
+  auto text = core::readWholeFile(path, core::kTilesetJsonLimit, where, label);
+  if (!text) return text.error();
+  // parseTree() recurses once per level of "children".
+  if (std::string deep = core::jsonDepthProblem(text.value()); !deep.empty()) return core::fail(prefix + deep);
+  json document = json::parse(text.value(), nullptr, false);
   if (document.is_discarded()) return core::fail(prefix + "not valid JSON");
   try {
     return parseTree(document, path, where, label, parentTransform, parentRefine, diag);

@@ -23,8 +23,10 @@ class ModelsView final : public ViewerExtension {
       that cannot be shown at all (its message names the model and file). */
   static core::Result<std::shared_ptr<ModelsView>> load(const std::vector<model::ModelSource>& sources,
                                                        model::Site& site);
-  /** Wraps models that are already loaded. */
-  explicit ModelsView(std::vector<scene::SceneModel> models);
+  /** Wraps models that are already loaded. `problems` (the site's diagnostics; may be null)
+      receives the problems the models find later (damaged 3D Tiles contents), which update()
+      also writes on stderr; it must outlive this view. */
+  explicit ModelsView(std::vector<scene::SceneModel> models, core::Diagnostics* problems = nullptr);
 
   osg::Node* sceneNode() override;
   std::vector<std::string> fontTexts() const override;
@@ -46,6 +48,7 @@ class ModelsView final : public ViewerExtension {
   std::optional<scene::PickedFeature> _picked;
   std::optional<osg::Vec3d> _flyTarget;
   bool _expand = false;
+  core::Diagnostics* _problems = nullptr;
   std::vector<std::string> _newTexts;
 };
 

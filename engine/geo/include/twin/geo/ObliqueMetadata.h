@@ -20,12 +20,16 @@ struct ObliqueMetadata {
   ObliqueSrsKind kind = ObliqueSrsKind::Crs;
   std::string srs;              // the <SRS> text as written (trimmed); for Enu, "ENU:lat,lon"
   core::LonLat enuOrigin;       // Enu only
-  core::Vec3 srsOrigin;         // <SRSOrigin>: added to every tile coordinate (zero when absent)
+  core::Vec3 srsOrigin;         // <SRSOrigin>: added to every tile coordinate (required unless Enu; zero when absent)
 };
 
 /** Reads `metadata.xml` (pass the file or the production folder that holds it). Never throws.
-    Errors name the file and what is wrong: missing file, no <SRS>, a malformed ENU origin or
-    <SRSOrigin> (not three finite numbers), latitude/longitude out of range. XML comments are
+    Errors name the file and what is wrong: missing file, not a regular file or over
+    core::kMetadataXmlLimit, no closing </ModelMetadata> (a truncated file), no <SRS>, an <SRS>
+    that is none of "EPSG:<digits>", WKT (PROJCS[..., GEOGCS[..., PROJCRS[..., ...), a PROJ string
+    ("+proj...") or ENU:lat,lon (PROJ would search its database by name for seconds), a malformed
+    ENU origin or <SRSOrigin> (not three finite numbers), latitude/longitude out of range, no
+    <SRSOrigin> with a projected (non-ENU) SRS. XML comments are
     ignored. The SRS text itself is checked by PROJ only when it is used (obliqueOriginLonLat). */
 core::Result<ObliqueMetadata> readObliqueMetadata(const std::filesystem::path& fileOrFolder);
 

@@ -64,7 +64,8 @@ struct CityJsonOptions {
     horizontal part of the file's CRS (geo::horizontalCrs: EPSG:7415 -> EPSG:28992) through PROJ
     into the frame. Pass an invalid (default) SiteFrame to get a local-tm frame centred on the
     model's extent (CityModel::frame says which). Never throws.
-    - Error "model::readCityJson(): <file>: <what>" for: file not found, not valid JSON (with the
+    - Error "model::readCityJson(): <file>: <what>" for: file not found, not a regular file, over
+      core::kCityJsonLimit, JSON nested deeper than core::kMaxJsonDepth, not valid JSON (with the
       parser's position), "type" not "CityJSON", a version other than 1.0/1.1/2.0, no
       "CityObjects" object, a malformed "transform", a referenceSystem PROJ does not know, no CRS
       in the file and none in options, and a file whose coordinates PROJ cannot put in the frame.

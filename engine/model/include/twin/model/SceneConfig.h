@@ -93,7 +93,11 @@ struct SceneConfig {
     the height table is merged over a built-in one, themes "dark" and "light" always exist,
     visibleLayers are all true, and a missing site.origin is the centre of site.clip, else of
     the layers' extent (the only case that reads data). Layer paths are resolved relative to the
-    scene file's folder; connection strings ("PG:...") and /vsi paths are kept as given. */
+    scene file's folder; connection strings ("PG:...") and /vsi paths are kept as given.
+    Untrusted input: the file must be a regular file of at most core::kSceneFileLimit (else
+    "...: not a regular file (a FIFO)", "...: is N bytes, over the limit of ..."), and JSON nested
+    deeper than core::kMaxJsonDepth is refused before it is parsed ("...: JSON nested deeper than
+    256 levels (the limit for files read from outside)"). */
 core::Result<SceneConfig> loadSceneConfig(const std::filesystem::path& file);
 
 /** Parses scene JSON text; `file` is used for messages and relative paths. Same errors as

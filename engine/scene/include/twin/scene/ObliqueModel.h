@@ -9,6 +9,7 @@
 #include "twin/core/Diagnostics.h"
 #include "twin/core/Result.h"
 #include "twin/geo/SiteFrame.h"
+#include "twin/scene/IsolatedCall.h"
 #include "twin/scene/SceneModel.h"
 
 namespace twin::scene {
@@ -18,6 +19,8 @@ struct ObliqueLoadOptions {
   /** Threads reading root .osgb files at once; 0 = one per hardware thread, at most one per tile.
       1 reads them one after another on the calling thread. */
   unsigned readThreads = 0;
+  /** Limits of the child process that reads each .osgb first (root tiles and paged levels). */
+  IsolationLimits tileLimits;
 };
 
 /** Loads an oblique-photography production: `folderOrMetadata` is its folder or its metadata.xml
@@ -44,8 +47,12 @@ struct ObliqueLoadOptions {
       bounding spheres (as boxes) through the placement, `loading` null.
     Bad input: an unreadable, non-.osgb or truncated root .osgb, or a tile folder without its
     root file, is skipped and reported in `diag` (file, what). A truncated file is caught
-    before OSG can use the objects it could not finish (OSG's own reader would crash); a
-    complete file with altered bytes inside is left to OSG's reader. Errors (naming the file): missing or malformed
+    before OSG can use the objects it could not finish (OSG's own reader would crash). Every
+    .osgb (root or paged level) must be a regular file of at most core::kOsgbTileLimit, and is
+    parsed first in a child process (runIsolated() with options.tileLimits): one that crashes,
+    hangs or runs out of memory there is reported ("OSG's .osgb reader crashed (signal 11,
+    Segmentation fault)", "... did not finish within 30 s (killed)") and never parsed in this
+    process; only after the child came back is it parsed here. Errors (naming the file): missing or malformed
     metadata.xml (geo::readObliqueMetadata()'s message), an SRS PROJ does not know or that
     cannot be placed in the frame, no readable root tile at all. Never throws.
     Thread safety: may run on any thread (OSG's reader registry is thread-safe); the returned
@@ -60,5 +67,15 @@ core::Result<SceneModel> loadObliqueProduction(const std::filesystem::path& fold
                                                const std::optional<std::string>& srsOverride,
                                                double heightOffsetMeters, const geo::SiteFrame& frame,
                                                core::Diagnostics& diag, const ObliqueLoadOptions& options);
+
+/** Reads one .osgb file (a root tile or a paged level) as loadObliqueProduction() does: a
+    regular file of at most core::kOsgbTileLimit with OSG's binary header, parsed first in a child
+    process (runIsolated() with `limits`) and only after that child came back in this process.
+    Errors "scene::readOsgbFile(): <path>: <problem>": not found, not a regular file, too large,
+    "not an OSG binary scene (no .osgb header)", "the file ends inside an object (truncated)",
+    "OSG's .osgb reader crashed (signal 11, Segmentation fault)", "OSG's .osgb reader did not
+    finish within 30 s (killed)", "OSG's .osgb reader ran out of memory". PagedLOD children are
+    not read. Never throws. Any thread. */
+core::Result<osg::ref_ptr<osg::Node>> readOsgbFile(const std::filesystem::path& file, const IsolationLimits& limits = {});
 
 }  // namespace twin::scene

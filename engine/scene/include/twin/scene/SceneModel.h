@@ -49,6 +49,10 @@ struct SceneModel {
   /** True while content the model asked for is still loading off the render thread (3D Tiles
       workers). Null: never (OSGB paging goes through the viewer's DatabasePager). */
   std::function<bool()> loading;
+  /** Adds to `into` the problems found since the last call, after loading (3D Tiles contents
+      that turned out damaged when the workers read them, each once); returns how many. Null:
+      none arise after loading (every problem went to the loader's Diagnostics). Any thread. */
+  std::function<std::size_t(core::Diagnostics& into)> takeProblems;
   std::vector<std::string> attributions;
 };
 

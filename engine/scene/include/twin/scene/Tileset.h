@@ -198,8 +198,16 @@ TileSelection selectTiles(const Tileset& tileset, const std::vector<ContentState
 core::Result<osg::ref_ptr<osg::Node>> parsePnts(const std::uint8_t* data, std::size_t size, const std::string& label,
                                                 core::Diagnostics& diag);
 
-/** Reads and parses one content file (b3dm through parseB3dm, pnts, cmpt of those) into a node
-    in tile coordinates (z-up). i3dm and unknown types are errors. Any thread. */
+/** Parses one content file's bytes, told apart by their magic (b3dm through parseB3dm, pnts,
+    cmpt of those, nested at most a few levels), into a node in tile coordinates (z-up). `label`
+    names the input in messages; `baseDir` resolves a glTF payload's external files. i3dm and
+    unknown magic are errors. Never throws; any bytes are safe input. Any thread. */
+core::Result<osg::ref_ptr<osg::Node>> parseTileContent(const std::uint8_t* data, std::size_t size, const std::string& label,
+                                                       const std::filesystem::path& baseDir, core::Diagnostics& diag);
+
+/** Reads and parses one content file (parseTileContent()) into a node in tile coordinates (z-up).
+    The file must be a regular file of at most core::kTileFileLimit ("...: not a regular file
+    (a FIFO)", "...: is N bytes, over the limit of ..."). Any thread. */
 core::Result<osg::ref_ptr<osg::Node>> loadTileContent(const std::filesystem::path& path, TileContentType type,
                                                       core::Diagnostics& diag);
 
@@ -244,6 +252,9 @@ class TilesetNode : public osg::Group {
   /** True while requests are queued, in flight, or finished but not yet attached. */
   bool loading() const;
   core::Diagnostics& diagnostics() { return _diagnostics; }
+  /** Adds to `into` the problems of diagnostics() not handed out by an earlier call (each
+      damaged content once), and returns how many. Any thread. */
+  std::size_t takeNewProblems(core::Diagnostics& into);
 
   // Inspection (any thread; snapshots taken under the mutex).
   ContentState contentState(int tile) const;
@@ -276,6 +287,7 @@ class TilesetNode : public osg::Group {
   Tileset _tileset;
   TilesetOptions _options;
   core::Diagnostics _diagnostics;
+  std::size_t _problemsTaken = 0;        // items of _diagnostics given to takeNewProblems()
 
   mutable std::mutex _mutex;             // tileset, states, nodes, selection (render side)
   std::vector<ContentState> _states;
@@ -318,8 +330,11 @@ core::Result<SceneModel> loadTileset(const std::filesystem::path& tilesetJson, d
 
 /** Text lines for `twin info --model tileset.json`: version, tiles and depth (external tilesets
     expanded), contents by type, external tilesets, refinement, geometric errors, request
-    volumes and the WGS84 extent of the root volume. Error when readTileset() fails; external
-    tilesets that fail are listed as problems. */
-core::Result<std::string> describeTileset(const std::filesystem::path& tilesetJson);
+    volumes, "content files read: N (M damaged)" (every b3dm / pnts / cmpt is read with
+    loadTileContent()) and the WGS84 extent of the root volume. Error when readTileset() fails;
+    external tilesets and content files that fail are listed as problems (a damaged content as
+    an Error, where "scene::describeTileset()", record "tile 3 (x.b3dm)") and, when `problems` is
+    given, added to it too. */
+core::Result<std::string> describeTileset(const std::filesystem::path& tilesetJson, core::Diagnostics* problems = nullptr);
 
 }  // namespace twin::scene
