@@ -93,7 +93,6 @@ struct Monitor::Impl {
       clock.hold(t);
       series.add(batch);
       replayed += batch.size();
-      newestDataMs = std::max(newestDataMs, t);
       if (auto s = engine->process(batch); !s) return s;
       if (auto s = engine->tick(); !s) return s;
       if (history) historyPending.insert(historyPending.end(), batch.begin(), batch.end());

@@ -341,7 +341,6 @@ void Panels::drawAttribution(const FrameView& view) {
   // The credits of what is loaded (the site loader adds OpenStreetMap's for OSM layers): a model
   // shown alone credits only its own sources, and nothing shows nothing.
   if (view.attributions.empty()) return;
-  const ImGuiIO& io = ImGui::GetIO();
   std::string text;
   for (const std::string& s : view.attributions) text += (text.empty() ? "" : "  |  ") + s;
 
