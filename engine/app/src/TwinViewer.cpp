@@ -517,7 +517,7 @@ core::Status TwinViewer::renderFrames(int width, int height, int maxFrames, cons
   auto renderer = HeadlessRenderer::create(width, height);
   if (!renderer) return renderer.error();
   osgViewer::Viewer& viewer = (*renderer)->viewer();
-  impl.setUp(viewer);
+  impl.setUp(viewer, height);
   for (int i = 0; i < maxFrames; ++i) {
     impl.applyCommands();
     core::Stopwatch clock;
