@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "twin/core/Log.h"
+#include "twin/sensors/DuplicateFilter.h"
 #include "twin/sensors/Payload.h"
 #include "twin/sensors/Replay.h"
 
@@ -18,11 +20,14 @@ using core::fail;
 
 namespace {
 
-// All readings of one replay file, fed as their paced time comes.
+// One replay file read as a stream: the next reading waits in `ahead` until its paced time.
 struct ReplayStream {
-  std::vector<sensors::Reading> readings;
-  std::size_t next = 0;
-  std::unique_ptr<sensors::ReplayPacer> pacer;
+  std::unique_ptr<sensors::ReplayReader> reader;
+  double speed = 1;
+  std::unique_ptr<std::unordered_set<std::string>> ids;  // JSONL: the sensors bound to this file
+  std::optional<sensors::Reading> ahead;
+  bool ended = false;
+  std::unique_ptr<sensors::ReplayPacer> pacer;  // made from the first reading
 };
 
 }  // namespace
@@ -39,8 +44,10 @@ struct Monitor::Impl {
   sensors::SeriesStore series;
   std::unordered_set<std::string> known;
   std::vector<ReplayStream> replays;
+  std::chrono::steady_clock::time_point replayStart;
+  sensors::DuplicateFilter duplicates;
   sensors::IngestStats ingest;
-  std::uint64_t replayed = 0, replayMissing = 0;
+  std::uint64_t replayed = 0;
   std::int64_t lastTickMs = 0, lastRetentionMs = 0;
   std::int64_t newestDataMs = 0;  // retention counts back from the newest reading, so replayed years survive
   std::vector<sensors::MqttMessage> messages;
@@ -49,6 +56,24 @@ struct Monitor::Impl {
   std::chrono::steady_clock::time_point lastHistoryFlush = std::chrono::steady_clock::now();
 
   explicit Impl(std::size_t samples) : series(samples) {}
+
+  // Reads on in one replay file; false at its end. A read error ends the monitor's run.
+  core::Status peek(ReplayStream& r) {
+    if (r.ahead || r.ended) return core::Ok{};
+    auto next = r.reader->next();
+    if (!next) return next.error();
+    if (!*next) {
+      r.ended = true;
+      const core::Diagnostics& diag = r.reader->diagnostics();
+      if (!diag.empty())
+        core::logWarning("alerts::Monitor: " + r.reader->file().filename().string() + ": " +
+                         std::to_string(diag.total()) + " replay records skipped");
+      return core::Ok{};
+    }
+    r.ahead = **next;
+    if (!r.pacer) r.pacer = std::make_unique<sensors::ReplayPacer>(r.ahead->tsMs, r.speed, replayStart);
+    return core::Ok{};
+  }
 
   core::Status flushHistory() {
     lastHistoryFlush = std::chrono::steady_clock::now();
@@ -101,6 +126,11 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     auto source = sensors::MqttSource::start(mqtt);
     if (!source) return source.error();
     impl->source = std::move(*source);
+    if (!options.waitForBroker) {
+      auto first = impl->source->waitFirstConnection(options.connectTimeout);
+      if (!first)
+        return fail(where + first.error().message + " (to keep retrying instead, wait for the broker: --wait-for-broker)");
+    }
   }
 
   // Replay: sensors sharing a file and its time settings are read in one pass.
@@ -123,37 +153,33 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
       }
       if (!placed) groups.push_back({&s});
     }
-    const auto startTime = std::chrono::steady_clock::now();
+    impl->replayStart = std::chrono::steady_clock::now();
+    sensors::ReplayFileOptions limits;
+    limits.latestMs = clock.nowMs() + options.futureToleranceMs;
     for (const auto& g : groups) {
       const model::ReplayMapping& m = g.front()->source.replay;
       ReplayStream stream;
-      core::Diagnostics diag;
+      stream.speed = m.speed;
+      limits.allowDevice = m.device;
       if (m.format == "csv") {
         sensors::CsvMapping csv;
         for (const model::SensorDef* s : g) csv.columns[s->source.replay.column] = s->id;
         csv.timeColumn = m.timeColumn;
         csv.utcOffsetMinutes = m.utcOffsetMinutes;
         csv.missing = m.missing;
-        sensors::ReplayStats stats;
-        auto r = sensors::readReplayCsv(m.file, csv, diag, &stats);
+        auto r = sensors::ReplayReader::openCsv(m.file, csv, limits);
         if (!r) return r.error();
-        stream.readings = std::move(*r);
-        impl->replayMissing += stats.missing;
+        stream.reader = std::move(*r);
       } else {
-        std::unordered_set<std::string> ids;
-        for (const model::SensorDef* s : g) ids.insert(s->id);
+        // The reader keeps its decode options: the id set lives on the heap beside it.
+        stream.ids = std::make_unique<std::unordered_set<std::string>>();
+        for (const model::SensorDef* s : g) stream.ids->insert(s->id);
         sensors::DecodeOptions decode;
-        decode.knownSensors = &ids;
-        sensors::IngestStats stats;
-        auto r = sensors::readReplayJsonl(m.file, decode, stats, diag);
+        decode.knownSensors = stream.ids.get();
+        auto r = sensors::ReplayReader::openJsonl(m.file, decode, limits);
         if (!r) return r.error();
-        stream.readings = std::move(*r);
+        stream.reader = std::move(*r);
       }
-      if (!diag.empty())
-        core::logWarning("alerts::Monitor: " + m.file.filename().string() + ": " + std::to_string(diag.total()) +
-                         " replay records skipped");
-      if (stream.readings.empty()) continue;
-      stream.pacer = std::make_unique<sensors::ReplayPacer>(stream.readings.front().tsMs, m.speed, startTime);
       impl->replays.push_back(std::move(stream));
     }
   }
@@ -175,7 +201,11 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   m.readings.clear();
   const auto now = std::chrono::steady_clock::now();
   bool replayDue = false;
-  for (ReplayStream& r : m.replays) replayDue = replayDue || (r.next < r.readings.size() && r.pacer->due(r.readings[r.next].tsMs, now));
+  for (ReplayStream& r : m.replays) {
+    auto s = m.peek(r);
+    if (!s) return s;
+    replayDue = replayDue || (r.ahead && r.pacer->due(r.ahead->tsMs, now));
+  }
   if (m.source) {
     m.source->pop(m.messages, m.options.maxBatch, replayDue ? std::chrono::milliseconds(0) : wait);
   } else if (!replayDue) {
@@ -183,14 +213,31 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   }
   sensors::DecodeOptions decode;
   decode.knownSensors = &m.known;
-  for (const sensors::MqttMessage& msg : m.messages) sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.readings, m.ingest);
+  for (const sensors::MqttMessage& msg : m.messages) {
+    decode.latestMs = msg.receivedMs + m.options.futureToleranceMs;
+    sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.readings, m.ingest);
+  }
   const auto after = std::chrono::steady_clock::now();
+  // At most 4 batches of replay readings per step, so runFor() sees its end time even when a
+  // replay at speed 0 has millions of rows.
   for (ReplayStream& r : m.replays) {
-    while (r.next < r.readings.size() && r.pacer->due(r.readings[r.next].tsMs, after) && m.readings.size() < 4 * m.options.maxBatch) {
-      m.readings.push_back(r.readings[r.next++]);
+    while (m.readings.size() < 4 * m.options.maxBatch) {
+      auto s = m.peek(r);
+      if (!s) return s;
+      if (!r.ahead || !r.pacer->due(r.ahead->tsMs, after)) break;
+      m.readings.push_back(std::move(*r.ahead));
+      r.ahead.reset();
       ++m.replayed;
     }
   }
+  // A redelivered QoS 1 message (or a repeated replay row) is judged once.
+  m.readings.erase(std::remove_if(m.readings.begin(), m.readings.end(),
+                                  [&](const sensors::Reading& r) {
+                                    if (m.duplicates.firstTime(r)) return false;
+                                    m.ingest.reject(sensors::RejectReason::Duplicate);
+                                    return true;
+                                  }),
+                   m.readings.end());
   if (!m.readings.empty()) {
     m.series.add(m.readings);
     for (const sensors::Reading& r : m.readings) m.newestDataMs = std::max(m.newestDataMs, r.tsMs);
@@ -220,6 +267,22 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     if (!removed) return removed.error();
   }
   return core::Ok{};
+}
+
+core::Status Monitor::drain() {
+  Impl& m = *_impl;
+  for (ReplayStream& r : m.replays) {
+    r.ended = true;
+    r.ahead.reset();
+  }
+  if (m.source) {
+    m.source->stop();
+    while (m.source->queued() > 0) {
+      auto s = step(std::chrono::milliseconds(0));
+      if (!s) return s;
+    }
+  }
+  return m.flushHistory();
 }
 
 core::Status Monitor::runFor(double seconds, const std::atomic<bool>* stop) {
@@ -278,9 +341,19 @@ MonitorSummary Monitor::summary() const {
     s.ingest.reject(sensors::RejectReason::TooLarge, c.tooLarge);
     s.connects = c.connects;
     s.disconnects = c.disconnects;
+    s.mqttReceived = c.received;
+    s.mqttQueued = c.queued;
+    s.mqttDropped = c.queueFull + c.tooLarge;
+    s.mqttUnprocessed = _impl->source->queued();
+  }
+  for (const ReplayStream& r : _impl->replays) {
+    const sensors::ReplayStats& rs = r.reader->stats();
+    s.ingest.reject(sensors::RejectReason::BadTimestamp,
+                    rs.badTimestamps + r.reader->ingest().rejectedCount(sensors::RejectReason::BadTimestamp));
+    s.replayBadRows += rs.badRows + rs.badCells;
+    s.replayMissing += rs.missing;
   }
   s.replayed = _impl->replayed;
-  s.replayMissing = _impl->replayMissing;
   s.alerts = _impl->engine->counters();
   s.activeAlerts = _impl->engine->activeAlerts().size();
   return s;
@@ -305,6 +378,11 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
   j["alerts_active"] = s.activeAlerts;
   j["mqtt_connects"] = s.connects;
   j["mqtt_disconnects"] = s.disconnects;
+  j["mqtt_received"] = s.mqttReceived;
+  j["mqtt_queued"] = s.mqttQueued;
+  j["mqtt_dropped"] = s.mqttDropped;
+  j["mqtt_unprocessed"] = s.mqttUnprocessed;
+  j["replay_bad_rows"] = s.replayBadRows;
   return j.dump();
 }
 

@@ -32,6 +32,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "twin/core/PrivateTempDir.h"
 #include "twin/core/Stopwatch.h"
 
 namespace twin::geo {
@@ -103,6 +104,16 @@ bool isConnectionString(const std::string& source) {
   return true;
 }
 
+const char* fileTypeName(const std::filesystem::file_status& status) {
+  switch (status.type()) {
+    case std::filesystem::file_type::fifo: return "a FIFO";
+    case std::filesystem::file_type::character: return "a character device";
+    case std::filesystem::file_type::block: return "a block device";
+    case std::filesystem::file_type::socket: return "a socket";
+    default: return "not a file";
+  }
+}
+
 // How the source is named in messages: the file name, or the connection string without secrets.
 std::string sourceLabel(const std::string& source) {
   if (isConnectionString(source)) {
@@ -138,6 +149,10 @@ core::Result<DatasetPtr> openSource(const std::string& source, const char* where
     const auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status))
       return core::fail(std::string(where) + ": " + label + ": file not found");
+    // GDAL would open a FIFO and block for ever waiting for a writer, or read a device without end.
+    if (!std::filesystem::is_regular_file(status) && !std::filesystem::is_directory(status))
+      return core::fail(std::string(where) + ": " + label + ": not a regular file or folder (" + fileTypeName(status) +
+                        "); data layers must be files");
     if (std::filesystem::is_regular_file(status) && std::filesystem::file_size(path, ec) == 0)
       return core::fail(std::string(where) + ": " + label + ": file is empty");
   }
@@ -861,7 +876,6 @@ core::Result<core::Box2> vectorExtentLonLat(const std::string& source, const Rea
 
 core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
   constexpr const char* kWhere = "geo::readOsmNodes()";
-  static std::atomic<unsigned> confCounter{0};
   registerGdalOnce();
   const std::string label = sourceLabel(source);
   // GDAL's own osmconf.ini with report_all_nodes switched on, in a temporary copy: the points
@@ -876,21 +890,18 @@ core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
   const auto at = conf.find(off);
   if (at != std::string::npos) conf.replace(at, off.size(), "report_all_nodes=yes");
   else conf = "report_all_nodes=yes\n" + conf;
-  std::error_code ec;
-  const std::filesystem::path confPath =
-      std::filesystem::temp_directory_path(ec) /
-      ("twin-osmconf-" + std::to_string(::getpid()) + "-" + std::to_string(confCounter.fetch_add(1)) + ".ini");
-  std::ofstream(confPath, std::ios::binary) << conf;
+  // In a private folder made by mkdtemp: a predictable name in /tmp could be a symlink planted
+  // by another user, which we would write through.
+  auto tempDir = core::PrivateTempDir::create("twin-osmconf-");
+  if (!tempDir) return core::fail(std::string(kWhere) + ": " + label + ": " + tempDir.error().message);
+  auto written = (*tempDir)->writeFile("osmconf.ini", conf);
+  if (!written) return core::fail(std::string(kWhere) + ": " + label + ": " + written.error().message);
+  const std::filesystem::path confPath = *written;
   struct Cleanup {
-    std::filesystem::path path;
     std::string old;
     bool hadOld = false;
-    ~Cleanup() {
-      CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", hadOld ? old.c_str() : nullptr);
-      std::error_code e;
-      std::filesystem::remove(path, e);
-    }
-  } cleanup{confPath, "", false};
+    ~Cleanup() { CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", hadOld ? old.c_str() : nullptr); }
+  } cleanup{"", false};
   if (const char* old = CPLGetThreadLocalConfigOption("OSM_CONFIG_FILE", nullptr)) {
     cleanup.old = old;
     cleanup.hadOld = true;

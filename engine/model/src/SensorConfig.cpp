@@ -158,6 +158,13 @@ void parseMqtt(Reader& r, const json& j, MqttConfig& m) {
   r.str(j, p, "host", m.host);
   r.integer(j, p, "port", m.port, 1, 65535);
   r.str(j, p, "client_id", m.clientId);
+  if (j.contains("clean_session")) {
+    bool clean = true;
+    r.boolean(j, p, "clean_session", clean);
+    m.cleanSession = clean;
+    if (!clean && m.clientId.empty())
+      r.setError("mqtt.clean_session", "false needs a fixed \"client_id\": the broker keeps the session under that id");
+  }
   r.str(j, p, "username", m.username);
   r.str(j, p, "password", m.password);
   r.boolean(j, p, "tls", m.tls);
@@ -192,6 +199,7 @@ void parseSource(Reader& r, const json& j, const std::string& p, SensorSource& s
     r.strings(j, p, "missing", m.missing);
     r.number(j, p, "speed", m.speed);
     if (m.speed < 0) r.setError(p + "speed", "must be >= 0");
+    r.boolean(j, p, "device", m.device);
   } else {
     r.setError(p + "type", "expected \"mqtt\" or \"replay\"");
   }
