@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/model/DataAccess.h"
 #include "twin/model/Sensor.h"
 
 namespace twin::model {
@@ -144,12 +145,16 @@ class Reader {
     if (s.empty()) return;
     std::filesystem::path fp = s;
     out = fp.is_absolute() ? fp : (_dir / fp).lexically_normal();
+    if (auto problem = sourceProblem(out.string(), _dir, allowNetwork, _access)) setError(p + name, *problem);
   }
+
+  bool allowNetwork = false;  // the scene's "allow_network"
 
  private:
   std::string _file;
   std::filesystem::path _dir;
   std::string _error;
+  DataAccess _access = dataAccess();
 };
 
 void parseMqtt(Reader& r, const json& j, MqttConfig& m) {
@@ -317,6 +322,10 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
     return fail("model::parseSensorConfig(): " + file.filename().string() + ": expected a JSON object");
   SensorConfig config;
   Reader r(file);
+  if (const json* a = r.child(root, "allow_network")) {
+    if (!a->is_boolean()) return fail("model::parseSensorConfig(): " + file.filename().string() + ": key 'allow_network': expected true or false");
+    r.allowNetwork = a->get<bool>();
+  }
   if (const json* m = r.child(root, "mqtt")) parseMqtt(r, *m, config.mqtt);
   if (const json* list = r.child(root, "sensors")) {
     if (!list->is_array()) {

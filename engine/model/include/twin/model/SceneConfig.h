@@ -78,6 +78,7 @@ struct SceneConfig {
   std::string language = "zh-CN";  // "zh-CN" or "en"
   std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
   std::optional<TerrainConfig> terrain;  // parsed "terrain" (its raw text is also in sections)
+  bool allowNetwork = false;       // "allow_network": the scene may name network sources (DataAccess.h)
   /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:
       keys "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking", "tours",
       "terrain", "models", "analysis", "scenarios" (model::parseSensorConfig() and parseFacilityConfig()
@@ -92,7 +93,10 @@ struct SceneConfig {
     the height table is merged over a built-in one, themes "dark" and "light" always exist,
     visibleLayers are all true, and a missing site.origin is the centre of site.clip, else of
     the layers' extent (the only case that reads data). Layer paths are resolved relative to the
-    scene file's folder; connection strings ("PG:...") and /vsi paths are kept as given. */
+    scene file's folder; connection strings ("PG:...") and /vsi paths are kept as given. Each
+    source must pass model::sourceProblem() with the process's dataAccess(), else an error
+    naming the key, e.g. "model::loadSceneConfig(): x.json: key 'layers[0].source': '/etc/x' is
+    outside the scene's data folders (...); allow its folder with --data-root DIR or TWIN_DATA_ROOTS=DIR". */
 core::Result<SceneConfig> loadSceneConfig(const std::filesystem::path& file);
 
 /** Parses scene JSON text; `file` is used for messages and relative paths. Same errors as
