@@ -364,6 +364,11 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
 }
 
 core::Result<SensorConfig> loadSensorConfig(const std::filesystem::path& file) {
+  // Opening a FIFO would block until someone writes to it; a device would never end.
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    return fail("model::loadSensorConfig(): " + file.string() + ": not a regular file");
   std::ifstream in(file, std::ios::binary);
   if (!in) return fail("model::loadSensorConfig(): " + file.string() + ": cannot open");
   std::stringstream ss;
