@@ -166,14 +166,15 @@ TEST_CASE("decodePayload: a reading stamped past latestMs is bad_timestamp", "[s
   CHECK(stats.rejectedCount(RejectReason::BadTimestamp) == 3);
 }
 
-TEST_CASE("DuplicateFilter: each sensor and time stamp passes once", "[sensors]") {
+TEST_CASE("DuplicateFilter: each sensor, time stamp and value passes once", "[sensors]") {
   DuplicateFilter filter(3);
   CHECK(filter.firstTime({"a", 1, 0}));
   CHECK(filter.firstTime({"b", 1, 0}));
-  CHECK_FALSE(filter.firstTime({"a", 1, 5}));
-  CHECK(filter.firstTime({"a", 2, 0}));
+  CHECK_FALSE(filter.firstTime({"a", 1, 0}));
+  // Another value at the same millisecond: two readings stamped on arrival, both judged.
+  CHECK(filter.firstTime({"a", 1, 7}));
   CHECK(filter.firstTime({"a", 3, 0}));
-  CHECK(filter.firstTime({"a", 4, 0}));  // the window of 3 now holds 2, 3, 4
+  CHECK(filter.firstTime({"a", 4, 0}));  // the window of 3 now holds (1, 7), 3, 4
   CHECK_FALSE(filter.firstTime({"a", 4, 0}));
   CHECK(filter.firstTime({"a", 1, 0}));  // fell out of the window
   CHECK(filter.duplicates() == 2);

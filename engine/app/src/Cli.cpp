@@ -31,7 +31,7 @@ constexpr CommandEntry kCommands[] = {
      "                [--colour-by C] [--no-planning]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
-     "  (default: twin-<scene>.png in the temporary directory), printing its path.\n"
+     "  (default: a new twin-<scene>-XXXXXX.png in the temporary directory), printing its path.\n"
      "  --frames N   stop after N frames (a bounded run, e.g. for tests)\n"
      "  Planning (scenes with streets; see docs/life-circle.md): the coverage panel, click for a\n"
      "  walking isochrone, add or drag facilities, save scenarios into the scene file.\n"

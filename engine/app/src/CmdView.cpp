@@ -1,7 +1,11 @@
 // `twin run` and `twin snapshot`.
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <iostream>
@@ -293,9 +297,20 @@ int cmdRun(int argc, char** argv) {
     return kExitOk;
   }
   std::string output = a.output;
-  if (output.empty())
-    output = (std::filesystem::temp_directory_path() / ("twin-" + std::filesystem::path(a.scene).stem().string() + ".png"))
-                 .string();
+  if (output.empty()) {
+    // A fresh name created exclusively (mkstemps): a fixed /tmp/twin-<scene>.png could be a
+    // symlink planted by another user, which the PNG writer would follow.
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / ("twin-" + std::filesystem::path(a.scene).stem().string() + "-XXXXXX.png"))
+            .string();
+    const int fd = ::mkstemps(pattern.data(), 4);
+    if (fd < 0) {
+      std::cerr << "twin run: cannot create an output file in the temporary folder: " << std::strerror(errno) << '\n';
+      return kExitBadInput;
+    }
+    ::close(fd);
+    output = pattern;
+  }
   std::cerr << "twin run: no DISPLAY; rendering the start view headless\n";
   return renderToFile(*viewer, a, output);
 }

@@ -28,7 +28,7 @@ enum class RejectReason {
   NonFinite,      // value NaN/Inf/null (forwarded as a quality event, see Reading::finite)
   BadTimestamp,   // "ts" neither ISO-8601 nor plausible epoch ms, or later than the clock allows
   QueueFull,      // dropped before decoding because the decode queue was full
-  Duplicate,      // the same sensor and time stamp again (a redelivered QoS 1 message); not judged twice
+  Duplicate,      // the same sensor, time stamp and value again (a redelivered QoS 1 message); not judged twice
 };
 constexpr int kRejectReasonCount = 9;
 const char* rejectReasonName(RejectReason reason);  // "invalid_json", "missing_field", ...
