@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ScratchPostgres.h"
 #include "twin/analysis/PgRouting.h"
 #include "twin/analysis/WalkReach.h"
 #include "twin/core/Stopwatch.h"
@@ -68,7 +69,7 @@ void compare(const char* name, const WalkGraph& g, std::size_t originCount) {
   }
   const std::string dir = pattern;
   {
-    auto pg = ScratchPostgres::start(dir);
+    auto pg = test::ScratchPostgres::start(dir);
     if (!pg) {
       std::printf("%s: %s\n", name, pg.error().message.c_str());
       std::filesystem::remove_all(dir);

@@ -12,6 +12,7 @@ packages=(
   libegl-dev libgl1-mesa-dri libglx-mesa0 libegl-mesa0 xvfb xauth
   fonts-noto-cjk fonts-dejavu-core
   postgresql-15 postgresql-15-pgrouting
+  libnova-dev libembree-dev
 )
 
 missing=()

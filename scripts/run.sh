@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release
-exec build/release/engine/app/twin run scenes/beijing-liudaokou.json "$@"
+exec build/release/engine/app/twin run scenes/hangzhou-qianjiang.json "$@"

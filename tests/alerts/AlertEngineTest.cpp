@@ -302,7 +302,7 @@ TEST_CASE("AlertStore rejects files that are not alert logs", "[alerts]") {
     sqlite3_close(db);
     auto s = AlertStore::open(file);
     REQUIRE_FALSE(s.ok());
-    CHECK(s.error().message == "alerts::AlertStore::open(): new.db: alert log version 7, expected 1");
+    CHECK(s.error().message == "alerts::AlertStore::open(): new.db: alert log version 7, expected 2");
   }
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "../sensors/TestBroker.h"
@@ -202,4 +203,73 @@ TEST_CASE("Monitor::runFor: negative returns at once, huge or NaN runs until sto
   CHECK((*monitor)->runFor(std::nan(""), &stop).ok());
   stopper.join();
   CHECK(stop.load());
+}
+
+TEST_CASE("Real broker: readings on the wrong topic are rejected; replayed data raises alerts in its own time",
+          "[alerts][mqtt]") {
+  twin::test::TestBroker broker;
+  REQUIRE(broker.error().empty());
+  twin::test::TempDir dir("monitor-source");
+  {
+    std::ofstream csv(dir.path() / "aoti.csv");
+    csv << "time,PM2.5\n2013-03-01T00:00:00Z,120\n2013-03-01T01:00:00Z,420\n";
+  }
+  auto config = twin::model::parseSensorConfig(R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(broker.port()) + R"(},
+  "sensors": [
+    {"id": "noise-1", "name": "噪声 1", "kind": "noise", "unit": "dBA", "building": "b1", "floor": 3,
+     "source": {"type": "mqtt", "topic": "community/noise/1"}},
+    {"id": "noise-2", "name": "噪声 2", "kind": "noise", "unit": "dBA", "building": "b2",
+     "source": {"type": "mqtt", "topic": "community/noise/2"}},
+    {"id": "aoti", "name": "奥体中心 PM2.5", "kind": "pm25", "unit": "µg/m³", "position": [116.397, 39.982],
+     "source": {"type": "replay", "file": "aoti.csv", "column": "PM2.5", "time_column": "time", "speed": 0}}],
+  "alert_rules": [
+    {"id": "loud", "type": "above", "severity": "minor", "kinds": ["noise"], "level": 70},
+    {"id": "pm-high", "type": "above", "severity": "major", "kinds": ["pm25"], "level": 300}]})",
+                                               dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  MonitorOptions options;
+  options.config = *config;
+  options.alertsDb = dir.path() / "alerts.db";
+  options.historyDb = dir.path() / "history.db";
+  options.historyRetentionSeconds = 86400;
+  options.historyFlushInterval = 0ms;
+  ManualClock clock(twin::sensors::nowEpochMs());
+  auto monitor = Monitor::start(options, clock);
+  REQUIRE(monitor.ok());
+  REQUIRE((*monitor)->mqtt()->waitConnected(5000ms));
+  auto pub = twin::sensors::MqttPublisher::connect(config->mqtt, 5000ms);
+  REQUIRE(pub.ok());
+  // Its own topic; another sensor's topic; MQTT for the replay-bound sensor.
+  REQUIRE((*pub)->publish("community/noise/1", R"({"sensor":"noise-1","value":50})", 1).ok());
+  REQUIRE((*pub)->publish("community/noise/2", R"({"sensor":"noise-1","value":99})", 1).ok());
+  REQUIRE((*pub)->publish("community/noise/2", R"({"sensor":"aoti","value":999})", 1).ok());
+  REQUIRE((*pub)->flush(5000ms).ok());
+  const auto end = std::chrono::steady_clock::now() + 5s;
+  while (((*monitor)->summary().ingest.messages < 3 || (*monitor)->summary().replayed < 2) &&
+         std::chrono::steady_clock::now() < end)
+    REQUIRE((*monitor)->step(50ms).ok());
+  const MonitorSummary s = (*monitor)->summary();
+  CHECK(s.ingest.messages == 3);
+  CHECK(s.wrongSource == 2);
+  CHECK(s.replayed == 2);
+  CHECK(Monitor::summaryJson(s).find(R"("wrong_source":2},"rejected_total":2,)") != std::string::npos);
+  CHECK((*monitor)->series().series("noise-1").size() == 1);  // the 99 never got in
+  CHECK((*monitor)->series().series("aoti").size() == 2);  // the 999 never got in
+  const auto open = (*monitor)->engine().openAlerts();
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].ruleId == "pm-high");
+  CHECK(open[0].value == 420);
+  CHECK(twin::sensors::formatIsoTimeMs(open[0].raisedMs) == "2013-03-01T01:00:00.000Z");
+  CHECK(open[0].receivedMs == clock.nowMs());
+  CHECK(open[0].replay);
+  // History retention counts per sensor in the data's time: the 2013 readings stay although
+  // the MQTT sensor's readings are from today.
+  clock.advanceSeconds(61);
+  REQUIRE((*monitor)->step(0ms).ok());
+  auto replayed = (*monitor)->history("aoti", 0, std::numeric_limits<std::int64_t>::max());
+  REQUIRE(replayed.ok());
+  CHECK(replayed->size() == 2);
+  auto live = (*monitor)->history("noise-1", 0, std::numeric_limits<std::int64_t>::max());
+  REQUIRE(live.ok());
+  CHECK(live->size() == 1);
 }

@@ -103,16 +103,19 @@ TEST_CASE("coverage: minutes per category, levels, residents, gaps", "[analysis]
 
   const std::string csv = coverageCsv(cov, site);
   CHECK(csv.rfind("osm_id,id_kind,name,floor_area_m2,residents,on_network,entrance,snap_m,kindergarten_min,"
-                  "primary_school_min,level_5,level_10,level_15,missing\n",
+                  "primary_school_min,level_5,level_10,level_15,missing,level_5_blocked_by,level_10_blocked_by,"
+                  "level_15_blocked_by\n",
                   0) == 0);
-  CHECK(csv.find("\n101,way,,330.0,11.0,1,nearest,8.0,1.36,9.69,1,1,1,\n") != std::string::npos);
-  CHECK(csv.find("\n103,way,,100.0,3.3,0,nearest,,,,0,0,0,kindergarten;primary_school\n") != std::string::npos);
+  CHECK(csv.find("\n101,way,,330.0,11.0,1,nearest,8.0,1.36,9.69,1,1,1,,,,\n") != std::string::npos);
+  CHECK(csv.find("\n103,way,,100.0,3.3,0,nearest,,,,0,0,0,kindergarten;primary_school,off_network,off_network,"
+                 "off_network\n") != std::string::npos);
   const std::string json = coverageGeoJson(cov, site, [](core::Vec2 p) { return core::LonLat{p.x * 1e-5, p.y * 1e-5}; });
   CHECK(json.find("\"osm_id\":101,\"name\":\"\",\"residents\":11.0,\"level\":15,\"levels_met\":\"5,10,15\","
                   "\"kindergarten_min\":1.36,\"primary_school_min\":9.69") != std::string::npos);
   CHECK(json.find("\"kindergarten_min\":null") != std::string::npos);
   const std::string summary = coverageSummaryCsv(cov);
-  CHECK(summary.find("category,kindergarten,幼儿园,5,1,1,0.5000,11.0,0.7674\n") != std::string::npos);
+  CHECK(summary.find("category,kindergarten,幼儿园,5,1,1,0.5000,11.0,0.7674,\n") != std::string::npos);
+  CHECK(summary.find("level,5min,,5,,1,0.5000,11.0,0.7674,off_network:1\n") != std::string::npos);
 }
 
 TEST_CASE("coverage recomputes one category when a facility moves, is added or removed", "[analysis]") {

@@ -36,7 +36,7 @@ double distanceToRing(core::Vec2 p, const core::Ring& r) {
 
 bool insideOrOn(const std::vector<core::Polygon>& polys, core::Vec2 p) {
   for (const core::Polygon& poly : polys) {
-    if (polygonContains(poly, p) || distanceToRing(p, poly.outer) < 1e-6) return true;
+    if (core::contains(poly, p) || distanceToRing(p, poly.outer) < 1e-6) return true;
     for (const core::Ring& h : poly.holes)
       if (distanceToRing(p, h) < 1e-6) return true;
   }
@@ -110,8 +110,8 @@ TEST_CASE("a block surrounded by reached streets becomes a hole when the walk-of
   const auto bands = isochronePolygons(g, *reach, {900}, options);
   REQUIRE(bands[0].polygons.size() == 1);
   REQUIRE(bands[0].polygons[0].holes.size() == 1);
-  CHECK(polygonContains(bands[0].polygons[0], {0, 100}));
-  CHECK_FALSE(polygonContains(bands[0].polygons[0], {100, 100}));
+  CHECK(core::contains(bands[0].polygons[0], {0, 100}));
+  CHECK_FALSE(core::contains(bands[0].polygons[0], {100, 100}));
   // Outer: the 200 m square grown by 20 m with rounded corners, 200^2 + 4 x 200 x 20 +
   // pi x 20^2 = 57,257 m2; hole: 160 x 160 = 25,600 m2.
   CHECK(bands[0].areaM2 == Approx(57257 - 25600).epsilon(0.02));

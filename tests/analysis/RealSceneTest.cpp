@@ -68,7 +68,7 @@ TEST_CASE("Beijing: the 六道口 station's isochrone covers its entrances", "[a
   CHECK(bands[2].areaM2 < 3.1416 * 1080 * 1080);
   for (const core::Vec2& e : it->entrances) {
     bool inside = false;
-    for (const core::Polygon& p : bands[2].polygons) inside = inside || polygonContains(p, e);
+    for (const core::Polygon& p : bands[2].polygons) inside = inside || core::contains(p, e);
     CHECK(inside);
   }
 }

@@ -11,7 +11,7 @@
 #include <osg/Image>
 #include <osgDB/ReadFile>
 
-#include "../../engine/app/src/ModelsView.h"
+#include "twin/app/ModelsView.h"
 #include "CliRunner.h"
 #include "TestPaths.h"
 #include "twin/app/HeadlessRenderer.h"

@@ -22,7 +22,7 @@
 #include "twin/sensors/Payload.h"
 #include "twin/ui/Style.h"
 // MonitorView is the app's private class; its tests reach it from here.
-#include "../../engine/app/src/MonitorView.h"
+#include "twin/app/MonitorView.h"
 
 using namespace twin;
 

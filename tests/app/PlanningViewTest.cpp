@@ -13,9 +13,10 @@
 #include <osgGA/GUIEventAdapter>
 #include <osgViewer/View>
 
-#include "../../engine/app/src/PlanningView.h"
+#include "twin/app/PlanningView.h"
 #include "CliRunner.h"
 #include "TestPaths.h"
+#include "twin/analysis/ScenarioAlgebra.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TwinViewer.h"
@@ -113,7 +114,7 @@ TEST_CASE("planning: scenarios applied to coverage on the Beijing scene, and twi
   s.added.push_back({"health_station", "规划卫生站", scene.site->frame.toLonLat(at)});
   analysis::CoverageModel working = view.baseline();
   core::Diagnostics diag;
-  CHECK(app::applyScenario(working, s, scene.site->frame, diag) == 1);
+  CHECK(analysis::applyScenario(working, s, scene.site->frame, diag) == 1);
   CHECK(diag.total() == 0);
   const std::size_t after = working.summary().categories[clinic].buildingsCovered;
   CHECK(after > before);
@@ -124,7 +125,7 @@ TEST_CASE("planning: scenarios applied to coverage on the Beijing scene, and twi
   requireSameCoverage(working, view.baseline());
 
   // The scenario that reproduces an edited model is found by diffing.
-  model::Scenario diffed = app::scenarioFromModels(view.baseline(), view.baseline(), scene.site->frame, "none");
+  model::Scenario diffed = analysis::scenarioFromModels(view.baseline(), view.baseline(), scene.site->frame, "none");
   CHECK(diffed.added.empty());
   CHECK(diffed.moved.empty());
   CHECK(diffed.removed.empty());
@@ -137,7 +138,7 @@ TEST_CASE("planning: scenarios applied to coverage on the Beijing scene, and twi
   bad.added = {{"no_such_category", "", {116.35, 40.0}}};
   core::Diagnostics badDiag;
   analysis::CoverageModel untouched = view.baseline();
-  CHECK(app::applyScenario(untouched, bad, scene.site->frame, badDiag) == 0);
+  CHECK(analysis::applyScenario(untouched, bad, scene.site->frame, badDiag) == 0);
   REQUIRE(badDiag.total() == 3);
   CHECK(badDiag.items()[0].message == "facility 'node/1' not in the site");
   CHECK(badDiag.items()[2].message == "unknown facility category 'no_such_category'");

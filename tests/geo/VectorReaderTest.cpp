@@ -108,6 +108,19 @@ TEST_CASE("readVector: a valid GeoJSON polygon, line and point in local metres",
   CHECK(stats.featuresSkipped == 0);
 }
 
+TEST_CASE("isConnectionString: GDAL connection strings against file paths", "[geo]") {
+  CHECK(twin::geo::isConnectionString("PG:dbname=city"));
+  CHECK(twin::geo::isConnectionString("WFS:http://example.org/wfs"));
+  CHECK(twin::geo::isConnectionString("MySQL:db,user=x"));
+  CHECK(twin::geo::isConnectionString("OCI_8:x"));
+  CHECK_FALSE(twin::geo::isConnectionString("assets/osm/site.osm"));
+  CHECK_FALSE(twin::geo::isConnectionString("/vsizip/a.zip/b.shp"));
+  CHECK_FALSE(twin::geo::isConnectionString("C:data.shp"));      // one letter: a drive, not a driver
+  CHECK_FALSE(twin::geo::isConnectionString(":memory:"));
+  CHECK_FALSE(twin::geo::isConnectionString("a b:c"));           // a prefix with a space is a file name
+  CHECK_FALSE(twin::geo::isConnectionString(""));
+}
+
 TEST_CASE("readVector: each bad geometry gives its diagnostic", "[geo]") {
   twin::test::TempDir dir("geo");
   const auto path = dir.path() / "bad.geojson";

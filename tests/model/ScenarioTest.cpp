@@ -85,7 +85,7 @@ TEST_CASE("scenarios: each parse error names the file and key", "[model]") {
   CHECK(parseError(R"({"scenarios": [{"name": ""}]})") ==
         "model::parseScenarios(): x.json: key 'scenarios[0].name': expected a non-empty string");
   CHECK(parseError(R"({"scenarios": [{"name": "a", "colour": 1}]})") ==
-        "model::parseScenarios(): x.json: key 'scenarios[0].colour': unknown key (expected name, label, add, move, remove)");
+        "model::parseScenarios(): x.json: key 'scenarios[0].colour': unknown key (expected name, label, add, move, remove, buildings)");
   CHECK(parseError(R"({"scenarios": [{"name": "a"}, {"name": "a"}]})") ==
         "model::parseScenarios(): x.json: key 'scenarios[1].name': duplicate scenario name 'a'");
   CHECK(parseError(R"({"scenarios": [{"name": "a", "add": {}}]})") ==
@@ -105,9 +105,79 @@ TEST_CASE("scenarios: each parse error names the file and key", "[model]") {
         "model::parseScenarios(): x.json: key 'scenarios[0].remove[0]': expected a facility key such as \"node/123\"");
 }
 
+TEST_CASE("scenarios: proposed buildings", "[model]") {
+  auto r = model::parseScenarios(R"({"scenarios": [{"name": "tower", "buildings": [
+    {"name": "T1", "height": 54, "footprint": [[120.1, 30.1], [120.2, 30.1], [120.2, 30.2], [120.1, 30.1]]},
+    {"height": 9.5, "footprint": [[1, 2], [3, 4], [5, 7]]}]}]})",
+                                 "x.json");
+  REQUIRE(r.ok());
+  const auto& b = (*r)[0].buildings;
+  REQUIRE(b.size() == 2);
+  CHECK(b[0].name == "T1");
+  CHECK(b[0].heightMeters == 54);
+  REQUIRE(b[0].footprint.size() == 3);  // the repeated closing point is dropped
+  CHECK(b[0].footprint[1].lon == 120.2);
+  CHECK(b[0].footprint[2].lat == 30.2);
+  CHECK(b[1].name.empty());
+  CHECK(b[1].footprint.size() == 3);
+
+  const std::string at = "model::parseScenarios(): x.json: key 'scenarios[0].buildings";
+  const auto with = [](const std::string& building) {
+    return R"({"scenarios": [{"name": "a", "buildings": [)" + building + "]}]}";
+  };
+  CHECK(parseError(R"({"scenarios": [{"name": "a", "buildings": {}}]})") == at + "': expected an array");
+  CHECK(parseError(with("1")) == at + "[0]': expected an object with footprint, height");
+  CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3, 4], [5, 6]], "levels": 3})")) ==
+        at + "[0].levels': unknown key (expected name, footprint, height)");
+  CHECK(parseError(with(R"({"footprint": [[1, 2], [3, 4], [5, 6]]})")) == at + "[0].height': missing");
+  CHECK(parseError(with(R"({"height": 0, "footprint": [[1, 2], [3, 4], [5, 6]]})")) ==
+        at + "[0].height': expected a height in metres in (0, 1000]");
+  CHECK(parseError(with(R"({"height": 3})")) == at + "[0].footprint': missing");
+  CHECK(parseError(with(R"({"height": 3, "footprint": 1})")) == at + "[0].footprint': expected an array of [lon, lat] pairs");
+  CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3], [5, 6]]})")) == at + "[0].footprint[1]': expected [lon, lat]");
+  CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3, 95], [5, 6]]})")) ==
+        at + "[0].footprint[1]': expected [lon, lat] in degrees, lon in [-180, 180], lat in [-90, 90]");
+  CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3, 4], [1, 2]]})")) ==
+        at + "[0].footprint': expected at least 3 distinct points");
+
+  // Saved scenarios keep their buildings.
+  test::TempDir dir("model-scenario-buildings");
+  const auto file = dir.path() / "scene.json";
+  writeAll(file, "{\"name\": \"x\"}\n");
+  model::Scenario s = sample("t");
+  s.buildings.push_back({"T1", {{120.1, 30.1}, {120.2, 30.1}, {120.2, 30.2}}, 54});
+  REQUIRE(model::saveScenario(file, s).ok());
+  auto back = model::loadScenarios(file);
+  REQUIRE(back.ok());
+  REQUIRE(back->size() == 1);
+  REQUIRE((*back)[0].buildings.size() == 1);
+  CHECK((*back)[0].buildings[0].name == "T1");
+  CHECK((*back)[0].buildings[0].heightMeters == 54);
+  REQUIRE((*back)[0].buildings[0].footprint.size() == 3);
+  CHECK((*back)[0].buildings[0].footprint[2].lat == 30.2);
+
+  // Saved again without buildings (as the planning view saves facility edits): they stay.
+  s.buildings.clear();
+  s.added.clear();
+  REQUIRE(model::saveScenario(file, s).ok());
+  back = model::loadScenarios(file);
+  REQUIRE(back.ok());
+  CHECK((*back)[0].added.empty());
+  REQUIRE((*back)[0].buildings.size() == 1);
+  CHECK((*back)[0].buildings[0].name == "T1");
+  // New buildings replace the old ones.
+  s.buildings.push_back({"T2", {{120.1, 30.1}, {120.2, 30.1}, {120.2, 30.2}}, 30});
+  REQUIRE(model::saveScenario(file, s).ok());
+  back = model::loadScenarios(file);
+  REQUIRE(back.ok());
+  REQUIRE((*back)[0].buildings.size() == 1);
+  CHECK((*back)[0].buildings[0].name == "T2");
+}
+
 TEST_CASE("scenarios: truncated scene texts never crash", "[model]") {
   const std::string text =
-      R"({"scenarios": [{"name": "a", "add": [{"category": "k", "lon": 116.3, "lat": 40}], "remove": ["node/1"]}]})";
+      R"({"scenarios": [{"name": "a", "add": [{"category": "k", "lon": 116.3, "lat": 40}], "remove": ["node/1"],)"
+      R"( "buildings": [{"name": "T", "height": 30, "footprint": [[116.3, 40], [116.31, 40], [116.31, 40.01]]}]}]})";
   for (std::size_t n = 0; n < text.size(); ++n) CHECK_FALSE(model::parseScenarios(text.substr(0, n), "x.json").ok());
   CHECK(model::parseScenarios(text, "x.json").ok());
 }

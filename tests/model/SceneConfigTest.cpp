@@ -59,7 +59,8 @@ TEST_CASE("scene files: the shipped scenes parse with their values", "[model]") 
 }
 
 TEST_CASE("scene files: defaults are filled in", "[model]") {
-  auto c = model::parseSceneConfig(scene(R"("mqtt":{"host":"127.0.0.1"},"_note":"comment")"), kFile);
+  auto c = model::parseSceneConfig(
+      scene(R"("mqtt":{"host":"127.0.0.1"},"sunlight":{"standard":"gb50180-V-VI"},"_note":"comment")"), kFile);
   REQUIRE(c.ok());
   CHECK(c->name == "x");
   CHECK(c->frameCrs == "local-tm");
@@ -77,6 +78,7 @@ TEST_CASE("scene files: defaults are filled in", "[model]") {
   CHECK(c->themes.at("light").background.r > 0.9f);
   CHECK(c->visibleLayers.size() == 5);
   CHECK(c->sections.at("mqtt") == R"({"host":"127.0.0.1"})");
+  CHECK(c->sections.at("sunlight") == R"({"standard":"gb50180-V-VI"})");  // parsed by analysis::sceneSunlightStandard()
 
   auto pg = model::parseSceneConfig(
       R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[{"id":"db","source":"PG:dbname=city","crs":"EPSG:4547","role":"buildings","fields":{"height":"h"}}],
@@ -150,7 +152,7 @@ TEST_CASE("scene file errors: unknown keys", "[model]") {
   CHECK(errorOf(scene(R"("layer":[])")) ==
         kPrefix + "key 'layer': unknown key (expected one of: name, site, layers, heights, bookmarks, startBookmark, "
                   "themes, theme, ui, visibleLayers, mqtt, sensors, alert_rules, alerts, facilities, walking, tours, "
-                  "terrain, models, analysis, scenarios, allow_network)");
+                  "terrain, models, analysis, scenarios, sunlight, replay, allow_network)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2},"orign":{}},"layers":[{"source":"a"}]})") ==
         kPrefix + "key 'site.orign': unknown key (expected one of: origin, crs, clip)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[{"source":"a","fields":{"hieght":"h"}}]})") ==

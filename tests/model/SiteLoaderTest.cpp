@@ -130,6 +130,10 @@ TEST_CASE("buildingUseOf, names and road widths", "[model]") {
   CHECK(model::defaultRoadWidthMeters("primary") == 12);
   CHECK(model::defaultRoadWidthMeters("footway") == 2);
   CHECK(model::defaultRoadWidthMeters("no_such_class") == 4);
+  // The one table the scene's road ribbons use too (the scene once had its own, which had drifted).
+  CHECK(model::defaultRoadWidthMeters("motorway_link") == 6);
+  CHECK(model::defaultRoadWidthMeters("pedestrian") == 5);
+  CHECK(model::defaultRoadWidthMeters("cycleway") == 2);
 }
 
 TEST_CASE("interpretFeatures: buildings, POIs, roads and unclosed building ways", "[model]") {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <osg/AutoTransform>
+#include <osg/Depth>
 
 #include "SceneFixtures.h"
 #include "twin/scene/SensorLayer.h"
@@ -198,4 +199,47 @@ TEST_CASE("sensor layer: an untriangulable footprint still gets a hull (walls on
   CHECK(layer->hullCount() == 1);  // index 99 is not a building of the site
   layer->setStates({scene::MarkerState::Major, scene::MarkerState::Major});
   CHECK(layer->buildingTinted(2));
+}
+
+TEST_CASE("sensor layer: alarm beacons rise above the rooftops, drawn over everything", "[scene]") {
+  model::Site site = siteWithFrame();
+  std::vector<scene::SensorPlacement> placements = {
+      {"a", osg::Vec3(5, 5, 2), 0}, {"b", osg::Vec3(315, 15, 2), 1}, {"d", osg::Vec3(150, -60, 1), -1}};
+  osg::ref_ptr<scene::SensorLayer> layer = new scene::SensorLayer(placements, &site);
+  const unsigned before = layer->root()->getNumChildren();
+  CHECK(layer->beaconCount() == 0);
+  const float roof0 = float(site.buildings[0].baseElevationMeters + model::drawnTopMeters(site.buildings[0]));
+  CHECK(layer->topOf(0) == Approx(std::max(roof0, 2.0f)));
+  CHECK(layer->topOf(2) == Approx(1.0f));  // outside any building: its own height
+
+  layer->setBeacons({{"a", scene::MarkerState::Critical},
+                     {"d", scene::MarkerState::Major},
+                     {"ghost", scene::MarkerState::Critical},   // no marker: skipped
+                     {"b", scene::MarkerState::Offline},        // not an alarm: skipped
+                     {"a", scene::MarkerState::Minor}});        // one beacon per sensor
+  CHECK(layer->beaconCount() == 2);
+  REQUIRE(layer->beaconTop("a").has_value());
+  CHECK(layer->beaconTop("a")->z() == Approx(layer->topOf(0) + scene::SensorLayer::kBeaconRiseMeters));
+  CHECK(layer->beaconTop("a")->z() > roof0 + 30);
+  CHECK(layer->beaconTop("a")->x() == 5);
+  CHECK(*layer->beaconColour("a") == scene::markerColour(scene::MarkerState::Critical));
+  CHECK(*layer->beaconColour("d") == scene::markerColour(scene::MarkerState::Major));
+  CHECK_FALSE(layer->beaconTop("b").has_value());
+  // The beams are in the graph, under the layer's depth-always state (over the buildings).
+  REQUIRE(layer->root()->getNumChildren() == before + 1);
+  auto* group = layer->root()->getChild(before)->asGroup();
+  REQUIRE(group);
+  CHECK(group->getName() == "twin.alarmBeacons");
+  REQUIRE(group->getNumChildren() == 2);
+  CHECK(group->getChild(0)->getName() == "a");
+  auto* depth = dynamic_cast<osg::Depth*>(layer->root()->getStateSet()->getAttribute(osg::StateAttribute::DEPTH));
+  REQUIRE(depth);
+  CHECK(depth->getFunction() == osg::Depth::ALWAYS);
+  const osg::BoundingSphere bound = group->getChild(0)->getBound();
+  CHECK(bound.center().z() + bound.radius() >= layer->beaconTop("a")->z() - 0.01f);
+  // Acknowledged: no beacon left.
+  layer->setBeacons({});
+  CHECK(layer->beaconCount() == 0);
+  CHECK(group->getNumChildren() == 0);
+  CHECK(layer->root()->getNumChildren() == before + 1);
 }

@@ -4,7 +4,7 @@
 #include <limits>
 #include <random>
 
-#include "../../engine/scene/src/Triangulate.h"
+#include "twin/scene/Triangulate.h"
 
 using twin::core::Polygon;
 using twin::core::Ring;

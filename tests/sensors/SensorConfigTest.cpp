@@ -126,6 +126,40 @@ TEST_CASE("parseSensorConfig errors name the file and the key", "[sensors]") {
         p + "key 'alert_rules[0].pending_seconds': must be >= 0");
 }
 
+TEST_CASE("parseSensorConfig reads escalation, procedures and the alerts display keys", "[sensors]") {
+  auto r = parseSensorConfig(R"({"alerts": {"attention": "critical", "fly_to": true},
+    "alert_rules": [{"id": "r", "type": "above", "kinds": "k", "level": 1, "escalate_after_seconds": 300,
+                     "procedure": ["关闭入口", "启动水泵"], "procedure_en": "Close the entrance"}]})",
+                             "x.json");
+  REQUIRE(r.ok());
+  CHECK(r->display.attention == AlertSeverity::Critical);
+  CHECK(r->display.flyTo);
+  REQUIRE(r->rules.size() == 1);
+  CHECK(r->rules[0].escalateAfterSeconds == 300);
+  CHECK(r->rules[0].procedure == std::vector<std::string>{"关闭入口", "启动水泵"});
+  CHECK(r->rules[0].procedureEn == std::vector<std::string>{"Close the entrance"});
+  auto defaults = parseSensorConfig("{}", "x.json");
+  REQUIRE(defaults.ok());
+  CHECK(defaults->display.attention == AlertSeverity::Major);
+  CHECK_FALSE(defaults->display.flyTo);
+  CHECK(defaults->rules.empty());
+
+  const std::string p = "model::parseSensorConfig(): x.json: ";
+  CHECK(parseError(R"({"alerts": 3})") == p + "key 'alerts': expected an object");
+  CHECK(parseError(R"({"alerts": {"attention": "loud"}})") ==
+        p + "key 'alerts.attention': expected one of critical, major, minor, warning");
+  CHECK(parseError(R"({"alerts": {"fly_to": "yes"}})") == p + "key 'alerts.fly_to': expected true or false");
+  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"escalate_after_seconds":-5}]})") ==
+        p + "key 'alert_rules[0].escalate_after_seconds': must be >= 0");
+  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"procedure":[1]}]})") ==
+        p + "key 'alert_rules[0].procedure': expected a string or an array of strings");
+  std::string many = "[";
+  for (int i = 0; i < 21; ++i) many += std::string(i ? "," : "") + "\"s\"";
+  many += "]";
+  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"procedure_en":)" + many + "}]}") ==
+        p + "key 'alert_rules[0].procedure_en': at most 20 steps");
+}
+
 TEST_CASE("loadSensorConfig reports a missing file", "[sensors]") {
   auto r = loadSensorConfig("no/such/scene.json");
   REQUIRE_FALSE(r.ok());

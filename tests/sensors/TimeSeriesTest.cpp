@@ -70,6 +70,26 @@ TEST_CASE("HistoryDb stores readings and applies retention", "[sensors]") {
   CHECK(*(*reopened)->rowCount() == 7);
 }
 
+TEST_CASE("HistoryDb retention per sensor counts back from each sensor's newest data time", "[sensors]") {
+  twin::test::TempDir dir("history-per-sensor");
+  auto db = HistoryDb::open(dir.path() / "h.db", 3600);
+  REQUIRE(db.ok());
+  const std::int64_t y2013 = 1362096000000LL, today = 1700000000000LL;
+  std::vector<Reading> rows;
+  for (int i = 0; i < 4; ++i) rows.push_back({"replayed", y2013 + i * 1800000LL, double(i)});  // 0, 30, 60, 90 min
+  for (int i = 0; i < 3; ++i) rows.push_back({"live", today + i * 3600000LL, double(i)});       // 0, 1, 2 h
+  REQUIRE((*db)->append(rows).ok());
+  auto removed = (*db)->applyRetentionPerSensor();
+  REQUIRE(removed.ok());
+  // replayed: newest at 90 min keeps >= 30 min (3 rows); live: newest at 2 h keeps >= 1 h (2 rows).
+  CHECK(*removed == 2);
+  CHECK((*db)->query("replayed", 0, today * 2)->size() == 3);
+  CHECK((*db)->query("live", 0, today * 2)->size() == 2);
+  // The old rule, one cutoff from the newest reading of any sensor, would drop every 2013 row.
+  REQUIRE((*db)->applyRetention(today + 2 * 3600000LL).ok());
+  CHECK((*db)->query("replayed", 0, today * 2)->empty());
+}
+
 TEST_CASE("HistoryDb rejects a file that is not a database", "[sensors]") {
   twin::test::TempDir dir("history-bad");
   const auto file = dir.path() / "junk.db";

@@ -102,10 +102,11 @@ TEST_CASE("monitor panels: dashboard counts", "[ui]") {
 
 TEST_CASE("monitor panels: filter and sort alerts", "[ui]") {
   Fixture f;
-  AlertFilter filter;
+  AlertFilter filter;  // the list sorts by severity, then time, unless asked otherwise
+  CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{2, 1, 3});
+  filter.sort = AlertSort::NewestFirst;
   CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{3, 2, 1});
   filter.sort = AlertSort::SeverityFirst;
-  CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{2, 1, 3});
   filter.state = AlertStateFilter::Unacknowledged;
   CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{2, 3});
   filter.state = AlertStateFilter::Acknowledged;
@@ -289,7 +290,7 @@ TEST_CASE("monitor panels: filter widgets hide alerts", "[ui]") {
 TEST_CASE("monitor panels: every monitor string exists in both languages", "[ui]") {
   for (const char* key : {"panel.monitor", "panel.chart", "panel.alerts", "monitor.online", "monitor.offline",
                           "monitor.stale", "monitor.activeAlerts", "monitor.live", "monitor.timeline",
-                          "severity.critical", "severity.major", "severity.minor", "severity.warning",
+                          "monitor.replayClock", "severity.critical", "severity.major", "severity.minor", "severity.warning",
                           "alerts.ack", "alerts.flyTo", "alerts.who", "alerts.comment", "alerts.confirm"}) {
     INFO(key);
     REQUIRE(findTranslation(Language::ZhCN, key) != nullptr);
@@ -474,4 +475,69 @@ TEST_CASE("monitor panels: placed again when the display size changes", "[ui]") 
   CHECK(l.cards.maxY <= l.chart.minY);
   CHECK(l.alerts.maxY <= l.chart.minY);
   CHECK(l.chart.maxX - l.chart.minX >= 300);
+}
+
+TEST_CASE("alarm banner: queue by severity from the attention level, until acknowledged or dismissed", "[ui]") {
+  Fixture f;
+  using model::AlertSeverity;
+  using alerts::AlertState;
+  std::vector<alerts::Alert> open = {alert(1, AlertSeverity::Major, AlertState::ActiveUnacknowledged, 5000, "a"),
+                                     alert(2, AlertSeverity::Critical, AlertState::ClearedUnacknowledged, 1000, "a"),
+                                     alert(3, AlertSeverity::Minor, AlertState::ActiveUnacknowledged, 9000, "b"),
+                                     alert(4, AlertSeverity::Critical, AlertState::ActiveAcknowledged, 9000, "c"),
+                                     alert(5, AlertSeverity::Major, AlertState::ActiveUnacknowledged, 7000, "c")};
+  // Major and worse, unacknowledged (a cleared one still counts), critical first, then newest.
+  CHECK(ids(bannerAlarms(open, AlertSeverity::Major, {})) == std::vector<std::int64_t>{2, 5, 1});
+  CHECK(ids(bannerAlarms(open, AlertSeverity::Critical, {})) == std::vector<std::int64_t>{2});
+  CHECK(ids(bannerAlarms(open, AlertSeverity::Warning, {})) == std::vector<std::int64_t>{2, 5, 1, 3});
+  CHECK(ids(bannerAlarms(open, AlertSeverity::Major, {2, 5})) == std::vector<std::int64_t>{1});
+  CHECK(formatAge(12.7, Language::En) == "12 s");
+  CHECK(formatAge(-3, Language::En) == "0 s");
+  CHECK(formatAge(3 * 3600 + 5, Language::ZhCN) == "3 小时");
+  CHECK(formatAge(2 * 86400.0, Language::En) == "2 d");
+  CHECK(formatAge(150, Language::En) == "2 min");
+}
+
+TEST_CASE("alarm banner: drawn with the alarm, its place and procedure; ack, dismiss and fly buttons", "[ui]") {
+  Harness h;
+  Fixture f;
+  f.view.alerts[1].building = "way/7";
+  f.view.alerts[1].floor = -1;
+  f.view.alerts[1].receivedMs = 1700000000000LL;
+  f.view.nowMs = 1700000000000LL + 95000;
+  model::AlertRuleDef rule;
+  rule.id = "r2";
+  rule.procedure = {"关闭入口"};
+  rule.procedureEn = {"Close the entrance"};
+  f.view.rules = {rule};
+  CHECK(alarmPlace(f.view.alerts[1], f.view) == "Building way/7 · Floor -1 · " + f.defs[0].nameEn);
+  CHECK(alarmPlace(f.view.alerts[2], f.view) == f.defs[2].nameEn);
+  h.frame(f.view);
+  h.frame(f.view);
+  CHECK(h.panels.bannerAlertId() == 2);
+  const auto banner = h.panels.widgetRect("window.alarm.banner");
+  REQUIRE(banner.has_value());
+  // It does not cover the alert list, whose buttons stay clickable.
+  const auto list = h.panels.widgetRect("window.monitor.alerts");
+  REQUIRE(list.has_value());
+  CHECK(banner->minY >= list->maxY);
+  // Dismiss: a command; the app keeps the dismissed id, and the banner goes.
+  auto commands = h.clickWidget(f.view, "banner.dismiss");
+  REQUIRE(commands.size() == 1);
+  REQUIRE(std::holds_alternative<DismissBanner>(commands[0]));
+  CHECK(std::get<DismissBanner>(commands[0]).alertId == 2);
+  f.view.dismissedBanners.push_back(2);
+  h.frame(f.view);
+  CHECK(h.panels.bannerAlertId() == 0);  // alert 3 is a warning: below the attention level
+  CHECK_FALSE(h.panels.widgetRect("window.alarm.banner").has_value());
+  // Lower the attention level: alert 3 gets the banner; its ack button opens the note form.
+  f.view.attention = model::AlertSeverity::Warning;
+  h.frame(f.view);
+  h.frame(f.view);
+  CHECK(h.panels.bannerAlertId() == 3);
+  h.clickWidget(f.view, "banner.ack");
+  CHECK(h.panels.ackAlertId() == 3);
+  auto fly = h.clickWidget(f.view, "banner.fly");
+  REQUIRE(fly.size() == 1);
+  CHECK(std::get<FlyToSensor>(fly[0]).sensorId == "c");
 }

@@ -1,5 +1,6 @@
 #include "twin/alerts/AlertEngine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -17,6 +18,7 @@ struct RuleState {
   std::int64_t alertId = 0;         // active alert of this rule x sensor, 0 = none
   std::int64_t pendingSinceMs = -1; // engine time the raise condition began to hold, -1 = not holding
   double pendingValue = 0;
+  std::int64_t pendingTsMs = 0;     // data time of the last reading that kept it pending
   bool hasPrevious = false;         // rate rules: the previous finite reading
   std::int64_t previousTsMs = 0;
   double previousValue = 0;
@@ -51,7 +53,7 @@ struct AlertEngine::Impl {
   Listener listener;
   std::map<std::string, SensorRuntime> sensors;
   std::map<Key, RuleState> states;
-  std::map<std::int64_t, Alert> alerts;  // active alerts only; cleared ones live in the store
+  std::map<std::int64_t, Alert> alerts;  // open alerts: active, or cleared and not yet acknowledged
   std::int64_t nextId = 1;
   EngineCounters counters;
 
@@ -91,21 +93,27 @@ struct AlertEngine::Impl {
 
   void record(Batch& b, const Alert& a, TransitionKind kind, std::int64_t now, double value, const std::string& who,
               const std::string& comment) {
-    Transition t{a.id, kind, a.state, now, value, who, comment};
+    Transition t{a.id, kind, a.state, now, value, who, comment, a.severity};
     b.transitions.push_back(t);
     b.shown.emplace_back(a, t);
   }
 
-  std::int64_t raise(Batch& b, const AlertRuleDef& rule, const SensorRuntime& s, double value, std::int64_t now) {
+  // dataMs: the time of the reading that raised it (the engine clock when none did).
+  std::int64_t raise(Batch& b, const AlertRuleDef& rule, const SensorRuntime& s, double value, std::int64_t dataMs,
+                     std::int64_t now) {
     Alert a;
     a.id = b.nextId++;
     a.ruleId = rule.id;
     a.sensorId = s.def->id;
     a.kind = rule.kind;
-    a.severity = rule.severity;
+    a.severity = a.raisedSeverity = rule.severity;
     a.state = AlertState::ActiveUnacknowledged;
-    a.raisedMs = now;
+    a.raisedMs = dataMs;
+    a.receivedMs = now;
     a.value = value;
+    a.building = s.def->building;
+    if (!s.def->building.empty()) a.floor = s.def->floor;
+    a.replay = s.def->source.kind == model::SourceKind::Replay;
     const std::string who = rule.name + ": " + (s.def->name.empty() ? s.def->id : s.def->name);
     if (rule.kind == RuleKind::Stale)
       a.message = who + " silent for " + number(rule.staleSeconds) + " s";
@@ -118,29 +126,30 @@ struct AlertEngine::Impl {
       a.message = who + " = " + number(value) + " " + s.def->unit;
     ++b.counters.raised;
     auto& stored = b.alerts[a.id] = a;
-    record(b, stored, TransitionKind::Raise, now, value, "engine", "");
+    record(b, stored, TransitionKind::Raise, dataMs, value, "engine", "");
     return a.id;
   }
 
-  void clearAlert(Batch& b, std::int64_t id, double value, std::int64_t now, const std::string& who,
+  // atMs: the clearing reading's data time, or the engine clock when no reading cleared it.
+  void clearAlert(Batch& b, std::int64_t id, double value, std::int64_t atMs, const std::string& who,
                   const std::string& comment) {
     Alert* a = alert(b, id);
     if (!a || !isActive(a->state)) return;
     a->state = a->state == AlertState::ActiveAcknowledged ? AlertState::ClearedAcknowledged
                                                           : AlertState::ClearedUnacknowledged;
-    a->clearedMs = now;
+    a->clearedMs = atMs;
     ++b.counters.cleared;
-    record(b, *a, TransitionKind::Clear, now, value, who, comment);
+    record(b, *a, TransitionKind::Clear, atMs, value, who, comment);
   }
 
   // The raise/clear state machine shared by every rule kind but stale.
   void step(Batch& b, const AlertRuleDef& rule, const SensorRuntime& s, bool raiseCond, bool clearCond, double value,
-            std::int64_t now) {
+            std::int64_t dataMs, std::int64_t now) {
     RuleState& st = state(b, {rule.id, s.def->id});
     if (st.alertId != 0) {
       st.pendingSinceMs = -1;
       if (clearCond) {
-        clearAlert(b, st.alertId, value, now, "engine", "");
+        clearAlert(b, st.alertId, value, dataMs, "engine", "");
         st.alertId = 0;
       }
       return;
@@ -151,8 +160,9 @@ struct AlertEngine::Impl {
     }
     if (st.pendingSinceMs < 0) st.pendingSinceMs = now;
     st.pendingValue = value;
+    st.pendingTsMs = dataMs;
     if (static_cast<double>(now - st.pendingSinceMs) >= rule.pendingSeconds * 1000.0) {
-      st.alertId = raise(b, rule, s, value, now);
+      st.alertId = raise(b, rule, s, value, dataMs, now);
       st.pendingSinceMs = -1;
     }
   }
@@ -177,23 +187,23 @@ struct AlertEngine::Impl {
         case RuleKind::Stale: {
           RuleState& st = state(b, {rule->id, s->def->id});
           if (st.alertId != 0) {
-            clearAlert(b, st.alertId, v, now, "engine", "");
+            clearAlert(b, st.alertId, v, r.tsMs, "engine", "");
             st.alertId = 0;
           }
           break;
         }
         case RuleKind::Quality:
-          step(b, *rule, *s, bad, !bad, v, now);
+          step(b, *rule, *s, bad, !bad, v, r.tsMs, now);
           break;
         case RuleKind::Above:
-          if (!bad) step(b, *rule, *s, v > rule->level, v < rule->clearLevel, v, now);
+          if (!bad) step(b, *rule, *s, v > rule->level, v < rule->clearLevel, v, r.tsMs, now);
           break;
         case RuleKind::Below:
-          if (!bad) step(b, *rule, *s, v < rule->level, v > rule->clearLevel, v, now);
+          if (!bad) step(b, *rule, *s, v < rule->level, v > rule->clearLevel, v, r.tsMs, now);
           break;
         case RuleKind::Outside:
           if (!bad)
-            step(b, *rule, *s, v < rule->low || v > rule->high, v >= rule->lowClear && v <= rule->highClear, v, now);
+            step(b, *rule, *s, v < rule->low || v > rule->high, v >= rule->lowClear && v <= rule->highClear, v, r.tsMs, now);
           break;
         case RuleKind::Rate: {
           if (bad) break;
@@ -204,7 +214,7 @@ struct AlertEngine::Impl {
           st.hasPrevious = true;
           st.previousTsMs = r.tsMs;
           st.previousValue = v;
-          if (had) step(b, *rule, *s, rate > rule->level, rate < rule->clearLevel, v, now);
+          if (had) step(b, *rule, *s, rate > rule->level, rate < rule->clearLevel, v, r.tsMs, now);
           break;
         }
       }
@@ -221,17 +231,71 @@ struct AlertEngine::Impl {
         if (rule->kind == RuleKind::Stale) {
           if (static_cast<double>(now - live.lastSeenMs) >= rule->staleSeconds * 1000.0) {
             SensorRuntime* s = sensor(b, id);
-            state(b, key).alertId = raise(b, *rule, *s, std::nan(""), now);
+            state(b, key).alertId = raise(b, *rule, *s, std::nan(""), now, now);
           }
         } else if (current.pendingSinceMs >= 0 &&
                    static_cast<double>(now - current.pendingSinceMs) >= rule->pendingSeconds * 1000.0) {
           SensorRuntime* s = sensor(b, id);
           RuleState& st = state(b, key);
-          st.alertId = raise(b, *rule, *s, st.pendingValue, now);
+          st.alertId = raise(b, *rule, *s, st.pendingValue, st.pendingTsMs, now);
           st.pendingSinceMs = -1;
         }
       }
     }
+  }
+
+  const AlertRuleDef* ruleById(const std::string& id) const {
+    for (const AlertRuleDef& r : config.rules)
+      if (r.id == id) return &r;
+    return nullptr;
+  }
+
+  // An unacknowledged alert rises one severity per escalateAfterSeconds of engine clock since it
+  // arrived (receivedMs, not the data time: a replayed 2013 alert escalates by how long it has
+  // waited on screen).
+  void escalateLocked(Batch& b, std::int64_t now) {
+    for (const auto& [id, live] : alerts) {
+      if (isAcknowledged(live.state) || live.severity == model::AlertSeverity::Critical) continue;
+      const AlertRuleDef* rule = ruleById(live.ruleId);
+      if (!rule || !(rule->escalateAfterSeconds > 0)) continue;
+      const double due = static_cast<double>(live.escalations + 1) * rule->escalateAfterSeconds * 1000.0;
+      if (static_cast<double>(now - live.receivedMs) < due) continue;
+      Alert* a = alert(b, id);
+      const model::AlertSeverity from = a->severity;
+      a->severity = escalated(from);
+      ++a->escalations;
+      record(b, *a, TransitionKind::Escalate, now, std::nan(""), "engine",
+             std::string(model::alertSeverityName(from)) + " -> " + model::alertSeverityName(a->severity) +
+                 ": unacknowledged for " + number(static_cast<double>(now - a->receivedMs) / 1000.0) + " s");
+    }
+  }
+
+  // Another process (`twin alerts --ack`/`--assign`) changed the log: take over its
+  // acknowledgements and assignments of the alerts held here, so that the next commit of one of
+  // them does not write the old state back.
+  core::Status syncFromStore() {
+    if (!store->changedElsewhere()) return core::Ok{};
+    for (auto it = alerts.begin(); it != alerts.end();) {
+      auto stored = store->alert(it->first);
+      if (!stored) return stored.error();
+      Alert& a = it->second;
+      if (stored->has_value()) {
+        const Alert& s = **stored;
+        if (isAcknowledged(s.state) && !isAcknowledged(a.state)) {
+          a.state = isActive(a.state) ? AlertState::ActiveAcknowledged : AlertState::ClearedAcknowledged;
+          a.ackMs = s.ackMs;
+          a.ackBy = s.ackBy;
+          a.ackComment = s.ackComment;
+        }
+        if (s.assignedMs > a.assignedMs) {
+          a.assignee = s.assignee;
+          a.assignedMs = s.assignedMs;
+        }
+      }
+      if (a.state == AlertState::ClearedAcknowledged) it = alerts.erase(it);
+      else ++it;
+    }
+    return core::Ok{};
   }
 
   // Commits the batch; on success makes it live and returns the transitions to show.
@@ -246,7 +310,7 @@ struct AlertEngine::Impl {
     for (auto& [key, st] : b.states) states[key] = st;
     for (auto& [id, s] : b.sensors) sensors[id] = s;
     for (auto& [id, a] : b.alerts) {
-      if (isActive(a.state)) alerts[id] = a;
+      if (a.state != AlertState::ClearedAcknowledged) alerts[id] = a;
       else alerts.erase(id);
     }
     nextId = b.nextId;
@@ -279,10 +343,12 @@ core::Result<std::unique_ptr<AlertEngine>> AlertEngine::create(const model::Sens
     s.lastSeenMs = now;
     impl->sensors.emplace(def.id, std::move(s));
   }
-  auto active = store.activeAlerts();
-  if (!active) return active.error();
-  for (const Alert& a : *active) {
+  auto open = store.openAlerts();
+  if (!open) return open.error();
+  store.changedElsewhere();  // takes note of the log's version: later changes are others'
+  for (const Alert& a : *open) {
     impl->alerts[a.id] = a;
+    if (!isActive(a.state)) continue;
     auto s = impl->sensors.find(a.sensorId);
     if (s == impl->sensors.end()) continue;
     for (const AlertRuleDef* rule : s->second.rules)
@@ -309,6 +375,8 @@ core::Status runBatch(AlertEngine::Impl& impl, F&& body) {
   AlertEngine::Listener listener;
   {
     std::lock_guard<std::mutex> lock(impl.mutex);
+    auto synced = impl.syncFromStore();
+    if (!synced) return synced;
     auto b = impl.newBatch();
     auto status = body(b);
     if (!status) return status;
@@ -333,7 +401,9 @@ core::Status AlertEngine::process(const std::vector<sensors::Reading>& readings)
 
 core::Status AlertEngine::tick() {
   return runBatch(*_impl, [&](Impl::Batch& b) -> core::Status {
-    _impl->tickLocked(b, _impl->clock->nowMs());
+    const std::int64_t now = _impl->clock->nowMs();
+    _impl->tickLocked(b, now);
+    _impl->escalateLocked(b, now);
     return core::Ok{};
   });
 }
@@ -365,6 +435,7 @@ core::Status AlertEngine::clear(std::int64_t alertId, const std::string& who, co
   return runBatch(*_impl, [&](Impl::Batch& b) -> core::Status {
     const std::string where = "alerts::AlertEngine::clear(): ";
     Alert* a = _impl->alert(b, alertId);
+    if (a && !isActive(a->state)) return fail(where + "alert " + std::to_string(alertId) + " is already cleared");
     if (!a) {
       auto stored = _impl->store->alert(alertId);
       if (!stored) return stored.error();
@@ -382,6 +453,25 @@ core::Status AlertEngine::clear(std::int64_t alertId, const std::string& who, co
   });
 }
 
+core::Status AlertEngine::assign(std::int64_t alertId, const std::string& assignee, const std::string& who) {
+  return runBatch(*_impl, [&](Impl::Batch& b) -> core::Status {
+    const std::string where = "alerts::AlertEngine::assign(): ";
+    if (assignee.empty()) return fail(where + "alert " + std::to_string(alertId) + ": no assignee given");
+    Alert* a = _impl->alert(b, alertId);
+    if (!a) {
+      auto stored = _impl->store->alert(alertId);
+      if (!stored) return stored.error();
+      if (!stored->has_value()) return fail(where + "no alert " + std::to_string(alertId));
+      a = &(b.alerts[alertId] = **stored);
+    }
+    const std::int64_t now = _impl->clock->nowMs();
+    a->assignee = assignee;
+    a->assignedMs = now;
+    _impl->record(b, *a, TransitionKind::Assign, now, std::nan(""), who, assignee);
+    return core::Ok{};
+  });
+}
+
 void AlertEngine::setLinkStatus(const std::string& sensorId, const std::string& status) {
   std::lock_guard<std::mutex> lock(_impl->mutex);
   auto it = _impl->sensors.find(sensorId);
@@ -391,14 +481,34 @@ void AlertEngine::setLinkStatus(const std::string& sensorId, const std::string& 
 std::vector<Alert> AlertEngine::activeAlerts() const {
   std::lock_guard<std::mutex> lock(_impl->mutex);
   std::vector<Alert> out;
-  for (const auto& [id, a] : _impl->alerts) out.push_back(a);
+  for (const auto& [id, a] : _impl->alerts)
+    if (isActive(a.state)) out.push_back(a);
   return out;
+}
+
+std::vector<Alert> AlertEngine::openAlerts() const {
+  std::vector<Alert> out;
+  {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    for (const auto& [id, a] : _impl->alerts) out.push_back(a);
+  }
+  sortForList(out);
+  return out;
+}
+
+void sortForList(std::vector<Alert>& alerts) {
+  std::stable_sort(alerts.begin(), alerts.end(), [](const Alert& a, const Alert& b) {
+    if (a.severity != b.severity) return moreSevere(a.severity, b.severity);
+    if (a.raisedMs != b.raisedMs) return a.raisedMs > b.raisedMs;
+    return a.id > b.id;
+  });
 }
 
 std::array<int, 4> AlertEngine::activeBySeverity() const {
   std::lock_guard<std::mutex> lock(_impl->mutex);
   std::array<int, 4> counts{};
-  for (const auto& [id, a] : _impl->alerts) ++counts[static_cast<int>(a.severity)];
+  for (const auto& [id, a] : _impl->alerts)
+    if (isActive(a.state)) ++counts[static_cast<int>(a.severity)];
   return counts;
 }
 
@@ -415,7 +525,7 @@ std::vector<SensorState> AlertEngine::sensorStates() const {
     st.lastSeenMs = s.seen ? s.lastSeenMs : 0;
     st.linkStatus = s.link;
     for (const auto& [id, a] : _impl->alerts) {
-      if (a.sensorId != def.id) continue;
+      if (a.sensorId != def.id || !isActive(a.state)) continue;
       ++st.activeAlerts;
       if (a.kind == RuleKind::Stale) st.stale = true;
       if (!st.hasAlert || a.severity < st.worstSeverity) st.worstSeverity = a.severity;
@@ -431,6 +541,13 @@ EngineCounters AlertEngine::counters() const {
   std::lock_guard<std::mutex> lock(_impl->mutex);
   return _impl->counters;
 }
+
+std::optional<model::AlertRuleDef> AlertEngine::rule(const std::string& ruleId) const {
+  const AlertRuleDef* r = _impl->ruleById(ruleId);
+  return r ? std::optional<model::AlertRuleDef>(*r) : std::nullopt;
+}
+
+const model::SensorConfig& AlertEngine::config() const { return _impl->config; }
 
 std::vector<model::AlertRuleDef> AlertEngine::rulesFor(const std::string& sensorId) const {
   std::vector<model::AlertRuleDef> out;

@@ -36,12 +36,15 @@ const char* transitionKindName(TransitionKind kind) {
     case TransitionKind::Raise: return "raise";
     case TransitionKind::Acknowledge: return "ack";
     case TransitionKind::Clear: return "clear";
+    case TransitionKind::Assign: return "assign";
+    case TransitionKind::Escalate: return "escalate";
   }
   return "?";
 }
 
 bool transitionKindFromName(const std::string& name, TransitionKind& out) {
-  for (TransitionKind k : {TransitionKind::Raise, TransitionKind::Acknowledge, TransitionKind::Clear})
+  for (TransitionKind k : {TransitionKind::Raise, TransitionKind::Acknowledge, TransitionKind::Clear,
+                          TransitionKind::Assign, TransitionKind::Escalate})
     if (name == transitionKindName(k)) {
       out = k;
       return true;
@@ -49,26 +52,59 @@ bool transitionKindFromName(const std::string& name, TransitionKind& out) {
   return false;
 }
 
+model::AlertSeverity escalated(model::AlertSeverity s) {
+  return s == model::AlertSeverity::Critical ? s : static_cast<model::AlertSeverity>(static_cast<int>(s) - 1);
+}
+
 std::int64_t SystemClock::nowMs() const { return sensors::nowEpochMs(); }
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
+// Version 2 added where the alert is (building, floor), when its reading arrived, whether it
+// came from a replay, assignment and escalation, and each transition's severity.
 const char* kSchema =
     "CREATE TABLE IF NOT EXISTS alerts("
     " id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL, sensor_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " severity TEXT NOT NULL, state TEXT NOT NULL, raised_ms INTEGER NOT NULL, ack_ms INTEGER NOT NULL,"
     " cleared_ms INTEGER NOT NULL, value REAL, message TEXT NOT NULL, ack_by TEXT NOT NULL,"
-    " ack_comment TEXT NOT NULL);"
+    " ack_comment TEXT NOT NULL, received_ms INTEGER NOT NULL DEFAULT 0, building TEXT NOT NULL DEFAULT '',"
+    " floor INTEGER, replay INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '',"
+    " assigned_ms INTEGER NOT NULL DEFAULT 0, raised_severity TEXT NOT NULL DEFAULT '',"
+    " escalations INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state);"
     "CREATE TABLE IF NOT EXISTS transitions("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL, action TEXT NOT NULL,"
-    " state TEXT NOT NULL, at_ms INTEGER NOT NULL, value REAL, who TEXT NOT NULL, comment TEXT NOT NULL);"
+    " state TEXT NOT NULL, at_ms INTEGER NOT NULL, value REAL, who TEXT NOT NULL, comment TEXT NOT NULL,"
+    " severity TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS transitions_alert ON transitions(alert_id);";
 
+// Version 1 -> 2, in one transaction. Old alerts arrived when they were raised (version 1
+// stamped alerts with the engine clock) and were never escalated.
+const char* kMigrate1to2 =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE alerts ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE alerts ADD COLUMN building TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE alerts ADD COLUMN floor INTEGER;"
+    "ALTER TABLE alerts ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE alerts ADD COLUMN assignee TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE alerts ADD COLUMN assigned_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE alerts ADD COLUMN raised_severity TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE alerts ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE transitions ADD COLUMN severity TEXT NOT NULL DEFAULT '';"
+    "UPDATE alerts SET received_ms = raised_ms, raised_severity = severity;"
+    "UPDATE transitions SET severity = (SELECT severity FROM alerts WHERE alerts.id = transitions.alert_id);"
+    "PRAGMA user_version=2;"
+    "COMMIT;";
+
 const char* kAlertColumns =
-    "id, rule_id, sensor_id, kind, severity, state, raised_ms, ack_ms, cleared_ms, value, message, ack_by, ack_comment";
+    "id, rule_id, sensor_id, kind, severity, state, raised_ms, ack_ms, cleared_ms, value, message, ack_by, ack_comment,"
+    " received_ms, building, floor, replay, assignee, assigned_ms, raised_severity, escalations";
+
+// Severity rank for ORDER BY: critical first.
+const char* kSeverityRank =
+    "CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 ELSE 3 END";
 
 std::string text(sqlite3_stmt* st, int col) {
   const unsigned char* t = sqlite3_column_text(st, col);
@@ -106,6 +142,7 @@ struct AlertStore::Impl {
   sqlite3_stmt* upsert = nullptr;
   sqlite3_stmt* append = nullptr;
   std::string file;
+  std::int64_t dataVersion = -1;  // PRAGMA data_version at the last changedElsewhere()
   sensors::LazyWalCheckpointer checkpoint;
 
   Impl(const std::filesystem::path& path, Durability durability)
@@ -125,6 +162,11 @@ struct AlertStore::Impl {
   core::Result<std::vector<Alert>> readAlerts(const std::string& sql, const char* where) const {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return error(where, "cannot prepare");
+    return readPrepared(st, where);
+  }
+
+  // Steps and finalizes `st`, a SELECT of kAlertColumns.
+  core::Result<std::vector<Alert>> readPrepared(sqlite3_stmt* st, const char* where) const {
     std::vector<Alert> out;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -146,6 +188,14 @@ struct AlertStore::Impl {
       a.message = text(st, 10);
       a.ackBy = text(st, 11);
       a.ackComment = text(st, 12);
+      a.receivedMs = sqlite3_column_int64(st, 13);
+      a.building = text(st, 14);
+      if (sqlite3_column_type(st, 15) != SQLITE_NULL) a.floor = sqlite3_column_int(st, 15);
+      a.replay = sqlite3_column_int(st, 16) != 0;
+      a.assignee = text(st, 17);
+      a.assignedMs = sqlite3_column_int64(st, 18);
+      if (!model::alertSeverityFromName(text(st, 19), a.raisedSeverity)) a.raisedSeverity = a.severity;
+      a.escalations = sqlite3_column_int(st, 20);
       out.push_back(std::move(a));
     }
     sqlite3_finalize(st);
@@ -185,16 +235,23 @@ core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem
       return fail("alerts::AlertStore::open(): " + impl->file + ": not an alert log (a database of another kind)");
     if (!impl->exec(kSchema) || !impl->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()))
       return impl->error("open()", "cannot create the schema");
+  } else if (version == 1) {
+    if (!impl->exec(kMigrate1to2)) {
+      auto e = impl->error("open()", "cannot migrate the alert log from version 1 to 2");
+      impl->exec("ROLLBACK");
+      return e;
+    }
   } else if (version != kSchemaVersion) {
     return fail("alerts::AlertStore::open(): " + impl->file + ": alert log version " + std::to_string(version) +
                 ", expected " + std::to_string(kSchemaVersion));
   }
   if (sqlite3_prepare_v2(impl->db,
                          (std::string("INSERT OR REPLACE INTO alerts(") + kAlertColumns +
-                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str(),
+                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str(),
                          -1, &impl->upsert, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v2(impl->db,
-                         "INSERT INTO transitions(alert_id, action, state, at_ms, value, who, comment) VALUES(?,?,?,?,?,?,?)",
+                         "INSERT INTO transitions(alert_id, action, state, at_ms, value, who, comment, severity) "
+                         "VALUES(?,?,?,?,?,?,?,?)",
                          -1, &impl->append, nullptr) != SQLITE_OK)
     return impl->error("open()", "cannot prepare statements");
   return std::unique_ptr<AlertStore>(new AlertStore(std::move(impl)));
@@ -228,6 +285,15 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
     bindText(st, 11, a.message);
     bindText(st, 12, a.ackBy);
     bindText(st, 13, a.ackComment);
+    sqlite3_bind_int64(st, 14, a.receivedMs);
+    bindText(st, 15, a.building);
+    if (a.floor) sqlite3_bind_int(st, 16, *a.floor);
+    else sqlite3_bind_null(st, 16);
+    sqlite3_bind_int(st, 17, a.replay ? 1 : 0);
+    bindText(st, 18, a.assignee);
+    sqlite3_bind_int64(st, 19, a.assignedMs);
+    sqlite3_bind_text(st, 20, model::alertSeverityName(a.raisedSeverity), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 21, a.escalations);
     if (sqlite3_step(st) != SQLITE_DONE) return rollback("alert write failed");
   }
   for (const Transition& t : transitions) {
@@ -240,6 +306,7 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
     bindReal(st, 5, t.value);
     bindText(st, 6, t.who);
     bindText(st, 7, t.comment);
+    sqlite3_bind_text(st, 8, model::alertSeverityName(t.severity), -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) return rollback("transition write failed");
   }
   if (!_impl->exec("COMMIT")) return rollback("commit failed");
@@ -252,6 +319,65 @@ core::Result<std::vector<Alert>> AlertStore::activeAlerts() const {
   return _impl->readAlerts(std::string("SELECT ") + kAlertColumns +
                                " FROM alerts WHERE state IN ('active_unack','active_ack') ORDER BY id",
                            "activeAlerts()");
+}
+
+core::Result<std::vector<Alert>> AlertStore::openAlerts() const {
+  return _impl->readAlerts(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state <> 'cleared_ack' ORDER BY " +
+                               kSeverityRank + ", raised_ms DESC, id DESC",
+                           "openAlerts()");
+}
+
+core::Result<std::vector<Alert>> AlertStore::history(const AlertQuery& q) const {
+  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE 1";
+  std::vector<std::string> texts;
+  if (q.state) {
+    sql += " AND state=?";
+    texts.push_back(alertStateName(*q.state));
+  }
+  if (q.severity) {
+    sql += " AND severity=?";
+    texts.push_back(model::alertSeverityName(*q.severity));
+  }
+  if (!q.sensorId.empty()) {
+    sql += " AND sensor_id=?";
+    texts.push_back(q.sensorId);
+  }
+  if (q.sinceMs) sql += " AND raised_ms >= " + std::to_string(*q.sinceMs);
+  sql += " ORDER BY raised_ms DESC, id DESC";
+  if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
+  // readAlerts() takes finished SQL: the user's texts are bound through a statement of their own.
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(_impl->db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+    return _impl->error("history()", "cannot prepare");
+  for (std::size_t i = 0; i < texts.size(); ++i) bindText(st, static_cast<int>(i) + 1, texts[i]);
+  return _impl->readPrepared(st, "history()");
+}
+
+core::Result<std::optional<double>> AlertStore::meanTimeToAcknowledgeSeconds(std::int64_t sinceMs) const {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(_impl->db,
+                         "SELECT AVG(ack_ms - received_ms), COUNT(*) FROM alerts "
+                         "WHERE ack_ms > 0 AND received_ms > 0 AND ack_ms >= received_ms AND received_ms >= ?",
+                         -1, &st, nullptr) != SQLITE_OK)
+    return _impl->error("meanTimeToAcknowledgeSeconds()", "cannot prepare");
+  sqlite3_bind_int64(st, 1, sinceMs);
+  std::optional<double> out;
+  const int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0) out = sqlite3_column_double(st, 0) / 1000.0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return _impl->error("meanTimeToAcknowledgeSeconds()", "read failed");
+  return out;
+}
+
+bool AlertStore::changedElsewhere() {
+  sqlite3_stmt* st = nullptr;
+  std::int64_t version = -1;
+  if (sqlite3_prepare_v2(_impl->db, "PRAGMA data_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    version = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  const bool changed = _impl->dataVersion >= 0 && version != _impl->dataVersion;
+  _impl->dataVersion = version;
+  return changed;
 }
 
 core::Result<std::vector<Alert>> AlertStore::allAlerts(std::size_t limit) const {
@@ -271,7 +397,7 @@ core::Result<std::optional<Alert>> AlertStore::alert(std::int64_t alertId) const
 core::Result<std::vector<Transition>> AlertStore::transitions(std::int64_t alertId) const {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(_impl->db,
-                         "SELECT alert_id, action, state, at_ms, value, who, comment FROM transitions "
+                         "SELECT alert_id, action, state, at_ms, value, who, comment, severity FROM transitions "
                          "WHERE alert_id=? ORDER BY seq",
                          -1, &st, nullptr) != SQLITE_OK)
     return _impl->error("transitions()", "cannot prepare");
@@ -290,6 +416,7 @@ core::Result<std::vector<Transition>> AlertStore::transitions(std::int64_t alert
     t.value = realOrNan(st, 4);
     t.who = text(st, 5);
     t.comment = text(st, 6);
+    if (!model::alertSeverityFromName(text(st, 7), t.severity)) t.severity = model::AlertSeverity::Warning;
     out.push_back(std::move(t));
   }
   sqlite3_finalize(st);

@@ -1,14 +1,17 @@
 #include "twin/alerts/Monitor.h"
 
 #include <algorithm>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
+#include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/sensors/DuplicateFilter.h"
 #include "twin/sensors/Payload.h"
@@ -30,7 +33,31 @@ struct ReplayStream {
   std::unique_ptr<sensors::ReplayPacer> pacer;  // made from the first reading
 };
 
+std::vector<std::string> topicLevels(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t slash = s.find('/', start);
+    out.push_back(s.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) return out;
+    start = slash + 1;
+  }
+}
+
+// MQTT topic filter matching (MQTT 3.1.1 section 4.7): "+" one level, "#" this level and all below.
+bool topicMatches(const std::string& filter, const std::string& topic) {
+  const auto f = topicLevels(filter), t = topicLevels(topic);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == "#") return true;
+    if (i >= t.size() || (f[i] != "+" && f[i] != t[i])) return false;
+  }
+  return f.size() == t.size();
+}
+
 }  // namespace
+
+// Pending history rows that force a write before the flush interval is up.
+constexpr std::size_t kHistoryFlushRows = 8192;
 
 struct Monitor::Impl {
   MonitorOptions options;
@@ -43,13 +70,15 @@ struct Monitor::Impl {
   std::unique_ptr<sensors::MqttSource> source;
   sensors::SeriesStore series;
   std::unordered_set<std::string> known;
+  std::unordered_map<std::string, const model::SensorDef*> defs;  // into options.config
+  std::vector<sensors::Reading> decoded;  // one message's readings, before the source check
+  std::uint64_t wrongSource = 0;
   std::vector<ReplayStream> replays;
   std::chrono::steady_clock::time_point replayStart;
   sensors::DuplicateFilter duplicates;
   sensors::IngestStats ingest;
   std::uint64_t replayed = 0;
   std::int64_t lastTickMs = 0, lastRetentionMs = 0;
-  std::int64_t newestDataMs = 0;  // retention counts back from the newest reading, so replayed years survive
   std::vector<sensors::MqttMessage> messages;
   std::vector<sensors::Reading> readings;
   std::vector<sensors::Reading> historyPending;  // judged, not yet in the history db
@@ -75,6 +104,67 @@ struct Monitor::Impl {
     return core::Ok{};
   }
 
+  // A redelivered QoS 1 message (or a repeated replay row) is judged once.
+  void dropDuplicates(std::vector<sensors::Reading>& batch) {
+    batch.erase(std::remove_if(batch.begin(), batch.end(),
+                               [&](const sensors::Reading& r) {
+                                 if (duplicates.firstTime(r)) return false;
+                                 ingest.reject(sensors::RejectReason::Duplicate);
+                                 return true;
+                               }),
+                batch.end());
+  }
+
+  // Feeds every replay reading up to untilMs, one data time at a time with the clock held there
+  // (judged, then ticked, as the live loop would at that moment), then sets the clock and the
+  // pacers going from untilMs, or stops the replay there. The files are read as streams: each
+  // stream's next reading waits in `ahead`, so only one reading per file is held beyond the batch.
+  core::Status catchUp(std::int64_t untilMs, ReplayClock& clock) {
+    std::vector<sensors::Reading> batch;
+    for (;;) {
+      std::int64_t t = std::numeric_limits<std::int64_t>::max();
+      for (ReplayStream& r : replays) {
+        if (auto s = peek(r); !s) return s;
+        if (r.ahead && r.ahead->tsMs <= untilMs) t = std::min(t, r.ahead->tsMs);
+      }
+      if (t == std::numeric_limits<std::int64_t>::max()) break;
+      batch.clear();
+      for (ReplayStream& r : replays) {
+        for (;;) {
+          if (auto s = peek(r); !s) return s;
+          if (!r.ahead || r.ahead->tsMs != t) break;
+          batch.push_back(std::move(*r.ahead));
+          r.ahead.reset();
+          ++replayed;
+        }
+      }
+      dropDuplicates(batch);
+      clock.hold(t);
+      if (batch.empty()) continue;
+      series.add(batch);
+      if (auto s = engine->process(batch); !s) return s;
+      if (auto s = engine->tick(); !s) return s;
+      if (history) historyPending.insert(historyPending.end(), batch.begin(), batch.end());
+      if (historyPending.size() >= kHistoryFlushRows)
+        if (auto s = flushHistory(); !s) return s;
+    }
+    if (auto s = flushHistory(); !s) return s;
+    const double speed = replays.empty() ? 0 : replays.front().speed;
+    if (options.replayHoldAtMoment) {
+      // Ended rather than dropped: the summary still reports the files' skipped rows.
+      for (ReplayStream& r : replays) {
+        r.ended = true;
+        r.ahead.reset();
+      }
+      clock.hold(untilMs);
+    } else {
+      const auto now = std::chrono::steady_clock::now();
+      for (ReplayStream& r : replays) r.pacer = std::make_unique<sensors::ReplayPacer>(untilMs, r.speed, now);
+      clock.run(untilMs, speed);
+    }
+    return core::Ok{};
+  }
+
   core::Status flushHistory() {
     lastHistoryFlush = std::chrono::steady_clock::now();
     if (!history || historyPending.empty()) return core::Ok{};
@@ -84,22 +174,20 @@ struct Monitor::Impl {
   }
 };
 
-constexpr std::size_t kHistoryFlushRows = 8192;
-
 core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& options, const Clock& clock) {
   const std::string where = "alerts::Monitor::start(): ";
   if (options.alertsDb.empty()) return fail(where + "no alert log file given");
   auto impl = std::make_unique<Impl>(options.samplesPerSensor);
   impl->options = options;
   impl->clock = &clock;
-  for (const model::SensorDef& s : options.config.sensors) impl->known.insert(s.id);
+  for (const model::SensorDef& s : impl->options.config.sensors) {
+    impl->known.insert(s.id);
+    impl->defs[s.id] = &s;
+  }
 
   auto store = AlertStore::open(options.alertsDb, options.durability);
   if (!store) return store.error();
   impl->store = std::move(*store);
-  auto engine = AlertEngine::create(options.config, *impl->store, clock);
-  if (!engine) return engine.error();
-  impl->engine = std::move(*engine);
   if (!options.historyDb.empty()) {
     auto history = sensors::HistoryDb::open(options.historyDb, options.historyRetentionSeconds);
     if (!history) return history.error();
@@ -155,7 +243,9 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     }
     impl->replayStart = std::chrono::steady_clock::now();
     sensors::ReplayFileOptions limits;
-    limits.latestMs = clock.nowMs() + options.futureToleranceMs;
+    // A replay brought up to a moment runs on a ReplayClock that is not set yet (and later holds
+    // data time): "too far ahead" is then judged against the system clock.
+    limits.latestMs = (options.replayUntilMs ? SystemClock().nowMs() : clock.nowMs()) + options.futureToleranceMs;
     for (const auto& g : groups) {
       const model::ReplayMapping& m = g.front()->source.replay;
       ReplayStream stream;
@@ -182,6 +272,25 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
       }
       impl->replays.push_back(std::move(stream));
     }
+  }
+  if (options.replayUntilMs) {
+    TWIN_ASSERT(options.replay && options.replayClock == &clock,
+                "alerts::Monitor::start(): replayUntilMs needs replay and replayClock as the monitor's clock");
+    // The engine takes "now" as every sensor's last sign of life: start it at the data's first
+    // time, not at 0, or the first tick would find every sensor silent for decades.
+    std::int64_t first = *options.replayUntilMs;
+    for (ReplayStream& r : impl->replays) {
+      if (auto s = impl->peek(r); !s) return s.error();
+      if (r.ahead) first = std::min(first, r.ahead->tsMs);
+    }
+    options.replayClock->hold(first);
+  }
+  auto engine = AlertEngine::create(options.config, *impl->store, clock);
+  if (!engine) return engine.error();
+  impl->engine = std::move(*engine);
+  if (options.replayUntilMs) {
+    auto caught = impl->catchUp(*options.replayUntilMs, *options.replayClock);
+    if (!caught) return caught.error();
   }
   impl->lastTickMs = clock.nowMs();
   impl->lastRetentionMs = impl->lastTickMs;
@@ -214,8 +323,19 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   sensors::DecodeOptions decode;
   decode.knownSensors = &m.known;
   for (const sensors::MqttMessage& msg : m.messages) {
+    m.decoded.clear();
     decode.latestMs = msg.receivedMs + m.options.futureToleranceMs;
-    sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.readings, m.ingest);
+    sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.decoded, m.ingest);
+    // A sensor bound to a replay file, or to a topic, takes readings from there only: a payload
+    // naming it on another topic (another sensor's, a test publisher's) is rejected as wrong_source.
+    for (sensors::Reading& r : m.decoded) {
+      const model::SensorDef* def = m.defs.at(r.sensorId);
+      if (def->source.kind != model::SourceKind::Mqtt || !topicMatches(def->source.topic, msg.topic)) {
+        ++m.wrongSource;
+        continue;
+      }
+      m.readings.push_back(std::move(r));
+    }
   }
   const auto after = std::chrono::steady_clock::now();
   // At most 4 batches of replay readings per step, so runFor() sees its end time even when a
@@ -230,17 +350,9 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
       ++m.replayed;
     }
   }
-  // A redelivered QoS 1 message (or a repeated replay row) is judged once.
-  m.readings.erase(std::remove_if(m.readings.begin(), m.readings.end(),
-                                  [&](const sensors::Reading& r) {
-                                    if (m.duplicates.firstTime(r)) return false;
-                                    m.ingest.reject(sensors::RejectReason::Duplicate);
-                                    return true;
-                                  }),
-                   m.readings.end());
+  m.dropDuplicates(m.readings);
   if (!m.readings.empty()) {
     m.series.add(m.readings);
-    for (const sensors::Reading& r : m.readings) m.newestDataMs = std::max(m.newestDataMs, r.tsMs);
     // Alerts first: the history write is for charts and must not delay an alert on screen.
     auto s = m.engine->process(m.readings);
     if (!s) return s;
@@ -263,7 +375,7 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     m.lastRetentionMs = clockNow;
     auto flushed = m.flushHistory();  // rows waiting are judged by the same retention
     if (!flushed) return flushed;
-    auto removed = m.history->applyRetention(m.newestDataMs);
+    auto removed = m.history->applyRetentionPerSensor();
     if (!removed) return removed.error();
   }
   return core::Ok{};
@@ -353,6 +465,7 @@ MonitorSummary Monitor::summary() const {
     s.replayBadRows += rs.badRows + rs.badCells;
     s.replayMissing += rs.missing;
   }
+  s.wrongSource = _impl->wrongSource;
   s.replayed = _impl->replayed;
   s.alerts = _impl->engine->counters();
   s.activeAlerts = _impl->engine->activeAlerts().size();
@@ -366,8 +479,9 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
   nlohmann::ordered_json rejected = nlohmann::ordered_json::object();
   for (int i = 0; i < sensors::kRejectReasonCount; ++i)
     rejected[sensors::rejectReasonName(static_cast<sensors::RejectReason>(i))] = s.ingest.rejected[i];
+  rejected["wrong_source"] = s.wrongSource;
   j["rejected"] = rejected;
-  j["rejected_total"] = s.ingest.rejectedTotal();
+  j["rejected_total"] = s.ingest.rejectedTotal() + s.wrongSource;
   j["replayed"] = s.replayed;
   j["replay_missing"] = s.replayMissing;
   j["readings_judged"] = s.alerts.readings;
@@ -384,6 +498,32 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
   j["mqtt_unprocessed"] = s.mqttUnprocessed;
   j["replay_bad_rows"] = s.replayBadRows;
   return j.dump();
+}
+
+std::int64_t ReplayClock::nowMs() const {
+  std::lock_guard<std::mutex> lock(_mutex);
+  if (!(_speed > 0)) return _baseMs;
+  const double elapsedMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - _start).count();
+  return _baseMs + static_cast<std::int64_t>(elapsedMs * _speed);
+}
+
+void ReplayClock::hold(std::int64_t dataMs) {
+  std::lock_guard<std::mutex> lock(_mutex);
+  _baseMs = dataMs;
+  _speed = 0;
+}
+
+void ReplayClock::run(std::int64_t fromDataMs, double speed) {
+  std::lock_guard<std::mutex> lock(_mutex);
+  _baseMs = fromDataMs;
+  _speed = speed;
+  _start = std::chrono::steady_clock::now();
+}
+
+bool ReplayClock::held() const {
+  std::lock_guard<std::mutex> lock(_mutex);
+  return !(_speed > 0);
 }
 
 }  // namespace twin::alerts

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 
 #include "TextFormat.h"
 
@@ -54,7 +55,19 @@ std::string levelsText(unsigned met) {
   return s;
 }
 
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : separator) + s;
+  return out;
+}
+
 }  // namespace
+
+std::string blockedText(const std::vector<std::pair<std::string, std::size_t>>& blockedBy) {
+  std::string out;
+  for (const auto& [id, n] : blockedBy) out += (out.empty() ? "" : ";") + id + ":" + std::to_string(n);
+  return out;
+}
 
 std::vector<core::Vec2> entrancePositions(const model::Site& site) {
   std::vector<core::Vec2> out;
@@ -80,7 +93,7 @@ BuildingAnchor anchorBuilding(const WalkGraph& graph, const model::Building& bui
   const core::Box2 box = core::bounds(outer);
   for (const core::Vec2& e : entrances) {
     if (e.x < box.minX - 3 || e.x > box.maxX + 3 || e.y < box.minY - 3 || e.y > box.maxY + 3) continue;
-    if (!polygonContains(building.footprint, e) && ringDistance(e, outer) > 3.0) continue;
+    if (!core::contains(building.footprint, e) && ringDistance(e, outer) > 3.0) continue;
     SnapPoint s;
     if (graph.snap(e, maxSnapMeters, s) && (!a.onNetwork || s.distanceMeters < a.offsetMeters)) {
       a = {true, true, s, s.distanceMeters};
@@ -206,16 +219,33 @@ bool CoverageModel::removeFacility(std::size_t index) {
   return true;
 }
 
+std::vector<std::string> levelBlockers(const BuildingCoverage& row, const model::FacilityConfig& config,
+                                       int levelMinutes) {
+  if (!row.anchor.onNetwork) return {kOffNetwork};
+  std::vector<std::string> out;
+  for (std::size_t c = 0; c < config.categories.size() && c < row.minutes.size(); ++c) {
+    const model::FacilityCategory& cat = config.categories[c];
+    if (cat.required && cat.levelMinutes == levelMinutes && !(row.minutes[c] <= cat.levelMinutes)) out.push_back(cat.id);
+  }
+  return out;
+}
+
 CoverageSummary CoverageModel::summary() const {
   CoverageSummary s;
   s.categories.resize(_config.categories.size());
-  for (int l = 0; l < 3; ++l) s.levels.push_back({kLevelMinutes[l], 0, 0});
-  for (const model::Facility& f : _facilities) {
-    if (f.category >= s.categories.size()) continue;
-    ++s.categories[f.category].facilities;
-    WalkOrigin o;
-    if (!facilityOrigin(f, o)) ++s.categories[f.category].facilitiesOffNetwork;
+  for (int l = 0; l < 3; ++l) s.levels.push_back({kLevelMinutes[l], 0, 0, {}});
+  for (std::size_t c = 0; c < s.categories.size(); ++c) {
+    // A place with several doors (a station and its entrances) is off the network only when
+    // every door is.
+    std::vector<model::Facility> reachable;
+    for (const model::Facility& f : _facilities) {
+      WalkOrigin o;
+      if (f.category == c && facilityOrigin(f, o)) reachable.push_back(f);
+    }
+    s.categories[c].facilities = model::distinctFacilityCount(_facilities, c);
+    s.categories[c].facilitiesOffNetwork = s.categories[c].facilities - model::distinctFacilityCount(reachable, c);
   }
+  std::vector<std::map<std::string, std::size_t>> blocked(3);
   for (const BuildingCoverage& row : _rows) {
     ++s.buildings;
     s.residents += row.residents;
@@ -234,8 +264,15 @@ CoverageSummary CoverageModel::summary() const {
       if (row.levelsMet & (1u << l)) {
         ++s.levels[l].buildingsMet;
         s.levels[l].residentsMet += row.residents;
+      } else {
+        for (const std::string& id : levelBlockers(row, _config, kLevelMinutes[l])) ++blocked[l][id];
       }
     if (!missing.empty()) s.gaps.emplace_back(row.building, std::move(missing));
+  }
+  for (int l = 0; l < 3; ++l) {
+    auto& out = s.levels[l].blockedBy;
+    out.assign(blocked[l].begin(), blocked[l].end());
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   }
   return s;
 }
@@ -244,7 +281,7 @@ std::string coverageCsv(const CoverageModel& model, const model::Site& site) {
   const auto& cats = model.config().categories;
   std::string out = "osm_id,id_kind,name,floor_area_m2,residents,on_network,entrance,snap_m";
   for (const auto& c : cats) out += "," + c.id + "_min";
-  out += ",level_5,level_10,level_15,missing\n";
+  out += ",level_5,level_10,level_15,missing,level_5_blocked_by,level_10_blocked_by,level_15_blocked_by\n";
   for (const BuildingCoverage& row : model.buildings()) {
     const model::Building& b = site.buildings[row.building];
     out += std::to_string(b.osmId) + "," + csvField(b.idKind) + "," + csvField(b.name) + "," + fmt(row.floorAreaM2, 1) +
@@ -257,7 +294,9 @@ std::string coverageCsv(const CoverageModel& model, const model::Site& site) {
       if (cats[c].required && !(row.minutes[c] <= cats[c].levelMinutes)) missing += (missing.empty() ? "" : ";") + cats[c].id;
     }
     for (int l = 0; l < 3; ++l) out += (row.levelsMet & (1u << l)) ? ",1" : ",0";
-    out += "," + csvField(missing) + "\n";
+    out += "," + csvField(missing);
+    for (int l = 0; l < 3; ++l) out += "," + csvField(joined(levelBlockers(row, model.config(), kLevelMinutes[l]), ";"));
+    out += "\n";
   }
   return out;
 }
@@ -306,18 +345,20 @@ std::string coverageSummaryCsv(const CoverageModel& model) {
   const CoverageSummary s = model.summary();
   const auto& cats = model.config().categories;
   auto share = [](double part, double whole) { return whole > 0 ? fmt(part / whole, 4) : std::string(); };
-  std::string out = "scope,id,label,level,facilities,buildings_covered,share_buildings,residents_covered,share_residents\n";
+  std::string out =
+      "scope,id,label,level,facilities,buildings_covered,share_buildings,residents_covered,share_residents,blocked_by\n";
   for (std::size_t c = 0; c < cats.size(); ++c) {
     const CategorySummary& cs = s.categories[c];
     out += "category," + csvField(cats[c].id) + "," + csvField(cats[c].label) + "," + std::to_string(cats[c].levelMinutes) +
            "," + std::to_string(cs.facilities) + "," + std::to_string(cs.buildingsCovered) + "," +
            share(static_cast<double>(cs.buildingsCovered), static_cast<double>(s.buildings)) + "," +
-           fmt(cs.residentsCovered, 1) + "," + share(cs.residentsCovered, s.residents) + "\n";
+           fmt(cs.residentsCovered, 1) + "," + share(cs.residentsCovered, s.residents) + ",\n";
   }
   for (const LevelSummary& l : s.levels)
     out += "level," + std::to_string(l.minutes) + "min,," + std::to_string(l.minutes) + ",," +
            std::to_string(l.buildingsMet) + "," + share(static_cast<double>(l.buildingsMet), static_cast<double>(s.buildings)) +
-           "," + fmt(l.residentsMet, 1) + "," + share(l.residentsMet, s.residents) + "\n";
+           "," + fmt(l.residentsMet, 1) + "," + share(l.residentsMet, s.residents) + "," +
+           csvField(blockedText(l.blockedBy)) + "\n";
   return out;
 }
 

@@ -268,7 +268,7 @@ std::vector<core::Polygon> contour(const Field& f, double level, double big) {
     std::size_t owner = polys.size();
     const core::Vec2 probe = h.front();
     for (std::size_t o = 0; o < polys.size(); ++o)
-      if (boxes[o].contains(probe) && polygonContains(core::Polygon{polys[o].outer, {}}, probe) &&
+      if (boxes[o].contains(probe) && core::contains(core::Polygon{polys[o].outer, {}}, probe) &&
           (owner == polys.size() || areas[o] < areas[owner]))
         owner = o;
     if (owner < polys.size()) polys[owner].holes.push_back(std::move(h));
@@ -301,22 +301,6 @@ void appendRing(std::string& out, const core::Ring& ring, bool wantCcw, const To
 }
 
 }  // namespace
-
-bool polygonContains(const core::Polygon& polygon, core::Vec2 p) {
-  auto inRing = [&](const core::Ring& r) {
-    bool in = false;
-    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) {
-      if ((r[i].y > p.y) != (r[j].y > p.y) &&
-          p.x < (r[j].x - r[i].x) * (p.y - r[i].y) / (r[j].y - r[i].y) + r[i].x)
-        in = !in;
-    }
-    return in;
-  };
-  if (polygon.outer.size() < 3 || !inRing(polygon.outer)) return false;
-  for (const core::Ring& h : polygon.holes)
-    if (h.size() >= 3 && inRing(h)) return false;
-  return true;
-}
 
 std::vector<IsochroneBand> isochronePolygons(const WalkGraph& graph, const ReachSet& reach,
                                              const std::vector<double>& limits,

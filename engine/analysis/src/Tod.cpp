@@ -117,12 +117,16 @@ std::vector<TodResult> todCatchments(const WalkGraph& graph, const model::Site& 
             c.residents += floor / config.walking.floorAreaPerPersonM2;
           }
         }
+        std::vector<model::Facility> inside;
         for (std::size_t i = 0; i < facilities.size(); ++i) {
           if (!facilitySnaps[i].first) continue;
           const double d = reach.valueAt(graph, facilitySnaps[i].second) + facilitySnaps[i].second.distanceMeters;
-          if (d <= c.radiusMeters && facilities[i].category < c.facilities.size()) ++c.facilities[facilities[i].category];
+          if (d <= c.radiusMeters) inside.push_back(facilities[i]);
         }
+        for (std::size_t cat = 0; cat < c.facilities.size(); ++cat)
+          c.facilities[cat] = model::distinctFacilityCount(inside, cat);
         c.walkableAreaM2 = bands[k].areaM2;
+        c.polygons = bands[k].polygons;
         c.pedshedRatio = c.walkableAreaM2 / (3.14159265358979323846 * c.radiusMeters * c.radiusMeters);
       }
       r.catchments.push_back(std::move(c));

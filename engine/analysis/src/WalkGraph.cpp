@@ -2,6 +2,8 @@
 
 #include "twin/geo/Heightfield.h"
 
+#include "Visibility.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -336,11 +338,59 @@ bool usableLine(const std::vector<core::Vec2>& points) {
 
 }  // namespace
 
+namespace {
+
+// Road vertices on an area's boundary or inside it: where ways enter the area. OSM ways share
+// the area's nodes, which project to identical coordinates; 5 cm absorbs rounding only.
+constexpr double kOnBoundaryMeters = 0.05;
+
+std::vector<core::Vec2> areaEntries(const model::WalkArea& area, const std::vector<model::Road>& roads,
+                                    const std::vector<bool>& used) {
+  core::Box2 box = core::bounds(area.polygon.outer);
+  std::vector<core::Vec2> entries;
+  for (std::size_t i = 0; i < roads.size(); ++i) {
+    if (!used[i]) continue;
+    for (const core::Vec2& v : roads[i].line) {
+      if (v.x < box.minX - kOnBoundaryMeters || v.x > box.maxX + kOnBoundaryMeters || v.y < box.minY - kOnBoundaryMeters ||
+          v.y > box.maxY + kOnBoundaryMeters)
+        continue;
+      if (!core::contains(area.polygon, v) && detail::boundaryDistance(area.polygon, v) > kOnBoundaryMeters) continue;
+      bool seen = false;
+      for (const core::Vec2& e : entries) seen = seen || dist2(e, v) <= kOnBoundaryMeters * kOnBoundaryMeters;
+      if (!seen) entries.push_back(v);
+    }
+  }
+  return entries;
+}
+
+bool usableArea(const core::Polygon& polygon) {
+  if (polygon.outer.size() < 3) return false;
+  for (const core::Vec2& p : polygon.outer)
+    if (!core::isFinite(p)) return false;
+  for (const core::Ring& h : polygon.holes)
+    for (const core::Vec2& p : h)
+      if (!core::isFinite(p)) return false;
+  return true;
+}
+
+}  // namespace
+
 WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const WalkGraphOptions& options,
                          core::Diagnostics& diag, WalkGraphStats* stats) {
+  return buildWalkGraph(roads, {}, options, diag, stats);
+}
+
+WalkGraph buildWalkGraph(const model::Site& site, const WalkGraphOptions& options, core::Diagnostics& diag,
+                         WalkGraphStats* stats) {
+  return buildWalkGraph(site.roads, site.walkAreas, options, diag, stats);
+}
+
+WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const std::vector<model::WalkArea>& areas,
+                         const WalkGraphOptions& options, core::Diagnostics& diag, WalkGraphStats* stats) {
   WalkGraphBuilder builder(options);
   WalkGraphStats local;
   const double steps = options.stepsFactor > 0 && std::isfinite(options.stepsFactor) ? options.stepsFactor : 1.0;
+  std::vector<bool> used(roads.size(), false);
   for (std::uint32_t i = 0; i < roads.size(); ++i) {
     const model::Road& r = roads[i];
     if (!isWalkable(r.highway, r.tags)) {
@@ -355,10 +405,47 @@ WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const WalkGraphO
       continue;
     }
     ++local.roadsUsed;
+    used[i] = true;
     const bool isSteps = r.highway == "steps";
     builder.addLine(r.line, isSteps ? steps : 1.0, i, &r.elevations, !isSteps);
   }
+  double areaMeters = 0;
+  // Squares are crossed as people cross them: in any straight line that stays inside, between
+  // the ways that touch the square and around its corners and holes (a visibility graph).
+  for (std::size_t a = 0; a < areas.size(); ++a) {
+    const model::WalkArea& area = areas[a];
+    const std::string record = area.idKind + " " + std::to_string(area.osmId);
+    if (!usableArea(area.polygon)) {
+      ++local.areasSkipped;
+      diag.add(core::Severity::Warning, "analysis::buildWalkGraph()", "", "walk areas", record,
+               "area has fewer than 3 points or a non-finite coordinate", "skipped");
+      continue;
+    }
+    const std::uint32_t road = static_cast<std::uint32_t>(roads.size() + a);
+    const std::vector<core::Vec2> entries = areaEntries(area, roads, used);
+    std::size_t points = area.polygon.outer.size() + entries.size();
+    for (const core::Ring& h : area.polygon.holes) points += h.size();
+    ++local.areasUsed;
+    if (points > kMaxWalkAreaPoints) {
+      // The visibility graph costs O(n^3): a huge area is walked along its outline instead.
+      diag.add(core::Severity::Info, "analysis::buildWalkGraph()", "", "walk areas", record,
+               "area has " + std::to_string(points) + " vertices and entries (limit " +
+                   std::to_string(kMaxWalkAreaPoints) + ")",
+               "walked along its outline only");
+      std::vector<core::Vec2> ring(area.polygon.outer.begin(), area.polygon.outer.end());
+      ring.push_back(ring.front());
+      builder.addLine(ring, 1.0, road, nullptr, true);
+      continue;
+    }
+    for (const auto& [from, to] : detail::visibilityEdges(area.polygon, entries, kOnBoundaryMeters)) {
+      builder.addLine({from, to}, 1.0, road, nullptr, true);
+      ++local.areaSegments;
+      areaMeters += std::sqrt(dist2(from, to));
+    }
+  }
   WalkGraph g = builder.finish(diag, &local);
+  // The visibility edges overlap one another: the length figure stays the length of the ways.
+  local.totalLengthMeters = std::max(0.0, local.totalLengthMeters - areaMeters);
   if (stats) *stats = local;
   return g;
 }

@@ -1,48 +1,76 @@
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <filesystem>
 #include <optional>
+#include <set>
 #include <sstream>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
 
 #include "CliArgs.h"
-#include "PlanningView.h"
+#include "twin/app/MonitorView.h"
 #include "twin/geo/ChineseCoordinates.h"
 #include "twin/geo/VectorReader.h"
+#include "twin/alerts/AlertStore.h"
+#include "twin/geo/VectorWriter.h"
 #include "twin/analysis/Coverage.h"
+#include "twin/analysis/Indicators.h"
 #include "twin/analysis/Isochrone.h"
+#include "twin/analysis/OutputLayers.h"
+#include "twin/analysis/ScenarioAlgebra.h"
 #include "twin/analysis/Tod.h"
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/model/Facility.h"
 #include "twin/model/Scenario.h"
+#include "twin/model/Sensor.h"
+#include "twin/sensors/Replay.h"
+#include "twin/ui/CoveragePanel.h"
 
 namespace twin::app {
 
 const char* const kIsochroneUsage =
-    "usage: twin isochrone SCENE|--osm FILE --from LON,LAT -o ISO.geojson [--minutes 5,10,15]\n"
+    "usage: twin isochrone SCENE|--osm FILE --from LON,LAT -o ISO.geojson|.gpkg|.csv [--minutes 5,10,15]\n"
     "                      [--speed-mps 1.2 | --elderly] [--nodes NODES.csv]\n"
-    "  Walking isochrones along the street network from one point, as GeoJSON (WGS84) with\n"
-    "  one MultiPolygon per band and properties minutes and area_m2.\n"
+    "  Walking isochrones along the street network from one point: one MultiPolygon (WGS84) per\n"
+    "  band with fields minutes and area_m2, as GeoJSON, GeoPackage or CSV (geometry as WKT),\n"
+    "  by the extension of -o.\n"
     "  --from LON,LAT  WGS84 origin; it snaps to the nearest walkable way (scene walking.max_snap_m)\n"
     "  --minutes LIST  ascending band limits in minutes (default 5,10,15)\n"
     "  --speed-mps V   walking speed (default: the scene's walking.speed_mps, else 1.2)\n"
     "  --elderly       use the scene's slower walking.elderly_speed_mps (default 0.8)\n"
     "  --nodes FILE    CSV osm_node_id,seconds for every reached OSM node (needs an OSM layer: .osm or .osm.pbf)\n";
 const char* const kCoverageUsage =
-    "usage: twin coverage SCENE -o COVERAGE.csv [--geojson COVERAGE.geojson] [--summary SUMMARY.csv]\n"
-    "                     [--elderly] [--scenario NAME]\n"
+    "usage: twin coverage SCENE -o COVERAGE.csv|.geojson|.gpkg [--geojson COVERAGE.geojson]\n"
+    "                     [--summary SUMMARY.csv] [--elderly] [--scenario NAME]\n"
     "  Walking minutes from every residential building to the nearest facility of each GB 50180\n"
-    "  life-circle category, and the 5/10/15-minute levels met; prints the summary table.\n"
+    "  life-circle category, the 5/10/15-minute levels met and the categories that block each\n"
+    "  level; prints the summary table. -o: one building footprint per row with typed fields\n"
+    "  (CSV: geometry as a first column WKT), by its extension.\n"
     "  --scenario NAME  apply the scene file's planning scenario NAME (key \"scenarios\"): the\n"
     "                   outputs describe the scenario; prints the before/after figures\n";
 const char* const kTodUsage =
-    "usage: twin tod SCENE -o TOD.csv [--radii 500,800]\n"
+    "usage: twin tod SCENE -o TOD.csv|.geojson|.gpkg [--radii 500,800]\n"
     "  For each rail/metro station (and its entrances): buildings, floor area, residents,\n"
-    "  facilities and pedshed ratio within the walking catchments (metres along the network).\n";
+    "  facilities and pedshed ratio within the walking catchments (metres along the network).\n"
+    "  -o gets one catchment polygon per station and radius; the stations and their entrances\n"
+    "  go as points to TOD_stations.<ext> beside it.\n";
+
+const char* const kIndicatorsUsage =
+    "usage: twin indicators SCENE [--json] [--alerts-db FILE]\n"
+    "  The nine-scenario indicators (九大场景: 邻里 教育 健康 创业 建筑 交通 低碳 服务 治理) computed\n"
+    "  from the scene's own data: life-circle coverage of residents, the building stock, POIs,\n"
+    "  the power sensors' recorded readings and the alert log. An indicator the data cannot\n"
+    "  support has no value and says why. Formulas and standards: docs/indicators.md.\n"
+    "  --json           {\"scenarios\":[{\"id\",\"name\",\"name_en\",\"indicators\":[{\"id\",\"name\",\"name_en\",\n"
+    "                   \"value\",\"unit\",\"source\",\"why_missing\"}]}]} (value null when missing)\n"
+    "  --alerts-db FILE the alert log to read (default: the one `twin run` writes); it is never created\n";
 
 namespace {
 
@@ -52,6 +80,10 @@ struct Prepared {
   analysis::WalkGraph graph;
   core::Diagnostics diag;
 };
+
+// The -o check shared by the analyses: the format follows the extension.
+bool knownOutput(const std::string& path) { return geo::isVectorOutputPath(path); }
+const char* const kOutputFormats = "expects a file ending .csv, .geojson or .gpkg";
 
 bool parseList(const std::string& text, std::vector<double>& out) {
   out.clear();
@@ -81,12 +113,15 @@ core::Result<Prepared> prepare(const std::string& path) {
   const bool terrain = p.scene.site->terrain && !p.scene.site->terrain->empty();
   if (terrain) options.terrain = &*p.scene.site->terrain;
   analysis::WalkGraphStats stats;
-  p.graph = analysis::buildWalkGraph(p.scene.site->roads, options, p.diag, &stats);
+  p.graph = analysis::buildWalkGraph(*p.scene.site, options, p.diag, &stats);
   if (p.graph.segmentCount() == 0)
     return core::fail("twin: " + path + ": no walkable ways in the scene (" + std::to_string(p.scene.site->roads.size()) +
                       " roads read)");
-  std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s\n", stats.nodes, stats.segments,
+  std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s", stats.nodes, stats.segments,
                stats.totalLengthMeters / 1000, stats.components, terrain ? ", Tobler slope from the terrain" : "");
+  if (stats.areasUsed)
+    std::fprintf(stderr, "; %zu pedestrian areas crossed by %zu of the segments", stats.areasUsed, stats.areaSegments);
+  std::fprintf(stderr, "\n");
   return p;
 }
 
@@ -160,6 +195,9 @@ int cmdIsochrone(int argc, char** argv) {
     if (args.has("--elderly")) return args.usageError("give --speed-mps or --elderly, not both");
   }
 
+  if (!knownOutput(*args.value("-o")))
+    return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
+
   const std::string source = osm ? *args.value("--osm") : args.positionals()[0];
   auto prepared = prepare(source);
   if (!prepared) {
@@ -191,7 +229,7 @@ int cmdIsochrone(int argc, char** argv) {
   const auto bands = analysis::isochronePolygons(p.graph, *reach, limits, iso);
   const geo::SiteFrame frame = p.scene.site->frame;
   const std::string out = *args.value("-o");
-  if (auto w = analysis::writeTextFile(out, analysis::isochroneGeoJson(bands, [&](core::Vec2 v) { return frame.toLonLat(v); })); !w) {
+  if (auto w = analysis::writeLayer(out, analysis::isochroneLayer(bands, [&](core::Vec2 v) { return frame.toLonLat(v); })); !w) {
     std::cerr << w.error().message << '\n';
     return kExitBadInput;
   }
@@ -235,6 +273,8 @@ int cmdCoverage(int argc, char** argv) {
   if (args.positionals().size() != 1)
     return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("-o")) return args.usageError("missing -o COVERAGE.csv");
+  if (!knownOutput(*args.value("-o")))
+    return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
   auto prepared = prepare(args.positionals()[0]);
   if (!prepared) {
     std::cerr << prepared.error().message << '\n';
@@ -268,12 +308,14 @@ int cmdCoverage(int argc, char** argv) {
       return kExitUsage;
     }
     before = cov.summary();
-    const std::size_t applied = applyScenario(cov, *chosen, site.frame, p.diag);
+    const std::size_t applied = analysis::applyScenario(cov, *chosen, site.frame, p.diag);
     std::cout << "scenario '" << chosen->name << "'" << (chosen->label.empty() ? "" : " ") << chosen->label << ": "
               << applied << " of " << chosen->added.size() + chosen->moved.size() + chosen->removed.size()
               << " changes applied\n";
   }
-  if (auto w = analysis::writeTextFile(*args.value("-o"), analysis::coverageCsv(cov, site)); !w) {
+  const geo::SiteFrame siteFrame = site.frame;
+  const analysis::ToLonLat toLonLat = [&](core::Vec2 v) { return siteFrame.toLonLat(v); };
+  if (auto w = analysis::writeLayer(*args.value("-o"), analysis::coverageLayer(cov, site, toLonLat)); !w) {
     std::cerr << w.error().message << '\n';
     return kExitBadInput;
   }
@@ -301,8 +343,19 @@ int cmdCoverage(int argc, char** argv) {
     std::printf("  %-18s %2d min  %3zu facilities  %5.1f%% of buildings  %s\n", cat.id.c_str(), cat.levelMinutes,
                 s.categories[c].facilities, share, std::string(static_cast<std::size_t>(share / 5), '#').c_str());
   }
-  for (const auto& l : s.levels)
-    std::printf("  level %2d min met by %zu buildings (%.0f residents)\n", l.minutes, l.buildingsMet, l.residentsMet);
+  for (const auto& l : s.levels) {
+    std::printf("  level %2d min met by %zu buildings (%.0f residents)", l.minutes, l.buildingsMet, l.residentsMet);
+    // Why the others fail: each blocking category with the number of buildings it blocks.
+    std::string why;
+    for (const auto& [id, n] : l.blockedBy) {
+      if (why.size() > 200) {
+        why += ", ...";
+        break;
+      }
+      why += (why.empty() ? "" : ", ") + id + " " + std::to_string(n);
+    }
+    std::printf("%s%s\n", why.empty() ? "" : "; blocked by ", why.c_str());
+  }
   std::printf("%zu buildings have gaps; wrote %s\n", s.gaps.size(), args.value("-o")->c_str());
   if (before) {
     // std::cout (not printf) so that the figures can be captured by the in-process CLI tests.
@@ -338,6 +391,8 @@ int cmdTod(int argc, char** argv) {
   if (args.positionals().size() != 1)
     return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("-o")) return args.usageError("missing -o TOD.csv");
+  if (!knownOutput(*args.value("-o")))
+    return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
   std::vector<double> radii{500, 800};
   if (args.has("--radii")) {
     if (!parseList(*args.value("--radii"), radii))
@@ -358,7 +413,15 @@ int cmdTod(int argc, char** argv) {
     return kExitBadInput;
   }
   const auto results = analysis::todCatchments(p.graph, *p.scene.site, p.config, stations, radii, p.diag);
-  if (auto w = analysis::writeTextFile(*args.value("-o"), analysis::todCsv(results, p.config)); !w) {
+  const geo::SiteFrame frame = p.scene.site->frame;
+  const analysis::ToLonLat toLonLat = [&](core::Vec2 v) { return frame.toLonLat(v); };
+  const std::filesystem::path out = *args.value("-o");
+  const std::filesystem::path stationsOut = analysis::siblingPath(out, "stations");
+  if (auto w = analysis::writeLayer(out, analysis::todCatchmentLayer(results, p.config, toLonLat)); !w) {
+    std::cerr << w.error().message << '\n';
+    return kExitBadInput;
+  }
+  if (auto w = analysis::writeLayer(stationsOut, analysis::todStationLayer(results, toLonLat)); !w) {
     std::cerr << w.error().message << '\n';
     return kExitBadInput;
   }
@@ -367,7 +430,162 @@ int cmdTod(int argc, char** argv) {
       std::printf("%s %4.0f m: %zu buildings, %.0f m2 floor, %.0f residents, pedshed %.2f\n",
                   r.station.name.empty() ? "(unnamed)" : r.station.name.c_str(), c.radiusMeters, c.buildings,
                   c.floorAreaM2, c.residents, c.pedshedRatio);
-  std::printf("wrote %s\n", args.value("-o")->c_str());
+  std::printf("wrote %s and %s\n", out.string().c_str(), stationsOut.string().c_str());
+  reportDiagnostics(p.diag);
+  return kExitOk;
+}
+
+namespace {
+
+// What the sensors and alerts modules know about the scene, for the governance and low-carbon
+// indicators. Each part that cannot be read is left empty with the reason.
+analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::filesystem::path& alertsDb) {
+  analysis::OperationsFacts ops;
+  model::SensorConfig sensors;
+  if (!scene.config.file.empty() && scene.config.file.extension() == ".json") {
+    auto loaded = model::loadSensorConfig(scene.config.file);
+    if (loaded) sensors = std::move(loaded).value();
+    else ops.powerWhyMissing = ops.alertLogWhyMissing = loaded.error().message;
+  }
+  ops.sensorsDeclared = sensors.sensors.size();
+  std::set<std::string> ids;
+  for (const model::SensorDef& s : sensors.sensors) ids.insert(s.id);
+
+  ops.alertLogSource = "alert log " + alertsDb.filename().string();
+  std::error_code ec;
+  if (sensors.sensors.empty()) {
+    if (ops.alertLogWhyMissing.empty()) ops.alertLogWhyMissing = "the scene declares no sensors";
+  } else if (!std::filesystem::is_regular_file(alertsDb, ec)) {
+    // Opening would create an empty log, which would then read as "no alerts": say so instead.
+    ops.alertLogWhyMissing = "no alert log at " + alertsDb.string() + " (run `twin monitor` or `twin run` first)";
+  } else if (auto store = alerts::AlertStore::open(alertsDb); !store) {
+    ops.alertLogWhyMissing = store.error().message;
+  } else if (auto all = (*store)->allAlerts(); !all) {
+    ops.alertLogWhyMissing = all.error().message;
+  } else {
+    ops.alertLogRead = true;
+    for (const alerts::Alert& a : *all) {
+      if (!ids.count(a.sensorId)) continue;
+      ops.alerts.push_back({a.sensorId, a.raisedMs, a.ackMs, alerts::isActive(a.state), a.kind == model::RuleKind::Stale});
+    }
+  }
+
+  std::vector<std::string> files, why;
+  for (const model::SensorDef& s : sensors.sensors) {
+    if (s.kind != "power") continue;
+    if (s.unit != "kW") {
+      why.push_back("power sensor '" + s.id + "' reports in '" + s.unit + "', not kW");
+      continue;
+    }
+    if (s.source.kind != model::SourceKind::Replay) {
+      why.push_back("power sensor '" + s.id + "' is live (MQTT): no recorded readings to integrate");
+      continue;
+    }
+    const model::ReplayMapping& m = s.source.replay;
+    core::Diagnostics diag;
+    const std::unordered_set<std::string> only{s.id};
+    auto readings = [&]() -> core::Result<std::vector<sensors::Reading>> {
+      if (m.format == "csv") {
+        sensors::CsvMapping csv;
+        csv.columns[m.column] = s.id;
+        csv.timeColumn = m.timeColumn;
+        csv.utcOffsetMinutes = m.utcOffsetMinutes;
+        csv.missing = m.missing;
+        return sensors::readReplayCsv(m.file, csv, diag);
+      }
+      sensors::DecodeOptions decode;
+      decode.knownSensors = &only;
+      sensors::IngestStats stats;
+      return sensors::readReplayJsonl(m.file, decode, stats, diag);
+    }();
+    if (!readings) {
+      why.push_back(readings.error().message);
+      continue;
+    }
+    analysis::PowerSeries series{s.id, {}};
+    for (const sensors::Reading& r : *readings)
+      if (r.sensorId == s.id && r.finite) series.samplesKw.emplace_back(r.tsMs, r.value);
+    if (series.samplesKw.size() < 2) {
+      why.push_back("power sensor '" + s.id + "' has fewer than two readings in " + m.file.filename().string());
+      continue;
+    }
+    files.push_back(m.file.filename().string());
+    ops.power.push_back(std::move(series));
+  }
+  for (const std::string& f : files) ops.powerSource += (ops.powerSource.empty() ? "replay file " : ", ") + f;
+  if (ops.power.empty() && ops.powerWhyMissing.empty()) {
+    if (why.empty()) ops.powerWhyMissing = "the scene has no power sensor (kind \"power\")";
+    for (const std::string& w : why) ops.powerWhyMissing += (ops.powerWhyMissing.empty() ? "" : "; ") + w;
+  }
+  return ops;
+}
+
+std::string formatValue(const analysis::Indicator& i) {
+  if (!i.value) return "—";
+  char buf[64];
+  const double v = *i.value;
+  if (std::fabs(v - std::round(v)) < 1e-9) std::snprintf(buf, sizeof buf, "%.0f", v);
+  else std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string out = buf;
+  // Trailing zeros of a rounded share add nothing: "33.30" -> "33.3".
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out + (i.unit == "count" ? "" : " " + i.unit);
+}
+
+}  // namespace
+
+std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scenarios) {
+  nlohmann::json out = {{"scenarios", nlohmann::json::array()}};
+  for (const auto& s : scenarios) {
+    nlohmann::json js = {{"id", s.id}, {"name", s.name}, {"name_en", s.nameEn}, {"indicators", nlohmann::json::array()}};
+    for (const auto& i : s.indicators) {
+      nlohmann::json ji = {{"id", i.id}, {"name", i.name}, {"name_en", i.nameEn}};
+      ji["value"] = i.value ? nlohmann::json(*i.value) : nlohmann::json(nullptr);
+      ji["unit"] = i.unit;
+      ji["source"] = i.source;
+      ji["why_missing"] = i.value ? nlohmann::json(nullptr) : nlohmann::json(i.whyMissing);
+      js["indicators"].push_back(std::move(ji));
+    }
+    out["scenarios"].push_back(std::move(js));
+  }
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string indicatorsTable(const std::vector<analysis::ScenarioIndicators>& scenarios) {
+  std::string out;
+  for (const auto& s : scenarios) {
+    out += s.name + " " + s.nameEn + "\n";
+    for (const auto& i : s.indicators) {
+      out += "  " + i.name + " / " + i.nameEn + ": " + formatValue(i);
+      if (!i.value) out += "  (" + i.whyMissing + ")";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+int cmdIndicators(int argc, char** argv) {
+  CliArgs args("indicators", {"--alerts-db"}, {"--json", "--help"});
+  if (!args.parse(argc, argv)) return args.usageError(args.error());
+  if (args.has("--help")) {
+    std::cout << kIndicatorsUsage;
+    return kExitOk;
+  }
+  if (args.positionals().size() != 1)
+    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+  auto prepared = prepare(args.positionals()[0]);
+  if (!prepared) {
+    std::cerr << prepared.error().message << '\n';
+    return kExitBadInput;
+  }
+  Prepared& p = prepared.value();
+  const std::filesystem::path db = args.has("--alerts-db") ? std::filesystem::path(*args.value("--alerts-db")) : defaultAlertsDb();
+  const analysis::OperationsFacts ops = operationsFacts(p.scene, db);
+  const auto scenarios = analysis::nineScenarioIndicators(p.graph, *p.scene.site, p.config, ops, p.diag);
+  std::cout << (args.has("--json") ? indicatorsJson(scenarios) + "\n" : indicatorsTable(scenarios));
   reportDiagnostics(p.diag);
   return kExitOk;
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 #include "Commands.h"
 #include "MonitorCommands.h"
 #include "twin/app/Version.h"
@@ -28,11 +28,16 @@ constexpr CommandEntry kCommands[] = {
     {"run", cmdRun, "open the viewer on a scene (a window when DISPLAY is set, else a headless PNG)",
      "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
-     "                [--colour-by C] [--no-planning]\n"
+     "                [--colour-by C] [--no-planning] [--at TIME]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: a new twin-<scene>-XXXXXX.png in the temporary directory), printing its path.\n"
      "  --frames N   stop after N frames (a bounded run, e.g. for tests)\n"
+     "  --at TIME    first replay the scene's sensor files up to TIME (ISO-8601, e.g.\n"
+     "               2026-06-18T15:10:00+08:00): charts carry that history, the alarm list shows\n"
+     "               what it raised, stamped in data time, and the scene clock says \"replay\"; in a\n"
+     "               window the replay then runs on. Headless, the scene's \"replay.at\" is the\n"
+     "               default. A replay writes a fresh alert log of its own unless --alerts-db is given.\n"
      "  Planning (scenes with streets; see docs/life-circle.md): the coverage panel, click for a\n"
      "  walking isochrone, add or drag facilities, save scenarios into the scene file.\n"
      "  --scenario NAME          compare the scene's saved scenario NAME with the existing state\n"
@@ -40,6 +45,12 @@ constexpr CommandEntry kCommands[] = {
      "  --colour-by C            colour buildings by coverage: 5, 10, 15 (life-circle level) or a\n"
      "                           facility category id (e.g. health_station)\n"
      "  --no-planning            no planning view (and no walk graph built)\n"
+     "  Sensors (scenes with \"sensors\"): the monitor runs, with alarm banners and beacons.\n"
+     "  --alerts-db FILE  the alert log (default: the installation's, shared with `twin monitor`\n"
+     "                    and `twin alerts`: $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
+     "                    ~/.local/state/communitytwin/alerts.db; history in alerts-history.db\n"
+     "                    beside it)\n"
+     "  --mqtt HOST:PORT  broker instead of the scene's; --no-monitor: no sensors at all\n"
      "  --size WxH   window or image size in pixels (default 1600x900)\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
      "  Home start view, click a building for its details, Esc quits.\n"},
@@ -47,13 +58,20 @@ constexpr CommandEntry kCommands[] = {
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                     [--lang zh-CN|en] [--no-panels]\n"
      "                     [--scenario NAME] [--plan-isochrone LON,LAT] [--colour-by C] [--no-planning]\n"
+     "                     [--monitor-seconds S] [--alerts-db FILE] [--mqtt HOST:PORT] [--no-monitor] [--at TIME]\n"
      "       twin snapshot --model PATH [--crs CRS] -o OUT.png [--size WxH] [--no-panels]\n"
      "  Renders the start view (or the bookmark) with the panels and writes OUT.png, once paged\n"
      "  and streamed models have loaded (at most 120 s).\n"
+     "  --at TIME    the sensors replayed up to TIME first (default: the scene's \"replay.at\");\n"
+     "               see twin run --help\n"
      "  --model PATH render a 3D model alone, framed from its bounds: an oblique-photography\n"
      "               production folder, a .glb/.gltf, a 3D Tiles tileset.json or a CityJSON file\n"
      "  --crs CRS    the CRS of a CityJSON file that declares none\n"
-     "  --size WxH   image size in pixels (default 1920x1080)\n"},
+     "  --size WxH   image size in pixels (default 1920x1080)\n"
+     "  A snapshot writes nothing but OUT.png unless asked: the sensor monitor (which writes the\n"
+     "  alert log and history) runs only with --monitor-seconds S (ingest S seconds first),\n"
+     "  --alerts-db FILE or --mqtt HOST:PORT. The default alert log is the installation's, as for\n"
+     "  `twin run`: $XDG_STATE_HOME/communitytwin/alerts.db, else ~/.local/state/communitytwin/alerts.db.\n"},
     {"info", cmdInfo, "print what a scene or a data file contains",
      "usage: twin info SCENE|DATAFILE [--json]\n"
      "       twin info --model PATH [--crs CRS] [--json]\n"
@@ -72,6 +90,8 @@ constexpr CommandEntry kCommands[] = {
     {"isochrone", cmdIsochrone, "5/10/15-minute walking isochrones from a point", nullptr},
     {"coverage", cmdCoverage, "life-circle coverage of every building", nullptr},
     {"tod", cmdTod, "transit-oriented development catchment figures", nullptr},
+    {"sunlight", cmdSunlight, "sunlight hours (日照) at every residential window against GB 50180", nullptr},
+    {"indicators", cmdIndicators, "the nine-scenario (九大场景) indicators of a scene", nullptr},
     {"monitor", cmdMonitor, "ingest sensor streams and run the alert rules, without rendering", nullptr},
     {"alerts", cmdAlerts, "list alerts from the alert log", nullptr},
     {"replay", cmdReplay, "publish a recorded CSV/JSONL sensor file through an MQTT broker", nullptr},

@@ -11,11 +11,13 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "CliArgs.h"
 #include "Commands.h"
-#include "ModelsView.h"
-#include "MonitorView.h"
-#include "PlanningView.h"
+#include "twin/app/ModelsView.h"
+#include "twin/app/MonitorView.h"
+#include "twin/app/PlanningView.h"
 #include "twin/app/Cli.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
@@ -23,6 +25,7 @@
 #include "twin/model/ModelSource.h"
 #include "twin/scene/SceneModel.h"
 #include "twin/scene/SiteScene.h"
+#include "twin/sensors/Payload.h"
 
 namespace twin::app {
 namespace {
@@ -34,11 +37,29 @@ struct ViewArgs {
   MonitorViewOptions monitor;
   bool monitorEnabled = true;
   double monitorSeconds = 0;
+  bool snapshot = false;             // `twin snapshot`: no monitor (no writes) unless asked
   PlanningViewOptions planning;
   bool planningEnabled = true;
   std::string colourBy;             // --colour-by: a facility category id or 5 / 10 / 15
   std::string model;                // snapshot --model PATH: the model alone, no scene
   std::optional<std::string> crs;   // --crs for a CityJSON model without one
+  std::optional<std::int64_t> at;   // --at: replay the sensor data up to this data time (UTC epoch ms)
+  bool headless = false;            // a picture of one moment (snapshot, or run without a display)
+};
+
+constexpr const char* kAtExample = "an ISO-8601 time such as 2026-06-18T15:10:00+08:00";
+
+// The alert log and history of a replay brought up to a moment: fresh files of this process, so
+// that a reconstruction never mixes with (or restores alerts from) the operator's real log.
+// Removed when the command ends.
+struct ReplayLog {
+  std::filesystem::path alerts, history;
+  ~ReplayLog() {
+    std::error_code ec;
+    for (const auto& p : {alerts, history})
+      if (!p.empty())
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix, ec);
+  }
 };
 
 bool parseHostPort(const std::string& text, model::MqttConfig& out) {
@@ -103,6 +124,11 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
     out.planning.isochroneFrom = p;
   }
   if (auto colour = args.value("--colour-by")) out.colourBy = *colour;
+  if (auto at = args.value("--at")) {
+    out.at = sensors::parseIsoTimeMs(*at);
+    if (!out.at) return args.usageError("bad --at '" + *at + "'; expected " + kAtExample);
+    if (!out.monitorEnabled) return args.usageError("--at replays the scene's sensors: drop --no-monitor");
+  }
   const bool planningAsked = args.value("--scenario") || args.value("--plan-isochrone") || args.value("--colour-by");
   if (planningAsked && !out.planningEnabled)
     return args.usageError("--scenario, --plan-isochrone and --colour-by need the planning view (drop --no-planning)");
@@ -126,20 +152,54 @@ std::unique_ptr<TwinViewer> openViewer(const ViewArgs& a) {
 
 // Starts the scene's sensor monitor and attaches it to the viewer. A scene without sensors (or
 // a bare data file) has nothing to monitor: true, no monitor. False (message printed) on error.
-bool attachMonitor(TwinViewer& viewer, const ViewArgs& a) {
-  if (!a.monitorEnabled || std::filesystem::path(a.scene).extension() != ".json") return true;
+// With --at, or headless on a scene with "replay.at", the replay files are first brought up to
+// that moment (MonitorViewOptions::replayUntilMs) into a fresh alert log of this process.
+bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) {
+  if (!a.monitorEnabled || std::filesystem::path(a.scene).extension() != ".json") {
+    if (a.at) std::cerr << "twin: --at: " << a.scene << " has no sensors to replay\n";
+    return !a.at;
+  }
   auto config = model::loadSensorConfig(a.scene);
   if (!config) {
     std::cerr << config.error().message << '\n';
     return false;
   }
-  if (config->sensors.empty()) return true;
-  auto monitor = MonitorView::start(a.scene, *viewer.scene().site, a.monitor);
+  if (config->sensors.empty()) {
+    if (a.at) std::cerr << "twin: --at: " << a.scene << " has no sensors to replay\n";
+    return !a.at;
+  }
+  MonitorViewOptions options = a.monitor;
+  options.replayUntilMs = a.at;
+  if (!options.replayUntilMs && a.headless && !config->replayAt.empty()) {
+    options.replayUntilMs = sensors::parseIsoTimeMs(config->replayAt);
+    if (!options.replayUntilMs) {
+      std::cerr << "twin: " << std::filesystem::path(a.scene).filename().string() << ": key 'replay.at': expected "
+                << kAtExample << ", got '" << config->replayAt << "'\n";
+      return false;
+    }
+  }
+  // A snapshot writes nothing unless asked: it runs the monitor (which writes the alert log and
+  // the history) only with --monitor-seconds, --alerts-db or --mqtt, or to replay up to a moment
+  // (into a temporary log of this process).
+  if (a.snapshot && !options.replayUntilMs && a.monitorSeconds <= 0 && a.monitor.alertsDb.empty() && !a.monitor.broker)
+    return true;
+  if (options.replayUntilMs) {
+    options.replayHoldAtMoment = a.headless;
+    if (options.alertsDb.empty()) {
+      std::error_code ec;
+      const std::string stem = "twin-replay-" + std::to_string(::getpid());
+      replayLog.alerts = std::filesystem::temp_directory_path(ec) / (stem + ".db");
+      replayLog.history = std::filesystem::temp_directory_path(ec) / (stem + "-history.db");
+      options.alertsDb = replayLog.alerts;
+      options.historyDb = replayLog.history;
+    }
+  }
+  auto monitor = MonitorView::start(a.scene, *viewer.scene().site, options);
   if (!monitor) {
     std::cerr << monitor.error().message << '\n';
     return false;
   }
-  std::cerr << "twin: alert log " << (*monitor)->alertsDb().string() << '\n';
+  std::cerr << "twin: alert log " << (*monitor)->alertsDb().string() << (options.replayUntilMs ? " (replay)" : "") << '\n';
   viewer.addExtension(*monitor);
   if (a.monitorSeconds > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));
@@ -279,16 +339,18 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
 int cmdRun(int argc, char** argv) {
   CliArgs args("run",
                {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
-                "--plan-isochrone", "--colour-by"},
+                "--plan-isochrone", "--colour-by", "--at"},
                {"--no-panels", "--no-monitor", "--no-planning"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
+  const char* display = std::getenv("DISPLAY");
+  a.headless = !(display && *display);
+  ReplayLog replayLog;  // outlives the viewer, which holds its files open
   auto viewer = openViewer(a);
-  if (!viewer || !attachMonitor(*viewer, a) || !attachPlanning(*viewer, a) ||
+  if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) ||
       !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
-  const char* display = std::getenv("DISPLAY");
-  if (display && *display) {
+  if (!a.headless) {
     auto status = viewer->runWindow(a.frames, a.width, a.height);
     if (!status) {
       std::cerr << status.error().message << '\n';
@@ -318,18 +380,22 @@ int cmdRun(int argc, char** argv) {
 int cmdSnapshot(int argc, char** argv) {
   CliArgs args("snapshot",
                {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
-                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by"},
+                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--at"},
                {"--no-panels", "--no-monitor", "--no-planning"});
   ViewArgs a;
+  a.snapshot = true;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
   if (a.output.empty()) return args.usageError("missing -o OUT.png");
+  if (a.at && !a.model.empty()) return args.usageError("--at replays a scene's sensors; it does not go with --model");
+  a.headless = true;
+  ReplayLog replayLog;  // outlives the viewer, which holds its files open
   if (!a.model.empty()) {
     auto viewer = openModelViewer(a);
     if (!viewer) return kExitBadInput;
     return renderToFile(*viewer, a, a.output);
   }
   auto viewer = openViewer(a);
-  if (!viewer || !attachMonitor(*viewer, a) || !attachPlanning(*viewer, a) ||
+  if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) ||
       !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
   return renderToFile(*viewer, a, a.output);

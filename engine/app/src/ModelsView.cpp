@@ -1,4 +1,4 @@
-#include "ModelsView.h"
+#include "twin/app/ModelsView.h"
 
 #include <variant>
 

@@ -7,12 +7,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "CliArgs.h"
+#include "twin/app/MonitorView.h"
 #include "twin/alerts/Monitor.h"
+#include "twin/model/Sensor.h"
 #include "twin/app/Cli.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/sensors/MqttSource.h"
@@ -30,8 +33,11 @@ const char* const kMonitorUsage =
     "rejected by reason, alerts raised and cleared.\n"
     "  --mqtt HOST:PORT   broker to use instead of the scene's \"mqtt\" host and port\n"
     "  --duration S       stop after S seconds (default: run until interrupted)\n"
-    "  --alerts-db FILE   durable alert log (default twin-alerts.db in the current folder)\n"
-    "  --history-db FILE  also keep reading history in this SQLite file (7 days)\n"
+    "  --alerts-db FILE   durable alert log (default: the installation's, shared with the viewer:\n"
+    "                     $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
+    "                     ~/.local/state/communitytwin/alerts.db)\n"
+    "  --history-db FILE  reading history, 7 days per sensor in the data's time (default: beside\n"
+    "                     the alert log, alerts-history.db)\n"
     "  --durability D     alert log sync: normal (default; survives a crash, commits without fsync)\n"
     "                     or full (also survives a power cut; one fsync per commit)\n"
     "  --no-replay        do not feed replay-bound sensors from their files\n"
@@ -46,12 +52,26 @@ const char* const kMonitorUsage =
     "TWIN_MQTT_CERT_FILE / TWIN_MQTT_KEY_FILE.\n";
 
 const char* const kAlertsUsage =
-    "usage: twin alerts --db FILE [--json] [--active] [--limit N]\n"
-    "Lists the alerts in an alert log, newest first, each with its transitions\n"
-    "(raise, ack with who and comment, clear).\n"
-    "  --json     one JSON document instead of text\n"
-    "  --active   only alerts that are still active\n"
-    "  --limit N  at most N alerts\n";
+    "usage: twin alerts [--db FILE] [--json] [--active|--open] [--limit N] [--scene SCENE]\n"
+    "       twin alerts [--db FILE] --history [--state S] [--severity S] [--sensor ID] [--since TIME] [--json]\n"
+    "       twin alerts [--db FILE] --ack ID --by NAME [--note TEXT]\n"
+    "       twin alerts [--db FILE] --assign ID --to NAME [--by NAME]\n"
+    "Lists the alerts in an alert log, newest first, each with its transitions (raise, ack with\n"
+    "who and note, clear, assign, escalate), its building and floor, the reading's own time\n"
+    "(raised; replayed data keeps its time) and when it arrived (received).\n"
+    "  --db FILE     the alert log (default: the installation's, shared with the viewer and\n"
+    "                `twin monitor`: $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
+    "                ~/.local/state/communitytwin/alerts.db)\n"
+    "  --json        one JSON document instead of text\n"
+    "  --active      only active alerts, worst severity first, then newest\n"
+    "  --open        active alerts and cleared ones not yet acknowledged, in the same order\n"
+    "  --history     past alerts, newest raised first, filtered by --state (active_unack,\n"
+    "                active_ack, cleared_unack, cleared_ack), --severity, --sensor, and --since\n"
+    "                (ISO-8601; raised at or after)\n"
+    "  --limit N     at most N alerts\n"
+    "  --scene SCENE show each rule's handling procedure from the scene's alert_rules\n"
+    "  --ack ID      acknowledge alert ID as --by NAME with an optional --note\n"
+    "  --assign ID   assign alert ID to --to NAME\n";
 
 const char* const kReplayUsage =
     "usage: twin replay FILE --mqtt HOST:PORT --topic T [--speed X] [--columns COL=ID,...]\n"
@@ -124,8 +144,9 @@ int cmdMonitor(int argc, char** argv) {
     return kExitBadInput;
   }
   options.config = std::move(*config);
-  options.alertsDb = args.value("--alerts-db").value_or("twin-alerts.db");
-  options.historyDb = args.value("--history-db").value_or("");
+  // One alarm log per installation: the viewer, `snapshot --monitor-seconds` and `alerts` use the same files.
+  options.alertsDb = args.value("--alerts-db").value_or(defaultAlertsDb().string());
+  options.historyDb = args.value("--history-db").value_or(historyDbBeside(options.alertsDb).string());
   options.replay = !args.has("--no-replay");
   alerts::SystemClock clock;
   auto monitor = alerts::Monitor::start(options, clock);
@@ -150,19 +171,105 @@ int cmdMonitor(int argc, char** argv) {
   return kExitOk;
 }
 
+namespace {
+
+nlohmann::ordered_json alertJson(const alerts::Alert& a, const std::vector<alerts::Transition>& transitions,
+                                 const std::optional<model::AlertRuleDef>& rule) {
+  auto timeOrNull = [](std::int64_t ms) {
+    return ms > 0 ? nlohmann::ordered_json(sensors::formatIsoTimeMs(ms)) : nlohmann::ordered_json(nullptr);
+  };
+  nlohmann::ordered_json j;
+  j["id"] = a.id;
+  j["rule"] = a.ruleId;
+  j["sensor"] = a.sensorId;
+  j["kind"] = model::ruleKindName(a.kind);
+  j["severity"] = model::alertSeverityName(a.severity);
+  j["raised_severity"] = model::alertSeverityName(a.raisedSeverity);
+  j["escalations"] = a.escalations;
+  j["state"] = alerts::alertStateName(a.state);
+  j["active"] = alerts::isActive(a.state);
+  j["acknowledged"] = alerts::isAcknowledged(a.state);
+  j["raised"] = sensors::formatIsoTimeMs(a.raisedMs);
+  j["received"] = timeOrNull(a.receivedMs);
+  j["cleared"] = timeOrNull(a.clearedMs);
+  j["replay"] = a.replay;
+  j["building"] = a.building.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.building);
+  j["floor"] = a.floor ? nlohmann::ordered_json(*a.floor) : nlohmann::ordered_json(nullptr);
+  j["value"] = std::isfinite(a.value) ? nlohmann::ordered_json(a.value) : nlohmann::ordered_json(nullptr);
+  j["message"] = a.message;
+  j["acknowledged_at"] = timeOrNull(a.ackMs);
+  j["acknowledged_by"] = a.ackBy;
+  j["ack_note"] = a.ackComment;
+  j["assignee"] = a.assignee;
+  j["assigned_at"] = timeOrNull(a.assignedMs);
+  if (rule) {
+    j["procedure"] = rule->procedure;
+    j["procedure_en"] = rule->procedureEn;
+  }
+  nlohmann::ordered_json ts = nlohmann::ordered_json::array();
+  for (const alerts::Transition& t : transitions) {
+    nlohmann::ordered_json tj;
+    tj["action"] = alerts::transitionKindName(t.kind);
+    tj["state"] = alerts::alertStateName(t.state);
+    tj["severity"] = model::alertSeverityName(t.severity);
+    tj["at"] = sensors::formatIsoTimeMs(t.atMs);
+    tj["value"] = std::isfinite(t.value) ? nlohmann::ordered_json(t.value) : nlohmann::ordered_json(nullptr);
+    tj["who"] = t.who;
+    tj["comment"] = t.comment;
+    ts.push_back(std::move(tj));
+  }
+  j["transitions"] = std::move(ts);
+  return j;
+}
+
+}  // namespace
+
 int cmdAlerts(int argc, char** argv) {
-  CliArgs args("alerts", {"--db", "--limit"}, {"--json", "--active", "--help"});
+  CliArgs args("alerts", {"--db", "--limit", "--ack", "--assign", "--by", "--to", "--note", "--state", "--severity",
+                          "--sensor", "--since", "--scene"},
+               {"--json", "--active", "--open", "--history", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
     std::cout << kAlertsUsage;
     return kExitOk;
   }
   if (!args.positionals().empty()) return args.usageError("unexpected argument '" + args.positionals()[0] + "'");
-  if (!args.has("--db")) return args.usageError("missing --db FILE");
   int limit = 0;
   if (auto v = args.value("--limit"); v && !parsePositiveInt(*v, limit))
     return args.usageError("--limit expects a positive integer, got '" + *v + "'");
-  const std::filesystem::path file = *args.value("--db");
+  const bool ack = args.has("--ack"), assign = args.has("--assign");
+  if (ack && assign) return args.usageError("--ack and --assign are separate commands");
+  int actOn = 0;
+  if (ack || assign) {
+    const std::string option = ack ? "--ack" : "--assign";
+    if (!parsePositiveInt(*args.value(option), actOn))
+      return args.usageError(option + " expects an alert id, got '" + *args.value(option) + "'");
+    if (!args.has("--by") && ack) return args.usageError("--ack needs --by NAME");
+    if (assign && !args.has("--to")) return args.usageError("--assign needs --to NAME");
+  } else if (args.has("--by") || args.has("--to") || args.has("--note")) {
+    return args.usageError("--by, --to and --note go with --ack or --assign");
+  }
+  alerts::AlertQuery query;
+  if (auto v = args.value("--state")) {
+    alerts::AlertState state;
+    if (!alerts::alertStateFromName(*v, state))
+      return args.usageError("--state expects active_unack, active_ack, cleared_unack or cleared_ack, got '" + *v + "'");
+    query.state = state;
+  }
+  if (auto v = args.value("--severity")) {
+    model::AlertSeverity severity;
+    if (!model::alertSeverityFromName(*v, severity))
+      return args.usageError("--severity expects critical, major, minor or warning, got '" + *v + "'");
+    query.severity = severity;
+  }
+  if (auto v = args.value("--sensor")) query.sensorId = *v;
+  if (auto v = args.value("--since")) {
+    query.sinceMs = sensors::parseIsoTimeMs(*v);
+    if (!query.sinceMs) return args.usageError("--since expects an ISO-8601 time such as 2013-05-01T00:00:00Z, got '" + *v + "'");
+  }
+  const bool filtered = query.state || query.severity || !query.sensorId.empty() || query.sinceMs;
+  if (filtered && !args.has("--history")) return args.usageError("--state, --severity, --sensor and --since go with --history");
+  const std::filesystem::path file = args.value("--db").value_or(defaultAlertsDb().string());
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     std::cerr << "twin alerts: " << file.string() << ": no such alert log\n";
@@ -173,12 +280,51 @@ int cmdAlerts(int argc, char** argv) {
     std::cerr << "twin alerts: " << store.error().message << "\n";
     return kExitBadInput;
   }
-  auto list = args.has("--active") ? (*store)->activeAlerts() : (*store)->allAlerts();
+  // Rules (procedures) come from the scene when one is named; the log alone has no rules.
+  model::SensorConfig config;
+  if (auto scene = args.value("--scene")) {
+    auto loaded = model::loadSensorConfig(*scene);
+    if (!loaded) {
+      std::cerr << "twin alerts: " << loaded.error().message << "\n";
+      return kExitBadInput;
+    }
+    config = std::move(*loaded);
+  }
+  if (ack || assign) {
+    // Through an engine, so the change follows the same lifecycle rules and is logged as a
+    // transition; a running monitor takes it over before its next change (changedElsewhere()).
+    alerts::SystemClock clock;
+    auto engine = alerts::AlertEngine::create(config, **store, clock);
+    if (!engine) {
+      std::cerr << "twin alerts: " << engine.error().message << "\n";
+      return kExitBadInput;
+    }
+    const std::string by = args.value("--by").value_or("");
+    auto status = ack ? (*engine)->acknowledge(actOn, by, args.value("--note").value_or(""))
+                      : (*engine)->assign(actOn, *args.value("--to"), by.empty() ? "cli" : by);
+    if (!status) {
+      std::cerr << "twin alerts: " << status.error().message << "\n";
+      return kExitBadInput;
+    }
+    std::cout << (ack ? "acknowledged #" : "assigned #") << actOn << "\n";
+    return kExitOk;
+  }
+  core::Result<std::vector<alerts::Alert>> list = std::vector<alerts::Alert>{};
+  if (args.has("--history")) {
+    query.limit = static_cast<std::size_t>(limit);
+    list = (*store)->history(query);
+  } else if (args.has("--open")) {
+    list = (*store)->openAlerts();
+  } else if (args.has("--active")) {
+    list = (*store)->activeAlerts();
+    if (list) alerts::sortForList(*list);
+  } else {
+    list = (*store)->allAlerts();
+  }
   if (!list) {
     std::cerr << "twin alerts: " << list.error().message << "\n";
     return kExitBadInput;
   }
-  if (args.has("--active")) std::reverse(list->begin(), list->end());
   if (limit > 0 && list->size() > static_cast<std::size_t>(limit)) list->resize(static_cast<std::size_t>(limit));
   nlohmann::ordered_json doc = nlohmann::ordered_json::array();
   for (const alerts::Alert& a : *list) {
@@ -187,39 +333,27 @@ int cmdAlerts(int argc, char** argv) {
       std::cerr << "twin alerts: " << transitions.error().message << "\n";
       return kExitBadInput;
     }
+    std::optional<model::AlertRuleDef> rule;
+    for (const model::AlertRuleDef& r : config.rules)
+      if (r.id == a.ruleId) rule = r;
     if (args.has("--json")) {
-      nlohmann::ordered_json j;
-      j["id"] = a.id;
-      j["rule"] = a.ruleId;
-      j["sensor"] = a.sensorId;
-      j["kind"] = model::ruleKindName(a.kind);
-      j["severity"] = model::alertSeverityName(a.severity);
-      j["state"] = alerts::alertStateName(a.state);
-      j["raised"] = sensors::formatIsoTimeMs(a.raisedMs);
-      j["value"] = std::isfinite(a.value) ? nlohmann::ordered_json(a.value) : nlohmann::ordered_json(nullptr);
-      j["message"] = a.message;
-      nlohmann::ordered_json ts = nlohmann::ordered_json::array();
-      for (const alerts::Transition& t : *transitions) {
-        nlohmann::ordered_json tj;
-        tj["action"] = alerts::transitionKindName(t.kind);
-        tj["state"] = alerts::alertStateName(t.state);
-        tj["at"] = sensors::formatIsoTimeMs(t.atMs);
-        tj["value"] = std::isfinite(t.value) ? nlohmann::ordered_json(t.value) : nlohmann::ordered_json(nullptr);
-        tj["who"] = t.who;
-        tj["comment"] = t.comment;
-        ts.push_back(std::move(tj));
-      }
-      j["transitions"] = std::move(ts);
-      doc.push_back(std::move(j));
-    } else {
-      std::cout << "#" << a.id << "  " << model::alertSeverityName(a.severity) << "  " << alerts::alertStateName(a.state)
-                << "  " << a.ruleId << "  " << a.sensorId << "  " << a.message << "\n";
-      for (const alerts::Transition& t : *transitions) {
-        std::cout << "    " << sensors::formatIsoTimeMs(t.atMs) << "  " << alerts::transitionKindName(t.kind) << " -> "
-                  << alerts::alertStateName(t.state) << "  by " << t.who;
-        if (!t.comment.empty()) std::cout << "  \"" << t.comment << "\"";
-        std::cout << "\n";
-      }
+      doc.push_back(alertJson(a, *transitions, rule));
+      continue;
+    }
+    std::cout << "#" << a.id << "  " << model::alertSeverityName(a.severity) << "  " << alerts::alertStateName(a.state)
+              << "  " << a.ruleId << "  " << a.sensorId;
+    if (!a.building.empty()) std::cout << "  building " << a.building << (a.floor ? " floor " + std::to_string(*a.floor) : "");
+    std::cout << "  raised " << sensors::formatIsoTimeMs(a.raisedMs) << (a.replay ? " (replay)" : "") << "  " << a.message
+              << "\n";
+    if (!a.assignee.empty()) std::cout << "    assigned to " << a.assignee << "\n";
+    if (rule)
+      for (std::size_t i = 0; i < rule->procedure.size(); ++i)
+        std::cout << "    " << (i + 1) << ". " << rule->procedure[i] << "\n";
+    for (const alerts::Transition& t : *transitions) {
+      std::cout << "    " << sensors::formatIsoTimeMs(t.atMs) << "  " << alerts::transitionKindName(t.kind) << " -> "
+                << alerts::alertStateName(t.state) << " (" << model::alertSeverityName(t.severity) << ")  by " << t.who;
+      if (!t.comment.empty()) std::cout << "  \"" << t.comment << "\"";
+      std::cout << "\n";
     }
   }
   if (args.has("--json")) std::cout << doc.dump(2) << "\n";

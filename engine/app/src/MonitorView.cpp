@@ -1,9 +1,10 @@
 // MonitorView: alerts::Monitor on its own thread; each frame the viewer thread reads a snapshot
 // of sensor states, alerts and series into ui::MonitorView and scene::SensorLayer states.
-#include "MonitorView.h"
+#include "twin/app/MonitorView.h"
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <system_error>
@@ -11,6 +12,7 @@
 #include <variant>
 
 #include "twin/core/Log.h"
+#include "twin/scene/SiteScene.h"
 #include "twin/scene/SensorLayer.h"
 #include "twin/ui/MonitorPanels.h"
 
@@ -64,6 +66,8 @@ struct MonitorView::Impl {
   std::filesystem::path alertsDb, historyDb;
   std::size_t samplesPerSensor = 4096;
   alerts::SystemClock clock;
+  alerts::ReplayClock replayClock;  // the monitor's clock instead of `clock` when replaying up to a moment
+  bool replaying = false;
   std::unique_ptr<alerts::Monitor> monitor;
   std::thread thread;
   std::atomic<bool> stop{false};
@@ -76,6 +80,13 @@ struct MonitorView::Impl {
   double lastRefresh = -1e9, now = 0;
   bool dirty = true;
   std::optional<osg::Vec3d> flyTarget;
+  std::optional<FlyPose> flyPose;
+  std::uint64_t transitionsSeen = 0;          // engine raises + clears + acks at the last update()
+  const model::Site* site = nullptr;
+  std::vector<std::int64_t> bannerSeen;       // alarms that have headed the banner queue (fly once each)
+  std::vector<ui::AlarmLabel> labels;         // drawn at beacon tops in the last drawPanels()
+  void updateAttention();
+  std::optional<FlyPose> framing(const std::string& sensorId) const;
 
   // What was read from the history db for the current scrub time, so that a scrubbed view costs
   // the database nothing while it stays put. Cleared when the scrub time changes; the window is
@@ -140,8 +151,10 @@ void MonitorView::Impl::refresh() {
   alerts::AlertEngine& engine = monitor->engine();
   const sensors::SeriesStore& store = monitor->series();
   const std::vector<alerts::SensorState> states = engine.sensorStates();
-  view.alerts = engine.activeAlerts();
+  view.alerts = engine.openAlerts();
+  view.replayClockMs = replaying ? std::optional<std::int64_t>(replayClock.nowMs()) : std::nullopt;
   view.activeBySeverity = engine.activeBySeverity();
+  view.nowMs = clock.nowMs();
   if (cache.scrubMs != view.scrubMs) cache = HistoryCache{view.scrubMs, {}, {}, {}};
   const bool history = monitor->hasHistory();
 
@@ -187,6 +200,7 @@ void MonitorView::Impl::refresh() {
     view.sensors.push_back(std::move(row));
   }
   layer->setStates(markers);
+  updateAttention();
   // Sources replay different periods (the Aotizhongxin record is 2013-2017, the simulated feeds
   // are recent), so the timeline spans the selected sensor's history when it has one: everything
   // stored for it, not only what the ring still holds.
@@ -208,6 +222,51 @@ void MonitorView::Impl::refresh() {
   }
 }
 
+// Beacons for every unacknowledged alarm at or above the attention level (dismissing a banner
+// does not put out the beacon); the camera flies to each alarm that newly heads the queue.
+void MonitorView::Impl::updateAttention() {
+  std::vector<scene::SensorLayer::Beacon> beacons;
+  for (const alerts::Alert& a : ui::bannerAlarms(view.alerts, view.attention, {})) {
+    scene::MarkerState state = scene::MarkerState::Critical;
+    switch (a.severity) {
+      case model::AlertSeverity::Critical: state = scene::MarkerState::Critical; break;
+      case model::AlertSeverity::Major: state = scene::MarkerState::Major; break;
+      case model::AlertSeverity::Minor: state = scene::MarkerState::Minor; break;
+      case model::AlertSeverity::Warning: state = scene::MarkerState::Warning; break;
+    }
+    beacons.push_back({a.sensorId, state});  // worst first: a sensor's beacon takes its worst alarm
+  }
+  layer->setBeacons(beacons);
+  const std::vector<alerts::Alert> queue = ui::bannerAlarms(view.alerts, view.attention, view.dismissedBanners);
+  if (queue.empty()) return;
+  const alerts::Alert& head = queue.front();
+  if (std::find(bannerSeen.begin(), bannerSeen.end(), head.id) != bannerSeen.end()) return;
+  bannerSeen.push_back(head.id);
+  if (config.display.flyTo) {
+    flyPose = framing(head.sensorId);
+  }
+}
+
+std::optional<ViewerExtension::FlyPose> MonitorView::Impl::framing(const std::string& sensorId) const {
+  auto index = layer->indexOf(sensorId);
+  if (!index) return std::nullopt;
+  const scene::SensorPlacement& p = layer->placement(*index);
+  osg::Vec3d centre(p.position);
+  double radius = 0;
+  if (site && p.buildingIndex >= 0 && std::size_t(p.buildingIndex) < site->buildings.size()) {
+    const model::Building& b = site->buildings[std::size_t(p.buildingIndex)];
+    const core::Vec2 c = core::centroid(b.footprint.outer);
+    for (const core::Vec2& v : b.footprint.outer) radius = std::max(radius, std::hypot(v.x - c.x, v.y - c.y));
+    centre = osg::Vec3d(c.x, c.y, b.baseElevationMeters + model::drawnTopMeters(b) * 0.5);
+  }
+  const double distance = scene::framingDistance(std::max(80.0, 3.0 * radius));
+  const double pitch = osg::DegreesToRadians(45.0);
+  FlyPose pose;
+  pose.center = centre;
+  pose.eye = centre + osg::Vec3d(0, -distance * std::cos(pitch), distance * std::sin(pitch));
+  return pose;
+}
+
 void MonitorView::Impl::apply(const std::vector<ui::MonitorCommand>& commands) {
   for (const ui::MonitorCommand& command : commands) {
     if (auto* c = std::get_if<ui::SelectSensor>(&command)) {
@@ -220,6 +279,9 @@ void MonitorView::Impl::apply(const std::vector<ui::MonitorCommand>& commands) {
       if (auto index = layer->indexOf(c->sensorId)) flyTarget = osg::Vec3d(layer->placement(*index).position);
     } else if (auto* c = std::get_if<ui::ScrubTo>(&command)) {
       view.scrubMs = c->tsMs;
+    } else if (auto* c = std::get_if<ui::DismissBanner>(&command)) {
+      if (std::find(view.dismissedBanners.begin(), view.dismissedBanners.end(), c->alertId) == view.dismissedBanners.end())
+        view.dismissedBanners.push_back(c->alertId);
     }
     dirty = true;
   }
@@ -251,7 +313,14 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   monitorOptions.waitForBroker = true;
   impl->samplesPerSensor = std::max<std::size_t>(1, options.samplesPerSensor);
   monitorOptions.samplesPerSensor = impl->samplesPerSensor;
-  auto monitor = alerts::Monitor::start(monitorOptions, impl->clock);
+  impl->replaying = options.replayUntilMs.has_value();
+  if (impl->replaying) {
+    monitorOptions.replayUntilMs = options.replayUntilMs;
+    monitorOptions.replayClock = &impl->replayClock;
+    monitorOptions.replayHoldAtMoment = options.replayHoldAtMoment;
+  }
+  const alerts::Clock& clock = impl->replaying ? static_cast<const alerts::Clock&>(impl->replayClock) : impl->clock;
+  auto monitor = alerts::Monitor::start(monitorOptions, clock);
   if (!monitor) return monitor.error();
   impl->monitor = std::move(monitor).value();
 
@@ -259,6 +328,9 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   impl->layer = new scene::SensorLayer(placements, &site);
   for (const model::SensorDef& def : impl->config.sensors) impl->markerOfSensor.push_back(impl->layer->indexOf(def.id));
   impl->view.operatorName = operatorName();
+  impl->view.rules = impl->config.rules;
+  impl->view.attention = impl->config.display.attention;
+  impl->site = &site;
 
   Impl* raw = impl.get();
   raw->thread = std::thread([raw]() {
@@ -283,7 +355,12 @@ std::vector<std::string> MonitorView::fontTexts() const {
     texts.push_back(s.name);
     texts.push_back(s.unit);
   }
-  for (const model::AlertRuleDef& r : _impl->config.rules) texts.push_back(r.name);
+  for (const model::AlertRuleDef& r : _impl->config.rules) {
+    texts.push_back(r.name);
+    texts.insert(texts.end(), r.procedure.begin(), r.procedure.end());
+    texts.insert(texts.end(), r.procedureEn.begin(), r.procedureEn.end());
+  }
+  for (const model::SensorDef& s : _impl->config.sensors) texts.push_back(s.building);
   return texts;
 }
 
@@ -291,6 +368,14 @@ void MonitorView::update(double timeSeconds) {
   Impl& impl = *_impl;
   impl.now = timeSeconds;
   impl.layer->setTimeSeconds(timeSeconds);
+  // A new, cleared or acknowledged alert refreshes at once rather than at the next quarter
+  // second: the banner is on the next frame (bench/alarm_bench.cpp measures publish -> banner).
+  const alerts::EngineCounters c = impl.monitor->engine().counters();
+  const std::uint64_t transitions = c.raised + c.cleared + c.acknowledged;
+  if (transitions != impl.transitionsSeen) {
+    impl.transitionsSeen = transitions;
+    impl.dirty = true;
+  }
   if (impl.dirty || timeSeconds - impl.lastRefresh >= kRefreshSeconds) {
     impl.refresh();
     impl.lastRefresh = timeSeconds;
@@ -301,6 +386,26 @@ void MonitorView::update(double timeSeconds) {
 void MonitorView::drawPanels(ui::Language language) {
   Impl& impl = *_impl;
   impl.view.language = language;
+  // Beacon labels: each beacon's top projected through the camera that draws the layer (the
+  // first node of its parental path), so they sit above the rooftops wherever the view is.
+  impl.labels.clear();
+  const osg::NodePathList paths = impl.layer->root()->getParentalNodePaths();
+  const osg::Camera* camera = paths.empty() || paths.front().empty() ? nullptr : paths.front().front()->asCamera();
+  if (camera && camera->getViewport()) {
+    const osg::Matrixd view = camera->getViewMatrix();
+    const osg::Matrixd toWindow = view * camera->getProjectionMatrix() * camera->getViewport()->computeWindowMatrix();
+    const double height = camera->getViewport()->height();
+    std::vector<std::string> labelled;  // one label per beacon: the sensor's worst alarm (queue order)
+    for (const alerts::Alert& a : ui::bannerAlarms(impl.view.alerts, impl.view.attention, {})) {
+      auto top = impl.layer->beaconTop(a.sensorId);
+      if (!top || std::find(labelled.begin(), labelled.end(), a.sensorId) != labelled.end()) continue;
+      if ((osg::Vec3d(*top) * view).z() >= 0) continue;  // behind the camera
+      labelled.push_back(a.sensorId);
+      const osg::Vec3d w = osg::Vec3d(*top) * toWindow;
+      impl.labels.push_back({float(w.x()), float(height - w.y()) - 4.0f, ui::beaconLabel(a, impl.view), a.severity});
+    }
+  }
+  ui::drawAlarmLabels(impl.labels);
   impl.apply(impl.panels.draw(impl.view));
 }
 
@@ -317,6 +422,19 @@ std::optional<osg::Vec3d> MonitorView::takeFlyTarget() {
   if (!target) return std::nullopt;
   return target;
 }
+
+std::optional<ViewerExtension::FlyPose> MonitorView::takeFlyPose() {
+  auto pose = _impl->flyPose;
+  _impl->flyPose.reset();
+  return pose;
+}
+
+std::optional<ViewerExtension::FlyPose> MonitorView::framingAlarm(const std::string& sensorId) const {
+  return _impl->framing(sensorId);
+}
+
+const std::vector<ui::AlarmLabel>& MonitorView::alarmLabels() const { return _impl->labels; }
+std::int64_t MonitorView::bannerAlertId() const { return _impl->panels.bannerAlertId(); }
 
 const std::filesystem::path& MonitorView::alertsDb() const { return _impl->alertsDb; }
 const std::filesystem::path& MonitorView::historyDb() const { return _impl->historyDb; }

@@ -1,7 +1,7 @@
 // PlanningView: the walk graph and two coverage models (existing state, edited state); panel
 // commands and mouse events become fast-path coverage edits, isochrones and overlay updates on
 // the viewer's thread.
-#include "PlanningView.h"
+#include "twin/app/PlanningView.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +16,7 @@
 #include <osgGA/GUIEventAdapter>
 
 #include "twin/analysis/Isochrone.h"
+#include "twin/analysis/ScenarioAlgebra.h"
 #include "twin/analysis/WalkReach.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
@@ -26,7 +27,6 @@ namespace twin::app {
 namespace {
 
 constexpr double kMaxCoverageMinutes = 30.0;
-constexpr const char* kWhere = "app::applyScenario()";
 
 model::Color toColor(const osg::Vec4& c) { return model::Color{c.r(), c.g(), c.b(), 1.0f}; }
 
@@ -56,90 +56,6 @@ std::string buildingName(const model::Building& b) {
 
 }  // namespace
 
-// ---------------------------------------------------------------- scenario helpers
-
-std::size_t applyScenario(analysis::CoverageModel& model, const model::Scenario& scenario, const geo::SiteFrame& frame,
-                          core::Diagnostics& diag) {
-  const std::string record = "scenario '" + scenario.name + "'";
-  auto skip = [&](const std::string& message) {
-    diag.add(core::Severity::Warning, kWhere, "", "scenarios", record, message, "skipped");
-  };
-  std::size_t applied = 0;
-  for (const std::string& key : scenario.removed) {
-    bool found = false;
-    for (std::size_t i = model.facilities().size(); i-- > 0;)
-      if (model::facilityKey(model.facilities()[i]) == key) {
-        model.removeFacility(i);
-        found = true;
-      }
-    if (found) ++applied;
-    else skip("facility '" + key + "' not in the site");
-  }
-  for (const model::ScenarioMove& move : scenario.moved) {
-    const core::Vec2 to = frame.toLocal(move.to);
-    bool found = false;
-    for (std::size_t i = 0; i < model.facilities().size(); ++i)
-      if (model::facilityKey(model.facilities()[i]) == move.facility) {
-        model.moveFacility(i, to);
-        found = true;
-      }
-    if (found) ++applied;
-    else skip("facility '" + move.facility + "' not in the site");
-  }
-  for (const model::ScenarioFacility& add : scenario.added) {
-    const auto& categories = model.config().categories;
-    std::size_t category = categories.size();
-    for (std::size_t c = 0; c < categories.size(); ++c)
-      if (categories[c].id == add.category) category = c;
-    const core::Vec2 at = frame.toLocal(add.position);
-    if (category == categories.size()) {
-      skip("unknown facility category '" + add.category + "'");
-      continue;
-    }
-    if (!core::isFinite(at)) {
-      skip("position outside the site frame");
-      continue;
-    }
-    model::Facility f;
-    f.category = category;
-    f.position = at;
-    f.name = add.name;
-    model.addFacility(f);
-    ++applied;
-  }
-  return applied;
-}
-
-model::Scenario scenarioFromModels(const analysis::CoverageModel& baseline, const analysis::CoverageModel& working,
-                                   const geo::SiteFrame& frame, const std::string& name, const std::string& label) {
-  model::Scenario s;
-  s.name = name;
-  s.label = label;
-  std::map<std::string, core::Vec2> before, after;
-  std::vector<std::string> beforeOrder;
-  for (const model::Facility& f : baseline.facilities())
-    if (const std::string key = model::facilityKey(f); !key.empty() && before.emplace(key, f.position).second)
-      beforeOrder.push_back(key);
-  for (const model::Facility& f : working.facilities()) {
-    const std::string key = model::facilityKey(f);
-    if (key.empty()) {
-      s.added.push_back({working.config().categories.at(f.category).id, f.name, frame.toLonLat(f.position)});
-      continue;
-    }
-    after.emplace(key, f.position);
-  }
-  for (const std::string& key : beforeOrder) {
-    const auto it = after.find(key);
-    if (it == after.end()) {
-      s.removed.push_back(key);
-      continue;
-    }
-    const core::Vec2 a = before[key], b = it->second;
-    if (a.x != b.x || a.y != b.y) s.moved.push_back({key, frame.toLonLat(b)});
-  }
-  return s;
-}
-
 std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, std::size_t buildingCount,
                                           const ui::ColourBy& colourBy) {
   const auto& categories = model.config().categories;
@@ -165,16 +81,6 @@ std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, 
     colours[row.building] = minutesColour(std::isfinite(minutes) ? minutes : 1e9);
   }
   return colours;
-}
-
-core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene) {
-  const auto& file = scene.config.file;
-  if (file.empty() || file.extension() != ".json") return model::defaultFacilityConfig();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return model::defaultFacilityConfig();
-  std::stringstream text;
-  text << in.rdbuf();
-  return model::parseFacilityConfig(text.str(), file);
 }
 
 // ---------------------------------------------------------------- PlanningView
@@ -307,7 +213,7 @@ core::Result<std::shared_ptr<PlanningView>> PlanningView::create(const LoadedSce
   analysis::WalkGraphOptions graphOptions;
   graphOptions.stepsFactor = impl->config.walking.stepsFactor;
   if (site.terrain && !site.terrain->empty()) graphOptions.terrain = &*site.terrain;
-  impl->graph = std::make_unique<analysis::WalkGraph>(analysis::buildWalkGraph(site.roads, graphOptions, impl->diag));
+  impl->graph = std::make_unique<analysis::WalkGraph>(analysis::buildWalkGraph(site, graphOptions, impl->diag));
   if (impl->graph->segmentCount() == 0)
     return core::fail("twin: " + scene.config.file.string() + ": no walkable ways in the scene");
   impl->baseline = std::make_unique<analysis::CoverageModel>(*impl->graph, site, impl->config,
@@ -387,7 +293,7 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
       loadedScenario.clear();
       coverageChanged();
     } else if (auto* c = std::get_if<ui::SaveScenarioAs>(&command)) {
-      const model::Scenario s = scenarioFromModels(*baseline, *working, scene->site->frame, c->name);
+      const model::Scenario s = analysis::scenarioFromModels(*baseline, *working, scene->site->frame, c->name);
       auto saved = model::saveScenario(scene->config.file, s);
       status = saved ? "saved '" + c->name + "'" : saved.error().message;
       if (saved) {
@@ -411,7 +317,7 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
       working = std::make_unique<analysis::CoverageModel>(*baseline);
       edits.clear();
       core::Diagnostics problems;
-      applyScenario(*working, *found, scene->site->frame, problems);
+      analysis::applyScenario(*working, *found, scene->site->frame, problems);
       loadedScenario = c->name;
       status = problems.total() ? std::to_string(problems.total()) + " scenario entries skipped: " +
                                       core::formatDiagnostic(problems.items().front())
@@ -566,7 +472,7 @@ void PlanningView::reset() { _impl->apply({ui::ResetEdits{}}); }
 
 core::Status PlanningView::saveScenario(const std::string& name) {
   if (name.empty()) return core::fail("app::PlanningView::saveScenario(): the scenario needs a name");
-  const model::Scenario s = scenarioFromModels(*_impl->baseline, *_impl->working, _impl->scene->site->frame, name);
+  const model::Scenario s = analysis::scenarioFromModels(*_impl->baseline, *_impl->working, _impl->scene->site->frame, name);
   auto saved = model::saveScenario(_impl->scene->config.file, s);
   if (!saved) return saved;
   _impl->loadedScenario = name;

@@ -4,21 +4,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
+#include <sstream>
 
 #include "twin/core/Stopwatch.h"
+#include "twin/geo/VectorReader.h"
 #include "twin/model/SiteLoader.h"
 
 namespace twin::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-// "PG:dbname=city", "WFS:http://..." are GDAL connection strings, not files.
-bool isConnectionString(const std::string& path) {
-  static const std::regex re("^[A-Za-z][A-Za-z0-9_]+:[^/\\\\].*");
-  return std::regex_match(path, re);
-}
 
 // A .json file is a scene file unless it is GeoJSON data.
 bool isSceneFile(const std::string& path) {
@@ -35,7 +30,7 @@ bool isSceneFile(const std::string& path) {
 
 core::Result<LoadedScene> loadScene(const std::string& path, const core::ProgressFn& progress) {
   core::Stopwatch clock;
-  if (!isConnectionString(path)) {
+  if (!geo::isConnectionString(path)) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return core::fail("twin: " + path + ": no such file");
     if (fs::is_directory(path, ec)) return core::fail("twin: " + path + ": is a directory, expected a scene or data file");
@@ -51,6 +46,16 @@ core::Result<LoadedScene> loadScene(const std::string& path, const core::Progres
   loaded.site = std::make_unique<model::Site>(std::move(site).value());
   loaded.loadMs = clock.elapsedMs();
   return loaded;
+}
+
+core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene) {
+  const auto& file = scene.config.file;
+  if (file.empty() || file.extension() != ".json") return model::defaultFacilityConfig();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return model::defaultFacilityConfig();
+  std::stringstream text;
+  text << in.rdbuf();
+  return model::parseFacilityConfig(text.str(), file);
 }
 
 core::ProgressFn stderrProgress(double quietMs) {

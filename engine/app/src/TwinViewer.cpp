@@ -302,6 +302,7 @@ void TwinViewer::Impl::applyCommands() {
     }
     if (auto target = extension->takeFlyTarget())
       manipulator->flyTo(CityManipulator::stateFromLookAt(*target + osg::Vec3d(0, -190, 180), *target));
+    if (auto pose = extension->takeFlyPose()) manipulator->flyTo(CityManipulator::stateFromLookAt(pose->eye, pose->center));
   }
   for (const ui::Command& command : pending) {
     if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {
@@ -374,6 +375,25 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
     impl.tearDownGraphics();
     contexts.front()->releaseContext();
   }
+  impl.overlay = nullptr;
+  impl.camera = nullptr;
+  return core::Ok{};
+}
+
+core::Status TwinViewer::renderFrames(int width, int height, int maxFrames, const std::function<bool(int)>& afterFrame) {
+  Impl& impl = *_impl;
+  auto renderer = HeadlessRenderer::create(width, height);
+  if (!renderer) return renderer.error();
+  osgViewer::Viewer& viewer = (*renderer)->viewer();
+  impl.setUp(viewer);
+  for (int i = 0; i < maxFrames; ++i) {
+    impl.applyCommands();
+    core::Stopwatch clock;
+    (*renderer)->renderFrame();
+    impl.refreshView(viewer, clock.elapsedMs());
+    if (!afterFrame(i)) break;
+  }
+  impl.tearDownGraphics();
   impl.overlay = nullptr;
   impl.camera = nullptr;
   return core::Ok{};

@@ -2,15 +2,6 @@
 
 namespace twin::core {
 
-const char* severityName(Severity severity) {
-  switch (severity) {
-    case Severity::Info: return "info";
-    case Severity::Warning: return "warning";
-    case Severity::Error: return "error";
-  }
-  return "?";
-}
-
 std::string formatDiagnostic(const Diagnostic& d) {
   std::string out;
   if (!d.where.empty()) out += d.where + ": ";

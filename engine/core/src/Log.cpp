@@ -38,9 +38,6 @@ const char* levelName(LogLevel level) {
 
 }  // namespace
 
-void setLogLevel(LogLevel level) { currentLevel() = level; }
-LogLevel logLevel() { return currentLevel(); }
-
 void log(LogLevel level, std::string_view message) {
   if (level < currentLevel() || level == LogLevel::Off) return;
   static std::mutex mutex;

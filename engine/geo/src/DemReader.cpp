@@ -1,7 +1,6 @@
 // DEM reading through GDAL raster.
 //
 // Index
-//   RasterSession   thread-local GDAL error capture
 //   openDem         open + georeference checks, errors naming the file
 //   Window          the block of pixels the wanted points need, nodata filled, bilinear lookup
 //   readDem         site grid -> DEM CRS -> pixel coordinates -> window -> heights
@@ -29,40 +28,9 @@ namespace twin::geo {
 
 namespace {
 
-using detail::crsTextOf;
-using detail::registerGdalOnce;
+using namespace detail;  // GdalSupport.h
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-class RasterSession {
- public:
-  RasterSession() { CPLPushErrorHandlerEx(&RasterSession::handler, this); }
-  ~RasterSession() { CPLPopErrorHandler(); }
-  RasterSession(const RasterSession&) = delete;
-  RasterSession& operator=(const RasterSession&) = delete;
-
-  std::vector<std::string> failures, warnings;
-  std::string lastFailure() const { return failures.empty() ? std::string() : failures.back(); }
-
- private:
-  static void CPL_STDCALL handler(CPLErr level, CPLErrorNum, const char* message) {
-    auto* self = static_cast<RasterSession*>(CPLGetErrorHandlerUserData());
-    if (!self || !message) return;
-    if (level == CE_Warning) self->warnings.emplace_back(message);
-    else if (level == CE_Failure || level == CE_Fatal) self->failures.emplace_back(message);
-  }
-};
-
-std::string labelOf(const std::string& source) {
-  if (source.rfind("/vsi", 0) == 0) return source;
-  const std::string name = std::filesystem::path(source).filename().string();
-  return name.empty() ? source : name;
-}
-
-struct DatasetCloser {
-  void operator()(GDALDataset* ds) const { GDALClose(ds); }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
 struct Dem {
   DatasetPtr dataset;
@@ -80,7 +48,7 @@ struct Dem {
   }
 };
 
-core::Result<Dem> openDem(const std::string& source, const std::string& prefix, RasterSession& session) {
+core::Result<Dem> openDem(const std::string& source, const std::string& prefix, GdalSession& session) {
   registerGdalOnce();
   if (source.rfind("/vsi", 0) != 0) {
     std::error_code ec;
@@ -143,7 +111,7 @@ struct Window {
 };
 
 core::Result<Window> readWindow(const Dem& dem, const core::Box2& pixelBox, const std::string& prefix,
-                                RasterSession& session) {
+                                GdalSession& session) {
   Window w;
   w.x0 = std::clamp(static_cast<int>(std::floor(pixelBox.minX)) - 1, 0, dem.width - 1);
   w.y0 = std::clamp(static_cast<int>(std::floor(pixelBox.minY)) - 1, 0, dem.height - 1);
@@ -201,7 +169,7 @@ void reportFilled(const Window& w, const std::string& where, const std::string& 
              (w.filled == 1 ? "" : "s"), "filled from neighbours");
 }
 
-void reportWarnings(const RasterSession& session, const std::string& where, const std::string& label,
+void reportWarnings(const GdalSession& session, const std::string& where, const std::string& label,
                     core::Diagnostics& diag) {
   for (const std::string& warning : session.warnings)
     diag.add(core::Severity::Warning, where, label, "", "", "GDAL: " + warning, "continued");
@@ -235,7 +203,7 @@ constexpr const char* kSampleWhere = "geo::sampleDem()";
 
 core::Result<Heightfield> readDemImpl(const std::string& source, const SiteFrame& frame, const DemOptions& options,
                                       core::Diagnostics& diag) {
-  const std::string label = labelOf(source);
+  const std::string label = sourceLabel(source);
   const std::string prefix = std::string(kReadWhere) + ": " + label + ": ";
   if (!frame.valid()) return core::fail(prefix + "the site frame was never created");
   if (options.extentLocal.empty() || !std::isfinite(options.extentLocal.width()) ||
@@ -263,7 +231,7 @@ core::Result<Heightfield> readDemImpl(const std::string& source, const SiteFrame
   field.columns = std::max(2, static_cast<int>(columns));
   field.rows = std::max(2, static_cast<int>(rows));
 
-  RasterSession session;
+  GdalSession session;
   auto opened = openDem(source, prefix, session);
   if (!opened) return opened.error();
   const Dem& dem = opened.value();
@@ -333,9 +301,9 @@ core::Result<Heightfield> readDemImpl(const std::string& source, const SiteFrame
 
 core::Result<std::vector<double>> sampleDemImpl(const std::string& source, const std::vector<core::LonLat>& lonLats,
                                                 core::Diagnostics& diag) {
-  const std::string label = labelOf(source);
+  const std::string label = sourceLabel(source);
   const std::string prefix = std::string(kSampleWhere) + ": " + label + ": ";
-  RasterSession session;
+  GdalSession session;
   auto opened = openDem(source, prefix, session);
   if (!opened) return opened.error();
   const Dem& dem = opened.value();
@@ -373,7 +341,7 @@ core::Result<Heightfield> readDem(const std::string& source, const SiteFrame& fr
   try {
     return readDemImpl(source, frame, options, diag);
   } catch (const std::exception& e) {
-    return core::fail(std::string(kReadWhere) + ": " + labelOf(source) + ": " + e.what());
+    return core::fail(std::string(kReadWhere) + ": " + sourceLabel(source) + ": " + e.what());
   }
 }
 
@@ -382,7 +350,7 @@ core::Result<std::vector<double>> sampleDem(const std::string& source, const std
   try {
     return sampleDemImpl(source, points, diag);
   } catch (const std::exception& e) {
-    return core::fail(std::string(kSampleWhere) + ": " + labelOf(source) + ": " + e.what());
+    return core::fail(std::string(kSampleWhere) + ": " + sourceLabel(source) + ": " + e.what());
   }
 }
 

@@ -1,7 +1,6 @@
 // Vector reading through GDAL/OGR.
 //
 // Index
-//   GdalSession      thread-local error handler + OSM debug capture while reading
 //   openSource       GDALOpenEx with errors that name the file and GDAL's reason
 //   LayerInfo        per-layer schema, CRS and axis order
 //   pass 1 (read)    GDAL features -> RawFeature (tags, owned OGR geometry)
@@ -39,62 +38,6 @@ namespace twin::geo {
 
 std::string Feature::recordLabel() const { return idKind + " " + std::to_string(id); }
 
-namespace {
-
-using detail::crsTextOf;
-using detail::registerGdalOnce;
-
-constexpr const char* kReadWhere = "geo::readVector()";
-constexpr const char* kExtentWhere = "geo::vectorExtentLonLat()";
-
-// ---------------------------------------------------------------------------------------------
-// GdalSession: while alive, GDAL messages on this thread go to us instead of stderr. The OSM
-// driver reports multipolygon relations it drops for missing ways only through CPLDebug
-// ("Relation <id> has missing ways. Ignoring it"), so debug output of the OSM category is
-// switched on for this thread and those lines are collected.
-class GdalSession {
- public:
-  GdalSession() {
-    const char* old = CPLGetThreadLocalConfigOption("CPL_DEBUG", nullptr);
-    if (old) { _hadDebug = true; _oldDebug = old; }
-    CPLSetThreadLocalConfigOption("CPL_DEBUG", "OSM");
-    CPLPushErrorHandlerEx(&GdalSession::handler, this);
-  }
-  ~GdalSession() {
-    CPLPopErrorHandler();
-    CPLSetThreadLocalConfigOption("CPL_DEBUG", _hadDebug ? _oldDebug.c_str() : nullptr);
-  }
-  GdalSession(const GdalSession&) = delete;
-  GdalSession& operator=(const GdalSession&) = delete;
-
-  std::vector<std::string> failures;       // CE_Failure / CE_Fatal
-  std::vector<std::string> warnings;       // CE_Warning
-  std::vector<std::int64_t> missingRelations;
-
-  std::string lastFailure() const { return failures.empty() ? std::string() : failures.back(); }
-  void clear() { failures.clear(); warnings.clear(); }
-
- private:
-  static void CPL_STDCALL handler(CPLErr level, CPLErrorNum, const char* message) {
-    auto* self = static_cast<GdalSession*>(CPLGetErrorHandlerUserData());
-    if (!self || !message) return;
-    if (level == CE_Debug) {
-      const char* hit = std::strstr(message, "Relation ");
-      if (hit && std::strstr(hit, "has missing ways")) {
-        self->missingRelations.push_back(std::strtoll(hit + 9, nullptr, 10));
-      }
-      return;
-    }
-    // Unclosed rings are reported per feature by the checks in pass 2, with the record id.
-    if (level == CE_Warning && std::strstr(message, "Non closed ring detected")) return;
-    if (level == CE_Warning) self->warnings.emplace_back(message);
-    else if (level == CE_Failure || level == CE_Fatal) self->failures.emplace_back(message);
-  }
-
-  bool _hadDebug = false;
-  std::string _oldDebug;
-};
-
 bool isConnectionString(const std::string& source) {
   // "PG:dbname=x", "MySQL:...", "WFS:http..." - a driver prefix of two or more letters.
   const auto colon = source.find(':');
@@ -103,6 +46,13 @@ bool isConnectionString(const std::string& source) {
     if (!std::isalnum(static_cast<unsigned char>(source[i])) && source[i] != '_') return false;
   return true;
 }
+
+namespace {
+
+using namespace detail;  // GdalSupport.h
+
+constexpr const char* kReadWhere = "geo::readVector()";
+constexpr const char* kExtentWhere = "geo::vectorExtentLonLat()";
 
 const char* fileTypeName(const std::filesystem::file_status& status) {
   switch (status.type()) {
@@ -114,31 +64,6 @@ const char* fileTypeName(const std::filesystem::file_status& status) {
   }
 }
 
-// How the source is named in messages: the file name, or the connection string without secrets.
-std::string sourceLabel(const std::string& source) {
-  if (isConnectionString(source)) {
-    std::string out;
-    std::size_t i = 0;
-    while (i < source.size()) {
-      const std::size_t end = source.find(' ', i);
-      std::string token = source.substr(i, end == std::string::npos ? std::string::npos : end - i);
-      if (token.rfind("password=", 0) == 0) token = "password=***";
-      if (!out.empty()) out += ' ';
-      out += token;
-      if (end == std::string::npos) break;
-      i = end + 1;
-    }
-    return out;
-  }
-  if (source.rfind("/vsi", 0) == 0) return source;
-  const std::string name = std::filesystem::path(source).filename().string();
-  return name.empty() ? source : name;
-}
-
-struct DatasetCloser {
-  void operator()(GDALDataset* ds) const { GDALClose(ds); }
-};
-using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
 core::Result<DatasetPtr> openSource(const std::string& source, const char* where, GdalSession& session) {
   registerGdalOnce();
@@ -700,7 +625,7 @@ core::Result<std::vector<Feature>> readVectorImpl(const std::string& source, con
   ReadStats stats;
   const std::string label = sourceLabel(source);
   if (!frame.valid()) return core::fail(std::string(kReadWhere) + ": " + label + ": the site frame was never created");
-  GdalSession session;
+  GdalSession session(true);
   auto opened = openSource(source, kReadWhere, session);
   if (!opened) return opened.error();
   DatasetPtr ds = std::move(opened).value();
@@ -797,7 +722,7 @@ namespace {
 
 core::Result<core::Box2> vectorExtentImpl(const std::string& source, const ReadOptions& options) {
   const std::string label = sourceLabel(source);
-  GdalSession session;
+  GdalSession session(true);
   auto opened = openSource(source, kExtentWhere, session);
   if (!opened) return opened.error();
   DatasetPtr ds = std::move(opened).value();
@@ -908,7 +833,7 @@ core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
   }
   CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", confPath.string().c_str());
 
-  GdalSession session;
+  GdalSession session(true);
   auto opened = openSource(source, kWhere, session);
   if (!opened) return opened.error();
   DatasetPtr ds = std::move(opened).value();

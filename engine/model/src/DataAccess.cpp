@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "twin/geo/VectorReader.h"
+
 namespace twin::model {
 
 namespace fs = std::filesystem;
@@ -42,15 +44,6 @@ std::string unwrap(std::string source) {
       }
   }
   return source;
-}
-
-// "PG:dbname=x", "WFS:http://...": a driver prefix of two or more letters, digits or '_'.
-bool isConnectionString(const std::string& source) {
-  const auto colon = source.find(':');
-  if (colon == std::string::npos || colon < 2) return false;
-  for (std::size_t i = 0; i < colon; ++i)
-    if (!std::isalnum(static_cast<unsigned char>(source[i])) && source[i] != '_') return false;
-  return true;
 }
 
 bool isLocalHost(std::string host) {
@@ -160,7 +153,7 @@ bool isNetworkSource(const std::string& source) {
   if (startsWith(l, "/vsimem/")) return false;  // memory of this process: no file, no network
   if (startsWith(l, "/vsi")) return true;        // curl, s3, gs, az, adls, oss, swift, hdfs, ... and unknown ones
   if (startsWith(l, "http://") || startsWith(l, "https://") || startsWith(l, "ftp://")) return true;
-  if (!isConnectionString(inner)) return false;
+  if (!geo::isConnectionString(inner)) return false;
   if (!startsWith(l, "pg:")) return true;  // WFS:, MySQL:, OCI:, ...: servers elsewhere
   for (const std::string& host : pgHosts(inner.substr(3)))
     if (!isLocalHost(host)) return true;
@@ -180,7 +173,7 @@ std::optional<std::string> sourceProblem(const std::string& source, const fs::pa
     return "'" + shown + "' is a network source; allow network sources with \"allow_network\": true in the scene "
            "or --allow-network on the command line";
   }
-  if (startsWith(l, "/vsimem/") || isConnectionString(inner)) return std::nullopt;  // a local PG: database
+  if (startsWith(l, "/vsimem/") || geo::isConnectionString(inner)) return std::nullopt;  // a local PG: database
   const fs::path folder = absoluteNormal(sceneFolder.empty() ? fs::path(".") : sceneFolder);
   std::vector<fs::path> allowed = {folder, absoluteNormal(folder.parent_path() / "assets")};
   for (const fs::path& root : access.roots) allowed.push_back(absoluteNormal(root));

@@ -1,6 +1,7 @@
 #include "twin/model/Facility.h"
 
 #include <cmath>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -72,18 +73,76 @@ std::vector<std::size_t> matchFacilityCategories(const FacilityConfig& config, c
   return out;
 }
 
+namespace {
+
+std::string poiTag(const Poi& poi, const char* key) {
+  const auto it = poi.tags.find(key);
+  if (it != poi.tags.end()) return it->second;
+  return poi.category == key ? poi.kind : std::string();
+}
+
+bool isStation(const Poi& poi) {
+  const std::string railway = poiTag(poi, "railway");
+  return railway == "station" || railway == "halt" || poiTag(poi, "public_transport") == "station";
+}
+
+bool isStationEntrance(const Poi& poi) {
+  const std::string railway = poiTag(poi, "railway");
+  return railway == "subway_entrance" || railway == "train_station_entrance";
+}
+
+// The group of each POI (see facilitiesFromPois()): entrances are usually tagged only with a ref
+// ("A1"), so the station they open onto is found by distance, and by name only as a fallback.
+std::vector<std::string> stationGroups(const std::vector<Poi>& pois) {
+  std::vector<std::string> groups(pois.size());
+  std::vector<std::size_t> stations;
+  for (std::size_t i = 0; i < pois.size(); ++i)
+    if (core::isFinite(pois[i].position) && isStation(pois[i])) {
+      stations.push_back(i);
+      groups[i] = pois[i].idKind + " " + std::to_string(pois[i].osmId);
+    }
+  for (std::size_t i = 0; i < pois.size(); ++i) {
+    if (!core::isFinite(pois[i].position) || !isStationEntrance(pois[i]) || isStation(pois[i])) continue;
+    double best = kStationEntranceRadiusMeters;
+    for (std::size_t s : stations) {
+      const double d = std::hypot(pois[s].position.x - pois[i].position.x, pois[s].position.y - pois[i].position.y);
+      if (d <= best) {
+        best = d;
+        groups[i] = groups[s];
+      }
+    }
+    if (groups[i].empty() && !pois[i].name.empty()) groups[i] = "name " + pois[i].name;
+  }
+  return groups;
+}
+
+}  // namespace
+
 std::vector<Facility> facilitiesFromPois(const std::vector<Poi>& pois, const FacilityConfig& config) {
+  const std::vector<std::string> groups = stationGroups(pois);
   std::vector<Facility> out;
-  for (const Poi& poi : pois) {
+  for (std::size_t i = 0; i < pois.size(); ++i) {
+    const Poi& poi = pois[i];
     if (!core::isFinite(poi.position)) continue;
     Tags tags = poi.tags;
     // The loader reduces a POI to (category, kind); make sure that pair matches even when the
     // loader dropped it from the tag map.
     if (!poi.category.empty() && !tags.count(poi.category)) tags[poi.category] = poi.kind;
     for (std::size_t c : matchFacilityCategories(config, tags))
-      out.push_back({c, poi.position, poi.osmId, poi.idKind, poi.name});
+      out.push_back({c, poi.position, poi.osmId, poi.idKind, poi.name, groups[i]});
   }
   return out;
+}
+
+std::size_t distinctFacilityCount(const std::vector<Facility>& facilities, std::size_t category) {
+  std::size_t alone = 0;
+  std::set<std::string> groups;
+  for (const Facility& f : facilities) {
+    if (f.category != category) continue;
+    if (f.group.empty()) ++alone;
+    else groups.insert(f.group);
+  }
+  return alone + groups.size();
 }
 
 namespace {

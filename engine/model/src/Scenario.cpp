@@ -79,8 +79,8 @@ struct Parser {
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& k = it.key();
       if (!k.empty() && k[0] == '_') continue;  // comments, as in the rest of the scene file
-      if (k != "name" && k != "label" && k != "add" && k != "move" && k != "remove")
-        return failAt(at + "." + k, "unknown key (expected name, label, add, move, remove)");
+      if (k != "name" && k != "label" && k != "add" && k != "move" && k != "remove" && k != "buildings")
+        return failAt(at + "." + k, "unknown key (expected name, label, add, move, remove, buildings)");
     }
     if (!string(j, "name", at, true, out.name) || !string(j, "label", at, false, out.label)) return false;
     const Json* list = nullptr;
@@ -115,6 +115,40 @@ struct Parser {
         return failAt(item, "expected a facility key such as \"node/123\"");
       out.removed.push_back(r.get<std::string>());
     }
+    if (!array(j, "buildings", at, list)) return false;
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+      const std::string item = at + ".buildings[" + std::to_string(i) + "]";
+      const Json& b = (*list)[i];
+      if (!b.is_object()) return failAt(item, "expected an object with footprint, height");
+      for (auto it = b.begin(); it != b.end(); ++it)
+        if (it.key() != "name" && it.key() != "footprint" && it.key() != "height" && it.key().rfind('_', 0) != 0)
+          return failAt(item + "." + it.key(), "unknown key (expected name, footprint, height)");
+      ScenarioBuilding building;
+      if (!string(b, "name", item, false, building.name)) return false;
+      const auto h = b.find("height");
+      if (h == b.end()) return failAt(item + ".height", "missing");
+      if (!h->is_number() || !std::isfinite(h->get<double>()) || !(h->get<double>() > 0 && h->get<double>() <= 1000))
+        return failAt(item + ".height", "expected a height in metres in (0, 1000]");
+      building.heightMeters = h->get<double>();
+      const auto f = b.find("footprint");
+      if (f == b.end()) return failAt(item + ".footprint", "missing");
+      if (!f->is_array()) return failAt(item + ".footprint", "expected an array of [lon, lat] pairs");
+      for (std::size_t k = 0; k < f->size(); ++k) {
+        const Json& pt = (*f)[k];
+        const std::string at2 = item + ".footprint[" + std::to_string(k) + "]";
+        if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number() || !pt[1].is_number())
+          return failAt(at2, "expected [lon, lat]");
+        const core::LonLat ll{pt[0].get<double>(), pt[1].get<double>()};
+        if (!std::isfinite(ll.lon) || !std::isfinite(ll.lat) || std::abs(ll.lon) > 180 || std::abs(ll.lat) > 90)
+          return failAt(at2, "expected [lon, lat] in degrees, lon in [-180, 180], lat in [-90, 90]");
+        building.footprint.push_back(ll);
+      }
+      if (building.footprint.size() > 1 && building.footprint.front().lon == building.footprint.back().lon &&
+          building.footprint.front().lat == building.footprint.back().lat)
+        building.footprint.pop_back();
+      if (building.footprint.size() < 3) return failAt(item + ".footprint", "expected at least 3 distinct points");
+      out.buildings.push_back(std::move(building));
+    }
     return true;
   }
 };
@@ -147,6 +181,19 @@ OrderedJson toJson(const Scenario& s) {
     j["move"] = std::move(list);
   }
   if (!s.removed.empty()) j["remove"] = s.removed;
+  if (!s.buildings.empty()) {
+    OrderedJson list = OrderedJson::array();
+    for (const ScenarioBuilding& b : s.buildings) {
+      OrderedJson a = OrderedJson::object();
+      if (!b.name.empty()) a["name"] = b.name;
+      OrderedJson ring = OrderedJson::array();
+      for (const core::LonLat& p : b.footprint) ring.push_back({p.lon, p.lat});
+      a["footprint"] = std::move(ring);
+      a["height"] = b.heightMeters;
+      list.push_back(std::move(a));
+    }
+    j["buildings"] = std::move(list);
+  }
   return j;
 }
 
@@ -207,6 +254,13 @@ core::Status saveScenario(const std::filesystem::path& sceneFile, const Scenario
       return core::fail(where + "scenario '" + scenario.name + "': a move has a bad facility key or position");
   for (const std::string& key : scenario.removed)
     if (!validKey(key)) return core::fail(where + "scenario '" + scenario.name + "': bad facility key '" + key + "'");
+  for (const ScenarioBuilding& b : scenario.buildings) {
+    bool good = b.footprint.size() >= 3 && std::isfinite(b.heightMeters) && b.heightMeters > 0 && b.heightMeters <= 1000;
+    for (const core::LonLat& p : b.footprint)
+      good = good && std::isfinite(p.lon) && std::isfinite(p.lat) && std::abs(p.lon) <= 180 && std::abs(p.lat) <= 90;
+    if (!good)
+      return core::fail(where + "scenario '" + scenario.name + "': a building has fewer than 3 points, a bad point or a bad height");
+  }
 
   std::error_code ec;
   const auto status = std::filesystem::status(sceneFile, ec);
@@ -233,7 +287,12 @@ core::Status saveScenario(const std::filesystem::path& sceneFile, const Scenario
   for (OrderedJson& entry : list)
     if (entry.is_object() && entry.contains("name") && entry["name"].is_string() &&
         entry["name"].get<std::string>() == scenario.name) {
+      // The planning view edits facilities only: a scenario saved from it carries no buildings,
+      // and must not drop the proposed buildings written into the file for `twin sunlight`.
+      OrderedJson kept;
+      if (scenario.buildings.empty() && entry.contains("buildings")) kept = entry["buildings"];
       entry = toJson(scenario);
+      if (!kept.is_null()) entry["buildings"] = std::move(kept);
       replaced = true;
       break;
     }

@@ -182,15 +182,8 @@ class Parser {
 // Top-level keys that other modules parse from the same file (parseSensorConfig(),
 // parseFacilityConfig(), ...): accepted here and kept as raw JSON text.
 const char* const kSections[] = {"mqtt",    "sensors", "alert_rules", "alerts", "facilities",
-                                 "walking", "tours",   "terrain",     "models", "analysis", "scenarios"};
-
-bool isConnectionString(const std::string& source) {
-  const auto colon = source.find(':');
-  if (colon == std::string::npos || colon < 2) return false;
-  for (std::size_t i = 0; i < colon; ++i)
-    if (!std::isalnum(static_cast<unsigned char>(source[i])) && source[i] != '_') return false;
-  return true;
-}
+                                 "walking", "tours",   "terrain",     "models", "analysis", "scenarios",
+                                 "sunlight", "replay"};
 
 void parseSite(const Parser& p, const json& site, SceneConfig& c, bool& haveOrigin) {
   p.object(site, "site");
@@ -231,7 +224,7 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
     LayerConfig layer;
     if (!l.contains("source")) p.fail(path + ".source", "missing (required)");
     const std::string source = p.nonEmptyString(l["source"], path + ".source");
-    if (isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
+    if (geo::isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
       layer.source = source;
     else
       layer.source = (folder / source).lexically_normal().string();
@@ -270,7 +263,7 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
 }
 
 std::string resolveSource(const std::string& source, const std::filesystem::path& folder) {
-  if (isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
+  if (geo::isConnectionString(source) || source.rfind("/vsi", 0) == 0 || std::filesystem::path(source).is_absolute())
     return source;
   return (folder / source).lexically_normal().string();
 }
@@ -393,7 +386,8 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
     if (!root.is_object()) p.failFile(std::string("expected a JSON object at the top level, got ") + typeName(root));
     p.allowOnly(root, "", {"name", "site", "layers", "heights", "bookmarks", "startBookmark", "themes", "theme", "ui",
                            "visibleLayers", "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking",
-                           "tours", "terrain", "models", "analysis", "scenarios", "allow_network"});
+                           "tours", "terrain", "models", "analysis", "scenarios", "sunlight", "replay",
+                           "allow_network"});
     if (root.contains("allow_network")) c.allowNetwork = p.boolean(root["allow_network"], "allow_network");
     c.name = root.contains("name") ? p.string(root["name"], "name") : file.stem().string();
     bool haveOrigin = false;
@@ -485,7 +479,7 @@ core::Result<SceneConfig> defaultSceneForDataFile(const std::string& source) {
   auto extent = geo::vectorExtentLonLat(source, {});
   if (!extent) return core::fail("model::defaultSceneForDataFile(): " + extent.error().message);
   SceneConfig c;
-  const bool connection = isConnectionString(source);
+  const bool connection = geo::isConnectionString(source);
   c.file = connection ? std::filesystem::path("scene.json") : std::filesystem::path(source).parent_path() / "scene.json";
   LayerConfig layer;
   layer.source = source;

@@ -276,6 +276,12 @@ void parseRule(Reader& r, const json& j, const std::string& p, AlertRuleDef& rul
     return r.setError(p + "sensors", "a rule needs \"sensors\" or \"kinds\"");
   r.number(j, p, "pending_seconds", rule.pendingSeconds);
   if (rule.pendingSeconds < 0) return r.setError(p + "pending_seconds", "must be >= 0");
+  r.number(j, p, "escalate_after_seconds", rule.escalateAfterSeconds);
+  if (rule.escalateAfterSeconds < 0) return r.setError(p + "escalate_after_seconds", "must be >= 0");
+  r.strings(j, p, "procedure", rule.procedure);
+  r.strings(j, p, "procedure_en", rule.procedureEn);
+  if (rule.procedure.size() > 20 || rule.procedureEn.size() > 20)
+    return r.setError(p + (rule.procedure.size() > 20 ? "procedure" : "procedure_en"), "at most 20 steps");
   switch (rule.kind) {
     case RuleKind::Above:
     case RuleKind::Below:
@@ -341,6 +347,15 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
       }
     }
   }
+  if (const json* replay = r.child(root, "replay")) {
+    if (!replay->is_object()) {
+      r.setError("replay", "expected an object");
+    } else {
+      for (auto it = replay->begin(); it != replay->end() && !r.failed(); ++it)
+        if (it.key() != "at" && it.key().rfind('_', 0) != 0) r.setError("replay." + it.key(), "unknown key");
+      if (!r.failed()) r.str(*replay, "replay.", "at", config.replayAt);
+    }
+  }
   if (const json* list = r.child(root, "alert_rules")) {
     if (!list->is_array()) {
       r.setError("alert_rules", "expected an array");
@@ -357,6 +372,17 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
             r.setError(p + "sensors", "unknown sensor '" + rule.sensors[k] + "'");
         config.rules.push_back(std::move(rule));
       }
+    }
+  }
+  if (const json* display = r.child(root, "alerts")) {
+    if (!display->is_object()) {
+      r.setError("alerts", "expected an object");
+    } else {
+      std::string attention = alertSeverityName(config.display.attention);
+      r.str(*display, "alerts.", "attention", attention);
+      if (!r.failed() && !alertSeverityFromName(attention, config.display.attention))
+        r.setError("alerts.attention", "expected one of critical, major, minor, warning");
+      r.boolean(*display, "alerts.", "fly_to", config.display.flyTo);
     }
   }
   if (r.failed()) return fail(r.error());

@@ -264,6 +264,31 @@ Building makeBuilding(const geo::Feature& f, const Tags& tags, const core::Polyg
 
 }  // namespace
 
+bool isPedestrianArea(const Tags& tags, bool closedWay) {
+  auto value = [&](const char* key) {
+    const std::string* v = tag(tags, key);
+    return v ? *v : std::string();
+  };
+  const std::string foot = value("foot"), access = value("access");
+  const bool footAllowed = foot == "yes" || foot == "designated";
+  if (foot == "no" || foot == "private") return false;
+  if ((access == "no" || access == "private") && !footAllowed) return false;
+  const std::string areaHighway = value("area:highway");
+  if (!areaHighway.empty() && areaHighway != "no") {
+    // area:highway also maps carriageways; a pedestrian does not cross those at will.
+    static const char* const kCarriageways[] = {"motorway", "trunk", "primary", "secondary", "tertiary",
+                                                "unclassified", "residential", "service"};
+    std::string base = areaHighway;
+    if (base.size() > 5 && base.compare(base.size() - 5, 5, "_link") == 0) base.resize(base.size() - 5);
+    for (const char* c : kCarriageways)
+      if (base == c) return false;
+    return true;
+  }
+  if (closedWay) return false;
+  if (value("highway") == "pedestrian") return true;
+  return value("place") == "square" && !value("highway").empty();
+}
+
 void interpretFeatures(const std::vector<geo::Feature>& features, const LayerConfig& layer,
                        const HeightRules& heights, const std::string& sourceFile, Site& site) {
   const std::string& role = layer.role;
@@ -282,6 +307,30 @@ void interpretFeatures(const std::vector<geo::Feature>& features, const LayerCon
     const std::string recordId = f.recordLabel();
     const std::string* building = tag(tags, "building");
     const bool isBuildingTag = building && *building != "no";
+
+    // Pedestrian squares: GDAL gives an area=yes way or a multipolygon as a polygon, and a
+    // closed way tagged only area:highway as a closed line.
+    if ((autoRole || role == "roads") && !isBuildingTag && f.layer != "other_relations") {
+      const bool closedLine = f.kind == geo::FeatureKind::Line && f.line.size() >= 4 &&
+                              f.line.front().x == f.line.back().x && f.line.front().y == f.line.back().y;
+      if ((f.kind == geo::FeatureKind::Polygon || closedLine) && isPedestrianArea(tags, closedLine)) {
+        std::vector<core::Polygon> parts = f.polygons;
+        if (closedLine) {
+          core::Ring ring(f.line.begin(), f.line.end() - 1);
+          if (core::signedArea(ring) < 0) std::reverse(ring.begin(), ring.end());
+          parts = {core::Polygon{ring, {}}};
+        }
+        for (const core::Polygon& part : parts) {
+          if (part.outer.size() < 3 || !(core::area(part) > 0)) {
+            site.diagnostics.add(core::Severity::Warning, kInterpretWhere, sourceFile, f.layer, recordId,
+                                 "pedestrian area has no area", "skipped");
+            continue;
+          }
+          site.walkAreas.push_back({f.id, f.idKind, nameOf(tags), part, tags});
+        }
+        continue;
+      }
+    }
 
     // GDAL's OSM "other_relations" layer holds type=building (and similar) relations as
     // geometry collections of their members, whose outlines are buildings in their own right.

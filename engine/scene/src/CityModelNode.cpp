@@ -11,7 +11,7 @@
 #include <osg/Material>
 #include <osg/MatrixTransform>
 
-#include "Triangulate.h"
+#include "twin/scene/Triangulate.h"
 
 namespace twin::scene {
 namespace {

@@ -14,7 +14,7 @@
 #include <osg/Shader>
 #include <osgUtil/LineSegmentIntersector>
 
-#include "Triangulate.h"
+#include "twin/scene/Triangulate.h"
 
 namespace twin::scene {
 namespace {
@@ -91,6 +91,25 @@ int alarmRank(MarkerState s) {
 
 // The building's footprint as a prism slightly larger than the building, so the hull is seen
 // over its walls and roof. Texture coordinates stay (0, 0): the marker shader's disc centre.
+// Two crossed vertical quads: a beam that reads as a column from any heading. Texture
+// coordinates at the disc centre, so the marker shader paints it in its plain colour.
+osg::ref_ptr<osg::Geometry> beamGeometry(const osg::Vec3& base, float top, float halfWidth) {
+  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  for (const osg::Vec3& d : {osg::Vec3(halfWidth, 0, 0), osg::Vec3(0, halfWidth, 0)}) {
+    const osg::Vec3 a = base - d, b = base + d;
+    const osg::Vec3 a2(a.x(), a.y(), top), b2(b.x(), b.y(), top);
+    for (const osg::Vec3& v : {a, b, b2, a, b2, a2}) vertices->push_back(v);
+  }
+  osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
+  geometry->setVertexArray(vertices.get());
+  geometry->setTexCoordArray(0, new osg::Vec2Array(vertices->size()));
+  geometry->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, GLsizei(vertices->size())));
+  geometry->setUseDisplayList(false);
+  geometry->setUseVertexBufferObjects(true);
+  geometry->setName("twin.alarmBeacon");
+  return geometry;
+}
+
 osg::ref_ptr<osg::Geometry> hullGeometry(const model::Building& b) {
   constexpr float kGrowMeters = 0.4f;
   const float bottom = float(b.baseElevationMeters + b.minHeightMeters) - kGrowMeters;
@@ -232,6 +251,21 @@ SensorLayer::SensorLayer(std::vector<SensorPlacement> placements, const model::S
     _hulls.push_back(hull);
   }
 
+  for (const SensorPlacement& p : _placements) {
+    float top = p.position.z();
+    if (site && p.buildingIndex >= 0 && std::size_t(p.buildingIndex) < site->buildings.size()) {
+      const model::Building& b = site->buildings[std::size_t(p.buildingIndex)];
+      top = std::max(top, float(b.baseElevationMeters + model::drawnTopMeters(b)));
+    }
+    _tops.push_back(top);
+  }
+  _beaconGroup = new osg::Group;
+  _beaconGroup->setName("twin.alarmBeacons");
+  osg::StateSet* beaconState = _beaconGroup->getOrCreateStateSet();
+  beaconState->setAttributeAndModes(new osg::BlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA), osg::StateAttribute::ON);
+  beaconState->addUniform(new osg::Uniform("twin_markerAlpha", 0.7f));
+  beaconState->setRenderBinDetails(45, "RenderBin");
+
   osg::ref_ptr<osg::Geometry> disc = discGeometry(pixelRadius);
   for (std::size_t i = 0; i < _placements.size(); ++i) {
     osg::ref_ptr<osg::AutoTransform> transform = new osg::AutoTransform;
@@ -255,6 +289,44 @@ SensorLayer::SensorLayer(std::vector<SensorPlacement> placements, const model::S
 }
 
 SensorLayer::~SensorLayer() = default;
+
+void SensorLayer::setBeacons(const std::vector<Beacon>& beacons) {
+  // Added on first use, after the markers: a layer that never alarms keeps its node layout.
+  if (_beaconGroup->getNumParents() == 0) _root->addChild(_beaconGroup.get());
+  _beaconGroup->removeChildren(0, _beaconGroup->getNumChildren());
+  _beacons.clear();
+  for (const Beacon& b : beacons) {
+    const auto index = indexOf(b.sensorId);
+    if (!index || !isAlarm(b.state)) continue;
+    bool seen = false;
+    for (const BeaconNode& n : _beacons) seen = seen || n.sensorId == b.sensorId;
+    if (seen) continue;
+    const osg::Vec3 base = _placements[*index].position;
+    const osg::Vec3 top(base.x(), base.y(), _tops[*index] + kBeaconRiseMeters);
+    osg::ref_ptr<osg::Geode> geode = new osg::Geode;
+    geode->setName(b.sensorId);
+    geode->addDrawable(beamGeometry(base, top.z(), 1.5f).get());
+    osg::StateSet* state = geode->getOrCreateStateSet();
+    state->addUniform(new osg::Uniform("twin_markerColor", markerColour(b.state)));
+    state->addUniform(new osg::Uniform("twin_markerPulse", b.state == MarkerState::Critical ? 1.0f : 0.0f));
+    _beaconGroup->addChild(geode.get());
+    _beacons.push_back({b.sensorId, b.state, top});
+  }
+}
+
+std::size_t SensorLayer::beaconCount() const { return _beacons.size(); }
+
+std::optional<osg::Vec3> SensorLayer::beaconTop(const std::string& sensorId) const {
+  for (const BeaconNode& n : _beacons)
+    if (n.sensorId == sensorId) return n.top;
+  return std::nullopt;
+}
+
+std::optional<osg::Vec4> SensorLayer::beaconColour(const std::string& sensorId) const {
+  for (const BeaconNode& n : _beacons)
+    if (n.sensorId == sensorId) return markerColour(n.state);
+  return std::nullopt;
+}
 
 std::optional<std::size_t> SensorLayer::indexOf(const std::string& sensorId) const {
   for (std::size_t i = 0; i < _placements.size(); ++i)

@@ -26,11 +26,12 @@
 
 #include "LabelLayer.h"
 #include "Shaders.h"
-#include "Triangulate.h"
+#include "twin/scene/Triangulate.h"
 #include "twin/scene/TerrainMesh.h"
 #include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
+#include "twin/model/SiteLoader.h"
 
 namespace twin::scene {
 
@@ -54,7 +55,10 @@ constexpr const char* kWhere = "scene::SiteScene::build()";
 constexpr unsigned kBuildingAttribute = 6;  // generic attribute slots that no GL driver aliases
 constexpr unsigned kPoiAttribute = 7;
 constexpr unsigned kBuildingColorAttribute = 7;  // a different program from the POIs': no clash
-constexpr int kPoiCategoryCount = 6;
+// POI classes; the value is the index into the POI shader's twin_poiColor. Other uses the theme's
+// POI colour; the others are fixed so that a school is blue and a clinic red in every theme.
+enum class PoiClass { Other = 0, Education, Health, Shopping, Transport, Leisure };
+constexpr int kPoiCategoryCount = static_cast<int>(PoiClass::Leisure) + 1;
 constexpr const char* kBuildingGeometryName = "twin:buildings";
 constexpr double kRoadLiftMeters = 0.5;  // road ribbons above the terrain surface (with terrain only)
 
@@ -75,21 +79,20 @@ osg::Vec4 useColor(const model::Theme& theme, int use) {
   return {0.75f, 0.75f, 0.78f, 1};
 }
 
-// POI categories: 0 uses the theme's POI colour; the others are fixed so that a school is blue
-// and a clinic red in every theme.
-int poiCategory(const model::Poi& poi) {
+// The class of a POI's marker and label.
+PoiClass poiCategory(const model::Poi& poi) {
   const std::string& k = poi.kind;
   if (k == "school" || k == "kindergarten" || k == "university" || k == "college" || k == "childcare")
-    return 1;
+    return PoiClass::Education;
   if (poi.category == "healthcare" || k == "hospital" || k == "clinic" || k == "doctors" ||
       k == "pharmacy" || k == "dentist")
-    return 2;
-  if (poi.category == "shop" || k == "marketplace" || k == "supermarket") return 3;
+    return PoiClass::Health;
+  if (poi.category == "shop" || k == "marketplace" || k == "supermarket") return PoiClass::Shopping;
   if (poi.category == "railway" || poi.category == "public_transport" || k == "bus_stop" ||
       k == "subway_entrance" || k == "station")
-    return 4;
-  if (poi.category == "leisure") return 5;
-  return 0;
+    return PoiClass::Transport;
+  if (poi.category == "leisure") return PoiClass::Leisure;
+  return PoiClass::Other;
 }
 const std::array<osg::Vec4, kPoiCategoryCount> kPoiFixedColors = {
     osg::Vec4(1, 1, 1, 1),                 // replaced by Theme::poi
@@ -100,24 +103,13 @@ const std::array<osg::Vec4, kPoiCategoryCount> kPoiFixedColors = {
     osg::Vec4(0.58f, 0.84f, 0.26f, 1)};    // leisure
 
 // Label priority: lower first. Stations and schools matter most to residents.
-int poiPriority(int category) {
+int poiPriority(PoiClass category) {
   switch (category) {
-    case 4: return 0;
-    case 1: return 1;
-    case 2: return 2;
+    case PoiClass::Transport: return 0;
+    case PoiClass::Education: return 1;
+    case PoiClass::Health: return 2;
     default: return 4;
   }
-}
-
-double defaultRoadWidth(const std::string& highway) {
-  static const std::map<std::string, double> kWidths = {
-      {"motorway", 14}, {"trunk", 12}, {"primary", 12}, {"secondary", 10}, {"tertiary", 8},
-      {"motorway_link", 7}, {"trunk_link", 7}, {"primary_link", 7}, {"secondary_link", 6},
-      {"tertiary_link", 6}, {"residential", 6}, {"unclassified", 6}, {"living_street", 5},
-      {"service", 4}, {"pedestrian", 4}, {"track", 3}, {"cycleway", 2.5}, {"footway", 2},
-      {"path", 1.5}, {"steps", 2}};
-  auto it = kWidths.find(highway);
-  return it == kWidths.end() ? 4 : it->second;
 }
 
 std::string recordLabel(const std::string& idKind, std::int64_t id) {
@@ -482,7 +474,7 @@ void SiteScene::Impl::buildRoads(osg::Program* program) {
     // follows the drawn surface exactly; the ribbon is lifted a little above it.
     std::vector<osg::Vec3> centre = drapeLine(terrain, line, terrain ? kRoadLiftMeters : 0);
     double width = std::isfinite(road.widthMeters) && road.widthMeters > 0 ? std::min(road.widthMeters, 60.0)
-                                                                            : defaultRoadWidth(road.highway);
+                                                                            : model::defaultRoadWidthMeters(road.highway);
     core::Box2 box;
     for (const core::Vec2& p : line) box.add(p);
     core::Vec2 middle = box.centre();
@@ -524,7 +516,7 @@ void SiteScene::Impl::buildPois(osg::Program* program) {
   std::vector<std::uint32_t> stems, heads;
   for (const model::Poi& poi : site->pois) {
     if (!core::isFinite(poi.position)) continue;
-    auto category = static_cast<float>(poiCategory(poi));
+    auto category = static_cast<float>(static_cast<int>(poiCategory(poi)));
     osg::Vec3 base(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y),
                    static_cast<float>(poiElevation(poi)));
     auto first = static_cast<std::uint32_t>(vertices->size());
@@ -564,11 +556,11 @@ void SiteScene::Impl::buildLabels() {
   std::vector<LabelCandidate> candidates;
   for (const model::Poi& poi : site->pois) {
     if (poi.name.empty() || !core::isFinite(poi.position)) continue;
-    int category = poiCategory(poi);
+    const PoiClass category = poiCategory(poi);
     candidates.push_back({poiPriority(category), 0, poi.name,
                           osg::Vec3(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y),
                                     static_cast<float>(poiElevation(poi) + 20)),
-                          category == 4 ? 3000.f : 1600.f, LabelKind::Poi});
+                          category == PoiClass::Transport ? 3000.f : 1600.f, LabelKind::Poi});
   }
   for (const model::Building& building : site->buildings) {
     if (building.name.empty() || !std::isfinite(building.heightMeters)) continue;

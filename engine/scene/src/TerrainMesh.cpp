@@ -15,7 +15,7 @@
 #include <osg/Geometry>
 #include <osg/LOD>
 
-#include "Triangulate.h"
+#include "twin/scene/Triangulate.h"
 
 namespace twin::scene {
 

@@ -405,11 +405,6 @@ osg::ref_ptr<osg::Node> TilesetNode::contentNode(int tile) const {
   return _nodes[tile];
 }
 
-osg::BoundingBoxd TilesetNode::rootBoundsSite() const {
-  std::lock_guard<std::mutex> lock(_mutex);
-  return _tileset.tiles.empty() ? osg::BoundingBoxd() : _tileset.tiles.front().siteBox;
-}
-
 geo::SiteFrame TilesetNode::siteFrame() const {
   std::lock_guard<std::mutex> lock(_mutex);
   return _tileset.frame;

@@ -1,4 +1,4 @@
-#include "Triangulate.h"
+#include "twin/scene/Triangulate.h"
 
 #include <algorithm>
 #include <cmath>

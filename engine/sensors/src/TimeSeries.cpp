@@ -152,6 +152,48 @@ core::Result<std::int64_t> HistoryDb::applyRetention(std::int64_t nowMs) {
   return static_cast<std::int64_t>(sqlite3_changes(_impl->db));
 }
 
+core::Result<std::int64_t> HistoryDb::applyRetentionPerSensor() {
+  const auto guard = _impl->checkpoint.write(_impl->db);
+  // One indexed range delete per sensor (readings_sensor_ts) rather than one correlated
+  // subquery per row.
+  sqlite3_stmt* newest = nullptr;
+  sqlite3_stmt* del = nullptr;
+  if (sqlite3_prepare_v2(_impl->db, "SELECT sensor, MAX(ts_ms) FROM readings GROUP BY sensor", -1, &newest, nullptr) !=
+          SQLITE_OK ||
+      sqlite3_prepare_v2(_impl->db, "DELETE FROM readings WHERE sensor=? AND ts_ms < ?", -1, &del, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(newest);
+    return _impl->error("applyRetentionPerSensor()", "cannot prepare");
+  }
+  std::vector<std::pair<std::string, std::int64_t>> cutoffs;
+  int rc;
+  while ((rc = sqlite3_step(newest)) == SQLITE_ROW) {
+    const unsigned char* id = sqlite3_column_text(newest, 0);
+    cutoffs.emplace_back(id ? reinterpret_cast<const char*>(id) : "",
+                         sqlite3_column_int64(newest, 1) - static_cast<std::int64_t>(_impl->retentionSeconds * 1000.0));
+  }
+  sqlite3_finalize(newest);
+  if (rc != SQLITE_DONE) {
+    sqlite3_finalize(del);
+    return _impl->error("applyRetentionPerSensor()", "read failed");
+  }
+  std::int64_t removed = 0;
+  bool ok = _impl->exec("BEGIN");
+  for (std::size_t i = 0; ok && i < cutoffs.size(); ++i) {
+    sqlite3_reset(del);
+    sqlite3_bind_text(del, 1, cutoffs[i].first.data(), static_cast<int>(cutoffs[i].first.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(del, 2, cutoffs[i].second);
+    ok = sqlite3_step(del) == SQLITE_DONE;
+    removed += sqlite3_changes(_impl->db);
+  }
+  sqlite3_finalize(del);
+  if (!ok || !_impl->exec("COMMIT")) {
+    auto e = _impl->error("applyRetentionPerSensor()", "delete failed");
+    _impl->exec("ROLLBACK");
+    return e;
+  }
+  return removed;
+}
+
 core::Result<std::vector<Sample>> HistoryDb::query(const std::string& sensorId, std::int64_t fromMs,
                                                    std::int64_t toMs) const {
   sqlite3_stmt* st = nullptr;

@@ -120,7 +120,19 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
     return out;
   }
 
-  // ---- planning tools
+  drawModes(view, out);
+  drawViewCombos(view, out);
+  drawScenarioControls(view, out);
+  drawCategoryTable(view);
+  drawLevels(view);
+  drawGaps(view, out);
+  ImGui::End();
+  return out;
+}
+
+// ---- planning tools: the mode radio buttons
+void CoveragePanel::drawModes(const CoveragePanelView& view, std::vector<CoverageCommand>& out) {
+  const Language lang = view.language;
   const struct {
     PlanningMode mode;
     const char* key;
@@ -136,6 +148,11 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
       out.push_back(SetPlanningMode{modes[i].mode});
     remember(modes[i].id);
   }
+}
+
+// The category that "add" places, and what the buildings are coloured by.
+void CoveragePanel::drawViewCombos(const CoveragePanelView& view, std::vector<CoverageCommand>& out) {
+  const Language lang = view.language;
   const int categories = static_cast<int>(view.categoryLabels.size());
   if (categories > 0) {
     const int current = std::clamp(view.addCategory, 0, categories - 1);
@@ -169,6 +186,11 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
     }
     remember("colour.by");
   }
+}
+
+// Undo, reset, and saving and loading scenarios; then the status line.
+void CoveragePanel::drawScenarioControls(const CoveragePanelView& view, std::vector<CoverageCommand>& out) {
+  const Language lang = view.language;
   if (view.edits == 0) ImGui::BeginDisabled();
   if (ImGui::Button((std::string(tr(lang, "coverage.undo")) + "##undo").c_str())) out.push_back(UndoEdit{});
   remember("undo");
@@ -201,8 +223,11 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
   if (!view.status.empty()) ImGui::TextWrapped("%s", view.status.c_str());
   if (view.lastUpdateMs > 0) ImGui::TextDisabled("%s %.1f ms", tr(lang, "coverage.updated"), view.lastUpdateMs);
   ImGui::Separator();
+}
 
-  // ---- totals and the category table
+// ---- totals and the category table
+void CoveragePanel::drawCategoryTable(const CoveragePanelView& view) {
+  const Language lang = view.language;
   const CoverageComparison& f = view.figures;
   ImGui::Text("%s %zu   %s %.0f", tr(lang, "coverage.buildings"), f.buildings, tr(lang, "coverage.residents"),
               f.residents);
@@ -229,39 +254,48 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
     }
     ImGui::TableSetupColumn(tr(lang, "coverage.residentsCovered"));
     ImGui::TableHeadersRow();
-    for (const CategoryComparison& row : f.categories) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.label.c_str());
-      remember("category." + row.id);
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", row.levelMinutes);
-      ImGui::TableNextColumn();
-      if (view.comparing && row.facilities.delta() != 0)
-        ImGui::Text("%lld (%s)", row.facilities.after, signedCount(row.facilities.delta()).c_str());
-      else
-        ImGui::Text("%lld", row.facilities.after);
-      if (view.comparing) {
-        ImGui::TableNextColumn();
-        shareBar(share(double(row.buildingsCovered.before), double(f.buildings)), 80);
-        ImGui::TableNextColumn();
-        shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 80);
-        ImGui::TableNextColumn();
-        deltaText(double(row.buildingsCovered.delta()), signedCount(row.buildingsCovered.delta()));
-      } else {
-        ImGui::TableNextColumn();
-        shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 120);
-      }
-      ImGui::TableNextColumn();
-      if (view.comparing && row.residentsCovered.delta() != 0)
-        ImGui::Text("%.0f (%s)", row.residentsCovered.after, signedNumber(row.residentsCovered.delta()).c_str());
-      else
-        ImGui::Text("%.0f", row.residentsCovered.after);
-    }
+    for (const CategoryComparison& row : f.categories) drawCategoryRow(view, row);
     ImGui::EndTable();
   }
+}
 
-  // ---- levels
+// One row of the category table: facilities, the covered share (before/after/delta when
+// comparing) and the residents covered.
+void CoveragePanel::drawCategoryRow(const CoveragePanelView& view, const CategoryComparison& row) {
+  const CoverageComparison& f = view.figures;
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextUnformatted(row.label.c_str());
+  remember("category." + row.id);
+  ImGui::TableNextColumn();
+  ImGui::Text("%d", row.levelMinutes);
+  ImGui::TableNextColumn();
+  if (view.comparing && row.facilities.delta() != 0)
+    ImGui::Text("%lld (%s)", row.facilities.after, signedCount(row.facilities.delta()).c_str());
+  else
+    ImGui::Text("%lld", row.facilities.after);
+  if (view.comparing) {
+    ImGui::TableNextColumn();
+    shareBar(share(double(row.buildingsCovered.before), double(f.buildings)), 80);
+    ImGui::TableNextColumn();
+    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 80);
+    ImGui::TableNextColumn();
+    deltaText(double(row.buildingsCovered.delta()), signedCount(row.buildingsCovered.delta()));
+  } else {
+    ImGui::TableNextColumn();
+    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 120);
+  }
+  ImGui::TableNextColumn();
+  if (view.comparing && row.residentsCovered.delta() != 0)
+    ImGui::Text("%.0f (%s)", row.residentsCovered.after, signedNumber(row.residentsCovered.delta()).c_str());
+  else
+    ImGui::Text("%.0f", row.residentsCovered.after);
+}
+
+// ---- levels
+void CoveragePanel::drawLevels(const CoveragePanelView& view) {
+  const Language lang = view.language;
+  const CoverageComparison& f = view.figures;
   ImGui::TextDisabled("%s", tr(lang, "coverage.levels"));
   for (const LevelComparison& level : f.levels) {
     ImGui::Text("%2d %s", level.minutes, tr(lang, "coverage.minutes"));
@@ -275,8 +309,12 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
       deltaText(double(level.buildingsMet.delta()), signedCount(level.buildingsMet.delta()));
     }
   }
+}
 
-  // ---- gaps
+// ---- gaps
+void CoveragePanel::drawGaps(const CoveragePanelView& view, std::vector<CoverageCommand>& out) {
+  const Language lang = view.language;
+  const CoverageComparison& f = view.figures;
   ImGui::Separator();
   ImGui::Text("%s: %zu", tr(lang, "coverage.gaps"), view.gapsTotal);
   if (view.comparing && f.gaps.delta() != 0) {
@@ -297,8 +335,6 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
     if (view.gapsTotal > shown) ImGui::TextDisabled("%s %zu", tr(lang, "coverage.more"), view.gapsTotal - shown);
   }
   ImGui::EndChild();
-  ImGui::End();
-  return out;
 }
 
 }  // namespace twin::ui

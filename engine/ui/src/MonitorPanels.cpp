@@ -110,6 +110,59 @@ std::vector<alerts::Alert> filterAlerts(const std::vector<alerts::Alert>& input,
   return out;
 }
 
+std::vector<alerts::Alert> bannerAlarms(const std::vector<alerts::Alert>& open, model::AlertSeverity attention,
+                                        const std::vector<std::int64_t>& dismissed) {
+  std::vector<alerts::Alert> out;
+  for (const alerts::Alert& a : open) {
+    if (alerts::isAcknowledged(a.state) || alerts::moreSevere(attention, a.severity)) continue;
+    if (std::find(dismissed.begin(), dismissed.end(), a.id) != dismissed.end()) continue;
+    out.push_back(a);
+  }
+  alerts::sortForList(out);
+  return out;
+}
+
+std::string formatAge(double seconds, Language language) {
+  const double s = std::isfinite(seconds) && seconds > 0 ? seconds : 0;
+  const char* unit = "alarm.secondsShort";
+  double n = s;
+  if (s >= 86400) n = s / 86400, unit = "alarm.daysShort";
+  else if (s >= 3600) n = s / 3600, unit = "alarm.hoursShort";
+  else if (s >= 60) n = s / 60, unit = "alarm.minutesShort";
+  return std::to_string(static_cast<long long>(std::floor(n))) + " " + tr(language, unit);
+}
+
+std::string alarmPlace(const alerts::Alert& alert, const MonitorView& view) {
+  const Language lang = view.language;
+  std::string sensor = alert.sensorId;
+  for (const SensorRow& row : view.sensors)
+    if (row.def && row.def->id == alert.sensorId) sensor = displayName(*row.def, lang);
+  if (alert.building.empty()) return sensor;
+  std::string place = std::string(tr(lang, "alarm.building")) + " " + alert.building;
+  if (alert.floor) place += " · " + std::string(tr(lang, "alarm.floor")) + " " + std::to_string(*alert.floor);
+  return place + " · " + sensor;
+}
+
+std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view) {
+  std::string rule = alert.ruleId;
+  for (const model::AlertRuleDef& r : view.rules)
+    if (r.id == alert.ruleId && !r.name.empty()) rule = r.name;
+  return std::string(tr(view.language, severityKey(alert.severity))) + " · " + rule + " · " + alarmPlace(alert, view);
+}
+
+void drawAlarmLabels(const std::vector<AlarmLabel>& labels) {
+  ImDrawList* draw = ImGui::GetBackgroundDrawList();
+  const float pad = 5.0f;
+  for (const AlarmLabel& l : labels) {
+    const ImVec2 size = ImGui::CalcTextSize(l.text.c_str());
+    const ImVec2 min(l.x - size.x * 0.5f - pad, l.y - size.y - 2 * pad), max(l.x + size.x * 0.5f + pad, l.y);
+    const ImU32 colour = ImGui::ColorConvertFloat4ToU32(toImVec4(severityColour(l.severity)));
+    draw->AddRectFilled(min, max, IM_COL32(12, 16, 24, 225), 3.0f);
+    draw->AddRect(min, max, colour, 3.0f, 0, 2.0f);
+    draw->AddText(ImVec2(min.x + pad, min.y + pad), IM_COL32(255, 255, 255, 255), l.text.c_str());
+  }
+}
+
 std::optional<sensors::Sample> sampleAt(const std::vector<sensors::Sample>& series, std::int64_t tsMs) {
   auto it = std::upper_bound(series.begin(), series.end(), tsMs,
                              [](std::int64_t t, const sensors::Sample& s) { return t < s.tsMs; });
@@ -217,7 +270,101 @@ std::vector<MonitorCommand> MonitorPanels::draw(const MonitorView& view) {
   drawCards(view, out);
   drawChart(view, out);
   drawAlerts(view, out);
+  drawBanner(view, out);
   return out;
+}
+
+namespace {
+const model::AlertRuleDef* findRule(const MonitorView& view, const std::string& id) {
+  for (const model::AlertRuleDef& r : view.rules)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+// The rule's handling procedure in the view's language, falling back to the other one.
+const std::vector<std::string>* procedureOf(const MonitorView& view, const alerts::Alert& a) {
+  const model::AlertRuleDef* rule = findRule(view, a.ruleId);
+  if (!rule) return nullptr;
+  const bool en = view.language == Language::En;
+  const std::vector<std::string>& first = en ? rule->procedureEn : rule->procedure;
+  const std::vector<std::string>& second = en ? rule->procedure : rule->procedureEn;
+  if (!first.empty()) return &first;
+  return second.empty() ? nullptr : &second;
+}
+
+std::string valueText(const alerts::Alert& a, const MonitorView& view) {
+  std::string unit;
+  for (const SensorRow& row : view.sensors)
+    if (row.def && row.def->id == a.sensorId) unit = row.def->unit;
+  return std::isfinite(a.value) ? formatValue(a.value, unit) : std::string("-");
+}
+}  // namespace
+
+// The banner: the first of bannerAlarms(), in its severity's colour, centred above the other
+// windows, until acknowledged or dismissed; the count of those waiting behind it.
+void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorCommand>& out) {
+  const Language lang = view.language;
+  const std::vector<alerts::Alert> queue = bannerAlarms(view.alerts, view.attention, view.dismissedBanners);
+  if (queue.empty()) {
+    _bannerAlertId = 0;
+    return;
+  }
+  const alerts::Alert& a = queue.front();
+  const bool fresh = a.id != _bannerAlertId;
+  _bannerAlertId = a.id;
+  const ImGuiIO& io = ImGui::GetIO();
+  const float width = std::min(640.0f, io.DisplaySize.x - 16.0f);
+  // Over the chart, below the cards and the alert list: the list (with the acknowledgement
+  // form) stays usable while the banner shows.
+  const float top = monitorLayout(io.DisplaySize.x, io.DisplaySize.y).chart.minY;
+  ImGui::SetNextWindowPos(ImVec2((io.DisplaySize.x - width) * 0.5f, top), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
+  if (fresh) ImGui::SetNextWindowFocus();
+  const Rgba colour = severityColour(a.severity);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(colour.r * 0.28f, colour.g * 0.28f, colour.b * 0.28f, 0.94f));
+  ImGui::PushStyleColor(ImGuiCol_Border, toImVec4(colour));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.0f);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings;
+  const std::string title = std::string(tr(lang, "alarm.banner")) + " · " + tr(lang, severityKey(a.severity)) + "###alarm.banner";
+  if (ImGui::Begin(title.c_str(), nullptr, flags)) {
+    ImGui::SetWindowFontScale(1.25f);
+    ImGui::TextColored(toImVec4(colour), "#%lld  %s", static_cast<long long>(a.id),
+                       a.message.empty() ? a.ruleId.c_str() : a.message.c_str());
+    ImGui::SetWindowFontScale(1.0f);
+    ImGui::Text("%s: %s", tr(lang, "alarm.where"), alarmPlace(a, view).c_str());
+    std::string when = std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
+    if (view.nowMs > 0 && a.receivedMs > 0)
+      when += "  ·  " + formatAge(double(view.nowMs - a.receivedMs) / 1000.0, lang) + tr(lang, "alarm.ago");
+    ImGui::TextUnformatted(when.c_str());
+    if (a.replay) {
+      ImGui::SameLine();
+      ImGui::TextColored(toImVec4(severityColour(model::AlertSeverity::Minor)), "  %s", tr(lang, "alarm.replay"));
+    }
+    if (a.state == alerts::AlertState::ClearedUnacknowledged)
+      ImGui::TextDisabled("%s: %s", tr(lang, "alarm.state"), tr(lang, "state.cleared_unack"));
+    if (const std::vector<std::string>* steps = procedureOf(view, a)) {
+      ImGui::TextDisabled("%s", tr(lang, "alarm.procedure"));
+      for (std::size_t i = 0; i < steps->size(); ++i) ImGui::Text("  %zu. %s", i + 1, (*steps)[i].c_str());
+    }
+    if (ImGui::Button(tr(lang, "alerts.ack"))) _ackAlertId = a.id;  // opens the form with the note in the list
+    remember("banner.ack");
+    ImGui::SameLine();
+    if (ImGui::Button(tr(lang, "alarm.dismiss"))) out.push_back(DismissBanner{a.id});
+    remember("banner.dismiss");
+    ImGui::SameLine();
+    if (ImGui::Button(tr(lang, "alerts.flyTo"))) out.push_back(FlyToSensor{a.sensorId});
+    remember("banner.fly");
+    if (queue.size() > 1) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("  +%zu %s", queue.size() - 1, tr(lang, "alarm.queued"));
+    }
+  }
+  const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  _rects["window.alarm.banner"] = WidgetRect{pos.x, pos.y, pos.x + size.x, pos.y + size.y};
+  ImGui::End();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor(2);
 }
 
 void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorCommand>& out) {
@@ -242,6 +389,13 @@ void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorComman
     ImGui::SameLine();
     ImGui::TextColored(toImVec4(severityColour(s)), " %s %d", tr(lang, severityKey(s)),
                        counts.activeBySeverity[std::size_t(s)]);
+  }
+  if (view.replayClockMs) {
+    // A replay is not live: the scene clock says so, in the data's own time.
+    ImGui::TextColored(toImVec4(severityColour(model::AlertSeverity::Warning)), "%s %s (UTC%+d)",
+                       tr(lang, "monitor.replayClock"),
+                       formatDataTime(*view.replayClockMs, view.displayUtcOffsetMinutes).c_str(),
+                       view.displayUtcOffsetMinutes / 60);
   }
   if (view.scrubMs) {
     ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_CheckMark), "%s %s", tr(lang, "monitor.scrubbedAt"),
@@ -273,7 +427,15 @@ void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorComman
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s\n%s: %s", def.id.c_str(), tr(lang, "monitor.status"), tr(lang, rowStatusKey(row.state)));
     ImGui::SameLine();
-    ImGui::TextUnformatted(value.c_str());
+    if (!view.scrubMs && row.state.stale) {
+      // A stale value must not look current: the stale colour and how old it is.
+      if (row.state.lastSeenMs > 0 && view.nowMs > 0)
+        value += "  (" + std::string(tr(lang, "monitor.staleAge")) + " " +
+                 formatAge(double(view.nowMs - row.state.lastSeenMs) / 1000.0, lang) + tr(lang, "alarm.ago") + ")";
+      ImGui::TextColored(toImVec4(sensorStaleColour()), "%s", value.c_str());
+    } else {
+      ImGui::TextUnformatted(value.c_str());
+    }
     ImGui::PopID();
   }
   if (counts.sensors == 0) ImGui::TextDisabled("%s", tr(lang, "monitor.noSensors"));
@@ -449,14 +611,31 @@ void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorComma
   for (const alerts::Alert& a : shown) {
     const std::string id = std::to_string(a.id);
     ImGui::PushID(id.c_str());
-    ImGui::TextColored(toImVec4(severityColour(a.severity)), "%s", tr(lang, severityKey(a.severity)));
+    ImGui::TextColored(toImVec4(severityColour(a.severity)), "#%s %s", id.c_str(), tr(lang, severityKey(a.severity)));
+    if (a.escalations > 0) {
+      ImGui::SameLine();
+      ImGui::TextColored(toImVec4(severityColour(a.severity)), "(%s)", tr(lang, "alarm.escalated"));
+    }
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes).c_str());
-    ImGui::SameLine();
-    ImGui::TextUnformatted(tr(lang, alerts::isAcknowledged(a.state) ? "alerts.acked" : "alerts.unacked"));
+    const std::string stateKey = std::string("state.") + alerts::alertStateName(a.state);
+    if (alerts::isActive(a.state)) ImGui::TextUnformatted(tr(lang, stateKey.c_str()));
+    else ImGui::TextDisabled("%s", tr(lang, stateKey.c_str()));
     if (ImGui::Selectable(a.message.empty() ? a.ruleId.c_str() : a.message.c_str(), view.selectedSensor == a.sensorId))
       out.push_back(SelectSensor{a.sensorId});
     remember("alert.select." + id);
+    ImGui::TextDisabled("%s %s · %s %s · %s", tr(lang, "alarm.rule"), a.ruleId.c_str(), tr(lang, "alarm.value"),
+                        valueText(a, view).c_str(), alarmPlace(a, view).c_str());
+    std::string times = std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
+    if (a.clearedMs > 0)
+      times += " · " + std::string(tr(lang, "alarm.cleared")) + " " + formatDataTime(a.clearedMs, view.displayUtcOffsetMinutes);
+    if (a.replay) times += std::string(" · ") + tr(lang, "alarm.replay");
+    ImGui::TextDisabled("%s", times.c_str());
+    if (!a.assignee.empty()) ImGui::TextDisabled("%s %s", tr(lang, "alarm.assignee"), a.assignee.c_str());
+    if (const std::vector<std::string>* steps = procedureOf(view, a); steps && !alerts::isAcknowledged(a.state)) {
+      std::string text = std::string(tr(lang, "alarm.procedure")) + ":";
+      for (std::size_t i = 0; i < steps->size(); ++i) text += " " + std::to_string(i + 1) + ". " + (*steps)[i];
+      ImGui::TextWrapped("%s", text.c_str());
+    }
     if (alerts::isAcknowledged(a.state) && !a.ackBy.empty()) {
       ImGui::TextDisabled("%s %s%s%s", tr(lang, "alerts.ackedBy"), a.ackBy.c_str(), a.ackComment.empty() ? "" : ": ",
                           a.ackComment.c_str());

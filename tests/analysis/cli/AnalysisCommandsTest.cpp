@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "AnalysisCommands.h"
+#include "twin/app/AnalysisCommands.h"
 #include "TestPaths.h"
 
 using namespace twin;
@@ -123,7 +123,26 @@ TEST_CASE("twin isochrone --osm: hand-checked seconds per OSM node, errors for b
   const Run unwritable = run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "-o",
                                                   (dir.path() / "no" / "iso.geojson").string()});
   CHECK(unwritable.code == 1);
-  CHECK(unwritable.err.find("analysis::writeTextFile(): ") != std::string::npos);
+  CHECK(unwritable.err.find("geo::writeVectorLayer(): " + (dir.path() / "no" / "iso.geojson").string() + ": folder " +
+                            (dir.path() / "no").string() + " does not exist\n") != std::string::npos);
+
+  // The same bands as a GeoPackage and as a CSV with a WKT column: typed fields, three bands.
+  const std::string gpkg = (dir.path() / "iso.gpkg").string(), csvOut = (dir.path() / "iso.csv").string();
+  REQUIRE(run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "--minutes", "1,2,4", "-o", gpkg}).code == 0);
+  const std::string gpkgInfo = shell("ogrinfo -ro -al -so '" + gpkg + "' 2>&1");
+  CHECK(gpkgInfo.find("Layer name: isochrone") != std::string::npos);
+  CHECK(gpkgInfo.find("Geometry: Multi Polygon") != std::string::npos);
+  CHECK(gpkgInfo.find("Feature Count: 3") != std::string::npos);
+  CHECK(gpkgInfo.find("minutes: Real") != std::string::npos);
+  CHECK(gpkgInfo.find("area_m2: Real") != std::string::npos);
+  REQUIRE(run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "--minutes", "1,2,4", "-o", csvOut}).code == 0);
+  CHECK(readFile(csvOut).rfind("WKT,minutes,area_m2\n\"MULTIPOLYGON (((116.3", 0) == 0);
+  CHECK(shell("ogrinfo -ro -al -so '" + csvOut + "' 2>&1").find("minutes: Real") != std::string::npos);
+
+  const Run badFormat = run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "-o", "iso.shp"});
+  CHECK(badFormat.code == 2);
+  CHECK(badFormat.err == "twin isochrone: -o expects a file ending .csv, .geojson or .gpkg, got 'iso.shp'; "
+                         "see 'twin isochrone --help'\n");
 }
 
 TEST_CASE("twin isochrone/coverage/tod on the Beijing scene", "[analysis][slow]") {
@@ -146,12 +165,38 @@ TEST_CASE("twin isochrone/coverage/tod on the Beijing scene", "[analysis][slow]"
   const auto rows = std::count(covCsv.begin(), covCsv.end(), '\n') - 1;
   CHECK(rows >= 57);  // SOURCE.md: building=residential 44, house 9, apartments 4
   CHECK(shell("ogrinfo -ro -al -so '" + geo + "' 2>&1").find("Feature Count: " + std::to_string(rows)) != std::string::npos);
+  // The CSV carries the footprints (WKT first) and the existing columns in their order.
+  CHECK(covCsv.rfind("WKT,osm_id,id_kind,name,floor_area_m2,residents,on_network,entrance,snap_m,", 0) == 0);
+  CHECK(covCsv.find(",level_5,level_10,level_15,missing,level_5_blocked_by,level_10_blocked_by,level_15_blocked_by,"
+                    "level\n") != std::string::npos);
+  CHECK(covCsv.find("\n\"MULTIPOLYGON (((116.") != std::string::npos);
+  const std::string covGpkg = (dir.path() / "coverage.gpkg").string();
+  const Run cg = run(app::cmdCoverage, {"coverage", beijing(), "-o", covGpkg});
+  REQUIRE(cg.code == 0);
+  const std::string covInfo = shell("ogrinfo -ro -al -so '" + covGpkg + "' 2>&1");
+  CHECK(covInfo.find("Feature Count: " + std::to_string(rows)) != std::string::npos);
+  CHECK(covInfo.find("Geometry: Multi Polygon") != std::string::npos);
+  CHECK(covInfo.find("kindergarten_min: Real") != std::string::npos);
+  CHECK(covInfo.find("level_5: Integer") != std::string::npos);
+  CHECK(covInfo.find("level_5_blocked_by: String") != std::string::npos);
 
   const std::string tod = (dir.path() / "tod.csv").string();
   const Run t = run(app::cmdTod, {"tod", beijing(), "-o", tod});
   INFO(t.err);
   REQUIRE(t.code == 0);
+  CHECK(readFile(tod).find(",六道口,800,1,") != std::string::npos);
   CHECK(readFile(tod).find(",六道口,500,1,") != std::string::npos);
+  CHECK(readFile(dir.path() / "tod_stations.csv").rfind("WKT,station_osm_id,name,kind,on_network\n\"POINT (116.", 0) == 0);
+  const std::string todGpkg = (dir.path() / "tod.gpkg").string();
+  REQUIRE(run(app::cmdTod, {"tod", beijing(), "-o", todGpkg}).code == 0);
+  const std::string todInfo = shell("ogrinfo -ro -al -so '" + todGpkg + "' 2>&1");
+  CHECK(todInfo.find("Layer name: tod_catchments") != std::string::npos);
+  CHECK(todInfo.find("Geometry: Multi Polygon") != std::string::npos);
+  CHECK(todInfo.find("pedshed_ratio: Real") != std::string::npos);
+  CHECK(todInfo.find("metro_station: Integer") != std::string::npos);
+  const std::string stationsInfo = shell("ogrinfo -ro -al -so '" + (dir.path() / "tod_stations.gpkg").string() + "' 2>&1");
+  CHECK(stationsInfo.find("Layer name: tod_stations") != std::string::npos);
+  CHECK(stationsInfo.find("Geometry: Point") != std::string::npos);
 }
 
 TEST_CASE("a scene with a bad facilities key is a bad input", "[analysis]") {

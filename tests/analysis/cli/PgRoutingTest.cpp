@@ -8,6 +8,7 @@
 #include <map>
 
 #include "TestPaths.h"
+#include "ScratchPostgres.h"
 #include "twin/analysis/PgRouting.h"
 #include "twin/analysis/Tod.h"
 #include "twin/analysis/WalkReach.h"
@@ -67,10 +68,10 @@ TEST_CASE("pgRouting edge table: ids from 1, costs per direction in seconds", "[
 
 TEST_CASE("a scratch cluster without PostgreSQL binaries is a clear error", "[analysis]") {
   test::TempDir dir("pgmissing");
-  auto pg = ScratchPostgres::start(dir.path().string(), "/nonexistent/postgresql/bin");
+  auto pg = test::ScratchPostgres::start(dir.path().string(), "/nonexistent/postgresql/bin");
   REQUIRE(!pg.ok());
   CHECK(pg.error().message ==
-        "analysis::ScratchPostgres::start(): /nonexistent/postgresql/bin/initdb not found (install postgresql-15: "
+        "test::ScratchPostgres::start(): /nonexistent/postgresql/bin/initdb not found (install postgresql-15: "
         "scripts/install-deps.sh)");
 }
 
@@ -88,7 +89,7 @@ TEST_CASE("pgr_drivingDistance reaches the same nodes in the same seconds as Wal
   REQUIRE(edges.size() == g.segmentCount());
 
   test::TempDir dir("pg");
-  auto pg = ScratchPostgres::start(dir.path().string());
+  auto pg = test::ScratchPostgres::start(dir.path().string());
   if (!pg.ok()) FAIL(pg.error().message);
   auto ext = (*pg)->sql("CREATE EXTENSION pgrouting CASCADE; SELECT pgr_version();");
   if (!ext.ok()) FAIL(ext.error().message);

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,17 +53,31 @@ struct EngineCounters {
       engine's start) -> raised by tick(); cleared by the next reading;
     - quality: a non-finite reading or one outside the sensor's valid range raises the quality
       rule and is not judged by value rules; the next valid reading clears it.
+    - times: an alert raised or cleared by a reading carries the reading's own time (raisedMs,
+      clearedMs, the transition's atMs: data time) and receivedMs = the engine clock when it
+      was judged; see Alert.
+    - lifecycle (ThingsBoard's): an alert stays open (openAlerts()) until it is both cleared
+      and acknowledged; a cleared unacknowledged alert stays listed.
+    - escalation: tick() raises an unacknowledged alert one severity once per the rule's
+      escalateAfterSeconds of engine clock since receivedMs, up to critical, and logs an
+      "escalate" transition.
+    - other processes: before each change the engine takes over acknowledgements and
+      assignments that another process wrote to the same log (AlertStore::changedElsewhere()).
     Durability: every call that changes alerts commits all its transitions in one store
     transaction first; only after the commit succeeds does the in-memory state change and the
     listener run. When the commit fails the call returns the error and nothing changes.
     Thread safety: all member functions may be called from any thread (one internal mutex); the
     listener runs on the calling thread after the mutex is released. */
+/** Sorts alerts into list order: worst severity first (critical .. warning, by the enum's rank,
+    never by name), then newest raised first, then highest id first. */
+void sortForList(std::vector<Alert>& alerts);
+
 class AlertEngine {
  public:
   /** Called once per transition, in commit order, after the commit. */
   using Listener = std::function<void(const Alert& alert, const Transition& transition)>;
 
-  /** Restores active alerts from `store` (an alert whose rule is gone stays active until
+  /** Restores open alerts (active, or cleared and unacknowledged) from `store` (an alert whose rule is gone stays active until
       cleared by hand). `store` and `clock` must outlive the engine. */
   static core::Result<std::unique_ptr<AlertEngine>> create(const model::SensorConfig& config, AlertStore& store,
                                                            const Clock& clock);
@@ -79,15 +94,24 @@ class AlertEngine {
   core::Status acknowledge(std::int64_t alertId, const std::string& who, const std::string& comment);
   /** Clears an active alert by hand. Error when unknown or already cleared. */
   core::Status clear(std::int64_t alertId, const std::string& who, const std::string& comment);
+  /** Assigns an open or closed alert to a person; `who` did it. Error when the id is unknown or
+      `assignee` is empty. */
+  core::Status assign(std::int64_t alertId, const std::string& assignee, const std::string& who);
   /** Retained MQTT link status of a sensor ("online"/"offline"). */
   void setLinkStatus(const std::string& sensorId, const std::string& status);
 
-  std::vector<Alert> activeAlerts() const;                  // oldest first
+  std::vector<Alert> activeAlerts() const;                  // active only, oldest first
+  /** Active alerts and cleared unacknowledged ones, in list order (sortForList()). */
+  std::vector<Alert> openAlerts() const;
   std::array<int, 4> activeBySeverity() const;              // index: model::AlertSeverity
   std::vector<SensorState> sensorStates() const;            // in config order
   EngineCounters counters() const;
   /** The rules that apply to a sensor (for drawing rule levels on its chart). */
   std::vector<model::AlertRuleDef> rulesFor(const std::string& sensorId) const;
+  /** One rule by id (its procedure, escalation); nullopt when the scene has no such rule. */
+  std::optional<model::AlertRuleDef> rule(const std::string& ruleId) const;
+  /** The configuration the engine was created with. */
+  const model::SensorConfig& config() const;
 
   struct Impl;
 

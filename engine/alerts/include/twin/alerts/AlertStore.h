@@ -21,10 +21,21 @@ namespace twin::alerts {
     chain) to Normal, for publish-to-alert latency; see docs/sensors.md. */
 enum class Durability { Normal, Full };
 
+/** A history query (`twin alerts --history`): every filter that is set must match. */
+struct AlertQuery {
+  std::optional<AlertState> state;
+  std::optional<model::AlertSeverity> severity;  // the current (escalated) severity
+  std::string sensorId;                          // empty = any
+  std::optional<std::int64_t> sinceMs;           // raised (data time) at or after
+  std::size_t limit = 0;                         // 0 = all
+};
+
 /** Opens or creates the log. Error when the file cannot be opened or is not an alert log.
     commit() is atomic and durable (per Durability) when it returns Ok. Not thread-safe: the
     engine serialises its calls. Several processes may open one file (WAL; readers never block
-    the writer); a reader sees only committed transactions. The first commit starts a
+    the writer); a reader sees only committed transactions. A version 1 log (before building,
+    floor, received time, assignment and escalation) is migrated in place on open; a log of a
+    newer version than this program knows is an error. The first commit starts a
     sensors::WalCheckpointer, so that WAL checkpoints do not stall commit(). */
 class AlertStore {
  public:
@@ -38,6 +49,17 @@ class AlertStore {
   core::Status commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions);
   /** Alerts in an active state, oldest first. */
   core::Result<std::vector<Alert>> activeAlerts() const;
+  /** Alerts someone must still see: active, or cleared but not acknowledged. Worst severity
+      first, then newest raised first. */
+  core::Result<std::vector<Alert>> openAlerts() const;
+  /** Alerts matching `query`, newest raised first. */
+  core::Result<std::vector<Alert>> history(const AlertQuery& query) const;
+  /** Mean seconds from arrival (receivedMs) to acknowledgement over the alerts that arrived at
+      or after `sinceMs` and were acknowledged; nullopt when there are none. */
+  core::Result<std::optional<double>> meanTimeToAcknowledgeSeconds(std::int64_t sinceMs = 0) const;
+  /** True when another connection (another process: `twin alerts --ack`) committed since the
+      last call; the first call only takes note and returns false. */
+  bool changedElsewhere();
   /** Every alert, newest first; at most `limit` (0 = all). */
   core::Result<std::vector<Alert>> allAlerts(std::size_t limit = 0) const;
   /** One alert by id; nullopt when the log has none with that id. */

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,7 +29,7 @@ struct MonitorOptions {
   std::filesystem::path alertsDb;            // required
   Durability durability = Durability::Normal;  // WAL + NORMAL: survives kill -9; see docs/sensors.md
   std::filesystem::path historyDb;           // empty = no history
-  double historyRetentionSeconds = 7 * 86400.0;  // counted back from the newest reading's time
+  double historyRetentionSeconds = 7 * 86400.0;  // per sensor, counted back from its newest reading's data time
   /** Readings go to the history db in one transaction per interval (and when 8192 are waiting,
       and when the monitor ends), not one per step: a commit per step at 10k msg/s wrote the
       log 30 times over in whole pages. Charts read the ring buffers, which have every reading
@@ -45,6 +46,35 @@ struct MonitorOptions {
   /** Readings stamped more than this past the receiving clock (the network thread's clock for
       MQTT, the monitor's Clock when a replay file is opened) are rejected as bad_timestamp. */
   std::int64_t futureToleranceMs = sensors::kDefaultFutureToleranceMs;
+  /** Replay brought up to a moment (`twin run --at`): at start, every replay reading up to this
+      data time (UTC epoch ms) is fed at once, in time order, one data time at a time, with
+      `replayClock` holding that data time, so that charts carry the history and its alerts are
+      raised and stamped with the data's own time. Afterwards the clock runs on from this moment
+      and the rest of the replay follows at its speed, or, with replayHoldAtMoment, nothing more
+      is replayed and the clock stays there. Needs `replay` and a replayClock, which must be the
+      clock given to start(). */
+  std::optional<std::int64_t> replayUntilMs;
+  class ReplayClock* replayClock = nullptr;
+  bool replayHoldAtMoment = false;
+};
+
+/** The clock of a replay brought up to a moment: it holds a data time while the replay catches
+    up, then runs on from a data time at `speed` data seconds per wall second. Thread-safe. */
+class ReplayClock final : public Clock {
+ public:
+  std::int64_t nowMs() const override;
+  /** Stands still at dataMs. */
+  void hold(std::int64_t dataMs);
+  /** From now on reads fromDataMs + wall time elapsed x speed (speed <= 0: stands still). */
+  void run(std::int64_t fromDataMs, double speed);
+  /** Whether the clock stands still. */
+  bool held() const;
+
+ private:
+  mutable std::mutex _mutex;
+  std::int64_t _baseMs = 0;
+  double _speed = 0;
+  std::chrono::steady_clock::time_point _start = std::chrono::steady_clock::now();
 };
 
 /** Totals for the closing summary line. */
@@ -52,6 +82,7 @@ struct MonitorSummary {
   sensors::IngestStats ingest;               // MQTT messages; queue_full and too_large included; replay
                                              // records stamped too far ahead in bad_timestamp; duplicate
                                              // readings (MQTT or replay) in duplicate
+  std::uint64_t wrongSource = 0;             // MQTT readings of a sensor bound elsewhere (replay file, other topic)
   std::uint64_t replayed = 0;                // readings fed from replay files
   std::uint64_t replayMissing = 0;           // replay cells that were "NA"/empty
   std::uint64_t connects = 0, disconnects = 0;
@@ -108,7 +139,7 @@ class Monitor {
       (sensors::WalCheckpointer). From the thread that calls step(). */
   sensors::WalStats alertLogWalStats() const;
   sensors::WalStats historyWalStats() const;
-  /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...},
+  /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...,"wrong_source":..},
       "replayed":..,"alerts_raised":..,"alerts_cleared":..,"alerts_acknowledged":..,"alerts_active":..,
       "mqtt_connects":..,"mqtt_disconnects":..,"mqtt_received":..,"mqtt_queued":..,"mqtt_dropped":..,
       "mqtt_unprocessed":..} */

@@ -52,7 +52,17 @@ struct BuildingCoverage {
   unsigned levelsMet = 0;           // kLevel5 | kLevel10 | kLevel15
 };
 
+/** The blocker named for a building off the walk network (every level fails for it). */
+constexpr const char* kOffNetwork = "off_network";
+
+/** The reasons `row` fails life-circle level `levelMinutes` (5, 10 or 15): the ids of the
+    required categories of that level not reached within it, in config order, or {kOffNetwork}
+    for a building off the network. Empty when the level is met. */
+std::vector<std::string> levelBlockers(const BuildingCoverage& row, const model::FacilityConfig& config,
+                                       int levelMinutes);
+
 struct CategorySummary {
+  /** Distinct facilities (a station and its entrances count once: model::Facility::group). */
   std::size_t facilities = 0, facilitiesOffNetwork = 0;
   std::size_t buildingsCovered = 0;  // within the category's level minutes
   double residentsCovered = 0;
@@ -61,6 +71,9 @@ struct LevelSummary {
   int minutes = 0;
   std::size_t buildingsMet = 0;
   double residentsMet = 0;
+  /** Why the level fails: for each blocker (a category id, or kOffNetwork), the number of
+      buildings whose level it blocks; most buildings first, then by id. */
+  std::vector<std::pair<std::string, std::size_t>> blockedBy;
 };
 struct CoverageSummary {
   std::size_t buildings = 0, buildingsOffNetwork = 0;
@@ -110,7 +123,8 @@ class CoverageModel {
 };
 
 /** CSV, one row per residential building: osm_id,id_kind,name,floor_area_m2,residents,
-    on_network,entrance,snap_m,<category>_min...,level_5,level_10,level_15,missing.
+    on_network,entrance,snap_m,<category>_min...,level_5,level_10,level_15,missing,
+    level_5_blocked_by,level_10_blocked_by,level_15_blocked_by (levelBlockers(), ';'-joined).
     Minutes blank when not reached within the search limit. Fields with commas or quotes are
     quoted (RFC 4180). */
 std::string coverageCsv(const CoverageModel& model, const model::Site& site);
@@ -120,7 +134,11 @@ std::string coverageCsv(const CoverageModel& model, const model::Site& site);
 std::string coverageGeoJson(const CoverageModel& model, const model::Site& site, const ToLonLat& toLonLat);
 
 /** Summary table as CSV: scope,id,label,level,facilities,buildings_covered,share_buildings,
-    residents_covered,share_residents. */
+    residents_covered,share_residents,blocked_by. blocked_by, on level rows only: the level's
+    blockers with their building counts, "kindergarten:40;off_network:2". */
 std::string coverageSummaryCsv(const CoverageModel& model);
+
+/** LevelSummary::blockedBy as text: "kindergarten:40;off_network:2" ("" when none). */
+std::string blockedText(const std::vector<std::pair<std::string, std::size_t>>& blockedBy);
 
 }  // namespace twin::analysis

@@ -48,7 +48,4 @@ std::string isochroneGeoJson(const std::vector<IsochroneBand>& bands, const ToLo
 /** Writes text to a file; error names the function and the path. */
 core::Status writeTextFile(const std::string& path, const std::string& text);
 
-/** Even-odd point-in-polygon (holes excluded); points on an edge may go either way. */
-bool polygonContains(const core::Polygon& polygon, core::Vec2 p);
-
 }  // namespace twin::analysis

@@ -31,8 +31,10 @@ struct TodCatchment {
   double radiusMeters = 0;
   std::size_t buildings = 0, residentialBuildings = 0;
   double floorAreaM2 = 0, residents = 0;
-  std::vector<std::size_t> facilities;  // per category of the FacilityConfig
+  std::vector<std::size_t> facilities;  // per category of the FacilityConfig; distinct (a station
+                                         // and its entrances count once: model::Facility::group)
   double walkableAreaM2 = 0;             // isochrone polygon of network distance <= radius
+  std::vector<core::Polygon> polygons;   // that polygon (local metres; empty off the network)
   double pedshedRatio = 0;               // walkableAreaM2 / (pi r^2)
 };
 

@@ -138,6 +138,7 @@ class WalkGraph {
 /** Figures about a built graph, for logs and `twin info`. */
 struct WalkGraphStats {
   std::size_t roadsUsed = 0, roadsNotWalkable = 0, roadsSkipped = 0;
+  std::size_t areasUsed = 0, areasSkipped = 0, areaSegments = 0;  // walk areas and their visibility edges
   std::size_t nodes = 0, segments = 0, components = 0, nodesOutsideLargestComponent = 0;
   double totalLengthMeters = 0;
 };
@@ -156,6 +157,29 @@ struct WalkLine {
     make the segments that touch them flat, reported once as a Warning. */
 WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const WalkGraphOptions& options,
                          core::Diagnostics& diag, WalkGraphStats* stats = nullptr);
+
+/** A walk area with more ring vertices and entries than this is walked along its outline only
+    (the visibility graph costs O(n^3)). */
+constexpr std::size_t kMaxWalkAreaPoints = 400;
+
+/** Same, plus pedestrian areas (model::WalkArea): each is crossed in straight lines. Its nodes
+    are its ring vertices (outer and holes) and its entries, the vertices of walkable roads on
+    its boundary or inside it (within 5 cm: OSM ways share the area's nodes); every pair of
+    them whose straight segment stays inside the area and outside its holes (touching the
+    boundary is inside) becomes a segment (a visibility graph), so a walk between two ways
+    that touch a square goes straight across, or around a corner or a fountain. A way that
+    crosses the boundary with no vertex on it or inside is not joined to the area. Segments of
+    area a have road index roads.size() + a. An area with fewer than 3 points or a non-finite
+    coordinate is skipped and reported ("analysis::buildWalkGraph(): way 12: area has fewer
+    than 3 points or a non-finite coordinate"); one over kMaxWalkAreaPoints is walked along its
+    outer ring and reported as Info. */
+WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const std::vector<model::WalkArea>& areas,
+                         const WalkGraphOptions& options, core::Diagnostics& diag,
+                         WalkGraphStats* stats = nullptr);
+
+/** The site's roads and walk areas (model::Site::walkAreas): the graph the analyses use. */
+WalkGraph buildWalkGraph(const model::Site& site, const WalkGraphOptions& options, core::Diagnostics& diag,
+                         WalkGraphStats* stats = nullptr);
 
 /** Same, from plain lines (every line walkable). */
 WalkGraph buildWalkGraph(const std::vector<WalkLine>& lines, const WalkGraphOptions& options,

@@ -6,6 +6,7 @@
 
 #include "twin/core/Progress.h"
 #include "twin/core/Result.h"
+#include "twin/model/Facility.h"
 #include "twin/model/SceneConfig.h"
 #include "twin/model/Site.h"
 
@@ -23,6 +24,10 @@ struct LoadedScene {
     data file through model::defaultSceneForDataFile; then model::loadSite. Never throws.
     Errors: "twin: <path>: no such file", or the loader's error (which names file and key). */
 core::Result<LoadedScene> loadScene(const std::string& path, const core::ProgressFn& progress = {});
+
+/** The facility config of a scene: its "facilities"/"walking" keys, else the defaults (bare data
+    files). Error names the file and key. */
+core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene);
 
 /** A progress function that prints "loading: <stage> 42%" lines to stderr, only once the work
     has run longer than `quietMs` (short loads stay silent) and at most every 5 %. Not

@@ -2,6 +2,7 @@
 // ImGui panels, shown in a window or rendered headless into an image.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,12 @@ class ViewerExtension {
   virtual void drawPanels(ui::Language language) = 0;              // inside the ImGui frame
   virtual bool pick(osgViewer::View& view, float x, float y) = 0;  // a click (OSG pixels); true = taken
   virtual std::optional<osg::Vec3d> takeFlyTarget() = 0;           // site-frame point to fly to, once
+  /** A whole camera pose to fly to, once (site frame): for views that choose their own framing,
+      such as an alarm's building with its surroundings. Taken after takeFlyTarget(). */
+  struct FlyPose {
+    osg::Vec3d eye, center;
+  };
+  virtual std::optional<FlyPose> takeFlyPose() { return std::nullopt; }
   /** Every mouse event (push, drag, release, move; OSG pixels) before the camera manipulator and
       building picking see it. Return true to take it: the manipulator then ignores it (dragging a
       facility does not pan the view). Events ImGui took arrive with getHandled() true. */
@@ -75,6 +82,10 @@ class TwinViewer {
   /** Renders the start view headless (EGL, no X) at width x height with the panels, running a
       few frames so that auto-sized panels and labels settle. Returns the RGB image (OSG order). */
   core::Result<osg::ref_ptr<osg::Image>> renderImage(int width, int height);
+  /** Renders headless frames one after another, as a window would, calling `afterFrame` after
+      each (with the frame's number from 0) until it returns false or `maxFrames` frames were
+      drawn. For benchmarks that wait for something to appear on screen. */
+  core::Status renderFrames(int width, int height, int maxFrames, const std::function<bool(int frame)>& afterFrame);
 
   const LoadedScene& scene() const;
   /** The compiled site (building colours, layers); owned by the viewer. */

@@ -11,7 +11,6 @@
 namespace twin::core {
 
 enum class Severity { Info, Warning, Error };
-const char* severityName(Severity severity);  // "info", "warning", "error"
 
 /** One problem with one record. `action` says what the engine did ("skipped", "repaired", ...). */
 struct Diagnostic {

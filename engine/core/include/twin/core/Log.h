@@ -7,9 +7,8 @@ namespace twin::core {
 
 enum class LogLevel { Debug, Info, Warning, Error, Off };
 
-void setLogLevel(LogLevel level);  // default Info; TWIN_LOG=debug|info|warning|error|off overrides
-LogLevel logLevel();
-/** Writes "[twin] <level>: <message>" to stderr when level >= logLevel(). */
+/** Writes "[twin] <level>: <message>" to stderr when level is at least the process's level:
+    the environment variable TWIN_LOG=debug|info|warning|error|off, read once (default info). */
 void log(LogLevel level, std::string_view message);
 
 inline void logDebug(std::string_view m) { log(LogLevel::Debug, m); }

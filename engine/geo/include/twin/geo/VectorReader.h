@@ -86,6 +86,12 @@ core::Result<std::vector<Feature>> readVector(const std::string& source, const S
                                               ReadStats* stats = nullptr,
                                               const core::ProgressFn& progress = {});
 
+/** True when `source` names a GDAL connection string ("PG:dbname=city", "MySQL:...",
+    "WFS:http://...") rather than a file: two or more letters, digits or '_' before the first ':'.
+    The readers skip the file checks for such sources, and scene-file paths are not resolved
+    against the scene's folder. */
+bool isConnectionString(const std::string& source);
+
 /** The WGS84 bounds (lon as x, lat as y) of a source's features of the given layers, for a
     default site origin. Error as readVector(). */
 core::Result<core::Box2> vectorExtentLonLat(const std::string& source, const ReadOptions& options);

@@ -74,9 +74,24 @@ struct Facility {
   std::int64_t osmId = 0;          // 0 for hypothetical facilities
   std::string idKind;              // "node", "way", "relation", or "" for hypothetical
   std::string name;
+  /** Facilities of one category with the same non-empty group are the doors of one place (a
+      metro station and its entrances): each is a walking destination, but they count once. */
+  std::string group;
 };
 
-/** One Facility per (POI, matching category). POIs with non-finite positions are skipped. */
+/** How far an entrance may lie from the station it belongs to (metres). */
+constexpr double kStationEntranceRadiusMeters = 400.0;
+
+/** One Facility per (POI, matching category). POIs with non-finite positions are skipped.
+    Grouping (Facility::group): a station POI (railway=station|halt, or public_transport=station)
+    is the group "<idKind> <id>" of itself; an entrance (railway=subway_entrance|
+    train_station_entrance) joins the group of the nearest station within
+    kStationEntranceRadiusMeters; an entrance with no station that near joins the other such
+    entrances of the same non-empty `name` (group "name <name>"), or stays alone (no group). */
 std::vector<Facility> facilitiesFromPois(const std::vector<Poi>& pois, const FacilityConfig& config);
+
+/** The number of distinct facilities of `category` in `facilities`: one per group, plus one per
+    facility without a group. */
+std::size_t distinctFacilityCount(const std::vector<Facility>& facilities, std::size_t category);
 
 }  // namespace twin::model

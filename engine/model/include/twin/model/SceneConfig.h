@@ -81,7 +81,7 @@ struct SceneConfig {
   bool allowNetwork = false;       // "allow_network": the scene may name network sources (DataAccess.h)
   /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:
       keys "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking", "tours",
-      "terrain", "models", "analysis", "scenarios" (model::parseSensorConfig() and parseFacilityConfig()
+      "terrain", "models", "analysis", "scenarios", "sunlight" (model::parseSensorConfig() and parseFacilityConfig()
       read the file themselves). */
   std::map<std::string, std::string> sections;
 };

@@ -100,18 +100,34 @@ struct AlertRuleDef {
   double low = 0, high = 0, lowClear = 0, highClear = 0;
   double pendingSeconds = 0;
   double staleSeconds = 0;
+  /** An alert of this rule left unacknowledged this long (engine clock, from when it arrived)
+      rises one severity, and again after each further period, up to critical. 0 = never. */
+  double escalateAfterSeconds = 0;
+  /** Handling procedure (预案) shown with its alerts: short steps, in Chinese and in English
+      (either may be empty; the UI falls back to the other language). */
+  std::vector<std::string> procedure, procedureEn;
+};
+
+/** How alerts demand attention on screen (scene key "alerts"). */
+struct AlertDisplay {
+  AlertSeverity attention = AlertSeverity::Major;  // "attention": a new alert this severe or worse gets a banner and a beacon
+  bool flyTo = false;                              // "fly_to": the camera flies to the newest such alert
 };
 
 struct SensorConfig {
   MqttConfig mqtt;
   std::vector<SensorDef> sensors;
   std::vector<AlertRuleDef> rules;
+  /** Key "replay.at": the data time up to which a headless render replays the scene's replay
+      files (ISO-8601 text, checked and read by the app); empty = none. */
+  std::string replayAt;
+  AlertDisplay display;
   const SensorDef* find(const std::string& id) const;
   /** Rules that apply to `sensor`, in file order. */
   std::vector<const AlertRuleDef*> rulesFor(const SensorDef& sensor) const;
 };
 
-/** Reads the "mqtt", "sensors" and "alert_rules" keys of a scene file's JSON text; `file` is
+/** Reads the "mqtt", "sensors", "alert_rules", "alerts" and "replay" keys of a scene file's JSON text; `file` is
     used in messages and to resolve relative paths. Absent keys -> empty lists and defaults.
     Never throws. Errors name the file and the key, e.g.
     "model::parseSensorConfig(): x.json: key 'sensors[2].unit': expected a string". */

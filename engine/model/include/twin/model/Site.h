@@ -75,6 +75,25 @@ struct Road {
   Tags tags;                       // all tags (foot, sidewalk, access, surface, ...)
 };
 
+/** A pedestrian area (a square, a plaza) that people walk across in any straight line that
+    stays inside it (analysis::buildWalkGraph). From OSM: an area (closed way with area=yes, or
+    a multipolygon relation) tagged highway=pedestrian; any closed way or area tagged
+    area:highway=* other than a carriageway (motorway, trunk, primary, secondary, tertiary,
+    unclassified, residential, service and their _link) or "no"; or place=square with a
+    highway tag. Not with foot=no or access=no|private (unless foot=yes|designated). A closed
+    highway=pedestrian way without area=yes is a loop street (a Road), as OSM defines it. */
+struct WalkArea {
+  std::int64_t osmId = 0;
+  std::string idKind;
+  std::string name;
+  core::Polygon polygon;           // local metres; outer CCW, holes CW (fountains, planters)
+  Tags tags;
+};
+
+/** Whether tags make an area a WalkArea (the rule above); `closedWay` is true for a closed way
+    that the reader gave as a line (then only area:highway counts). */
+bool isPedestrianArea(const Tags& tags, bool closedWay);
+
 /** A point of interest; polygon POIs (a school's grounds) are reduced to their centroid. */
 struct Poi {
   std::int64_t osmId = 0;
@@ -104,6 +123,7 @@ struct Site {
       building of its own instead. Drawn; not counted as buildings. */
   std::vector<Building> buildingParts;
   std::vector<Road> roads;
+  std::vector<WalkArea> walkAreas;  // pedestrian squares, walked across (isPedestrianArea)
   std::vector<Poi> pois;
   core::Diagnostics diagnostics;
   core::Box2 extent;               // local bounds of the buildings and POIs (roads only when there are neither:

@@ -80,6 +80,25 @@ class SensorLayer : public osg::Referenced {
   void setSelected(int index);
   int selected() const { return _selected; }
 
+  /** Alarm beacons: for each listed sensor with a marker, a vertical beam in `state`'s colour
+      from the sensor up to kBeaconRiseMeters above the top of its building (or above the
+      sensor), drawn over everything (critical ones pulse), so it shows above the rooftops from
+      any angle. Replaces the previous set; ids without a marker and non-alarm states are skipped.
+      The label at the beam's top is drawn by the panels (beaconTop()). */
+  static constexpr float kBeaconRiseMeters = 40.0f;
+  struct Beacon {
+    std::string sensorId;
+    MarkerState state = MarkerState::Critical;
+  };
+  void setBeacons(const std::vector<Beacon>& beacons);
+  std::size_t beaconCount() const;
+  /** The top of a sensor's beacon (site frame), nullopt when it has none. */
+  std::optional<osg::Vec3> beaconTop(const std::string& sensorId) const;
+  /** The colour a sensor's beacon is drawn in, nullopt when it has none. */
+  std::optional<osg::Vec4> beaconColour(const std::string& sensorId) const;
+  /** The top of what a marker stands in or on: its building's drawn top, else its own height. */
+  float topOf(std::size_t index) const { return _tops.at(index); }
+
   /** The marker under window pixel (x, y) (OSG convention: origin bottom-left), if any. */
   std::optional<std::size_t> pick(osgViewer::View& view, float x, float y) const;
 
@@ -99,6 +118,14 @@ class SensorLayer : public osg::Referenced {
     osg::ref_ptr<osg::Uniform> colour, pulse;
   };
   std::vector<Hull> _hulls;
+  std::vector<float> _tops;                               // per placement: building top or own z
+  osg::ref_ptr<osg::Group> _beaconGroup;
+  struct BeaconNode {
+    std::string sensorId;
+    MarkerState state;
+    osg::Vec3 top;
+  };
+  std::vector<BeaconNode> _beacons;
   void updateHulls();
   int _selected = -1;
 };

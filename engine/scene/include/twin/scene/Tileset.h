@@ -255,7 +255,6 @@ class TilesetNode : public osg::Group {
   std::size_t unloadsCompleted() const;
   /** The content node of a tile (site-frame MatrixTransform above the tile's content), or null. */
   osg::ref_ptr<osg::Node> contentNode(int tile) const;
-  osg::BoundingBoxd rootBoundsSite() const;
   geo::SiteFrame siteFrame() const;          // Tileset::frame of the placed tileset
 
   void traverse(osg::NodeVisitor& nv) override;

@@ -74,6 +74,10 @@ class HistoryDb {
   core::Status append(const std::vector<Reading>& readings);
   /** Deletes rows with ts < nowMs - retention; returns how many. */
   core::Result<std::int64_t> applyRetention(std::int64_t nowMs);
+  /** Per sensor, deletes rows older than retention before that sensor's newest row (data
+      time): a replayed 2013 series keeps its last `retention` however new other sensors' data
+      is. Returns how many rows were deleted. */
+  core::Result<std::int64_t> applyRetentionPerSensor();
   /** Samples of one sensor with fromMs <= ts <= toMs, oldest first. */
   core::Result<std::vector<Sample>> query(const std::string& sensorId, std::int64_t fromMs, std::int64_t toMs) const;
   /** The last sample of one sensor with ts <= tsMs; nullopt when it has none that old. */

@@ -122,6 +122,13 @@ class CoveragePanel {
   static constexpr std::size_t kMaxGapRows = 200;
 
  private:
+  void drawModes(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
+  void drawViewCombos(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
+  void drawScenarioControls(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
+  void drawCategoryTable(const CoveragePanelView& view);
+  void drawCategoryRow(const CoveragePanelView& view, const CategoryComparison& row);
+  void drawLevels(const CoveragePanelView& view);
+  void drawGaps(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
   void remember(const std::string& id);
 
   std::map<std::string, WidgetRect> _rects;

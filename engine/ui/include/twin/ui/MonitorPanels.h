@@ -54,13 +54,18 @@ struct RuleLine {
 struct MonitorView {
   Language language = Language::ZhCN;
   std::vector<SensorRow> sensors;             // in scene order
-  std::vector<alerts::Alert> alerts;          // active alerts (AlertEngine::activeAlerts())
+  std::vector<alerts::Alert> alerts;          // open alerts (AlertEngine::openAlerts()): active, and cleared unacknowledged
+  std::vector<model::AlertRuleDef> rules;     // the scene's rules (procedures), looked up by Alert::ruleId
+  model::AlertSeverity attention = model::AlertSeverity::Major;  // scene "alerts.attention": banner at or above
+  std::vector<std::int64_t> dismissedBanners; // alerts whose banner the operator dismissed (still listed)
+  std::int64_t nowMs = 0;                     // wall clock for "how long ago" and stale ages; 0 = unknown
   std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};  // index: model::AlertSeverity
   std::string selectedSensor;                 // id; empty = none
   std::vector<sensors::Sample> selectedSeries;  // the selected sensor's ring buffer, oldest first
   std::vector<RuleLine> selectedRuleLines;
   std::int64_t timelineFromMs = 0, timelineToMs = 0;  // data-time range the slider spans; from >= to = no slider
   std::optional<std::int64_t> scrubMs;        // the scrubbed data time; nullopt = live
+  std::optional<std::int64_t> replayClockMs;  // the scene clock of a replay (data time); nullopt = live data
   int displayUtcOffsetMinutes = 480;          // times are shown in this zone (Beijing by default)
   std::string operatorName;                   // pre-fills "acknowledged by"
 };
@@ -69,7 +74,8 @@ struct SelectSensor { std::string sensorId; };
 struct AcknowledgeAlert { std::int64_t alertId = 0; std::string who, comment; };
 struct FlyToSensor { std::string sensorId; };
 struct ScrubTo { std::optional<std::int64_t> tsMs; };  // nullopt = back to live
-using MonitorCommand = std::variant<SelectSensor, AcknowledgeAlert, FlyToSensor, ScrubTo>;
+struct DismissBanner { std::int64_t alertId = 0; };  // hide its banner; the alert stays open and listed
+using MonitorCommand = std::variant<SelectSensor, AcknowledgeAlert, FlyToSensor, ScrubTo, DismissBanner>;
 
 /** The dashboard cards' figures. online + offline + stale == sensors.size(); a stale sensor is
     counted as stale only; an offline one is one that is neither online nor stale. */
@@ -86,10 +92,37 @@ enum class AlertSort { NewestFirst, SeverityFirst };  // SeverityFirst: critical
 struct AlertFilter {
   std::array<bool, 4> severities{{true, true, true, true}};  // index: model::AlertSeverity
   AlertStateFilter state = AlertStateFilter::All;
-  AlertSort sort = AlertSort::NewestFirst;
+  AlertSort sort = AlertSort::SeverityFirst;
 };
 /** The alerts that pass `filter`, in its order (ties broken by id, newest first). */
 std::vector<alerts::Alert> filterAlerts(const std::vector<alerts::Alert>& alerts, const AlertFilter& filter);
+
+/** The alarms that get a banner, in queue order: unacknowledged (active or cleared), severity
+    at or above `attention`, not dismissed; worst severity first, then newest raised. The first
+    is the one shown; the rest wait. */
+std::vector<alerts::Alert> bannerAlarms(const std::vector<alerts::Alert>& open, model::AlertSeverity attention,
+                                        const std::vector<std::int64_t>& dismissed);
+
+/** "12 s", "5 min", "3 h", "2 d" (zh-CN: "12 秒", ...): a duration rounded down to its largest
+    unit; negative durations count as 0. */
+std::string formatAge(double seconds, Language language);
+
+/** "b7 · 3F"-style place of an alert: its building and floor when it has a building, else the
+    sensor's display name (or id). */
+std::string alarmPlace(const alerts::Alert& alert, const MonitorView& view);
+
+/** A beacon's label: "严重 · 积水 · 楼栋 b7 · 楼层 -1" (severity, rule name or id, place). */
+std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view);
+
+/** One label to draw at a beacon's top, already projected: ImGui pixels (origin top-left). */
+struct AlarmLabel {
+  float x = 0, y = 0;                        // bottom centre of the label
+  std::string text;
+  model::AlertSeverity severity = model::AlertSeverity::Critical;
+};
+/** Draws the labels into the background draw list (under the panels, over the 3D view), each
+    on a dark box with a border in its severity's colour. Call inside an ImGui frame. */
+void drawAlarmLabels(const std::vector<AlarmLabel>& labels);
 
 /** The last sample with tsMs <= `tsMs` in an oldest-first series; nullopt when none is that old. */
 std::optional<sensors::Sample> sampleAt(const std::vector<sensors::Sample>& series, std::int64_t tsMs);
@@ -128,6 +161,9 @@ class MonitorPanels {
       "sort.severity", "timeline", "timeline.live", and the windows "window.monitor.cards",
       "window.monitor.chart", "window.monitor.alerts". nullopt when it was not drawn. */
   std::optional<WidgetRect> widgetRect(const std::string& id) const;
+  /** The alert whose banner was drawn in the last draw(); 0 = none. Its widgets: "banner.ack",
+      "banner.dismiss", "banner.fly", the window "window.alarm.banner". */
+  std::int64_t bannerAlertId() const { return _bannerAlertId; }
 
   const AlertFilter& filter() const { return _filter; }
   /** The alert whose acknowledgement form is open; 0 = none. */
@@ -137,6 +173,7 @@ class MonitorPanels {
   void drawCards(const MonitorView& view, std::vector<MonitorCommand>& out);
   void drawChart(const MonitorView& view, std::vector<MonitorCommand>& out);
   void drawAlerts(const MonitorView& view, std::vector<MonitorCommand>& out);
+  void drawBanner(const MonitorView& view, std::vector<MonitorCommand>& out);
   void remember(const std::string& id);
 
   std::map<std::string, WidgetRect> _rects;
@@ -144,6 +181,7 @@ class MonitorPanels {
   bool _relayout = false;                        // this frame places them again
   AlertFilter _filter;
   std::int64_t _ackAlertId = 0;
+  std::int64_t _bannerAlertId = 0;
   std::array<char, 64> _who{};
   std::array<char, 256> _comment{};
   bool _whoFilled = false;

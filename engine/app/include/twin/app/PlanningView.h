@@ -1,8 +1,7 @@
 // Interactive life-circle planning inside the viewer: click for a walking isochrone draped on the
 // ground, add a hypothetical facility or drag an existing one and see coverage change at once,
 // buildings coloured by coverage, the coverage panel with before/after figures, and scenarios
-// saved into / loaded from the scene file. Plus the scenario helpers `twin coverage --scenario`
-// shares.
+// saved into / loaded from the scene file.
 #pragma once
 
 #include <memory>
@@ -27,21 +26,6 @@ class PlanningLayer;
 
 namespace twin::app {
 
-// ---------------------------------------------------------------- scenario helpers
-
-/** Applies a scenario to `model` through the fast path: removals, then moves, then additions.
-    A facility key that is not in the model, or an unknown category id, is skipped and reported in
-    `diag` (record "scenario 'x'", e.g. message "facility 'node/1' not in the site"). Returns how
-    many operations were applied. */
-std::size_t applyScenario(analysis::CoverageModel& model, const model::Scenario& scenario, const geo::SiteFrame& frame,
-                          core::Diagnostics& diag);
-
-/** The scenario that turns `baseline` into `working` (same graph and config): hypothetical
-    facilities of `working` are added, existing ones whose position differs are moved, keys of
-    `baseline` absent from `working` are removed. */
-model::Scenario scenarioFromModels(const analysis::CoverageModel& baseline, const analysis::CoverageModel& working,
-                                   const geo::SiteFrame& frame, const std::string& name, const std::string& label = "");
-
 /** One colour per site building for scene::SiteScene::setBuildingColors(): residential buildings
     by the walking minutes to one category, or the worst minutes over the required categories of
     one level: within 5 min green, 10 yellow, 15 orange, else (or off the network) red. Other
@@ -49,10 +33,6 @@ model::Scenario scenarioFromModels(const analysis::CoverageModel& baseline, cons
     use). */
 std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, std::size_t buildingCount,
                                           const ui::ColourBy& colourBy);
-
-/** The facility config of a scene: its "facilities"/"walking" keys, else the defaults (bare data
-    files). Error names the file and key. */
-core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene);
 
 // ---------------------------------------------------------------- PlanningView
 

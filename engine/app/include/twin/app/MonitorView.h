@@ -25,6 +25,12 @@ struct MonitorViewOptions {
   std::filesystem::path alertsDb;           // empty = defaultAlertsDb()
   std::filesystem::path historyDb;          // empty = historyDbBeside(alerts db)
   std::size_t samplesPerSensor = 4096;      // in-memory ring per sensor; older readings come from historyDb
+  /** Replay up to this data time (UTC epoch ms) before the first frame (`--at`): charts carry
+      the history, alerts are raised and stamped in data time, the scene clock shows "replay".
+      Then the replay runs on from there, or holds there with replayHoldAtMoment (a headless
+      picture of that moment). */
+  std::optional<std::int64_t> replayUntilMs;
+  bool replayHoldAtMoment = false;
 };
 
 /** The reading history kept beside an alert log: "alerts.db" -> "alerts-history.db". */
@@ -54,6 +60,9 @@ class MonitorView final : public ViewerExtension {
   void drawPanels(ui::Language language) override;
   bool pick(osgViewer::View& view, float x, float y) override;
   std::optional<osg::Vec3d> takeFlyTarget() override;
+  /** With the scene's alerts.fly_to: once per alarm that newly heads the banner queue, a pose
+      framing its building and surroundings (framingAlarm()). */
+  std::optional<FlyPose> takeFlyPose() override;
 
   /** The alert log in use (printed by the CLI). */
   const std::filesystem::path& alertsDb() const;
@@ -68,6 +77,15 @@ class MonitorView final : public ViewerExtension {
   const ui::MonitorView& panelView() const;
   /** The selected sensor's id (a picked marker, a clicked row); empty = none. */
   const std::string& selectedSensor() const;
+  /** Where the camera goes for an alarm of `sensorId`: looking from the south at 45 degrees down
+      onto its building's centre (or the sensor's position) from scene::framingDistance() of a
+      sphere three times the building's radius, at least 80 m: the building and its
+      surroundings, not a close-up. nullopt when the sensor has no marker. */
+  std::optional<FlyPose> framingAlarm(const std::string& sensorId) const;
+  /** The alert whose banner the last drawPanels() drew; 0 = none. */
+  std::int64_t bannerAlertId() const;
+  /** The labels drawn at beacon tops in the last drawPanels() (for tests). */
+  const std::vector<ui::AlarmLabel>& alarmLabels() const;
   /** The marker layer (placements, states, selection). */
   const scene::SensorLayer& layer() const;
 

@@ -1,0 +1,166 @@
+// Alarm linkage through a real broker: raise -> banner and beacon (panel model and scene graph, no
+// pixels) -> clear without ack -> still listed as cleared_unack -> ack with a note -> gone from the
+// open list, in the history; a restart restores the banner of an unacknowledged critical alarm.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "../sensors/TestBroker.h"
+#include "../../engine/app/src/MonitorView.h"
+#include "TestPaths.h"
+#include "twin/alerts/AlertStore.h"
+#include "twin/scene/SensorLayer.h"
+#include "twin/scene/SiteScene.h"
+#include "twin/sensors/MqttSource.h"
+
+using namespace twin;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct LinkageScene {
+  test::TestBroker broker;
+  test::TempDir dir{"app-alarm-linkage"};
+  std::filesystem::path scene = dir.path() / "linkage.json";
+  model::Site site;
+  double time = 0;
+
+  LinkageScene() {
+    REQUIRE(broker.error().empty());
+    std::ofstream(scene) << R"({"mqtt": {"host": "127.0.0.1", "port": )" << broker.port() << R"(},
+      "alerts": {"attention": "major", "fly_to": true},
+      "sensors": [
+        {"id": "flood", "name": "地下车库水位", "kind": "water_level", "unit": "m", "building": "way/7", "floor": -1,
+         "source": {"type": "mqtt", "topic": "community/flood"}}],
+      "alert_rules": [
+        {"id": "flood-high", "name": "车库积水", "type": "above", "severity": "critical", "sensors": ["flood"],
+         "level": 0.3, "clear_level": 0.2, "procedure": ["关闭车库入口"], "procedure_en": ["Close the garage entrance"]}]})";
+    auto frame = geo::SiteFrame::create(core::LonLat{120.2, 30.25});
+    REQUIRE(frame.ok());
+    site.frame = *frame;
+    model::Building b;
+    b.idKind = "way";
+    b.osmId = 7;
+    b.footprint.outer = {{0, 0}, {40, 0}, {40, 30}, {0, 30}};
+    b.heightMeters = 60;
+    b.levels = 20;
+    site.buildings.push_back(b);
+  }
+
+  std::shared_ptr<app::MonitorView> start() {
+    app::MonitorViewOptions options;
+    options.alertsDb = dir.path() / "alerts.db";
+    auto view = app::MonitorView::start(scene, site, options);
+    INFO((view.ok() ? std::string() : view.error().message));
+    REQUIRE(view.ok());
+    REQUIRE((*view)->monitor().mqtt());
+    REQUIRE((*view)->monitor().mqtt()->waitConnected(5000ms));
+    return *view;
+  }
+
+  void publish(double value) {
+    model::MqttConfig config;
+    config.port = broker.port();
+    auto pub = sensors::MqttPublisher::connect(config, 5000ms);
+    REQUIRE(pub.ok());
+    REQUIRE((*pub)->publish("community/flood", R"({"sensor":"flood","value":)" + std::to_string(value) + "}", 1).ok());
+    REQUIRE((*pub)->flush(5000ms).ok());
+  }
+
+  // Refreshes the view (as the viewer does each frame) until `done` holds or 10 s pass.
+  template <class F>
+  bool refreshUntil(app::MonitorView& view, F done) {
+    const auto end = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < end) {
+      time += 1.0;  // past the view's refresh interval
+      view.update(time);
+      if (done()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("alarm linkage: banner, beacon, fly-to, cleared-unacknowledged kept, ack with note, restart", "[app][mqtt]") {
+  LinkageScene s;
+  std::int64_t id = 0;
+  {
+    auto view = s.start();
+    CHECK(view->panelView().attention == model::AlertSeverity::Major);
+    s.publish(0.45);
+    REQUIRE(s.refreshUntil(*view, [&] { return !view->panelView().alerts.empty(); }));
+    const alerts::Alert raised = view->panelView().alerts.front();
+    id = raised.id;
+    CHECK(raised.building == "way/7");
+    CHECK(raised.floor == std::optional<int>(-1));
+    // The banner queue (what the panel draws) and the beacon above the 60 m roof.
+    const auto banner = ui::bannerAlarms(view->panelView().alerts, view->panelView().attention,
+                                         view->panelView().dismissedBanners);
+    REQUIRE(banner.size() == 1);
+    CHECK(banner[0].id == id);
+    CHECK(view->layer().beaconCount() == 1);
+    REQUIRE(view->layer().beaconTop("flood").has_value());
+    CHECK(view->layer().beaconTop("flood")->z() == Approx(60 + scene::SensorLayer::kBeaconRiseMeters));
+    CHECK(*view->layer().beaconColour("flood") == scene::markerColour(scene::MarkerState::Critical));
+    CHECK(ui::beaconLabel(banner[0], view->panelView()) == "紧急 · 车库积水 · 楼栋 way/7 · 楼层 -1 · 地下车库水位");
+    // fly_to: once, framing the building and its surroundings (not a close-up).
+    auto pose = view->takeFlyPose();
+    REQUIRE(pose.has_value());
+    CHECK(pose->center.x() == Approx(20));
+    CHECK(pose->center.y() == Approx(15));
+    CHECK((pose->eye - pose->center).length() == Approx(scene::framingDistance(80.0)));
+    CHECK(pose->eye.z() > 60 + 100);
+    CHECK_FALSE(view->takeFlyPose().has_value());
+
+    // Cleared without acknowledgement: still listed, still a banner and a beacon.
+    s.publish(0.1);
+    REQUIRE(s.refreshUntil(*view, [&] {
+      return !view->panelView().alerts.empty() &&
+             view->panelView().alerts.front().state == alerts::AlertState::ClearedUnacknowledged;
+    }));
+    CHECK(view->panelView().alerts.size() == 1);
+    CHECK(view->panelView().activeBySeverity == std::array<int, 4>{0, 0, 0, 0});
+    CHECK(view->layer().beaconCount() == 1);
+
+    // Acknowledged with a note: gone from the list, the banner and the beacon; in the history.
+    view->apply({ui::AcknowledgeAlert{id, "值班员 王", "已排水"}});
+    REQUIRE(s.refreshUntil(*view, [&] { return view->panelView().alerts.empty(); }));
+    CHECK(view->layer().beaconCount() == 0);
+    CHECK(ui::bannerAlarms(view->panelView().alerts, view->panelView().attention, {}).empty());
+
+    // A new critical alarm, left unacknowledged; dismissing its banner keeps the beacon.
+    s.publish(0.6);
+    REQUIRE(s.refreshUntil(*view, [&] { return !view->panelView().alerts.empty(); }));
+    view->apply({ui::DismissBanner{view->panelView().alerts.front().id}});
+    view->update(s.time += 1.0);
+    CHECK(ui::bannerAlarms(view->panelView().alerts, view->panelView().attention, view->panelView().dismissedBanners)
+              .empty());
+    CHECK(view->layer().beaconCount() == 1);
+  }
+  auto store = alerts::AlertStore::open(s.dir.path() / "alerts.db");
+  REQUIRE(store.ok());
+  auto first = (*store)->alert(id);
+  REQUIRE(first.ok());
+  REQUIRE(first->has_value());
+  CHECK((*first)->state == alerts::AlertState::ClearedAcknowledged);
+  CHECK((*first)->ackBy == "值班员 王");
+  CHECK((*first)->ackComment == "已排水");
+  CHECK((*store)->transitions(id)->size() == 3);
+  store->reset();
+
+  // Restart: the unacknowledged critical alarm's banner and beacon are back (a dismissal is
+  // per session).
+  auto view = s.start();
+  REQUIRE(s.refreshUntil(*view, [&] { return !view->panelView().alerts.empty(); }));
+  const auto banner =
+      ui::bannerAlarms(view->panelView().alerts, view->panelView().attention, view->panelView().dismissedBanners);
+  REQUIRE(banner.size() == 1);
+  CHECK(banner[0].severity == model::AlertSeverity::Critical);
+  CHECK(banner[0].state == alerts::AlertState::ActiveUnacknowledged);
+  CHECK(banner[0].id != id);
+  CHECK(view->layer().beaconCount() == 1);
+}
