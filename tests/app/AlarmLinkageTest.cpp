@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "../sensors/TestBroker.h"
-#include "../../engine/app/src/MonitorView.h"
+#include "twin/app/MonitorView.h"
 #include "TestPaths.h"
 #include "twin/alerts/AlertStore.h"
 #include "twin/scene/SensorLayer.h"

@@ -10,7 +10,7 @@
 #include "TestPaths.h"
 #include "twin/sensors/Payload.h"
 // MonitorView is the app's private class; its tests reach it from here.
-#include "../../engine/app/src/MonitorView.h"
+#include "twin/app/MonitorView.h"
 
 using namespace twin;
 
