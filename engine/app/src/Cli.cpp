@@ -107,7 +107,7 @@ void printGlobalHelp(std::ostream& out) {
     name.resize(std::max<std::size_t>(name.size() + 2, 12), ' ');
     out << "  " << name << c.summary << '\n';
   }
-  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, monitor):\n"
+  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor):\n"
       << "  a scene may read files under its own folder and the assets/ folder beside it;\n"
       << "  --data-root DIR   also allow DIR (repeatable; TWIN_DATA_ROOTS=DIR:DIR does the same)\n"
       << "  --allow-network   allow network sources (URLs, /vsicurl/, /vsis3/, PG: on another host)\n"
@@ -118,7 +118,7 @@ bool isHelp(const char* arg) { return std::strcmp(arg, "--help") == 0 || std::st
 
 // Commands that load scene files take the data-access options, which are removed from argv here.
 bool loadsScenes(const std::string& command) {
-  for (const char* c : {"run", "snapshot", "info", "isochrone", "coverage", "tod", "monitor"})
+  for (const char* c : {"run", "snapshot", "info", "isochrone", "coverage", "tod", "sunlight", "indicators", "monitor"})
     if (command == c) return true;
   return false;
 }
