@@ -273,3 +273,47 @@ TEST_CASE("Real broker: readings on the wrong topic are rejected; replayed data 
   REQUIRE(live.ok());
   CHECK(live->size() == 1);
 }
+
+TEST_CASE("Monitor catches a streamed replay up to a moment and holds it there", "[alerts]") {
+  twin::test::TempDir dir("monitor-catchup");
+  const std::int64_t t0 = 1700000000000;
+  {
+    std::ofstream jsonl(dir.path() / "readings.jsonl");
+    for (int i = 0; i < 10; ++i) {
+      jsonl << twin::sensors::encodeReading({"r.1", t0 + i * 1000LL, i * 10.0}) << "\n";
+      if (i == 1) jsonl << twin::sensors::encodeReading({"r.1", t0 + 1000, 10.0}) << "\n";  // a repeated row
+      if (i == 2)  // a day past the system clock: bad_timestamp, though the scene clock holds 2023
+        jsonl << twin::sensors::encodeReading({"r.1", twin::sensors::nowEpochMs() + 86400000LL, 1.0}) << "\n";
+    }
+  }
+  auto config = twin::model::parseSensorConfig(R"({"sensors": [
+    {"id": "r.1", "name": "回放", "kind": "noise", "unit": "dBA", "position": [116.354, 40.004],
+     "source": {"type": "replay", "format": "jsonl", "file": "readings.jsonl", "speed": 1}}],
+  "alert_rules": [{"id": "loud", "type": "above", "severity": "minor", "kinds": ["noise"], "level": 25, "clear_level": 5}]})",
+                                               dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  ReplayClock clock;
+  MonitorOptions options;
+  options.config = *config;
+  options.alertsDb = dir.path() / "alerts.db";
+  options.replayUntilMs = t0 + 5000;
+  options.replayClock = &clock;
+  options.replayHoldAtMoment = true;
+  auto monitor = Monitor::start(options, clock);
+  REQUIRE(monitor.ok());
+  // Readings at 0..5 s, the repeated row judged once; the rest of the file stays unread.
+  const auto samples = (*monitor)->series().series("r.1");
+  REQUIRE(samples.size() == 6);
+  CHECK(samples.back().tsMs == t0 + 5000);
+  CHECK(clock.held());
+  CHECK(clock.nowMs() == t0 + 5000);
+  const MonitorSummary summary = (*monitor)->summary();
+  CHECK(summary.ingest.rejectedCount(twin::sensors::RejectReason::Duplicate) == 1);
+  CHECK(summary.ingest.rejectedCount(twin::sensors::RejectReason::BadTimestamp) == 1);
+  const auto active = (*monitor)->engine().activeAlerts();
+  REQUIRE(active.size() == 1);
+  CHECK(active.front().raisedMs == t0 + 3000);  // the data's own time
+  for (int i = 0; i < 5; ++i) REQUIRE((*monitor)->step(0ms).ok());
+  CHECK((*monitor)->series().series("r.1").size() == 6);
+  CHECK(clock.nowMs() == t0 + 5000);
+}

@@ -153,7 +153,7 @@ TEST_CASE("scene file errors: unknown keys", "[model]") {
   CHECK(errorOf(scene(R"("layer":[])")) ==
         kPrefix + "key 'layer': unknown key (expected one of: name, site, layers, heights, bookmarks, startBookmark, "
                   "themes, theme, ui, visibleLayers, mqtt, sensors, alert_rules, alerts, facilities, walking, tours, "
-                  "terrain, models, analysis, scenarios, sunlight, replay)");
+                  "terrain, models, analysis, scenarios, sunlight, replay, allow_network)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2},"orign":{}},"layers":[{"source":"a"}]})") ==
         kPrefix + "key 'site.orign': unknown key (expected one of: origin, crs, clip)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[{"source":"a","fields":{"hieght":"h"}}]})") ==

@@ -47,10 +47,10 @@ TEST_CASE("scene key layers[].datum", "[model]") {
 }
 
 TEST_CASE("scene key terrain", "[model]") {
-  auto c = model::parseSceneConfig(scene("", R"("terrain":{"source":"../dem/x.tif"})"), kFile);
+  auto c = model::parseSceneConfig(scene("", R"("terrain":{"source":"../assets/dem/x.tif"})"), kFile);
   REQUIRE(c.ok());
   REQUIRE(c->terrain.has_value());
-  CHECK(c->terrain->source == "/dem/x.tif");
+  CHECK(c->terrain->source == "/assets/dem/x.tif");
   CHECK(c->terrain->resolutionMeters == 30);
   CHECK(c->terrain->verticalOffsetMeters == 0);
   CHECK(c->terrain->marginMeters == 200);

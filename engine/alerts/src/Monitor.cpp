@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -12,6 +13,7 @@
 
 #include "twin/core/Assert.h"
 #include "twin/core/Log.h"
+#include "twin/sensors/DuplicateFilter.h"
 #include "twin/sensors/Payload.h"
 #include "twin/sensors/Replay.h"
 
@@ -21,12 +23,14 @@ using core::fail;
 
 namespace {
 
-// All readings of one replay file, fed as their paced time comes.
+// One replay file read as a stream: the next reading waits in `ahead` until its paced time.
 struct ReplayStream {
-  std::vector<sensors::Reading> readings;
-  std::size_t next = 0;
+  std::unique_ptr<sensors::ReplayReader> reader;
   double speed = 1;
-  std::unique_ptr<sensors::ReplayPacer> pacer;
+  std::unique_ptr<std::unordered_set<std::string>> ids;  // JSONL: the sensors bound to this file
+  std::optional<sensors::Reading> ahead;
+  bool ended = false;
+  std::unique_ptr<sensors::ReplayPacer> pacer;  // made from the first reading
 };
 
 std::vector<std::string> topicLevels(const std::string& s) {
@@ -52,6 +56,9 @@ bool topicMatches(const std::string& filter, const std::string& topic) {
 
 }  // namespace
 
+// Pending history rows that force a write before the flush interval is up.
+constexpr std::size_t kHistoryFlushRows = 8192;
+
 struct Monitor::Impl {
   MonitorOptions options;
   const Clock* clock = nullptr;
@@ -67,8 +74,10 @@ struct Monitor::Impl {
   std::vector<sensors::Reading> decoded;  // one message's readings, before the source check
   std::uint64_t wrongSource = 0;
   std::vector<ReplayStream> replays;
+  std::chrono::steady_clock::time_point replayStart;
+  sensors::DuplicateFilter duplicates;
   sensors::IngestStats ingest;
-  std::uint64_t replayed = 0, replayMissing = 0;
+  std::uint64_t replayed = 0;
   std::int64_t lastTickMs = 0, lastRetentionMs = 0;
   std::vector<sensors::MqttMessage> messages;
   std::vector<sensors::Reading> readings;
@@ -77,30 +86,76 @@ struct Monitor::Impl {
 
   explicit Impl(std::size_t samples) : series(samples) {}
 
+  // Reads on in one replay file; false at its end. A read error ends the monitor's run.
+  core::Status peek(ReplayStream& r) {
+    if (r.ahead || r.ended) return core::Ok{};
+    auto next = r.reader->next();
+    if (!next) return next.error();
+    if (!*next) {
+      r.ended = true;
+      const core::Diagnostics& diag = r.reader->diagnostics();
+      if (!diag.empty())
+        core::logWarning("alerts::Monitor: " + r.reader->file().filename().string() + ": " +
+                         std::to_string(diag.total()) + " replay records skipped");
+      return core::Ok{};
+    }
+    r.ahead = **next;
+    if (!r.pacer) r.pacer = std::make_unique<sensors::ReplayPacer>(r.ahead->tsMs, r.speed, replayStart);
+    return core::Ok{};
+  }
+
+  // A redelivered QoS 1 message (or a repeated replay row) is judged once.
+  void dropDuplicates(std::vector<sensors::Reading>& batch) {
+    batch.erase(std::remove_if(batch.begin(), batch.end(),
+                               [&](const sensors::Reading& r) {
+                                 if (duplicates.firstTime(r)) return false;
+                                 ingest.reject(sensors::RejectReason::Duplicate);
+                                 return true;
+                               }),
+                batch.end());
+  }
+
   // Feeds every replay reading up to untilMs, one data time at a time with the clock held there
   // (judged, then ticked, as the live loop would at that moment), then sets the clock and the
-  // pacers going from untilMs, or stops the replay there.
+  // pacers going from untilMs, or stops the replay there. The files are read as streams: each
+  // stream's next reading waits in `ahead`, so only one reading per file is held beyond the batch.
   core::Status catchUp(std::int64_t untilMs, ReplayClock& clock) {
     std::vector<sensors::Reading> batch;
     for (;;) {
       std::int64_t t = std::numeric_limits<std::int64_t>::max();
-      for (const ReplayStream& r : replays)
-        if (r.next < r.readings.size() && r.readings[r.next].tsMs <= untilMs) t = std::min(t, r.readings[r.next].tsMs);
+      for (ReplayStream& r : replays) {
+        if (auto s = peek(r); !s) return s;
+        if (r.ahead && r.ahead->tsMs <= untilMs) t = std::min(t, r.ahead->tsMs);
+      }
       if (t == std::numeric_limits<std::int64_t>::max()) break;
       batch.clear();
-      for (ReplayStream& r : replays)
-        while (r.next < r.readings.size() && r.readings[r.next].tsMs == t) batch.push_back(r.readings[r.next++]);
+      for (ReplayStream& r : replays) {
+        for (;;) {
+          if (auto s = peek(r); !s) return s;
+          if (!r.ahead || r.ahead->tsMs != t) break;
+          batch.push_back(std::move(*r.ahead));
+          r.ahead.reset();
+          ++replayed;
+        }
+      }
+      dropDuplicates(batch);
       clock.hold(t);
+      if (batch.empty()) continue;
       series.add(batch);
-      replayed += batch.size();
       if (auto s = engine->process(batch); !s) return s;
       if (auto s = engine->tick(); !s) return s;
       if (history) historyPending.insert(historyPending.end(), batch.begin(), batch.end());
+      if (historyPending.size() >= kHistoryFlushRows)
+        if (auto s = flushHistory(); !s) return s;
     }
     if (auto s = flushHistory(); !s) return s;
     const double speed = replays.empty() ? 0 : replays.front().speed;
     if (options.replayHoldAtMoment) {
-      replays.clear();
+      // Ended rather than dropped: the summary still reports the files' skipped rows.
+      for (ReplayStream& r : replays) {
+        r.ended = true;
+        r.ahead.reset();
+      }
       clock.hold(untilMs);
     } else {
       const auto now = std::chrono::steady_clock::now();
@@ -118,8 +173,6 @@ struct Monitor::Impl {
     return s;
   }
 };
-
-constexpr std::size_t kHistoryFlushRows = 8192;
 
 core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& options, const Clock& clock) {
   const std::string where = "alerts::Monitor::start(): ";
@@ -161,6 +214,11 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     auto source = sensors::MqttSource::start(mqtt);
     if (!source) return source.error();
     impl->source = std::move(*source);
+    if (!options.waitForBroker) {
+      auto first = impl->source->waitFirstConnection(options.connectTimeout);
+      if (!first)
+        return fail(where + first.error().message + " (to keep retrying instead, wait for the broker: --wait-for-broker)");
+    }
   }
 
   // Replay: sensors sharing a file and its time settings are read in one pass.
@@ -183,38 +241,35 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
       }
       if (!placed) groups.push_back({&s});
     }
-    const auto startTime = std::chrono::steady_clock::now();
+    impl->replayStart = std::chrono::steady_clock::now();
+    sensors::ReplayFileOptions limits;
+    // A replay brought up to a moment runs on a ReplayClock that is not set yet (and later holds
+    // data time): "too far ahead" is then judged against the system clock.
+    limits.latestMs = (options.replayUntilMs ? SystemClock().nowMs() : clock.nowMs()) + options.futureToleranceMs;
     for (const auto& g : groups) {
       const model::ReplayMapping& m = g.front()->source.replay;
       ReplayStream stream;
-      core::Diagnostics diag;
+      stream.speed = m.speed;
+      limits.allowDevice = m.device;
       if (m.format == "csv") {
         sensors::CsvMapping csv;
         for (const model::SensorDef* s : g) csv.columns[s->source.replay.column] = s->id;
         csv.timeColumn = m.timeColumn;
         csv.utcOffsetMinutes = m.utcOffsetMinutes;
         csv.missing = m.missing;
-        sensors::ReplayStats stats;
-        auto r = sensors::readReplayCsv(m.file, csv, diag, &stats);
+        auto r = sensors::ReplayReader::openCsv(m.file, csv, limits);
         if (!r) return r.error();
-        stream.readings = std::move(*r);
-        impl->replayMissing += stats.missing;
+        stream.reader = std::move(*r);
       } else {
-        std::unordered_set<std::string> ids;
-        for (const model::SensorDef* s : g) ids.insert(s->id);
+        // The reader keeps its decode options: the id set lives on the heap beside it.
+        stream.ids = std::make_unique<std::unordered_set<std::string>>();
+        for (const model::SensorDef* s : g) stream.ids->insert(s->id);
         sensors::DecodeOptions decode;
-        decode.knownSensors = &ids;
-        sensors::IngestStats stats;
-        auto r = sensors::readReplayJsonl(m.file, decode, stats, diag);
+        decode.knownSensors = stream.ids.get();
+        auto r = sensors::ReplayReader::openJsonl(m.file, decode, limits);
         if (!r) return r.error();
-        stream.readings = std::move(*r);
+        stream.reader = std::move(*r);
       }
-      if (!diag.empty())
-        core::logWarning("alerts::Monitor: " + m.file.filename().string() + ": " + std::to_string(diag.total()) +
-                         " replay records skipped");
-      if (stream.readings.empty()) continue;
-      stream.speed = m.speed;
-      stream.pacer = std::make_unique<sensors::ReplayPacer>(stream.readings.front().tsMs, m.speed, startTime);
       impl->replays.push_back(std::move(stream));
     }
   }
@@ -224,7 +279,10 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     // The engine takes "now" as every sensor's last sign of life: start it at the data's first
     // time, not at 0, or the first tick would find every sensor silent for decades.
     std::int64_t first = *options.replayUntilMs;
-    for (const ReplayStream& r : impl->replays) first = std::min(first, r.readings.front().tsMs);
+    for (ReplayStream& r : impl->replays) {
+      if (auto s = impl->peek(r); !s) return s.error();
+      if (r.ahead) first = std::min(first, r.ahead->tsMs);
+    }
     options.replayClock->hold(first);
   }
   auto engine = AlertEngine::create(options.config, *impl->store, clock);
@@ -252,7 +310,11 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   m.readings.clear();
   const auto now = std::chrono::steady_clock::now();
   bool replayDue = false;
-  for (ReplayStream& r : m.replays) replayDue = replayDue || (r.next < r.readings.size() && r.pacer->due(r.readings[r.next].tsMs, now));
+  for (ReplayStream& r : m.replays) {
+    auto s = m.peek(r);
+    if (!s) return s;
+    replayDue = replayDue || (r.ahead && r.pacer->due(r.ahead->tsMs, now));
+  }
   if (m.source) {
     m.source->pop(m.messages, m.options.maxBatch, replayDue ? std::chrono::milliseconds(0) : wait);
   } else if (!replayDue) {
@@ -262,6 +324,7 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   decode.knownSensors = &m.known;
   for (const sensors::MqttMessage& msg : m.messages) {
     m.decoded.clear();
+    decode.latestMs = msg.receivedMs + m.options.futureToleranceMs;
     sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.decoded, m.ingest);
     // A sensor bound to a replay file, or to a topic, takes readings from there only: a payload
     // naming it on another topic (another sensor's, a test publisher's) is rejected as wrong_source.
@@ -275,12 +338,19 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     }
   }
   const auto after = std::chrono::steady_clock::now();
+  // At most 4 batches of replay readings per step, so runFor() sees its end time even when a
+  // replay at speed 0 has millions of rows.
   for (ReplayStream& r : m.replays) {
-    while (r.next < r.readings.size() && r.pacer->due(r.readings[r.next].tsMs, after) && m.readings.size() < 4 * m.options.maxBatch) {
-      m.readings.push_back(r.readings[r.next++]);
+    while (m.readings.size() < 4 * m.options.maxBatch) {
+      auto s = m.peek(r);
+      if (!s) return s;
+      if (!r.ahead || !r.pacer->due(r.ahead->tsMs, after)) break;
+      m.readings.push_back(std::move(*r.ahead));
+      r.ahead.reset();
       ++m.replayed;
     }
   }
+  m.dropDuplicates(m.readings);
   if (!m.readings.empty()) {
     m.series.add(m.readings);
     // Alerts first: the history write is for charts and must not delay an alert on screen.
@@ -309,6 +379,22 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     if (!removed) return removed.error();
   }
   return core::Ok{};
+}
+
+core::Status Monitor::drain() {
+  Impl& m = *_impl;
+  for (ReplayStream& r : m.replays) {
+    r.ended = true;
+    r.ahead.reset();
+  }
+  if (m.source) {
+    m.source->stop();
+    while (m.source->queued() > 0) {
+      auto s = step(std::chrono::milliseconds(0));
+      if (!s) return s;
+    }
+  }
+  return m.flushHistory();
 }
 
 core::Status Monitor::runFor(double seconds, const std::atomic<bool>* stop) {
@@ -367,10 +453,20 @@ MonitorSummary Monitor::summary() const {
     s.ingest.reject(sensors::RejectReason::TooLarge, c.tooLarge);
     s.connects = c.connects;
     s.disconnects = c.disconnects;
+    s.mqttReceived = c.received;
+    s.mqttQueued = c.queued;
+    s.mqttDropped = c.queueFull + c.tooLarge;
+    s.mqttUnprocessed = _impl->source->queued();
+  }
+  for (const ReplayStream& r : _impl->replays) {
+    const sensors::ReplayStats& rs = r.reader->stats();
+    s.ingest.reject(sensors::RejectReason::BadTimestamp,
+                    rs.badTimestamps + r.reader->ingest().rejectedCount(sensors::RejectReason::BadTimestamp));
+    s.replayBadRows += rs.badRows + rs.badCells;
+    s.replayMissing += rs.missing;
   }
   s.wrongSource = _impl->wrongSource;
   s.replayed = _impl->replayed;
-  s.replayMissing = _impl->replayMissing;
   s.alerts = _impl->engine->counters();
   s.activeAlerts = _impl->engine->activeAlerts().size();
   return s;
@@ -396,6 +492,11 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
   j["alerts_active"] = s.activeAlerts;
   j["mqtt_connects"] = s.connects;
   j["mqtt_disconnects"] = s.disconnects;
+  j["mqtt_received"] = s.mqttReceived;
+  j["mqtt_queued"] = s.mqttQueued;
+  j["mqtt_dropped"] = s.mqttDropped;
+  j["mqtt_unprocessed"] = s.mqttUnprocessed;
+  j["replay_bad_rows"] = s.replayBadRows;
   return j.dump();
 }
 

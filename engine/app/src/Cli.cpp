@@ -2,13 +2,16 @@
 #include "twin/app/Cli.h"
 
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "twin/app/AnalysisCommands.h"
 #include "Commands.h"
 #include "MonitorCommands.h"
 #include "twin/app/Version.h"
+#include "twin/model/DataAccess.h"
 
 namespace twin::app {
 namespace {
@@ -28,7 +31,7 @@ constexpr CommandEntry kCommands[] = {
      "                [--colour-by C] [--no-planning] [--at TIME] [--engineering|--presentation] [--ui-scale X]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
-     "  (default: twin-<scene>.png in the temporary directory), printing its path.\n"
+     "  (default: a new twin-<scene>-XXXXXX.png in the temporary directory), printing its path.\n"
      "  --frames N   stop after N frames (a bounded run, e.g. for tests)\n"
      "  --at TIME    first replay the scene's sensor files up to TIME (ISO-8601, e.g.\n"
      "               2026-06-18T15:10:00+08:00): charts carry that history, the alarm list shows\n"
@@ -110,10 +113,45 @@ void printGlobalHelp(std::ostream& out) {
     name.resize(std::max<std::size_t>(name.size() + 2, 12), ' ');
     out << "  " << name << c.summary << '\n';
   }
-  out << "\nexit codes: 0 ok, 1 bad input, 2 usage\n";
+  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor):\n"
+      << "  a scene may read files under its own folder and the assets/ folder beside it;\n"
+      << "  --data-root DIR   also allow DIR (repeatable; TWIN_DATA_ROOTS=DIR:DIR does the same)\n"
+      << "  --allow-network   allow network sources (URLs, /vsicurl/, /vsis3/, PG: on another host)\n"
+      << "\nexit codes: 0 ok, 1 bad input, 2 usage\n";
 }
 
 bool isHelp(const char* arg) { return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0; }
+
+// Commands that load scene files take the data-access options, which are removed from argv here.
+bool loadsScenes(const std::string& command) {
+  for (const char* c : {"run", "snapshot", "info", "isochrone", "coverage", "tod", "sunlight", "indicators", "monitor"})
+    if (command == c) return true;
+  return false;
+}
+
+// Applies --data-root DIR (repeatable) and --allow-network on top of TWIN_DATA_ROOTS for this
+// run and removes them from `args`. Empty string = ok, else the usage error.
+std::string takeDataAccess(const std::string& command, std::vector<char*>& args) {
+  model::DataAccess access = model::dataAccessFromEnvironment();
+  std::vector<char*> kept;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string a = args[i];
+    if (a == "--allow-network") {
+      access.allowNetwork = true;
+    } else if (a == "--data-root") {
+      if (i + 1 >= args.size()) return "twin " + command + ": --data-root needs a folder";
+      const std::string dir = args[++i];
+      std::error_code ec;
+      if (!std::filesystem::is_directory(dir, ec)) return "twin " + command + ": --data-root: '" + dir + "' is not a folder";
+      access.roots.emplace_back(dir);
+    } else {
+      kept.push_back(args[i]);
+    }
+  }
+  args = std::move(kept);
+  model::setDataAccess(std::move(access));
+  return {};
+}
 
 }  // namespace
 
@@ -146,7 +184,17 @@ int runCli(int argc, char** argv) {
           std::cout << c.usage;
           return kExitOk;
         }
-    return c.run(argc - 1, argv + 1);
+    std::vector<char*> args(argv + 1, argv + argc);
+    if (loadsScenes(first)) {
+      const std::string error = takeDataAccess(first, args);
+      if (!error.empty()) {
+        std::cerr << error << "\n";
+        return kExitUsage;
+      }
+    }
+    const int n = static_cast<int>(args.size());
+    args.push_back(nullptr);
+    return c.run(n, args.data());
   }
   if (!first.empty() && first[0] == '-')
     std::cerr << "twin: unknown option '" << first << "'; see 'twin --help'\n";

@@ -1,8 +1,13 @@
 // `twin run` and `twin snapshot`.
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <iostream>
 #include <thread>
@@ -18,6 +23,7 @@
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TwinViewer.h"
+#include "twin/core/PrivateTempDir.h"
 #include "twin/model/ModelSource.h"
 #include "twin/scene/SceneModel.h"
 #include "twin/scene/SiteScene.h"
@@ -46,16 +52,12 @@ struct ViewArgs {
 constexpr const char* kAtExample = "an ISO-8601 time such as 2026-06-18T15:10:00+08:00";
 
 // The alert log and history of a replay brought up to a moment: fresh files of this process, so
-// that a reconstruction never mixes with (or restores alerts from) the operator's real log.
-// Removed when the command ends.
+// that a reconstruction never mixes with (or restores alerts from) the operator's real log. They
+// lie in a private folder (core::PrivateTempDir): a predictable /tmp name could be a symlink
+// planted by another user, which SQLite would follow. Removed, with SQLite's -wal and -shm files,
+// when the command ends.
 struct ReplayLog {
-  std::filesystem::path alerts, history;
-  ~ReplayLog() {
-    std::error_code ec;
-    for (const auto& p : {alerts, history})
-      if (!p.empty())
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix, ec);
-  }
+  std::unique_ptr<core::PrivateTempDir> dir;
 };
 
 bool parseHostPort(const std::string& text, model::MqttConfig& out) {
@@ -193,12 +195,14 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
   if (options.replayUntilMs) {
     options.replayHoldAtMoment = a.headless;
     if (options.alertsDb.empty()) {
-      std::error_code ec;
-      const std::string stem = "twin-replay-" + std::to_string(::getpid());
-      replayLog.alerts = std::filesystem::temp_directory_path(ec) / (stem + ".db");
-      replayLog.history = std::filesystem::temp_directory_path(ec) / (stem + "-history.db");
-      options.alertsDb = replayLog.alerts;
-      options.historyDb = replayLog.history;
+      auto dir = core::PrivateTempDir::create("twin-replay-");
+      if (!dir) {
+        std::cerr << "twin: --at: " << dir.error().message << '\n';
+        return false;
+      }
+      replayLog.dir = std::move(*dir);
+      options.alertsDb = replayLog.dir->path() / "alerts.db";
+      options.historyDb = replayLog.dir->path() / "alerts-history.db";
     }
   }
   auto monitor = MonitorView::start(a.scene, *viewer.scene().site, options);
@@ -370,9 +374,20 @@ int cmdRun(int argc, char** argv) {
     return kExitOk;
   }
   std::string output = a.output;
-  if (output.empty())
-    output = (std::filesystem::temp_directory_path() / ("twin-" + std::filesystem::path(a.scene).stem().string() + ".png"))
-                 .string();
+  if (output.empty()) {
+    // A fresh name created exclusively (mkstemps): a fixed /tmp/twin-<scene>.png could be a
+    // symlink planted by another user, which the PNG writer would follow.
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / ("twin-" + std::filesystem::path(a.scene).stem().string() + "-XXXXXX.png"))
+            .string();
+    const int fd = ::mkstemps(pattern.data(), 4);
+    if (fd < 0) {
+      std::cerr << "twin run: cannot create an output file in the temporary folder: " << std::strerror(errno) << '\n';
+      return kExitBadInput;
+    }
+    ::close(fd);
+    output = pattern;
+  }
   std::cerr << "twin run: no DISPLAY; rendering the start view headless\n";
   return renderToFile(*viewer, a, output);
 }

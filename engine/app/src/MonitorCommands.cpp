@@ -27,6 +27,7 @@ namespace twin::app {
 const char* const kMonitorUsage =
     "usage: twin monitor SCENE [--mqtt HOST:PORT] [--duration SECONDS] [--alerts-db FILE]\n"
     "                          [--history-db FILE] [--durability normal|full] [--no-replay]\n"
+    "                          [--wait-for-broker] [--future-tolerance SECONDS]\n"
     "Runs the scene's sensor ingestion (MQTT and replay files) and alert rules without rendering,\n"
     "until SECONDS pass or SIGINT/SIGTERM, then prints one JSON line: messages received, decoded,\n"
     "rejected by reason, alerts raised and cleared.\n"
@@ -40,6 +41,12 @@ const char* const kMonitorUsage =
     "  --durability D     alert log sync: normal (default; survives a crash, commits without fsync)\n"
     "                     or full (also survives a power cut; one fsync per commit)\n"
     "  --no-replay        do not feed replay-bound sensors from their files\n"
+    "  --wait-for-broker  keep retrying when the broker cannot be reached or refuses us at start\n"
+    "                     (default: that is an error, exit 1)\n"
+    "  --future-tolerance S  readings stamped more than S seconds past the receiving clock are\n"
+    "                     rejected as bad_timestamp (default 300)\n"
+    "A scene with mqtt.client_id keeps a persistent session (mqtt.clean_session false): QoS 1\n"
+    "readings published while the monitor is down arrive when it returns, each judged once.\n"
     "Credentials: the scene's mqtt.username/password, else TWIN_MQTT_USER / TWIN_MQTT_PASSWORD.\n"
     "TLS: the scene's mqtt.tls/ca_file/cert_file/key_file, else TWIN_MQTT_CA_FILE (turns TLS on),\n"
     "TWIN_MQTT_CERT_FILE / TWIN_MQTT_KEY_FILE.\n";
@@ -68,13 +75,14 @@ const char* const kAlertsUsage =
 
 const char* const kReplayUsage =
     "usage: twin replay FILE --mqtt HOST:PORT --topic T [--speed X] [--columns COL=ID,...]\n"
-    "                   [--time-column C] [--utc-offset-minutes N] [--qos 0|1] [--limit N]\n"
+    "                   [--time-column C] [--utc-offset-minutes N] [--qos 0|1] [--limit N] [--device]\n"
     "Publishes a CSV or JSONL file through an MQTT broker as sensor payloads, paced by the data's\n"
     "time stamps divided by the speed factor (--speed 0: as fast as possible; default 1).\n"
     "CSV needs --columns (e.g. PM2.5=aoti.pm25,NO2=aoti.no2) and a time: --time-column (ISO-8601 or\n"
     "epoch ms) or the columns year, month, day, hour in local time at --utc-offset-minutes\n"
     "(Beijing: 480). Readings with the same time go out as one batch (a JSON array).\n"
-    "JSONL files (.jsonl) hold one payload per line and are re-published as read.\n";
+    "JSONL files (.jsonl) hold one payload per line and are re-published as read.\n"
+    "FILE must be a regular file; --device also accepts a FIFO or character device.\n";
 
 namespace {
 
@@ -97,8 +105,8 @@ void onSignal(int) { gStop.store(true); }
 }  // namespace
 
 int cmdMonitor(int argc, char** argv) {
-  CliArgs args("monitor", {"--mqtt", "--duration", "--alerts-db", "--history-db", "--durability"},
-               {"--no-replay", "--help"});
+  CliArgs args("monitor", {"--mqtt", "--duration", "--alerts-db", "--history-db", "--durability", "--future-tolerance"},
+               {"--no-replay", "--wait-for-broker", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
     std::cout << kMonitorUsage;
@@ -121,6 +129,11 @@ int cmdMonitor(int argc, char** argv) {
   double duration = -1;
   if (auto v = args.value("--duration"); v && !parseSeconds(*v, duration))
     return args.usageError("--duration expects seconds >= 0, got '" + *v + "'");
+  double tolerance = -1;
+  if (auto v = args.value("--future-tolerance"); v && !parseSeconds(*v, tolerance))
+    return args.usageError("--future-tolerance expects seconds >= 0, got '" + *v + "'");
+  if (tolerance >= 0) options.futureToleranceMs = static_cast<std::int64_t>(std::min(tolerance, 1e12) * 1000.0);
+  options.waitForBroker = args.has("--wait-for-broker");
   auto config = model::loadSensorConfig(args.positionals()[0]);
   if (!config) {
     std::cerr << "twin monitor: " << config.error().message << "\n";
@@ -147,6 +160,9 @@ int cmdMonitor(int argc, char** argv) {
   auto status = (*monitor)->runFor(duration >= 0 ? duration : 1e12, &gStop);
   std::signal(SIGINT, oldInt);
   std::signal(SIGTERM, oldTerm);
+  // What the network thread acknowledged is judged before we go: nothing queued is lost.
+  auto drained = (*monitor)->drain();
+  if (status && !drained) status = drained;
   std::cout << alerts::Monitor::summaryJson((*monitor)->summary()) << std::endl;
   if (!status) {
     std::cerr << "twin monitor: " << status.error().message << "\n";
@@ -347,7 +363,7 @@ int cmdAlerts(int argc, char** argv) {
 
 int cmdReplay(int argc, char** argv) {
   CliArgs args("replay", {"--mqtt", "--topic", "--speed", "--columns", "--time-column", "--utc-offset-minutes", "--qos", "--limit"},
-               {"--help"});
+               {"--device", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
     std::cout << kReplayUsage;
@@ -377,13 +393,15 @@ int cmdReplay(int argc, char** argv) {
     return args.usageError("--limit expects a positive integer, got '" + *v + "'");
   const std::filesystem::path file = args.positionals()[0];
   const bool jsonl = file.extension() == ".jsonl" || file.extension() == ".ndjson";
+  sensors::ReplayFileOptions limits;
+  limits.allowDevice = args.has("--device");
 
   std::vector<sensors::Reading> readings;
   core::Diagnostics diag;
   std::uint64_t skipped = 0;
   if (jsonl) {
     sensors::IngestStats stats;
-    auto r = sensors::readReplayJsonl(file, sensors::DecodeOptions{}, stats, diag);
+    auto r = sensors::readReplayJsonl(file, sensors::DecodeOptions{}, stats, diag, limits);
     if (!r) {
       std::cerr << "twin replay: " << r.error().message << "\n";
       return kExitBadInput;
@@ -414,7 +432,7 @@ int cmdReplay(int argc, char** argv) {
       mapping.utcOffsetMinutes = static_cast<int>(m);
     }
     sensors::ReplayStats stats;
-    auto r = sensors::readReplayCsv(file, mapping, diag, &stats);
+    auto r = sensors::readReplayCsv(file, mapping, diag, &stats, limits);
     if (!r) {
       std::cerr << "twin replay: " << r.error().message << "\n";
       return kExitBadInput;

@@ -309,6 +309,8 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   monitorOptions.broker = options.broker;
   monitorOptions.alertsDb = impl->alertsDb;
   monitorOptions.historyDb = impl->historyDb;
+  // The viewer shows the link state and keeps retrying; only `twin monitor` fails at start.
+  monitorOptions.waitForBroker = true;
   impl->samplesPerSensor = std::max<std::size_t>(1, options.samplesPerSensor);
   monitorOptions.samplesPerSensor = impl->samplesPerSensor;
   impl->replaying = options.replayUntilMs.has_value();

@@ -54,6 +54,10 @@ core::Result<Dem> openDem(const std::string& source, const std::string& prefix, 
     std::error_code ec;
     const std::filesystem::path path(source);
     if (!std::filesystem::exists(path, ec)) return core::fail(prefix + "file not found");
+    // GDAL would block for ever on a FIFO nobody writes to.
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::is_regular_file(status) && !std::filesystem::is_directory(status))
+      return core::fail(prefix + "not a regular file or folder; terrain sources must be files");
     if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0)
       return core::fail(prefix + "file is empty");
   }

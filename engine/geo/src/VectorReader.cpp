@@ -31,6 +31,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "twin/core/PrivateTempDir.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/core/UntrustedInput.h"
 
@@ -53,7 +54,6 @@ using namespace detail;  // GdalSupport.h
 
 constexpr const char* kReadWhere = "geo::readVector()";
 constexpr const char* kExtentWhere = "geo::vectorExtentLonLat()";
-
 
 core::Result<DatasetPtr> openSource(const std::string& source, const char* where, GdalSession& session) {
   registerGdalOnce();
@@ -794,7 +794,6 @@ core::Result<core::Box2> vectorExtentLonLat(const std::string& source, const Rea
 
 core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
   constexpr const char* kWhere = "geo::readOsmNodes()";
-  static std::atomic<unsigned> confCounter{0};
   registerGdalOnce();
   const std::string label = sourceLabel(source);
   // GDAL's own osmconf.ini with report_all_nodes switched on, in a temporary copy: the points
@@ -809,21 +808,18 @@ core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
   const auto at = conf.find(off);
   if (at != std::string::npos) conf.replace(at, off.size(), "report_all_nodes=yes");
   else conf = "report_all_nodes=yes\n" + conf;
-  std::error_code ec;
-  const std::filesystem::path confPath =
-      std::filesystem::temp_directory_path(ec) /
-      ("twin-osmconf-" + std::to_string(::getpid()) + "-" + std::to_string(confCounter.fetch_add(1)) + ".ini");
-  std::ofstream(confPath, std::ios::binary) << conf;
+  // In a private folder made by mkdtemp: a predictable name in /tmp could be a symlink planted
+  // by another user, which we would write through.
+  auto tempDir = core::PrivateTempDir::create("twin-osmconf-");
+  if (!tempDir) return core::fail(std::string(kWhere) + ": " + label + ": " + tempDir.error().message);
+  auto written = (*tempDir)->writeFile("osmconf.ini", conf);
+  if (!written) return core::fail(std::string(kWhere) + ": " + label + ": " + written.error().message);
+  const std::filesystem::path confPath = *written;
   struct Cleanup {
-    std::filesystem::path path;
     std::string old;
     bool hadOld = false;
-    ~Cleanup() {
-      CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", hadOld ? old.c_str() : nullptr);
-      std::error_code e;
-      std::filesystem::remove(path, e);
-    }
-  } cleanup{confPath, "", false};
+    ~Cleanup() { CPLSetThreadLocalConfigOption("OSM_CONFIG_FILE", hadOld ? old.c_str() : nullptr); }
+  } cleanup{"", false};
   if (const char* old = CPLGetThreadLocalConfigOption("OSM_CONFIG_FILE", nullptr)) {
     cleanup.old = old;
     cleanup.hadOld = true;

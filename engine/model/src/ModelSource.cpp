@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/model/DataAccess.h"
+
 namespace twin::model {
 namespace {
 
@@ -135,6 +137,7 @@ core::Result<std::vector<ModelSource>> parseModelSources(const SceneConfig& conf
                                               "heightOffset", "attribution", "visible"};
   std::set<std::string> ids;
   const fs::path dir = config.file.parent_path();
+  const DataAccess access = dataAccess();
   for (std::size_t i = 0; i < root.size(); ++i) {
     const json& entry = root[i];
     const Fields f(config.file, i);
@@ -152,6 +155,7 @@ core::Result<std::vector<ModelSource>> parseModelSources(const SceneConfig& conf
     if (source.empty()) return f.error("source", "must not be empty");
     const fs::path sourcePath = source;
     m.source = sourcePath.is_absolute() ? sourcePath : (dir / sourcePath).lexically_normal();
+    if (auto problem = sourceProblem(m.source.string(), dir, config.allowNetwork, access)) return f.error("source", *problem);
     std::error_code ec;
     if (!fs::exists(m.source, ec)) return f.error("source", "no such file or folder: " + m.source.string());
     std::string format;

@@ -19,6 +19,7 @@
 
 #include "twin/core/UntrustedInput.h"
 #include "twin/geo/VectorReader.h"
+#include "twin/model/DataAccess.h"
 
 namespace twin::model {
 
@@ -228,6 +229,7 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
       layer.source = source;
     else
       layer.source = (folder / source).lexically_normal().string();
+    if (auto problem = sourceProblem(layer.source, folder, c.allowNetwork, dataAccess())) p.fail(path + ".source", *problem);
     layer.id = l.contains("id") ? p.nonEmptyString(l["id"], path + ".id")
                                 : std::filesystem::path(source).stem().string();
     if (!ids.insert(layer.id).second) p.fail(path + ".id", "duplicate layer id '" + layer.id + "'");
@@ -273,6 +275,8 @@ void parseTerrain(const Parser& p, const json& t, SceneConfig& c) {
   TerrainConfig terrain;
   if (!t.contains("source")) p.fail("terrain.source", "missing (required)");
   terrain.source = resolveSource(p.nonEmptyString(t["source"], "terrain.source"), c.file.parent_path());
+  if (auto problem = sourceProblem(terrain.source, c.file.parent_path(), c.allowNetwork, dataAccess()))
+    p.fail("terrain.source", *problem);
   if (t.contains("resolutionMeters"))
     terrain.resolutionMeters = p.number(t["resolutionMeters"], "terrain.resolutionMeters", 0, 10000, true);
   if (t.contains("verticalOffset"))
@@ -385,7 +389,9 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
     if (!root.is_object()) p.failFile(std::string("expected a JSON object at the top level, got ") + typeName(root));
     p.allowOnly(root, "", {"name", "site", "layers", "heights", "bookmarks", "startBookmark", "themes", "theme", "ui",
                            "visibleLayers", "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking",
-                           "tours", "terrain", "models", "analysis", "scenarios", "sunlight", "replay"});
+                           "tours", "terrain", "models", "analysis", "scenarios", "sunlight", "replay",
+                           "allow_network"});
+    if (root.contains("allow_network")) c.allowNetwork = p.boolean(root["allow_network"], "allow_network");
     c.name = root.contains("name") ? p.string(root["name"], "name") : file.stem().string();
     bool haveOrigin = false;
     if (root.contains("site")) parseSite(p, root["site"], c, haveOrigin);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/model/DataAccess.h"
 #include "twin/model/Sensor.h"
 #include "twin/core/UntrustedInput.h"
 
@@ -145,12 +146,16 @@ class Reader {
     if (s.empty()) return;
     std::filesystem::path fp = s;
     out = fp.is_absolute() ? fp : (_dir / fp).lexically_normal();
+    if (auto problem = sourceProblem(out.string(), _dir, allowNetwork, _access)) setError(p + name, *problem);
   }
+
+  bool allowNetwork = false;  // the scene's "allow_network"
 
  private:
   std::string _file;
   std::filesystem::path _dir;
   std::string _error;
+  DataAccess _access = dataAccess();
 };
 
 void parseMqtt(Reader& r, const json& j, MqttConfig& m) {
@@ -159,6 +164,13 @@ void parseMqtt(Reader& r, const json& j, MqttConfig& m) {
   r.str(j, p, "host", m.host);
   r.integer(j, p, "port", m.port, 1, 65535);
   r.str(j, p, "client_id", m.clientId);
+  if (j.contains("clean_session")) {
+    bool clean = true;
+    r.boolean(j, p, "clean_session", clean);
+    m.cleanSession = clean;
+    if (!clean && m.clientId.empty())
+      r.setError("mqtt.clean_session", "false needs a fixed \"client_id\": the broker keeps the session under that id");
+  }
   r.str(j, p, "username", m.username);
   r.str(j, p, "password", m.password);
   r.boolean(j, p, "tls", m.tls);
@@ -193,6 +205,7 @@ void parseSource(Reader& r, const json& j, const std::string& p, SensorSource& s
     r.strings(j, p, "missing", m.missing);
     r.number(j, p, "speed", m.speed);
     if (m.speed < 0) r.setError(p + "speed", "must be >= 0");
+    r.boolean(j, p, "device", m.device);
   } else {
     r.setError(p + "type", "expected \"mqtt\" or \"replay\"");
   }
@@ -318,6 +331,10 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
     return fail("model::parseSensorConfig(): " + file.filename().string() + ": expected a JSON object");
   SensorConfig config;
   Reader r(file);
+  if (const json* a = r.child(root, "allow_network")) {
+    if (!a->is_boolean()) return fail("model::parseSensorConfig(): " + file.filename().string() + ": key 'allow_network': expected true or false");
+    r.allowNetwork = a->get<bool>();
+  }
   if (const json* m = r.child(root, "mqtt")) parseMqtt(r, *m, config.mqtt);
   if (const json* list = r.child(root, "sensors")) {
     if (!list->is_array()) {

@@ -122,6 +122,8 @@ struct MqttSource::Impl {
   std::set<int> pendingSubacks;  // message ids of SUBSCRIBEs sent on this connection, not yet acknowledged
   std::map<std::string, std::string> status;
   std::string lastError;
+  std::string firstFailure;  // the first problem before any connection, for waitFirstConnection()
+  bool stopped = false;
   ErrorLog log;
 
   static void onLog(mosquitto*, void* self, int level, const char* text) {
@@ -150,6 +152,9 @@ struct MqttSource::Impl {
                              ": " + what;
     {
       std::lock_guard<std::mutex> lock(mutex);
+      ++counters.failures;
+      if (firstFailure.empty() && counters.connects == 0) firstFailure = text;
+      connectedCv.notify_all();  // waitFirstConnection() returns on the first failure
       if (text == lastError) return;
       lastError = text;
     }
@@ -230,6 +235,7 @@ struct MqttSource::Impl {
     m.payload.assign(static_cast<const char*>(msg->payload), msg->payloadlen > 0 ? msg->payloadlen : 0);
     m.receivedMs = now;
     lock.lock();
+    ++counters.queued;
     queue.push_back(std::move(m));
     if (queue.size() == 1) queueCv.notify_one();
   }
@@ -245,11 +251,15 @@ core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOpti
       return fail(std::string(where) + ": invalid topic filter '" + topic + "'");
   }
   if (options.queueCapacity == 0) return fail(std::string(where) + ": queue capacity must be > 0");
+  const bool cleanSession =
+      options.cleanSession.value_or(options.broker.cleanSession.value_or(options.broker.clientId.empty()));
+  if (!cleanSession && options.broker.clientId.empty())
+    return fail(std::string(where) + ": a persistent session (clean_session false) needs a fixed client id (mqtt.client_id)");
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->clientId = options.broker.clientId.empty() ? generatedClientId("twin-") : options.broker.clientId;
   impl->clientTopic = "twin/clients/" + impl->clientId;
-  impl->mosq = mosquitto_new(impl->clientId.c_str(), options.cleanSession, impl.get());
+  impl->mosq = mosquitto_new(impl->clientId.c_str(), cleanSession, impl.get());
   if (!impl->mosq) return fail(std::string(where) + ": mosquitto_new failed");
   auto status = configureClient(impl->mosq, options.broker, where);
   if (!status) {
@@ -273,6 +283,8 @@ core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOpti
     return fail(std::string(where) + ": cannot connect to " + options.broker.host + ":" +
                 std::to_string(options.broker.port) + ": " + mosquitto_strerror(rc));
   }
+  // Nobody listening on a local port is known at once; the network thread retries it.
+  if (rc != MOSQ_ERR_SUCCESS) impl->failed(std::string("cannot connect: ") + mosquitto_strerror(rc));
   rc = mosquitto_loop_start(impl->mosq);
   if (rc != MOSQ_ERR_SUCCESS) {
     mosquitto_destroy(impl->mosq);
@@ -284,11 +296,37 @@ core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOpti
 MqttSource::MqttSource(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
 
 MqttSource::~MqttSource() {
+  stop();
+  mosquitto_destroy(_impl->mosq);
+}
+
+void MqttSource::stop() {
+  {
+    std::lock_guard<std::mutex> lock(_impl->mutex);
+    if (_impl->stopped) return;
+    _impl->stopped = true;
+  }
   // Publish our own "offline" before a clean disconnect, since a clean disconnect suppresses the will.
   mosquitto_publish(_impl->mosq, nullptr, _impl->clientTopic.c_str(), 7, "offline", 1, true);
   mosquitto_disconnect(_impl->mosq);
   mosquitto_loop_stop(_impl->mosq, false);
-  mosquitto_destroy(_impl->mosq);
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  _impl->subscribed = false;
+}
+
+std::size_t MqttSource::queued() const {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->queue.size();
+}
+
+core::Status MqttSource::waitFirstConnection(std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(_impl->mutex);
+  _impl->connectedCv.wait_for(lock, timeout, [&] { return _impl->subscribed || !_impl->firstFailure.empty(); });
+  if (_impl->subscribed) return core::Ok{};
+  if (!_impl->firstFailure.empty()) return fail(_impl->firstFailure);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+  return fail("sensors::MqttSource: " + _impl->options.broker.host + ":" + std::to_string(_impl->options.broker.port) +
+              ": no connection within " + std::to_string(seconds) + " s");
 }
 
 std::size_t MqttSource::pop(std::vector<MqttMessage>& out, std::size_t maxMessages, std::chrono::milliseconds wait) {

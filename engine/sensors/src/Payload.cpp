@@ -19,6 +19,7 @@ const char* rejectReasonName(RejectReason reason) {
     case RejectReason::UnknownSensor: return "unknown_sensor";
     case RejectReason::NonFinite: return "non_finite";
     case RejectReason::BadTimestamp: return "bad_timestamp";
+    case RejectReason::Duplicate: return "duplicate";
     case RejectReason::QueueFull: return "queue_full";
   }
   return "?";
@@ -190,6 +191,10 @@ void emit(const std::string& id, std::int64_t ts, double value, ValueKind kind, 
           std::vector<Reading>& out, IngestStats& stats) {
   if (options.knownSensors && !options.knownSensors->count(id)) {
     stats.reject(RejectReason::UnknownSensor);
+    return;
+  }
+  if (ts > options.latestMs) {
+    stats.reject(RejectReason::BadTimestamp);
     return;
   }
   Reading r;

@@ -17,6 +17,7 @@
 #include "twin/core/Result.h"
 #include "twin/model/Sensor.h"
 #include "twin/sensors/MqttSource.h"
+#include "twin/sensors/Payload.h"
 #include "twin/sensors/Reading.h"
 #include "twin/sensors/TimeSeries.h"
 
@@ -38,6 +39,13 @@ struct MonitorOptions {
   std::size_t queueCapacity = 65536;         // MQTT decode queue
   std::size_t maxBatch = 1024;               // messages decoded and judged per step
   bool replay = true;                        // feed replay-bound sensors from their files
+  /** false: start() fails when the first MQTT connection attempt fails (refused credentials,
+      no broker) or none succeeds within connectTimeout. true: keep retrying in the background. */
+  bool waitForBroker = false;
+  std::chrono::milliseconds connectTimeout{10000};
+  /** Readings stamped more than this past the receiving clock (the network thread's clock for
+      MQTT, the monitor's Clock when a replay file is opened) are rejected as bad_timestamp. */
+  std::int64_t futureToleranceMs = sensors::kDefaultFutureToleranceMs;
   /** Replay brought up to a moment (`twin run --at`): at start, every replay reading up to this
       data time (UTC epoch ms) is fed at once, in time order, one data time at a time, with
       `replayClock` holding that data time, so that charts carry the history and its alerts are
@@ -71,11 +79,18 @@ class ReplayClock final : public Clock {
 
 /** Totals for the closing summary line. */
 struct MonitorSummary {
-  sensors::IngestStats ingest;               // MQTT messages; queue_full and too_large included
+  sensors::IngestStats ingest;               // MQTT messages; queue_full and too_large included; replay
+                                             // records stamped too far ahead in bad_timestamp; duplicate
+                                             // readings (MQTT or replay) in duplicate
   std::uint64_t wrongSource = 0;             // MQTT readings of a sensor bound elsewhere (replay file, other topic)
   std::uint64_t replayed = 0;                // readings fed from replay files
   std::uint64_t replayMissing = 0;           // replay cells that were "NA"/empty
   std::uint64_t connects = 0, disconnects = 0;
+  std::uint64_t mqttReceived = 0;            // messages the network thread got on data topics
+  std::uint64_t mqttQueued = 0;              // of those, queued for decoding
+  std::uint64_t mqttDropped = 0;             // of those, dropped (queue full, too large)
+  std::uint64_t mqttUnprocessed = 0;         // still queued, not decoded (0 after drain())
+  std::uint64_t replayBadRows = 0;           // replay rows, cells and lines skipped (reported)
   EngineCounters alerts;
   std::size_t activeAlerts = 0;
 };
@@ -85,8 +100,9 @@ struct MonitorSummary {
     Thread safety: step()/runFor() from one thread; engine() and series() readers from any. */
 class Monitor {
  public:
-  /** Error when the alert log cannot be opened, a replay file cannot be read, or the MQTT
-      options are unusable. A broker that is down is retried, not an error. */
+  /** Error when the alert log cannot be opened, a replay file cannot be opened or its header is
+      wrong, the MQTT options are unusable, or (unless options.waitForBroker) the first MQTT
+      connection fails. Replay files are read as streams while step() runs. */
   static core::Result<std::unique_ptr<Monitor>> start(const MonitorOptions& options, const Clock& clock);
   ~Monitor();
 
@@ -97,6 +113,11 @@ class Monitor {
   /** Steps until `seconds` of wall time pass or *stop becomes true. Negative -> returns at
       once; NaN or 1e9 and more -> runs until *stop becomes true. */
   core::Status runFor(double seconds, const std::atomic<bool>* stop = nullptr);
+
+  /** Ends ingestion for a clean shutdown: disconnects from the broker (unacknowledged QoS 1
+      messages of a persistent session stay there for the next run), then decodes and judges
+      every message already queued and writes pending history. Replay streams are not read further. */
+  core::Status drain();
 
   AlertEngine& engine();
   const sensors::SeriesStore& series() const;
@@ -120,7 +141,8 @@ class Monitor {
   sensors::WalStats historyWalStats() const;
   /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...,"wrong_source":..},
       "replayed":..,"alerts_raised":..,"alerts_cleared":..,"alerts_acknowledged":..,"alerts_active":..,
-      "mqtt_connects":..,"mqtt_disconnects":..} */
+      "mqtt_connects":..,"mqtt_disconnects":..,"mqtt_received":..,"mqtt_queued":..,"mqtt_dropped":..,
+      "mqtt_unprocessed":..} */
   static std::string summaryJson(const MonitorSummary& s);
 
   struct Impl;

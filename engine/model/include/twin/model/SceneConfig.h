@@ -79,6 +79,7 @@ struct SceneConfig {
   double uiScale = 0;              // "ui.scale": panel scale in [0.5, 4]; 0 = follow the display height
   std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
   std::optional<TerrainConfig> terrain;  // parsed "terrain" (its raw text is also in sections)
+  bool allowNetwork = false;       // "allow_network": the scene may name network sources (DataAccess.h)
   /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:
       keys "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking", "tours",
       "terrain", "models", "analysis", "scenarios", "sunlight" (model::parseSensorConfig() and parseFacilityConfig()
@@ -93,7 +94,10 @@ struct SceneConfig {
     the height table is merged over a built-in one, themes "dark" and "light" always exist,
     visibleLayers are all true, and a missing site.origin is the centre of site.clip, else of
     the layers' extent (the only case that reads data). Layer paths are resolved relative to the
-    scene file's folder; connection strings ("PG:...") and /vsi paths are kept as given.
+    scene file's folder; connection strings ("PG:...") and /vsi paths are kept as given. Each
+    source must pass model::sourceProblem() with the process's dataAccess(), else an error
+    naming the key, e.g. "model::loadSceneConfig(): x.json: key 'layers[0].source': '/etc/x' is
+    outside the scene's data folders (...); allow its folder with --data-root DIR or TWIN_DATA_ROOTS=DIR".
     Untrusted input: the file must be a regular file of at most core::kSceneFileLimit (else
     "...: not a regular file (a FIFO)", "...: is N bytes, over the limit of ..."), and JSON nested
     deeper than core::kMaxJsonDepth is refused before it is parsed ("...: JSON nested deeper than

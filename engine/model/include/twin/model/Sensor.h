@@ -21,6 +21,10 @@ struct MqttConfig {
   std::string host = "127.0.0.1";
   int port = 1883;
   std::string clientId;            // empty = generated
+  /** Scene key "clean_session". false: the broker keeps the subscription and queues QoS 1
+      messages while the twin is away, delivered when it returns (needs clientId). Unset = false
+      when clientId is set, true otherwise. */
+  std::optional<bool> cleanSession;
   std::string username, password;
   bool tls = false;
   std::filesystem::path caFile;    // resolved against the scene file's folder
@@ -40,6 +44,7 @@ struct ReplayMapping {
   int utcOffsetMinutes = 0;        // of local wall-clock time columns (Beijing: 480)
   std::vector<std::string> missing = {"NA", ""};  // cell texts meaning "no reading"
   double speed = 1.0;              // data seconds per wall second x this factor; 0 = as fast as possible
+  bool device = false;             // scene key "device": the file may be a FIFO or character device
 };
 
 enum class SourceKind { Mqtt, Replay };

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,17 +29,22 @@ struct MqttSourceOptions {
   std::vector<std::pair<std::string, int>> topics;     // (filter, QoS 0 or 1)
   std::size_t queueCapacity = 65536;                   // messages; beyond it new ones are dropped and counted
   std::size_t maxPayloadBytes = 256 * 1024;            // larger payloads are counted and not copied
-  bool cleanSession = true;                            // false keeps QoS 1 messages queued at the broker while away
+  /** false keeps the subscription and QoS 1 messages queued at the broker while the source is
+      away (a persistent session under broker.clientId). Unset: broker.cleanSession, else false
+      when broker.clientId is set and true when it is generated. */
+  std::optional<bool> cleanSession;
   int reconnectMinSeconds = 1, reconnectMaxSeconds = 30;  // exponential backoff between these
 };
 
 /** Connection and queue counters. */
 struct MqttCounters {
   std::uint64_t received = 0;   // messages on data topics
+  std::uint64_t queued = 0;     // put in the queue for pop() (received - queueFull - tooLarge)
   std::uint64_t queueFull = 0;  // dropped because the queue was full
   std::uint64_t tooLarge = 0;   // dropped because of maxPayloadBytes
   std::uint64_t connects = 0;   // successful CONNACKs (1 + reconnects)
   std::uint64_t disconnects = 0;
+  std::uint64_t failures = 0;   // failed connection attempts and lost connections
 };
 
 /** A subscriber running libmosquitto's network thread. Credentials left empty in the options are
@@ -55,8 +61,8 @@ class MqttSource {
  public:
   /** Creates the client and starts connecting in the background. Error when the options are
       unusable (no topics, a TLS file that cannot be read, a client certificate without its key,
-      host not resolvable). A broker that is down is not an
-      error: the source keeps retrying. */
+      host not resolvable, a persistent session without a client id). A broker that is down is
+      not an error here: the source keeps retrying (see waitFirstConnection()). */
   static core::Result<std::unique_ptr<MqttSource>> start(const MqttSourceOptions& options);
   ~MqttSource();  // disconnects and joins the network thread
   MqttSource(const MqttSource&) = delete;
@@ -65,6 +71,16 @@ class MqttSource {
   /** Moves up to `maxMessages` queued messages into `out` (appending), waiting up to `wait`
       for the first one. Returns how many were moved. */
   std::size_t pop(std::vector<MqttMessage>& out, std::size_t maxMessages, std::chrono::milliseconds wait);
+  /** Waits for the outcome of the first connection: Ok once subscribed; an error as soon as an
+      attempt fails (refused credentials, nobody listening, a TLS failure) with that first reason,
+      or "...: no connection within N s" after `timeout`. The source keeps retrying either way. */
+  core::Status waitFirstConnection(std::chrono::milliseconds timeout) const;
+  /** Disconnects cleanly (our retained "offline" first) and joins the network thread: nothing
+      more is received or acknowledged, and messages already queued stay for pop(). Unacknowledged
+      QoS 1 messages of a persistent session stay at the broker. Idempotent; the destructor calls it. */
+  void stop();
+  /** Messages waiting in the queue. */
+  std::size_t queued() const;
   /** Waits until subscribed on a live connection; false after `timeout`. */
   bool waitConnected(std::chrono::milliseconds timeout) const;
   bool connected() const;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,7 +18,15 @@ namespace twin::sensors {
 struct DecodeOptions {
   std::size_t maxPayloadBytes = 256 * 1024;           // larger payloads are rejected unparsed
   const std::unordered_set<std::string>* knownSensors = nullptr;  // nullptr = accept any id
+  /** Readings stamped later than this (epoch ms) are rejected as BadTimestamp: a reading from
+      the future would become the newest data time and push every stored sample out of the
+      retention window. Callers set it to their clock + a tolerance (kDefaultFutureToleranceMs). */
+  std::int64_t latestMs = INT64_MAX;
 };
+
+/** How far past the receiving clock a reading may be stamped (clock skew between devices and
+    the twin) before it is rejected as BadTimestamp: 5 minutes. */
+constexpr std::int64_t kDefaultFutureToleranceMs = 5 * 60 * 1000;
 
 /** Decodes one payload. Accepted forms:
     - `{"sensor": id, "ts": ISO-8601 string or epoch ms number, "value": number}`; "ts" is
@@ -29,7 +38,8 @@ struct DecodeOptions {
     or per payload when the whole payload is unusable) in `stats`. A value of null, "NaN",
     "Infinity" or "-Infinity" yields a Reading with finite == false and a
     NonFinite count (a bare number too large for a double is invalid JSON). Nesting deeper than
-    16 levels is WrongType without parsing. Never throws; any byte sequence is safe input. */
+    16 levels is WrongType without parsing. A reading stamped after options.latestMs is
+    BadTimestamp. Never throws; any byte sequence is safe input. */
 void decodePayload(std::string_view payload, std::int64_t receivedMs, const DecodeOptions& options,
                    std::vector<Reading>& out, IngestStats& stats);
 

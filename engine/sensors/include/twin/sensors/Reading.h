@@ -26,10 +26,11 @@ enum class RejectReason {
   TooLarge,       // payload above the size limit; not parsed
   UnknownSensor,  // sensor id not in the scene
   NonFinite,      // value NaN/Inf/null (forwarded as a quality event, see Reading::finite)
-  BadTimestamp,   // "ts" neither ISO-8601 nor plausible epoch ms
+  BadTimestamp,   // "ts" neither ISO-8601 nor plausible epoch ms, or later than the clock allows
   QueueFull,      // dropped before decoding because the decode queue was full
+  Duplicate,      // the same sensor, time stamp and value again (a redelivered QoS 1 message); not judged twice
 };
-constexpr int kRejectReasonCount = 8;
+constexpr int kRejectReasonCount = 9;
 const char* rejectReasonName(RejectReason reason);  // "invalid_json", "missing_field", ...
 
 /** Counters of one ingestion path. Not thread-safe; each thread keeps its own and merges. */
