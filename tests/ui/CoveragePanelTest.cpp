@@ -30,7 +30,7 @@ analysis::CoverageSummary summary(std::size_t clinicBuildings, double clinicResi
   s.categories[1].facilities = 2;
   s.categories[1].buildingsCovered = 7;
   s.categories[1].residentsCovered = 700;
-  s.levels = {{5, clinicBuildings / 2, clinicResidents / 2}, {10, 7, 700}, {15, 1, 100}};
+  s.levels = {{5, clinicBuildings / 2, clinicResidents / 2, {}}, {10, 7, 700, {}}, {15, 1, 100, {}}};
   s.gaps = {{3, {"clinic"}}, {4, {"clinic", "school"}}};
   return s;
 }
