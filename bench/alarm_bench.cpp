@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "../engine/app/src/MonitorView.h"
+#include "twin/app/MonitorView.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TwinViewer.h"
 #include "twin/sensors/MqttSource.h"

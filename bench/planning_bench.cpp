@@ -9,7 +9,7 @@
 
 #include <osg/Group>
 
-#include "../engine/app/src/PlanningView.h"
+#include "twin/app/PlanningView.h"
 #include "BenchSupport.h"
 #include "twin/analysis/Isochrone.h"
 #include "twin/analysis/WalkReach.h"
