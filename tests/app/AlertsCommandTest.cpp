@@ -141,7 +141,7 @@ TEST_CASE("twin alerts: usage and lifecycle errors", "[app]") {
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--ack", "2", "--by", "a"}, &err) == app::kExitBadInput);
   CHECK(err == "twin alerts: alerts::AlertEngine::acknowledge(): alert 2 is already acknowledged\n");
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--scene", "no/such.json"}, &err) == app::kExitBadInput);
-  CHECK(err == "twin alerts: model::loadSensorConfig(): no/such.json: cannot open\n");
+  CHECK(err == "twin alerts: model::loadSensorConfig(): no/such.json: file not found\n");
 }
 
 TEST_CASE("One alarm log per installation; a snapshot writes nothing unless asked", "[app][slow]") {

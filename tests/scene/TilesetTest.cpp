@@ -691,7 +691,14 @@ TEST_CASE("tileset: describeTileset() summarises the sample for twin info", "[sc
   CHECK(t.find("geometric error (m): tileset 100, root 100, tiles 0 .. 100\n") != std::string::npos);
   CHECK(t.find("viewer request volumes: 1\n") != std::string::npos);
   CHECK(t.find("extent (WGS84, root volume): lon -75.614") != std::string::npos);
-  CHECK(t.find("problems: 0\n") != std::string::npos);
+  // The repository's copy lacks the root's two large contents: every content file is read, and
+  // the two missing ones are reported by name.
+  CHECK(t.find("content files read: 6 (2 damaged)\n") != std::string::npos);
+  CHECK(t.find("problems: 2\n") != std::string::npos);
+  CHECK(t.find("tile 2 (building.b3dm): scene::loadTileContent(): building.b3dm: file not found; skipped") !=
+        std::string::npos);
+  CHECK(t.find("tile 3 (points.pnts): scene::loadTileContent(): points.pnts: file not found; skipped") !=
+        std::string::npos);
   auto missing = scene::describeTileset(samplePath().parent_path() / "nope.json");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message == "scene::readTileset(): nope.json: file not found");
