@@ -286,27 +286,10 @@ int cmdCoverage(int argc, char** argv) {
   analysis::CoverageModel cov(p.graph, site, p.config, model::facilitiesFromPois(site.pois, p.config), p.diag, 30.0, speed);
   std::optional<analysis::CoverageSummary> before;
   if (auto name = args.value("--scenario")) {
-    const auto& file = p.scene.config.file;
-    if (file.empty() || file.extension() != ".json") {
-      std::cerr << "twin coverage: --scenario needs a scene file (*.json); " << args.positionals()[0] << " is a data file\n";
-      return kExitUsage;
-    }
-    auto scenarios = model::loadScenarios(file);
-    if (!scenarios) {
-      std::cerr << scenarios.error().message << '\n';
-      return kExitBadInput;
-    }
-    const model::Scenario* chosen = nullptr;
-    std::string known;
-    for (const model::Scenario& sc : *scenarios) {
-      if (sc.name == *name) chosen = &sc;
-      known += (known.empty() ? "" : ", ") + sc.name;
-    }
-    if (!chosen) {
-      std::cerr << "twin coverage: unknown scenario '" << *name << "' in " << file.filename().string()
-                << "; known: " << (known.empty() ? "(none)" : known) << '\n';
-      return kExitUsage;
-    }
+    int exitCode = kExitOk;
+    const std::optional<model::Scenario> chosen =
+        scenarioForCommand("coverage", p.scene, args.positionals()[0], *name, exitCode);
+    if (!chosen) return exitCode;
     before = cov.summary();
     const std::size_t applied = analysis::applyScenario(cov, *chosen, site.frame, p.diag);
     std::cout << "scenario '" << chosen->name << "'" << (chosen->label.empty() ? "" : " ") << chosen->label << ": "

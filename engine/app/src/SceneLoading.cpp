@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "twin/app/Cli.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/geo/VectorReader.h"
 #include "twin/model/SiteLoader.h"
@@ -50,6 +51,32 @@ core::Result<LoadedScene> loadScene(const std::string& path, const core::Progres
   loaded.site = std::make_unique<model::Site>(std::move(site).value());
   loaded.loadMs = clock.elapsedMs();
   return loaded;
+}
+
+std::optional<model::Scenario> scenarioForCommand(const char* command, const LoadedScene& scene,
+                                                  const std::string& path, const std::string& name, int& exitCode) {
+  const auto& file = scene.config.file;
+  if (file.empty() || file.extension() != ".json") {
+    std::cerr << "twin " << command << ": --scenario needs a scene file (*.json); " << path << " is a data file\n";
+    exitCode = kExitUsage;
+    return std::nullopt;
+  }
+  auto scenarios = model::loadScenarios(file);
+  if (!scenarios) {
+    std::cerr << scenarios.error().message << '\n';
+    exitCode = kExitBadInput;
+    return std::nullopt;
+  }
+  std::string known;
+  for (const model::Scenario& sc : *scenarios) {
+    if (sc.name == name) return sc;
+    known += (known.empty() ? "" : ", ") + sc.name;
+  }
+  // Only reached when no scenario matched, so `known` lists them all.
+  std::cerr << "twin " << command << ": unknown scenario '" << name << "' in " << file.filename().string()
+            << "; known: " << (known.empty() ? "(none)" : known) << '\n';
+  exitCode = kExitUsage;
+  return std::nullopt;
 }
 
 core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene) {

@@ -213,27 +213,10 @@ int cmdSunlight(int argc, char** argv) {
   std::vector<analysis::ExtraVolume> proposed;
   std::string scenarioName;
   if (auto name = args.value("--scenario")) {
-    const auto& file = scene.config.file;
-    if (file.empty() || file.extension() != ".json") {
-      std::cerr << "twin sunlight: --scenario needs a scene file (*.json); " << args.positionals()[0] << " is a data file\n";
-      return kExitUsage;
-    }
-    auto scenarios = model::loadScenarios(file);
-    if (!scenarios) {
-      std::cerr << scenarios.error().message << '\n';
-      return kExitBadInput;
-    }
-    const model::Scenario* chosen = nullptr;
-    std::string known;
-    for (const model::Scenario& sc : *scenarios) {
-      if (sc.name == *name) chosen = &sc;
-      known += (known.empty() ? "" : ", ") + sc.name;
-    }
-    if (!chosen) {
-      std::cerr << "twin sunlight: unknown scenario '" << *name << "' in " << sceneName
-                << "; known: " << (known.empty() ? "(none)" : known) << '\n';
-      return kExitUsage;
-    }
+    int exitCode = kExitOk;
+    const std::optional<model::Scenario> chosen =
+        scenarioForCommand("sunlight", scene, args.positionals()[0], *name, exitCode);
+    if (!chosen) return exitCode;
     if (chosen->buildings.empty()) {
       std::cerr << "twin sunlight: scenario '" << *name << "' in " << sceneName
                 << " proposes no buildings (key \"buildings\"); nothing to compare\n";

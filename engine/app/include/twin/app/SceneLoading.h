@@ -2,11 +2,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "twin/core/Progress.h"
 #include "twin/core/Result.h"
 #include "twin/model/Facility.h"
+#include "twin/model/Scenario.h"
 #include "twin/model/SceneConfig.h"
 #include "twin/model/Site.h"
 
@@ -28,6 +30,13 @@ core::Result<LoadedScene> loadScene(const std::string& path, const core::Progres
 /** The facility config of a scene: its "facilities"/"walking" keys, else the defaults (bare data
     files). Error names the file and key. */
 core::Result<model::FacilityConfig> facilityConfigForScene(const LoadedScene& scene);
+
+/** The scenario `name` of the scene file `scene` was loaded from, for `twin <command> --scenario`.
+    On failure prints the message ("twin <command>: --scenario needs a scene file (*.json); <path>
+    is a data file", the loader's error, or "twin <command>: unknown scenario 'x' in s.json; known:
+    a, b") and sets `exitCode` (kExitUsage, or kExitBadInput for an unreadable file); nullopt. */
+std::optional<model::Scenario> scenarioForCommand(const char* command, const LoadedScene& scene,
+                                                  const std::string& path, const std::string& name, int& exitCode);
 
 /** A progress function that prints "loading: <stage> 42%" lines to stderr, only once the work
     has run longer than `quietMs` (short loads stay silent) and at most every 5 %. Not
