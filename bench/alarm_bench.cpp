@@ -95,26 +95,33 @@ int main(int argc, char** argv) {
   std::vector<double> loads = {1, 1000};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--alarms") alarms = std::max(1, std::atoi(v.c_str()));
-    else if (a == "--load") loads = {std::atof(v.c_str())};
-    else if (a == "--width") width = std::max(64, std::atoi(v.c_str()));
-    else if (a == "--height") height = std::max(64, std::atoi(v.c_str()));
-    else die("unknown option " + a + " (--alarms N, --load MSG_PER_S, --width W, --height H)");
+    if (a == "--alarms")
+      alarms = std::max(1, std::atoi(v.c_str()));
+    else if (a == "--load")
+      loads = {std::atof(v.c_str())};
+    else if (a == "--width")
+      width = std::max(64, std::atoi(v.c_str()));
+    else if (a == "--height")
+      height = std::max(64, std::atoi(v.c_str()));
+    else
+      die("unknown option " + a + " (--alarms N, --load MSG_PER_S, --width W, --height H)");
   }
   ::signal(SIGPIPE, SIG_IGN);
   const int port = freePort();
   const auto dir = std::filesystem::temp_directory_path() / ("twin-alarm-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
-    std::ofstream(dir / "mosquitto.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                                          << "log_dest none\nmax_queued_messages 0\n";
+    std::ofstream(dir / "mosquitto.conf")
+        << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+        << "log_dest none\nmax_queued_messages 0\n";
   }
   const std::string broker = findBinary("mosquitto");
   const std::string confPath = (dir / "mosquitto.conf").string();
-  std::vector<char*> args = {const_cast<char*>(broker.c_str()), const_cast<char*>("-c"), const_cast<char*>(confPath.c_str()),
-                             nullptr};
+  std::vector<char*> args = {const_cast<char*>(broker.c_str()), const_cast<char*>("-c"),
+                             const_cast<char*>(confPath.c_str()), nullptr};
   pid_t brokerPid = 0;
-  if (posix_spawn(&brokerPid, broker.c_str(), nullptr, nullptr, args.data(), environ) != 0) die("cannot start mosquitto");
+  if (posix_spawn(&brokerPid, broker.c_str(), nullptr, nullptr, args.data(), environ) != 0)
+    die("cannot start mosquitto");
   for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   if (!accepts(port)) die("mosquitto did not start");
 
@@ -123,19 +130,23 @@ int main(int argc, char** argv) {
   {
     std::ofstream scene(dir / "scene.json");
     scene << R"({"name": "alarm bench", "site": {"origin": {"lon": 116.3519, "lat": 40.0033}, "crs": "local-tm"},
-      "layers": [{"id": "osm", "source": ")" << osm << R"(", "role": "auto"}],
-      "mqtt": {"host": "127.0.0.1", "port": )" << port << R"(},
+      "layers": [{"id": "osm", "source": ")"
+          << osm << R"(", "role": "auto"}],
+      "mqtt": {"host": "127.0.0.1", "port": )"
+          << port << R"(},
       "alerts": {"attention": "major"},
       "sensors": [{"id": "flood", "name": "地下车库水位", "kind": "water_level", "unit": "m", "building": "way/154823425",
                    "floor": -1, "source": {"type": "mqtt", "topic": "bench/flood"}})";
     for (int i = 0; i < 50; ++i)
-      scene << R"(, {"id": "load.)" << i << R"(", "name": "负载", "kind": "noise", "unit": "dB", "position": [116.354, 40.004],
+      scene << R"(, {"id": "load.)" << i
+            << R"(", "name": "负载", "kind": "noise", "unit": "dB", "position": [116.354, 40.004],
                    "source": {"type": "mqtt", "topic": "bench/load/+"}})";
     scene << R"(],
       "alert_rules": [{"id": "flood-high", "type": "above", "severity": "critical", "sensors": ["flood"], "level": 0.3,
                        "clear_level": 0.2}]})";
   }
-  std::printf("alarm_bench: mosquitto on 127.0.0.1:%d, headless %dx%d frames, one alarm a second\n", port, width, height);
+  std::printf("alarm_bench: mosquitto on 127.0.0.1:%d, headless %dx%d frames, one alarm a second\n", port, width,
+              height);
   for (double load : loads) {
     // A fresh viewer per load level: extensions cannot be removed from one.
     auto loaded = app::loadScene((dir / "scene.json").string());
@@ -172,7 +183,8 @@ int main(int argc, char** argv) {
       if (!loadPub) die(loadPub.error().message);
       const auto start = Clock::now();
       for (std::uint64_t n = 0; !stopLoad.load(); ++n) {
-        const auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(double(n) / load));
+        const auto due =
+            start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(double(n) / load));
         std::this_thread::sleep_until(due);
         (void)(*loadPub)->publish("bench/load/" + std::to_string(n % 50),
                                   R"({"sensor":"load.)" + std::to_string(n % 50) + R"(","value":42})", 0);
@@ -215,12 +227,13 @@ int main(int argc, char** argv) {
     loader.join();
     if (!status) die(status.error().message);
     const sensors::IngestStats ingest = (*view)->monitor().summary().ingest;
-    std::printf("load %.0f msg/s: %zu alarms  publish->stored alert p50 %.1f ms  p99 %.1f ms  |  "
-                "publish->first frame with the banner p50 %.1f ms  p99 %.1f ms  |  frame p50 %.1f ms  p99 %.1f ms  "
-                "(%llu messages ingested)\n",
-                load, bannerMs.size(), percentile(storedMs, 0.5), percentile(storedMs, 0.99), percentile(bannerMs, 0.5),
-                percentile(bannerMs, 0.99), percentile(frameMs, 0.5), percentile(frameMs, 0.99),
-                static_cast<unsigned long long>(ingest.messages));
+    std::printf(
+        "load %.0f msg/s: %zu alarms  publish->stored alert p50 %.1f ms  p99 %.1f ms  |  "
+        "publish->first frame with the banner p50 %.1f ms  p99 %.1f ms  |  frame p50 %.1f ms  p99 %.1f ms  "
+        "(%llu messages ingested)\n",
+        load, bannerMs.size(), percentile(storedMs, 0.5), percentile(storedMs, 0.99), percentile(bannerMs, 0.5),
+        percentile(bannerMs, 0.99), percentile(frameMs, 0.5), percentile(frameMs, 0.99),
+        static_cast<unsigned long long>(ingest.messages));
     std::fflush(stdout);
   }
   ::kill(brokerPid, SIGTERM);

@@ -71,12 +71,14 @@ void reachFigures(const char* name, const WalkGraph& g, std::size_t origins, boo
       area.push_back(bands[2].areaM2);
     }
   }
-  std::printf("%s: 15-min reach from %zu random origins: median %.3f ms, p95 %.3f ms (median %.0f nodes reached)\n", name,
-              origins, median(reachMs), percentile(reachMs, 0.95), median(reachedNodes));
+  std::printf("%s: 15-min reach from %zu random origins: median %.3f ms, p95 %.3f ms (median %.0f nodes reached)\n",
+              name, origins, median(reachMs), percentile(reachMs, 0.95), median(reachedNodes));
   if (polygons)
-    std::printf("%s: 5/10/15-min polygons (10 m grid): median %.3f ms, p95 %.3f ms; CPU median %.3f ms, p95 %.3f ms "
-                "(median 15-min area %.2f km2)\n", name, median(polyMs), percentile(polyMs, 0.95), median(polyCpuMs),
-                percentile(polyCpuMs, 0.95), median(area) / 1e6);
+    std::printf(
+        "%s: 5/10/15-min polygons (10 m grid): median %.3f ms, p95 %.3f ms; CPU median %.3f ms, p95 %.3f ms "
+        "(median 15-min area %.2f km2)\n",
+        name, median(polyMs), percentile(polyMs, 0.95), median(polyCpuMs), percentile(polyCpuMs, 0.95),
+        median(area) / 1e6);
 }
 
 bool sceneFigures(const char* name, const char* scenePath, bool reach) {
@@ -105,7 +107,8 @@ bool sceneFigures(const char* name, const char* scenePath, bool reach) {
   std::printf("%s: graph build median %.2f ms: %zu nodes, %zu segments, %.1f km, %zu parts\n", name, median(buildMs),
               stats.nodes, stats.segments, stats.totalLengthMeters / 1000, stats.components);
   if (reach) reachFigures(name, g, 1000, true);
-  const bool heights = std::any_of(site->roads.begin(), site->roads.end(), [](const model::Road& r) { return !r.elevations.empty(); });
+  const bool heights =
+      std::any_of(site->roads.begin(), site->roads.end(), [](const model::Road& r) { return !r.elevations.empty(); });
   if (reach && heights) {
     // The same without the slope cost, comparable with figures from before it existed.
     core::Diagnostics diag;
@@ -136,10 +139,11 @@ bool sceneFigures(const char* name, const char* scenePath, bool reach) {
   }
   core::Diagnostics diag;
   CoverageModel cov(g, *site, fc, facilities, diag);
-  std::printf("%s: full coverage (%zu residential buildings x %zu categories, %zu facilities): median %.2f ms; "
-              "move one facility %.3f ms; add one %.3f ms\n",
-              name, cov.buildings().size(), fc.categories.size(), facilities.size(), median(fullMs), median(moveMs),
-              median(addMs));
+  std::printf(
+      "%s: full coverage (%zu residential buildings x %zu categories, %zu facilities): median %.2f ms; "
+      "move one facility %.3f ms; add one %.3f ms\n",
+      name, cov.buildings().size(), fc.categories.size(), facilities.size(), median(fullMs), median(moveMs),
+      median(addMs));
   core::Stopwatch tod;
   const auto stations = findStations(*site);
   const auto results = todCatchments(g, *site, fc, stations, {500, 800}, diag);

@@ -15,8 +15,8 @@ namespace {
 
 constexpr double kLon0 = 120.15, kLat0 = 30.28;  // Hangzhou
 constexpr double kMetresPerDegree = 111320.0;
-constexpr int kBlockSide = 4;                     // buildings per block side
-constexpr double kPitch = 25, kStreet = 22;       // metres
+constexpr int kBlockSide = 4;                // buildings per block side
+constexpr double kPitch = 25, kStreet = 22;  // metres
 
 struct Writer {
   std::ofstream out;
@@ -25,7 +25,8 @@ struct Writer {
     double lat = kLat0 + y / kMetresPerDegree;
     double lon = kLon0 + x / (kMetresPerDegree * std::cos(kLat0 * 3.14159265358979 / 180));
     char line[128];
-    std::snprintf(line, sizeof line, "  <node id=\"%lld\" lat=\"%.8f\" lon=\"%.8f\" version=\"1\"/>\n", nextNode, lat, lon);
+    std::snprintf(line, sizeof line, "  <node id=\"%lld\" lat=\"%.8f\" lon=\"%.8f\" version=\"1\"/>\n", nextNode, lat,
+                  lon);
     out << line;
     return nextNode++;
   }
@@ -49,15 +50,16 @@ std::filesystem::path writeCity(const std::filesystem::path& file, int buildings
         std::vector<long long> refs = {w.node(x, y), w.node(x + wx, y), w.node(x + wx, y + wy), w.node(x, y + wy)};
         refs.push_back(refs.front());
         int levels = 3 + (made * 37 % 28);
-        ways.push_back({refs, std::string("    <tag k=\"building\" v=\"") + uses[made % 7] + "\"/>\n    <tag k=\"building:levels\" v=\"" +
-                                  std::to_string(levels) + "\"/>\n"});
+        ways.push_back({refs, std::string("    <tag k=\"building\" v=\"") + uses[made % 7] +
+                                  "\"/>\n    <tag k=\"building:levels\" v=\"" + std::to_string(levels) + "\"/>\n"});
       }
     }
   }
   double length = blocksPerSide * blockPitch;
   for (int i = 0; i <= blocksPerSide; ++i) {
     double c = i * blockPitch - kStreet / 2;
-    std::string tags = std::string("    <tag k=\"highway\" v=\"") + (i % 5 == 0 ? "secondary" : "residential") + "\"/>\n";
+    std::string tags =
+        std::string("    <tag k=\"highway\" v=\"") + (i % 5 == 0 ? "secondary" : "residential") + "\"/>\n";
     ways.push_back({{w.node(-kStreet, c), w.node(length, c)}, tags});
     ways.push_back({{w.node(c, -kStreet), w.node(c, length)}, tags});
   }
@@ -110,21 +112,24 @@ int main(int argc, char** argv) {
   renderer.value()->viewer().setSceneData(built.value()->root());
   bench::FrameFigures f = bench::measureFrames(*renderer.value(), frames);
   if (const char* snapshots = std::getenv("TWIN_BENCH_SNAPSHOT_DIR")) {
-    auto written = app::writePng(*renderer.value()->capture(), std::string(snapshots) + "/city-" + std::to_string(buildings) + ".png");
+    auto written = app::writePng(*renderer.value()->capture(),
+                                 std::string(snapshots) + "/city-" + std::to_string(buildings) + ".png");
     if (!written) std::fprintf(stderr, "%s\n", written.error().message.c_str());
   }
 
   std::printf("renderer: %s\n", renderer.value()->rendererName().c_str());
-  std::printf("city: %d buildings requested, %zu loaded, %zu roads, extent %.0f x %.0f m, .osm %.1f MB (written in %.0f ms)\n",
-              buildings, site->buildings.size(), site->roads.size(), site->extent.width(), site->extent.height(),
-              std::filesystem::file_size(osm) / 1e6, writeMs);
+  std::printf(
+      "city: %d buildings requested, %zu loaded, %zu roads, extent %.0f x %.0f m, .osm %.1f MB (written in %.0f ms)\n",
+      buildings, site->buildings.size(), site->roads.size(), site->extent.width(), site->extent.height(),
+      std::filesystem::file_size(osm) / 1e6, writeMs);
   std::printf("load (config + read + reproject + interpret): %.0f ms  [read %.0f, reproject %.0f, interpret %.0f]\n",
               loadMs, site->timings.readMs, site->timings.reprojectMs, site->timings.interpretMs);
   std::printf("compile: %.0f ms  (%zu tiles, %zu building geometries, %zu full-detail triangles, %zu skipped)\n",
               stats.compileMs, stats.buildingTiles, stats.buildingGeometries, stats.buildingTriangles, diag.total());
   std::printf("ready (load + compile): %.0f ms\n", loadMs + stats.compileMs);
-  std::printf("frame 1920x1080, %d frames: median %.1f ms (min %.1f, max %.1f), drawables %.0f, visible triangles %.0f\n",
-              frames, f.medianMs, f.minMs, f.maxMs, f.drawables, f.triangles);
+  std::printf(
+      "frame 1920x1080, %d frames: median %.1f ms (min %.1f, max %.1f), drawables %.0f, visible triangles %.0f\n",
+      frames, f.medianMs, f.minMs, f.maxMs, f.drawables, f.triangles);
   std::printf("peak RSS: %.0f MiB\n", bench::peakRssMiB());
   std::filesystem::remove_all(dir);
   return 0;

@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
     if (!site) bench::die(site.error().message);
     for (const model::Building& b : site->buildings) fonts.extraTexts.push_back(b.name);
     for (const model::Poi& p : site->pois) fonts.extraTexts.push_back(p.name);
-    sites.push_back({path.substr(path.find_last_of('/') + 1), *config,
-                     std::make_unique<model::Site>(std::move(site.value()))});
+    sites.push_back(
+        {path.substr(path.find_last_of('/') + 1), *config, std::make_unique<model::Site>(std::move(site.value()))});
   }
 
   auto renderer = app::HeadlessRenderer::create(1920, 1080);
@@ -54,8 +54,8 @@ int main(int argc, char** argv) {
   osg::Camera* camera = renderer.value()->viewer().getCamera();
 
   std::printf("renderer: %s, 1920x1080, %d frames\n", renderer.value()->rendererName().c_str(), frames);
-  std::printf("%-28s %9s %10s %8s %8s %10s %11s %7s %6s %12s\n", "scene", "maxLabels", "median ms", "min ms",
-              "max ms", "drawables", "triangles", "labels", "shown", "declutter us");
+  std::printf("%-28s %9s %10s %8s %8s %10s %11s %7s %6s %12s\n", "scene", "maxLabels", "median ms", "min ms", "max ms",
+              "drawables", "triangles", "labels", "shown", "declutter us");
   for (LoadedSite& loaded : sites) {
     const int caps[] = {scene::SceneOptions().maxLabels, kRaisedMaxLabels};
     for (const int& maxLabels : caps) {

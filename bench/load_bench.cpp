@@ -13,8 +13,8 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) scenes.push_back(argv[i]);
   if (scenes.empty()) scenes = {bench::scenePath("beijing-liudaokou.json"), bench::scenePath("monaco.json")};
 
-  std::printf("%-28s %6s %8s %8s %10s %10s %9s %8s %10s\n", "scene", "runs", "config", "read", "reproject",
-              "interpret", "compile", "ready", "buildings");
+  std::printf("%-28s %6s %8s %8s %10s %10s %9s %8s %10s\n", "scene", "runs", "config", "read", "reproject", "interpret",
+              "compile", "ready", "buildings");
   for (const std::string& path : scenes) {
     std::vector<double> config, read, reproject, interpret, compile, ready;
     std::size_t buildings = 0, triangles = 0, tiles = 0;

@@ -120,9 +120,10 @@ double percentile(std::vector<double> v, double p) {
 model::SensorConfig benchConfig(int port, int qos) {
   std::string json = R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(port) + R"(}, "sensors": [)";
   for (int i = 0; i < kSensors; ++i)
-    json += std::string(i ? "," : "") + R"({"id": "b)" + std::to_string(i) +
-            R"(", "name": "bench", "kind": "bench", "unit": "u", "building": "b", "source": {"type": "mqtt", "topic": "bench/data", "qos": )" +
-            std::to_string(qos) + "}}";
+    json +=
+        std::string(i ? "," : "") + R"({"id": "b)" + std::to_string(i) +
+        R"(", "name": "bench", "kind": "bench", "unit": "u", "building": "b", "source": {"type": "mqtt", "topic": "bench/data", "qos": )" +
+        std::to_string(qos) + "}}";
   json += R"(], "alert_rules": [{"id": "high", "type": "above", "severity": "major", "kinds": ["bench"],
              "level": 500000, "clear_level": 400000}]})";
   auto config = model::parseSensorConfig(json, "bench.json");
@@ -206,12 +207,13 @@ void throughput(int port, int qos, std::size_t n, const std::string& subBinary) 
   const auto secs = [&](Clock::time_point end) { return std::chrono::duration<double>(end - t0).count(); };
   const double ours = static_cast<double>(s.ingest.messages) / secs(oursEnd);
   const double theirs = static_cast<double>(n) / secs(subEnd);
-  std::printf("throughput QoS %d: %zu messages  publisher %.0f msg/s  mosquitto_sub %.0f msg/s  "
-              "twin (decode+rules+alert log) %.0f msg/s  ratio %.2f  decoded %llu  rejected %llu  "
-              "alert transitions %llu\n",
-              qos, n, static_cast<double>(n) / secs(pubEnd), theirs, ours, ours / theirs,
-              static_cast<unsigned long long>(s.ingest.decoded), static_cast<unsigned long long>(s.ingest.rejectedTotal()),
-              static_cast<unsigned long long>(s.alerts.raised + s.alerts.cleared));
+  std::printf(
+      "throughput QoS %d: %zu messages  publisher %.0f msg/s  mosquitto_sub %.0f msg/s  "
+      "twin (decode+rules+alert log) %.0f msg/s  ratio %.2f  decoded %llu  rejected %llu  "
+      "alert transitions %llu\n",
+      qos, n, static_cast<double>(n) / secs(pubEnd), theirs, ours, ours / theirs,
+      static_cast<unsigned long long>(s.ingest.decoded), static_cast<unsigned long long>(s.ingest.rejectedTotal()),
+      static_cast<unsigned long long>(s.alerts.raised + s.alerts.cleared));
   std::fflush(stdout);
 }
 
@@ -229,7 +231,8 @@ struct Paced {
   std::vector<std::atomic<std::int64_t>> sentNs;
   explicit Paced(std::size_t count) : n(count), sentNs(count) {}
   double latencyMs(std::size_t i) const {
-    return static_cast<double>(Clock::now().time_since_epoch().count() - sentNs[i].load(std::memory_order_acquire)) / 1e6;
+    return static_cast<double>(Clock::now().time_since_epoch().count() - sentNs[i].load(std::memory_order_acquire)) /
+           1e6;
   }
   double publish(int port, int qos, double rate, bool everyMessage) {
     model::MqttConfig broker;
@@ -251,10 +254,11 @@ struct Paced {
 
 // The background checkpointer's work in one run (after the stepping thread has ended).
 void printWal(const char* what, const sensors::WalStats& w) {
-  std::printf("  %s WAL: %llu background passes, %llu log restarts, %llu fallback checkpoints on the writer, "
-              "at most %d frames, final pass max %.2f ms, writer waited max %.2f ms\n",
-              what, static_cast<unsigned long long>(w.passes), static_cast<unsigned long long>(w.restarts),
-              static_cast<unsigned long long>(w.fallbacks), w.maxFrames, w.maxFinalPassMs, w.maxGateWaitMs);
+  std::printf(
+      "  %s WAL: %llu background passes, %llu log restarts, %llu fallback checkpoints on the writer, "
+      "at most %d frames, final pass max %.2f ms, writer waited max %.2f ms\n",
+      what, static_cast<unsigned long long>(w.passes), static_cast<unsigned long long>(w.restarts),
+      static_cast<unsigned long long>(w.fallbacks), w.maxFrames, w.maxFinalPassMs, w.maxGateWaitMs);
 }
 
 void latency(int port, int qos, double rate, double seconds, bool everyMessage) {
@@ -284,14 +288,14 @@ void latency(int port, int qos, double rate, double seconds, bool everyMessage) 
   const double achieved = paced.publish(port, qos, rate, everyMessage);
   done.store(true);
   consumer.join();
-  std::printf("latency publish->alert shown, QoS %d at %.0f msg/s (achieved %.0f), %s: %zu transitions  "
-              "p50 %.2f ms  p99 %.2f ms  max %.2f ms;  Monitor::step with work: %zu steps p50 %.2f ms  p99 %.2f ms  "
-              "max %.2f ms\n",
-              qos, rate, achieved, everyMessage ? "every message an alert transition" : "1% of messages alert transitions",
-              latMs.size(), percentile(latMs, 0.5), percentile(latMs, 0.99),
-              latMs.empty() ? 0.0 : *std::max_element(latMs.begin(), latMs.end()), stepMs.size(),
-              percentile(stepMs, 0.5), percentile(stepMs, 0.99),
-              stepMs.empty() ? 0.0 : *std::max_element(stepMs.begin(), stepMs.end()));
+  std::printf(
+      "latency publish->alert shown, QoS %d at %.0f msg/s (achieved %.0f), %s: %zu transitions  "
+      "p50 %.2f ms  p99 %.2f ms  max %.2f ms;  Monitor::step with work: %zu steps p50 %.2f ms  p99 %.2f ms  "
+      "max %.2f ms\n",
+      qos, rate, achieved, everyMessage ? "every message an alert transition" : "1% of messages alert transitions",
+      latMs.size(), percentile(latMs, 0.5), percentile(latMs, 0.99),
+      latMs.empty() ? 0.0 : *std::max_element(latMs.begin(), latMs.end()), stepMs.size(), percentile(stepMs, 0.5),
+      percentile(stepMs, 0.99), stepMs.empty() ? 0.0 : *std::max_element(stepMs.begin(), stepMs.end()));
   printWal("alert log", chain.monitor->alertLogWalStats());
   printWal("history", chain.monitor->historyWalStats());
   std::fflush(stdout);
@@ -326,9 +330,10 @@ void transportLatency(int port, int qos, double rate, double seconds) {
   });
   const double achieved = paced.publish(port, qos, rate, false);
   consumer.join();
-  std::printf("latency publish->decoded (transport floor, no rules), QoS %d at %.0f msg/s (achieved %.0f): %zu messages  "
-              "p50 %.2f ms  p99 %.2f ms\n",
-              qos, rate, achieved, latMs.size(), percentile(latMs, 0.5), percentile(latMs, 0.99));
+  std::printf(
+      "latency publish->decoded (transport floor, no rules), QoS %d at %.0f msg/s (achieved %.0f): %zu messages  "
+      "p50 %.2f ms  p99 %.2f ms\n",
+      qos, rate, achieved, latMs.size(), percentile(latMs, 0.5), percentile(latMs, 0.99));
   std::fflush(stdout);
 }
 
@@ -353,7 +358,9 @@ void profile(std::size_t n, std::size_t batch) {
   for (const auto& s : config.sensors) known.insert(s.id);
   sensors::DecodeOptions decode;
   decode.knownSensors = &known;
-  const auto ms = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  const auto ms = [](Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
 
   std::vector<sensors::Reading> readings;
   sensors::IngestStats stats;
@@ -383,11 +390,12 @@ void profile(std::size_t n, std::size_t batch) {
       }
       const auto c = (*engine)->counters();
       // Wall time beyond CPU time is waiting: for the disk (fsync) or, on a loaded machine, for a core.
-      std::printf("profile: rules + alert log %s, %s: batch of %zu wall p50 %.3f ms  p99 %.3f ms  max %.3f ms;  "
-                  "CPU p50 %.3f ms  p99 %.3f ms  (%llu transitions)\n",
-                  durabilityName(durability), every ? "every message a transition" : "1% transitions", batch,
-                  percentile(batchMs, 0.5), percentile(batchMs, 0.99), *std::max_element(batchMs.begin(), batchMs.end()),
-                  percentile(cpuMs, 0.5), percentile(cpuMs, 0.99), static_cast<unsigned long long>(c.raised + c.cleared));
+      std::printf(
+          "profile: rules + alert log %s, %s: batch of %zu wall p50 %.3f ms  p99 %.3f ms  max %.3f ms;  "
+          "CPU p50 %.3f ms  p99 %.3f ms  (%llu transitions)\n",
+          durabilityName(durability), every ? "every message a transition" : "1% transitions", batch,
+          percentile(batchMs, 0.5), percentile(batchMs, 0.99), *std::max_element(batchMs.begin(), batchMs.end()),
+          percentile(cpuMs, 0.5), percentile(cpuMs, 0.99), static_cast<unsigned long long>(c.raised + c.cleared));
     }
   }
   auto history = sensors::HistoryDb::open(dir / "history.db", 7 * 86400.0);
@@ -421,8 +429,10 @@ void soak(int port, double seconds, double rate) {
   auto pub = sensors::MqttPublisher::connect(broker, std::chrono::seconds(5));
   if (!pub) die(pub.error().message);
   const double sampleEvery = seconds >= 600 ? 60.0 : seconds / 10.0;
-  std::printf("soak: %.0f s at %.0f msg/s QoS 1, %d sensors, 1%% of messages alert transitions, history on; "
-              "RSS every %.0f s\n", seconds, rate, kSensors, sampleEvery);
+  std::printf(
+      "soak: %.0f s at %.0f msg/s QoS 1, %d sensors, 1%% of messages alert transitions, history on; "
+      "RSS every %.0f s\n",
+      seconds, rate, kSensors, sampleEvery);
   std::fflush(stdout);
   const auto t0 = Clock::now();
   const auto step = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / rate));
@@ -455,10 +465,11 @@ void soak(int port, double seconds, double rate) {
   sample("end", std::chrono::duration<double>(Clock::now() - t0).count());
   if (warm < 0) warm = first;
   const auto s = chain.monitor->summary();
-  std::printf("soak: messages %llu (rejected %llu)  start %.1f MiB  after warm-up %.1f MiB  end %.1f MiB  peak %.1f MiB  "
-              "growth after warm-up %.1f MiB\n",
-              static_cast<unsigned long long>(s.ingest.messages), static_cast<unsigned long long>(s.ingest.rejectedTotal()),
-              first, warm, last, peak, last - warm);
+  std::printf(
+      "soak: messages %llu (rejected %llu)  start %.1f MiB  after warm-up %.1f MiB  end %.1f MiB  peak %.1f MiB  "
+      "growth after warm-up %.1f MiB\n",
+      static_cast<unsigned long long>(s.ingest.messages), static_cast<unsigned long long>(s.ingest.rejectedTotal()),
+      first, warm, last, peak, last - warm);
   std::fflush(stdout);
 }
 
@@ -485,19 +496,28 @@ int main(int argc, char** argv) {
     }
     const double v = std::atof(text.c_str());
     if (!(v > 0)) die("option " + a + " needs a positive number");
-    if (a == "--messages") messages = static_cast<std::size_t>(v);
-    else if (a == "--rate") rate = v;
-    else if (a == "--latency-seconds") latencySeconds = v;
-    else if (a == "--soak-seconds") soakSeconds = v;
-    else if (a == "--soak-rate") soakRate = v;
-    else die("unknown option " + a + " (" + usage + ")");
+    if (a == "--messages")
+      messages = static_cast<std::size_t>(v);
+    else if (a == "--rate")
+      rate = v;
+    else if (a == "--latency-seconds")
+      latencySeconds = v;
+    else if (a == "--soak-seconds")
+      soakSeconds = v;
+    else if (a == "--soak-rate")
+      soakRate = v;
+    else
+      die("unknown option " + a + " (" + usage + ")");
   }
-  const auto wanted = [&](const char* part) { return ("," + only + ",").find(std::string(",") + part + ",") != std::string::npos; };
+  const auto wanted = [&](const char* part) {
+    return ("," + only + ",").find(std::string(",") + part + ",") != std::string::npos;
+  };
   ::signal(SIGPIPE, SIG_IGN);
   const std::string broker = findBinary("mosquitto");
   const std::string sub = findBinary("mosquitto_sub");
   const int port = freePort();
-  const auto conf = std::filesystem::temp_directory_path() / ("twin-mqtt-bench-" + std::to_string(::getpid()) + ".conf");
+  const auto conf =
+      std::filesystem::temp_directory_path() / ("twin-mqtt-bench-" + std::to_string(::getpid()) + ".conf");
   {
     std::ofstream out(conf);
     // Unlimited queues so that neither subscriber loses QoS 0 messages while it catches up.
@@ -507,9 +527,10 @@ int main(int argc, char** argv) {
   const pid_t brokerPid = spawn({broker, "-c", conf.string()}, false);
   for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   if (!accepts(port)) die("mosquitto did not start");
-  std::printf("mqtt_bench: mosquitto %s on 127.0.0.1:%d, %d sensors, alert log SQLite WAL synchronous=%s, "
-              "%u hardware threads\n",
-              broker.c_str(), port, kSensors, durabilityName(gSettings.durability), std::thread::hardware_concurrency());
+  std::printf(
+      "mqtt_bench: mosquitto %s on 127.0.0.1:%d, %d sensors, alert log SQLite WAL synchronous=%s, "
+      "%u hardware threads\n",
+      broker.c_str(), port, kSensors, durabilityName(gSettings.durability), std::thread::hardware_concurrency());
   std::fflush(stdout);
   if (wanted("throughput"))
     for (int qos : {0, 1}) throughput(port, qos, messages, sub);

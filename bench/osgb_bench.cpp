@@ -65,7 +65,8 @@ class GraphCounter : public osg::NodeVisitor {
 double processCpuMs() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
 }
 
 double loadMs(const std::string& production, unsigned threads, scene::SceneModel* out = nullptr) {
@@ -89,10 +90,14 @@ int main(int argc, char** argv) {
   int quietFrames = 10;
   bool usable = true;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--png") == 0 && i + 1 < argc) png = argv[++i];
-    else if (std::strcmp(argv[i], "--quiet") == 0 && i + 1 < argc) quietFrames = std::max(1, std::atoi(argv[++i]));
-    else if (production.empty() && argv[i][0] != '-') production = argv[i];
-    else usable = false;
+    if (std::strcmp(argv[i], "--png") == 0 && i + 1 < argc)
+      png = argv[++i];
+    else if (std::strcmp(argv[i], "--quiet") == 0 && i + 1 < argc)
+      quietFrames = std::max(1, std::atoi(argv[++i]));
+    else if (production.empty() && argv[i][0] != '-')
+      production = argv[i];
+    else
+      usable = false;
   }
   if (production.empty() || !usable) {
     std::fprintf(stderr,
@@ -173,8 +178,9 @@ int main(int argc, char** argv) {
               bench::median(parallelCpu));
   std::printf("first frame: %.1f ms (cpu %.1f ms); load start to first frame %.1f ms\n", firstFrameMs, firstFrameCpuMs,
               toFirstFrameMs);
-  std::printf("full detail: %.0f ms after the first frame's start (cpu %.0f ms after it), %d frames (idle for %d frames%s)\n",
-              fullDetailMs, busyCpuMs, fullDetailFrames, quietFrames, frames >= kMaxFrames ? ", NOT reached" : "");
+  std::printf(
+      "full detail: %.0f ms after the first frame's start (cpu %.0f ms after it), %d frames (idle for %d frames%s)\n",
+      fullDetailMs, busyCpuMs, fullDetailFrames, quietFrames, frames >= kMaxFrames ? ", NOT reached" : "");
   std::printf("graph: %zu nodes, %zu PagedLODs, %zu paged files loaded\n", counter.nodes, counter.pagedLods,
               counter.pagedFiles);
   std::printf("at full detail: %.0f triangles, %.0f drawables drawn; frame median %.1f ms (min %.1f, max %.1f)\n",

@@ -103,15 +103,17 @@ void compare(const char* name, const WalkGraph& g, std::size_t originCount) {
     // least Tobler's fastest (-5 %) slowness, so every node reachable within the cutoff lies
     // within cutoff x speed / that of the origin, and edges whose source lies outside that box
     // cannot be used.
-    std::string nodes = "CREATE TABLE node (id bigint PRIMARY KEY, x float8, y float8);\nCOPY node FROM STDIN WITH (FORMAT csv);\n";
+    std::string nodes =
+        "CREATE TABLE node (id bigint PRIMARY KEY, x float8, y float8);\nCOPY node FROM STDIN WITH (FORMAT csv);\n";
     char row[96];
     for (NodeId v = 0; v < g.nodeCount(); ++v) {
       std::snprintf(row, sizeof row, "%u,%.3f,%.3f\n", v + 1, g.position(v).x, g.position(v).y);
       nodes += row;
     }
-    nodes += "\\.\nALTER TABLE walk ADD x float8, ADD y float8;\n"
-             "UPDATE walk SET x = node.x, y = node.y FROM node WHERE node.id = walk.source;\n"
-             "CREATE INDEX ON walk (x, y);\nANALYZE walk;\n";
+    nodes +=
+        "\\.\nALTER TABLE walk ADD x float8, ADD y float8;\n"
+        "UPDATE walk SET x = node.x, y = node.y FROM node WHERE node.id = walk.source;\n"
+        "CREATE INDEX ON walk (x, y);\nANALYZE walk;\n";
     if (auto r = (*pg)->sql(nodes); !r) std::printf("%s: %s\n", name, r.error().message.c_str());
     const double radius = cutoff * speed / toblerSlowness(-0.05) + 1;
     std::ostringstream ids, xs, ys;
@@ -127,14 +129,17 @@ void compare(const char* name, const WalkGraph& g, std::size_t originCount) {
         "BEGIN\n"
         "  t0 := clock_timestamp();\n"
         "  SELECT count(*) INTO reached FROM pgr_drivingDistance(format('SELECT id, source, target, cost, reverse_cost "
-        "FROM walk WHERE x BETWEEN %s AND %s AND y BETWEEN %s AND %s', ox - r, ox + r, oy - r, oy + r), origin, cutoff, true);\n"
+        "FROM walk WHERE x BETWEEN %s AND %s AND y BETWEEN %s AND %s', ox - r, ox + r, oy - r, oy + r), origin, "
+        "cutoff, true);\n"
         "  ms := 1000 * extract(epoch FROM clock_timestamp() - t0);\n"
         "END $$;\n"
-        "SELECT (twin_dd_box(o, " + std::to_string(cutoff) + ", ox, oy, " + std::to_string(radius) +
-        ")).* FROM unnest(ARRAY[" + ids.str() + "]::bigint[], ARRAY[" + xs.str() + "]::float8[], ARRAY[" + ys.str() +
+        "SELECT (twin_dd_box(o, " +
+        std::to_string(cutoff) + ", ox, oy, " + std::to_string(radius) + ")).* FROM unnest(ARRAY[" + ids.str() +
+        "]::bigint[], ARRAY[" + xs.str() + "]::float8[], ARRAY[" + ys.str() +
         "]::float8[]) WITH ORDINALITY AS u(o, ox, oy, k) ORDER BY k;\n";
     const std::string timing =
-        "CREATE FUNCTION twin_dd(origin bigint, cutoff float8, OUT ms float8, OUT reached bigint) LANGUAGE plpgsql AS $$\n"
+        "CREATE FUNCTION twin_dd(origin bigint, cutoff float8, OUT ms float8, OUT reached bigint) LANGUAGE plpgsql AS "
+        "$$\n"
         "DECLARE t0 timestamptz;\n"
         "BEGIN\n"
         "  t0 := clock_timestamp();\n"
@@ -142,7 +147,9 @@ void compare(const char* name, const WalkGraph& g, std::size_t originCount) {
         "'SELECT id, source, target, cost, reverse_cost FROM walk', origin, cutoff, true);\n"
         "  ms := 1000 * extract(epoch FROM clock_timestamp() - t0);\n"
         "END $$;\n"
-        "SELECT (twin_dd(o, " + std::to_string(cutoff) + ")).* FROM unnest(ARRAY[" + ids.str() + "]::bigint[]) WITH ORDINALITY AS u(o, k) ORDER BY k;\n";
+        "SELECT (twin_dd(o, " +
+        std::to_string(cutoff) + ")).* FROM unnest(ARRAY[" + ids.str() +
+        "]::bigint[]) WITH ORDINALITY AS u(o, k) ORDER BY k;\n";
     for (const bool box : {false, true}) {
       auto out = (*pg)->sql(box ? boxTiming : timing);
       if (!out) {
@@ -159,11 +166,14 @@ void compare(const char* name, const WalkGraph& g, std::size_t originCount) {
           if (std::stoul(line.substr(bar + 1)) == oursReached[i]) ++agree;
         }
         const double ours = median(oursWall), theirs = median(pgMs);
-        std::printf("%s: 15-min reach from %zu random nodes (median %zu nodes reached): WalkSearch median %.3f ms wall, "
-                    "%.3f ms CPU; pgr_drivingDistance (%s) median %.1f ms (inside PostgreSQL); ratio %.0fx; same reach "
-                    "count for %zu of %zu origins\n",
-                    name, origins.size(), static_cast<std::size_t>(median(std::vector<double>(oursReached.begin(), oursReached.end()))),
-                    ours, median(oursCpu), box ? "edges in the origin's box" : "whole edge table", theirs, ours > 0 ? theirs / ours : 0.0, agree, origins.size());
+        std::printf(
+            "%s: 15-min reach from %zu random nodes (median %zu nodes reached): WalkSearch median %.3f ms wall, "
+            "%.3f ms CPU; pgr_drivingDistance (%s) median %.1f ms (inside PostgreSQL); ratio %.0fx; same reach "
+            "count for %zu of %zu origins\n",
+            name, origins.size(),
+            static_cast<std::size_t>(median(std::vector<double>(oursReached.begin(), oursReached.end()))), ours,
+            median(oursCpu), box ? "edges in the origin's box" : "whole edge table", theirs,
+            ours > 0 ? theirs / ours : 0.0, agree, origins.size());
       }
     }
   }  // the cluster stops here

@@ -74,10 +74,11 @@ void run(const std::string& path) {
     analysisCpuMs.push_back(1000.0 * double(b - a) / CLOCKS_PER_SEC);
     overlayCpuMs.push_back(1000.0 * double(c - b) / CLOCKS_PER_SEC);
   }
-  std::printf("  click -> isochrone overlay ready (search + 5/10/15 contours + draped geometry): median %.1f ms wall, "
-              "p95 %.1f ms (%zu clicks); CPU median %.1f ms = analysis %.1f + overlay %.1f\n",
-              bench::median(clickMs), percentile(clickMs, 0.95), clickMs.size(), bench::median(clickCpuMs),
-              bench::median(analysisCpuMs), bench::median(overlayCpuMs));
+  std::printf(
+      "  click -> isochrone overlay ready (search + 5/10/15 contours + draped geometry): median %.1f ms wall, "
+      "p95 %.1f ms (%zu clicks); CPU median %.1f ms = analysis %.1f + overlay %.1f\n",
+      bench::median(clickMs), percentile(clickMs, 0.95), clickMs.size(), bench::median(clickCpuMs),
+      bench::median(analysisCpuMs), bench::median(overlayCpuMs));
 
   // Coverage edits.
   std::size_t clinic = 0;
@@ -97,8 +98,9 @@ void run(const std::string& path) {
     view.undo();
     undoMs.push_back(watch.elapsedMs() / 2);
   }
-  std::printf("  add a clinic (coverage + colours + markers): median %.1f ms; move it: median %.1f ms; undo: median %.1f ms\n",
-              bench::median(addMs), bench::median(moveMs), bench::median(undoMs));
+  std::printf(
+      "  add a clinic (coverage + colours + markers): median %.1f ms; move it: median %.1f ms; undo: median %.1f ms\n",
+      bench::median(addMs), bench::median(moveMs), bench::median(undoMs));
 
   // Click -> first frame showing it, headless at 1280x720.
   auto renderer = app::HeadlessRenderer::create(1280, 720);

@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
       visibleDetail += same;
     }
     std::printf("%-10s %14zu %13.1f%% %11.1f%%\n", size, detail,
-                detail ? 100.0 * double(visibleDetail) / double(detail) : 0.0, 100.0 * double(visible) / double(pixels));
+                detail ? 100.0 * double(visibleDetail) / double(detail) : 0.0,
+                100.0 * double(visible) / double(pixels));
   }
   std::printf("images in %s\n", dir.string().c_str());
   return 0;

@@ -45,8 +45,9 @@ void run(const std::string& path, geo::CivilDate date, double spacing, int repea
   auto occluders = analysis::SunlightScene::build(site, {}, true);
   if (!occluders) bench::die(occluders.error().message);
   const double bvhMs = clock.elapsedMs();
-  std::printf("  %zu window samples (spacing %.1f m) in %.1f ms; %zu sun steps (%s, 08-16 true solar time) in %.1f ms\n",
-              samples.size(), spacing, samplesMs, steps.size(), geo::formatCivilDate(date).c_str(), sunMs);
+  std::printf(
+      "  %zu window samples (spacing %.1f m) in %.1f ms; %zu sun steps (%s, 08-16 true solar time) in %.1f ms\n",
+      samples.size(), spacing, samplesMs, steps.size(), geo::formatCivilDate(date).c_str(), sunMs);
   std::printf("  BVH: %zu triangles, built in %.1f ms\n", occluders->triangles(), bvhMs);
 
   std::vector<double> seconds;
@@ -59,11 +60,13 @@ void run(const std::string& path, geo::CivilDate date, double spacing, int repea
     for (const auto& c : counts) sunny += c.sunMinutes >= 120;
   }
   const double s = bench::median(seconds);
-  std::printf("  rays: %zu cast (sun up and in front of the wall), median %.3f s over %d runs on %u threads: %.2f M rays/s\n",
-              stats.rays, s, repeat, std::thread::hardware_concurrency(), stats.rays / s / 1e6);
+  std::printf(
+      "  rays: %zu cast (sun up and in front of the wall), median %.3f s over %d runs on %u threads: %.2f M rays/s\n",
+      stats.rays, s, repeat, std::thread::hardware_concurrency(), stats.rays / s / 1e6);
   std::printf("  windows with >= 2 h: %zu of %zu\n", sunny, samples.size());
-  std::printf("  wall time: %.2f s from loading to the last of %d runs; one analysis (samples, sun, BVH, rays): %.2f s\n",
-              total.elapsedMs() / 1000, repeat, (samplesMs + sunMs + bvhMs) / 1000 + s);
+  std::printf(
+      "  wall time: %.2f s from loading to the last of %d runs; one analysis (samples, sun, BVH, rays): %.2f s\n",
+      total.elapsedMs() / 1000, repeat, (samplesMs + sunMs + bvhMs) / 1000 + s);
 }
 
 }  // namespace

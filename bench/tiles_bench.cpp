@@ -1,10 +1,10 @@
 // 3D Tiles selection (traversal) cost per frame: the request-volume sample and a generated
-// quadtree tileset (depth 8, 87,381 tiles over 10 km, REPLACE; the content files need not exist), along a camera path that
-// descends from high above to street level. Every content counts as loaded, so the figures are
-// the traversal alone (SSE, frustum, request volumes, REPLACE bookkeeping), not file loading.
-// Also: read + place time, and the sample streamed through TilesetNode's workers until idle.
-// Usage: bench_tiles_bench [frames=300]   (the full sample: $TWIN_SHARED_DATA/3dtiles-sample-requestvolume,
-// default ../shared/data beside the checkout; else the copy in tests/data without its two large contents)
+// quadtree tileset (depth 8, 87,381 tiles over 10 km, REPLACE; the content files need not exist), along a camera path
+// that descends from high above to street level. Every content counts as loaded, so the figures are the traversal alone
+// (SSE, frustum, request volumes, REPLACE bookkeeping), not file loading. Also: read + place time, and the sample
+// streamed through TilesetNode's workers until idle. Usage: bench_tiles_bench [frames=300]   (the full sample:
+// $TWIN_SHARED_DATA/3dtiles-sample-requestvolume, default ../shared/data beside the checkout; else the copy in
+// tests/data without its two large contents)
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,14 +50,15 @@ std::string enuTransform(double lonDeg, double latDeg) {
   const double n[3] = {-std::sin(lat) * std::cos(lon), -std::sin(lat) * std::sin(lon), std::cos(lat)};
   const double u[3] = {std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat)};
   char text[600];
-  std::snprintf(text, sizeof text, "[%.17g,%.17g,%.17g,0,%.17g,%.17g,%.17g,0,%.17g,%.17g,%.17g,0,%.17g,%.17g,%.17g,1]", e[0],
-                e[1], e[2], n[0], n[1], n[2], u[0], u[1], u[2], o.x, o.y, o.z);
+  std::snprintf(text, sizeof text, "[%.17g,%.17g,%.17g,0,%.17g,%.17g,%.17g,0,%.17g,%.17g,%.17g,0,%.17g,%.17g,%.17g,1]",
+                e[0], e[1], e[2], n[0], n[1], n[2], u[0], u[1], u[2], o.x, o.y, o.z);
   return text;
 }
 
 void writeQuad(std::string& out, double cx, double cy, double half, int level, int depth) {
   char head[300];
-  std::snprintf(head, sizeof head, "{\"boundingVolume\":{\"box\":[%g,%g,15,%g,0,0,0,%g,0,0,0,15]},\"geometricError\":%g,"
+  std::snprintf(head, sizeof head,
+                "{\"boundingVolume\":{\"box\":[%g,%g,15,%g,0,0,0,%g,0,0,0,15]},\"geometricError\":%g,"
                 "\"content\":{\"uri\":\"t.b3dm\"}",
                 cx, cy, half, half, level == depth ? 0.0 : half / 16);
   out += head;
@@ -101,9 +102,10 @@ PathFigures runPath(const scene::Tileset& tileset, const osg::Vec3d& centre, dou
     const double t = frames > 1 ? static_cast<double>(i) / (frames - 1) : 0;
     const double angle = t * 2 * 3.14159265358979323846;
     const double height = high * std::pow(low / high, t);
-    const osg::Vec3d eye = centre + osg::Vec3d(radius * (1 - t) * std::cos(angle), radius * (1 - t) * std::sin(angle), height);
-    const osg::Matrixd view = osg::Matrixd::lookAt(eye, centre + osg::Vec3d(radius * 0.2 * std::cos(angle + 1), 0, 0),
-                                                   osg::Vec3d(0, 0, 1));
+    const osg::Vec3d eye =
+        centre + osg::Vec3d(radius * (1 - t) * std::cos(angle), radius * (1 - t) * std::sin(angle), height);
+    const osg::Matrixd view =
+        osg::Matrixd::lookAt(eye, centre + osg::Vec3d(radius * 0.2 * std::cos(angle + 1), 0, 0), osg::Vec3d(0, 0, 1));
     const scene::TileCamera camera = scene::TileCamera::fromMatrices(view, projection, 1080);
     core::Stopwatch watch;
     scene::TileSelection s = scene::selectTiles(tileset, ready, camera, 16);
@@ -129,7 +131,8 @@ int main(int argc, char** argv) {
   // The full sample from the shared data ($TWIN_SHARED_DATA, as the tests find it), else the
   // repository's copy without its two large contents (their loads then count as problems).
   const char* sharedEnv = std::getenv("TWIN_SHARED_DATA");
-  const fs::path shared = sharedEnv && *sharedEnv ? fs::path(sharedEnv) : fs::path(TWIN_SOURCE_DIR) / ".." / "shared" / "data";
+  const fs::path shared =
+      sharedEnv && *sharedEnv ? fs::path(sharedEnv) : fs::path(TWIN_SOURCE_DIR) / ".." / "shared" / "data";
   fs::path sample = shared / "3dtiles-sample-requestvolume" / "tileset.json";
   if (!fs::exists(sample)) {
     sample = fs::path(TWIN_SOURCE_DIR) / "tests" / "data" / "3dtiles-requestvolume" / "tileset.json";
@@ -138,7 +141,8 @@ int main(int argc, char** argv) {
   } else {
     std::printf("sample: %s\n", sample.string().c_str());
   }
-  std::printf("selection over a %d-frame camera path (1080 px high, 45 deg fov, SSE 16 px, every content loaded)\n", frames);
+  std::printf("selection over a %d-frame camera path (1080 px high, 45 deg fov, SSE 16 px, every content loaded)\n",
+              frames);
   std::printf("%-26s %8s %11s %9s %12s %13s %12s\n", "tileset", "tiles", "median us", "p95 us", "mean visited",
               "mean rendered", "max rendered");
 
@@ -185,10 +189,11 @@ int main(int argc, char** argv) {
     ++streamFrames;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   } while (node->loading() && streamFrames < 100000);
-  std::printf("sample streamed: %zu contents (%.1f MB estimated) in %.0f ms over %d frames; frame() median %.1f us, "
-              "p95 %.1f us; %zu problems\n",
-              node->loadedContentCount(), static_cast<double>(node->residentBytes()) / 1e6, streamWatch.elapsedMs(),
-              streamFrames, bench::median(frameUs), percentile(frameUs, 0.95), node->diagnostics().total());
+  std::printf(
+      "sample streamed: %zu contents (%.1f MB estimated) in %.0f ms over %d frames; frame() median %.1f us, "
+      "p95 %.1f us; %zu problems\n",
+      node->loadedContentCount(), static_cast<double>(node->residentBytes()) / 1e6, streamWatch.elapsedMs(),
+      streamFrames, bench::median(frameUs), percentile(frameUs, 0.95), node->diagnostics().total());
   std::printf("peak resident memory (VmHWM): %.1f MiB\n", static_cast<double>(vmHwmKiB()) / 1024.0);
   return 0;
 }

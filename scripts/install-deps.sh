@@ -13,7 +13,7 @@ packages=(
   fonts-noto-cjk fonts-dejavu-core
   postgresql-15 postgresql-15-pgrouting
   libnova-dev libembree-dev
-  clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  clang-14 clang-format-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 
 missing=()

@@ -36,7 +36,10 @@ TempDir::TempDir(const std::string& tag) {
   std::random_device rd;
   for (int attempt = 0; attempt < 100; ++attempt) {
     auto candidate = std::filesystem::temp_directory_path() / ("twin-" + tag + "-" + std::to_string(rd()));
-    if (std::filesystem::create_directory(candidate)) { _path = candidate; return; }
+    if (std::filesystem::create_directory(candidate)) {
+      _path = candidate;
+      return;
+    }
   }
   throw std::runtime_error("TempDir: could not create a temporary directory");
 }

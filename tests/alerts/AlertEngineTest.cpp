@@ -204,7 +204,8 @@ TEST_CASE("Lifecycle: acknowledge with who and comment, then clear", "[alerts]")
   CHECK(a.ackMs == 1700000005000LL);
   auto again = f.engine->acknowledge(id, "x", "");
   REQUIRE_FALSE(again.ok());
-  CHECK(again.error().message == "alerts::AlertEngine::acknowledge(): alert " + std::to_string(id) + " is already acknowledged");
+  CHECK(again.error().message ==
+        "alerts::AlertEngine::acknowledge(): alert " + std::to_string(id) + " is already acknowledged");
   auto unknown = f.engine->acknowledge(999, "x", "");
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().message == "alerts::AlertEngine::acknowledge(): no alert 999");

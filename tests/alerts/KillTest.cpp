@@ -84,7 +84,8 @@ TEST_CASE("kill -9 in the middle of a flood loses no shown alert", "[alerts][slo
   ::kill(child, SIGKILL);
   int status = 0;
   REQUIRE(::waitpid(child, &status, 0) == child);
-  INFO("child exit: signalled=" << WIFSIGNALED(status) << " exit code=" << (WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+  INFO("child exit: signalled=" << WIFSIGNALED(status)
+                                << " exit code=" << (WIFEXITED(status) ? WEXITSTATUS(status) : -1));
   REQUIRE(WIFSIGNALED(status));
   CHECK(WTERMSIG(status) == SIGKILL);
   // Whatever the child wrote before it died was shown too.

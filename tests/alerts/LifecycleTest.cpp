@@ -312,13 +312,16 @@ TEST_CASE("A version 1 alert log is migrated in place", "[alerts]") {
   const char* v1 =
       "CREATE TABLE alerts(id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL, sensor_id TEXT NOT NULL, kind TEXT NOT NULL,"
       " severity TEXT NOT NULL, state TEXT NOT NULL, raised_ms INTEGER NOT NULL, ack_ms INTEGER NOT NULL,"
-      " cleared_ms INTEGER NOT NULL, value REAL, message TEXT NOT NULL, ack_by TEXT NOT NULL, ack_comment TEXT NOT NULL);"
+      " cleared_ms INTEGER NOT NULL, value REAL, message TEXT NOT NULL, ack_by TEXT NOT NULL, ack_comment TEXT NOT "
+      "NULL);"
       "CREATE INDEX alerts_state ON alerts(state);"
       "CREATE TABLE transitions(seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL, action TEXT NOT NULL,"
       " state TEXT NOT NULL, at_ms INTEGER NOT NULL, value REAL, who TEXT NOT NULL, comment TEXT NOT NULL);"
       "CREATE INDEX transitions_alert ON transitions(alert_id);"
-      "INSERT INTO alerts VALUES(4, 'flood-high', 'flood', 'above', 'major', 'cleared_unack', 1000, 0, 2000, 0.5, 'm', '', '');"
-      "INSERT INTO transitions(alert_id, action, state, at_ms, value, who, comment) VALUES(4, 'raise', 'active_unack', 1000, 0.5, 'engine', '');"
+      "INSERT INTO alerts VALUES(4, 'flood-high', 'flood', 'above', 'major', 'cleared_unack', 1000, 0, 2000, 0.5, 'm', "
+      "'', '');"
+      "INSERT INTO transitions(alert_id, action, state, at_ms, value, who, comment) VALUES(4, 'raise', 'active_unack', "
+      "1000, 0.5, 'engine', '');"
       "PRAGMA user_version=1;";
   REQUIRE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);

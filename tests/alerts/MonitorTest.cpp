@@ -22,8 +22,10 @@ std::string sceneJson(int port, const std::string& replayFile = "") {
     {"id": "noise-1", "name": "噪声 1", "kind": "noise", "unit": "dBA", "building": "b1",
      "valid_range": [0, 200], "source": {"type": "mqtt", "topic": "community/noise/#", "qos": 1}})";
   if (!replayFile.empty())
-    s += R"(,{"id": "aoti.pm25", "name": "奥体中心 PM2.5", "kind": "pm25", "unit": "µg/m³", "position": [116.397, 39.982],
-     "source": {"type": "replay", "file": ")" + replayFile + R"(", "column": "PM2.5", "utc_offset_minutes": 480, "speed": 0}})";
+    s +=
+        R"(,{"id": "aoti.pm25", "name": "奥体中心 PM2.5", "kind": "pm25", "unit": "µg/m³", "position": [116.397, 39.982],
+     "source": {"type": "replay", "file": ")" +
+        replayFile + R"(", "column": "PM2.5", "utc_offset_minutes": 480, "speed": 0}})";
   s += R"(],
   "alert_rules": [
     {"id": "loud", "name": "噪声超标", "type": "above", "severity": "minor", "kinds": ["noise"], "level": 70, "clear_level": 65},
@@ -53,7 +55,10 @@ TEST_CASE("Publish through a real broker -> alert stored", "[alerts][mqtt]") {
     auto pub = twin::sensors::MqttPublisher::connect(config->mqtt, 5000ms);
     REQUIRE(pub.ok());
     const std::int64_t t = twin::sensors::nowEpochMs();
-    REQUIRE((*pub)->publish("community/noise/1", R"({"sensor":"noise-1","ts":)" + std::to_string(t) + R"(,"value":55})", 1).ok());
+    REQUIRE(
+        (*pub)
+            ->publish("community/noise/1", R"({"sensor":"noise-1","ts":)" + std::to_string(t) + R"(,"value":55})", 1)
+            .ok());
     REQUIRE((*pub)->publish("community/noise/1", R"({"sensor":"noise-1","value":82.5})", 1).ok());
     REQUIRE((*pub)->publish("community/noise/1", R"([{"bn":"noise-","n":"1","v":60}])", 1).ok());
     REQUIRE((*pub)->publish("community/noise/1", R"({"sensor":"noise-9","value":99})", 1).ok());
@@ -173,7 +178,8 @@ TEST_CASE("Monitor start errors", "[alerts]") {
   auto none = Monitor::start(options, clock);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().message == "alerts::Monitor::start(): no alert log file given");
-  auto config = twin::model::parseSensorConfig(sceneJson(1, (dir.path() / "missing.csv").string()), dir.path() / "s.json");
+  auto config =
+      twin::model::parseSensorConfig(sceneJson(1, (dir.path() / "missing.csv").string()), dir.path() / "s.json");
   REQUIRE(config.ok());
   config->sensors.erase(config->sensors.begin());
   config->rules.erase(config->rules.begin());
@@ -181,7 +187,8 @@ TEST_CASE("Monitor start errors", "[alerts]") {
   options.alertsDb = dir.path() / "a.db";
   auto missing = Monitor::start(options, clock);
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().message == "sensors::readReplayCsv(): " + (dir.path() / "missing.csv").string() + ": cannot open");
+  CHECK(missing.error().message ==
+        "sensors::readReplayCsv(): " + (dir.path() / "missing.csv").string() + ": cannot open");
 }
 
 TEST_CASE("Monitor::runFor: negative returns at once, huge or NaN runs until stopped", "[alerts]") {
@@ -198,7 +205,10 @@ TEST_CASE("Monitor::runFor: negative returns at once, huge or NaN runs until sto
   CHECK((*monitor)->runFor(-5).ok());
   // 1e12 s used to overflow steady_clock (UBSan); now it means "until stopped".
   std::atomic<bool> stop{false};
-  std::thread stopper([&] { std::this_thread::sleep_for(200ms); stop = true; });
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(200ms);
+    stop = true;
+  });
   CHECK((*monitor)->runFor(1e12, &stop).ok());
   CHECK((*monitor)->runFor(std::nan(""), &stop).ok());
   stopper.join();
@@ -214,7 +224,8 @@ TEST_CASE("Real broker: readings on the wrong topic are rejected; replayed data 
     std::ofstream csv(dir.path() / "aoti.csv");
     csv << "time,PM2.5\n2013-03-01T00:00:00Z,120\n2013-03-01T01:00:00Z,420\n";
   }
-  auto config = twin::model::parseSensorConfig(R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(broker.port()) + R"(},
+  auto config = twin::model::parseSensorConfig(
+      R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(broker.port()) + R"(},
   "sensors": [
     {"id": "noise-1", "name": "噪声 1", "kind": "noise", "unit": "dBA", "building": "b1", "floor": 3,
      "source": {"type": "mqtt", "topic": "community/noise/1"}},
@@ -225,7 +236,7 @@ TEST_CASE("Real broker: readings on the wrong topic are rejected; replayed data 
   "alert_rules": [
     {"id": "loud", "type": "above", "severity": "minor", "kinds": ["noise"], "level": 70},
     {"id": "pm-high", "type": "above", "severity": "major", "kinds": ["pm25"], "level": 300}]})",
-                                               dir.path() / "scene.json");
+      dir.path() / "scene.json");
   REQUIRE(config.ok());
   MonitorOptions options;
   options.config = *config;
@@ -254,7 +265,7 @@ TEST_CASE("Real broker: readings on the wrong topic are rejected; replayed data 
   CHECK(s.replayed == 2);
   CHECK(Monitor::summaryJson(s).find(R"("wrong_source":2},"rejected_total":2,)") != std::string::npos);
   CHECK((*monitor)->series().series("noise-1").size() == 1);  // the 99 never got in
-  CHECK((*monitor)->series().series("aoti").size() == 2);  // the 999 never got in
+  CHECK((*monitor)->series().series("aoti").size() == 2);     // the 999 never got in
   const auto open = (*monitor)->engine().openAlerts();
   REQUIRE(open.size() == 1);
   CHECK(open[0].ruleId == "pm-high");

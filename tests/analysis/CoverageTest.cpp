@@ -45,10 +45,11 @@ model::Site testSite() {
   r.highway = "residential";
   r.line = {{0, 0}, {1000, 0}};
   site.roads.push_back(r);
-  site.buildings.push_back(building(101, {{300, 10}, {310, 8}, {310, 20}, {300, 20}}, model::BuildingUse::Residential, 3));
+  site.buildings.push_back(
+      building(101, {{300, 10}, {310, 8}, {310, 20}, {300, 20}}, model::BuildingUse::Residential, 3));
   site.buildings.push_back(building(102, {{900, 20}, {920, 20}, {920, 40}, {900, 40}}, model::BuildingUse::Office, 10));
-  site.buildings.push_back(building(103, {{5000, 5000}, {5010, 5000}, {5010, 5010}, {5000, 5010}},
-                                    model::BuildingUse::Residential, 0));
+  site.buildings.push_back(
+      building(103, {{5000, 5000}, {5010, 5000}, {5010, 5010}, {5000, 5010}}, model::BuildingUse::Residential, 0));
   site.pois.push_back(poi(201, {400, 0}, {{"amenity", "kindergarten"}}));
   site.pois.push_back(poi(202, {1000, 0}, {{"amenity", "school"}}));
   return site;
@@ -109,7 +110,9 @@ TEST_CASE("coverage: minutes per category, levels, residents, gaps", "[analysis]
   CHECK(csv.find("\n101,way,,330.0,11.0,1,nearest,8.0,1.36,9.69,1,1,1,,,,\n") != std::string::npos);
   CHECK(csv.find("\n103,way,,100.0,3.3,0,nearest,,,,0,0,0,kindergarten;primary_school,off_network,off_network,"
                  "off_network\n") != std::string::npos);
-  const std::string json = coverageGeoJson(cov, site, [](core::Vec2 p) { return core::LonLat{p.x * 1e-5, p.y * 1e-5}; });
+  const std::string json = coverageGeoJson(cov, site, [](core::Vec2 p) {
+    return core::LonLat{p.x * 1e-5, p.y * 1e-5};
+  });
   CHECK(json.find("\"osm_id\":101,\"name\":\"\",\"residents\":11.0,\"level\":15,\"levels_met\":\"5,10,15\","
                   "\"kindergarten_min\":1.36,\"primary_school_min\":9.69") != std::string::npos);
   CHECK(json.find("\"kindergarten_min\":null") != std::string::npos);
@@ -195,8 +198,7 @@ TEST_CASE("TOD: stations with entrances, 500/800 m catchments, pedshed", "[analy
   CHECK(c800.walkableAreaM2 > c500.walkableAreaM2);
   CHECK_FALSE(results[1].onNetwork);
   CHECK(results[1].catchments[0].buildings == 0);
-  CHECK(diag.items().back().message ==
-        "station '' and its entrances are farther than 250 m from any walkable way");
+  CHECK(diag.items().back().message == "station '' and its entrances are farther than 250 m from any walkable way");
   const std::string csv = todCsv(results, config);
   CHECK(csv.rfind("station_osm_id,name,radius_m,on_network,buildings,residential_buildings,floor_area_m2,residents,"
                   "walkable_area_m2,pedshed_ratio,kindergarten,primary_school\n",

@@ -71,14 +71,16 @@ TEST_CASE("scene keys override defaults and add categories", "[analysis]") {
   const FacilityConfig d = defaultFacilityConfig();
   REQUIRE(r->categories.size() == d.categories.size() + 1);
   CHECK(r->categories[indexOf(*r, "kindergarten")].levelMinutes == 10);
-  CHECK(r->categories[indexOf(*r, "kindergarten")].rules.size() == d.categories[indexOf(d, "kindergarten")].rules.size());
+  CHECK(r->categories[indexOf(*r, "kindergarten")].rules.size() ==
+        d.categories[indexOf(d, "kindergarten")].rules.size());
   const auto& canteen = r->categories.back();
   CHECK(canteen.label == "社区食堂");
   CHECK(matchFacilityCategories(*r, {{"social_facility", "group_home"}}).size() == 1);
   CHECK(matchFacilityCategories(*r, {{"social_facility", "no"}}).empty());
 
   auto replaced = parseFacilityConfig(
-      R"({"facilities": {"replace_defaults": true, "categories": {"clinic": {"tags": ["amenity=clinic"]}}}})", "x.json");
+      R"({"facilities": {"replace_defaults": true, "categories": {"clinic": {"tags": ["amenity=clinic"]}}}})",
+      "x.json");
   REQUIRE(replaced.ok());
   REQUIRE(replaced->categories.size() == 1);
   CHECK(replaced->categories[0].levelMinutes == 15);
@@ -108,20 +110,24 @@ TEST_CASE("facility config errors name the file and the key", "[analysis]") {
   CHECK(error("{\"facilities\": {\"categories\": {\"a\": {\"required\": \"yes\"}}}}") ==
         "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.required': expected true or false");
   CHECK(error("{\"facilities\": {\"categories\": {\"a\": {\"tags\": \"a=b\"}}}}") ==
-        "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.tags': expected an array of \"key=value\" strings");
+        "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.tags': expected an array of \"key=value\" "
+        "strings");
   CHECK(error("{\"facilities\": {\"categories\": {\"a\": {\"tags\": [3]}}}}") ==
         "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.tags[0]': expected a \"key=value\" string");
   CHECK(error("{\"facilities\": {\"categories\": {\"a\": {\"tags\": [\"a=b\", \"=x\"]}}}}") ==
-        "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.tags[1]': expected \"key=value\" or \"key=*\", got '=x'");
+        "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.tags[1]': expected \"key=value\" or "
+        "\"key=*\", got '=x'");
   CHECK(error("{\"facilities\": {\"categories\": {\"a\": {\"level\": 5}}}}") ==
-        "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.tags': a category needs at least one tag rule");
+        "model::parseFacilityConfig(): x.json: key 'facilities.categories.a.tags': a category needs at least one tag "
+        "rule");
   CHECK(error("{\"facilities\": {\"categories\": {\"\": {}}}}") ==
         "model::parseFacilityConfig(): x.json: key 'facilities.categories': empty category id");
   CHECK(error("{\"walking\": {").rfind("model::parseFacilityConfig(): x.json: not valid JSON: ", 0) == 0);
 }
 
 TEST_CASE("truncated scene text never crashes the facility parser", "[analysis]") {
-  const std::string full = R"({"walking": {"speed_mps": 1.1}, "facilities": {"categories": {"canteen": {"label": "食堂", "level": 5, "tags": ["amenity=canteen"]}}}})";
+  const std::string full =
+      R"({"walking": {"speed_mps": 1.1}, "facilities": {"categories": {"canteen": {"label": "食堂", "level": 5, "tags": ["amenity=canteen"]}}}})";
   REQUIRE(parseFacilityConfig(full, "x.json").ok());
   for (std::size_t n = 0; n < full.size(); ++n) {
     auto r = parseFacilityConfig(full.substr(0, n), "x.json");

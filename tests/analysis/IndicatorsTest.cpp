@@ -53,15 +53,17 @@ model::Site site() {
   s.roads.push_back(r);
   s.buildings.push_back(building(1, {{100, 10}, {110, 10}, {110, 20}, {100, 20}}, model::BuildingUse::Residential, 3,
                                  model::HeightSource::Measured));
-  s.buildings.push_back(building(2, {{1500, 10}, {1510, 10}, {1510, 20}, {1500, 20}}, model::BuildingUse::Residential, 6));
+  s.buildings.push_back(
+      building(2, {{1500, 10}, {1510, 10}, {1510, 20}, {1500, 20}}, model::BuildingUse::Residential, 6));
   s.buildings.push_back(building(3, {{800, 10}, {820, 10}, {820, 30}, {800, 30}}, model::BuildingUse::Office, 5,
                                  model::HeightSource::Measured));
-  s.buildings.push_back(building(4, {{1000, -30}, {1010, -30}, {1010, -20}, {1000, -20}}, model::BuildingUse::Commercial, 2));
-  s.pois.push_back(poi(11, {300, 0}, "amenity", "kindergarten"));   // A: 10 + 190 m; B: 10 + 1200 m
-  s.pois.push_back(poi(12, {1700, 0}, "highway", "bus_stop"));      // B: 10 + 190 m; A: 10 + 1590 m
-  s.pois.push_back(poi(13, {1000, 0}, "shop", "supermarket"));      // A: 10 + 890 m; B: 10 + 490 m
-  s.pois.push_back(poi(14, {1400, 0}, "railway", "station"));       // B: 10 + 100 m; A: 10 + 1290 m
-  s.pois.push_back(poi(15, {50, 0}, "shop", "bakery"));             // a shop of no life-circle category
+  s.buildings.push_back(
+      building(4, {{1000, -30}, {1010, -30}, {1010, -20}, {1000, -20}}, model::BuildingUse::Commercial, 2));
+  s.pois.push_back(poi(11, {300, 0}, "amenity", "kindergarten"));  // A: 10 + 190 m; B: 10 + 1200 m
+  s.pois.push_back(poi(12, {1700, 0}, "highway", "bus_stop"));     // B: 10 + 190 m; A: 10 + 1590 m
+  s.pois.push_back(poi(13, {1000, 0}, "shop", "supermarket"));     // A: 10 + 890 m; B: 10 + 490 m
+  s.pois.push_back(poi(14, {1400, 0}, "railway", "station"));      // B: 10 + 100 m; A: 10 + 1290 m
+  s.pois.push_back(poi(15, {50, 0}, "shop", "bakery"));            // a shop of no life-circle category
   return s;
 }
 
@@ -233,10 +235,10 @@ TEST_CASE("indicators: sensors online, alerts and time to acknowledge from the a
   OperationsFacts ops = noOperations();
   ops.alertLogRead = true;
   ops.alerts = {
-      {"s1", 0, 120000, true, false},               // acknowledged after 2 min, still active
-      {"s2", 5000, 0, true, true},                  // s2 silent: offline
+      {"s1", 0, 120000, true, false},                   // acknowledged after 2 min, still active
+      {"s2", 5000, 0, true, true},                      // s2 silent: offline
       {"s1", 1000000, 1000000 + 240000, false, false},  // acknowledged after 4 min, cleared
-      {"s3", 9000, 0, false, true},                 // s3 was silent, came back: online
+      {"s3", 9000, 0, false, true},                     // s3 was silent, came back: online
   };
   const auto ind = byId(nineScenarioIndicators(g, s, config(), ops, diag));
   CHECK(*ind.at("sensors_online").value == 2);

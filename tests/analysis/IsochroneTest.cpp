@@ -100,8 +100,8 @@ TEST_CASE("isochrone reaches along a partially reached edge only as far as time 
 
 TEST_CASE("a block surrounded by reached streets becomes a hole when the walk-off is short", "[analysis]") {
   core::Diagnostics diag;
-  const WalkGraph g = buildWalkGraph(
-      std::vector<model::Road>{footway({{0, 0}, {200, 0}, {200, 200}, {0, 200}, {0, 0}})}, {}, diag);
+  const WalkGraph g =
+      buildWalkGraph(std::vector<model::Road>{footway({{0, 0}, {200, 0}, {200, 200}, {0, 200}, {0, 0}})}, {}, diag);
   auto reach = walkReach(g, {0, 0}, 1000, 1.0, 1);
   REQUIRE(reach.ok());
   IsochroneOptions options;

@@ -47,9 +47,10 @@ model::Site testSite() {
   r.highway = "residential";
   r.line = {{0, 0}, {1000, 0}};
   site.roads.push_back(r);
-  site.buildings.push_back(building(101, {{300, 10}, {310, 8}, {310, 20}, {300, 20}}, model::BuildingUse::Residential, 3));
-  site.buildings.push_back(building(103, {{5000, 5000}, {5010, 5000}, {5010, 5010}, {5000, 5010}},
-                                    model::BuildingUse::Residential, 0));
+  site.buildings.push_back(
+      building(101, {{300, 10}, {310, 8}, {310, 20}, {300, 20}}, model::BuildingUse::Residential, 3));
+  site.buildings.push_back(
+      building(103, {{5000, 5000}, {5010, 5000}, {5010, 5010}, {5000, 5010}}, model::BuildingUse::Residential, 0));
   site.pois.push_back(poi(201, {900, 0}, {{"amenity", "kindergarten"}}));
   site.pois.push_back(poi(202, {400, 0}, {{"amenity", "school"}}));
   return site;
@@ -57,10 +58,10 @@ model::Site testSite() {
 
 model::FacilityConfig config() {
   model::FacilityConfig c;
-  c.categories = {{"kindergarten", "幼儿园", 5, true, {{"amenity", "kindergarten"}}},
-                  {"primary_school", "小学", 10, true, {{"amenity", "school"}}},
-                  {"metro_station", "轨道交通站点", 15, false,
-                   {{"railway", "station"}, {"railway", "subway_entrance"}}}};
+  c.categories = {
+      {"kindergarten", "幼儿园", 5, true, {{"amenity", "kindergarten"}}},
+      {"primary_school", "小学", 10, true, {{"amenity", "school"}}},
+      {"metro_station", "轨道交通站点", 15, false, {{"railway", "station"}, {"railway", "subway_entrance"}}}};
   c.walking.speedMps = 1.2;
   c.walking.floorAreaPerPersonM2 = 30;
   return c;
@@ -150,7 +151,7 @@ TEST_CASE("output layers: geometry and typed fields", "[analysis][outputs]") {
   SECTION("multiPolygonWkt closes rings, orients them and keeps holes") {
     core::Polygon p;
     p.outer = {{0, 0}, {0, 10}, {10, 10}, {10, 0}};  // clockwise: written reversed
-    p.holes = {{{2, 2}, {4, 2}, {4, 4}}};             // counter-clockwise: written reversed
+    p.holes = {{{2, 2}, {4, 2}, {4, 4}}};            // counter-clockwise: written reversed
     const std::string wkt = multiPolygonWkt({p}, toLonLat);
     CHECK(wkt ==
           "MULTIPOLYGON (((0.0001000 0.0000000,0.0001000 0.0001000,0.0000000 0.0001000,0.0000000 0.0000000,"
@@ -234,8 +235,9 @@ TEST_CASE("output layers: geometry and typed fields", "[analysis][outputs]") {
     CHECK(std::get<double>(layer.features[0].values[0]) == 10.0);
     CHECK(layer.features[0].wkt.empty());  // an empty band has no geometry
     CHECK(std::get<double>(layer.features[1].values[0]) == 5.0);
-    CHECK(layer.features[1].wkt == "MULTIPOLYGON (((0.0000000 0.0000000,0.0001000 0.0000000,0.0001000 0.0001000,"
-                                   "0.0000000 0.0000000)))");
+    CHECK(layer.features[1].wkt ==
+          "MULTIPOLYGON (((0.0000000 0.0000000,0.0001000 0.0000000,0.0001000 0.0001000,"
+          "0.0000000 0.0000000)))");
   }
 
   SECTION("the sibling file of a second layer") {

@@ -52,7 +52,8 @@ TEST_CASE("Beijing: walk graph from the real street layer", "[analysis][slow]") 
 TEST_CASE("Beijing: the 六道口 station's isochrone covers its entrances", "[analysis][slow]") {
   const model::Site& site = beijing();
   const auto stations = findStations(site);
-  const auto it = std::find_if(stations.begin(), stations.end(), [](const TodStation& s) { return s.name == "六道口"; });
+  const auto it =
+      std::find_if(stations.begin(), stations.end(), [](const TodStation& s) { return s.name == "六道口"; });
   REQUIRE(it != stations.end());
   REQUIRE(it->entrances.size() >= 4);  // SOURCE.md: 9 subway entrances in the export
   core::Diagnostics diag;
@@ -75,9 +76,9 @@ TEST_CASE("Beijing: the 六道口 station's isochrone covers its entrances", "[a
 
 TEST_CASE("Beijing: one coverage row per residential building, TOD figures", "[analysis][slow]") {
   const model::Site& site = beijing();
-  const std::size_t residential = static_cast<std::size_t>(std::count_if(
-      site.buildings.begin(), site.buildings.end(),
-      [](const model::Building& b) { return b.use == model::BuildingUse::Residential; }));
+  const std::size_t residential = static_cast<std::size_t>(
+      std::count_if(site.buildings.begin(), site.buildings.end(),
+                    [](const model::Building& b) { return b.use == model::BuildingUse::Residential; }));
   // SOURCE.md: building=residential 44, house 9, apartments 4.
   CHECK(residential >= 57);
   core::Diagnostics diag;

@@ -104,7 +104,8 @@ TEST_CASE("a slope costs more uphill than downhill (per-vertex heights)", "[anal
   // Slope off: flat both ways.
   WalkGraphOptions flat;
   flat.toblerSlope = false;
-  const WalkGraph g2 = buildWalkGraph(std::vector<model::Road>{way("footway", {{0, 0}, {100, 0}}, {0, 10})}, flat, diag);
+  const WalkGraph g2 =
+      buildWalkGraph(std::vector<model::Road>{way("footway", {{0, 0}, {100, 0}}, {0, 10})}, flat, diag);
   CHECK(g2.segments()[0].costMeters == Approx(100));
   CHECK(g2.segments()[0].costBackMeters == Approx(100));
 }
@@ -135,7 +136,8 @@ TEST_CASE("with a terrain heightfield the grade is taken every terrain cell", "[
   const geo::Heightfield hill = terrain([](double x) { return std::max(0.0, 10 - std::abs(x - 100) * 0.1); });
   WalkGraphOptions options;
   options.terrain = &hill;
-  const WalkGraph g = buildWalkGraph(std::vector<model::Road>{way("footway", {{0, 0}, {200, 0}}, {0, 0})}, options, diag);
+  const WalkGraph g =
+      buildWalkGraph(std::vector<model::Road>{way("footway", {{0, 0}, {200, 0}}, {0, 0})}, options, diag);
   REQUIRE(g.segmentCount() == 1);
   CHECK(g.segments()[0].costMeters == Approx(241.9067549));
   CHECK(g.segments()[0].costBackMeters == Approx(241.9067549));

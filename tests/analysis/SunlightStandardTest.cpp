@@ -33,10 +33,16 @@ TEST_CASE("sunlight standards: GB 50180-2018 Table 4.0.9 rows and errors", "[ana
   REQUIRE(picked->has_value());
   CHECK((*picked)->name == "gb50180-V-VI");
 
-  const auto error = [](const std::string& json) { return analysis::sceneSunlightStandard(json, "x.json").error().message; };
-  CHECK(error("[1]") == "analysis::sceneSunlightStandard(): x.json: key 'sunlight': expected an object such as "
-                        "{\"standard\": \"NAME\"}");
-  CHECK(error(R"({"standrd": "x"})") == "analysis::sceneSunlightStandard(): x.json: key 'sunlight': unknown key 'standrd'");
-  CHECK(error(R"({"standard": 2})") == "analysis::sceneSunlightStandard(): x.json: key 'sunlight.standard': expected a string");
-  CHECK(error(R"({"standard": "nope"})").rfind("x.json: key 'sunlight.standard': analysis::sunlightStandard(): unknown standard 'nope'", 0) == 0);
+  const auto error = [](const std::string& json) {
+    return analysis::sceneSunlightStandard(json, "x.json").error().message;
+  };
+  CHECK(error("[1]") ==
+        "analysis::sceneSunlightStandard(): x.json: key 'sunlight': expected an object such as "
+        "{\"standard\": \"NAME\"}");
+  CHECK(error(R"({"standrd": "x"})") ==
+        "analysis::sceneSunlightStandard(): x.json: key 'sunlight': unknown key 'standrd'");
+  CHECK(error(R"({"standard": 2})") ==
+        "analysis::sceneSunlightStandard(): x.json: key 'sunlight.standard': expected a string");
+  CHECK(error(R"({"standard": "nope"})")
+            .rfind("x.json: key 'sunlight.standard': analysis::sunlightStandard(): unknown standard 'nope'", 0) == 0);
 }

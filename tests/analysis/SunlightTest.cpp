@@ -89,9 +89,9 @@ Run run(const model::Site& site, const WindowSample& w, geo::CivilDate date, dou
 
 TEST_CASE("sunlight: window samples on every wall and storey", "[analysis][sunlight]") {
   model::Site site = receiverSite();
-  site.buildings.push_back(building(box(100, 0, 112, 6), model::BuildingUse::Residential, 18, 6));   // 6 tagged storeys
-  site.buildings.push_back(building(box(200, 0, 206, 6), model::BuildingUse::Residential, 10));      // 10 m: 3 storeys
-  site.buildings.push_back(building(box(300, 0, 330, 30), model::BuildingUse::Commercial, 30));      // not sampled
+  site.buildings.push_back(building(box(100, 0, 112, 6), model::BuildingUse::Residential, 18, 6));  // 6 tagged storeys
+  site.buildings.push_back(building(box(200, 0, 206, 6), model::BuildingUse::Residential, 10));     // 10 m: 3 storeys
+  site.buildings.push_back(building(box(300, 0, 330, 30), model::BuildingUse::Commercial, 30));     // not sampled
   analysis::WindowSampleOptions o;
   o.spacingMeters = 3;
   const auto samples = analysis::windowSamples(site, o);
@@ -136,8 +136,8 @@ TEST_CASE("sunlight: window samples on every wall and storey", "[analysis][sunli
 TEST_CASE("sunlight: open walls at 30 N in winter", "[analysis][sunlight]") {
   const model::Site site = receiverSite();
   const auto samples = analysis::windowSamples(site, oneSamplePerWall());
-  for (const auto& [date, start, end] : {std::tuple{geo::CivilDate{2026, 1, 20}, 8.0, 16.0},
-                                         std::tuple{geo::CivilDate{2026, 12, 22}, 9.0, 15.0}}) {
+  for (const auto& [date, start, end] :
+       {std::tuple{geo::CivilDate{2026, 1, 20}, 8.0, 16.0}, std::tuple{geo::CivilDate{2026, 12, 22}, 9.0, 15.0}}) {
     INFO(geo::formatCivilDate(date));
     const int window = static_cast<int>((end - start) * 60);
     // South: the sun stays south of east-west all winter day at 30 N, so the whole window.
@@ -168,8 +168,8 @@ TEST_CASE("sunlight: a tall narrow tower's shadow sweeps the wall between two az
   }
   REQUIRE(a1 == Approx(144.6).margin(0.1));
   REQUIRE(a2 == Approx(155.0).margin(0.1));
-  for (const auto& [date, start, end] : {std::tuple{geo::CivilDate{2026, 1, 20}, 8.0, 16.0},
-                                         std::tuple{geo::CivilDate{2026, 12, 22}, 9.0, 15.0}}) {
+  for (const auto& [date, start, end] :
+       {std::tuple{geo::CivilDate{2026, 1, 20}, 8.0, 16.0}, std::tuple{geo::CivilDate{2026, 12, 22}, 9.0, 15.0}}) {
     INFO(geo::formatCivilDate(date));
     const double t0 = geo::utcOfTrueSolarTime(date, kSite.lon, start);
     const double noon = geo::utcOfTrueSolarTime(date, kSite.lon, 12);
@@ -215,8 +215,8 @@ TEST_CASE("sunlight: a wide block's shadow by its height and distance", "[analys
     const double along = 39.9 / -std::cos(p.azimuthDegrees * kPi / 180);
     return 0.9 + along * std::tan(p.altitudeDegrees * kPi / 180) - 25;
   };
-  for (const auto& [date, start, end] : {std::tuple{geo::CivilDate{2026, 1, 20}, 8.0, 16.0},
-                                         std::tuple{geo::CivilDate{2026, 12, 22}, 9.0, 15.0}}) {
+  for (const auto& [date, start, end] :
+       {std::tuple{geo::CivilDate{2026, 1, 20}, 8.0, 16.0}, std::tuple{geo::CivilDate{2026, 12, 22}, 9.0, 15.0}}) {
     INFO(geo::formatCivilDate(date));
     const double t0 = geo::utcOfTrueSolarTime(date, kSite.lon, start);
     const double noon = geo::utcOfTrueSolarTime(date, kSite.lon, 12);

@@ -36,7 +36,8 @@ struct OsmDrawing {
     w << "</way>\n";
     ways += w.str();
   }
-  void multipolygon(int id, int outer, std::initializer_list<int> inners, const std::map<std::string, std::string>& tags) {
+  void multipolygon(int id, int outer, std::initializer_list<int> inners,
+                    const std::map<std::string, std::string>& tags) {
     std::ostringstream r;
     r << " <relation id=\"" << id << "\"><member type=\"way\" ref=\"" << outer << "\" role=\"outer\"/>";
     for (int i : inners) r << "<member type=\"way\" ref=\"" << i << "\" role=\"inner\"/>";
@@ -109,8 +110,8 @@ TEST_CASE("a pedestrian square is crossed on its diagonal", "[analysis][walkarea
   SECTION("highway=pedestrian + area=yes, area:highway, place=square with a highway tag") {
     for (const std::map<std::string, std::string>& tags :
          std::vector<std::map<std::string, std::string>>{{{"highway", "pedestrian"}, {"area", "yes"}},
-                                                        {{"area:highway", "pedestrian"}},
-                                                        {{"place", "square"}, {"highway", "pedestrian"}}}) {
+                                                         {{"area:highway", "pedestrian"}},
+                                                         {{"place", "square"}, {"highway", "pedestrian"}}}) {
       INFO(tags.begin()->first);
       OsmDrawing d = squareWithPaths();
       d.way(100, {1, 2, 3, 4, 1}, tags);
@@ -181,7 +182,7 @@ TEST_CASE("an L-shaped square is crossed around its inner corner", "[analysis][w
   const double expected = 50 + length({100, 20}, {40, 40}) + length({40, 40}, {20, 100}) + 50;
   CHECK(walkMeters(g, {150, 20}, {20, 150}) == Approx(expected).margin(0.01));
   CHECK(expected > 100 + length({100, 20}, {20, 100}) + 1);  // not the straight line outside
-  CHECK(expected < 50 + 20 + 60 + 60 + 20 + 50 - 1);          // not the outline either
+  CHECK(expected < 50 + 20 + 60 + 60 + 20 + 50 - 1);         // not the outline either
 }
 
 TEST_CASE("a fountain in the middle of a square forces a detour", "[analysis][walkarea]") {
@@ -214,10 +215,10 @@ TEST_CASE("visibility inside a polygon", "[analysis][walkarea]") {
   l.outer = {{0, 0}, {100, 0}, {100, 40}, {40, 40}, {40, 100}, {0, 100}};
   using detail::segmentInside;
   CHECK(segmentInside(l, {100, 20}, {40, 40}, 0.01));
-  CHECK(segmentInside(l, {0, 0}, {100, 0}, 0.01));           // along the boundary
+  CHECK(segmentInside(l, {0, 0}, {100, 0}, 0.01));            // along the boundary
   CHECK_FALSE(segmentInside(l, {100, 20}, {20, 100}, 0.01));  // crosses the notch
   CHECK_FALSE(segmentInside(l, {100, 40}, {40, 100}, 0.01));  // a chord wholly outside
-  CHECK(segmentInside(l, {100, 40}, {0, 40}, 0.01));         // along the inner edge and on
+  CHECK(segmentInside(l, {100, 40}, {0, 40}, 0.01));          // along the inner edge and on
   // Grazing the reflex corner from inside to inside stays in.
   CHECK(segmentInside(l, {20, 60}, {60, 20}, 0.01));
   core::Polygon holed;
@@ -225,7 +226,7 @@ TEST_CASE("visibility inside a polygon", "[analysis][walkarea]") {
   holed.holes = {{{40, 40}, {40, 60}, {60, 60}, {60, 40}}};
   CHECK_FALSE(segmentInside(holed, {0, 0}, {100, 100}, 0.01));
   CHECK(segmentInside(holed, {0, 0}, {60, 40}, 0.01));
-  CHECK(segmentInside(holed, {40, 40}, {60, 40}, 0.01));      // along the fountain's edge
+  CHECK(segmentInside(holed, {40, 40}, {60, 40}, 0.01));        // along the fountain's edge
   CHECK_FALSE(segmentInside(holed, {40, 40}, {60, 60}, 0.01));  // through the fountain
   // The visibility graph has the outlines' edges but neither outer diagonal (141.4 m).
   const auto edges = detail::visibilityEdges(holed, {}, 0.01);

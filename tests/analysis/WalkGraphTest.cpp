@@ -13,8 +13,7 @@ using namespace twin::analysis;
 
 namespace {
 
-model::Road road(std::int64_t id, const std::string& highway, std::vector<core::Vec2> line,
-                 model::Tags tags = {}) {
+model::Road road(std::int64_t id, const std::string& highway, std::vector<core::Vec2> line, model::Tags tags = {}) {
   model::Road r;
   r.osmId = id;
   r.idKind = "way";
@@ -141,10 +140,14 @@ TEST_CASE("Dijkstra from a snapped origin: partial edges both ways, steps, cutof
     const core::Vec2 a = g.position(seg.a), b = g.position(seg.b);
     double reachedMeters = 0;
     for (const auto& [t0, t1] : pieces) reachedMeters += (t1 - t0) * seg.lengthMeters;
-    if ((a.x == 100 && b.x == 200) || (a.x == 200 && b.x == 100)) CHECK(reachedMeters == Approx(30));
-    else if (a.y == 50 || b.y == 50) CHECK(reachedMeters == Approx(15));
-    else if (a.x >= 500) CHECK(pieces.empty());
-    else CHECK(reachedMeters == Approx(100));
+    if ((a.x == 100 && b.x == 200) || (a.x == 200 && b.x == 100))
+      CHECK(reachedMeters == Approx(30));
+    else if (a.y == 50 || b.y == 50)
+      CHECK(reachedMeters == Approx(15));
+    else if (a.x >= 500)
+      CHECK(pieces.empty());
+    else
+      CHECK(reachedMeters == Approx(100));
   }
   // A point on BC 20 m past B takes 90 s; 40 m past B is beyond the cutoff.
   SnapPoint p;
@@ -190,10 +193,10 @@ TEST_CASE("bad way geometry is skipped and reported", "[analysis]") {
   core::Diagnostics diag;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   WalkGraphStats stats;
-  const WalkGraph g = buildWalkGraph(
-      std::vector<model::Road>{road(7, "footway", {{0, 0}}), road(8, "footway", {{0, 0}, {nan, 5}}),
-                               road(9, "footway", {{0, 0}, {10, 0}, {10, 0}, {20, 0}})},
-      {}, diag, &stats);
+  const WalkGraph g =
+      buildWalkGraph(std::vector<model::Road>{road(7, "footway", {{0, 0}}), road(8, "footway", {{0, 0}, {nan, 5}}),
+                                              road(9, "footway", {{0, 0}, {10, 0}, {10, 0}, {20, 0}})},
+                     {}, diag, &stats);
   CHECK(stats.roadsSkipped == 2);
   CHECK(g.nodeCount() == 3);  // the repeated vertex is one node, no zero-length edge
   CHECK(g.segmentCount() == 2);
@@ -255,13 +258,16 @@ TEST_CASE("property: multi-source equals the minimum of single sources; times gr
     for (NodeId n = 0; n < g.nodeCount(); ++n) {
       double best = std::numeric_limits<double>::infinity();
       for (const ReachSet& s : singles) best = std::min(best, s.value[n]);
-      if (std::isinf(best)) CHECK(std::isinf(multi.value[n]));
-      else CHECK(multi.value[n] == Approx(best).margin(1e-9));
+      if (std::isinf(best))
+        CHECK(std::isinf(multi.value[n]));
+      else
+        CHECK(multi.value[n] == Approx(best).margin(1e-9));
       reachedCount += multi.reachedNode(n);
       // Monotonic along edges: no neighbour is more than one edge's time away.
       if (multi.reachedNode(n))
         for (const WalkEdge* e = g.edgesBegin(n); e != g.edgesEnd(n); ++e)
-          if (multi.reachedNode(e->target)) CHECK(multi.value[e->target] <= multi.value[n] + e->costMeters / 1.2 + 1e-9);
+          if (multi.reachedNode(e->target))
+            CHECK(multi.value[e->target] <= multi.value[n] + e->costMeters / 1.2 + 1e-9);
     }
     CHECK(reachedCount == multi.reached.size());
     for (std::size_t i = 1; i < multi.reached.size(); ++i)

@@ -98,8 +98,8 @@ TEST_CASE("alarm linkage: banner, beacon, fly-to, cleared-unacknowledged kept, a
     CHECK(raised.building == "way/7");
     CHECK(raised.floor == std::optional<int>(-1));
     // The banner queue (what the panel draws) and the beacon above the 60 m roof.
-    const auto banner = ui::bannerAlarms(view->panelView().alerts, view->panelView().attention,
-                                         view->panelView().dismissedBanners);
+    const auto banner =
+        ui::bannerAlarms(view->panelView().alerts, view->panelView().attention, view->panelView().dismissedBanners);
     REQUIRE(banner.size() == 1);
     CHECK(banner[0].id == id);
     CHECK(view->layer().beaconCount() == 1);

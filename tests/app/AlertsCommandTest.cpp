@@ -97,7 +97,8 @@ TEST_CASE("twin alerts --ack and --assign change the log; --history filters", "[
   CHECK(doc[0]["ack_note"] == "排水完成");
   CHECK(doc[0]["transitions"].size() == 3);
   CHECK(doc[0]["transitions"][2]["action"] == "ack");
-  auto bySensor = nlohmann::json::parse(test::runTwin({"alerts", "--db", log.db, "--json", "--history", "--sensor", "noise"}).out);
+  auto bySensor =
+      nlohmann::json::parse(test::runTwin({"alerts", "--db", log.db, "--json", "--history", "--sensor", "noise"}).out);
   CHECK(bySensor.size() == 1);
   auto since = nlohmann::json::parse(
       test::runTwin({"alerts", "--db", log.db, "--json", "--history", "--since", "2020-01-01T00:00:00Z"}).out);
@@ -122,16 +123,19 @@ TEST_CASE("twin alerts: usage and lifecycle errors", "[app]") {
   CHECK(err.find("--ack expects an alert id, got 'x'") != std::string::npos);
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--assign", "1"}, &err) == app::kExitUsage);
   CHECK(err.find("--assign needs --to NAME") != std::string::npos);
-  CHECK(test::runTwinCode({"alerts", "--db", log.db, "--ack", "1", "--assign", "1", "--by", "a"}, &err) == app::kExitUsage);
+  CHECK(test::runTwinCode({"alerts", "--db", log.db, "--ack", "1", "--assign", "1", "--by", "a"}, &err) ==
+        app::kExitUsage);
   CHECK(err.find("--ack and --assign are separate commands") != std::string::npos);
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--note", "x"}, &err) == app::kExitUsage);
   CHECK(err.find("--by, --to and --note go with --ack or --assign") != std::string::npos);
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--history", "--state", "open"}, &err) == app::kExitUsage);
-  CHECK(err.find("--state expects active_unack, active_ack, cleared_unack or cleared_ack, got 'open'") != std::string::npos);
+  CHECK(err.find("--state expects active_unack, active_ack, cleared_unack or cleared_ack, got 'open'") !=
+        std::string::npos);
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--history", "--severity", "high"}, &err) == app::kExitUsage);
   CHECK(err.find("--severity expects critical, major, minor or warning, got 'high'") != std::string::npos);
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--history", "--since", "yesterday"}, &err) == app::kExitUsage);
-  CHECK(err.find("--since expects an ISO-8601 time such as 2013-05-01T00:00:00Z, got 'yesterday'") != std::string::npos);
+  CHECK(err.find("--since expects an ISO-8601 time such as 2013-05-01T00:00:00Z, got 'yesterday'") !=
+        std::string::npos);
   CHECK(test::runTwinCode({"alerts", "--db", log.db, "--sensor", "flood"}, &err) == app::kExitUsage);
   CHECK(err.find("--state, --severity, --sensor and --since go with --history") != std::string::npos);
   // Lifecycle errors come from the engine and name the alert.
@@ -163,12 +167,15 @@ TEST_CASE("One alarm log per installation; a snapshot writes nothing unless aske
   CHECK(test::runTwinCode({"alerts"}, &err) == app::kExitBadInput);
   CHECK(err == "twin alerts: " + log.string() + ": no such alert log\n");
   // Asked for: the snapshot's monitor writes the installation's log, and `twin alerts` reads it.
-  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "64x64", "--no-planning", "--monitor-seconds", "0.5"},
-                          &err) == app::kExitOk);
+  CHECK(test::runTwinCode(
+            {"snapshot", scene, "-o", png, "--size", "64x64", "--no-planning", "--monitor-seconds", "0.5"}, &err) ==
+        app::kExitOk);
   CHECK(err.find("twin: alert log " + log.string()) != std::string::npos);
   CHECK(std::filesystem::exists(log));
   CHECK(std::filesystem::exists(log.parent_path() / "alerts-history.db"));
   CHECK(test::runTwin({"alerts"}).code == app::kExitOk);
-  if (old) ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
-  else ::unsetenv("XDG_STATE_HOME");
+  if (old)
+    ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
+  else
+    ::unsetenv("XDG_STATE_HOME");
 }

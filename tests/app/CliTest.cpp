@@ -37,7 +37,8 @@ TEST_CASE("cli: help and version", "[app]") {
   r = runTwin({"--help"});
   CHECK(r.code == app::kExitOk);
   CHECK(r.out.find("usage: twin <command> [options]") != std::string::npos);
-  for (const char* command : {"run", "snapshot", "info"}) CHECK(r.out.find(std::string("  ") + command) != std::string::npos);
+  for (const char* command : {"run", "snapshot", "info"})
+    CHECK(r.out.find(std::string("  ") + command) != std::string::npos);
 
   r = runTwin({"snapshot", "--help"});
   CHECK(r.code == app::kExitOk);
@@ -68,17 +69,22 @@ TEST_CASE("cli: usage errors exit 2 with exact messages", "[app]") {
       {{"snapshot"}, "twin snapshot: missing SCENE; see 'twin snapshot --help'\n"},
       {{"snapshot", scene, "-o"}, "twin snapshot: option '-o' needs a value; see 'twin snapshot --help'\n"},
       {{"snapshot", scene, "-o", "x.png", "--size", "1920"},
-       "twin snapshot: bad --size '1920'; expected WIDTHxHEIGHT between 16 and 8192, e.g. 1920x1080; see 'twin snapshot --help'\n"},
+       "twin snapshot: bad --size '1920'; expected WIDTHxHEIGHT between 16 and 8192, e.g. 1920x1080; see 'twin "
+       "snapshot --help'\n"},
       {{"snapshot", scene, "-o", "x.png", "--size", "0x100"},
-       "twin snapshot: bad --size '0x100'; expected WIDTHxHEIGHT between 16 and 8192, e.g. 1920x1080; see 'twin snapshot --help'\n"},
+       "twin snapshot: bad --size '0x100'; expected WIDTHxHEIGHT between 16 and 8192, e.g. 1920x1080; see 'twin "
+       "snapshot --help'\n"},
       {{"snapshot", scene, "-o", "x.png", "--size=100000x100"},
-       "twin snapshot: bad --size '100000x100'; expected WIDTHxHEIGHT between 16 and 8192, e.g. 1920x1080; see 'twin snapshot --help'\n"},
+       "twin snapshot: bad --size '100000x100'; expected WIDTHxHEIGHT between 16 and 8192, e.g. 1920x1080; see 'twin "
+       "snapshot --help'\n"},
       {{"snapshot", scene, "-o", "x.png", "--theme", "blue"},
        "twin snapshot: bad --theme 'blue'; expected dark or light; see 'twin snapshot --help'\n"},
       {{"snapshot", scene, "-o", "x.png", "--lang", "fr"},
        "twin snapshot: bad --lang 'fr'; expected zh-CN or en; see 'twin snapshot --help'\n"},
-      {{"run", scene, "--frames", "-3"}, "twin run: bad --frames '-3'; expected a positive integer; see 'twin run --help'\n"},
-      {{"run", scene, "--frames", "2x"}, "twin run: bad --frames '2x'; expected a positive integer; see 'twin run --help'\n"},
+      {{"run", scene, "--frames", "-3"},
+       "twin run: bad --frames '-3'; expected a positive integer; see 'twin run --help'\n"},
+      {{"run", scene, "--frames", "2x"},
+       "twin run: bad --frames '2x'; expected a positive integer; see 'twin run --help'\n"},
       {{"run", scene, "--frames"}, "twin run: option '--frames' needs a value; see 'twin run --help'\n"},
       {{"snapshot", scene, "-o", "x.png", "--ui-scale", "9"},
        "twin snapshot: bad --ui-scale '9'; expected a number between 0.5 and 4; see 'twin snapshot --help'\n"},

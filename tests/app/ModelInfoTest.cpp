@@ -131,8 +131,9 @@ TEST_CASE("info --model: CityJSON files", "[app]") {
   const auto rotterdam = (kCityJson / "rotterdam" / "rotterdam_subset.json").string();
   r = runTwin({"info", "--model", rotterdam});
   CHECK(r.code == twin::app::kExitBadInput);
-  CHECK(r.err == "model::readCityJson(): rotterdam_subset.json: the file declares no CRS "
-                 "(metadata.referenceSystem) and none was given\n");
+  CHECK(r.err ==
+        "model::readCityJson(): rotterdam_subset.json: the file declares no CRS "
+        "(metadata.referenceSystem) and none was given\n");
   r = runTwin({"info", "--model", rotterdam, "--crs", "EPSG:28992"});
   CHECK(r.code == twin::app::kExitOk);
   CHECK(r.out.find("  Building: 16\n") != std::string::npos);
@@ -154,7 +155,10 @@ TEST_CASE("info --model: bad paths and usage", "[app]") {
   CHECK(r.code == twin::app::kExitBadInput);
   CHECK(r.err.find("metadata.xml") != std::string::npos);
   // metadata.xml but no Data/ folder.
-  { std::ofstream(dir.path() / "metadata.xml") << "<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>500000,2500000,0</SRSOrigin></ModelMetadata>"; }
+  {
+    std::ofstream(dir.path() / "metadata.xml")
+        << "<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>500000,2500000,0</SRSOrigin></ModelMetadata>";
+  }
   r = runTwin({"info", "--model", dir.path().string()});
   CHECK(r.code == twin::app::kExitBadInput);
   CHECK(r.err == "app::describeModel(): " + dir.path().string() + ": no Data/ folder beside metadata.xml\n");

@@ -67,8 +67,8 @@ TEST_CASE("twin snapshot --model renders each sample format alone", "[app][model
   for (const auto& [name, model] : models) {
     INFO(model.string());
     const fs::path png = tmp.path() / (name + ".png");
-    std::vector<std::string> args = {"snapshot", "--model", model.string(), "-o", png.string(),
-                                     "--size", "320x240", "--no-panels"};
+    std::vector<std::string> args = {"snapshot",   "--model", model.string(), "-o",
+                                     png.string(), "--size",  "320x240",      "--no-panels"};
     const test::CliResult r = test::runTwin(args);
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -85,8 +85,9 @@ TEST_CASE("twin snapshot --model renders each sample format alone", "[app][model
 TEST_CASE("twin snapshot --model rejects bad input with a clear message (exit 1, usage 2)", "[app][models]") {
   test::TempDir tmp("model-snapshot-bad");
   std::string err;
-  CHECK(test::runTwinCode({"snapshot", "--model", (tmp.path() / "none.glb").string(), "-o",
-                           (tmp.path() / "x.png").string()}, &err) == 1);
+  CHECK(test::runTwinCode(
+            {"snapshot", "--model", (tmp.path() / "none.glb").string(), "-o", (tmp.path() / "x.png").string()}, &err) ==
+        1);
   CHECK_THAT(err, Catch::Contains("no such file or folder"));
   const fs::path corrupt = tmp.path() / "corrupt.glb";
   std::ofstream(corrupt, std::ios::binary) << "glTF\x02\x00\x00\x00garbage";
@@ -128,16 +129,19 @@ TEST_CASE("a scene with models renders them beside its OSM layers", "[app][model
   const fs::path glb = extractGlb(data("3dtiles-requestvolume/city/ll.b3dm"), tmp.path());
   const fs::path scene = tmp.path() / "scene.json";
   std::ofstream(scene) << R"({"name":"models","site":{"origin":{"lon":116.3519,"lat":40.0033}},
-    "layers":[{"id":"osm","source":")" << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").string() << R"json("}],
+    "layers":[{"id":"osm","source":")"
+                       << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").string() << R"json("}],
     "models":[{"id":"proposal","source":"building.glb","lon":116.3519,"lat":40.0033,"heading":30,
                "attribution":"model: Richard Edwards (CC BY 3.0)"}]})json";
   const fs::path png = tmp.path() / "scene.png";
-  test::CliResult r = test::runTwin({"snapshot", scene.string(), "-o", png.string(), "--size", "320x240", "--no-monitor"});
+  test::CliResult r =
+      test::runTwin({"snapshot", scene.string(), "-o", png.string(), "--size", "320x240", "--no-monitor"});
   INFO(r.err);
   CHECK(r.code == 0);
   // A bad model entry fails the scene with the key named.
   std::ofstream(scene) << R"({"site":{"origin":{"lon":116.3519,"lat":40.0033}},
-    "layers":[{"source":")" << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").string() << R"("}],
+    "layers":[{"source":")"
+                       << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").string() << R"("}],
     "models":[{"id":"proposal","source":"building.glb"}]})";
   r = test::runTwin({"snapshot", scene.string(), "-o", png.string(), "--size", "320x240", "--no-monitor"});
   CHECK(r.code == 1);
@@ -174,8 +178,8 @@ TEST_CASE("a click on a model picks the feature under it with its attributes", "
   std::set<std::string> ids;
   for (const model::CityObject& o : city->objects) ids.insert(o.id);
   osg::Camera* camera = viewer.getCamera();
-  const osg::Matrixd toWindow = camera->getViewMatrix() * camera->getProjectionMatrix() *
-                                camera->getViewport()->computeWindowMatrix();
+  const osg::Matrixd toWindow =
+      camera->getViewMatrix() * camera->getProjectionMatrix() * camera->getViewport()->computeWindowMatrix();
   int hits = 0;
   for (const model::CityObject& o : city->objects) {
     for (const model::CityGeometry& g : o.geometries)

@@ -29,8 +29,10 @@ using namespace twin;
 namespace {
 
 osg::ref_ptr<osg::Image> snapshot(const std::vector<std::string>& extra, const std::filesystem::path& png) {
-  std::vector<std::string> args = {"snapshot", (test::scenesDir() / "beijing-liudaokou.json").string(), "-o",
-                                   png.string(), "--size", "960x540", "--lang", "en"};
+  std::vector<std::string> args = {"snapshot", (test::scenesDir() / "beijing-liudaokou.json").string(),
+                                   "-o",       png.string(),
+                                   "--size",   "960x540",
+                                   "--lang",   "en"};
   args.insert(args.end(), extra.begin(), extra.end());
   std::string err;
   const int code = test::runTwinCode(args, &err);
@@ -191,8 +193,7 @@ TEST_CASE("monitor view: scrubbing older than the ring reads the history db; liv
   CHECK_FALSE(row(panel, "t.a").scrubbed.has_value());
 }
 
-TEST_CASE("monitor view: clicking a marker in a rendered frame selects its sensor; a miss selects nothing",
-          "[app]") {
+TEST_CASE("monitor view: clicking a marker in a rendered frame selects its sensor; a miss selects nothing", "[app]") {
   SmallScene scene;
   auto view = scene.start(64);
   view->update(0);
@@ -283,8 +284,8 @@ TEST_CASE("monitor view: an unopenable alert log is an error naming it", "[app]"
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   const std::string png = (dir.path() / "x.png").string();
   std::string err;
-  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "64x64", "--alerts-db", "/nonexistent-dir/a.db"}, &err) ==
-        app::kExitBadInput);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "64x64", "--alerts-db", "/nonexistent-dir/a.db"},
+                          &err) == app::kExitBadInput);
   CHECK(err.find("alerts::AlertStore::open(): a.db: cannot open: unable to open database file\n") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(png));
 }

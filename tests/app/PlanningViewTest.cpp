@@ -35,7 +35,8 @@ std::filesystem::path copyScene(const std::string& name, const std::filesystem::
   std::ifstream in(source);
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(in);
   for (auto& layer : j["layers"])
-    layer["source"] = std::filesystem::weakly_canonical(source.parent_path() / layer["source"].get<std::string>()).string();
+    layer["source"] =
+        std::filesystem::weakly_canonical(source.parent_path() / layer["source"].get<std::string>()).string();
   const std::filesystem::path out = dir / name;
   std::ofstream(out) << j.dump(2);
   return out;
@@ -85,7 +86,8 @@ void requireSameCoverage(const analysis::CoverageModel& a, const analysis::Cover
 }
 
 // A residential building on the network whose `category` is farther than `minutes`.
-const analysis::BuildingCoverage* uncovered(const analysis::CoverageModel& model, std::size_t category, double minutes) {
+const analysis::BuildingCoverage* uncovered(const analysis::CoverageModel& model, std::size_t category,
+                                            double minutes) {
   for (const analysis::BuildingCoverage& row : model.buildings())
     if (row.anchor.onNetwork && !(row.minutes[category] <= minutes)) return &row;
   return nullptr;
@@ -157,7 +159,8 @@ TEST_CASE("planning: scenarios applied to coverage on the Beijing scene, and twi
 
   r = test::runTwin({"coverage", file.string(), "--scenario", "nope", "-o", csv});
   CHECK(r.code == app::kExitUsage);
-  CHECK(r.err.find("twin coverage: unknown scenario 'nope' in beijing-liudaokou.json; known: clinic") != std::string::npos);
+  CHECK(r.err.find("twin coverage: unknown scenario 'nope' in beijing-liudaokou.json; known: clinic") !=
+        std::string::npos);
 }
 
 TEST_CASE("planning: clicks, edits, undo and saved scenarios in the planning view", "[app][slow]") {

@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::int64_t kStartMs = 1781712000000;  // 2026-06-18T00:00:00+08:00
 constexpr std::int64_t kStepMs = 5 * 60000;
-constexpr int kReadings = 24;                     // 00:00 .. 01:55
+constexpr int kReadings = 24;  // 00:00 .. 01:55
 
 // Water level: 0.1 m, above 0.3 m from reading 10 (00:50) to reading 15 (01:15), 0.1 after.
 struct ReplayScene {
@@ -115,16 +115,19 @@ TEST_CASE("twin run/snapshot --at: bad times are usage errors", "[app]") {
 TEST_CASE("twin snapshot: a scene's bad replay.at names the key", "[app][slow]") {
   test::TempDir dir("replay-at-bad");
   const auto scene = dir.path() / "bad.json";
-  std::ofstream(scene) << R"({"layers": [{"source": ")" << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").generic_string()
-                       << R"("}], "site": {"clip": {"minLon": 116.350, "minLat": 40.002, "maxLon": 116.352, "maxLat": 40.004}},
+  std::ofstream(scene)
+      << R"({"layers": [{"source": ")" << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").generic_string()
+      << R"("}], "site": {"clip": {"minLon": 116.350, "minLat": 40.002, "maxLon": 116.352, "maxLat": 40.004}},
     "sensors": [{"id": "w", "name": "W", "kind": "water_level", "unit": "m", "position": [116.351, 40.003],
                  "source": {"type": "mqtt", "topic": "w"}}],
     "replay": {"at": "noon"}})";
   std::string err;
-  CHECK(test::runTwinCode({"snapshot", scene.string(), "-o", (dir.path() / "x.png").string(), "--size", "64x64"}, &err) ==
-        app::kExitBadInput);
-  CHECK(err.find("twin: bad.json: key 'replay.at': expected an ISO-8601 time such as 2026-06-18T15:10:00+08:00, got 'noon'") !=
-        std::string::npos);
+  CHECK(test::runTwinCode({"snapshot", scene.string(), "-o", (dir.path() / "x.png").string(), "--size", "64x64"},
+                          &err) == app::kExitBadInput);
+  CHECK(
+      err.find(
+          "twin: bad.json: key 'replay.at': expected an ISO-8601 time such as 2026-06-18T15:10:00+08:00, got 'noon'") !=
+      std::string::npos);
 }
 
 TEST_CASE("twin snapshot --at on a scene without sensors is an error naming the scene", "[app][slow]") {

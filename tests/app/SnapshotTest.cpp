@@ -87,7 +87,8 @@ TEST_CASE("snapshot: PNG with the theme's building colours and the panels", "[ap
     INFO("theme " << theme);
     const std::string png = (dir.path() / (std::string(theme) + ".png")).string();
     std::string err;
-    const int code = test::runTwinCode({"snapshot", scene, "-o", png, "--size", "960x540", "--theme", theme, "--lang", "en", "--engineering"}, &err);
+    const int code = test::runTwinCode(
+        {"snapshot", scene, "-o", png, "--size", "960x540", "--theme", theme, "--lang", "en", "--engineering"}, &err);
     INFO(err);
     REQUIRE(code == app::kExitOk);
     osg::ref_ptr<osg::Image> image = osgDB::readImageFile(png);
@@ -174,15 +175,16 @@ TEST_CASE("snapshot: unknown bookmark exits 1 naming it and the known ones", "[a
   CHECK_FALSE(std::filesystem::exists(png));
 
   // A known bookmark renders.
-  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "320x200", "--bookmark", config->bookmarks.back().name}) ==
-        app::kExitOk);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", png, "--size", "320x200", "--bookmark",
+                           config->bookmarks.back().name}) == app::kExitOk);
   CHECK(std::filesystem::exists(png));
 }
 
 TEST_CASE("snapshot: unwritable output exits 1 naming the file", "[app]") {
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   std::string err;
-  CHECK(test::runTwinCode({"snapshot", scene, "-o", "/nonexistent-dir/x.png", "--size", "64x64"}, &err) == app::kExitBadInput);
+  CHECK(test::runTwinCode({"snapshot", scene, "-o", "/nonexistent-dir/x.png", "--size", "64x64"}, &err) ==
+        app::kExitBadInput);
   CHECK(err.find("/nonexistent-dir/x.png") != std::string::npos);
 }
 
@@ -203,8 +205,8 @@ TEST_CASE("run: without DISPLAY renders headless and prints the PNG path", "[app
   const std::string saved = old ? old : "";
   unsetenv("DISPLAY");
   const std::string png = (dir.path() / "run.png").string();
-  std::vector<std::string> args = {"twin", "run", (test::scenesDir() / "beijing-liudaokou.json").string(), "-o", png,
-                                   "--size", "320x200"};
+  std::vector<std::string> args = {
+      "twin", "run", (test::scenesDir() / "beijing-liudaokou.json").string(), "-o", png, "--size", "320x200"};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   std::ostringstream out, err;

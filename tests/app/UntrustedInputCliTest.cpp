@@ -30,7 +30,8 @@ void writeFile(const fs::path& p, const std::string& text) {
 }
 
 std::string monitorScene(int port, const std::string& mqttExtra = "") {
-  return R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(port) + R"(, "keepalive_seconds": 5)" + mqttExtra +
+  return R"({"mqtt": {"host": "127.0.0.1", "port": )" + std::to_string(port) + R"(, "keepalive_seconds": 5)" +
+         mqttExtra +
          R"(},
   "sensors": [{"id": "n1", "name": "噪声", "kind": "noise", "unit": "dBA", "building": "b1",
                "source": {"type": "mqtt", "topic": "cli/noise", "qos": 1}}],
@@ -56,8 +57,8 @@ TEST_CASE("twin monitor: no broker or a refused login at start is exit 1 unless 
   CHECK(r.err.find("twin monitor: alerts::Monitor::start(): sensors::MqttSource: 127.0.0.1:" + std::to_string(port) +
                    ": cannot connect: Connection refused (to keep retrying instead, wait for the broker: "
                    "--wait-for-broker)") != std::string::npos);
-  auto waiting = runTwin({"monitor", (dir.path() / "s.json").string(), "--alerts-db", db, "--duration", "1",
-                          "--wait-for-broker"});
+  auto waiting =
+      runTwin({"monitor", (dir.path() / "s.json").string(), "--alerts-db", db, "--duration", "1", "--wait-for-broker"});
   CHECK(waiting.code == 0);
   CHECK(summaryOf(waiting)["mqtt_connects"] == 0);
 
@@ -65,7 +66,8 @@ TEST_CASE("twin monitor: no broker or a refused login at start is exit 1 unless 
   REQUIRE_FALSE(passwd.empty());
   const fs::path file = dir.path() / "passwords";
   REQUIRE(test::runTool({passwd, "-b", "-c", file.string(), "twin", "right"}, dir.path() / "passwd.log") == 0);
-  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(file,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
   test::TestBroker broker("allow_anonymous false\npassword_file " + file.string() + "\n");
   REQUIRE(broker.error().empty());
   writeFile(dir.path() / "p.json", monitorScene(broker.port(), R"(, "username": "twin", "password": "wrong")"));
@@ -129,12 +131,14 @@ TEST_CASE("scene files stay in their lane on the command line", "[app][untrusted
   CHECK(badRoot.code == 2);
   CHECK(badRoot.err == "twin info: --data-root: '" + (dir.path() / "none").string() + "' is not a folder\n");
 
-  writeFile(dir.path() / "scenes" / "net.json",
-            R"({"site":{"origin":{"lon":116.3519,"lat":40.0027}},"layers":[{"source":"/vsicurl/http://127.0.0.1:1/a.osm"}]})");
+  writeFile(
+      dir.path() / "scenes" / "net.json",
+      R"({"site":{"origin":{"lon":116.3519,"lat":40.0027}},"layers":[{"source":"/vsicurl/http://127.0.0.1:1/a.osm"}]})");
   auto net = runTwin({"info", (dir.path() / "scenes" / "net.json").string()});
   CHECK(net.code == 1);
   CHECK(net.err.find("'/vsicurl/http://127.0.0.1:1/a.osm' is a network source; allow network sources with "
-                     "\"allow_network\": true in the scene or --allow-network on the command line") != std::string::npos);
+                     "\"allow_network\": true in the scene or --allow-network on the command line") !=
+        std::string::npos);
   // Allowed, it gets as far as GDAL (nobody listens there): the rule no longer stops it.
   auto netAllowed = runTwin({"info", (dir.path() / "scenes" / "net.json").string(), "--allow-network"});
   CHECK(netAllowed.code == 1);
@@ -158,11 +162,12 @@ TEST_CASE("a FIFO as a scene, a layer or a replay file is an error, not a hang",
   auto scene = runTwin({"info", fifoScene.string()});
   CHECK(scene.code == 1);
   CHECK(scene.err.find("not a regular file, expected a scene or data file") != std::string::npos);
-  writeFile(dir.path() / "r.json", R"({"sensors": [{"id": "r", "name": "r", "kind": "noise", "unit": "dB", "building": "b",
+  writeFile(dir.path() / "r.json",
+            R"({"sensors": [{"id": "r", "name": "r", "kind": "noise", "unit": "dB", "building": "b",
       "source": {"type": "replay", "format": "jsonl", "file": "replay.jsonl", "speed": 0}}]})");
   REQUIRE(::mkfifo((dir.path() / "replay.jsonl").c_str(), 0600) == 0);
-  auto replay = runTwin({"monitor", (dir.path() / "r.json").string(), "--alerts-db", (dir.path() / "a.db").string(),
-                         "--duration", "1"});
+  auto replay = runTwin(
+      {"monitor", (dir.path() / "r.json").string(), "--alerts-db", (dir.path() / "a.db").string(), "--duration", "1"});
   CHECK(replay.code == 1);
   CHECK(replay.err.find("sensors::readReplayJsonl(): replay.jsonl: not a regular file (a FIFO)") != std::string::npos);
   auto publish = runTwin({"replay", (dir.path() / "replay.jsonl").string(), "--mqtt", "127.0.0.1:1", "--topic", "t"});

@@ -8,8 +8,8 @@
 using namespace twin::core;
 
 TEST_CASE("formatDiagnostic names function, file, layer, record, problem and action", "[core]") {
-  Diagnostic d{Severity::Warning, "geo::readVector()", "cau.osm", "multipolygons", "way 48213377",
-               "building ring not closed", "repaired"};
+  Diagnostic d{Severity::Warning, "geo::readVector()",        "cau.osm", "multipolygons",
+               "way 48213377",    "building ring not closed", "repaired"};
   CHECK(formatDiagnostic(d) ==
         "geo::readVector(): cau.osm multipolygons way 48213377: building ring not closed; repaired");
   Diagnostic bare{Severity::Error, "", "", "", "", "no data", ""};
@@ -18,7 +18,8 @@ TEST_CASE("formatDiagnostic names function, file, layer, record, problem and act
 
 TEST_CASE("Diagnostics counts every item even past the kept limit", "[core]") {
   Diagnostics diag(3);
-  for (int i = 0; i < 10; ++i) diag.add(Severity::Warning, "f()", "a.osm", "", "way " + std::to_string(i), "bad", "skipped");
+  for (int i = 0; i < 10; ++i)
+    diag.add(Severity::Warning, "f()", "a.osm", "", "way " + std::to_string(i), "bad", "skipped");
   diag.add(Severity::Error, "f()", "a.osm", "", "", "worse", "");
   CHECK(diag.total() == 11);
   CHECK(diag.items().size() == 3);
@@ -37,7 +38,9 @@ TEST_CASE("Diagnostics takes items from several threads", "[core]") {
   Diagnostics diag;
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
-    threads.emplace_back([&] { for (int i = 0; i < 1000; ++i) diag.add(Severity::Info, "", "", "", "", "x", ""); });
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) diag.add(Severity::Info, "", "", "", "", "x", "");
+    });
   for (auto& t : threads) t.join();
   CHECK(diag.total() == 4000);
   CHECK(diag.items().size() == 4000);

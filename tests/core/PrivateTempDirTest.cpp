@@ -45,8 +45,8 @@ TEST_CASE("PrivateTempDir: a fresh 0700 folder, files created exclusively, remov
     REQUIRE(::symlink(victim.c_str(), ((*dir)->path() / "b.ini").c_str()) == 0);
     auto through = (*dir)->writeFile("b.ini", "overwritten");
     REQUIRE_FALSE(through.ok());
-    CHECK(through.error().message == "core::PrivateTempDir::writeFile(): " + ((*dir)->path() / "b.ini").string() +
-                                         ": cannot create: File exists");
+    CHECK(through.error().message ==
+          "core::PrivateTempDir::writeFile(): " + ((*dir)->path() / "b.ini").string() + ": cannot create: File exists");
     std::ifstream v(victim);
     std::string kept;
     v >> kept;

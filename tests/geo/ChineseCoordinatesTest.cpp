@@ -13,11 +13,13 @@ using twin::core::LonLat;
 // coordtransform (github.com/wandergis/coordtransform, test/app.js): the four conversions at
 // (116.404, 39.915).
 TEST_CASE("WGS84 -> GCJ-02 matches eviltransform's vectors", "[geo]") {
-  struct Row { LonLat wgs, gcj; };
+  struct Row {
+    LonLat wgs, gcj;
+  };
   const Row rows[] = {
-      {{121.5272106, 31.1774276}, {121.531541859215, 31.17530398364597}},    // Shanghai
-      {{113.912316, 22.543847}, {113.9171764808363, 22.540796131694766}},    // Shenzhen
-      {{116.377817, 39.911954}, {116.38404722455657, 39.91334545536069}},    // Beijing
+      {{121.5272106, 31.1774276}, {121.531541859215, 31.17530398364597}},  // Shanghai
+      {{113.912316, 22.543847}, {113.9171764808363, 22.540796131694766}},  // Shenzhen
+      {{116.377817, 39.911954}, {116.38404722455657, 39.91334545536069}},  // Beijing
   };
   for (const Row& r : rows) {
     const LonLat g = wgs84ToGcj02(r.wgs);

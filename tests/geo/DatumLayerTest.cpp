@@ -23,18 +23,19 @@ const LonLat kOrigin{116.35, 40.0};
 
 // One point and one square, written in `datum` from the same WGS84 positions.
 std::string geojson(LonLatDatum datum) {
-  const std::vector<LonLat> wgs = {{116.3512, 40.0013}, {116.3490, 39.9991}, {116.3502, 39.9991},
-                                   {116.3502, 40.0003}, {116.3490, 40.0003}};
+  const std::vector<LonLat> wgs = {
+      {116.3512, 40.0013}, {116.3490, 39.9991}, {116.3502, 39.9991}, {116.3502, 40.0003}, {116.3490, 40.0003}};
   std::vector<LonLat> p;
   for (const LonLat& q : wgs) p.push_back(twin::geo::convertLonLat(q, LonLatDatum::Wgs84, datum));
   char buf[1024];
-  std::snprintf(buf, sizeof buf,
-                R"({"type":"FeatureCollection","features":[)"
-                R"({"type":"Feature","properties":{"name":"gate"},"geometry":{"type":"Point","coordinates":[%.10f,%.10f]}},)"
-                R"({"type":"Feature","properties":{"building":"yes"},"geometry":{"type":"Polygon","coordinates":)"
-                R"([[[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f]]]}}]})",
-                p[0].lon, p[0].lat, p[1].lon, p[1].lat, p[2].lon, p[2].lat, p[3].lon, p[3].lat, p[4].lon, p[4].lat,
-                p[1].lon, p[1].lat);
+  std::snprintf(
+      buf, sizeof buf,
+      R"({"type":"FeatureCollection","features":[)"
+      R"({"type":"Feature","properties":{"name":"gate"},"geometry":{"type":"Point","coordinates":[%.10f,%.10f]}},)"
+      R"({"type":"Feature","properties":{"building":"yes"},"geometry":{"type":"Polygon","coordinates":)"
+      R"([[[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f],[%.10f,%.10f]]]}}]})",
+      p[0].lon, p[0].lat, p[1].lon, p[1].lat, p[2].lon, p[2].lat, p[3].lon, p[3].lat, p[4].lon, p[4].lat, p[1].lon,
+      p[1].lat);
   return buf;
 }
 
@@ -78,7 +79,8 @@ TEST_CASE("GCJ-02 and BD-09 layers load onto the same local coordinates as WGS84
     // Read without the datum setting, the same file lands hundreds of metres away: the
     // setting is what moves it.
     const auto unconverted = readAs(file, frame.value(), LonLatDatum::Wgs84);
-    CHECK(std::hypot(unconverted[0].point.x - reference[0].point.x, unconverted[0].point.y - reference[0].point.y) > 100);
+    CHECK(std::hypot(unconverted[0].point.x - reference[0].point.x, unconverted[0].point.y - reference[0].point.y) >
+          100);
   }
 }
 
@@ -104,9 +106,10 @@ TEST_CASE("a non-WGS84 datum on a projected layer is an error naming the layer",
   auto frame = SiteFrame::create(kOrigin);
   REQUIRE(frame.ok());
   const auto file = dir.path() / "projected.geojson";
-  std::ofstream(file) << R"({"type":"FeatureCollection","name":"plots",)"
-                         R"("crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}},)"
-                         R"("features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[441000,4428000]}}]})";
+  std::ofstream(file)
+      << R"({"type":"FeatureCollection","name":"plots",)"
+         R"("crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4547"}},)"
+         R"("features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[441000,4428000]}}]})";
   ReadOptions options;
   options.datum = LonLatDatum::Gcj02;
   Diagnostics diag;

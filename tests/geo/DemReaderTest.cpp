@@ -44,7 +44,8 @@ SiteFrame frameAt(LonLat origin) {
 // gdallocationinfo is part of gdal-bin, a declared dependency: if it cannot be run, the test fails.
 double gdalLocationValue(const std::string& file, double lon, double lat) {
   char command[1024];
-  std::snprintf(command, sizeof command, "gdallocationinfo -valonly -wgs84 '%s' %.9f %.9f 2>&1", file.c_str(), lon, lat);
+  std::snprintf(command, sizeof command, "gdallocationinfo -valonly -wgs84 '%s' %.9f %.9f 2>&1", file.c_str(), lon,
+                lat);
   FILE* pipe = popen(command, "r");
   REQUIRE(pipe != nullptr);
   std::string output;
@@ -108,7 +109,9 @@ Heightfield handMade() {
   return h;
 }
 
-Polygon square(double x0, double y0, double x1, double y1) { return Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}, {}}; }
+Polygon square(double x0, double y0, double x1, double y1) {
+  return Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}, {}};
+}
 
 DemOptions optionsAround(const Box2& extent, double resolution, double margin = 0) {
   DemOptions o;
@@ -138,7 +141,8 @@ TEST_CASE("sampleDem gives gdallocationinfo's values at pixel centres (GeoTIFF c
     auto heights = twin::geo::sampleDem(source, centres, diag);
     REQUIRE(heights.ok());
     // The window round these pixels holds SRTM voids (nodata): they are filled and reported.
-    for (const std::string& line : formatted(diag)) CHECK_THAT(line, Catch::EndsWith("nodata pixels; filled from neighbours"));
+    for (const std::string& line : formatted(diag))
+      CHECK_THAT(line, Catch::EndsWith("nodata pixels; filled from neighbours"));
     bool anyAboveSea = false;
     for (std::size_t i = 0; i < centres.size(); ++i) {
       const double expected = gdalLocationValue(source, centres[i].lon, centres[i].lat);
@@ -168,11 +172,11 @@ TEST_CASE("Heightfield::heightAt is bilinear and clamps outside the grid", "[geo
   const Heightfield h = handMade();
   CHECK(h.heightAt(100, 200) == 1);
   CHECK(h.heightAt(110, 210) == 0);
-  CHECK(h.heightAt(105, 200) == Approx(2));           // halfway along the bottom row
+  CHECK(h.heightAt(105, 200) == Approx(2));  // halfway along the bottom row
   CHECK(h.heightAt(115, 215) == Approx((0 + 4 + 6 + 7) / 4.0));
   CHECK(h.heightAt(102.5, 207.5) == Approx((1 * 0.75 + 3 * 0.25) * 0.25 + (2 * 0.75 + 0 * 0.25) * 0.75));
-  CHECK(h.heightAt(90, 180) == 1);                    // clamped to the south-west corner
-  CHECK(h.heightAt(200, 215) == Approx(5.5));         // clamped to the east edge, halfway up
+  CHECK(h.heightAt(90, 180) == 1);             // clamped to the south-west corner
+  CHECK(h.heightAt(200, 215) == Approx(5.5));  // clamped to the east edge, halfway up
   CHECK(std::isnan(h.heightAt(NAN, 200)));
   CHECK(std::isnan(Heightfield{}.heightAt(0, 0)));
   CHECK(h.extent().minX == 100);
@@ -216,8 +220,8 @@ TEST_CASE("readDem resamples the Monaco crop onto the site grid", "[geo]") {
   CHECK(diag.empty());
   const Heightfield& h = field.value();
   CHECK(h.sourceLabel == "monaco_srtm3_crop.tif");
-  CHECK(h.columns == 53);   // (2400 + 200) / 50 + 1
-  CHECK(h.rows == 65);      // (3000 + 200) / 50 + 1
+  CHECK(h.columns == 53);  // (2400 + 200) / 50 + 1
+  CHECK(h.rows == 65);     // (3000 + 200) / 50 + 1
   CHECK(h.originMeters.x == -1300);
   CHECK(h.originMeters.y == -1600);
   CHECK(h.coveredFraction == 1);
@@ -270,15 +274,18 @@ TEST_CASE("readDem fills nodata from neighbours and reports it", "[geo]") {
     return 100.0f;
   });
   Diagnostics diag;
-  auto field = twin::geo::readDem(file.string(), frameAt({116.35, 40.0}), optionsAround(Box2{-200, -200, 200, 200}, 20), diag);
+  auto field =
+      twin::geo::readDem(file.string(), frameAt({116.35, 40.0}), optionsAround(Box2{-200, -200, 200, 200}, 20), diag);
   REQUIRE(field.ok());
   CHECK(field->filledSamples == 4);
   for (float v : field->heights) CHECK(v == Approx(100));
-  CHECK(formatted(diag) == std::vector<std::string>{"geo::readDem(): holes.tif: 4 nodata pixels; filled from neighbours"});
+  CHECK(formatted(diag) ==
+        std::vector<std::string>{"geo::readDem(): holes.tif: 4 nodata pixels; filled from neighbours"});
 
   const auto allNodata = dir.path() / "nodata.tif";
   writeGeoTiff(allNodata, 8, 8, gt, [](int, int) { return -32768.0f; });
-  auto none = twin::geo::readDem(allNodata.string(), frameAt({116.3440, 40.0060}), optionsAround(Box2{-50, -50, 50, 50}, 10), diag);
+  auto none = twin::geo::readDem(allNodata.string(), frameAt({116.3440, 40.0060}),
+                                 optionsAround(Box2{-50, -50, 50, 50}, 10), diag);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().message == "geo::readDem(): nodata.tif: every pixel under the site is nodata");
 }
@@ -290,16 +297,18 @@ TEST_CASE("readDem: a DEM that covers part of the site warns, one that misses it
   const std::array<double, 6> gt{116.34, 0.001, 0, 40.00, 0, -0.001};
   writeGeoTiff(file, 10, 10, gt, [](int x, int) { return static_cast<float>(10 + x); });
   Diagnostics diag;
-  auto partial = twin::geo::readDem(file.string(), frameAt({116.35, 40.0}), optionsAround(Box2{-400, -400, 400, 400}, 20), diag);
+  auto partial =
+      twin::geo::readDem(file.string(), frameAt({116.35, 40.0}), optionsAround(Box2{-400, -400, 400, 400}, 20), diag);
   REQUIRE(partial.ok());
   CHECK(partial->coveredFraction == Approx(121.0 / 441.0));  // an 11 x 11 quarter of the 21 x 21 lattice
-  CHECK(formatted(diag) == std::vector<std::string>{
-                               "geo::readDem(): small.tif: DEM covers only 27% of the site extent; heights extended "
-                               "from the DEM edge"});
+  CHECK(formatted(diag) ==
+        std::vector<std::string>{"geo::readDem(): small.tif: DEM covers only 27% of the site extent; heights extended "
+                                 "from the DEM edge"});
   CHECK(partial->heightAt(300, 300) == Approx(19));  // north-east of the DEM: its nearest edge pixel
 
   Diagnostics none;
-  auto missed = twin::geo::readDem(file.string(), frameAt({7.425, 43.7375}), optionsAround(Box2{-100, -100, 100, 100}, 20), none);
+  auto missed =
+      twin::geo::readDem(file.string(), frameAt({7.425, 43.7375}), optionsAround(Box2{-100, -100, 100, 100}, 20), none);
   REQUIRE_FALSE(missed.ok());
   CHECK(missed.error().message ==
         "geo::readDem(): small.tif: does not cover the site: DEM lon 116.34000..116.35000, lat 39.99000..40.00000; "
@@ -323,12 +332,14 @@ TEST_CASE("readDem errors name the file", "[geo]") {
   CHECK(errorOf((dir.path() / "garbage.tif").string(), options) ==
         "geo::readDem(): garbage.tif: cannot open: not a recognised raster format");
   const auto noCrs = dir.path() / "nocrs.tif";
-  writeGeoTiff(noCrs, 4, 4, {7.4, 0.01, 0, 43.8, 0, -0.01}, [](int, int) { return 1.0f; }, false);
+  writeGeoTiff(
+      noCrs, 4, 4, {7.4, 0.01, 0, 43.8, 0, -0.01}, [](int, int) { return 1.0f; }, false);
   CHECK(errorOf(noCrs.string(), options) == "geo::readDem(): nocrs.tif: no georeference (the raster has no CRS)");
 
   DemOptions bad = options;
   bad.resolutionMeters = 0;
-  CHECK(errorOf(cropTif().string(), bad) == "geo::readDem(): monaco_srtm3_crop.tif: resolution must be a number > 0 metres");
+  CHECK(errorOf(cropTif().string(), bad) ==
+        "geo::readDem(): monaco_srtm3_crop.tif: resolution must be a number > 0 metres");
   bad = options;
   bad.extentLocal = Box2{};
   CHECK(errorOf(cropTif().string(), bad) == "geo::readDem(): monaco_srtm3_crop.tif: the site extent is empty");
@@ -338,9 +349,10 @@ TEST_CASE("readDem errors name the file", "[geo]") {
         "geo::readDem(): monaco_srtm3_crop.tif: a 20001 x 20001 grid at 0.01 m exceeds the limit of 16000000 samples");
   bad = options;
   bad.marginMeters = NAN;
-  CHECK(errorOf(cropTif().string(), bad) == "geo::readDem(): monaco_srtm3_crop.tif: margin must be a number >= 0 metres");
-  CHECK(errorOf("/vsizip/" + (dir.path() / "none.zip").string() + "/x.hgt", options).rfind(
-            "geo::readDem(): /vsizip/", 0) == 0);
+  CHECK(errorOf(cropTif().string(), bad) ==
+        "geo::readDem(): monaco_srtm3_crop.tif: margin must be a number >= 0 metres");
+  CHECK(errorOf("/vsizip/" + (dir.path() / "none.zip").string() + "/x.hgt", options)
+            .rfind("geo::readDem(): /vsizip/", 0) == 0);
 }
 
 TEST_CASE("readDem on truncated copies of the crop: an error or a valid grid, never a crash", "[geo][slow]") {

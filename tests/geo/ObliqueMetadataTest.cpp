@@ -77,7 +77,8 @@ TEST_CASE("the Zhongshan production's metadata.xml: WKT SRS and origin", "[geo]"
 TEST_CASE("metadata.xml variants: EPSG code, ENU origin, comments", "[geo]") {
   const auto epsg = parseObliqueMetadata(
       "<ModelMetadata version=\"1\"><!--<SRS>EPSG:1</SRS>--><SRS>EPSG:4547</SRS>"
-      "<SRSOrigin>500000,2500000,10</SRSOrigin></ModelMetadata>", "m.xml");
+      "<SRSOrigin>500000,2500000,10</SRSOrigin></ModelMetadata>",
+      "m.xml");
   REQUIRE(epsg.ok());
   CHECK(epsg->srs == "EPSG:4547");
   CHECK(epsg->srsOrigin.z == 10);
@@ -94,7 +95,10 @@ TEST_CASE("metadata.xml variants: EPSG code, ENU origin, comments", "[geo]") {
 }
 
 TEST_CASE("metadata.xml errors name the file and the problem", "[geo]") {
-  struct Row { const char* xml; const char* message; };
+  struct Row {
+    const char* xml;
+    const char* message;
+  };
   const Row rows[] = {
       {"<ModelMetadata></ModelMetadata>",
        "geo::readObliqueMetadata(): m.xml: no <SRS> element (expected an EPSG code, WKT or ENU:lat,lon)"},
@@ -110,7 +114,8 @@ TEST_CASE("metadata.xml errors name the file and the problem", "[geo]") {
        "geo::readObliqueMetadata(): m.xml: <SRS> 'PWOJCS[\"CGCS2000 / 3-degree Gauss-Kruger...': expected an EPSG "
        "code, WKT, a PROJ string or ENU:lat,lon"},
       {"<ModelMetadata><SRS>EPSG:45x7</SRS></ModelMetadata>",
-       "geo::readObliqueMetadata(): m.xml: <SRS> 'EPSG:45x7': expected an EPSG code, WKT, a PROJ string or ENU:lat,lon"},
+       "geo::readObliqueMetadata(): m.xml: <SRS> 'EPSG:45x7': expected an EPSG code, WKT, a PROJ string or "
+       "ENU:lat,lon"},
       {"<ModelMetadata><SRS>EPSG:4547</SRS></ModelMetadata>",
        "geo::readObliqueMetadata(): m.xml: no <SRSOrigin> (a production in a projected SRS needs it to be placed)"},
       {"<ModelMetadata><SRS>EPSG:4547</SRS><SRSOrigin>500000,2500000,0</SRSOrigin>",
@@ -154,7 +159,8 @@ TEST_CASE("truncated copies of metadata.xml are errors naming the file", "[geo]"
   const auto truncated = readObliqueMetadata(dir.path());
   REQUIRE_FALSE(truncated.ok());
   CHECK(truncated.error().message ==
-        "geo::readObliqueMetadata(): metadata.xml: no closing </ModelMetadata> (the file is truncated or not a metadata.xml)");
+        "geo::readObliqueMetadata(): metadata.xml: no closing </ModelMetadata> (the file is truncated or not a "
+        "metadata.xml)");
 }
 
 TEST_CASE("metadata.xml that is not a regular file or too large is refused before reading", "[geo]") {

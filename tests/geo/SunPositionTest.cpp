@@ -121,7 +121,8 @@ TEST_CASE("solar noon altitude on the solstices is 90 - latitude +- 23.44", "[ge
   const double obliquity = 23.436;  // of 2026 (IAU 2006 mean obliquity)
   for (double lat : {30.25, 39.96}) {
     const LonLat site{120.0, lat};
-    for (const auto& [date, sign] : {std::pair{CivilDate{2026, 6, 21}, 1.0}, std::pair{CivilDate{2026, 12, 22}, -1.0}}) {
+    for (const auto& [date, sign] :
+         {std::pair{CivilDate{2026, 6, 21}, 1.0}, std::pair{CivilDate{2026, 12, 22}, -1.0}}) {
       const double noon = utcOfTrueSolarTime(date, site.lon, 12.0);
       const SunPosition s = sunPosition(site, noon);
       INFO(formatCivilDate(date) << " lat " << lat);

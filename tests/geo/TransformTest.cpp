@@ -167,7 +167,8 @@ TEST_CASE("Transform and SiteFrame errors name the CRS", "[geo]") {
 
   auto frame = SiteFrame::create({116.35, 40.0}, "EPSG:999999");
   REQUIRE_FALSE(frame.ok());
-  CHECK(frame.error().message.rfind("geo::SiteFrame::create(): frame CRS 'EPSG:999999': geo::Transform::create(): unknown CRS", 0) == 0);
+  CHECK(frame.error().message.rfind(
+            "geo::SiteFrame::create(): frame CRS 'EPSG:999999': geo::Transform::create(): unknown CRS", 0) == 0);
   auto nanOrigin = SiteFrame::create({NAN, 40.0});
   REQUIRE_FALSE(nanOrigin.ok());
   CHECK(nanOrigin.error().message == "geo::SiteFrame::create(): origin (nan, 40) is not a WGS84 longitude/latitude");

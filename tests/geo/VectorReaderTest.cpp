@@ -22,8 +22,8 @@ using twin::geo::Feature;
 using twin::geo::FeatureKind;
 using twin::geo::ReadOptions;
 using twin::geo::ReadStats;
-using twin::geo::SiteFrame;
 using twin::geo::readVector;
+using twin::geo::SiteFrame;
 
 namespace {
 
@@ -73,13 +73,16 @@ std::string collection(const std::vector<std::string>& features) {
 TEST_CASE("readVector: a valid GeoJSON polygon, line and point in local metres", "[geo]") {
   twin::test::TempDir dir("geo");
   const auto path = dir.path() / "valid.geojson";
-  writeFile(path, collection({
-                      geojsonFeature(R"({"building":"yes","name":"A"})",
-                                     R"({"type":"Polygon","coordinates":[)" + square(116.35, 40.0, 0.001) + "]}"),
-                      geojsonFeature(R"({"highway":"footway"})",
-                                     R"({"type":"MultiLineString","coordinates":[[[116.35,40.0],[116.351,40.0]],[[116.35,40.0],[116.35,40.001]]]})"),
-                      geojsonFeature(R"({"amenity":"cafe"})", R"({"type":"Point","coordinates":[116.35,40.0]})"),
-                  }));
+  writeFile(
+      path,
+      collection({
+          geojsonFeature(R"({"building":"yes","name":"A"})",
+                         R"({"type":"Polygon","coordinates":[)" + square(116.35, 40.0, 0.001) + "]}"),
+          geojsonFeature(
+              R"({"highway":"footway"})",
+              R"({"type":"MultiLineString","coordinates":[[[116.35,40.0],[116.351,40.0]],[[116.35,40.0],[116.35,40.001]]]})"),
+          geojsonFeature(R"({"amenity":"cafe"})", R"({"type":"Point","coordinates":[116.35,40.0]})"),
+      }));
   Diagnostics diag;
   ReadStats stats;
   auto features = readVector(path.string(), frame(), {}, diag, &stats);
@@ -95,7 +98,7 @@ TEST_CASE("readVector: a valid GeoJSON polygon, line and point in local metres",
   CHECK(poly.tags.at("name") == "A");
   REQUIRE(poly.polygons.size() == 1);
   const auto& ring = poly.polygons[0].outer;
-  REQUIRE(ring.size() == 4);  // closing point dropped
+  REQUIRE(ring.size() == 4);                // closing point dropped
   CHECK(twin::core::signedArea(ring) > 0);  // CCW
   // 0.001 degrees at 40N: 85.4 m east-west, 111.0 m north-south.
   CHECK(twin::core::area(poly.polygons[0]) == Approx(85.4 * 111.0).epsilon(0.01));
@@ -117,37 +120,44 @@ TEST_CASE("isConnectionString: GDAL connection strings against file paths", "[ge
   CHECK(twin::geo::isConnectionString("OCI_8:x"));
   CHECK_FALSE(twin::geo::isConnectionString("assets/osm/site.osm"));
   CHECK_FALSE(twin::geo::isConnectionString("/vsizip/a.zip/b.shp"));
-  CHECK_FALSE(twin::geo::isConnectionString("C:data.shp"));      // one letter: a drive, not a driver
+  CHECK_FALSE(twin::geo::isConnectionString("C:data.shp"));  // one letter: a drive, not a driver
   CHECK_FALSE(twin::geo::isConnectionString(":memory:"));
-  CHECK_FALSE(twin::geo::isConnectionString("a b:c"));           // a prefix with a space is a file name
+  CHECK_FALSE(twin::geo::isConnectionString("a b:c"));  // a prefix with a space is a file name
   CHECK_FALSE(twin::geo::isConnectionString(""));
 }
 
 TEST_CASE("readVector: each bad geometry gives its diagnostic", "[geo]") {
   twin::test::TempDir dir("geo");
   const auto path = dir.path() / "bad.geojson";
-  writeFile(path,
-            collection({
-                // fid 0: unclosed ring -> closed and kept
-                geojsonFeature(R"({"building":"yes"})",
-                               R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.0],[116.351,40.001],[116.35,40.001]]]})"),
-                // fid 1: bow-tie -> repaired into two triangles
-                geojsonFeature(R"({"building":"yes"})",
-                               R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.001],[116.351,40.0],[116.35,40.001],[116.35,40.0]]]})"),
-                // fid 2: all points on one line
-                geojsonFeature(R"({"building":"yes"})",
-                               R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.001],[116.352,40.002],[116.35,40.0]]]})"),
-                // fid 3: NaN coordinate
-                geojsonFeature(R"({"building":"yes"})",
-                               R"({"type":"Polygon","coordinates":[[[116.35,40.0],[NaN,40.001],[116.351,40.0],[116.35,40.0]]]})"),
-                // fid 4: two distinct points
-                geojsonFeature(R"({"building":"yes"})",
-                               R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.0],[116.351,40.0],[116.35,40.0]]]})"),
-                // fid 5: a one-point line
-                geojsonFeature(R"({"highway":"path"})", R"({"type":"LineString","coordinates":[[116.35,40.0],[116.35,40.0]]})"),
-                // fid 6: no geometry
-                geojsonFeature(R"({"amenity":"bench"})", "null"),
-            }));
+  writeFile(
+      path,
+      collection({
+          // fid 0: unclosed ring -> closed and kept
+          geojsonFeature(
+              R"({"building":"yes"})",
+              R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.0],[116.351,40.001],[116.35,40.001]]]})"),
+          // fid 1: bow-tie -> repaired into two triangles
+          geojsonFeature(
+              R"({"building":"yes"})",
+              R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.001],[116.351,40.0],[116.35,40.001],[116.35,40.0]]]})"),
+          // fid 2: all points on one line
+          geojsonFeature(
+              R"({"building":"yes"})",
+              R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.001],[116.352,40.002],[116.35,40.0]]]})"),
+          // fid 3: NaN coordinate
+          geojsonFeature(
+              R"({"building":"yes"})",
+              R"({"type":"Polygon","coordinates":[[[116.35,40.0],[NaN,40.001],[116.351,40.0],[116.35,40.0]]]})"),
+          // fid 4: two distinct points
+          geojsonFeature(
+              R"({"building":"yes"})",
+              R"({"type":"Polygon","coordinates":[[[116.35,40.0],[116.351,40.0],[116.351,40.0],[116.35,40.0]]]})"),
+          // fid 5: a one-point line
+          geojsonFeature(R"({"highway":"path"})",
+                         R"({"type":"LineString","coordinates":[[116.35,40.0],[116.35,40.0]]})"),
+          // fid 6: no geometry
+          geojsonFeature(R"({"amenity":"bench"})", "null"),
+      }));
   Diagnostics diag;
   ReadStats stats;
   auto features = readVector(path.string(), frame(), {}, diag, &stats);
@@ -234,9 +244,9 @@ TEST_CASE("readVector: a GeoPackage in EPSG:4547 with a hole, a bow-tie and type
   CHECK(twin::core::bounds(block.polygons[0].outer).minY == Approx(4428000 - o.y).margin(1e-6));
   CHECK((*features)[1].polygons.size() == 2);
   CHECK((*features)[1].tags.at("NAME") == "Bow \"tie\"");
-  CHECK(formatted(diag) == std::vector<std::string>{
-                               "geo::readVector(): blocks.gpkg blocks fid 2: self-intersecting polygon; repaired "
-                               "(split into 2 valid parts)"});
+  CHECK(formatted(diag) ==
+        std::vector<std::string>{"geo::readVector(): blocks.gpkg blocks fid 2: self-intersecting polygon; repaired "
+                                 "(split into 2 valid parts)"});
 
   // The same file into a local-tm frame: 441000 E lies west of the origin.
   Diagnostics diag2;
@@ -290,9 +300,9 @@ TEST_CASE("readVector: OSM ids, escaped other_tags and relations with missing me
   Diagnostics diag;
   auto features = readVector(path.string(), frame(), {}, diag);
   REQUIRE(features.ok());
-  CHECK(formatted(diag) == std::vector<std::string>{
-                               "geo::readVector(): small.osm multipolygons relation 12: multipolygon relation has "
-                               "missing member ways; skipped"});
+  CHECK(formatted(diag) ==
+        std::vector<std::string>{"geo::readVector(): small.osm multipolygons relation 12: multipolygon relation has "
+                                 "missing member ways; skipped"});
   const auto find = [&](const std::string& label, FeatureKind kind) -> const Feature* {
     for (const Feature& f : *features)
       if (f.recordLabel() == label && f.kind == kind) return &f;
@@ -345,7 +355,8 @@ TEST_CASE("readVector: progress reports read then reproject, ending at 1", "[geo
   REQUIRE(calls.size() >= 4);
   CHECK(calls.front() == std::make_pair(std::string("read"), 0.0));
   CHECK(calls.back() == std::make_pair(std::string("reproject"), 1.0));
-  const auto firstReproject = std::find_if(calls.begin(), calls.end(), [](const auto& c) { return c.first == "reproject"; });
+  const auto firstReproject =
+      std::find_if(calls.begin(), calls.end(), [](const auto& c) { return c.first == "reproject"; });
   REQUIRE(firstReproject != calls.end());
   CHECK(std::all_of(calls.begin(), firstReproject, [](const auto& c) { return c.first == "read"; }));
   CHECK(std::all_of(firstReproject, calls.end(), [](const auto& c) { return c.first == "reproject"; }));

@@ -235,8 +235,8 @@ TEST_CASE("writeVectorLayer errors", "[geo][writer]") {
     const auto path = dir.path() / "out.shp";
     auto w = writeVectorLayer(path, "x", fields, one);
     REQUIRE(!w.ok());
-    CHECK(w.error().message ==
-          "geo::writeVectorLayer(): " + path.string() + ": unknown output format '.shp'; expected .geojson, .gpkg or .csv");
+    CHECK(w.error().message == "geo::writeVectorLayer(): " + path.string() +
+                                   ": unknown output format '.shp'; expected .geojson, .gpkg or .csv");
     CHECK(!twin::geo::isVectorOutputPath(path));
     CHECK(twin::geo::isVectorOutputPath(dir.path() / "a.GeoJSON"));
   }
@@ -273,31 +273,36 @@ TEST_CASE("writeVectorLayer errors", "[geo][writer]") {
   SECTION("field names") {
     auto empty = writeVectorLayer(dir.path() / "a.gpkg", "x", {{"", FieldType::Real}}, {});
     REQUIRE(!empty.ok());
-    CHECK(empty.error().message == "geo::writeVectorLayer(): " + (dir.path() / "a.gpkg").string() + ": a field has an empty name");
-    auto dup = writeVectorLayer(dir.path() / "a.gpkg", "x", {{"Minutes", FieldType::Real}, {"minutes", FieldType::Real}}, {});
+    CHECK(empty.error().message ==
+          "geo::writeVectorLayer(): " + (dir.path() / "a.gpkg").string() + ": a field has an empty name");
+    auto dup =
+        writeVectorLayer(dir.path() / "a.gpkg", "x", {{"Minutes", FieldType::Real}, {"minutes", FieldType::Real}}, {});
     REQUIRE(!dup.ok());
-    CHECK(dup.error().message == "geo::writeVectorLayer(): " + (dir.path() / "a.gpkg").string() + ": duplicate field name 'minutes'");
+    CHECK(dup.error().message ==
+          "geo::writeVectorLayer(): " + (dir.path() / "a.gpkg").string() + ": duplicate field name 'minutes'");
   }
   SECTION("values that do not match the fields") {
     const auto path = dir.path() / "a.gpkg";
     auto count = writeVectorLayer(path, "x", fields, {{"POINT (1 2)", {1LL, 2LL}}});
     REQUIRE(!count.ok());
-    CHECK(count.error().message == "geo::writeVectorLayer(): " + path.string() + ": feature 0 has 2 values for 1 fields");
+    CHECK(count.error().message ==
+          "geo::writeVectorLayer(): " + path.string() + ": feature 0 has 2 values for 1 fields");
     auto type = writeVectorLayer(path, "x", fields, {{"POINT (1 2)", {1LL}}, {"POINT (1 2)", {std::string("7")}}});
     REQUIRE(!type.ok());
-    CHECK(type.error().message ==
-          "geo::writeVectorLayer(): " + path.string() + ": feature 1 field 'id': a string value for a field of type Integer");
+    CHECK(type.error().message == "geo::writeVectorLayer(): " + path.string() +
+                                      ": feature 1 field 'id': a string value for a field of type Integer");
     auto real = writeVectorLayer(path, "x", fields, {{"POINT (1 2)", {2.5}}});
     REQUIRE(!real.ok());
-    CHECK(real.error().message ==
-          "geo::writeVectorLayer(): " + path.string() + ": feature 0 field 'id': a real value for a field of type Integer");
+    CHECK(real.error().message == "geo::writeVectorLayer(): " + path.string() +
+                                      ": feature 0 field 'id': a real value for a field of type Integer");
     CHECK(!std::filesystem::exists(path));
   }
   SECTION("unreadable WKT") {
     const auto path = dir.path() / "a.geojson";
     auto w = writeVectorLayer(path, "x", fields, {{"POINT (1 2)", {1LL}}, {"POLYGON ((0 0, 1", {2LL}}});
     REQUIRE(!w.ok());
-    CHECK(w.error().message == "geo::writeVectorLayer(): " + path.string() + ": feature 1: unreadable WKT 'POLYGON ((0 0, 1'");
+    CHECK(w.error().message ==
+          "geo::writeVectorLayer(): " + path.string() + ": feature 1: unreadable WKT 'POLYGON ((0 0, 1'");
     CHECK(std::filesystem::is_empty(dir.path()));
   }
 }

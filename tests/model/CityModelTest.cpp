@@ -40,8 +40,11 @@ geo::SiteFrame rdFrame() {
 }
 
 // A small valid CityJSON 2.0 document; `objects` replaces the CityObjects body.
-std::string document(const std::string& objects, const std::string& vertices = "[[0,0,0],[1000,0,0],[1000,1000,0],[0,1000,0],[0,0,3000],[1000,0,3000],[1000,1000,3000],[0,1000,3000]]",
-                     const std::string& extra = "") {
+std::string document(
+    const std::string& objects,
+    const std::string& vertices =
+        "[[0,0,0],[1000,0,0],[1000,1000,0],[0,1000,0],[0,0,3000],[1000,0,3000],[1000,1000,3000],[0,1000,3000]]",
+    const std::string& extra = "") {
   return R"({"type":"CityJSON","version":"2.0","transform":{"scale":[0.01,0.01,0.001],"translate":[85000,447500,1]},)"
          R"("metadata":{"referenceSystem":"https://www.opengis.net/def/crs/EPSG/0/28992"},)" +
          extra + R"("CityObjects":{)" + objects + R"(},"vertices":)" + vertices + "}";
@@ -65,9 +68,13 @@ TEST_CASE("readCityJson: delft.json (2.0, EPSG:7415) counts and placement agains
   CHECK(city->crs == "EPSG:28992");  // the horizontal part of RD New + NAP
   const auto stats = model::cityModelStats(city.value());
   CHECK(stats.objects == 570);
-  CHECK(stats.objectsByType == std::map<std::string, std::size_t>{{"Building", 160}, {"Road", 143}, {"PlantCover", 126},
-                                                                 {"LandUse", 81}, {"GenericCityObject", 54},
-                                                                 {"WaterBody", 3}, {"Bridge", 3}});
+  CHECK(stats.objectsByType == std::map<std::string, std::size_t>{{"Building", 160},
+                                                                  {"Road", 143},
+                                                                  {"PlantCover", 126},
+                                                                  {"LandUse", 81},
+                                                                  {"GenericCityObject", 54},
+                                                                  {"WaterBody", 3},
+                                                                  {"Bridge", 3}});
   CHECK(stats.geometriesByLod == std::map<std::string, std::size_t>{{"1", 570}});
   CHECK(stats.vertices == 18262);
   CHECK(stats.surfaces == 36271);
@@ -140,7 +147,8 @@ TEST_CASE("readCityJson: files without a CRS need one from the caller", "[model]
   auto none = model::readCityJson(sample("rotterdam/rotterdam_subset.json"), geo::SiteFrame{}, {}, diag);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().message ==
-        "model::readCityJson(): rotterdam_subset.json: the file declares no CRS (metadata.referenceSystem) and none was given");
+        "model::readCityJson(): rotterdam_subset.json: the file declares no CRS (metadata.referenceSystem) and none "
+        "was given");
 
   auto rotterdam = model::readCityJson(sample("rotterdam/rotterdam_subset.json"), rdFrame(), rd(), diag);
   REQUIRE(rotterdam.ok());
@@ -234,7 +242,8 @@ TEST_CASE("readCityJson: bad objects are skipped and reported with file and id",
       R"(,"pts":{"type":"GenericCityObject","geometry":[{"type":"MultiPoint","lod":"1","boundaries":[0,1]}]})"
       R"(,"badvertex":{"type":"Building","geometry":[{"type":"MultiSurface","lod":"1","boundaries":[[[0,1,8]]]}]})";
   const std::string vertices =
-      "[[0,0,0],[1000,0,0],[1000,1000,0],[0,1000,0],[0,0,3000],[1000,0,3000],[1000,1000,3000],[0,1000,3000],[1,\"x\",2]]";
+      "[[0,0,0],[1000,0,0],[1000,1000,0],[0,1000,0],[0,0,3000],[1000,0,3000],[1000,1000,3000],[0,1000,3000],[1,\"x\",2]"
+      "]";
   core::Diagnostics diag;
   auto city = model::parseCityJson(document(objects, vertices), "broken.json", rdFrame(), {}, diag);
   REQUIRE(city.ok());
@@ -243,19 +252,22 @@ TEST_CASE("readCityJson: bad objects are skipped and reported with file and id",
   CHECK(city->objects[0].id == "cube");
   CHECK(city->objects[1].id == "pts");
   CHECK(city->objects[1].geometries.empty());
-  CHECK(formatted(diag) ==
-        std::vector<std::string>{
-            "model::readCityJson(): broken.json object attrs: \"attributes\" is not an object; skipped",
-            "model::readCityJson(): broken.json object badvertex: vertex 8 is not three finite numbers; skipped",
-            "model::readCityJson(): broken.json object far: vertex index 99 out of range (file has 9 vertices); skipped",
-            "model::readCityJson(): broken.json object flat: geometry 0: boundaries surface: expected an array; skipped",
-            "model::readCityJson(): broken.json object neg: vertex index -2 out of range (file has 9 vertices); skipped",
-            "model::readCityJson(): broken.json object nolod: geometry 0: no lod; skipped",
-            "model::readCityJson(): broken.json object notype: not an object with a \"type\"; skipped",
-            "model::readCityJson(): broken.json object pts: geometry 0: type 'MultiPoint' not supported; geometry skipped",
-            "model::readCityJson(): broken.json object sem: geometry 0: semantics value 4 out of range (1 surfaces); skipped",
-            "model::readCityJson(): broken.json object str: geometry 0: boundaries ring: vertex index is not an "
-            "integer: \"a\"; skipped"});
+  CHECK(
+      formatted(diag) ==
+      std::vector<std::string>{
+          "model::readCityJson(): broken.json object attrs: \"attributes\" is not an object; skipped",
+          "model::readCityJson(): broken.json object badvertex: vertex 8 is not three finite numbers; skipped",
+          "model::readCityJson(): broken.json object far: vertex index 99 out of range (file has 9 vertices); skipped",
+          "model::readCityJson(): broken.json object flat: geometry 0: boundaries surface: expected an array; skipped",
+          "model::readCityJson(): broken.json object neg: vertex index -2 out of range (file has 9 vertices); skipped",
+          "model::readCityJson(): broken.json object nolod: geometry 0: no lod; skipped",
+          "model::readCityJson(): broken.json object notype: not an object with a \"type\"; skipped",
+          "model::readCityJson(): broken.json object pts: geometry 0: type 'MultiPoint' not supported; geometry "
+          "skipped",
+          "model::readCityJson(): broken.json object sem: geometry 0: semantics value 4 out of range (1 surfaces); "
+          "skipped",
+          "model::readCityJson(): broken.json object str: geometry 0: boundaries ring: vertex index is not an "
+          "integer: \"a\"; skipped"});
 }
 
 TEST_CASE("readCityJson: a file without vertices reports it and skips objects with geometry", "[model]") {
@@ -270,7 +282,8 @@ TEST_CASE("readCityJson: a file without vertices reports it and skips objects wi
   CHECK(formatted(diag) ==
         std::vector<std::string>{
             "model::readCityJson(): novertices.json: no \"vertices\" array; objects with geometry skipped",
-            "model::readCityJson(): novertices.json object cube: vertex index 0 out of range (file has 0 vertices); skipped"});
+            "model::readCityJson(): novertices.json object cube: vertex index 0 out of range (file has 0 vertices); "
+            "skipped"});
 }
 
 TEST_CASE("readCityJson: file-level errors", "[model]") {

@@ -55,10 +55,11 @@ TEST_CASE("data access: scene paths must stay under the scene's folders", "[mode
   SECTION("a path outside is an error naming the key, the path and how to allow it") {
     auto r = model::parseSceneConfig(layerScene("/etc/passwd"), sceneFile);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().message == "model::loadSceneConfig(): x.json: key 'layers[0].source': '/etc/passwd' is outside the "
-                               "scene's data folders (" + (project / "scenes").string() + ", " +
-                                   (project / "assets").string() +
-                                   "); allow its folder with --data-root DIR or TWIN_DATA_ROOTS=DIR");
+    CHECK(r.error().message ==
+          "model::loadSceneConfig(): x.json: key 'layers[0].source': '/etc/passwd' is outside the "
+          "scene's data folders (" +
+              (project / "scenes").string() + ", " + (project / "assets").string() +
+              "); allow its folder with --data-root DIR or TWIN_DATA_ROOTS=DIR");
     auto up = model::parseSceneConfig(layerScene("../elsewhere/b.osm"), sceneFile);
     REQUIRE_FALSE(up.ok());
     CHECK(up.error().message.find("key 'layers[0].source': '" + (project / "elsewhere" / "b.osm").string() +
@@ -86,13 +87,15 @@ TEST_CASE("data access: scene paths must stay under the scene's folders", "[mode
     CHECK_FALSE(env.allowNetwork);
   }
   SECTION("terrain, replay files, TLS files and models follow the same rule") {
-    auto terrain = model::parseSceneConfig(layerScene("local.osm", R"(,"terrain":{"source":"/etc/hostname"})"), sceneFile);
+    auto terrain =
+        model::parseSceneConfig(layerScene("local.osm", R"(,"terrain":{"source":"/etc/hostname"})"), sceneFile);
     REQUIRE_FALSE(terrain.ok());
     CHECK(terrain.error().message.find("key 'terrain.source': '/etc/hostname' is outside") != std::string::npos);
 
     auto ca = model::parseSensorConfig(R"({"mqtt":{"tls":true,"ca_file":"/etc/shadow"}})", sceneFile);
     REQUIRE_FALSE(ca.ok());
-    CHECK(ca.error().message.find("model::parseSensorConfig(): x.json: key 'mqtt.ca_file': '/etc/shadow' is outside") == 0);
+    CHECK(ca.error().message.find("model::parseSensorConfig(): x.json: key 'mqtt.ca_file': '/etc/shadow' is outside") ==
+          0);
 
     auto replay = model::parseSensorConfig(
         R"({"sensors":[{"id":"a","name":"a","kind":"noise","unit":"dB","building":"b",
@@ -122,14 +125,16 @@ TEST_CASE("data access: network sources only when the scene or the command line 
     CHECK(model::isNetworkSource(source));
     auto r = model::parseSceneConfig(layerScene(source), sceneFile);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().message == "model::loadSceneConfig(): x.json: key 'layers[0].source': '" + source + "'" + kNetworkHint);
+    CHECK(r.error().message ==
+          "model::loadSceneConfig(): x.json: key 'layers[0].source': '" + source + "'" + kNetworkHint);
     CHECK(model::parseSceneConfig(layerScene(source, R"(,"allow_network":true)"), sceneFile).ok());
     ScopedAccess cli({{}, true});
     CHECK(model::parseSceneConfig(layerScene(source), sceneFile).ok());
   }
   // Local databases need no permission.
-  for (const std::string source : {"PG:dbname=city", "PG:host=localhost dbname=city", "PG:host=/var/run/postgresql dbname=x",
-                                   "PG:postgresql:///city", "PG:host=127.0.0.1 port=5432"}) {
+  for (const std::string source :
+       {"PG:dbname=city", "PG:host=localhost dbname=city", "PG:host=/var/run/postgresql dbname=x",
+        "PG:postgresql:///city", "PG:host=127.0.0.1 port=5432"}) {
     INFO(source);
     CHECK_FALSE(model::isNetworkSource(source));
     CHECK(model::parseSceneConfig(layerScene(source), sceneFile).ok());
@@ -141,7 +146,8 @@ TEST_CASE("data access: network sources only when the scene or the command line 
   CHECK(secret.error().message.find("password=***") != std::string::npos);
   auto bad = model::parseSceneConfig(layerScene("a.osm", R"(,"allow_network":"yes")"), sceneFile);
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().message == "model::loadSceneConfig(): x.json: key 'allow_network': expected true or false, got \"yes\"");
+  CHECK(bad.error().message ==
+        "model::loadSceneConfig(): x.json: key 'allow_network': expected true or false, got \"yes\"");
 }
 
 TEST_CASE("data access: the shipped scenes keep working with no data roots", "[model]") {

@@ -61,15 +61,13 @@ TEST_CASE("loadSite: the Hangzhou Qianjiang scene, counts cross-checked with ogr
   CHECK(byKind["highway=bus_stop"] == 27);
   CHECK(byKind["amenity=kindergarten"] == 3);
   CHECK(byKind["amenity=clinic"] == 1);
-  const auto station = std::find_if(site->pois.begin(), site->pois.end(), [](const model::Poi& p) {
-    return p.kind == "station" && p.name == "钱江世纪城";
-  });
+  const auto station = std::find_if(site->pois.begin(), site->pois.end(),
+                                    [](const model::Poi& p) { return p.kind == "station" && p.name == "钱江世纪城"; });
   CHECK(station != site->pois.end());
   CHECK(site->attributions == std::vector<std::string>{"© OpenStreetMap contributors (ODbL)"});
 }
 
-TEST_CASE("Hangzhou Qianjiang scene: every sensor is simulated and bound to a building of the site",
-          "[model][slow]") {
+TEST_CASE("Hangzhou Qianjiang scene: every sensor is simulated and bound to a building of the site", "[model][slow]") {
   const auto file = test::scenesDir() / "hangzhou-qianjiang.json";
   auto sensors = model::loadSensorConfig(file);
   REQUIRE(sensors.ok());
@@ -89,9 +87,8 @@ TEST_CASE("Hangzhou Qianjiang scene: every sensor is simulated and bound to a bu
     CHECK_FALSE(s.position.has_value());
     REQUIRE(s.building.rfind("way/", 0) == 0);
     const std::int64_t way = std::stoll(s.building.substr(4));
-    const auto building = std::find_if(site->buildings.begin(), site->buildings.end(), [&](const model::Building& b) {
-      return b.idKind == "way" && b.osmId == way;
-    });
+    const auto building = std::find_if(site->buildings.begin(), site->buildings.end(),
+                                       [&](const model::Building& b) { return b.idKind == "way" && b.osmId == way; });
     REQUIRE(building != site->buildings.end());
     // All six stand in the 丰瑞北苑 compound: residential towers and its 25 m service building.
     CHECK(building->heightSource == model::HeightSource::Measured);
@@ -99,7 +96,8 @@ TEST_CASE("Hangzhou Qianjiang scene: every sensor is simulated and bound to a bu
     CHECK(s.source.kind == model::SourceKind::Replay);
     CHECK(s.source.replay.file.filename() == "simulated-qianjiang.jsonl");
   }
-  CHECK(kinds == std::set<std::string>{"water_level", "smoke", "lift_vibration", "power", "parking_occupancy", "noise"});
+  CHECK(kinds ==
+        std::set<std::string>{"water_level", "smoke", "lift_vibration", "power", "parking_occupancy", "noise"});
   // Every kind has at least one rule, so the replay's episodes raise alerts.
   for (const model::SensorDef& s : sensors->sensors) CHECK_FALSE(sensors->rulesFor(s).empty());
 }

@@ -19,7 +19,8 @@ void writeText(const fs::path& file, const std::string& text) {
 
 // A scene in `dir` whose "models" key is `models`.
 core::Result<std::vector<model::ModelSource>> parse(const fs::path& dir, const std::string& models) {
-  const std::string text = R"({"site":{"origin":{"lon":116.35,"lat":40.0}},"layers":[{"source":"a.osm"}],"models":)" + models + "}";
+  const std::string text =
+      R"({"site":{"origin":{"lon":116.35,"lat":40.0}},"layers":[{"source":"a.osm"}],"models":)" + models + "}";
   auto config = model::parseSceneConfig(text, dir / "scene.json");
   REQUIRE(config.ok());
   return model::parseModelSources(*config);
@@ -90,7 +91,8 @@ TEST_CASE("parseModelSources reads every key and resolves paths against the scen
   CHECK((*r)[2].maximumScreenSpaceError == 8);
 
   // No "models" key: no models.
-  auto none = model::parseSceneConfig(R"({"site":{"origin":{"lon":116.35,"lat":40.0}},"layers":[{"source":"a.osm"}]})", d / "s.json");
+  auto none = model::parseSceneConfig(R"({"site":{"origin":{"lon":116.35,"lat":40.0}},"layers":[{"source":"a.osm"}]})",
+                                      d / "s.json");
   REQUIRE(none.ok());
   CHECK(model::parseModelSources(*none)->empty());
 }
@@ -103,18 +105,23 @@ TEST_CASE("parseModelSources names the scene file and key on bad entries", "[mod
   CHECK(errorOf(d, R"({"id":"a"})") == p + "': expected an array");
   CHECK(errorOf(d, R"([3])") == p + "[0]': expected an object");
   CHECK(errorOf(d, R"([{"source":"a.glb"}])") == p + "[0].id': missing");
-  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":2,"colour":"red"}])") == p + "[0].colour': unknown key");
+  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":2,"colour":"red"}])") ==
+        p + "[0].colour': unknown key");
   CHECK(errorOf(d, R"([{"id":"a"}])") == p + "[0].source': missing");
-  CHECK_THAT(errorOf(d, R"([{"id":"a","source":"b.glb"}])"), Catch::StartsWith(p + "[0].source': no such file or folder: "));
+  CHECK_THAT(errorOf(d, R"([{"id":"a","source":"b.glb"}])"),
+             Catch::StartsWith(p + "[0].source': no such file or folder: "));
   CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":2},{"id":"a","source":"a.glb","lon":1,"lat":2}])") ==
         p + "[1].id': duplicate model id 'a'");
-  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb"}])") == p + "[0].lon': missing: a glTF model needs lon and lat to be placed");
+  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb"}])") ==
+        p + "[0].lon': missing: a glTF model needs lon and lat to be placed");
   CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1}])") == p + "[0].lat': missing (lon and lat go together)");
   CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":"x","lat":2}])") == p + "[0].lon': expected a number");
-  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":95}])") == p + "[0].lat': expected a number from -90 to 90, got 95");
+  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":95}])") ==
+        p + "[0].lat': expected a number from -90 to 90, got 95");
   CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":2,"scale":0}])") ==
         p + "[0].scale': expected a number from 1e-06 to 1e+06, got 0");
   CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","format":"obj"}])") ==
         p + "[0].format': expected \"osgb\", \"gltf\", \"3dtiles\" or \"cityjson\", got \"obj\"");
-  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":2,"visible":"yes"}])") == p + "[0].visible': expected true or false");
+  CHECK(errorOf(d, R"([{"id":"a","source":"a.glb","lon":1,"lat":2,"visible":"yes"}])") ==
+        p + "[0].visible': expected true or false");
 }

@@ -77,15 +77,17 @@ TEST_CASE("scenarios: parse the scene key", "[model]") {
 }
 
 TEST_CASE("scenarios: each parse error names the file and key", "[model]") {
-  CHECK(parseError("{") .find("model::parseScenarios(): x.json: not valid JSON: ") == 0);
+  CHECK(parseError("{").find("model::parseScenarios(): x.json: not valid JSON: ") == 0);
   CHECK(parseError("[]") == "model::parseScenarios(): x.json: expected a JSON object");
   CHECK(parseError(R"({"scenarios": {}})") == "model::parseScenarios(): x.json: key 'scenarios': expected an array");
-  CHECK(parseError(R"({"scenarios": [3]})") == "model::parseScenarios(): x.json: key 'scenarios[0]': expected an object");
+  CHECK(parseError(R"({"scenarios": [3]})") ==
+        "model::parseScenarios(): x.json: key 'scenarios[0]': expected an object");
   CHECK(parseError(R"({"scenarios": [{}]})") == "model::parseScenarios(): x.json: key 'scenarios[0].name': missing");
   CHECK(parseError(R"({"scenarios": [{"name": ""}]})") ==
         "model::parseScenarios(): x.json: key 'scenarios[0].name': expected a non-empty string");
   CHECK(parseError(R"({"scenarios": [{"name": "a", "colour": 1}]})") ==
-        "model::parseScenarios(): x.json: key 'scenarios[0].colour': unknown key (expected name, label, add, move, remove, buildings)");
+        "model::parseScenarios(): x.json: key 'scenarios[0].colour': unknown key (expected name, label, add, move, "
+        "remove, buildings)");
   CHECK(parseError(R"({"scenarios": [{"name": "a"}, {"name": "a"}]})") ==
         "model::parseScenarios(): x.json: key 'scenarios[1].name': duplicate scenario name 'a'");
   CHECK(parseError(R"({"scenarios": [{"name": "a", "add": {}}]})") ==
@@ -133,8 +135,10 @@ TEST_CASE("scenarios: proposed buildings", "[model]") {
   CHECK(parseError(with(R"({"height": 0, "footprint": [[1, 2], [3, 4], [5, 6]]})")) ==
         at + "[0].height': expected a height in metres in (0, 1000]");
   CHECK(parseError(with(R"({"height": 3})")) == at + "[0].footprint': missing");
-  CHECK(parseError(with(R"({"height": 3, "footprint": 1})")) == at + "[0].footprint': expected an array of [lon, lat] pairs");
-  CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3], [5, 6]]})")) == at + "[0].footprint[1]': expected [lon, lat]");
+  CHECK(parseError(with(R"({"height": 3, "footprint": 1})")) ==
+        at + "[0].footprint': expected an array of [lon, lat] pairs");
+  CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3], [5, 6]]})")) ==
+        at + "[0].footprint[1]': expected [lon, lat]");
   CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3, 95], [5, 6]]})")) ==
         at + "[0].footprint[1]': expected [lon, lat] in degrees, lon in [-180, 180], lat in [-90, 90]");
   CHECK(parseError(with(R"({"height": 3, "footprint": [[1, 2], [3, 4], [1, 2]]})")) ==

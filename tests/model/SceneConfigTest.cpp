@@ -74,7 +74,7 @@ TEST_CASE("scene files: defaults are filled in", "[model]") {
   CHECK(c->heights.defaults.at("*") == 9);
   CHECK(c->theme == "dark");
   CHECK(c->language == "zh-CN");
-  CHECK(c->uiScale == 0);  // follow the display
+  CHECK(c->uiScale == 0);                                                        // follow the display
   CHECK(c->themes.at("dark").background.b > c->themes.at("dark").background.r);  // navy
   CHECK(c->themes.at("light").background.r > 0.9f);
   CHECK(c->visibleLayers.size() == 5);
@@ -97,7 +97,8 @@ TEST_CASE("scene files: defaults are filled in", "[model]") {
 
 TEST_CASE("scene files: origin defaults to the clip centre, else the data's extent", "[model]") {
   auto clip = model::parseSceneConfig(
-      R"({"site":{"clip":{"minLon":7.4,"minLat":43.7,"maxLon":7.5,"maxLat":43.8}},"layers":[{"source":"a.osm"}]})", kFile);
+      R"({"site":{"clip":{"minLon":7.4,"minLat":43.7,"maxLon":7.5,"maxLat":43.8}},"layers":[{"source":"a.osm"}]})",
+      kFile);
   REQUIRE(clip.ok());
   CHECK(clip->origin.lon == Approx(7.45));
   CHECK(clip->origin.lat == Approx(43.75));
@@ -109,8 +110,9 @@ TEST_CASE("scene files: origin defaults to the clip centre, else the data's exte
   CHECK(extent->origin.lat == Approx((39.99767 + 40.00888) / 2).margin(1e-6));
 
   CHECK(errorOf(R"({"layers":[{"source":"nowhere.osm"}]})") ==
-        kPrefix + "key 'site.origin': missing, and the extent of layer 'nowhere' is unknown: "
-                  "geo::vectorExtentLonLat(): nowhere.osm: file not found");
+        kPrefix +
+            "key 'site.origin': missing, and the extent of layer 'nowhere' is unknown: "
+            "geo::vectorExtentLonLat(): nowhere.osm: file not found");
 }
 
 TEST_CASE("defaultSceneForDataFile frames the data", "[model]") {
@@ -128,7 +130,8 @@ TEST_CASE("defaultSceneForDataFile frames the data", "[model]") {
 
   auto missing = model::defaultSceneForDataFile("nowhere.gpkg");
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().message == "model::defaultSceneForDataFile(): geo::vectorExtentLonLat(): nowhere.gpkg: file not found");
+  CHECK(missing.error().message ==
+        "model::defaultSceneForDataFile(): geo::vectorExtentLonLat(): nowhere.gpkg: file not found");
 }
 
 TEST_CASE("scene file errors: the file itself", "[model]") {
@@ -141,23 +144,27 @@ TEST_CASE("scene file errors: the file itself", "[model]") {
   CHECK(folder.error().message.rfind("model::loadSceneConfig(): ", 0) == 0);
   CHECK(folder.error().message.find(": is a directory") != std::string::npos);
   CHECK(errorOf("{\"layers\": [") ==
-        kPrefix + "not valid JSON: parse error at line 1, column 13: syntax error while parsing value - unexpected "
-                  "end of input; expected '[', '{', or a literal");
+        kPrefix +
+            "not valid JSON: parse error at line 1, column 13: syntax error while parsing value - unexpected "
+            "end of input; expected '[', '{', or a literal");
   CHECK(errorOf("[1, 2]") == kPrefix + "expected a JSON object at the top level, got an array");
   CHECK(errorOf("") ==
-        kPrefix + "not valid JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected "
-                  "end of input; expected '[', '{', or a literal");
+        kPrefix +
+            "not valid JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected "
+            "end of input; expected '[', '{', or a literal");
 }
 
 TEST_CASE("scene file errors: unknown keys", "[model]") {
   CHECK(errorOf(scene(R"("layer":[])")) ==
-        kPrefix + "key 'layer': unknown key (expected one of: name, site, layers, heights, bookmarks, startBookmark, "
-                  "themes, theme, ui, visibleLayers, mqtt, sensors, alert_rules, alerts, facilities, walking, tours, "
-                  "terrain, models, analysis, scenarios, sunlight, replay, allow_network)");
+        kPrefix +
+            "key 'layer': unknown key (expected one of: name, site, layers, heights, bookmarks, startBookmark, "
+            "themes, theme, ui, visibleLayers, mqtt, sensors, alert_rules, alerts, facilities, walking, tours, "
+            "terrain, models, analysis, scenarios, sunlight, replay, allow_network)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2},"orign":{}},"layers":[{"source":"a"}]})") ==
         kPrefix + "key 'site.orign': unknown key (expected one of: origin, crs, clip)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[{"source":"a","fields":{"hieght":"h"}}]})") ==
-        kPrefix + "key 'layers[0].fields.hieght': unknown key (expected one of: height, levels, name, use, min_height)");
+        kPrefix +
+            "key 'layers[0].fields.hieght': unknown key (expected one of: height, levels, name, use, min_height)");
   CHECK(errorOf(scene(R"("visibleLayers":{"trees":true})")) ==
         kPrefix + "key 'visibleLayers.trees': unknown key (expected one of: buildings, roads, pois, labels, ground)");
 }
@@ -173,7 +180,8 @@ TEST_CASE("scene file errors: site", "[model]") {
         kPrefix + "key 'site.origin': expected an object, got an array");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2},"crs":""},"layers":[{"source":"a"}]})") ==
         kPrefix + "key 'site.crs': expected a non-empty string");
-  CHECK(errorOf(R"({"site":{"clip":{"minLon":7.5,"minLat":43.7,"maxLon":7.4,"maxLat":43.8}},"layers":[{"source":"a"}]})") ==
+  CHECK(errorOf(
+            R"({"site":{"clip":{"minLon":7.5,"minLat":43.7,"maxLon":7.4,"maxLat":43.8}},"layers":[{"source":"a"}]})") ==
         kPrefix + "key 'site.clip.maxLon': must be greater than minLon");
   CHECK(errorOf(R"({"site":{"clip":{"minLon":7.4,"minLat":43.7,"maxLon":7.5}},"layers":[{"source":"a"}]})") ==
         kPrefix + "key 'site.clip.maxLat': missing (required)");
@@ -181,7 +189,8 @@ TEST_CASE("scene file errors: site", "[model]") {
 
 TEST_CASE("scene file errors: layers", "[model]") {
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}}})") == kPrefix + "key 'layers': missing (required)");
-  CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[]})") == kPrefix + "key 'layers': expected at least one layer");
+  CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[]})") ==
+        kPrefix + "key 'layers': expected at least one layer");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[{"id":"a"}]})") ==
         kPrefix + "key 'layers[0].source': missing (required)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[{"source":"a.osm"},{"source":"b/a.gpkg"}]})") ==
@@ -204,7 +213,8 @@ TEST_CASE("scene file errors: heights", "[model]") {
 }
 
 TEST_CASE("scene file errors: bookmarks", "[model]") {
-  CHECK(errorOf(scene(R"("bookmarks":[{"name":"a","target":{"lon":1,"lat":2}},{"name":"a","target":{"lon":1,"lat":2}}])")) ==
+  CHECK(errorOf(scene(
+            R"("bookmarks":[{"name":"a","target":{"lon":1,"lat":2}},{"name":"a","target":{"lon":1,"lat":2}}])")) ==
         kPrefix + "key 'bookmarks[1].name': duplicate bookmark name 'a'");
   CHECK(errorOf(scene(R"("bookmarks":[{"name":"a"}])")) == kPrefix + "key 'bookmarks[0].target': missing (required)");
   CHECK(errorOf(scene(R"("bookmarks":[{"name":"a","target":{"lon":1,"lat":2},"pitch":120}])")) ==
@@ -218,11 +228,13 @@ TEST_CASE("scene file errors: themes and ui", "[model]") {
   CHECK(errorOf(scene(R"("themes":{"dark":{"background":"navy"}})")) ==
         kPrefix + "key 'themes.dark.background': expected a colour \"#rrggbb\" or \"#rrggbbaa\", got \"navy\"");
   CHECK(errorOf(scene(R"("themes":{"dark":{"buildingUse":{"castle":"#ffffff"}}})")) ==
-        kPrefix + "key 'themes.dark.buildingUse.castle': unknown key (expected one of: residential, commercial, office, "
-                  "education, healthcare, public, industrial, transport, religious, other)");
+        kPrefix +
+            "key 'themes.dark.buildingUse.castle': unknown key (expected one of: residential, commercial, office, "
+            "education, healthcare, public, industrial, transport, religious, other)");
   CHECK(errorOf(scene(R"("themes":{"x":{"base":"sepia"}})")) ==
         kPrefix + "key 'themes.x.base': expected \"dark\" or \"light\", got \"sepia\"");
-  CHECK(errorOf(scene(R"("ui":{"language":"fr"})")) == kPrefix + "key 'ui.language': expected \"zh-CN\" or \"en\", got \"fr\"");
+  CHECK(errorOf(scene(R"("ui":{"language":"fr"})")) ==
+        kPrefix + "key 'ui.language': expected \"zh-CN\" or \"en\", got \"fr\"");
   CHECK(errorOf(scene(R"("ui":{"scale":9})")) == kPrefix + "key 'ui.scale': expected a number >= 0.5 and <= 4, got 9");
   CHECK(errorOf(scene(R"("ui":{"scale":"big"})")) == kPrefix + "key 'ui.scale': expected a number, got \"big\"");
   {
@@ -230,7 +242,8 @@ TEST_CASE("scene file errors: themes and ui", "[model]") {
     REQUIRE(c.ok());
     CHECK(c->uiScale == 1.5);
   }
-  CHECK(errorOf(scene(R"("visibleLayers":{"roads":1})")) == kPrefix + "key 'visibleLayers.roads': expected true or false, got 1");
+  CHECK(errorOf(scene(R"("visibleLayers":{"roads":1})")) ==
+        kPrefix + "key 'visibleLayers.roads': expected true or false, got 1");
 }
 
 TEST_CASE("defaultTheme: dark command centre and light print", "[model]") {

@@ -46,7 +46,10 @@ TEST_CASE("buildingHeight follows the rules in order", "[model]") {
       {{{"building", "hangar"}}, 9, 0, 0, HeightSource::Estimated},
       {{{"building", "yes"}, {"height", "30"}, {"min_height", "12"}}, 30, 12, 0, HeightSource::Measured},
       {{{"building", "yes"}, {"building:levels", "10"}, {"building:min_level", "2"}}, 30, 6, 10, HeightSource::Levels},
-      {{{"building", "yes"}, {"height", "20"}, {"min_height", "5 m"}, {"building:min_level", "3"}}, 20, 5, 0,
+      {{{"building", "yes"}, {"height", "20"}, {"min_height", "5 m"}, {"building:min_level", "3"}},
+       20,
+       5,
+       0,
        HeightSource::Measured},
   };
   for (const Row& row : rows) {
@@ -77,25 +80,49 @@ TEST_CASE("buildingHeight rejects absurd values with a diagnostic and uses the n
   };
   const std::string prefix = "model::buildingHeight(): t.osm way 7: ";
   const Row rows[] = {
-      {{{"building", "residential"}, {"height", "-5"}}, 18, HeightSource::Estimated,
+      {{{"building", "residential"}, {"height", "-5"}},
+       18,
+       HeightSource::Estimated,
        prefix + "height '-5' is not plausible (must be > 0 and <= 650 m); ignored"},
-      {{{"building", "residential"}, {"height", "0"}, {"building:levels", "4"}}, 12, HeightSource::Levels,
+      {{{"building", "residential"}, {"height", "0"}, {"building:levels", "4"}},
+       12,
+       HeightSource::Levels,
        prefix + "height '0' is not plausible (must be > 0 and <= 650 m); ignored"},
-      {{{"building", "yes"}, {"height", "9000"}}, 9, HeightSource::Estimated,
+      {{{"building", "yes"}, {"height", "9000"}},
+       9,
+       HeightSource::Estimated,
        prefix + "height '9000' is not plausible (must be > 0 and <= 650 m); ignored"},
-      {{{"building", "yes"}, {"height", "NaN"}}, 9, HeightSource::Estimated, prefix + "height 'NaN' is not a length; ignored"},
-      {{{"building", "yes"}, {"height", "tall"}}, 9, HeightSource::Estimated, prefix + "height 'tall' is not a length; ignored"},
-      {{{"building", "yes"}, {"building:levels", "RDC"}}, 9, HeightSource::Estimated,
+      {{{"building", "yes"}, {"height", "NaN"}},
+       9,
+       HeightSource::Estimated,
+       prefix + "height 'NaN' is not a length; ignored"},
+      {{{"building", "yes"}, {"height", "tall"}},
+       9,
+       HeightSource::Estimated,
+       prefix + "height 'tall' is not a length; ignored"},
+      {{{"building", "yes"}, {"building:levels", "RDC"}},
+       9,
+       HeightSource::Estimated,
        prefix + "building:levels 'RDC' is not a number; ignored"},
-      {{{"building", "yes"}, {"building:levels", "0"}}, 9, HeightSource::Estimated,
+      {{{"building", "yes"}, {"building:levels", "0"}},
+       9,
+       HeightSource::Estimated,
        prefix + "building:levels '0' is not plausible (must be > 0 and <= 650 m); ignored"},
-      {{{"building", "yes"}, {"building:levels", "400"}}, 9, HeightSource::Estimated,
+      {{{"building", "yes"}, {"building:levels", "400"}},
+       9,
+       HeightSource::Estimated,
        prefix + "building:levels '400' is not plausible (must be > 0 and <= 650 m); ignored"},
-      {{{"building", "yes"}, {"height", "12"}, {"min_height", "30"}}, 12, HeightSource::Measured,
+      {{{"building", "yes"}, {"height", "12"}, {"min_height", "30"}},
+       12,
+       HeightSource::Measured,
        prefix + "min height 30 m is not below height 12 m; min height set to 0"},
-      {{{"building", "yes"}, {"height", "12"}, {"min_height", "-3"}}, 12, HeightSource::Measured,
+      {{{"building", "yes"}, {"height", "12"}, {"min_height", "-3"}},
+       12,
+       HeightSource::Measured,
        prefix + "min_height '-3' is not plausible (must be >= 0 and <= 650 m); ignored"},
-      {{{"building", "yes"}, {"height", "12"}, {"building:min_level", "x"}}, 12, HeightSource::Measured,
+      {{{"building", "yes"}, {"height", "12"}, {"building:min_level", "x"}},
+       12,
+       HeightSource::Measured,
        prefix + "building:min_level 'x' is not plausible; ignored"},
   };
   for (const Row& row : rows) {
@@ -191,11 +218,12 @@ TEST_CASE("interpretFeatures: buildings, POIs, roads and unclosed building ways"
   REQUIRE(site.roads.size() == 2);
   CHECK(site.roads[0].widthMeters == Approx(7.5));
   CHECK(site.roads[1].widthMeters == Approx(1.5));
-  CHECK(formatted(site.diagnostics) ==
-        std::vector<std::string>{
-            "model::interpretFeatures(): t.osm lines way 7: road width 'wide' is not a plausible length (0.5 to 100 m); "
-            "default width for path used",
-            "model::interpretFeatures(): t.osm lines way 8: building ring not closed; skipped"});
+  CHECK(
+      formatted(site.diagnostics) ==
+      std::vector<std::string>{
+          "model::interpretFeatures(): t.osm lines way 7: road width 'wide' is not a plausible length (0.5 to 100 m); "
+          "default width for path used",
+          "model::interpretFeatures(): t.osm lines way 8: building ring not closed; skipped"});
 
   SECTION("a non-OSM buildings layer with a fields mapping") {
     model::Site s2;
@@ -259,8 +287,10 @@ TEST_CASE("loadSite: the Beijing scene, counts cross-checked with SOURCE.md", "[
     ++byKind[p.category + "=" + p.kind];
   }
   // SOURCE.md: 126 amenity objects, 63 shops, 24 bus stops, 1 subway station, 9 entrances.
-  CHECK(byCategory == std::map<std::string, int>{{"amenity", 126}, {"shop", 63}, {"highway", 24}, {"railway", 10},
-                                                 {"leisure", 33}, {"public_transport", 1}});
+  CHECK(
+      byCategory ==
+      std::map<std::string, int>{
+          {"amenity", 126}, {"shop", 63}, {"highway", 24}, {"railway", 10}, {"leisure", 33}, {"public_transport", 1}});
   CHECK(byKind["amenity=school"] == 3);
   CHECK(byKind["amenity=kindergarten"] == 2);
   CHECK(byKind["amenity=hospital"] == 2);
@@ -269,8 +299,8 @@ TEST_CASE("loadSite: the Beijing scene, counts cross-checked with SOURCE.md", "[
   CHECK(byKind["shop=supermarket"] == 2);
   CHECK(byKind["railway=station"] == 1);
   CHECK(byKind["railway=subway_entrance"] == 9);
-  const auto station = std::find_if(site->pois.begin(), site->pois.end(),
-                                    [](const model::Poi& p) { return p.kind == "station"; });
+  const auto station =
+      std::find_if(site->pois.begin(), site->pois.end(), [](const model::Poi& p) { return p.kind == "station"; });
   REQUIRE(station != site->pois.end());
   CHECK(station->name == "六道口");
   CHECK(station->idKind == "node");
@@ -457,11 +487,13 @@ TEST_CASE("loadSite: absurd heights in a GeoJSON layer are reported and estimate
   test::TempDir dir("model");
   const std::string ring = "[[[7.420,43.730],[7.421,43.730],[7.421,43.731],[7.420,43.731],[7.420,43.730]]]";
   {
-    std::ofstream(dir.path() / "heights.geojson")
-        << R"({"type":"FeatureCollection","name":"blocks","features":[
-{"type":"Feature","properties":{"building":"apartments","height":"-5"},"geometry":{"type":"Polygon","coordinates":)" << ring << R"(}},
-{"type":"Feature","properties":{"building":"yes","height":"9000","building:levels":"4"},"geometry":{"type":"Polygon","coordinates":)" << ring << R"(}},
-{"type":"Feature","properties":{"building":"yes","height":"25","min_height":"40"},"geometry":{"type":"Polygon","coordinates":)" << ring << R"(}}]})";
+    std::ofstream(dir.path() / "heights.geojson") << R"({"type":"FeatureCollection","name":"blocks","features":[
+{"type":"Feature","properties":{"building":"apartments","height":"-5"},"geometry":{"type":"Polygon","coordinates":)"
+                                                  << ring << R"(}},
+{"type":"Feature","properties":{"building":"yes","height":"9000","building:levels":"4"},"geometry":{"type":"Polygon","coordinates":)"
+                                                  << ring << R"(}},
+{"type":"Feature","properties":{"building":"yes","height":"25","min_height":"40"},"geometry":{"type":"Polygon","coordinates":)"
+                                                  << ring << R"(}}]})";
     std::ofstream(dir.path() / "scene.json") << R"({"site":{"origin":{"lon":7.42,"lat":43.73}},
       "heights":{"defaults":{"apartments":21}},"layers":[{"id":"blocks","source":"heights.geojson"}]})";
   }
@@ -478,8 +510,10 @@ TEST_CASE("loadSite: absurd heights in a GeoJSON layer are reported and estimate
   CHECK(site->buildings[2].minHeightMeters == 0);
   CHECK(site->attributions.empty());
   CHECK(formatted(site->diagnostics) ==
-        std::vector<std::string>{
-            "model::buildingHeight(): heights.geojson fid 0: height '-5' is not plausible (must be > 0 and <= 650 m); ignored",
-            "model::buildingHeight(): heights.geojson fid 1: height '9000' is not plausible (must be > 0 and <= 650 m); ignored",
-            "model::buildingHeight(): heights.geojson fid 2: min height 40 m is not below height 25 m; min height set to 0"});
+        std::vector<std::string>{"model::buildingHeight(): heights.geojson fid 0: height '-5' is not plausible (must "
+                                 "be > 0 and <= 650 m); ignored",
+                                 "model::buildingHeight(): heights.geojson fid 1: height '9000' is not plausible (must "
+                                 "be > 0 and <= 650 m); ignored",
+                                 "model::buildingHeight(): heights.geojson fid 2: min height 40 m is not below height "
+                                 "25 m; min height set to 0"});
 }

@@ -74,8 +74,9 @@ TEST_CASE("scene key terrain", "[model]") {
   CHECK(errorOf(scene("", R"("terrain":{"source":"x.tif","verticalOffset":"up"})")) ==
         kPrefix + "key 'terrain.verticalOffset': expected a number, got \"up\"");
   CHECK(errorOf(scene("", R"("terrain":{"source":"x.tif","resolution":5})")) ==
-        kPrefix + "key 'terrain.resolution': unknown key (expected one of: source, resolutionMeters, verticalOffset, "
-                  "marginMeters, attribution)");
+        kPrefix +
+            "key 'terrain.resolution': unknown key (expected one of: source, resolutionMeters, verticalOffset, "
+            "marginMeters, attribution)");
 }
 
 TEST_CASE("applyTerrain sets base, road and POI elevations", "[model]") {
@@ -178,16 +179,17 @@ TEST_CASE("loadSite: a layer with datum gcj02 lands on its WGS84 twin", "[model]
   test::TempDir dir("datum-scene");
   auto polygonIn = [](geo::LonLatDatum datum) {
     std::string ring;
-    for (const core::LonLat corner : {core::LonLat{116.3490, 39.9991}, core::LonLat{116.3502, 39.9991},
-                                      core::LonLat{116.3502, 40.0003}, core::LonLat{116.3490, 40.0003},
-                                      core::LonLat{116.3490, 39.9991}}) {
+    for (const core::LonLat corner :
+         {core::LonLat{116.3490, 39.9991}, core::LonLat{116.3502, 39.9991}, core::LonLat{116.3502, 40.0003},
+          core::LonLat{116.3490, 40.0003}, core::LonLat{116.3490, 39.9991}}) {
       const core::LonLat p = geo::convertLonLat(corner, geo::LonLatDatum::Wgs84, datum);
       char buf[64];
       std::snprintf(buf, sizeof buf, "%s[%.10f,%.10f]", ring.empty() ? "" : ",", p.lon, p.lat);
       ring += buf;
     }
     return R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"building":"yes"},)"
-           R"("geometry":{"type":"Polygon","coordinates":[[)" + ring + "]]}}]}";
+           R"("geometry":{"type":"Polygon","coordinates":[[)" +
+           ring + "]]}}]}";
   };
   std::ofstream(dir.path() / "wgs.geojson") << polygonIn(geo::LonLatDatum::Wgs84);
   std::ofstream(dir.path() / "amap.geojson") << polygonIn(geo::LonLatDatum::Gcj02);

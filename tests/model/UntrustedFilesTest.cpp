@@ -42,7 +42,8 @@ TEST_CASE("a scene file nested 100,000 deep is refused before parsing", "[model]
 
   // At the limit it parses (the sections keep their raw text).
   writeText(file, R"({"name":"ok","site":{"origin":{"lon":7.42,"lat":43.73}},"layers":[{"id":"a","source":"a.osm"}],)"
-                  R"("sensors":)" + nested(255) + "}");
+                  R"("sensors":)" +
+                      nested(255) + "}");
   auto atLimit = model::loadSceneConfig(file);
   INFO((atLimit.ok() ? std::string() : atLimit.error().message));
   REQUIRE(atLimit.ok());
@@ -62,8 +63,9 @@ TEST_CASE("a scene file that is a FIFO or too large is refused before reading", 
   std::filesystem::resize_file(big, 65 * core::kMiB);  // sparse: no disk used
   auto tooBig = model::loadSceneConfig(big);
   REQUIRE_FALSE(tooBig.ok());
-  CHECK(tooBig.error().message == "model::loadSceneConfig(): big.json: is 68157440 bytes, over the limit of 67108864 "
-                                  "bytes (64 MiB) for scene files");
+  CHECK(tooBig.error().message ==
+        "model::loadSceneConfig(): big.json: is 68157440 bytes, over the limit of 67108864 "
+        "bytes (64 MiB) for scene files");
 }
 
 TEST_CASE("a CityJSON attribute nested 100,000 deep is refused before parsing", "[model]") {
@@ -90,8 +92,8 @@ TEST_CASE("jsonNestingDepth counts brackets outside strings, without recursion",
   CHECK(core::jsonNestingDepth("1") == 0);
   CHECK(core::jsonNestingDepth(R"({"a":[1,{"b":[]}]})") == 4);
   CHECK(core::jsonNestingDepth(R"(["[[[[", "\"[[[", {}])") == 2);  // brackets in strings and escapes
-  CHECK(core::jsonNestingDepth("]]]][[") == 2);                     // not validated, never negative
-  CHECK(core::jsonNestingDepth(nested(1000000), 256) == 257);       // stops past the limit
+  CHECK(core::jsonNestingDepth("]]]][[") == 2);                    // not validated, never negative
+  CHECK(core::jsonNestingDepth(nested(1000000), 256) == 257);      // stops past the limit
   CHECK(core::jsonDepthProblem(nested(256)).empty());
   CHECK(core::jsonDepthProblem(nested(257)) == kDeep);
   CHECK(core::jsonDepthProblem(nested(11), 10) ==

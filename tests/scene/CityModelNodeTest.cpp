@@ -109,7 +109,8 @@ TEST_CASE("CityJSON models with bad geometry draw what they can and report the r
   const fs::path file = tmp.path() / "bad.city.json";
   // Object a: a good square; object b: an out-of-range index (the reader skips it);
   // object c: a degenerate surface (three collinear points).
-  std::ofstream(file) << R"({"type":"CityJSON","version":"2.0","metadata":{"referenceSystem":"https://www.opengis.net/def/crs/EPSG/0/28992"},
+  std::ofstream(file)
+      << R"({"type":"CityJSON","version":"2.0","metadata":{"referenceSystem":"https://www.opengis.net/def/crs/EPSG/0/28992"},
     "transform":{"scale":[1,1,1],"translate":[85000,447500,0]},
     "CityObjects":{
       "a":{"type":"Building","attributes":{"name":"good","levels":{"n":3}},"geometry":[{"type":"MultiSurface","lod":"1","boundaries":[[[0,1,2,3]]]}]},

@@ -31,7 +31,8 @@ std::size_t pixelsLike(const osg::Image& image, const model::Color& base) {
 }
 }  // namespace
 
-TEST_CASE("Default scene: beijing-liudaokou loads, compiles and renders with the theme's colours", "[scene][render][slow]") {
+TEST_CASE("Default scene: beijing-liudaokou loads, compiles and renders with the theme's colours",
+          "[scene][render][slow]") {
   unsetenv("DISPLAY");
   auto config = model::loadSceneConfig(test::scenesDir() / "beijing-liudaokou.json");
   REQUIRE(config.ok());

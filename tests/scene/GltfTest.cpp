@@ -40,7 +40,9 @@ std::uint32_t u32(const std::vector<std::uint8_t>& bytes, std::size_t at) {
   return v;
 }
 
-void putU32(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t v) { std::memcpy(bytes.data() + at, &v, 4); }
+void putU32(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t v) {
+  std::memcpy(bytes.data() + at, &v, 4);
+}
 
 /** A GLB from JSON text and a binary chunk (both padded to 4 bytes as the spec asks). */
 std::vector<std::uint8_t> makeGlb(std::string json, std::vector<std::uint8_t> bin) {
@@ -136,9 +138,10 @@ B3dmFacts b3dmFacts(const std::vector<std::uint8_t>& bytes) {
     for (const Json& primitive : mesh["primitives"]) {
       REQUIRE(primitive.value("mode", 4) == 4);
       const int position = primitive["attributes"]["POSITION"].get<int>();
-      const std::size_t count = primitive.contains("indices")
-                                    ? facts.gltf["accessors"][primitive["indices"].get<int>()]["count"].get<std::size_t>()
-                                    : facts.gltf["accessors"][position]["count"].get<std::size_t>();
+      const std::size_t count =
+          primitive.contains("indices")
+              ? facts.gltf["accessors"][primitive["indices"].get<int>()]["count"].get<std::size_t>()
+              : facts.gltf["accessors"][position]["count"].get<std::size_t>();
       facts.triangles += count / 3;
       if (positionAccessors.insert(position).second)
         facts.vertices += facts.gltf["accessors"][position]["count"].get<std::size_t>();
@@ -193,7 +196,8 @@ TEST_CASE("parseB3dm: building.b3dm matches its header and accessors", "[scene][
   CHECK(content->stats.textures == 0);
 
   // The POSITION accessor's min/max (y-up) become z-up bounds: glTF y -> z, glTF z -> -y.
-  const Json& position = facts.gltf["accessors"][facts.gltf["meshes"][0]["primitives"][0]["attributes"]["POSITION"].get<int>()];
+  const Json& position =
+      facts.gltf["accessors"][facts.gltf["meshes"][0]["primitives"][0]["attributes"]["POSITION"].get<int>()];
   const osg::BoundingBox yUp = content->stats.bounds;
   CHECK(yUp.yMax() == Approx(position["max"][1].get<double>()).margin(1e-4));
   const osg::BoundingBox zUp = boundsOf(content->node.get());
@@ -237,7 +241,7 @@ TEST_CASE("parseB3dm: city/ll.b3dm batches, RTC_CENTER and picking", "[scene][gl
   // Tile coordinates are ECEF: the tile's centre lies on the Earth's surface in Pennsylvania
   // (the tileset's region: lon -75.6144..-75.6097, lat 40.0407..40.0443, height 0..67 m).
   const osg::BoundingBox box = boundsOf(content->node.get());
-  const osg::Vec3d centre = osg::Vec3d(box.center()) ;
+  const osg::Vec3d centre = osg::Vec3d(box.center());
   const core::Vec3 lonLatHeight = geo::ecefToLonLatHeight({centre.x(), centre.y(), centre.z()});
   CHECK(lonLatHeight.x == Approx(-75.612).margin(0.01));
   CHECK(lonLatHeight.y == Approx(40.042).margin(0.01));
@@ -285,13 +289,15 @@ TEST_CASE("parseB3dm: bad headers name the field", "[scene][gltf]") {
 
   bytes = good;
   putU32(bytes, 12, 100000);
-  CHECK(parseError(bytes) == "scene::parseB3dm(): bad.b3dm: featureTableJsonByteLength 100000 runs past the end of the tile (" +
-                                 std::to_string(good.size()) + " bytes)");
+  CHECK(parseError(bytes) ==
+        "scene::parseB3dm(): bad.b3dm: featureTableJsonByteLength 100000 runs past the end of the tile (" +
+            std::to_string(good.size()) + " bytes)");
 
   bytes = good;
   putU32(bytes, 24, 9000);
-  CHECK(parseError(bytes) == "scene::parseB3dm(): bad.b3dm: batchTableBinaryByteLength 9000 runs past the end of the tile (" +
-                                 std::to_string(good.size()) + " bytes)");
+  CHECK(parseError(bytes) ==
+        "scene::parseB3dm(): bad.b3dm: batchTableBinaryByteLength 9000 runs past the end of the tile (" +
+            std::to_string(good.size()) + " bytes)");
 
   bytes.assign(good.begin(), good.begin() + 20);
   CHECK(parseError(bytes) == "scene::parseB3dm(): bad.b3dm: truncated header (20 bytes, 28 expected)");
@@ -304,8 +310,9 @@ TEST_CASE("parseB3dm: bad headers name the field", "[scene][gltf]") {
   bytes = good;
   const B3dmFacts facts = b3dmFacts(good);
   std::memcpy(bytes.data() + facts.gltfOffset, "glTX", 4);
-  CHECK(parseError(bytes) == "scene::parseB3dm(): bad.b3dm: glTF payload: scene::gltfToNode(): bad.b3dm: not a glTF "
-                             "(magic 'glTX', expected 'glTF' or JSON text)");
+  CHECK(parseError(bytes) ==
+        "scene::parseB3dm(): bad.b3dm: glTF payload: scene::gltfToNode(): bad.b3dm: not a glTF "
+        "(magic 'glTX', expected 'glTF' or JSON text)");
 }
 
 TEST_CASE("parseB3dm: a legacy header is detected and read", "[scene][gltf]") {
@@ -330,7 +337,8 @@ TEST_CASE("parseB3dm: a legacy header is detected and read", "[scene][gltf]") {
   CHECK_FALSE(content->rtcCenter.has_value());
   CHECK(content->stats.triangles == facts.triangles);
   CHECK(content->batchTable->row(3).size() == facts.batchTable.size());
-  CHECK(hasMessage(diag, "legacy header [batchTableJsonByteLength, batchTableBinaryByteLength, batchLength] (pre-1.0)"));
+  CHECK(
+      hasMessage(diag, "legacy header [batchTableJsonByteLength, batchTableBinaryByteLength, batchLength] (pre-1.0)"));
 }
 
 TEST_CASE("parseB3dm: truncated and corrupted copies never crash", "[scene][gltf]") {
@@ -371,7 +379,8 @@ TEST_CASE("gltfToNode: bad GLB framing names what is wrong", "[scene][gltf]") {
   }
   auto bytes = good;
   bytes[0] = 'x';
-  CHECK(gltfError(bytes, diag) == "scene::gltfToNode(): bad.glb: not a glTF (magic 'xlTF', expected 'glTF' or JSON text)");
+  CHECK(gltfError(bytes, diag) ==
+        "scene::gltfToNode(): bad.glb: not a glTF (magic 'xlTF', expected 'glTF' or JSON text)");
 
   bytes.assign(good.begin(), good.begin() + 10);
   CHECK(gltfError(bytes, diag) == "scene::gltfToNode(): bad.glb: truncated GLB header (10 bytes, 12 expected)");
@@ -406,7 +415,8 @@ TEST_CASE("gltfToNode: bad GLB framing names what is wrong", "[scene][gltf]") {
   const std::string text = triangleJson().dump();
   for (std::size_t size = 1; size < text.size(); size += 3) {
     core::Diagnostics local;
-    CHECK_FALSE(scene::gltfToNode(reinterpret_cast<const std::uint8_t*>(text.data()), size, "cut.gltf", {}, local).ok());
+    CHECK_FALSE(
+        scene::gltfToNode(reinterpret_cast<const std::uint8_t*>(text.data()), size, "cut.gltf", {}, local).ok());
   }
 }
 
@@ -417,7 +427,9 @@ TEST_CASE("gltfToNode: bad accessors and indices are reported and the primitive 
     json["accessors"][0]["count"] = 4;
     const auto bytes = makeGlb(json.dump(), triangleBin());
     CHECK(gltfError(bytes, diag) == "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
-    CHECK(hasMessage(diag, "scene::gltfToNode(): bad.glb mesh 0 primitive 0: POSITION accessor 0 is past the end of its bufferView (4 elements); skipped"));
+    CHECK(hasMessage(diag,
+                     "scene::gltfToNode(): bad.glb mesh 0 primitive 0: POSITION accessor 0 is past the end of its "
+                     "bufferView (4 elements); skipped"));
   }
   SECTION("a bufferView past its buffer") {
     Json json = triangleJson();
@@ -441,7 +453,8 @@ TEST_CASE("gltfToNode: bad accessors and indices are reported and the primitive 
     auto bin = triangleBin();
     const std::uint16_t bad = 9;
     std::memcpy(bin.data() + 36, &bad, 2);  // the sparse index shares the indices view here
-    CHECK(gltfError(makeGlb(json.dump(), bin), diag) == "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
+    CHECK(gltfError(makeGlb(json.dump(), bin), diag) ==
+          "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
     CHECK(hasMessage(diag, "POSITION accessor 0: sparse index 9 is past the accessor's 3 elements; skipped"));
   }
   SECTION("sparse values past their bufferView") {
@@ -458,7 +471,8 @@ TEST_CASE("gltfToNode: bad accessors and indices are reported and the primitive 
                                                     "values": {"bufferView": 0}})");
     CHECK(gltfError(makeGlb(json.dump(), triangleBin()), diag) ==
           "scene::gltfToNode(): bad.glb: no primitive could be built (1 skipped)");
-    CHECK(hasMessage(diag, "POSITION accessor 0: sparse indices componentType 5126 is not an unsigned integer type; skipped"));
+    CHECK(hasMessage(
+        diag, "POSITION accessor 0: sparse indices componentType 5126 is not an unsigned integer type; skipped"));
   }
   SECTION("a non-finite position") {
     auto bin = triangleBin();
@@ -479,7 +493,8 @@ TEST_CASE("gltfToNode: bad accessors and indices are reported and the primitive 
     CHECK(stats.triangles == 1);
     CHECK(stats.vertices == 3);
     CHECK(diag.total() == 1);
-    CHECK(hasMessage(diag, "scene::gltfToNode(): two.glb mesh 0 primitive 1: POSITION accessor 5 does not exist; skipped"));
+    CHECK(hasMessage(diag,
+                     "scene::gltfToNode(): two.glb mesh 0 primitive 1: POSITION accessor 5 does not exist; skipped"));
   }
 }
 
@@ -606,8 +621,8 @@ tinygltf::Model texturedCube() {
       normals.insert(normals.end(), {normal.x(), normal.y(), normal.z()});
       uvs.insert(uvs.end(), {(c[0] + 1) / 2, (c[1] + 1) / 2});
     }
-    indices.insert(indices.end(), {base, std::uint16_t(base + 1), std::uint16_t(base + 2), base, std::uint16_t(base + 2),
-                                   std::uint16_t(base + 3)});
+    indices.insert(indices.end(), {base, std::uint16_t(base + 1), std::uint16_t(base + 2), base,
+                                   std::uint16_t(base + 2), std::uint16_t(base + 3)});
   }
   tinygltf::Model model;
   tinygltf::Buffer buffer;
@@ -745,7 +760,8 @@ void checkCube(osg::Node* node, const scene::GltfStats& stats) {
   CHECK(geometries[0] == geometries[1]);
   const osg::StateSet* state = geometries[0]->getStateSet();
   REQUIRE(state != nullptr);
-  const auto* texture = dynamic_cast<const osg::Texture2D*>(state->getTextureAttribute(0, osg::StateAttribute::TEXTURE));
+  const auto* texture =
+      dynamic_cast<const osg::Texture2D*>(state->getTextureAttribute(0, osg::StateAttribute::TEXTURE));
   REQUIRE(texture != nullptr);
   CHECK(texture->getWrap(osg::Texture::WRAP_S) == osg::Texture::CLAMP_TO_EDGE);
   CHECK(texture->getWrap(osg::Texture::WRAP_T) == osg::Texture::MIRROR);
@@ -794,7 +810,8 @@ TEST_CASE("readGltfFile: a textured cube written with tinygltf (.gltf + .bin + .
     scene::GltfStats without;
     REQUIRE(scene::readGltfFile(file, missing, &without).ok());
     CHECK(without.textures == 0);
-    CHECK(hasMessage(missing, "scene::gltfToNode(): cube.gltf image 0: image file 'cube.png' could not be read; texture skipped"));
+    CHECK(hasMessage(
+        missing, "scene::gltfToNode(): cube.gltf image 0: image file 'cube.png' could not be read; texture skipped"));
   }
   SECTION("a missing buffer file is an error") {
     std::filesystem::remove(dir.path() / "cube.bin");
@@ -806,7 +823,8 @@ TEST_CASE("readGltfFile: a textured cube written with tinygltf (.gltf + .bin + .
   SECTION("a missing file") {
     auto failed = scene::readGltfFile(dir.path() / "none.glb", diag);
     REQUIRE_FALSE(failed.ok());
-    CHECK(failed.error().message == "scene::readGltfFile(): " + (dir.path() / "none.glb").string() + ": file not found");
+    CHECK(failed.error().message ==
+          "scene::readGltfFile(): " + (dir.path() / "none.glb").string() + ": file not found");
   }
 }
 

@@ -78,15 +78,15 @@ TEST_CASE("SiteScene::visibleLabels: projection, declutter, cap and culling", "[
   SECTION("positions are viewport pixels from the top-left, y down, at the projected anchor") {
     auto labels = s->visibleLabels(*camera);
     REQUIRE(labels.size() == 3);
-    CHECK(labels[0].x == Approx(kWidth / 2.0).margin(0.5));   // straight below the eye
+    CHECK(labels[0].x == Approx(kWidth / 2.0).margin(0.5));  // straight below the eye
     CHECK(labels[0].y == Approx(kHeight / 2.0).margin(0.5));
-    CHECK(labels[1].x > kWidth / 2.0 + 100);                  // east is right
+    CHECK(labels[1].x > kWidth / 2.0 + 100);  // east is right
     CHECK(labels[1].y == Approx(kHeight / 2.0).margin(0.5));
-    CHECK(labels[2].y < kHeight / 2.0 - 100);                 // north is up
+    CHECK(labels[2].y < kHeight / 2.0 - 100);  // north is up
     CHECK(labels[0].priority == 0);
     CHECK(labels[0].kind == scene::LabelKind::Poi);
     CHECK(labels[0].sizePixels == 24);
-    CHECK(labels[0].widthPixels == Approx(4 * 24 * 0.69));    // four CJK characters, 0.69 of a line each
+    CHECK(labels[0].widthPixels == Approx(4 * 24 * 0.69));  // four CJK characters, 0.69 of a line each
   }
   SECTION("colours follow the theme") {
     auto labels = s->visibleLabels(*camera);
@@ -144,7 +144,7 @@ TEST_CASE("SiteScene::visibleLabels: projection, declutter, cap and culling", "[
 
 TEST_CASE("Labels: named buildings are labelled after the POIs", "[scene]") {
   model::Site site = test::handMadeSite();
-  site.buildings[1].name = "大楼";       // 800 m2: too small to label unless at least 50 m tall
+  site.buildings[1].name = "大楼";  // 800 m2: too small to label unless at least 50 m tall
   site.buildings[1].heightMeters = 60;
   auto s = buildScene(site);
   CHECK(s->stats().labels == 2);

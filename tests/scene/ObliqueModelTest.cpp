@@ -92,8 +92,10 @@ void writeText(const fs::path& file, const std::string& text) {
 }
 
 std::string metadataXml(const std::string& srs, const std::string& origin) {
-  return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ModelMetadata version=\"1\">\n  <!--Spatial Reference System-->\n"
-         "  <SRS>" + srs + "</SRS>\n  <SRSOrigin>" + origin + "</SRSOrigin>\n</ModelMetadata>\n";
+  return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ModelMetadata version=\"1\">\n  <!--Spatial Reference "
+         "System-->\n"
+         "  <SRS>" +
+         srs + "</SRS>\n  <SRSOrigin>" + origin + "</SRSOrigin>\n</ModelMetadata>\n";
 }
 
 // A PagedLOD that never pages (its file child needs a tile of 1e29 pixels), with a stale path.
@@ -246,8 +248,7 @@ TEST_CASE("loadObliqueProduction: placement against PROJ, database paths, root t
   const osg::Matrixd matrix = placement(model.value());
   for (const osg::Vec3d& vertex : {osg::Vec3d(0, 0, 5), osg::Vec3d(100, 100, 5), osg::Vec3d(100, 0, 5)}) {
     const osg::Vec3d placed = vertex * matrix;
-    const osg::Vec3d expected =
-        throughProj("EPSG:4547", osg::Vec3d(400000.5, 2500000.25, 10) + vertex, model->frame);
+    const osg::Vec3d expected = throughProj("EPSG:4547", osg::Vec3d(400000.5, 2500000.25, 10) + vertex, model->frame);
     INFO("vertex " << vertex.x() << ", " << vertex.y());
     CHECK(placed.x() == Approx(expected.x()).margin(0.01));
     CHECK(placed.y() == Approx(expected.y()).margin(0.01));
@@ -291,7 +292,8 @@ TEST_CASE("loadObliqueProduction: placement against PROJ, database paths, root t
     const std::string wkt =
         "PROJCS[\"LOCAL0\",GEOGCS[\"China Geodetic Coordinate System 2000\",DATUM[\"China_2000\","
         "SPHEROID[\"CGCS2000\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],"
-        "PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",113.37],"
+        "PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"latitude_of_origin\",0],PARAMETER[\"central_meridian\",113.37]"
+        ","
         "PARAMETER[\"scale_factor\",1],PARAMETER[\"false_easting\",500000],PARAMETER[\"false_northing\",90],"
         "UNIT[\"metre\",1],AUTHORITY[\"EPSG\",\"4547\"]]";
     core::Diagnostics d;
@@ -387,8 +389,8 @@ TEST_CASE("loadObliqueProduction: errors and skipped tiles", "[scene][oblique]")
     const fs::path good = writeProduction(dir.path() / "Good", "EPSG:4547");
     auto overridden = scene::loadObliqueProduction(good, std::string("EPSG:99999"), 0, frame.value(), diag);
     REQUIRE_FALSE(overridden.ok());
-    CHECK(overridden.error().message == "scene::loadObliqueProduction(): " + (good / "metadata.xml").string() +
-                                            ": SRS not understood: " + reason);
+    CHECK(overridden.error().message ==
+          "scene::loadObliqueProduction(): " + (good / "metadata.xml").string() + ": SRS not understood: " + reason);
     auto badEnu = scene::loadObliqueProduction(good, std::string("ENU:22.5"), 0, frame.value(), diag);
     REQUIRE_FALSE(badEnu.ok());
     CHECK(badEnu.error().message == "scene::loadObliqueProduction(): " + (good / "metadata.xml").string() +
@@ -406,8 +408,8 @@ TEST_CASE("loadObliqueProduction: errors and skipped tiles", "[scene][oblique]")
     fs::create_directories(production / "Data" / "Tile_+000_+000");
     model = scene::loadObliqueProduction(production, std::nullopt, 0, frame.value(), diag);
     REQUIRE_FALSE(model.ok());
-    CHECK(model.error().message == "scene::loadObliqueProduction(): " + (production / "Data").string() +
-                                       ": no <Tile>/<Tile>.osgb root tiles");
+    CHECK(model.error().message ==
+          "scene::loadObliqueProduction(): " + (production / "Data").string() + ": no <Tile>/<Tile>.osgb root tiles");
     REQUIRE(diag.items().size() == 1);
     CHECK(core::formatDiagnostic(diag.items()[0]) ==
           "scene::loadObliqueProduction(): Tile_+000_+000: tile folder without its root Tile_+000_+000.osgb; skipped");
@@ -561,7 +563,7 @@ TEST_CASE("loadObliqueProduction: the pager loads detail near the camera, not fa
     const Pixels mixed = countPixels(*renderer->capture());
     INFO("magenta " << mixed.magenta << " green " << mixed.green << " red " << mixed.red << " of " << mixed.total);
     CHECK(mixed.magenta > mixed.total / 10);  // the paged detail level (about 16% of the view), textured
-    CHECK(mixed.red > 100);                  // building 0, drawn by the scene's own program
+    CHECK(mixed.red > 100);                   // building 0, drawn by the scene's own program
   }
 }
 
@@ -651,7 +653,7 @@ TEST_CASE("loadObliqueProduction: a production of 3 x 2 tiles and three levels",
         if (quarter->getNumChildren() == 2) ++l16;
       }
     }
-    CHECK(l15 >= 2);   // the two tiles either side of the centre at least
+    CHECK(l15 >= 2);  // the two tiles either side of the centre at least
     CHECK(l16 >= 4);
     renderer->renderFrame();
     const Pixels detail = countPixels(*renderer->capture());

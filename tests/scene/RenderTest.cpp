@@ -95,8 +95,8 @@ TEST_CASE("HeadlessRenderer: EGL context without DISPLAY", "[scene][render]") {
     std::string unwritable = (dir.path() / "missing-folder" / "frame.png").string();
     auto status = app::writePng(*image, unwritable);
     REQUIRE_FALSE(status.ok());
-    CHECK(status.error().message == "app::writePng(): " + unwritable +
-                                        ": could not be written (no PNG plugin, or the folder is not writable)");
+    CHECK(status.error().message ==
+          "app::writePng(): " + unwritable + ": could not be written (no PNG plugin, or the folder is not writable)");
   }
 }
 
@@ -139,7 +139,7 @@ TEST_CASE("SiteScene snapshot: not blank, shows the theme's building colours, fo
     s->setTheme(swapped);
     renderer->renderFrame();
     ColourStats after = colourStats(*renderer->capture(), theme.background);
-    CHECK(after.red > all.red);    // building 1, now red, is bigger than building 0
+    CHECK(after.red > all.red);  // building 1, now red, is bigger than building 0
     CHECK(after.blue < all.blue);
   }
 }
@@ -180,8 +180,8 @@ TEST_CASE("SiteScene::pickBuilding: known building at a known pixel", "[scene][r
     renderer->renderFrame();
     CHECK_FALSE(s->pickBuilding(viewer, cx, cy).has_value());
     osg::Camera* camera = viewer.getCamera();
-    osg::Matrixd toWindow = camera->getViewMatrix() * camera->getProjectionMatrix() *
-                            camera->getViewport()->computeWindowMatrix();
+    osg::Matrixd toWindow =
+        camera->getViewMatrix() * camera->getProjectionMatrix() * camera->getViewport()->computeWindowMatrix();
     osg::Vec3d roof = osg::Vec3d(304, 15, 20) * toWindow;
     auto hit = s->pickBuilding(viewer, static_cast<float>(roof.x()), static_cast<float>(roof.y()));
     REQUIRE(hit.has_value());

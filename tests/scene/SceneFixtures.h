@@ -37,8 +37,8 @@ inline model::Theme vividTheme() {
   theme.roadCasing = {0.1f, 0.1f, 0.1f, 1};
   theme.labels = {1, 1, 1, 1};
   theme.poi = {1, 1, 0, 1};
-  const char* uses[] = {"residential", "commercial", "office", "education", "healthcare",
-                        "public", "industrial", "transport", "religious", "other"};
+  const char* uses[] = {"residential", "commercial", "office",    "education", "healthcare",
+                        "public",      "industrial", "transport", "religious", "other"};
   for (const char* use : uses) theme.buildingUse[use] = {0.7f, 0.7f, 0.7f, 1};
   theme.buildingUse["residential"] = {0.95f, 0.12f, 0.10f, 1};  // red
   theme.buildingUse["commercial"] = {0.10f, 0.25f, 0.95f, 1};   // blue

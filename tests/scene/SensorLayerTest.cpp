@@ -50,12 +50,12 @@ TEST_CASE("sensor layer: placement by lon/lat and by building floor", "[scene]")
   model::Site site = siteWithFrame();
   site.buildings[1].levels = 5;  // 20 m / 5 levels = 4 m storeys
   core::Diagnostics diag;
-  const core::LonLat inside = site.frame.toLonLat({10, 10});      // inside building 0
-  const core::LonLat outside = site.frame.toLonLat({150, -60});   // open ground
-  const auto placements = scene::placeSensors(
-      {positioned("in", inside, 3), positioned("out", outside, 2), inBuilding("b1f2", "way/2", 2),
-       inBuilding("b0f0", "way/1", 0), inBuilding("ghost", "way/999", 1), model::SensorDef{}},
-      site, diag);
+  const core::LonLat inside = site.frame.toLonLat({10, 10});     // inside building 0
+  const core::LonLat outside = site.frame.toLonLat({150, -60});  // open ground
+  const auto placements =
+      scene::placeSensors({positioned("in", inside, 3), positioned("out", outside, 2), inBuilding("b1f2", "way/2", 2),
+                           inBuilding("b0f0", "way/1", 0), inBuilding("ghost", "way/999", 1), model::SensorDef{}},
+                          site, diag);
   REQUIRE(placements.size() == 4);
 
   CHECK(placements[0].sensorId == "in");
@@ -97,8 +97,8 @@ TEST_CASE("sensor layer: a sensor in a footprint's hole is not in the building",
 TEST_CASE("sensor layer: non-finite positions are reported and skipped", "[scene]") {
   model::Site site = siteWithFrame();
   core::Diagnostics diag;
-  const auto placements =
-      scene::placeSensors({positioned("nan", {std::nan(""), 40.0}, 1), positioned("inf", kOrigin, INFINITY)}, site, diag);
+  const auto placements = scene::placeSensors(
+      {positioned("nan", {std::nan(""), 40.0}, 1), positioned("inf", kOrigin, INFINITY)}, site, diag);
   CHECK(placements.empty());
   REQUIRE(diag.total() == 2);
   CHECK(diag.items()[0].recordId == "sensor 'nan'");
@@ -122,10 +122,9 @@ TEST_CASE("sensor layer: one marker node per sensor, coloured by state, critical
   CHECK(layer->indexOf("s3") == std::optional<std::size_t>(3));
   CHECK_FALSE(layer->indexOf("nope").has_value());
 
-  const std::vector<scene::MarkerState> states = {scene::MarkerState::Normal,  scene::MarkerState::Warning,
-                                                  scene::MarkerState::Minor,   scene::MarkerState::Major,
-                                                  scene::MarkerState::Critical, scene::MarkerState::Offline,
-                                                  scene::MarkerState::Stale};
+  const std::vector<scene::MarkerState> states = {
+      scene::MarkerState::Normal,   scene::MarkerState::Warning, scene::MarkerState::Minor, scene::MarkerState::Major,
+      scene::MarkerState::Critical, scene::MarkerState::Offline, scene::MarkerState::Stale};
   layer->setStates(states);
   for (std::size_t i = 0; i < states.size(); ++i) {
     INFO(i);
@@ -167,8 +166,10 @@ TEST_CASE("sensor layer: no sensors, no markers", "[scene]") {
 TEST_CASE("sensor layer: a building is tinted while its sensors alarm, in the worst colour", "[scene]") {
   model::Site site = siteWithFrame();
   // Two sensors in building 0, one in building 1, one outside any building.
-  std::vector<scene::SensorPlacement> placements = {
-      {"a", osg::Vec3(5, 5, 2), 0}, {"b", osg::Vec3(15, 15, 6), 0}, {"c", osg::Vec3(315, 15, 2), 1}, {"d", osg::Vec3(150, -60, 1), -1}};
+  std::vector<scene::SensorPlacement> placements = {{"a", osg::Vec3(5, 5, 2), 0},
+                                                    {"b", osg::Vec3(15, 15, 6), 0},
+                                                    {"c", osg::Vec3(315, 15, 2), 1},
+                                                    {"d", osg::Vec3(150, -60, 1), -1}};
   osg::ref_ptr<scene::SensorLayer> layer = new scene::SensorLayer(placements, &site);
   REQUIRE(layer->hullCount() == 2);
   CHECK(layer->root()->getNumChildren() == 6);  // two hulls, four markers
@@ -214,9 +215,9 @@ TEST_CASE("sensor layer: alarm beacons rise above the rooftops, drawn over every
 
   layer->setBeacons({{"a", scene::MarkerState::Critical},
                      {"d", scene::MarkerState::Major},
-                     {"ghost", scene::MarkerState::Critical},   // no marker: skipped
-                     {"b", scene::MarkerState::Offline},        // not an alarm: skipped
-                     {"a", scene::MarkerState::Minor}});        // one beacon per sensor
+                     {"ghost", scene::MarkerState::Critical},  // no marker: skipped
+                     {"b", scene::MarkerState::Offline},       // not an alarm: skipped
+                     {"a", scene::MarkerState::Minor}});       // one beacon per sensor
   CHECK(layer->beaconCount() == 2);
   REQUIRE(layer->beaconTop("a").has_value());
   CHECK(layer->beaconTop("a")->z() == Approx(layer->topOf(0) + scene::SensorLayer::kBeaconRiseMeters));

@@ -65,7 +65,8 @@ geo::Heightfield slope() {
   t.columns = 51;
   t.rows = 21;
   for (int r = 0; r < t.rows; ++r)
-    for (int c = 0; c < t.columns; ++c) t.heights.push_back(static_cast<float>(5 + 0.1 * (c * 10 - 100) + 0.05 * (r * 10 - 100)));
+    for (int c = 0; c < t.columns; ++c)
+      t.heights.push_back(static_cast<float>(5 + 0.1 * (c * 10 - 100) + 0.05 * (r * 10 - 100)));
   return t;
 }
 
@@ -84,13 +85,13 @@ TEST_CASE("SiteScene::build: counts of a hand-made site", "[scene]") {
   core::Diagnostics diag;
   auto s = buildScene(site, diag);
   const scene::CompileStats& stats = s->stats();
-  CHECK(stats.buildingTiles == 2);          // (0,0) and (300,0) lie in different 250 m tiles
-  CHECK(stats.buildingGeometries == 4);     // near + far level per tile
+  CHECK(stats.buildingTiles == 2);       // (0,0) and (300,0) lie in different 250 m tiles
+  CHECK(stats.buildingGeometries == 4);  // near + far level per tile
   // Building 0: 4 walls x 2 + roof 2 = 10. Building 1: 8 walls x 2 + holed roof 8 = 24.
   CHECK(stats.buildingTriangles == 34);
-  CHECK(stats.roadGeometries == 2);         // casing + fill in one tile
+  CHECK(stats.roadGeometries == 2);  // casing + fill in one tile
   CHECK(stats.poiMarkers == 2);
-  CHECK(stats.labels == 1);                 // the named school; building 0 is too small to label
+  CHECK(stats.labels == 1);  // the named school; building 0 is too small to label
   CHECK(stats.compileMs >= 0);
   CHECK(layerGroup(*s, "buildings")->getNumChildren() == 2);
   CHECK(dynamic_cast<osg::LOD*>(layerGroup(*s, "buildings")->getChild(0)) != nullptr);

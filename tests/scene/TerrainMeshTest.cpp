@@ -225,7 +225,8 @@ TEST_CASE("drapeLine: points on the full-detail surface, split at every grid lin
   }
 }
 
-TEST_CASE("drapeTriangles / drapePolygon: split to the terrain spacing, conforming, on the surface", "[scene][terrain]") {
+TEST_CASE("drapeTriangles / drapePolygon: split to the terrain spacing, conforming, on the surface",
+          "[scene][terrain]") {
   geo::Heightfield t = hills();
   std::vector<core::Vec2> points = {{-100, -50}, {0, -50}, {0, 50}, {-100, 50}};
   scene::DrapedMesh mesh = scene::drapeTriangles(&t, points, {0, 1, 2, 0, 2, 3}, 0.8);
@@ -238,7 +239,8 @@ TEST_CASE("drapeTriangles / drapePolygon: split to the terrain spacing, conformi
     double twice = signedArea2(a, b, c);
     CHECK(twice > 0);  // CCW kept
     area += twice / 2;
-    for (const osg::Vec3* p : {&a, &b, &c}) CHECK(p->z() == Approx(scene::groundHeight(&t, p->x(), p->y()) + 0.8).margin(1e-3));
+    for (const osg::Vec3* p : {&a, &b, &c})
+      CHECK(p->z() == Approx(scene::groundHeight(&t, p->x(), p->y()) + 0.8).margin(1e-3));
     CHECK(std::hypot(a.x() - b.x(), a.y() - b.y()) <= 10.001);
     CHECK(std::hypot(b.x() - c.x(), b.y() - c.y()) <= 10.001);
     CHECK(std::hypot(c.x() - a.x(), c.y() - a.y()) <= 10.001);
@@ -267,7 +269,8 @@ TEST_CASE("drapeTriangles / drapePolygon: split to the terrain spacing, conformi
     double a = 0;
     for (std::size_t i = 0; i + 2 < holed.triangles.size(); i += 3)
       a += signedArea2(holed.vertices[holed.triangles[i]], holed.vertices[holed.triangles[i + 1]],
-                       holed.vertices[holed.triangles[i + 2]]) / 2;
+                       holed.vertices[holed.triangles[i + 2]]) /
+           2;
     CHECK(a == Approx(200 * 180 - 100 * 60));
     CHECK(boundaryLength(holed) == Approx(2 * (200 + 180) + 2 * (100 + 60)));
     CHECK(scene::drapePolygon(&t, core::Polygon{{{0, 0}, {1, 1}, {2, 2}}, {}}, 0).triangles.empty());

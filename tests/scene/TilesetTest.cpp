@@ -75,8 +75,8 @@ std::vector<std::uint8_t> pointsAt(osg::Vec3 from, int count) {
     binary.push_back(0);
     binary.push_back(0);
   }
-  return makePnts("{\"POINTS_LENGTH\":" + std::to_string(count) + ",\"POSITION\":{\"byteOffset\":0},\"RGB\":{\"byteOffset\":" +
-                      std::to_string(rgbOffset) + "}}",
+  return makePnts("{\"POINTS_LENGTH\":" + std::to_string(count) +
+                      ",\"POSITION\":{\"byteOffset\":0},\"RGB\":{\"byteOffset\":" + std::to_string(rgbOffset) + "}}",
                   binary);
 }
 
@@ -144,7 +144,8 @@ void runUntilLoaded(scene::TilesetNode& node, const scene::TileCamera& camera) {
 
 }  // namespace
 
-TEST_CASE("tileset: the request-volume sample parses (volumes, refine, transforms, external tileset)", "[scene][tileset]") {
+TEST_CASE("tileset: the request-volume sample parses (volumes, refine, transforms, external tileset)",
+          "[scene][tileset]") {
   core::Diagnostics diag;
   auto read = scene::readTileset(samplePath(), diag);
   REQUIRE(read.ok());
@@ -230,7 +231,7 @@ TEST_CASE("tileset: placement in a local frame at the root centre", "[scene][til
   CHECK(root.xMax() - root.xMin() == Approx(400).margin(15));
   CHECK(root.yMax() - root.yMin() == Approx(402).margin(15));
   CHECK(root.center().x() == Approx(0).margin(1));
-  CHECK(root.zMin() == Approx(2.5).margin(0.05));   // heights plus the offset
+  CHECK(root.zMin() == Approx(2.5).margin(0.05));  // heights plus the offset
   CHECK(root.zMax() == Approx(69.51).margin(0.05));
   // The building stands inside the root; the point cloud's sphere is 1.25 m.
   CHECK(root.contains(t.tiles[2].siteSphere.center()));
@@ -253,17 +254,21 @@ TEST_CASE("tileset: malformed tileset.json files are errors naming the file and 
   writeText(path, "{\"geometricError\":1,\"root\":{}}");
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: asset: expected an object");
   writeText(path, "{\"asset\":{\"version\":\"2.0\"},\"geometricError\":1,\"root\":{}}");
-  CHECK(errorOf(path) == "scene::readTileset(): tileset.json: asset.version: version '2.0' is not supported (1.0, 0.0)");
+  CHECK(errorOf(path) ==
+        "scene::readTileset(): tileset.json: asset.version: version '2.0' is not supported (1.0, 0.0)");
   writeText(path, "{\"asset\":{\"version\":\"1.0\"},\"root\":{}}");
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: geometricError: expected a number");
-  writeText(path, withRoot("{" + good + ",\"children\":[{" + good + "},{" + good + "},{\"boundingVolume\":{\"box\":[1,2,3]},\"geometricError\":1}]}"));
-  CHECK(errorOf(path) == "scene::readTileset(): tileset.json: root.children[2].boundingVolume.box: expected 12 numbers");
+  writeText(path, withRoot("{" + good + ",\"children\":[{" + good + "},{" + good +
+                           "},{\"boundingVolume\":{\"box\":[1,2,3]},\"geometricError\":1}]}"));
+  CHECK(errorOf(path) ==
+        "scene::readTileset(): tileset.json: root.children[2].boundingVolume.box: expected 12 numbers");
   writeText(path, withRoot("{\"boundingVolume\":{\"region\":[0,0,1,1,0]},\"geometricError\":1}"));
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: root.boundingVolume.region: expected 6 numbers");
   writeText(path, withRoot("{\"boundingVolume\":{\"sphere\":[0,0,0,\"1\"]},\"geometricError\":1}"));
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: root.boundingVolume.sphere: expected 4 numbers");
   writeText(path, withRoot("{\"boundingVolume\":{\"cylinder\":[]},\"geometricError\":1}"));
-  CHECK(errorOf(path) == "scene::readTileset(): tileset.json: root.boundingVolume: expected one of region, box, sphere");
+  CHECK(errorOf(path) ==
+        "scene::readTileset(): tileset.json: root.boundingVolume: expected one of region, box, sphere");
   writeText(path, withRoot("{\"boundingVolume\":{\"sphere\":[0,0,0,1]}}"));
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: root.geometricError: missing");
   writeText(path, withRoot("{" + good + ",\"transform\":[1,0,0,0]}"));
@@ -277,8 +282,11 @@ TEST_CASE("tileset: malformed tileset.json files are errors naming the file and 
 
   // Usable with warnings: a root without refine, a remote content URI; legacy "url", queries, %-escapes.
   writeText(path, withRoot("{\"boundingVolume\":{\"sphere\":[0,0,0,1]},\"geometricError\":1,\"children\":["
-                           "{" + good + ",\"content\":{\"uri\":\"https://example.com/a.b3dm\"}},"
-                           "{" + good + ",\"content\":{\"url\":\"sub%20dir/b.pnts?v=2\"}}]}"));
+                           "{" +
+                           good +
+                           ",\"content\":{\"uri\":\"https://example.com/a.b3dm\"}},"
+                           "{" +
+                           good + ",\"content\":{\"url\":\"sub%20dir/b.pnts?v=2\"}}]}"));
   core::Diagnostics diag;
   auto read = scene::readTileset(path, diag);
   REQUIRE(read.ok());
@@ -295,8 +303,9 @@ TEST_CASE("tileset: malformed tileset.json files are errors naming the file and 
 
 TEST_CASE("tileset: missing and cyclic external tilesets are reported, not fatal", "[scene][tileset]") {
   test::TempDir dir("tileset-external");
-  const std::string head = "{\"asset\":{\"version\":\"1.0\"},\"geometricError\":10,\"root\":{\"boundingVolume\":"
-                           "{\"sphere\":[0,0,0,10]},\"geometricError\":10,\"refine\":\"ADD\",\"children\":[";
+  const std::string head =
+      "{\"asset\":{\"version\":\"1.0\"},\"geometricError\":10,\"root\":{\"boundingVolume\":"
+      "{\"sphere\":[0,0,0,10]},\"geometricError\":10,\"refine\":\"ADD\",\"children\":[";
   auto child = [](const std::string& uri) {
     return "{\"boundingVolume\":{\"sphere\":[0,0,0,5]},\"geometricError\":5,\"content\":{\"uri\":\"" + uri + "\"}}";
   };
@@ -416,8 +425,8 @@ TEST_CASE("tileset: frustum culling and viewer request volumes", "[scene][tilese
         "{\"asset\":{\"version\":\"1.0\"},\"geometricError\":10,\"root\":{\"boundingVolume\":" + box(0, 0, 100) +
         ",\"geometricError\":10,\"refine\":\"ADD\",\"children\":[{\"boundingVolume\":{\"sphere\":[0,0,0,2]},"
         "\"viewerRequestVolume\":{\"sphere\":[0,0,0,20]},\"geometricError\":0,\"content\":{\"uri\":\"p.pnts\"}},"
-        "{\"boundingVolume\":{\"sphere\":[50,0,0,2]},\"viewerRequestVolume\":" + box(50, 0, 10) +
-        ",\"geometricError\":0,\"content\":{\"uri\":\"q.pnts\"}}]}}";
+        "{\"boundingVolume\":{\"sphere\":[50,0,0,2]},\"viewerRequestVolume\":" +
+        box(50, 0, 10) + ",\"geometricError\":0,\"content\":{\"uri\":\"q.pnts\"}}]}}";
     scene::Tileset r = handMade(dir, json);
     CHECK(scene::selectTiles(r, {}, cameraAt({0, 0, 10}), 16).load == std::vector<int>{1});
     CHECK(scene::selectTiles(r, {}, cameraAt({0, 0, 30}), 16).load.empty());
@@ -466,10 +475,12 @@ TEST_CASE("tileset: pnts point clouds (float, quantized, colour forms) and bad i
     const std::size_t colour = binary.size();
     append(binary, std::uint16_t(0xF800));  // pure red
     append(binary, std::uint16_t(0x07E0));  // pure green
-    auto pnts = makePnts("{\"POINTS_LENGTH\":2,\"POSITION_QUANTIZED\":{\"byteOffset\":0},"
-                         "\"QUANTIZED_VOLUME_OFFSET\":[-1,-2,-3],\"QUANTIZED_VOLUME_SCALE\":[2,4,6],"
-                         "\"RGB565\":{\"byteOffset\":" + std::to_string(colour) + "},\"RTC_CENTER\":[100,200,300]}",
-                         binary);
+    auto pnts = makePnts(
+        "{\"POINTS_LENGTH\":2,\"POSITION_QUANTIZED\":{\"byteOffset\":0},"
+        "\"QUANTIZED_VOLUME_OFFSET\":[-1,-2,-3],\"QUANTIZED_VOLUME_SCALE\":[2,4,6],"
+        "\"RGB565\":{\"byteOffset\":" +
+            std::to_string(colour) + "},\"RTC_CENTER\":[100,200,300]}",
+        binary);
     auto node = scene::parsePnts(pnts.data(), pnts.size(), "q.pnts", diag);
     REQUIRE(node.ok());
     auto* rtc = dynamic_cast<osg::MatrixTransform*>(node.value().get());
@@ -486,14 +497,16 @@ TEST_CASE("tileset: pnts point clouds (float, quantized, colour forms) and bad i
   SECTION("RGBA and CONSTANT_RGBA; non-finite positions dropped and reported") {
     std::vector<std::uint8_t> binary;
     for (float f : {0.f, 0.f, 0.f, NAN, 1.f, 1.f, 2.f, 2.f, 2.f}) append(binary, f);
-    auto pnts = makePnts("{\"POINTS_LENGTH\":3,\"POSITION\":{\"byteOffset\":0},\"CONSTANT_RGBA\":[10,20,30,128]}", binary);
+    auto pnts =
+        makePnts("{\"POINTS_LENGTH\":3,\"POSITION\":{\"byteOffset\":0},\"CONSTANT_RGBA\":[10,20,30,128]}", binary);
     auto node = scene::parsePnts(pnts.data(), pnts.size(), "c.pnts", diag);
     REQUIRE(node.ok());
     auto* g = node.value()->asGeode()->getDrawable(0)->asGeometry();
     CHECK(g->getVertexArray()->getNumElements() == 2);
     CHECK(g->getColorBinding() == osg::Geometry::BIND_OVERALL);
     REQUIRE(diag.total() == 1);
-    CHECK(core::formatDiagnostic(diag.items()[0]) == "scene::parsePnts(): c.pnts: 1 points with non-finite positions; skipped");
+    CHECK(core::formatDiagnostic(diag.items()[0]) ==
+          "scene::parsePnts(): c.pnts: 1 points with non-finite positions; skipped");
   }
   SECTION("errors") {
     auto error = [&](const std::vector<std::uint8_t>& bytes) {
@@ -508,15 +521,18 @@ TEST_CASE("tileset: pnts point clouds (float, quantized, colour forms) and bad i
     CHECK(error({}) == "scene::parsePnts(): bad.pnts: shorter than the 28-byte header");
     std::vector<std::uint8_t> length = good;
     putU32(length, 8, 999);
-    CHECK(error(length) == "scene::parsePnts(): bad.pnts: byteLength 999 is not the size " + std::to_string(good.size()));
+    CHECK(error(length) ==
+          "scene::parsePnts(): bad.pnts: byteLength 999 is not the size " + std::to_string(good.size()));
     CHECK(error(makePnts("{\"POINTS_LENGTH\":3,\"POSITION\":{\"byteOffset\":8}}", std::vector<std::uint8_t>(36))) ==
           "scene::parsePnts(): bad.pnts: POSITION runs past the feature table binary");
     CHECK(error(makePnts("{\"POSITION\":{\"byteOffset\":0}}", std::vector<std::uint8_t>(36))) ==
           "scene::parsePnts(): bad.pnts: POINTS_LENGTH missing");
     CHECK(error(makePnts("{\"POINTS_LENGTH\":1}", std::vector<std::uint8_t>(16))) ==
           "scene::parsePnts(): bad.pnts: neither POSITION nor POSITION_QUANTIZED");
-    CHECK(error(makePnts("{\"POINTS_LENGTH\":1", {})) == "scene::parsePnts(): bad.pnts: feature table JSON is not a JSON object");
-    CHECK(error(makePnts("{\"POINTS_LENGTH\":1,\"POSITION_QUANTIZED\":{\"byteOffset\":0}}", std::vector<std::uint8_t>(8))) ==
+    CHECK(error(makePnts("{\"POINTS_LENGTH\":1", {})) ==
+          "scene::parsePnts(): bad.pnts: feature table JSON is not a JSON object");
+    CHECK(error(makePnts("{\"POINTS_LENGTH\":1,\"POSITION_QUANTIZED\":{\"byteOffset\":0}}",
+                         std::vector<std::uint8_t>(8))) ==
           "scene::parsePnts(): bad.pnts: POSITION_QUANTIZED needs QUANTIZED_VOLUME_OFFSET and _SCALE");
 
     // Every truncation, with byteLength patched to match so the inner checks run: never a crash.
@@ -639,7 +655,8 @@ TEST_CASE("tileset: bad and missing content files are reported once and never re
   CHECK(messages[2] == "tile 4 (c3.b3dm): scene::loadTileContent(): c3.b3dm: bad magic (expected b3dm, pnts, cmpt)");
 }
 
-TEST_CASE("tileset: contents beyond the memory budget are unloaded when unused; destruction while loading", "[scene][tileset]") {
+TEST_CASE("tileset: contents beyond the memory budget are unloaded when unused; destruction while loading",
+          "[scene][tileset]") {
   test::TempDir dir("tileset-unload");
   writeText(dir.path() / "tileset.json", quadTileset("ADD", false));
   const osg::Vec3 starts[4] = {{-90, -50, 0}, {10, -50, 0}, {-90, 50, 0}, {10, 50, 0}};

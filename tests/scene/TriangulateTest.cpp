@@ -9,14 +9,15 @@
 using twin::core::Polygon;
 using twin::core::Ring;
 using twin::core::Vec2;
-using twin::scene::detail::Triangulation;
 using twin::scene::detail::triangulateFootprint;
+using twin::scene::detail::Triangulation;
 
 namespace {
 double trianglesArea(const Triangulation& t) {
   double sum = 0;
   for (std::size_t i = 0; i + 2 < t.triangles.size(); i += 3) {
-    const Vec2 &a = t.vertices[t.triangles[i]], &b = t.vertices[t.triangles[i + 1]], &c = t.vertices[t.triangles[i + 2]];
+    const Vec2 &a = t.vertices[t.triangles[i]], &b = t.vertices[t.triangles[i + 1]],
+               &c = t.vertices[t.triangles[i + 2]];
     double cross = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
     REQUIRE(cross > 0);  // every triangle CCW (faces up)
     sum += cross / 2;
@@ -24,7 +25,10 @@ double trianglesArea(const Triangulation& t) {
   return sum;
 }
 Ring square(double x, double y, double s) { return {{x, y}, {x + s, y}, {x + s, y + s}, {x, y + s}}; }
-Ring reversed(Ring r) { std::reverse(r.begin(), r.end()); return r; }
+Ring reversed(Ring r) {
+  std::reverse(r.begin(), r.end());
+  return r;
+}
 }  // namespace
 
 TEST_CASE("triangulateFootprint: simple and concave polygons", "[scene]") {

@@ -95,7 +95,8 @@ std::vector<std::uint8_t> makeB3dm(std::string featureJson, std::string batchJso
 
 }  // namespace
 
-TEST_CASE("runIsolated: a child's crash, hang, output flood or memory blow-up stays in the child", "[scene][isolation]") {
+TEST_CASE("runIsolated: a child's crash, hang, output flood or memory blow-up stays in the child",
+          "[scene][isolation]") {
   scene::IsolationLimits limits;
   limits.wallSeconds = 1;
 
@@ -181,10 +182,14 @@ TEST_CASE("readOsgbFile: mangled tiles are read or reported, OSG's crashes and h
       const std::string& message = read.error().message;
       REQUIRE(message.rfind(prefix, 0) == 0);
       const std::string problem = message.substr(prefix.size());
-      if (problem.rfind("OSG's .osgb reader crashed", 0) == 0) ++outcomes["crashed in the child"];
-      else if (problem.rfind("OSG's .osgb reader did not finish", 0) == 0) ++outcomes["hung in the child"];
-      else if (problem.rfind("OSG's .osgb reader", 0) == 0) ++outcomes["failed in the child"];
-      else ++outcomes["refused: " + problem.substr(0, 60)];
+      if (problem.rfind("OSG's .osgb reader crashed", 0) == 0)
+        ++outcomes["crashed in the child"];
+      else if (problem.rfind("OSG's .osgb reader did not finish", 0) == 0)
+        ++outcomes["hung in the child"];
+      else if (problem.rfind("OSG's .osgb reader", 0) == 0)
+        ++outcomes["failed in the child"];
+      else
+        ++outcomes["refused: " + problem.substr(0, 60)];
     }
   std::string summary;
   for (const auto& [what, n] : outcomes) summary += what + ": " + std::to_string(n) + "\n";
@@ -199,7 +204,8 @@ TEST_CASE("tiles and models nested 100,000 deep are refused before any recursion
   core::Diagnostics diag;
 
   std::string children;
-  for (int i = 0; i < 3000; ++i) children += R"({"geometricError":1,"boundingVolume":{"sphere":[0,0,0,1]},"children":[)";
+  for (int i = 0; i < 3000; ++i)
+    children += R"({"geometricError":1,"boundingVolume":{"sphere":[0,0,0,1]},"children":[)";
   children += "{}";
   for (int i = 0; i < 3000; ++i) children += "]}";
   writeText(dir.path() / "tileset.json", R"({"asset":{"version":"1.0"},"geometricError":1,"root":)" + children + "}");
@@ -208,8 +214,8 @@ TEST_CASE("tiles and models nested 100,000 deep are refused before any recursion
   CHECK(tileset.error().message == "scene::readTileset(): tileset.json: " + kDeep);
 
   const std::string gltf = R"({"asset":{"version":"2.0","extras":)" + nested(100000) + "}}";
-  auto node = scene::gltfToNode(reinterpret_cast<const std::uint8_t*>(gltf.data()), gltf.size(), "deep.gltf", dir.path(),
-                                diag);
+  auto node =
+      scene::gltfToNode(reinterpret_cast<const std::uint8_t*>(gltf.data()), gltf.size(), "deep.gltf", dir.path(), diag);
   REQUIRE_FALSE(node.ok());
   CHECK(node.error().message == "scene::gltfToNode(): deep.gltf: " + kDeep);
 
@@ -239,8 +245,8 @@ TEST_CASE("a FIFO as a tile, a tileset or a glTF buffer is refused without block
       R"("bufferViews":[{"buffer":0,"byteLength":12}],)"
       R"("accessors":[{"bufferView":0,"componentType":5126,"count":1,"type":"VEC3"}],)"
       R"("meshes":[{"primitives":[{"attributes":{"POSITION":0},"mode":0}]}],"nodes":[{"mesh":0}],"scenes":[{"nodes":[0]}]})";
-  auto node = scene::gltfToNode(reinterpret_cast<const std::uint8_t*>(gltf.data()), gltf.size(), "pipe.gltf", dir.path(),
-                                diag);
+  auto node =
+      scene::gltfToNode(reinterpret_cast<const std::uint8_t*>(gltf.data()), gltf.size(), "pipe.gltf", dir.path(), diag);
   REQUIRE_FALSE(node.ok());
   CHECK(node.error().message.rfind("scene::gltfToNode(): pipe.gltf: glTF does not parse: ", 0) == 0);
   CHECK(node.error().message.find("pipe.b3dm") != std::string::npos);

@@ -87,10 +87,13 @@ TEST_CASE("MQTT: malformed payloads through the broker are counted and rejected"
   auto& source = **started;
   REQUIRE(source.waitConnected(5000ms));
   auto pub = publisher(broker.port());
-  const std::vector<std::string> bad = {
-      "{not json", R"({"value":1})", R"({"sensor":"pm25","value":"high"})", R"({"sensor":"ghost","value":1})",
-      R"({"sensor":"pm25","value":"NaN"})", R"({"sensor":"pm25","value":"Infinity"})",
-      R"({"sensor":"pm25","ts":"soon","value":1})"};
+  const std::vector<std::string> bad = {"{not json",
+                                        R"({"value":1})",
+                                        R"({"sensor":"pm25","value":"high"})",
+                                        R"({"sensor":"ghost","value":1})",
+                                        R"({"sensor":"pm25","value":"NaN"})",
+                                        R"({"sensor":"pm25","value":"Infinity"})",
+                                        R"({"sensor":"pm25","ts":"soon","value":1})"};
   for (const std::string& p : bad) REQUIRE(pub->publish("test/x", p, 1).ok());
   REQUIRE(pub->publish("test/x", std::string(1 << 20, '{'), 1).ok());  // 1 MB: dropped unparsed
   REQUIRE(pub->publish("test/x", R"({"sensor":"pm25","value":42})", 1).ok());

@@ -71,7 +71,8 @@ TEST_CASE("decodePayload accepts the documented forms", "[sensors]") {
     CHECK(d.readings[0].tsMs == 5000);
   }
   SECTION("batch: each element judged alone") {
-    auto d = decode(R"([{"sensor":"a","ts":1,"value":1},{"sensor":"b","value":"x"},{"value":2},{"sensor":"c","ts":3,"value":3}])");
+    auto d = decode(
+        R"([{"sensor":"a","ts":1,"value":1},{"sensor":"b","value":"x"},{"value":2},{"sensor":"c","ts":3,"value":3}])");
     REQUIRE(d.readings.size() == 2);
     CHECK(d.readings[0].sensorId == "a");
     CHECK(d.readings[1].sensorId == "c");
@@ -80,7 +81,8 @@ TEST_CASE("decodePayload accepts the documented forms", "[sensors]") {
     CHECK(d.stats.rejectedCount(RejectReason::MissingField) == 1);
   }
   SECTION("SenML with base name and base time") {
-    auto d = decode(R"([{"bn":"urn:dev:lift1/","bt":1488322800,"n":"load","u":"kg","v":420},{"n":"speed","t":1.5,"v":1.2}])");
+    auto d = decode(
+        R"([{"bn":"urn:dev:lift1/","bt":1488322800,"n":"load","u":"kg","v":420},{"n":"speed","t":1.5,"v":1.2}])");
     REQUIRE(d.readings.size() == 2);
     CHECK(d.readings[0].sensorId == "urn:dev:lift1/load");
     CHECK(d.readings[0].tsMs == 1488322800000LL);
@@ -122,10 +124,12 @@ TEST_CASE("decodePayload counts each kind of rejection and never crashes", "[sen
     CHECK(decode(R"({"sensor":"pm25","ts":true,"value":1})").stats.rejectedCount(RejectReason::WrongType) == 1);
     CHECK(decode("42").stats.rejectedCount(RejectReason::WrongType) == 1);
     CHECK(decode("\"text\"").stats.rejectedCount(RejectReason::WrongType) == 1);
-    CHECK(decode(std::string(100000, '[') + std::string(100000, ']')).stats.rejectedCount(RejectReason::WrongType) == 1);
+    CHECK(decode(std::string(100000, '[') + std::string(100000, ']')).stats.rejectedCount(RejectReason::WrongType) ==
+          1);
   }
   SECTION("bad timestamps") {
-    CHECK(decode(R"({"sensor":"pm25","ts":"yesterday","value":1})").stats.rejectedCount(RejectReason::BadTimestamp) == 1);
+    CHECK(decode(R"({"sensor":"pm25","ts":"yesterday","value":1})").stats.rejectedCount(RejectReason::BadTimestamp) ==
+          1);
     CHECK(decode(R"({"sensor":"pm25","ts":-5,"value":1})").stats.rejectedCount(RejectReason::BadTimestamp) == 1);
     CHECK(decode(R"({"sensor":"pm25","ts":1e300,"value":1})").stats.rejectedCount(RejectReason::BadTimestamp) == 1);
   }

@@ -136,8 +136,8 @@ TEST_CASE("MQTT: the first connection's failure is reported at once", "[sensors]
     auto source = start(port, "");
     auto first = source->waitFirstConnection(5000ms);
     REQUIRE_FALSE(first.ok());
-    CHECK(first.error().message == "sensors::MqttSource: 127.0.0.1:" + std::to_string(port) +
-                                       ": cannot connect: Connection refused");
+    CHECK(first.error().message ==
+          "sensors::MqttSource: 127.0.0.1:" + std::to_string(port) + ": cannot connect: Connection refused");
   }
   SECTION("wrong password") {
     twin::test::TempDir dir("mqtt-password");
@@ -175,6 +175,7 @@ TEST_CASE("MQTT: the first connection's failure is reported at once", "[sensors]
     auto source = MqttSource::start(o);
     REQUIRE_FALSE(source.ok());
     CHECK(source.error().message ==
-          "sensors::MqttSource::start(): a persistent session (clean_session false) needs a fixed client id (mqtt.client_id)");
+          "sensors::MqttSource::start(): a persistent session (clean_session false) needs a fixed client id "
+          "(mqtt.client_id)");
   }
 }

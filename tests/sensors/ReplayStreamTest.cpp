@@ -52,7 +52,8 @@ TEST_CASE("Replay files: a FIFO or a device is refused before anything is read",
   SECTION("/dev/zero would never end") {
     auto csv = readReplayCsv("/dev/zero", timeMapping(), diag);
     REQUIRE_FALSE(csv.ok());
-    CHECK(csv.error().message == "sensors::readReplayCsv(): zero: not a regular file (a character device)" + kDeviceHint);
+    CHECK(csv.error().message ==
+          "sensors::readReplayCsv(): zero: not a regular file (a character device)" + kDeviceHint);
   }
   SECTION("a folder") {
     auto csv = readReplayCsv(dir.path(), timeMapping(), diag);
@@ -142,7 +143,8 @@ TEST_CASE("Replay files: readings stamped past the replay clock are rejected and
     CHECK(r->size() == 1);
     CHECK(ingest.rejectedCount(RejectReason::BadTimestamp) == 1);
     REQUIRE(diag.items().size() == 1);
-    CHECK(twin::core::formatDiagnostic(diag.items()[0]) == "sensors::readReplayJsonl(): f.jsonl line 2: bad_timestamp; skipped");
+    CHECK(twin::core::formatDiagnostic(diag.items()[0]) ==
+          "sensors::readReplayJsonl(): f.jsonl line 2: bad_timestamp; skipped");
   }
 }
 
@@ -155,7 +157,8 @@ TEST_CASE("decodePayload: a reading stamped past latestMs is bad_timestamp", "[s
   decodePayload(R"({"sensor":"a","ts":"9999-12-31T23:59:59Z","value":1})", now, options, out, stats);
   decodePayload(R"({"sensor":"a","ts":)" + std::to_string(now + kDefaultFutureToleranceMs + 1) + R"(,"value":2})", now,
                 options, out, stats);
-  decodePayload(R"([{"bn":"a","bt":)" + std::to_string((now + 3600000) / 1000) + R"(,"v":3}])", now, options, out, stats);
+  decodePayload(R"([{"bn":"a","bt":)" + std::to_string((now + 3600000) / 1000) + R"(,"v":3}])", now, options, out,
+                stats);
   CHECK(out.empty());
   CHECK(stats.rejectedCount(RejectReason::BadTimestamp) == 3);
   // Within the tolerance (clock skew) and in the past: accepted.

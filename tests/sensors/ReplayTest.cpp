@@ -164,7 +164,8 @@ TEST_CASE("readReplayJsonl reads payload lines and reports bad ones", "[sensors]
   CHECK(stats.messages == 3);
   CHECK(stats.rejectedCount(RejectReason::InvalidJson) == 1);
   REQUIRE(diag.total() == 1);
-  CHECK(twin::core::formatDiagnostic(diag.items()[0]) == "sensors::readReplayJsonl(): r.jsonl line 3: invalid_json; skipped");
+  CHECK(twin::core::formatDiagnostic(diag.items()[0]) ==
+        "sensors::readReplayJsonl(): r.jsonl line 3: invalid_json; skipped");
 }
 
 TEST_CASE("ReplayPacer maps data time to wall time by the speed factor", "[sensors]") {

@@ -90,22 +90,34 @@ TEST_CASE("parseSensorConfig errors name the file and the key", "[sensors]") {
   CHECK(parseError(R"({"mqtt": {"port": 70000}})") == p + "key 'mqtt.port': expected an integer from 1 to 65535");
   CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"pm25","unit":5}]})") ==
         p + "key 'sensors[0].unit': expected a string");
-  CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"pm25","unit":"u","source":{"type":"mqtt","topic":"t"}}]})") ==
+  CHECK(parseError(
+            R"({"sensors": [{"id":"a","name":"A","kind":"pm25","unit":"u","source":{"type":"mqtt","topic":"t"}}]})") ==
         p + "key 'sensors[0].position': a sensor needs a position or a building");
-  CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[200,1],"source":{"type":"mqtt","topic":"t"}}]})") ==
-        p + "key 'sensors[0].position': longitude or latitude out of range");
+  CHECK(
+      parseError(
+          R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[200,1],"source":{"type":"mqtt","topic":"t"}}]})") ==
+      p + "key 'sensors[0].position': longitude or latitude out of range");
   CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1]}]})") ==
         p + "key 'sensors[0].source': missing");
-  CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"source":{"type":"kafka"}}]})") ==
-        p + "key 'sensors[0].source.type': expected \"mqtt\" or \"replay\"");
-  CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"source":{"type":"replay","file":"f.csv"}}]})") ==
-        p + "key 'sensors[0].source.column': missing");
-  CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"valid_range":[5,1],"source":{"type":"mqtt","topic":"t"}}]})") ==
-        p + "key 'sensors[0].valid_range': min must be below max");
-  CHECK(parseError(R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"source":{"type":"mqtt","topic":"t"}},
+  CHECK(
+      parseError(
+          R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"source":{"type":"kafka"}}]})") ==
+      p + "key 'sensors[0].source.type': expected \"mqtt\" or \"replay\"");
+  CHECK(
+      parseError(
+          R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"source":{"type":"replay","file":"f.csv"}}]})") ==
+      p + "key 'sensors[0].source.column': missing");
+  CHECK(
+      parseError(
+          R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"valid_range":[5,1],"source":{"type":"mqtt","topic":"t"}}]})") ==
+      p + "key 'sensors[0].valid_range': min must be below max");
+  CHECK(
+      parseError(
+          R"({"sensors": [{"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"source":{"type":"mqtt","topic":"t"}},
                                    {"id":"a","name":"A","kind":"k","unit":"u","position":[1,1],"source":{"type":"mqtt","topic":"t"}}]})") ==
-        p + "key 'sensors[1].id': duplicate id 'a'");
-  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k"}]})") == p + "key 'alert_rules[0].level': missing");
+      p + "key 'sensors[1].id': duplicate id 'a'");
+  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k"}]})") ==
+        p + "key 'alert_rules[0].level': missing");
   CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":10,"clear_level":12}]})") ==
         p + "key 'alert_rules[0].clear_level': must be <= level");
   CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"below","kinds":"k","level":10,"clear_level":8}]})") ==
@@ -149,15 +161,16 @@ TEST_CASE("parseSensorConfig reads escalation, procedures and the alerts display
   CHECK(parseError(R"({"alerts": {"attention": "loud"}})") ==
         p + "key 'alerts.attention': expected one of critical, major, minor, warning");
   CHECK(parseError(R"({"alerts": {"fly_to": "yes"}})") == p + "key 'alerts.fly_to': expected true or false");
-  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"escalate_after_seconds":-5}]})") ==
-        p + "key 'alert_rules[0].escalate_after_seconds': must be >= 0");
+  CHECK(
+      parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"escalate_after_seconds":-5}]})") ==
+      p + "key 'alert_rules[0].escalate_after_seconds': must be >= 0");
   CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"procedure":[1]}]})") ==
         p + "key 'alert_rules[0].procedure': expected a string or an array of strings");
   std::string many = "[";
   for (int i = 0; i < 21; ++i) many += std::string(i ? "," : "") + "\"s\"";
   many += "]";
-  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"procedure_en":)" + many + "}]}") ==
-        p + "key 'alert_rules[0].procedure_en': at most 20 steps");
+  CHECK(parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"procedure_en":)" + many +
+                   "}]}") == p + "key 'alert_rules[0].procedure_en': at most 20 steps");
 }
 
 TEST_CASE("loadSensorConfig reports a missing file", "[sensors]") {

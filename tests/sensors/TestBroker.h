@@ -91,8 +91,9 @@ inline TestCertificates makeTestCertificates(const std::filesystem::path& dir) {
   TestCertificates c;
   const std::string openssl = findTool("openssl");
   if (openssl.empty()) {
-    c.error = "openssl not found in PATH: install the Debian package 'openssl' "
-              "(a declared dependency of the sensors TLS tests)";
+    c.error =
+        "openssl not found in PATH: install the Debian package 'openssl' "
+        "(a declared dependency of the sensors TLS tests)";
     return c;
   }
   const auto file = [&](const char* name) { return (dir / name).string(); };
@@ -106,16 +107,16 @@ inline TestCertificates makeTestCertificates(const std::filesystem::path& dir) {
     ext << "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n";
   }
   const std::vector<std::vector<std::string>> steps = {
-      {openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=twin test CA",
-       "-keyout", file("ca.key"), "-out", file("ca.pem")},
-      {openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=twin other CA",
-       "-keyout", file("other-ca.key"), "-out", file("other-ca.pem")},
-      {openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("server.key"),
-       "-out", file("server.csr")},
+      {openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=twin test CA", "-keyout",
+       file("ca.key"), "-out", file("ca.pem")},
+      {openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=twin other CA", "-keyout",
+       file("other-ca.key"), "-out", file("other-ca.pem")},
+      {openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", file("server.key"), "-out",
+       file("server.csr")},
       {openssl, "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
        "-CAcreateserial", "-days", "1", "-extfile", file("server.ext"), "-out", file("server.pem")},
-      {openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=twin test client", "-keyout",
-       file("client.key"), "-out", file("client.csr")},
+      {openssl, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=twin test client", "-keyout", file("client.key"),
+       "-out", file("client.csr")},
       {openssl, "x509", "-req", "-in", file("client.csr"), "-CA", file("ca.pem"), "-CAkey", file("ca.key"),
        "-CAcreateserial", "-days", "1", "-extfile", file("client.ext"), "-out", file("client.pem")},
   };
@@ -190,8 +191,9 @@ class TestBroker {
       : _dir("broker"), _extra(extraConfig), _tls(std::move(tls)) {
     _binary = mosquittoBinary();
     if (_binary.empty()) {
-      _error = "mosquitto not found in PATH or /usr/sbin: install the Debian package 'mosquitto' "
-               "(a declared dependency of the sensors tests)";
+      _error =
+          "mosquitto not found in PATH or /usr/sbin: install the Debian package 'mosquitto' "
+          "(a declared dependency of the sensors tests)";
       return;
     }
     _port = freeLoopbackPort();

@@ -77,7 +77,7 @@ TEST_CASE("HistoryDb retention per sensor counts back from each sensor's newest 
   const std::int64_t y2013 = 1362096000000LL, today = 1700000000000LL;
   std::vector<Reading> rows;
   for (int i = 0; i < 4; ++i) rows.push_back({"replayed", y2013 + i * 1800000LL, double(i)});  // 0, 30, 60, 90 min
-  for (int i = 0; i < 3; ++i) rows.push_back({"live", today + i * 3600000LL, double(i)});       // 0, 1, 2 h
+  for (int i = 0; i < 3; ++i) rows.push_back({"live", today + i * 3600000LL, double(i)});      // 0, 1, 2 h
   REQUIRE((*db)->append(rows).ok());
   auto removed = (*db)->applyRetentionPerSensor();
   REQUIRE(removed.ok());
@@ -99,7 +99,8 @@ TEST_CASE("HistoryDb rejects a file that is not a database", "[sensors]") {
   }
   auto db = HistoryDb::open(file, 10);
   REQUIRE_FALSE(db.ok());
-  CHECK(db.error().message == "sensors::HistoryDb::open(): junk.db: not a usable history database: file is not a database");
+  CHECK(db.error().message ==
+        "sensors::HistoryDb::open(): junk.db: not a usable history database: file is not a database");
   auto zero = HistoryDb::open(dir.path() / "ok.db", 0);
   REQUIRE_FALSE(zero.ok());
   CHECK(zero.error().message == "sensors::HistoryDb::open(): ok.db: retention must be > 0 seconds");
@@ -115,8 +116,12 @@ TEST_CASE("HistoryDb: sample at a time, time range, and a second connection sees
   auto none = (*reader)->timeRange("a");
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
-  REQUIRE((*writer)->append({{"a", 1000, 1.0, true}, {"a", 2000, 2.0, true}, {"a", 3000, NAN, false},
-                             {"b", 500, 5.0, true}, {"a", 4000, 4.0, true}})
+  REQUIRE((*writer)
+              ->append({{"a", 1000, 1.0, true},
+                        {"a", 2000, 2.0, true},
+                        {"a", 3000, NAN, false},
+                        {"b", 500, 5.0, true},
+                        {"a", 4000, 4.0, true}})
               .ok());
   auto range = (*reader)->timeRange("a");
   REQUIRE(range.ok());

@@ -38,7 +38,8 @@ std::vector<Reading> roundTrip(MqttSource& source, const twin::model::MqttConfig
   auto pub = MqttPublisher::connect(broker, 5000ms);
   INFO((pub.ok() ? std::string() : pub.error().message));
   REQUIRE(pub.ok());
-  for (int i = 0; i < n; ++i) REQUIRE((*pub)->publish("test/pm25", encodeReading({"pm25", 1000 + i, double(i)}), 1).ok());
+  for (int i = 0; i < n; ++i)
+    REQUIRE((*pub)->publish("test/pm25", encodeReading({"pm25", 1000 + i, double(i)}), 1).ok());
   REQUIRE((*pub)->flush(5000ms).ok());
   std::vector<Reading> readings;
   IngestStats stats;

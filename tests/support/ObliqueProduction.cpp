@@ -100,9 +100,11 @@ ObliqueProductionFacts writeObliqueProduction(const fs::path& folder, const Obli
   {
     std::ofstream metadata(folder / "metadata.xml", std::ios::binary);
     metadata << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ModelMetadata version=\"1\">\n"
-                "  <!--Spatial Reference System-->\n  <SRS>" << options.srs << "</SRS>\n"
-                "  <!--Origin in Spatial Reference System-->\n  <SRSOrigin>" << options.srsOrigin
-             << "</SRSOrigin>\n</ModelMetadata>\n";
+                "  <!--Spatial Reference System-->\n  <SRS>"
+             << options.srs
+             << "</SRS>\n"
+                "  <!--Origin in Spatial Reference System-->\n  <SRSOrigin>"
+             << options.srsOrigin << "</SRSOrigin>\n</ModelMetadata>\n";
     REQUIRE(metadata.good());
   }
   auto count = [&](const std::string& level, std::size_t geometries, std::size_t triangles) {
@@ -135,9 +137,9 @@ ObliqueProductionFacts writeObliqueProduction(const fs::path& folder, const Obli
       count("L15", 4, 4 * 2 * 2 * 2);
 
       // The root: a 2 x 2 grid over the tile until it covers 40 pixels on screen, then L15.
-      osg::ref_ptr<osg::PagedLOD> root = pagedLevel(texturedGrid(x0, y0, kTileMeters, 2, solidImage(0, 255, 0)),
-                                                    tile + "_L15_0.osgb", osg::Vec3(x0 + half, y0 + half, kHeight),
-                                                    71, 40, tile);
+      osg::ref_ptr<osg::PagedLOD> root =
+          pagedLevel(texturedGrid(x0, y0, kTileMeters, 2, solidImage(0, 255, 0)), tile + "_L15_0.osgb",
+                     osg::Vec3(x0 + half, y0 + half, kHeight), 71, 40, tile);
       writeNode(*root, tileFolder / (tile + ".osgb"));
       count("root", 1, 2 * 2 * 2);
       ++facts.tiles;

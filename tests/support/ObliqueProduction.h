@@ -18,9 +18,9 @@ struct ObliqueProductionOptions {
 
 /** What writeObliqueProduction() wrote, for exact expectations. */
 struct ObliqueProductionFacts {
-  std::filesystem::path folder;                      ///< the production (holds metadata.xml and Data/)
-  int tiles = 0;                                     ///< root tiles written
-  std::map<std::string, std::size_t> filesByLevel;   ///< "root", "L15", "L16": .osgb files per level
+  std::filesystem::path folder;                     ///< the production (holds metadata.xml and Data/)
+  int tiles = 0;                                    ///< root tiles written
+  std::map<std::string, std::size_t> filesByLevel;  ///< "root", "L15", "L16": .osgb files per level
   std::map<std::string, std::size_t> trianglesByLevel;
   std::size_t files = 0, geometries = 0, triangles = 0;  ///< in all levels; one texture per geometry
 };

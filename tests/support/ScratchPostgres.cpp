@@ -20,8 +20,10 @@ namespace {
 std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -93,10 +95,10 @@ core::Result<std::unique_ptr<ScratchPostgres>> ScratchPostgres::start(const std:
   if (runCapture(initdb, nullptr) != 0) return core::fail(where + "initdb failed: " + tail(initLog));
 
   const std::string serverLog = directory + "/server.log";
-  const std::string options = "-c listen_addresses='' -k " + directory +
-                              " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-  const std::string start = "cd " + quote(directory) + " && " + pg->program("pg_ctl") + " -D " + quote(data) +
-                            " -l " + quote(serverLog) + " -w -t 60 -o " + quote(options) + " start > " +
+  const std::string options =
+      "-c listen_addresses='' -k " + directory + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  const std::string start = "cd " + quote(directory) + " && " + pg->program("pg_ctl") + " -D " + quote(data) + " -l " +
+                            quote(serverLog) + " -w -t 60 -o " + quote(options) + " start > " +
                             quote(directory + "/pg_ctl.log") + " 2>&1";
   pg->_launched = true;  // from here on the destructor stops whatever did start
   if (runCapture(start, nullptr) != 0)
@@ -138,7 +140,8 @@ core::Result<std::string> ScratchPostgres::sql(const std::string& script) const 
 core::Status ScratchPostgres::loadEdges(const std::string& table, const std::vector<analysis::PgEdge>& edges) const {
   std::string script = "CREATE TABLE " + table +
                        " (id bigint PRIMARY KEY, source bigint, target bigint, cost float8, reverse_cost float8);\n"
-                       "COPY " + table + " FROM STDIN WITH (FORMAT csv);\n";
+                       "COPY " +
+                       table + " FROM STDIN WITH (FORMAT csv);\n";
   script += analysis::pgRoutingCsv(edges);
   script += "\\.\nANALYZE " + table + ";\n";
   auto r = sql(script);

@@ -140,7 +140,7 @@ TEST_CASE("big screen: default scale follows the display height", "[ui]") {
   CHECK(defaultUiScale(768) == Approx(0.75f));
   CHECK(defaultUiScale(1080) == Approx(1.0f));
   CHECK(defaultUiScale(2160) == Approx(2.0f));
-  CHECK(defaultUiScale(480) == Approx(0.75f));     // never below legible
+  CHECK(defaultUiScale(480) == Approx(0.75f));  // never below legible
   CHECK(defaultUiScale(100000) == Approx(kMaxUiScale));
   CHECK(defaultUiScale(0) == Approx(1.0f));
   CHECK(defaultUiScale(-5) == Approx(1.0f));

@@ -38,8 +38,8 @@ analysis::CoverageSummary summary(std::size_t clinicBuildings, double clinicResi
 ui::CoveragePanelView panelView(bool comparing) {
   ui::CoveragePanelView v;
   v.language = ui::Language::En;
-  v.figures = ui::compareCoverage(summary(4, 400, 1), summary(comparing ? 8 : 4, comparing ? 800 : 400, comparing ? 2 : 1),
-                                  threeCategories());
+  v.figures = ui::compareCoverage(
+      summary(4, 400, 1), summary(comparing ? 8 : 4, comparing ? 800 : 400, comparing ? 2 : 1), threeCategories());
   v.comparing = comparing;
   v.categoryLabels = {"Clinic", "School", "Park"};
   v.gaps = {{3, "way/3", {"Clinic"}}, {4, "北楼", {"Clinic", "School"}}};

@@ -44,8 +44,8 @@ TEST_CASE("CJK font loads with UI strings and site names", "[ui]") {
   REQUIRE(plain.ok());
   CHECK(plain->path == kNoto);
   CHECK(plain->glyphCount > 2500);
-  CHECK(hasGlyph(0x5EFA));    // 建, from the common set and from the UI strings
-  CHECK(hasGlyph(0x00A9));    // ©, attribution
+  CHECK(hasGlyph(0x5EFA));  // 建, from the common set and from the UI strings
+  CHECK(hasGlyph(0x00A9));  // ©, attribution
   CHECK_FALSE(hasGlyph(0x749F));
 
   options.extraTexts = {"璟园小区"};
@@ -100,15 +100,16 @@ TEST_CASE("garbage and truncated font files are errors, never crashes", "[ui]") 
   options.path = garbage.string();
   auto r = loadFonts(options);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message == "ui::loadFonts(): " + garbage.string() +
-                                 ": not a TrueType/OpenType font (set TWIN_FONT to a .ttf/.otf/.ttc)");
+  CHECK(r.error().message ==
+        "ui::loadFonts(): " + garbage.string() + ": not a TrueType/OpenType font (set TWIN_FONT to a .ttf/.otf/.ttc)");
 
   options.faceIndex = 12;
   options.path = kNoto;
   r = loadFonts(options);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message == std::string("ui::loadFonts(): ") + kNoto +
-                                 ": font collection has 10 faces, face 12 requested (set TWIN_FONT to a .ttf/.otf/.ttc)");
+  CHECK(r.error().message ==
+        std::string("ui::loadFonts(): ") + kNoto +
+            ": font collection has 10 faces, face 12 requested (set TWIN_FONT to a .ttf/.otf/.ttc)");
 
   std::ifstream in(kNoto, std::ios::binary);
   std::vector<char> head(65536);

@@ -72,13 +72,34 @@ TEST_CASE("i18n lookups", "[ui]") {
 TEST_CASE("i18n: the big screen's strings exist in both languages, translated", "[ui]") {
   // Every key the big-screen panels and the quit dialog look up (BigScreen.cpp, TwinViewer.cpp):
   // present in both tables, and the Chinese text is not the English one left untranslated.
-  const char* keys[] = {"screen.clock", "screen.replay", "screen.live", "screen.sensorsOnline", "screen.activeAlarms",
-                        "screen.keys", "screen.indicators", "screen.sceneFigures", "screen.buildings",
-                        "screen.measuredShare", "screen.pois", "screen.legend", "legend.buildingUse",
-                        "legend.coverage", "legend.isochrone", "legend.minutes", "legend.beyond", "poiCategory.amenity",
-                        "poiCategory.shop", "poiCategory.leisure", "poiCategory.healthcare", "poiCategory.railway",
-                        "poiCategory.public_transport", "poiCategory.highway", "quit.title", "quit.unsaved",
-                        "quit.yes", "quit.no"};
+  const char* keys[] = {"screen.clock",
+                        "screen.replay",
+                        "screen.live",
+                        "screen.sensorsOnline",
+                        "screen.activeAlarms",
+                        "screen.keys",
+                        "screen.indicators",
+                        "screen.sceneFigures",
+                        "screen.buildings",
+                        "screen.measuredShare",
+                        "screen.pois",
+                        "screen.legend",
+                        "legend.buildingUse",
+                        "legend.coverage",
+                        "legend.isochrone",
+                        "legend.minutes",
+                        "legend.beyond",
+                        "poiCategory.amenity",
+                        "poiCategory.shop",
+                        "poiCategory.leisure",
+                        "poiCategory.healthcare",
+                        "poiCategory.railway",
+                        "poiCategory.public_transport",
+                        "poiCategory.highway",
+                        "quit.title",
+                        "quit.unsaved",
+                        "quit.yes",
+                        "quit.no"};
   for (const char* key : keys) {
     INFO("key " << key);
     const char* zh = findTranslation(Language::ZhCN, key);

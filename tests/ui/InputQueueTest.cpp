@@ -21,16 +21,16 @@ TEST_CASE("input queue: one transition per feed, moves collapse", "[ui]") {
   ImGuiIO& io = ImGui::GetIO();
   InputQueue q;
   q.mouseMove(1, 1);
-  q.mouseMove(5, 6);           // collapses into the move before
+  q.mouseMove(5, 6);  // collapses into the move before
   q.mouseButton(0, true, 7, 8);
   q.mouseButton(0, false, 7, 8);
   q.key(65, true);
   q.key(65, false);
   CHECK(q.pending() == 5);
-  CHECK(q.feed(io) == 2);       // the move and the press
+  CHECK(q.feed(io) == 2);  // the move and the press
   CHECK(io.MouseDown[0]);
   CHECK(io.MousePos.x == 7);
-  CHECK(q.feed(io) == 1);       // the release
+  CHECK(q.feed(io) == 1);  // the release
   CHECK_FALSE(io.MouseDown[0]);
   CHECK(q.feed(io) == 1);
   CHECK(io.KeysDown[65]);

@@ -116,8 +116,9 @@ TEST_CASE("monitor panels: filter and sort alerts", "[ui]") {
   CHECK(ids(filterAlerts(f.view.alerts, filter)) == std::vector<std::int64_t>{1, 3});
 
   SECTION("same time: newer id first") {
-    std::vector<alerts::Alert> tied = {alert(5, model::AlertSeverity::Major, alerts::AlertState::ActiveUnacknowledged, 10, "a"),
-                                       alert(6, model::AlertSeverity::Major, alerts::AlertState::ActiveUnacknowledged, 10, "a")};
+    std::vector<alerts::Alert> tied = {
+        alert(5, model::AlertSeverity::Major, alerts::AlertState::ActiveUnacknowledged, 10, "a"),
+        alert(6, model::AlertSeverity::Major, alerts::AlertState::ActiveUnacknowledged, 10, "a")};
     CHECK(ids(filterAlerts(tied, AlertFilter{})) == std::vector<std::int64_t>{6, 5});
   }
 }
@@ -150,8 +151,8 @@ TEST_CASE("monitor panels: sampleAt, ruleLines, formatDataTime", "[ui]") {
   const auto lines = ruleLines({above, same, outside, stale, nan});
   std::vector<std::pair<double, bool>> got;
   for (const RuleLine& l : lines) got.emplace_back(l.value, l.clear);
-  CHECK(got == std::vector<std::pair<double, bool>>{{150, false}, {115, true}, {150, false}, {1, false}, {9, false},
-                                                    {2, true}, {8, true}});
+  CHECK(got == std::vector<std::pair<double, bool>>{
+                   {150, false}, {115, true}, {150, false}, {1, false}, {9, false}, {2, true}, {8, true}});
   CHECK(lines.front().severity == model::AlertSeverity::Major);
   CHECK(lines.front().ruleName == "above");
 
@@ -164,9 +165,13 @@ TEST_CASE("monitor panels: severity colours are distinct and match the documente
   const Rgba critical = severityColour(model::AlertSeverity::Critical);
   CHECK(critical.r > 0.8f);
   CHECK(critical.g < 0.3f);
-  const Rgba colours[] = {severityColour(model::AlertSeverity::Critical), severityColour(model::AlertSeverity::Major),
-                          severityColour(model::AlertSeverity::Minor), severityColour(model::AlertSeverity::Warning),
-                          sensorNormalColour(), sensorOfflineColour(), sensorStaleColour()};
+  const Rgba colours[] = {severityColour(model::AlertSeverity::Critical),
+                          severityColour(model::AlertSeverity::Major),
+                          severityColour(model::AlertSeverity::Minor),
+                          severityColour(model::AlertSeverity::Warning),
+                          sensorNormalColour(),
+                          sensorOfflineColour(),
+                          sensorStaleColour()};
   for (std::size_t i = 0; i < std::size(colours); ++i)
     for (std::size_t j = i + 1; j < std::size(colours); ++j) {
       const float d = std::abs(colours[i].r - colours[j].r) + std::abs(colours[i].g - colours[j].g) +
@@ -288,10 +293,11 @@ TEST_CASE("monitor panels: filter widgets hide alerts", "[ui]") {
 }
 
 TEST_CASE("monitor panels: every monitor string exists in both languages", "[ui]") {
-  for (const char* key : {"panel.monitor", "panel.chart", "panel.alerts", "monitor.online", "monitor.offline",
-                          "monitor.stale", "monitor.activeAlerts", "monitor.live", "monitor.timeline",
-                          "monitor.replayClock", "severity.critical", "severity.major", "severity.minor", "severity.warning",
-                          "alerts.ack", "alerts.flyTo", "alerts.who", "alerts.comment", "alerts.confirm"}) {
+  for (const char* key :
+       {"panel.monitor", "panel.chart", "panel.alerts", "monitor.online", "monitor.offline", "monitor.stale",
+        "monitor.activeAlerts", "monitor.live", "monitor.timeline", "monitor.replayClock", "severity.critical",
+        "severity.major", "severity.minor", "severity.warning", "alerts.ack", "alerts.flyTo", "alerts.who",
+        "alerts.comment", "alerts.confirm"}) {
     INFO(key);
     REQUIRE(findTranslation(Language::ZhCN, key) != nullptr);
     REQUIRE(findTranslation(Language::En, key) != nullptr);
@@ -357,7 +363,8 @@ struct BusyScreen {
     view.frame.bookmarks = &bookmarks;
     view.frame.selectedBuilding = &building;
     view.frame.diagnostics = &diagnostics;
-    view.frame.attributions = {"© OpenStreetMap contributors (ODbL)", "UCI Beijing Multi-Site Air-Quality Data (CC BY 4.0)"};
+    view.frame.attributions = {"© OpenStreetMap contributors (ODbL)",
+                               "UCI Beijing Multi-Site Air-Quality Data (CC BY 4.0)"};
     view.frame.stats.buildings = 1234;
     view.frame.stats.fps = 30;
     MonitorView& m = view.monitor;
@@ -394,8 +401,7 @@ std::string describe(const std::string& id, const WidgetRect& r) {
 
 }  // namespace
 
-TEST_CASE("monitor panels: laid out from the display size, no overlaps with each other or the main panels",
-          "[ui]") {
+TEST_CASE("monitor panels: laid out from the display size, no overlaps with each other or the main panels", "[ui]") {
   const std::pair<float, float> sizes[] = {{1280, 720}, {1600, 900}, {1920, 1080}};
   for (const auto& [width, height] : sizes) {
     for (Language language : {Language::ZhCN, Language::En}) {
@@ -479,8 +485,8 @@ TEST_CASE("monitor panels: placed again when the display size changes", "[ui]") 
 
 TEST_CASE("alarm banner: queue by severity from the attention level, until acknowledged or dismissed", "[ui]") {
   Fixture f;
-  using model::AlertSeverity;
   using alerts::AlertState;
+  using model::AlertSeverity;
   std::vector<alerts::Alert> open = {alert(1, AlertSeverity::Major, AlertState::ActiveUnacknowledged, 5000, "a"),
                                      alert(2, AlertSeverity::Critical, AlertState::ClearedUnacknowledged, 1000, "a"),
                                      alert(3, AlertSeverity::Minor, AlertState::ActiveUnacknowledged, 9000, "b"),

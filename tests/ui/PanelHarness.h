@@ -16,8 +16,7 @@ template <class PanelsT>
 class PanelHarness {
  public:
   /** `clickInsetX`: how far right of a widget's left edge clickWidget() presses. */
-  PanelHarness(float width, float height, float clickInsetX)
-      : _ctx(ImGui::CreateContext()), _clickInsetX(clickInsetX) {
+  PanelHarness(float width, float height, float clickInsetX) : _ctx(ImGui::CreateContext()), _clickInsetX(clickInsetX) {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.DisplaySize = ImVec2(width, height);

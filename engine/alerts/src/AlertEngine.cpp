@@ -15,11 +15,11 @@ namespace {
 using Key = std::pair<std::string, std::string>;  // (rule id, sensor id)
 
 struct RuleState {
-  std::int64_t alertId = 0;         // active alert of this rule x sensor, 0 = none
-  std::int64_t pendingSinceMs = -1; // engine time the raise condition began to hold, -1 = not holding
+  std::int64_t alertId = 0;          // active alert of this rule x sensor, 0 = none
+  std::int64_t pendingSinceMs = -1;  // engine time the raise condition began to hold, -1 = not holding
   double pendingValue = 0;
-  std::int64_t pendingTsMs = 0;     // data time of the last reading that kept it pending
-  bool hasPrevious = false;         // rate rules: the previous finite reading
+  std::int64_t pendingTsMs = 0;  // data time of the last reading that kept it pending
+  bool hasPrevious = false;      // rate rules: the previous finite reading
   std::int64_t previousTsMs = 0;
   double previousValue = 0;
 };
@@ -28,7 +28,7 @@ struct SensorRuntime {
   const model::SensorDef* def = nullptr;
   std::vector<const AlertRuleDef*> rules;
   bool seen = false;
-  std::int64_t lastSeenMs = 0;      // engine time of the last reading, or of the engine's start
+  std::int64_t lastSeenMs = 0;  // engine time of the last reading, or of the engine's start
   bool hasValue = false;
   std::int64_t lastTsMs = 0;
   double lastValue = 0;
@@ -118,10 +118,12 @@ struct AlertEngine::Impl {
     if (rule.kind == RuleKind::Stale)
       a.message = who + " silent for " + number(rule.staleSeconds) + " s";
     else if (rule.kind == RuleKind::Quality)
-      a.message = who + " invalid reading " + number(value) +
-                  (std::isfinite(value) ? " (valid " + number(s.def->validMin) + " .. " + number(s.def->validMax) + ")" : "");
+      a.message =
+          who + " invalid reading " + number(value) +
+          (std::isfinite(value) ? " (valid " + number(s.def->validMin) + " .. " + number(s.def->validMax) + ")" : "");
     else if (rule.kind == RuleKind::Rate)
-      a.message = who + " changing faster than " + number(rule.level) + " " + s.def->unit + "/min, now " + number(value);
+      a.message =
+          who + " changing faster than " + number(rule.level) + " " + s.def->unit + "/min, now " + number(value);
     else
       a.message = who + " = " + number(value) + " " + s.def->unit;
     ++b.counters.raised;
@@ -192,25 +194,25 @@ struct AlertEngine::Impl {
           }
           break;
         }
-        case RuleKind::Quality:
-          step(b, *rule, *s, bad, !bad, v, r.tsMs, now);
-          break;
+        case RuleKind::Quality: step(b, *rule, *s, bad, !bad, v, r.tsMs, now); break;
         case RuleKind::Above:
           if (!bad) step(b, *rule, *s, v > rule->level, v < rule->clearLevel, v, r.tsMs, now);
           break;
         case RuleKind::Below:
-          if (!bad) step(b, *rule, *s, v < rule->level, v > rule->clearLevel, v, r.tsMs, now);
+          if (!bad) step(b, *rule, *s, v<rule->level, v> rule->clearLevel, v, r.tsMs, now);
           break;
         case RuleKind::Outside:
           if (!bad)
-            step(b, *rule, *s, v < rule->low || v > rule->high, v >= rule->lowClear && v <= rule->highClear, v, r.tsMs, now);
+            step(b, *rule, *s, v < rule->low || v > rule->high, v >= rule->lowClear && v <= rule->highClear, v, r.tsMs,
+                 now);
           break;
         case RuleKind::Rate: {
           if (bad) break;
           RuleState& st = state(b, {rule->id, s->def->id});
           if (st.hasPrevious && r.tsMs <= st.previousTsMs) break;  // out of order or duplicate: no rate
           const bool had = st.hasPrevious;
-          const double rate = had ? std::fabs(v - st.previousValue) / (static_cast<double>(r.tsMs - st.previousTsMs) / 60000.0) : 0;
+          const double rate =
+              had ? std::fabs(v - st.previousValue) / (static_cast<double>(r.tsMs - st.previousTsMs) / 60000.0) : 0;
           st.hasPrevious = true;
           st.previousTsMs = r.tsMs;
           st.previousValue = v;
@@ -292,8 +294,10 @@ struct AlertEngine::Impl {
           a.assignedMs = s.assignedMs;
         }
       }
-      if (a.state == AlertState::ClearedAcknowledged) it = alerts.erase(it);
-      else ++it;
+      if (a.state == AlertState::ClearedAcknowledged)
+        it = alerts.erase(it);
+      else
+        ++it;
     }
     return core::Ok{};
   }
@@ -310,8 +314,10 @@ struct AlertEngine::Impl {
     for (auto& [key, st] : b.states) states[key] = st;
     for (auto& [id, s] : b.sensors) sensors[id] = s;
     for (auto& [id, a] : b.alerts) {
-      if (a.state != AlertState::ClearedAcknowledged) alerts[id] = a;
-      else alerts.erase(id);
+      if (a.state != AlertState::ClearedAcknowledged)
+        alerts[id] = a;
+      else
+        alerts.erase(id);
     }
     nextId = b.nextId;
     counters.readings += b.counters.readings;
@@ -418,8 +424,7 @@ core::Status AlertEngine::acknowledge(std::int64_t alertId, const std::string& w
       if (!stored->has_value()) return fail(where + "no alert " + std::to_string(alertId));
       a = &(b.alerts[alertId] = **stored);
     }
-    if (isAcknowledged(a->state))
-      return fail(where + "alert " + std::to_string(alertId) + " is already acknowledged");
+    if (isAcknowledged(a->state)) return fail(where + "alert " + std::to_string(alertId) + " is already acknowledged");
     const std::int64_t now = _impl->clock->nowMs();
     a->state = isActive(a->state) ? AlertState::ActiveAcknowledged : AlertState::ClearedAcknowledged;
     a->ackMs = now;

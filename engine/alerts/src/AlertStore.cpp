@@ -44,7 +44,7 @@ const char* transitionKindName(TransitionKind kind) {
 
 bool transitionKindFromName(const std::string& name, TransitionKind& out) {
   for (TransitionKind k : {TransitionKind::Raise, TransitionKind::Acknowledge, TransitionKind::Clear,
-                          TransitionKind::Assign, TransitionKind::Escalate})
+                           TransitionKind::Assign, TransitionKind::Escalate})
     if (name == transitionKindName(k)) {
       out = k;
       return true;
@@ -103,8 +103,7 @@ const char* kAlertColumns =
     " received_ms, building, floor, replay, assignee, assigned_ms, raised_severity, escalations";
 
 // Severity rank for ORDER BY: critical first.
-const char* kSeverityRank =
-    "CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 ELSE 3 END";
+const char* kSeverityRank = "CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 ELSE 3 END";
 
 std::string text(sqlite3_stmt* st, int col) {
   const unsigned char* t = sqlite3_column_text(st, col);
@@ -121,8 +120,10 @@ void bindText(sqlite3_stmt* st, int col, const std::string& s) {
 }
 
 void bindReal(sqlite3_stmt* st, int col, double v) {
-  if (std::isfinite(v)) sqlite3_bind_double(st, col, v);
-  else sqlite3_bind_null(st, col);
+  if (std::isfinite(v))
+    sqlite3_bind_double(st, col, v);
+  else
+    sqlite3_bind_null(st, col);
 }
 
 bool ruleKindFromName(const std::string& s, model::RuleKind& out) {
@@ -174,7 +175,8 @@ struct AlertStore::Impl {
       a.id = sqlite3_column_int64(st, 0);
       a.ruleId = text(st, 1);
       a.sensorId = text(st, 2);
-      const bool known = ruleKindFromName(text(st, 3), a.kind) && model::alertSeverityFromName(text(st, 4), a.severity) &&
+      const bool known = ruleKindFromName(text(st, 3), a.kind) &&
+                         model::alertSeverityFromName(text(st, 4), a.severity) &&
                          alertStateFromName(text(st, 5), a.state);
       if (!known) {
         sqlite3_finalize(st);
@@ -207,20 +209,20 @@ struct AlertStore::Impl {
 core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path& file, Durability durability) {
   auto impl = std::make_unique<Impl>(file, durability);
   impl->file = file.filename().string();
-  if (sqlite3_open_v2(file.string().c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(file.string().c_str(), &impl->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     return impl->error("open()", "cannot open");
   sqlite3_busy_timeout(impl->db, 5000);
   // A new log gets 1 KiB pages (no effect on an existing file): a commit rewrites about five
   // pages whatever it holds, so small pages cut what each commit writes to the WAL fourfold.
   impl->exec("PRAGMA page_size=1024");
-  if (!impl->exec("PRAGMA journal_mode=WAL"))
-    return impl->error("open()", "not an alert log");
+  if (!impl->exec("PRAGMA journal_mode=WAL")) return impl->error("open()", "not an alert log");
   if (!impl->exec(durability == Durability::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"))
     return impl->error("open()", "cannot set synchronous");
   sqlite3_stmt* st = nullptr;
   int version = -1;
-  if (sqlite3_prepare_v2(impl->db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+  if (sqlite3_prepare_v2(impl->db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
     version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   if (version < 0) return impl->error("open()", "not an alert log");
@@ -247,7 +249,8 @@ core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem
   }
   if (sqlite3_prepare_v2(impl->db,
                          (std::string("INSERT OR REPLACE INTO alerts(") + kAlertColumns +
-                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").c_str(),
+                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                             .c_str(),
                          -1, &impl->upsert, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v2(impl->db,
                          "INSERT INTO transitions(alert_id, action, state, at_ms, value, who, comment, severity) "
@@ -287,8 +290,10 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
     bindText(st, 13, a.ackComment);
     sqlite3_bind_int64(st, 14, a.receivedMs);
     bindText(st, 15, a.building);
-    if (a.floor) sqlite3_bind_int(st, 16, *a.floor);
-    else sqlite3_bind_null(st, 16);
+    if (a.floor)
+      sqlite3_bind_int(st, 16, *a.floor);
+    else
+      sqlite3_bind_null(st, 16);
     sqlite3_bind_int(st, 17, a.replay ? 1 : 0);
     bindText(st, 18, a.assignee);
     sqlite3_bind_int64(st, 19, a.assignedMs);
@@ -316,14 +321,15 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
 sensors::WalStats AlertStore::walStats() const { return _impl->checkpoint.stats(); }
 
 core::Result<std::vector<Alert>> AlertStore::activeAlerts() const {
-  return _impl->readAlerts(std::string("SELECT ") + kAlertColumns +
-                               " FROM alerts WHERE state IN ('active_unack','active_ack') ORDER BY id",
-                           "activeAlerts()");
+  return _impl->readAlerts(
+      std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state IN ('active_unack','active_ack') ORDER BY id",
+      "activeAlerts()");
 }
 
 core::Result<std::vector<Alert>> AlertStore::openAlerts() const {
-  return _impl->readAlerts(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state <> 'cleared_ack' ORDER BY " +
-                               kSeverityRank + ", raised_ms DESC, id DESC",
+  return _impl->readAlerts(std::string("SELECT ") + kAlertColumns +
+                               " FROM alerts WHERE state <> 'cleared_ack' ORDER BY " + kSeverityRank +
+                               ", raised_ms DESC, id DESC",
                            "openAlerts()");
 }
 
@@ -372,7 +378,8 @@ core::Result<std::optional<double>> AlertStore::meanTimeToAcknowledgeSeconds(std
 bool AlertStore::changedElsewhere() {
   sqlite3_stmt* st = nullptr;
   std::int64_t version = -1;
-  if (sqlite3_prepare_v2(_impl->db, "PRAGMA data_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+  if (sqlite3_prepare_v2(_impl->db, "PRAGMA data_version", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
     version = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   const bool changed = _impl->dataVersion >= 0 && version != _impl->dataVersion;
@@ -387,8 +394,8 @@ core::Result<std::vector<Alert>> AlertStore::allAlerts(std::size_t limit) const 
 }
 
 core::Result<std::optional<Alert>> AlertStore::alert(std::int64_t alertId) const {
-  auto list = _impl->readAlerts(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id=" + std::to_string(alertId),
-                                "alert()");
+  auto list = _impl->readAlerts(
+      std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id=" + std::to_string(alertId), "alert()");
   if (!list) return list.error();
   if (list->empty()) return std::optional<Alert>();
   return std::optional<Alert>(list->front());

@@ -71,7 +71,7 @@ struct Monitor::Impl {
   sensors::SeriesStore series;
   std::unordered_set<std::string> known;
   std::unordered_map<std::string, const model::SensorDef*> defs;  // into options.config
-  std::vector<sensors::Reading> decoded;  // one message's readings, before the source check
+  std::vector<sensors::Reading> decoded;                          // one message's readings, before the source check
   std::uint64_t wrongSource = 0;
   std::vector<ReplayStream> replays;
   std::chrono::steady_clock::time_point replayStart;
@@ -217,7 +217,8 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     if (!options.waitForBroker) {
       auto first = impl->source->waitFirstConnection(options.connectTimeout);
       if (!first)
-        return fail(where + first.error().message + " (to keep retrying instead, wait for the broker: --wait-for-broker)");
+        return fail(where + first.error().message +
+                    " (to keep retrying instead, wait for the broker: --wait-for-broker)");
     }
   }
 
@@ -300,8 +301,9 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
 Monitor::Monitor(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
 Monitor::~Monitor() {
   auto s = _impl->flushHistory();
-  if (!s) core::logWarning("alerts::Monitor: " + std::to_string(_impl->historyPending.size()) +
-                           " readings not written to the history db: " + s.error().message);
+  if (!s)
+    core::logWarning("alerts::Monitor: " + std::to_string(_impl->historyPending.size()) +
+                     " readings not written to the history db: " + s.error().message);
 }
 
 core::Status Monitor::step(std::chrono::milliseconds wait) {
@@ -358,8 +360,9 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     if (!s) return s;
     if (m.history) m.historyPending.insert(m.historyPending.end(), m.readings.begin(), m.readings.end());
   }
-  if (!m.historyPending.empty() && (m.historyPending.size() >= kHistoryFlushRows ||
-                                    std::chrono::steady_clock::now() - m.lastHistoryFlush >= m.options.historyFlushInterval)) {
+  if (!m.historyPending.empty() &&
+      (m.historyPending.size() >= kHistoryFlushRows ||
+       std::chrono::steady_clock::now() - m.lastHistoryFlush >= m.options.historyFlushInterval)) {
     auto s = m.flushHistory();
     if (!s) return s;
   }
@@ -431,7 +434,8 @@ core::Result<std::optional<sensors::Sample>> Monitor::historyAt(const std::strin
   return _impl->historyReader->sampleAt(sensorId, tsMs);
 }
 
-core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Monitor::historyRange(const std::string& sensorId) const {
+core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> Monitor::historyRange(
+    const std::string& sensorId) const {
   if (!_impl->historyReader) return fail("alerts::Monitor::historyRange(): no history db");
   std::lock_guard<std::mutex> lock(_impl->historyReaderMutex);
   return _impl->historyReader->timeRange(sensorId);
@@ -503,8 +507,7 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
 std::int64_t ReplayClock::nowMs() const {
   std::lock_guard<std::mutex> lock(_mutex);
   if (!(_speed > 0)) return _baseMs;
-  const double elapsedMs =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - _start).count();
+  const double elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - _start).count();
   return _baseMs + static_cast<std::int64_t>(elapsedMs * _speed);
 }
 

@@ -141,8 +141,8 @@ CoverageModel::CoverageModel(const WalkGraph& graph, const model::Site& site, co
     if (f.category < _config.categories.size() && !facilityOrigin(f, o))
       diag.add(core::Severity::Warning, "analysis::CoverageModel()", "", "facilities",
                f.idKind + " " + std::to_string(f.osmId),
-               _config.categories[f.category].id + " facility farther than " +
-                   fmt(config.walking.maxSnapMeters, 0) + " m from any walkable way",
+               _config.categories[f.category].id + " facility farther than " + fmt(config.walking.maxSnapMeters, 0) +
+                   " m from any walkable way",
                "ignored");
   }
   for (std::size_t c = 0; c < _config.categories.size(); ++c) recompute(c);
@@ -225,7 +225,8 @@ std::vector<std::string> levelBlockers(const BuildingCoverage& row, const model:
   std::vector<std::string> out;
   for (std::size_t c = 0; c < config.categories.size() && c < row.minutes.size(); ++c) {
     const model::FacilityCategory& cat = config.categories[c];
-    if (cat.required && cat.levelMinutes == levelMinutes && !(row.minutes[c] <= cat.levelMinutes)) out.push_back(cat.id);
+    if (cat.required && cat.levelMinutes == levelMinutes && !(row.minutes[c] <= cat.levelMinutes))
+      out.push_back(cat.id);
   }
   return out;
 }
@@ -291,11 +292,13 @@ std::string coverageCsv(const CoverageModel& model, const model::Site& site) {
     std::string missing;
     for (std::size_t c = 0; c < cats.size(); ++c) {
       out += "," + fmt(row.minutes[c], 2);
-      if (cats[c].required && !(row.minutes[c] <= cats[c].levelMinutes)) missing += (missing.empty() ? "" : ";") + cats[c].id;
+      if (cats[c].required && !(row.minutes[c] <= cats[c].levelMinutes))
+        missing += (missing.empty() ? "" : ";") + cats[c].id;
     }
     for (int l = 0; l < 3; ++l) out += (row.levelsMet & (1u << l)) ? ",1" : ",0";
     out += "," + csvField(missing);
-    for (int l = 0; l < 3; ++l) out += "," + csvField(joined(levelBlockers(row, model.config(), kLevelMinutes[l]), ";"));
+    for (int l = 0; l < 3; ++l)
+      out += "," + csvField(joined(levelBlockers(row, model.config(), kLevelMinutes[l]), ";"));
     out += "\n";
   }
   return out;
@@ -346,19 +349,21 @@ std::string coverageSummaryCsv(const CoverageModel& model) {
   const auto& cats = model.config().categories;
   auto share = [](double part, double whole) { return whole > 0 ? fmt(part / whole, 4) : std::string(); };
   std::string out =
-      "scope,id,label,level,facilities,buildings_covered,share_buildings,residents_covered,share_residents,blocked_by\n";
+      "scope,id,label,level,facilities,buildings_covered,share_buildings,residents_covered,share_residents,blocked_"
+      "by\n";
   for (std::size_t c = 0; c < cats.size(); ++c) {
     const CategorySummary& cs = s.categories[c];
-    out += "category," + csvField(cats[c].id) + "," + csvField(cats[c].label) + "," + std::to_string(cats[c].levelMinutes) +
-           "," + std::to_string(cs.facilities) + "," + std::to_string(cs.buildingsCovered) + "," +
+    out += "category," + csvField(cats[c].id) + "," + csvField(cats[c].label) + "," +
+           std::to_string(cats[c].levelMinutes) + "," + std::to_string(cs.facilities) + "," +
+           std::to_string(cs.buildingsCovered) + "," +
            share(static_cast<double>(cs.buildingsCovered), static_cast<double>(s.buildings)) + "," +
            fmt(cs.residentsCovered, 1) + "," + share(cs.residentsCovered, s.residents) + ",\n";
   }
   for (const LevelSummary& l : s.levels)
     out += "level," + std::to_string(l.minutes) + "min,," + std::to_string(l.minutes) + ",," +
-           std::to_string(l.buildingsMet) + "," + share(static_cast<double>(l.buildingsMet), static_cast<double>(s.buildings)) +
-           "," + fmt(l.residentsMet, 1) + "," + share(l.residentsMet, s.residents) + "," +
-           csvField(blockedText(l.blockedBy)) + "\n";
+           std::to_string(l.buildingsMet) + "," +
+           share(static_cast<double>(l.buildingsMet), static_cast<double>(s.buildings)) + "," + fmt(l.residentsMet, 1) +
+           "," + share(l.residentsMet, s.residents) + "," + csvField(blockedText(l.blockedBy)) + "\n";
   return out;
 }
 

@@ -69,8 +69,7 @@ struct LifeCircle {
       if (config.categories[i].id == category) c = i;
     if (c == config.categories.size())
       return missing(id, name, nameEn, "%", source, "the scene's facility mapping has no category '" + category + "'");
-    if (buildings == 0)
-      return missing(id, name, nameEn, "%", source, "the scene has no residential buildings");
+    if (buildings == 0) return missing(id, name, nameEn, "%", source, "the scene has no residential buildings");
     if (!(residents > 0))
       return missing(id, name, nameEn, "%", source, "the residential buildings have no floor area, so no residents");
     std::size_t facilities = 0;
@@ -103,8 +102,8 @@ struct LifeCircle {
 
 bool isShopOrService(const model::Poi& p) {
   if (p.category == "shop") return true;
-  static const std::set<std::string> amenities = {"restaurant", "cafe", "fast_food", "bank", "marketplace", "bar",
-                                                  "pharmacy", "food_court", "post_office"};
+  static const std::set<std::string> amenities = {"restaurant", "cafe",     "fast_food",  "bank",       "marketplace",
+                                                  "bar",        "pharmacy", "food_court", "post_office"};
   return p.category == "amenity" && amenities.count(p.kind) > 0;
 }
 
@@ -140,8 +139,8 @@ double integrateKwh(const std::vector<std::pair<std::int64_t, double>>& samplesK
 }
 
 std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, const model::Site& site,
-                                                       const model::FacilityConfig& config,
-                                                       const OperationsFacts& ops, core::Diagnostics& diag) {
+                                                       const model::FacilityConfig& config, const OperationsFacts& ops,
+                                                       core::Diagnostics& diag) {
   CoverageModel coverage(graph, site, config, model::facilitiesFromPois(site.pois, config), diag, 30.0);
   LifeCircle life{coverage, config};
   for (const BuildingCoverage& row : coverage.buildings()) life.residents += row.residents;

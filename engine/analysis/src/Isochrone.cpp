@@ -55,7 +55,8 @@ Field travelField(const WalkGraph& graph, const ReachSet& reach, const Isochrone
   // One spare cell beyond the walk-off on every side keeps the border "not reached", so every
   // contour closes inside the grid.
   // Keep the grid under ~16M points (a long search on a big city): coarsen the cell instead.
-  while ((box.width() + 2 * (off + 4 * f.cell)) * (box.height() + 2 * (off + 4 * f.cell)) / (f.cell * f.cell) > 16e6) f.cell *= 2;
+  while ((box.width() + 2 * (off + 4 * f.cell)) * (box.height() + 2 * (off + 4 * f.cell)) / (f.cell * f.cell) > 16e6)
+    f.cell *= 2;
   const double margin = off + 4 * f.cell;
   // Grid points just beyond the walk-off get a steep ramp instead of "not reached", so that
   // contours cross within ~1/50 cell of the walk-off line rather than half a cell beyond it.
@@ -158,7 +159,8 @@ Field travelField(const WalkGraph& graph, const ReachSet& reach, const Isochrone
         if (d2 > ramp2) continue;
         // Same as ReachSet::valueAt, inlined: this loop is the hot part of the polygons.
         double v = std::min(va + t * wab, vb + (1 - t) * wba);
-        for (const auto& [ot, offset] : onSegment) v = std::min(v, offset + (t >= ot ? (t - ot) * wab : (ot - t) * wba));
+        for (const auto& [ot, offset] : onSegment)
+          v = std::min(v, offset + (t >= ot ? (t - ot) * wab : (ot - t) * wba));
         if (!(v <= reach.cutoff)) continue;
         const double d = std::sqrt(d2);
         const double value = d <= off ? v + d * perMeter : v + off * perMeter + (d - off) * steep;
@@ -202,10 +204,10 @@ std::vector<core::Polygon> contour(const Field& f, double level, double big) {
       const std::uint64_t cellIndex = static_cast<std::uint64_t>(j) * f.nx + i;
       // Edge keys: grid edges are shared with the neighbouring cell, diagonals are private.
       const std::uint64_t gridEdge[4] = {
-          (cellIndex << 3) | 0,                                              // c0-c1 horizontal at (i, j)
-          ((static_cast<std::uint64_t>(j) * f.nx + i + 1) << 3) | 1,         // c1-c2 vertical at (i+1, j)
-          ((static_cast<std::uint64_t>(j + 1) * f.nx + i) << 3) | 0,         // c2-c3 horizontal at (i, j+1)
-          (cellIndex << 3) | 1,                                              // c3-c0 vertical at (i, j)
+          (cellIndex << 3) | 0,                                       // c0-c1 horizontal at (i, j)
+          ((static_cast<std::uint64_t>(j) * f.nx + i + 1) << 3) | 1,  // c1-c2 vertical at (i+1, j)
+          ((static_cast<std::uint64_t>(j + 1) * f.nx + i) << 3) | 0,  // c2-c3 horizontal at (i, j+1)
+          (cellIndex << 3) | 1,                                       // c3-c0 vertical at (i, j)
       };
       for (int k = 0; k < 4; ++k) {
         // Triangle (corner k, corner k+1, centre), counter-clockwise.
@@ -252,8 +254,10 @@ std::vector<core::Polygon> contour(const Field& f, double level, double big) {
     while (ring.size() > 1 && ring.front().x == ring.back().x && ring.front().y == ring.back().y) ring.pop_back();
     if (ring.size() < 3) continue;
     const double a = core::signedArea(ring);
-    if (a > 0) outers.push_back(std::move(ring));
-    else if (a < 0) holes.push_back(std::move(ring));
+    if (a > 0)
+      outers.push_back(std::move(ring));
+    else if (a < 0)
+      holes.push_back(std::move(ring));
   }
   std::vector<core::Polygon> polys(outers.size());
   std::vector<core::Box2> boxes(outers.size());
@@ -303,8 +307,7 @@ void appendRing(std::string& out, const core::Ring& ring, bool wantCcw, const To
 }  // namespace
 
 std::vector<IsochroneBand> isochronePolygons(const WalkGraph& graph, const ReachSet& reach,
-                                             const std::vector<double>& limits,
-                                             const IsochroneOptions& options) {
+                                             const std::vector<double>& limits, const IsochroneOptions& options) {
   for (std::size_t i = 0; i < limits.size(); ++i) {
     TWIN_ASSERT(i == 0 || limits[i] > limits[i - 1], "analysis::isochronePolygons(): limits must ascend");
     TWIN_ASSERT(limits[i] <= reach.cutoff, "analysis::isochronePolygons(): a limit exceeds the search cutoff");
@@ -350,7 +353,8 @@ std::string isochroneGeoJson(const std::vector<IsochroneBand>& bands, const ToLo
 
 core::Status writeTextFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return core::fail("analysis::writeTextFile(): " + path + ": cannot open for writing: " + std::strerror(errno));
+  if (!out)
+    return core::fail("analysis::writeTextFile(): " + path + ": cannot open for writing: " + std::strerror(errno));
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
   if (!out) return core::fail("analysis::writeTextFile(): " + path + ": write failed");

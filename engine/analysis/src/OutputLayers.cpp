@@ -66,7 +66,8 @@ OutputLayer isochroneLayer(const std::vector<IsochroneBand>& bands, const ToLonL
   OutputLayer layer{"isochrone", {{"minutes", FieldType::Real}, {"area_m2", FieldType::Real}}, {}};
   // Largest band first, so that a map draws the small ones on top.
   for (auto it = bands.rbegin(); it != bands.rend(); ++it)
-    layer.features.push_back({multiPolygonWkt(it->polygons, toLonLat), {real(it->limit / 60.0, 3), real(it->areaM2, 1)}});
+    layer.features.push_back(
+        {multiPolygonWkt(it->polygons, toLonLat), {real(it->limit / 60.0, 3), real(it->areaM2, 1)}});
   return layer;
 }
 
@@ -74,10 +75,10 @@ OutputLayer coverageLayer(const CoverageModel& model, const model::Site& site, c
   const auto& cats = model.config().categories;
   OutputLayer layer;
   layer.name = "coverage";
-  layer.fields = {{"osm_id", FieldType::Integer},       {"id_kind", FieldType::String},
-                  {"name", FieldType::String},          {"floor_area_m2", FieldType::Real},
-                  {"residents", FieldType::Real},       {"on_network", FieldType::Integer},
-                  {"entrance", FieldType::String},      {"snap_m", FieldType::Real}};
+  layer.fields = {{"osm_id", FieldType::Integer},  {"id_kind", FieldType::String},
+                  {"name", FieldType::String},     {"floor_area_m2", FieldType::Real},
+                  {"residents", FieldType::Real},  {"on_network", FieldType::Integer},
+                  {"entrance", FieldType::String}, {"snap_m", FieldType::Real}};
   for (const auto& c : cats) layer.fields.push_back({c.id + "_min", FieldType::Real});
   for (int l : kLevelMinutes) layer.fields.push_back({"level_" + std::to_string(l), FieldType::Integer});
   layer.fields.push_back({"missing", FieldType::String});
@@ -156,10 +157,11 @@ OutputLayer todStationLayer(const std::vector<TodResult>& results, const ToLonLa
   };
   for (const TodResult& r : results) {
     const FieldValue onNetwork = integer(r.onNetwork ? 1 : 0);
-    layer.features.push_back({point(r.station.position),
-                              {integer(r.station.osmId), text(r.station.name), text("station"), onNetwork}});
+    layer.features.push_back(
+        {point(r.station.position), {integer(r.station.osmId), text(r.station.name), text("station"), onNetwork}});
     for (const core::Vec2& e : r.station.entrances)
-      layer.features.push_back({point(e), {integer(r.station.osmId), text(r.station.name), text("entrance"), onNetwork}});
+      layer.features.push_back(
+          {point(e), {integer(r.station.osmId), text(r.station.name), text("entrance"), onNetwork}});
   }
   return layer;
 }

@@ -24,8 +24,10 @@ std::vector<PgEdge> pgRoutingEdges(const WalkGraph& graph, double speedMps) {
   for (NodeId u = 0; u < graph.nodeCount(); ++u)
     for (const WalkEdge* e = graph.edgesBegin(u); e != graph.edgesEnd(u); ++e) {
       const double seconds = e->costMeters * invSpeed;
-      if (graph.segments()[e->segment].a == u) edges[e->segment].cost = seconds;
-      else edges[e->segment].reverseCost = seconds;
+      if (graph.segments()[e->segment].a == u)
+        edges[e->segment].cost = seconds;
+      else
+        edges[e->segment].reverseCost = seconds;
     }
   return edges;
 }
@@ -57,8 +59,8 @@ core::Result<std::vector<PgReached>> parsePgReached(const std::string& psqlOutpu
     const char* costText = idOk ? line.c_str() + bar + 1 : "";
     const double seconds = idOk ? std::strtod(costText, &end) : 0;
     if (!idOk || end == costText || *end != '\0' || !std::isfinite(seconds))
-      return core::fail("analysis::parsePgReached(): line " + std::to_string(lineNo) + ": expected 'node|agg_cost', got '" +
-                        line + "'");
+      return core::fail("analysis::parsePgReached(): line " + std::to_string(lineNo) +
+                        ": expected 'node|agg_cost', got '" + line + "'");
     if (id < 1 || static_cast<unsigned long long>(id) > nodeCount)
       return core::fail("analysis::parsePgReached(): line " + std::to_string(lineNo) + ": node " + std::to_string(id) +
                         " is not in the graph (1.." + std::to_string(nodeCount) + ")");

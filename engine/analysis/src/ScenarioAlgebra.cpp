@@ -28,8 +28,10 @@ std::size_t applyScenario(CoverageModel& model, const model::Scenario& scenario,
         model.removeFacility(i);
         found = true;
       }
-    if (found) ++applied;
-    else skip("facility '" + key + "' not in the site");
+    if (found)
+      ++applied;
+    else
+      skip("facility '" + key + "' not in the site");
   }
   for (const model::ScenarioMove& move : scenario.moved) {
     const core::Vec2 to = frame.toLocal(move.to);
@@ -39,8 +41,10 @@ std::size_t applyScenario(CoverageModel& model, const model::Scenario& scenario,
         model.moveFacility(i, to);
         found = true;
       }
-    if (found) ++applied;
-    else skip("facility '" + move.facility + "' not in the site");
+    if (found)
+      ++applied;
+    else
+      skip("facility '" + move.facility + "' not in the site");
   }
   for (const model::ScenarioFacility& add : scenario.added) {
     const auto& categories = model.config().categories;

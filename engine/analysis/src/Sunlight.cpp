@@ -119,8 +119,8 @@ std::size_t SunlightScene::triangles() const { return _impl ? _impl->triangles :
 namespace {
 
 struct Mesh {
-  std::vector<float> vertices;       // x, y, z
-  std::vector<unsigned> indices;     // three per triangle
+  std::vector<float> vertices;    // x, y, z
+  std::vector<unsigned> indices;  // three per triangle
   void wallsOf(const core::Ring& ring, double bottom, double top) {
     for (std::size_t i = 0; i < ring.size(); ++i) {
       const core::Vec2 a = ring[i], b = ring[(i + 1) % ring.size()];
@@ -230,7 +230,7 @@ bool SunlightScene::occluded(const core::Vec3& origin, const core::Vec3& directi
 }
 
 std::size_t SunlightScene::occludedMany(const core::Vec3& origin, const core::Vec3* directions, std::size_t count,
-                                       unsigned char* out) const {
+                                        unsigned char* out) const {
   std::fill(out, out + count, static_cast<unsigned char>(0));
   if (!_impl || _impl->triangles == 0 || origin.z >= _impl->topZ) return 0;
   // Packets of 16 rays from one origin toward neighbouring sun positions are coherent: Embree
@@ -295,7 +295,8 @@ std::vector<SunlightCount> sunlightMinutes(const SunlightScene& scene, const std
           }
         }
         hidden.resize(candidates.size());
-        localRays += scene.occludedMany({w.position.x, w.position.y, w.z}, directions.data(), directions.size(), hidden.data());
+        localRays +=
+            scene.occludedMany({w.position.x, w.position.y, w.z}, directions.data(), directions.size(), hidden.data());
         lit.assign(steps.size(), 0);
         for (std::size_t c = 0; c < candidates.size(); ++c) lit[candidates[c]] = !hidden[c];
         int run = 0, total = 0, longest = 0;

@@ -12,17 +12,21 @@ const std::vector<SunlightStandard>& sunlightStandards() {
   // GB 50180-2018 《城市居住区规划设计标准》, Table 4.0.9 住宅建筑日照标准, and clause 4.0.9-2.
   static const std::vector<SunlightStandard> kRows = {
       {"gb50180-I-II-III-VII-large",
-       "GB 50180-2018 表4.0.9: Ⅰ、Ⅱ、Ⅲ、Ⅶ气候区, 城区常住人口≥50万 / climate zones I, II, III, VII, urban population >= 500,000",
+       "GB 50180-2018 表4.0.9: Ⅰ、Ⅱ、Ⅲ、Ⅶ气候区, 城区常住人口≥50万 / climate zones I, II, III, VII, urban population "
+       ">= 500,000",
        StandardDay::GreatCold, 2, 8, 16},
       {"gb50180-I-II-III-VII-small",
-       "GB 50180-2018 表4.0.9: Ⅰ、Ⅱ、Ⅲ、Ⅶ气候区, 城区常住人口<50万 / climate zones I, II, III, VII, urban population < 500,000",
+       "GB 50180-2018 表4.0.9: Ⅰ、Ⅱ、Ⅲ、Ⅶ气候区, 城区常住人口<50万 / climate zones I, II, III, VII, urban population < "
+       "500,000",
        StandardDay::GreatCold, 3, 8, 16},
-      {"gb50180-IV-large", "GB 50180-2018 表4.0.9: Ⅳ气候区, 城区常住人口≥50万 / climate zone IV, urban population >= 500,000",
+      {"gb50180-IV-large",
+       "GB 50180-2018 表4.0.9: Ⅳ气候区, 城区常住人口≥50万 / climate zone IV, urban population >= 500,000",
        StandardDay::GreatCold, 3, 8, 16},
-      {"gb50180-IV-small", "GB 50180-2018 表4.0.9: Ⅳ气候区, 城区常住人口<50万 / climate zone IV, urban population < 500,000",
+      {"gb50180-IV-small",
+       "GB 50180-2018 表4.0.9: Ⅳ气候区, 城区常住人口<50万 / climate zone IV, urban population < 500,000",
        StandardDay::WinterSolstice, 1, 9, 15},
-      {"gb50180-V-VI", "GB 50180-2018 表4.0.9: Ⅴ、Ⅵ气候区 / climate zones V, VI (any population)", StandardDay::WinterSolstice,
-       1, 9, 15},
+      {"gb50180-V-VI", "GB 50180-2018 表4.0.9: Ⅴ、Ⅵ气候区 / climate zones V, VI (any population)",
+       StandardDay::WinterSolstice, 1, 9, 15},
       {"gb50180-renewal",
        "GB 50180-2018 第4.0.9条第2款: 旧区改建项目内新建住宅 / new dwellings in the renewal of an old district",
        StandardDay::GreatCold, 1, 8, 16},
@@ -44,7 +48,8 @@ core::Result<std::optional<SunlightStandard>> sceneSunlightStandard(const std::s
   if (sectionJson.empty()) return std::optional<SunlightStandard>();
   const std::string where = "analysis::sceneSunlightStandard(): " + fileName + ": key 'sunlight";
   nlohmann::json root = nlohmann::json::parse(sectionJson, nullptr, false);
-  if (root.is_discarded() || !root.is_object()) return core::fail(where + "': expected an object such as {\"standard\": \"NAME\"}");
+  if (root.is_discarded() || !root.is_object())
+    return core::fail(where + "': expected an object such as {\"standard\": \"NAME\"}");
   for (const auto& item : root.items())
     if (item.key() != "standard" && item.key().rfind('_', 0) != 0)
       return core::fail(where + "': unknown key '" + item.key() + "'");

@@ -30,15 +30,16 @@ std::vector<TodStation> findStations(const model::Site& site, double entranceRad
   for (const model::Poi& p : site.pois) {
     if (!core::isFinite(p.position)) continue;
     const std::string railway = tag(p, "railway"), pt = tag(p, "public_transport");
-    const bool railStation = railway == "station" || railway == "halt" ||
-                             (pt == "station" && (tag(p, "train") == "yes" || tag(p, "subway") == "yes" ||
-                                                  tag(p, "light_rail") == "yes"));
+    const bool railStation =
+        railway == "station" || railway == "halt" ||
+        (pt == "station" && (tag(p, "train") == "yes" || tag(p, "subway") == "yes" || tag(p, "light_rail") == "yes"));
     if (railStation) {
       // The same station is often mapped twice (railway=station + public_transport=station):
       // keep one per name within 100 m.
       bool duplicate = false;
       for (const TodStation& s : stations)
-        if (s.name == p.name && std::hypot(s.position.x - p.position.x, s.position.y - p.position.y) < 100) duplicate = true;
+        if (s.name == p.name && std::hypot(s.position.x - p.position.x, s.position.y - p.position.y) < 100)
+          duplicate = true;
       if (!duplicate) stations.push_back({p.osmId, p.idKind, p.name, p.position, {}});
     } else if (railway == "subway_entrance" || railway == "train_station_entrance") {
       entrances.push_back(p.position);
@@ -60,8 +61,7 @@ std::vector<TodStation> findStations(const model::Site& site, double entranceRad
 }
 
 std::vector<TodResult> todCatchments(const WalkGraph& graph, const model::Site& site,
-                                     const model::FacilityConfig& config,
-                                     const std::vector<TodStation>& stations,
+                                     const model::FacilityConfig& config, const std::vector<TodStation>& stations,
                                      const std::vector<double>& radiiMeters, core::Diagnostics& diag) {
   std::vector<TodResult> results;
   if (radiiMeters.empty()) return results;
@@ -97,8 +97,8 @@ std::vector<TodResult> todCatchments(const WalkGraph& graph, const model::Site& 
                    " m from any walkable way",
                "no catchment");
     const ReachSet reach = search.reach(origins, radiiMeters.back(), 1.0, WalkMetric::Meters);
-    const std::vector<IsochroneBand> bands =
-        r.onNetwork ? isochronePolygons(graph, reach, radiiMeters, iso) : std::vector<IsochroneBand>(radiiMeters.size());
+    const std::vector<IsochroneBand> bands = r.onNetwork ? isochronePolygons(graph, reach, radiiMeters, iso)
+                                                         : std::vector<IsochroneBand>(radiiMeters.size());
     for (std::size_t k = 0; k < radiiMeters.size(); ++k) {
       TodCatchment c;
       c.radiusMeters = radiiMeters[k];

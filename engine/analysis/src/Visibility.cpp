@@ -75,8 +75,7 @@ bool segmentInside(const core::Polygon& polygon, core::Vec2 p, core::Vec2 q, dou
 }
 
 std::vector<std::pair<core::Vec2, core::Vec2>> visibilityEdges(const core::Polygon& polygon,
-                                                               const std::vector<core::Vec2>& entries,
-                                                               double eps) {
+                                                               const std::vector<core::Vec2>& entries, double eps) {
   std::vector<core::Vec2> points(polygon.outer.begin(), polygon.outer.end());
   for (const core::Ring& h : polygon.holes) points.insert(points.end(), h.begin(), h.end());
   points.insert(points.end(), entries.begin(), entries.end());

@@ -41,10 +41,10 @@ bool isWalkable(const std::string& highway, const model::Tags& tags) {
   if (foot == "no" || foot == "private") return false;
   if (oneOf(access, {"private", "no"}) && !footAllowed) return false;
   if (tagValue(tags, "area") == "yes" && highway != "pedestrian") return false;
-  if (oneOf(highway, {"footway", "path", "pedestrian", "steps", "living_street", "residential",
-                      "service", "track", "unclassified", "tertiary", "tertiary_link", "secondary",
-                      "secondary_link", "primary", "primary_link", "cycleway", "corridor", "platform",
-                      "bridleway", "road"}))
+  if (oneOf(highway, {"footway",       "path",      "pedestrian",     "steps",        "living_street",
+                      "residential",   "service",   "track",          "unclassified", "tertiary",
+                      "tertiary_link", "secondary", "secondary_link", "primary",      "primary_link",
+                      "cycleway",      "corridor",  "platform",       "bridleway",    "road"}))
     return true;
   if (oneOf(highway, {"motorway", "motorway_link", "trunk", "trunk_link"})) {
     const std::string sidewalk = tagValue(tags, "sidewalk");
@@ -82,11 +82,11 @@ class WalkGraphBuilder {
   void addLine(const std::vector<core::Vec2>& points, double slowness, std::uint32_t road,
                const std::vector<double>* heights, bool slope) {
     NodeId prev = kNoNode;
-    const geo::Heightfield* terrain =
-        slope && _options.toblerSlope && _options.terrain && !_options.terrain->empty() &&
-                _options.terrain->spacingMeters > 0 && std::isfinite(_options.terrain->spacingMeters)
-            ? _options.terrain
-            : nullptr;
+    const geo::Heightfield* terrain = slope && _options.toblerSlope && _options.terrain && !_options.terrain->empty() &&
+                                              _options.terrain->spacingMeters > 0 &&
+                                              std::isfinite(_options.terrain->spacingMeters)
+                                          ? _options.terrain
+                                          : nullptr;
     const bool perVertex = slope && _options.toblerSlope && !terrain && heights && heights->size() == points.size();
     for (std::size_t k = 0; k < points.size(); ++k) {
       const core::Vec2& p = points[k];
@@ -108,8 +108,8 @@ class WalkGraphBuilder {
             ++_badHeights;
           }
         }
-        _g._segments.push_back({prev, n, static_cast<float>(len), static_cast<float>(forward), road,
-                                static_cast<float>(backward)});
+        _g._segments.push_back(
+            {prev, n, static_cast<float>(len), static_cast<float>(forward), road, static_cast<float>(backward)});
       }
       prev = n;
     }
@@ -217,7 +217,8 @@ class WalkGraphBuilder {
   void buildIndex() {
     WalkGraph& g = _g;
     if (g._segments.empty()) return;
-    double cell = _options.indexCellMeters > 0 && std::isfinite(_options.indexCellMeters) ? _options.indexCellMeters : 50;
+    double cell =
+        _options.indexCellMeters > 0 && std::isfinite(_options.indexCellMeters) ? _options.indexCellMeters : 50;
     // Keep the grid below ~4M cells whatever the extent.
     while ((g._bounds.width() / cell + 1) * (g._bounds.height() / cell + 1) > 4e6) cell *= 2;
     g._cell = cell;
@@ -261,7 +262,8 @@ bool WalkGraph::snap(core::Vec2 p, double maxMeters, SnapPoint& out) const {
   double best = std::numeric_limits<double>::infinity();
   // Rings of cells around p; cells beyond ring r are at least r cells away, so stop once the
   // best distance is within that. Distance from p to the grid limits the useful rings.
-  const double outside = std::max({_bounds.minX - p.x, p.x - _bounds.maxX, _bounds.minY - p.y, p.y - _bounds.maxY, 0.0});
+  const double outside =
+      std::max({_bounds.minX - p.x, p.x - _bounds.maxX, _bounds.minY - p.y, p.y - _bounds.maxY, 0.0});
   // 1e7 m: nothing in a site frame is that far; also keeps the cell arithmetic in int range.
   if (outside > maxMeters || outside > 1e7) return false;
   // Beyond cols + rows rings every cell has been seen; the cap also keeps huge limits finite.
@@ -302,7 +304,8 @@ std::size_t WalkGraph::assignOsmNodeIds(const std::vector<std::pair<std::int64_t
   std::unordered_map<std::uint64_t, std::vector<NodeId>> cells;
   for (NodeId i = 0; i < _positions.size(); ++i)
     cells[cellKey(static_cast<std::int64_t>(std::floor(_positions[i].x / toleranceMeters)),
-                  static_cast<std::int64_t>(std::floor(_positions[i].y / toleranceMeters)))].push_back(i);
+                  static_cast<std::int64_t>(std::floor(_positions[i].y / toleranceMeters)))]
+        .push_back(i);
   _osmNodeIds.assign(_positions.size(), 0);
   std::vector<double> bestD(_positions.size(), std::numeric_limits<double>::infinity());
   for (const auto& [id, p] : osmNodes) {
@@ -351,8 +354,8 @@ std::vector<core::Vec2> areaEntries(const model::WalkArea& area, const std::vect
   for (std::size_t i = 0; i < roads.size(); ++i) {
     if (!used[i]) continue;
     for (const core::Vec2& v : roads[i].line) {
-      if (v.x < box.minX - kOnBoundaryMeters || v.x > box.maxX + kOnBoundaryMeters || v.y < box.minY - kOnBoundaryMeters ||
-          v.y > box.maxY + kOnBoundaryMeters)
+      if (v.x < box.minX - kOnBoundaryMeters || v.x > box.maxX + kOnBoundaryMeters ||
+          v.y < box.minY - kOnBoundaryMeters || v.y > box.maxY + kOnBoundaryMeters)
         continue;
       if (!core::contains(area.polygon, v) && detail::boundaryDistance(area.polygon, v) > kOnBoundaryMeters) continue;
       bool seen = false;
@@ -450,8 +453,8 @@ WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const std::vecto
   return g;
 }
 
-WalkGraph buildWalkGraph(const std::vector<WalkLine>& lines, const WalkGraphOptions& options,
-                         core::Diagnostics& diag, WalkGraphStats* stats) {
+WalkGraph buildWalkGraph(const std::vector<WalkLine>& lines, const WalkGraphOptions& options, core::Diagnostics& diag,
+                         WalkGraphStats* stats) {
   WalkGraphBuilder builder(options);
   WalkGraphStats local;
   for (std::uint32_t i = 0; i < lines.size(); ++i) {

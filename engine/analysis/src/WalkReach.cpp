@@ -37,8 +37,7 @@ double ReachSet::valueAt(const WalkGraph& graph, const SnapPoint& p) const {
   return best <= cutoff ? best : kInf;
 }
 
-ReachSet WalkSearch::reach(const std::vector<WalkOrigin>& origins, double cutoff, double speedMps,
-                           WalkMetric metric) {
+ReachSet WalkSearch::reach(const std::vector<WalkOrigin>& origins, double cutoff, double speedMps, WalkMetric metric) {
   const WalkGraph& g = *_graph;
   ReachSet out;
   out.metric = metric;
@@ -81,8 +80,8 @@ ReachSet WalkSearch::reach(const std::vector<WalkOrigin>& origins, double cutoff
   return out;
 }
 
-core::Result<ReachSet> walkReach(const WalkGraph& graph, core::Vec2 from, double maxSeconds,
-                                 double speedMps, double maxSnapMeters) {
+core::Result<ReachSet> walkReach(const WalkGraph& graph, core::Vec2 from, double maxSeconds, double speedMps,
+                                 double maxSnapMeters) {
   if (!core::isFinite(from)) return core::fail("analysis::walkReach(): origin is not a finite point");
   if (!(speedMps > 0) || !std::isfinite(speedMps))
     return core::fail("analysis::walkReach(): walking speed must be a positive number of m/s");
@@ -91,18 +90,19 @@ core::Result<ReachSet> walkReach(const WalkGraph& graph, core::Vec2 from, double
     char text[200];
     SnapPoint far;
     if (graph.snap(from, 1e7, far))
-      std::snprintf(text, sizeof text, "analysis::walkReach(): origin (%.1f, %.1f) is %.1f m from the nearest walkable way (limit %.0f m)",
+      std::snprintf(text, sizeof text,
+                    "analysis::walkReach(): origin (%.1f, %.1f) is %.1f m from the nearest walkable way (limit %.0f m)",
                     from.x, from.y, far.distanceMeters, maxSnapMeters);
     else
-      std::snprintf(text, sizeof text, "analysis::walkReach(): origin (%.1f, %.1f): the walk network is empty", from.x, from.y);
+      std::snprintf(text, sizeof text, "analysis::walkReach(): origin (%.1f, %.1f): the walk network is empty", from.x,
+                    from.y);
     return core::fail(text);
   }
   WalkSearch search(graph);
   return search.reach({WalkOrigin{at, 0}}, maxSeconds, speedMps);
 }
 
-std::vector<std::pair<double, double>> edgeReach(const WalkGraph& graph, const ReachSet& reach,
-                                                 std::uint32_t segment) {
+std::vector<std::pair<double, double>> edgeReach(const WalkGraph& graph, const ReachSet& reach, std::uint32_t segment) {
   std::vector<std::pair<double, double>> pieces;
   if (segment >= graph.segmentCount() || reach.value.size() != graph.nodeCount()) return pieces;
   const WalkSegment& s = graph.segments()[segment];
@@ -121,8 +121,10 @@ std::vector<std::pair<double, double>> edgeReach(const WalkGraph& graph, const R
   std::sort(pieces.begin(), pieces.end());
   std::vector<std::pair<double, double>> merged;
   for (const auto& p : pieces) {
-    if (!merged.empty() && p.first <= merged.back().second) merged.back().second = std::max(merged.back().second, p.second);
-    else merged.push_back(p);
+    if (!merged.empty() && p.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, p.second);
+    else
+      merged.push_back(p);
   }
   return merged;
 }

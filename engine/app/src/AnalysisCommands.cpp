@@ -98,7 +98,6 @@ bool parseList(const std::string& text, std::vector<double>& out) {
   return !out.empty();
 }
 
-
 core::Result<Prepared> prepare(const std::string& path) {
   auto loaded = loadScene(path, stderrProgress());
   if (!loaded) return loaded.error();
@@ -115,8 +114,8 @@ core::Result<Prepared> prepare(const std::string& path) {
   analysis::WalkGraphStats stats;
   p.graph = analysis::buildWalkGraph(*p.scene.site, options, p.diag, &stats);
   if (p.graph.segmentCount() == 0)
-    return core::fail("twin: " + path + ": no walkable ways in the scene (" + std::to_string(p.scene.site->roads.size()) +
-                      " roads read)");
+    return core::fail("twin: " + path + ": no walkable ways in the scene (" +
+                      std::to_string(p.scene.site->roads.size()) + " roads read)");
   std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s", stats.nodes, stats.segments,
                stats.totalLengthMeters / 1000, stats.components, terrain ? ", Tobler slope from the terrain" : "");
   if (stats.areasUsed)
@@ -153,7 +152,8 @@ std::size_t attachOsmNodeIds(Prepared& p, std::string& error) {
     }
   }
   if (!anyOsm) {
-    error = "twin isochrone: --nodes needs OSM node ids, which come from OSM layers (.osm, .osm.pbf); this scene has none";
+    error =
+        "twin isochrone: --nodes needs OSM node ids, which come from OSM layers (.osm, .osm.pbf); this scene has none";
     return 0;
   }
   return p.graph.assignOsmNodeIds(nodes, 0.05);
@@ -229,7 +229,9 @@ int cmdIsochrone(int argc, char** argv) {
   const auto bands = analysis::isochronePolygons(p.graph, *reach, limits, iso);
   const geo::SiteFrame frame = p.scene.site->frame;
   const std::string out = *args.value("-o");
-  if (auto w = analysis::writeLayer(out, analysis::isochroneLayer(bands, [&](core::Vec2 v) { return frame.toLonLat(v); })); !w) {
+  if (auto w =
+          analysis::writeLayer(out, analysis::isochroneLayer(bands, [&](core::Vec2 v) { return frame.toLonLat(v); }));
+      !w) {
     std::cerr << w.error().message << '\n';
     return kExitBadInput;
   }
@@ -256,8 +258,8 @@ int cmdIsochrone(int argc, char** argv) {
       std::cerr << w.error().message << '\n';
       return kExitBadInput;
     }
-    std::printf("wrote %s (%zu OSM nodes; %zu of %zu graph nodes matched an OSM node)\n", args.value("--nodes")->c_str(),
-                rows, withIds, p.graph.nodeCount());
+    std::printf("wrote %s (%zu OSM nodes; %zu of %zu graph nodes matched an OSM node)\n",
+                args.value("--nodes")->c_str(), rows, withIds, p.graph.nodeCount());
   }
   reportDiagnostics(p.diag);
   return kExitOk;
@@ -271,7 +273,8 @@ int cmdCoverage(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positionals().size() != 1)
-    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+    return args.usageError(args.positionals().empty() ? "missing SCENE"
+                                                      : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("-o")) return args.usageError("missing -o COVERAGE.csv");
   if (!knownOutput(*args.value("-o")))
     return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
@@ -283,7 +286,8 @@ int cmdCoverage(int argc, char** argv) {
   Prepared& p = prepared.value();
   const model::Site& site = *p.scene.site;
   const double speed = args.has("--elderly") ? p.config.walking.elderlySpeedMps : p.config.walking.speedMps;
-  analysis::CoverageModel cov(p.graph, site, p.config, model::facilitiesFromPois(site.pois, p.config), p.diag, 30.0, speed);
+  analysis::CoverageModel cov(p.graph, site, p.config, model::facilitiesFromPois(site.pois, p.config), p.diag, 30.0,
+                              speed);
   std::optional<analysis::CoverageSummary> before;
   if (auto name = args.value("--scenario")) {
     int exitCode = kExitOk;
@@ -304,8 +308,9 @@ int cmdCoverage(int argc, char** argv) {
   }
   if (args.has("--geojson")) {
     const geo::SiteFrame frame = site.frame;
-    auto w = analysis::writeTextFile(*args.value("--geojson"),
-                                     analysis::coverageGeoJson(cov, site, [&](core::Vec2 v) { return frame.toLonLat(v); }));
+    auto w =
+        analysis::writeTextFile(*args.value("--geojson"),
+                                analysis::coverageGeoJson(cov, site, [&](core::Vec2 v) { return frame.toLonLat(v); }));
     if (!w) {
       std::cerr << w.error().message << '\n';
       return kExitBadInput;
@@ -347,14 +352,16 @@ int cmdCoverage(int argc, char** argv) {
     std::cout << "before/after (buildings covered):\n";
     for (const ui::CategoryComparison& row : c.categories)
       if (row.facilities.delta() != 0 || row.buildingsCovered.delta() != 0) {
-        std::snprintf(line, sizeof line, "  %-18s facilities %3lld -> %3lld  buildings %5lld -> %5lld (%+lld)  residents %+.0f\n",
+        std::snprintf(line, sizeof line,
+                      "  %-18s facilities %3lld -> %3lld  buildings %5lld -> %5lld (%+lld)  residents %+.0f\n",
                       row.id.c_str(), row.facilities.before, row.facilities.after, row.buildingsCovered.before,
                       row.buildingsCovered.after, row.buildingsCovered.delta(), row.residentsCovered.delta());
         std::cout << line;
       }
     for (const ui::LevelComparison& l : c.levels) {
-      std::snprintf(line, sizeof line, "  level %2d min met by %lld -> %lld buildings (%+lld), residents %+.0f\n", l.minutes,
-                    l.buildingsMet.before, l.buildingsMet.after, l.buildingsMet.delta(), l.residentsMet.delta());
+      std::snprintf(line, sizeof line, "  level %2d min met by %lld -> %lld buildings (%+lld), residents %+.0f\n",
+                    l.minutes, l.buildingsMet.before, l.buildingsMet.after, l.buildingsMet.delta(),
+                    l.residentsMet.delta());
       std::cout << line;
     }
     std::cout << "  buildings with gaps " << c.gaps.before << " -> " << c.gaps.after << '\n';
@@ -372,7 +379,8 @@ int cmdTod(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positionals().size() != 1)
-    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+    return args.usageError(args.positionals().empty() ? "missing SCENE"
+                                                      : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("-o")) return args.usageError("missing -o TOD.csv");
   if (!knownOutput(*args.value("-o")))
     return args.usageError(std::string("-o ") + kOutputFormats + ", got '" + *args.value("-o") + "'");
@@ -392,7 +400,8 @@ int cmdTod(int argc, char** argv) {
   Prepared& p = prepared.value();
   const auto stations = analysis::findStations(*p.scene.site);
   if (stations.empty()) {
-    std::cerr << "twin tod: " << args.positionals()[0] << ": no rail or metro station (railway=station|halt) in the scene\n";
+    std::cerr << "twin tod: " << args.positionals()[0]
+              << ": no rail or metro station (railway=station|halt) in the scene\n";
     return kExitBadInput;
   }
   const auto results = analysis::todCatchments(p.graph, *p.scene.site, p.config, stations, radii, p.diag);
@@ -427,8 +436,10 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
   model::SensorConfig sensors;
   if (!scene.config.file.empty() && scene.config.file.extension() == ".json") {
     auto loaded = model::loadSensorConfig(scene.config.file);
-    if (loaded) sensors = std::move(loaded).value();
-    else ops.powerWhyMissing = ops.alertLogWhyMissing = loaded.error().message;
+    if (loaded)
+      sensors = std::move(loaded).value();
+    else
+      ops.powerWhyMissing = ops.alertLogWhyMissing = loaded.error().message;
   }
   ops.sensorsDeclared = sensors.sensors.size();
   std::set<std::string> ids;
@@ -449,7 +460,8 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
     ops.alertLogRead = true;
     for (const alerts::Alert& a : *all) {
       if (!ids.count(a.sensorId)) continue;
-      ops.alerts.push_back({a.sensorId, a.raisedMs, a.ackMs, alerts::isActive(a.state), a.kind == model::RuleKind::Stale});
+      ops.alerts.push_back(
+          {a.sensorId, a.raisedMs, a.ackMs, alerts::isActive(a.state), a.kind == model::RuleKind::Stale});
     }
   }
 
@@ -507,8 +519,10 @@ std::string formatValue(const analysis::Indicator& i) {
   if (!i.value) return "—";
   char buf[64];
   const double v = *i.value;
-  if (std::fabs(v - std::round(v)) < 1e-9) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.2f", v);
+  if (std::fabs(v - std::round(v)) < 1e-9)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.2f", v);
   std::string out = buf;
   // Trailing zeros of a rounded share add nothing: "33.30" -> "33.3".
   if (out.find('.') != std::string::npos) {
@@ -523,7 +537,8 @@ std::string formatValue(const analysis::Indicator& i) {
 std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scenarios) {
   nlohmann::json out = {{"scenarios", nlohmann::json::array()}};
   for (const auto& s : scenarios) {
-    nlohmann::json js = {{"id", s.id}, {"name", s.name}, {"name_en", s.nameEn}, {"indicators", nlohmann::json::array()}};
+    nlohmann::json js = {
+        {"id", s.id}, {"name", s.name}, {"name_en", s.nameEn}, {"indicators", nlohmann::json::array()}};
     for (const auto& i : s.indicators) {
       nlohmann::json ji = {{"id", i.id}, {"name", i.name}, {"name_en", i.nameEn}};
       ji["value"] = i.value ? nlohmann::json(*i.value) : nlohmann::json(nullptr);
@@ -558,14 +573,16 @@ int cmdIndicators(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positionals().size() != 1)
-    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+    return args.usageError(args.positionals().empty() ? "missing SCENE"
+                                                      : "unexpected argument '" + args.positionals()[1] + "'");
   auto prepared = prepare(args.positionals()[0]);
   if (!prepared) {
     std::cerr << prepared.error().message << '\n';
     return kExitBadInput;
   }
   Prepared& p = prepared.value();
-  const std::filesystem::path db = args.has("--alerts-db") ? std::filesystem::path(*args.value("--alerts-db")) : defaultAlertsDb();
+  const std::filesystem::path db =
+      args.has("--alerts-db") ? std::filesystem::path(*args.value("--alerts-db")) : defaultAlertsDb();
   const analysis::OperationsFacts ops = operationsFacts(p.scene, db);
   const auto scenarios = analysis::nineScenarioIndicators(p.graph, *p.scene.site, p.config, ops, p.diag);
   std::cout << (args.has("--json") ? indicatorsJson(scenarios) + "\n" : indicatorsTable(scenarios));

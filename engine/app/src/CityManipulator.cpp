@@ -168,12 +168,12 @@ double CityManipulator::metersPerPixel(const osgGA::GUIEventAdapter& ea) const {
 }
 
 std::optional<osg::Vec3d> CityManipulator::groundUnderCursor(const osgGA::GUIEventAdapter& ea,
-                                                              osgGA::GUIActionAdapter& aa) const {
+                                                             osgGA::GUIActionAdapter& aa) const {
   auto* view = dynamic_cast<osgViewer::View*>(aa.asView());
   if (!view || !view->getCamera() || !view->getCamera()->getViewport()) return std::nullopt;
   const osg::Camera& camera = *view->getCamera();
-  const osg::Matrixd vpw = camera.getViewMatrix() * camera.getProjectionMatrix() *
-                           camera.getViewport()->computeWindowMatrix();
+  const osg::Matrixd vpw =
+      camera.getViewMatrix() * camera.getProjectionMatrix() * camera.getViewport()->computeWindowMatrix();
   osg::Matrixd inverse;
   if (!inverse.invert(vpw)) return std::nullopt;
   const osg::Vec3d nearPoint = osg::Vec3d(ea.getX(), ea.getY(), 0.0) * inverse;
@@ -219,9 +219,12 @@ bool CityManipulator::handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionA
     case E::SCROLL: {
       const auto motion = ea.getScrollingMotion();
       double factor = 1;
-      if (motion == E::SCROLL_UP) factor = 0.85;
-      else if (motion == E::SCROLL_DOWN) factor = 1 / 0.85;
-      else if (motion == E::SCROLL_2D) factor = std::pow(0.85, ea.getScrollingDeltaY());
+      if (motion == E::SCROLL_UP)
+        factor = 0.85;
+      else if (motion == E::SCROLL_DOWN)
+        factor = 1 / 0.85;
+      else if (motion == E::SCROLL_2D)
+        factor = std::pow(0.85, ea.getScrollingDeltaY());
       _flight.reset();
       zoom(factor, groundUnderCursor(ea, aa));
       aa.requestRedraw();
@@ -236,16 +239,20 @@ bool CityManipulator::handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionA
         case E::KEY_Right: pan(step, 0); break;
         case E::KEY_Up: pan(0, step); break;
         case E::KEY_Down: pan(0, -step); break;
-        case '+': case '=': case E::KEY_KP_Add: zoom(0.8); break;
-        case '-': case '_': case E::KEY_KP_Subtract: zoom(1.25); break;
-        case E::KEY_Home: case E::KEY_KP_Home: flyTo(_start); break;
+        case '+':
+        case '=':
+        case E::KEY_KP_Add: zoom(0.8); break;
+        case '-':
+        case '_':
+        case E::KEY_KP_Subtract: zoom(1.25); break;
+        case E::KEY_Home:
+        case E::KEY_KP_Home: flyTo(_start); break;
         default: used = false;
       }
       if (used) aa.requestRedraw();
       return used;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 

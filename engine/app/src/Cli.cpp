@@ -142,7 +142,8 @@ std::string takeDataAccess(const std::string& command, std::vector<char*>& args)
       if (i + 1 >= args.size()) return "twin " + command + ": --data-root needs a folder";
       const std::string dir = args[++i];
       std::error_code ec;
-      if (!std::filesystem::is_directory(dir, ec)) return "twin " + command + ": --data-root: '" + dir + "' is not a folder";
+      if (!std::filesystem::is_directory(dir, ec))
+        return "twin " + command + ": --data-root: '" + dir + "' is not a folder";
       access.roots.emplace_back(dir);
     } else {
       kept.push_back(args[i]);

@@ -39,9 +39,15 @@ int cmdCrs(int argc, char** argv) {
   // Own parsing rather than option-style: negative coordinates ("-75.6") must stay positionals.
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--help" || a == "-h") { std::cout << kHelp; return kExitOk; }
+    if (a == "--help" || a == "-h") {
+      std::cout << kHelp;
+      return kExitOk;
+    }
     if (a == "--from" || a == "--to") {
-      if (i + 1 >= argc) { std::cerr << "twin crs: " << a << " needs a value; see 'twin crs --help'\n"; return kExitUsage; }
+      if (i + 1 >= argc) {
+        std::cerr << "twin crs: " << a << " needs a value; see 'twin crs --help'\n";
+        return kExitUsage;
+      }
       (a == "--from" ? from : to) = argv[++i];
     } else if (a.rfind("--from=", 0) == 0) {
       from = a.substr(7);

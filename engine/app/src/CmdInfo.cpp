@@ -13,7 +13,8 @@ int cmdInfo(int argc, char** argv) {
   CliArgs args("info", {"--model", "--crs"}, {"--json"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (auto model = args.value("--model")) {
-    if (!args.positionals().empty()) return args.usageError("unexpected argument '" + args.positionals()[0] + "' with --model");
+    if (!args.positionals().empty())
+      return args.usageError("unexpected argument '" + args.positionals()[0] + "' with --model");
     ModelInfoOptions options;
     options.crs = args.value("--crs");
     options.json = args.has("--json");

@@ -39,14 +39,14 @@ struct ViewArgs {
   MonitorViewOptions monitor;
   bool monitorEnabled = true;
   double monitorSeconds = 0;
-  bool snapshot = false;             // `twin snapshot`: no monitor (no writes) unless asked
+  bool snapshot = false;  // `twin snapshot`: no monitor (no writes) unless asked
   PlanningViewOptions planning;
   bool planningEnabled = true;
-  std::string colourBy;             // --colour-by: a facility category id or 5 / 10 / 15
-  std::string model;                // snapshot --model PATH: the model alone, no scene
-  std::optional<std::string> crs;   // --crs for a CityJSON model without one
-  std::optional<std::int64_t> at;   // --at: replay the sensor data up to this data time (UTC epoch ms)
-  bool headless = false;            // a picture of one moment (snapshot, or run without a display)
+  std::string colourBy;            // --colour-by: a facility category id or 5 / 10 / 15
+  std::string model;               // snapshot --model PATH: the model alone, no scene
+  std::optional<std::string> crs;  // --crs for a CityJSON model without one
+  std::optional<std::int64_t> at;  // --at: replay the sensor data up to this data time (UTC epoch ms)
+  bool headless = false;           // a picture of one moment (snapshot, or run without a display)
 };
 
 constexpr const char* kAtExample = "an ISO-8601 time such as 2026-06-18T15:10:00+08:00";
@@ -90,7 +90,8 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
   if (auto frames = args.value("--frames"); frames && !parsePositiveInt(*frames, out.frames))
     return args.usageError("bad --frames '" + *frames + "'; expected a positive integer");
   if (auto theme = args.value("--theme")) {
-    if (*theme != "dark" && *theme != "light") return args.usageError("bad --theme '" + *theme + "'; expected dark or light");
+    if (*theme != "dark" && *theme != "light")
+      return args.usageError("bad --theme '" + *theme + "'; expected dark or light");
     out.viewer.theme = *theme;
   }
   if (auto lang = args.value("--lang")) {
@@ -210,7 +211,8 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
     std::cerr << monitor.error().message << '\n';
     return false;
   }
-  std::cerr << "twin: alert log " << (*monitor)->alertsDb().string() << (options.replayUntilMs ? " (replay)" : "") << '\n';
+  std::cerr << "twin: alert log " << (*monitor)->alertsDb().string() << (options.replayUntilMs ? " (replay)" : "")
+            << '\n';
   viewer.addExtension(*monitor);
   if (a.monitorSeconds > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));
@@ -377,9 +379,9 @@ int cmdRun(int argc, char** argv) {
   if (output.empty()) {
     // A fresh name created exclusively (mkstemps): a fixed /tmp/twin-<scene>.png could be a
     // symlink planted by another user, which the PNG writer would follow.
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / ("twin-" + std::filesystem::path(a.scene).stem().string() + "-XXXXXX.png"))
-            .string();
+    std::string pattern = (std::filesystem::temp_directory_path() /
+                           ("twin-" + std::filesystem::path(a.scene).stem().string() + "-XXXXXX.png"))
+                              .string();
     const int fd = ::mkstemps(pattern.data(), 4);
     if (fd < 0) {
       std::cerr << "twin run: cannot create an output file in the temporary folder: " << std::strerror(errno) << '\n';

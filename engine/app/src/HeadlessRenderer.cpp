@@ -89,9 +89,21 @@ bool setUpContext(EGLDisplay display, int width, int height, EglSetup& out, std:
     return false;
   };
   if (!eglBindAPI(EGL_OPENGL_API)) return fail("eglBindAPI(EGL_OPENGL_API)");
-  const EGLint configAttributes[] = {EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT,
-                                     EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8, EGL_BLUE_SIZE, 8, EGL_ALPHA_SIZE, 8,
-                                     EGL_DEPTH_SIZE, 24, EGL_NONE};
+  const EGLint configAttributes[] = {EGL_SURFACE_TYPE,
+                                     EGL_PBUFFER_BIT,
+                                     EGL_RENDERABLE_TYPE,
+                                     EGL_OPENGL_BIT,
+                                     EGL_RED_SIZE,
+                                     8,
+                                     EGL_GREEN_SIZE,
+                                     8,
+                                     EGL_BLUE_SIZE,
+                                     8,
+                                     EGL_ALPHA_SIZE,
+                                     8,
+                                     EGL_DEPTH_SIZE,
+                                     24,
+                                     EGL_NONE};
   EGLConfig config = nullptr;
   EGLint configCount = 0;
   if (!eglChooseConfig(display, configAttributes, &config, 1, &configCount)) return fail("eglChooseConfig");
@@ -103,8 +115,12 @@ bool setUpContext(EGLDisplay display, int width, int height, EglSetup& out, std:
   const EGLint surfaceAttributes[] = {EGL_WIDTH, width, EGL_HEIGHT, height, EGL_NONE};
   EGLSurface surface = eglCreatePbufferSurface(display, config, surfaceAttributes);
   if (surface == EGL_NO_SURFACE) return fail("eglCreatePbufferSurface");
-  const EGLint contextAttributes[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
-                                      EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_COMPATIBILITY_PROFILE_BIT,
+  const EGLint contextAttributes[] = {EGL_CONTEXT_MAJOR_VERSION,
+                                      3,
+                                      EGL_CONTEXT_MINOR_VERSION,
+                                      3,
+                                      EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                                      EGL_CONTEXT_OPENGL_COMPATIBILITY_PROFILE_BIT,
                                       EGL_NONE};
   EGLContext context = eglCreateContext(display, config, EGL_NO_CONTEXT, contextAttributes);
   if (context == EGL_NO_CONTEXT) {
@@ -183,7 +199,8 @@ core::Result<std::unique_ptr<HeadlessRenderer>> HeadlessRenderer::create(int wid
   // A hardware EGL device first (NVIDIA headless); Mesa's software device is skipped because the
   // surfaceless platform below is the documented path for llvmpipe.
   auto queryDevices = reinterpret_cast<PFNEGLQUERYDEVICESEXTPROC>(eglGetProcAddress("eglQueryDevicesEXT"));
-  auto queryDeviceString = reinterpret_cast<PFNEGLQUERYDEVICESTRINGEXTPROC>(eglGetProcAddress("eglQueryDeviceStringEXT"));
+  auto queryDeviceString =
+      reinterpret_cast<PFNEGLQUERYDEVICESTRINGEXTPROC>(eglGetProcAddress("eglQueryDeviceStringEXT"));
   if (queryDevices) {
     EGLDeviceEXT devices[16];
     EGLint deviceCount = 0;
@@ -254,7 +271,8 @@ core::Status writePng(const osg::Image& image, const std::string& path) {
   if (!image.data() || image.s() <= 0 || image.t() <= 0)
     return core::fail("app::writePng(): " + path + ": the image is empty");
   if (!osgDB::writeImageFile(image, path))
-    return core::fail("app::writePng(): " + path + ": could not be written (no PNG plugin, or the folder is not writable)");
+    return core::fail("app::writePng(): " + path +
+                      ": could not be written (no PNG plugin, or the folder is not writable)");
   return core::Ok{};
 }
 

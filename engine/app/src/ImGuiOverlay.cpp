@@ -17,9 +17,7 @@
 namespace twin::app {
 namespace {
 
-ImU32 packColor(const model::Color& c) {
-  return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, c.a));
-}
+ImU32 packColor(const model::Color& c) { return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, c.a)); }
 
 // All labels go into the background draw list: under every panel, and batched with the panels'
 // vertices into the one ImGui render pass (same font atlas texture), so they cost about one draw
@@ -67,14 +65,28 @@ class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
     ImGui::SetCurrentContext(overlay->_context);
     ImGuiIO& io = ImGui::GetIO();
     using E = osgGA::GUIEventAdapter;
-    const std::pair<ImGuiKey, int> keys[] = {
-        {ImGuiKey_Tab, E::KEY_Tab},         {ImGuiKey_LeftArrow, E::KEY_Left}, {ImGuiKey_RightArrow, E::KEY_Right},
-        {ImGuiKey_UpArrow, E::KEY_Up},      {ImGuiKey_DownArrow, E::KEY_Down}, {ImGuiKey_PageUp, E::KEY_Page_Up},
-        {ImGuiKey_PageDown, E::KEY_Page_Down}, {ImGuiKey_Home, E::KEY_Home},   {ImGuiKey_End, E::KEY_End},
-        {ImGuiKey_Insert, E::KEY_Insert},   {ImGuiKey_Delete, E::KEY_Delete},  {ImGuiKey_Backspace, E::KEY_BackSpace},
-        {ImGuiKey_Space, E::KEY_Space},     {ImGuiKey_Enter, E::KEY_Return},   {ImGuiKey_Escape, E::KEY_Escape},
-        {ImGuiKey_KeyPadEnter, E::KEY_KP_Enter}, {ImGuiKey_A, 'a'}, {ImGuiKey_C, 'c'}, {ImGuiKey_V, 'v'},
-        {ImGuiKey_X, 'x'}, {ImGuiKey_Y, 'y'}, {ImGuiKey_Z, 'z'}};
+    const std::pair<ImGuiKey, int> keys[] = {{ImGuiKey_Tab, E::KEY_Tab},
+                                             {ImGuiKey_LeftArrow, E::KEY_Left},
+                                             {ImGuiKey_RightArrow, E::KEY_Right},
+                                             {ImGuiKey_UpArrow, E::KEY_Up},
+                                             {ImGuiKey_DownArrow, E::KEY_Down},
+                                             {ImGuiKey_PageUp, E::KEY_Page_Up},
+                                             {ImGuiKey_PageDown, E::KEY_Page_Down},
+                                             {ImGuiKey_Home, E::KEY_Home},
+                                             {ImGuiKey_End, E::KEY_End},
+                                             {ImGuiKey_Insert, E::KEY_Insert},
+                                             {ImGuiKey_Delete, E::KEY_Delete},
+                                             {ImGuiKey_Backspace, E::KEY_BackSpace},
+                                             {ImGuiKey_Space, E::KEY_Space},
+                                             {ImGuiKey_Enter, E::KEY_Return},
+                                             {ImGuiKey_Escape, E::KEY_Escape},
+                                             {ImGuiKey_KeyPadEnter, E::KEY_KP_Enter},
+                                             {ImGuiKey_A, 'a'},
+                                             {ImGuiKey_C, 'c'},
+                                             {ImGuiKey_V, 'v'},
+                                             {ImGuiKey_X, 'x'},
+                                             {ImGuiKey_Y, 'y'},
+                                             {ImGuiKey_Z, 'z'}};
     for (const auto& [imguiKey, osgKey] : keys) io.KeyMap[imguiKey] = keyIndex(osgKey);
   }
 
@@ -96,15 +108,21 @@ class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
         const ImVec2 p = mousePosition(ea);
         const bool down = ea.getEventType() == E::PUSH;
         const unsigned button = ea.getButton();
-        if (button == E::LEFT_MOUSE_BUTTON) _overlay->_input.mouseButton(0, down, p.x, p.y);
-        else if (button == E::RIGHT_MOUSE_BUTTON) _overlay->_input.mouseButton(1, down, p.x, p.y);
-        else if (button == E::MIDDLE_MOUSE_BUTTON) _overlay->_input.mouseButton(2, down, p.x, p.y);
+        if (button == E::LEFT_MOUSE_BUTTON)
+          _overlay->_input.mouseButton(0, down, p.x, p.y);
+        else if (button == E::RIGHT_MOUSE_BUTTON)
+          _overlay->_input.mouseButton(1, down, p.x, p.y);
+        else if (button == E::MIDDLE_MOUSE_BUTTON)
+          _overlay->_input.mouseButton(2, down, p.x, p.y);
         return io.WantCaptureMouse;
       }
       case E::SCROLL:
-        if (ea.getScrollingMotion() == E::SCROLL_UP) io.MouseWheel += 1;
-        else if (ea.getScrollingMotion() == E::SCROLL_DOWN) io.MouseWheel -= 1;
-        else if (ea.getScrollingMotion() == E::SCROLL_2D) io.MouseWheel += ea.getScrollingDeltaY();
+        if (ea.getScrollingMotion() == E::SCROLL_UP)
+          io.MouseWheel += 1;
+        else if (ea.getScrollingMotion() == E::SCROLL_DOWN)
+          io.MouseWheel -= 1;
+        else if (ea.getScrollingMotion() == E::SCROLL_2D)
+          io.MouseWheel += ea.getScrollingDeltaY();
         return io.WantCaptureMouse;
       case E::KEYDOWN:
       case E::KEYUP: {
@@ -119,8 +137,7 @@ class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
         if (down && key >= 0x20 && key < 0x7f) io.AddInputCharacter(unsigned(key));
         return io.WantCaptureKeyboard;
       }
-      default:
-        return false;
+      default: return false;
     }
   }
 
@@ -133,7 +150,8 @@ class ImGuiOverlay::EventHandler : public osgGA::GUIEventHandler {
   static ImVec2 mousePosition(const osgGA::GUIEventAdapter& ea) {
     const float x = ea.getX() - ea.getXmin();
     float y = ea.getY() - ea.getYmin();
-    if (ea.getMouseYOrientation() == osgGA::GUIEventAdapter::Y_INCREASING_UPWARDS) y = (ea.getYmax() - ea.getYmin()) - y;
+    if (ea.getMouseYOrientation() == osgGA::GUIEventAdapter::Y_INCREASING_UPWARDS)
+      y = (ea.getYmax() - ea.getYmin()) - y;
     return ImVec2(x, y);
   }
 

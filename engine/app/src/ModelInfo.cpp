@@ -69,8 +69,10 @@ core::Result<std::string> describeCityJson(const fs::path& file, const ModelInfo
   j["surfaces"] = stats.surfaces;
   j["surfaces_by_semantics"] = stats.surfacesBySemantics;
   j["vertices"] = stats.vertices;
-  j["extent_wgs84"] = {{"min_lon", stats.extentLonLat.minX}, {"min_lat", stats.extentLonLat.minY},
-                       {"max_lon", stats.extentLonLat.maxX}, {"max_lat", stats.extentLonLat.maxY}};
+  j["extent_wgs84"] = {{"min_lon", stats.extentLonLat.minX},
+                       {"min_lat", stats.extentLonLat.minY},
+                       {"max_lon", stats.extentLonLat.maxX},
+                       {"max_lat", stats.extentLonLat.maxY}};
   j["diagnostics"] = diag.total();
   return j.dump(2) + "\n";
 }
@@ -120,8 +122,8 @@ class OsgbCounter : public osg::NodeVisitor {
   void countTextures(const osg::StateSet* stateSet) {
     if (!stateSet) return;
     for (unsigned unit = 0; unit < stateSet->getNumTextureAttributeLists(); ++unit) {
-      auto* texture = dynamic_cast<const osg::Texture*>(
-          stateSet->getTextureAttribute(unit, osg::StateAttribute::TEXTURE));
+      auto* texture =
+          dynamic_cast<const osg::Texture*>(stateSet->getTextureAttribute(unit, osg::StateAttribute::TEXTURE));
       if (!texture) continue;
       for (unsigned i = 0; i < texture->getNumImages(); ++i)
         if (texture->getImage(i)) _images.insert(texture->getImage(i));
@@ -196,8 +198,7 @@ core::Result<std::string> describeOblique(const fs::path& path, const ModelInfoO
       }
     }
   }
-  if (tiles == 0)
-    return core::fail("app::describeModel(): " + data.string() + ": no Tile_*/Tile_*.osgb root tiles");
+  if (tiles == 0) return core::fail("app::describeModel(): " + data.string() + ": no Tile_*/Tile_*.osgb root tiles");
 
   // Extent: the root tiles' bounds (local metres from SRSOrigin) taken to WGS84.
   core::Box2 extent;
@@ -219,7 +220,10 @@ core::Result<std::string> describeOblique(const fs::path& path, const ModelInfoO
   }
 
   std::size_t files = 0, bytes = 0;
-  for (const auto& [level, f] : levels) { files += f.files; bytes += f.bytes; }
+  for (const auto& [level, f] : levels) {
+    files += f.files;
+    bytes += f.bytes;
+  }
   if (options.json) {
     nlohmann::json j;
     j["format"] = "osgb-production";
@@ -239,7 +243,8 @@ core::Result<std::string> describeOblique(const fs::path& path, const ModelInfoO
     for (const auto& [level, f] : levels)
       j["levels"][level] = {{"files", f.files}, {"bytes", f.bytes}, {"triangles", f.triangles}};
     if (!extent.empty())
-      j["extent_wgs84"] = {{"min_lon", extent.minX}, {"min_lat", extent.minY}, {"max_lon", extent.maxX}, {"max_lat", extent.maxY}};
+      j["extent_wgs84"] = {
+          {"min_lon", extent.minX}, {"min_lat", extent.minY}, {"max_lon", extent.maxX}, {"max_lat", extent.maxY}};
     return j.dump(2) + "\n";
   }
   std::ostringstream out;
@@ -251,8 +256,8 @@ core::Result<std::string> describeOblique(const fs::path& path, const ModelInfoO
       << "tiles: " << tiles << "\n"
       << "files: " << files << " (" << fixed(bytes / 1048576.0, 1) << " MiB)\n";
   for (const auto& [level, f] : levels)
-    out << "  " << level << ": " << f.files << " files, " << fixed(f.bytes / 1048576.0, 1) << " MiB, "
-        << f.triangles << " triangles\n";
+    out << "  " << level << ": " << f.files << " files, " << fixed(f.bytes / 1048576.0, 1) << " MiB, " << f.triangles
+        << " triangles\n";
   out << "nodes: " << counter.nodes << " (" << counter.pagedLods << " PagedLOD)\n"
       << "geometries: " << counter.geometries << "\n"
       << "triangles: " << counter.triangles << "\n"
@@ -292,8 +297,9 @@ core::Result<std::string> describeGltfFile(const fs::path& file, const ModelInfo
       << "\ntriangles: " << stats->triangles << "\nvertices: " << stats->vertices << "\ntextures: " << stats->textures
       << "\nmaterials: " << stats->materials << "\n";
   if (b.valid())
-    out << "bounds (model space, y up, m): " << fixed(b.xMin(), 3) << " " << fixed(b.yMin(), 3) << " " << fixed(b.zMin(), 3)
-        << " .. " << fixed(b.xMax(), 3) << " " << fixed(b.yMax(), 3) << " " << fixed(b.zMax(), 3) << "\n";
+    out << "bounds (model space, y up, m): " << fixed(b.xMin(), 3) << " " << fixed(b.yMin(), 3) << " "
+        << fixed(b.zMin(), 3) << " .. " << fixed(b.xMax(), 3) << " " << fixed(b.yMax(), 3) << " " << fixed(b.zMax(), 3)
+        << "\n";
   out << "extent (WGS84): none (glTF carries no georeference; place it with lon/lat in a scene's \"models\")\n";
   return out.str() + diagnosticsLines(diag);
 }

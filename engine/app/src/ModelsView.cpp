@@ -6,7 +6,7 @@
 namespace twin::app {
 
 core::Result<std::shared_ptr<ModelsView>> ModelsView::load(const std::vector<model::ModelSource>& sources,
-                                                          model::Site& site) {
+                                                           model::Site& site) {
   std::vector<scene::SceneModel> models;
   for (const model::ModelSource& source : sources) {
     // Damaged tiles and skipped objects go to stderr as well as to the diagnostics panel.
@@ -49,8 +49,8 @@ void ModelsView::drawPanels(ui::Language language) {
   ui::ModelsView view;
   view.language = language;
   for (const scene::SceneModel& m : _models)
-    view.models.push_back({m.id, model::modelFormatName(m.format), m.node->getNodeMask() != 0,
-                           m.loading && m.loading()});
+    view.models.push_back(
+        {m.id, model::modelFormatName(m.format), m.node->getNodeMask() != 0, m.loading && m.loading()});
   if (_picked) view.picked = ui::PickedRow{_picked->model, _picked->title, _picked->properties};
   view.expand = _expand;
   _expand = false;

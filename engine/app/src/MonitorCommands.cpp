@@ -225,8 +225,9 @@ nlohmann::ordered_json alertJson(const alerts::Alert& a, const std::vector<alert
 }  // namespace
 
 int cmdAlerts(int argc, char** argv) {
-  CliArgs args("alerts", {"--db", "--limit", "--ack", "--assign", "--by", "--to", "--note", "--state", "--severity",
-                          "--sensor", "--since", "--scene"},
+  CliArgs args("alerts",
+               {"--db", "--limit", "--ack", "--assign", "--by", "--to", "--note", "--state", "--severity", "--sensor",
+                "--since", "--scene"},
                {"--json", "--active", "--open", "--history", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
@@ -253,7 +254,8 @@ int cmdAlerts(int argc, char** argv) {
   if (auto v = args.value("--state")) {
     alerts::AlertState state;
     if (!alerts::alertStateFromName(*v, state))
-      return args.usageError("--state expects active_unack, active_ack, cleared_unack or cleared_ack, got '" + *v + "'");
+      return args.usageError("--state expects active_unack, active_ack, cleared_unack or cleared_ack, got '" + *v +
+                             "'");
     query.state = state;
   }
   if (auto v = args.value("--severity")) {
@@ -265,10 +267,12 @@ int cmdAlerts(int argc, char** argv) {
   if (auto v = args.value("--sensor")) query.sensorId = *v;
   if (auto v = args.value("--since")) {
     query.sinceMs = sensors::parseIsoTimeMs(*v);
-    if (!query.sinceMs) return args.usageError("--since expects an ISO-8601 time such as 2013-05-01T00:00:00Z, got '" + *v + "'");
+    if (!query.sinceMs)
+      return args.usageError("--since expects an ISO-8601 time such as 2013-05-01T00:00:00Z, got '" + *v + "'");
   }
   const bool filtered = query.state || query.severity || !query.sensorId.empty() || query.sinceMs;
-  if (filtered && !args.has("--history")) return args.usageError("--state, --severity, --sensor and --since go with --history");
+  if (filtered && !args.has("--history"))
+    return args.usageError("--state, --severity, --sensor and --since go with --history");
   const std::filesystem::path file = args.value("--db").value_or(defaultAlertsDb().string());
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
@@ -342,9 +346,10 @@ int cmdAlerts(int argc, char** argv) {
     }
     std::cout << "#" << a.id << "  " << model::alertSeverityName(a.severity) << "  " << alerts::alertStateName(a.state)
               << "  " << a.ruleId << "  " << a.sensorId;
-    if (!a.building.empty()) std::cout << "  building " << a.building << (a.floor ? " floor " + std::to_string(*a.floor) : "");
-    std::cout << "  raised " << sensors::formatIsoTimeMs(a.raisedMs) << (a.replay ? " (replay)" : "") << "  " << a.message
-              << "\n";
+    if (!a.building.empty())
+      std::cout << "  building " << a.building << (a.floor ? " floor " + std::to_string(*a.floor) : "");
+    std::cout << "  raised " << sensors::formatIsoTimeMs(a.raisedMs) << (a.replay ? " (replay)" : "") << "  "
+              << a.message << "\n";
     if (!a.assignee.empty()) std::cout << "    assigned to " << a.assignee << "\n";
     if (rule)
       for (std::size_t i = 0; i < rule->procedure.size(); ++i)
@@ -356,14 +361,18 @@ int cmdAlerts(int argc, char** argv) {
       std::cout << "\n";
     }
   }
-  if (args.has("--json")) std::cout << doc.dump(2) << "\n";
-  else if (list->empty()) std::cout << "no alerts\n";
+  if (args.has("--json"))
+    std::cout << doc.dump(2) << "\n";
+  else if (list->empty())
+    std::cout << "no alerts\n";
   return kExitOk;
 }
 
 int cmdReplay(int argc, char** argv) {
-  CliArgs args("replay", {"--mqtt", "--topic", "--speed", "--columns", "--time-column", "--utc-offset-minutes", "--qos", "--limit"},
-               {"--device", "--help"});
+  CliArgs args(
+      "replay",
+      {"--mqtt", "--topic", "--speed", "--columns", "--time-column", "--utc-offset-minutes", "--qos", "--limit"},
+      {"--device", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
     std::cout << kReplayUsage;

@@ -19,7 +19,7 @@
 namespace twin::app {
 namespace {
 
-constexpr double kRefreshSeconds = 0.25;     // snapshots per second: 4 is plenty for a dashboard
+constexpr double kRefreshSeconds = 0.25;  // snapshots per second: 4 is plenty for a dashboard
 
 scene::MarkerState markerState(const alerts::SensorState& s) {
   if (s.hasAlert) {
@@ -81,10 +81,10 @@ struct MonitorView::Impl {
   bool dirty = true;
   std::optional<osg::Vec3d> flyTarget;
   std::optional<FlyPose> flyPose;
-  std::uint64_t transitionsSeen = 0;          // engine raises + clears + acks at the last update()
+  std::uint64_t transitionsSeen = 0;  // engine raises + clears + acks at the last update()
   const model::Site* site = nullptr;
-  std::vector<std::int64_t> bannerSeen;       // alarms that have headed the banner queue (fly once each)
-  std::vector<ui::AlarmLabel> labels;         // drawn at beacon tops in the last drawPanels()
+  std::vector<std::int64_t> bannerSeen;  // alarms that have headed the banner queue (fly once each)
+  std::vector<ui::AlarmLabel> labels;    // drawn at beacon tops in the last drawPanels()
   void updateAttention();
   std::optional<FlyPose> framing(const std::string& sensorId) const;
 
@@ -110,8 +110,10 @@ void MonitorView::Impl::select(const std::string& sensorId) {
   view.selectedSensor = sensorId;
   selectedRules = monitor->engine().rulesFor(sensorId);
   view.selectedRuleLines = ui::ruleLines(selectedRules);
-  if (auto index = layer->indexOf(sensorId)) layer->setSelected(int(*index));
-  else layer->setSelected(-1);
+  if (auto index = layer->indexOf(sensorId))
+    layer->setSelected(int(*index));
+  else
+    layer->setSelected(-1);
   dirty = true;
 }
 
@@ -119,8 +121,10 @@ std::optional<sensors::Sample> MonitorView::Impl::historyAt(const std::string& s
   auto it = cache.at.find(sensorId);
   if (it != cache.at.end()) return it->second;
   std::optional<sensors::Sample> sample;
-  if (auto found = monitor->historyAt(sensorId, tsMs)) sample = *found;
-  else core::logWarning("twin: " + found.error().message);
+  if (auto found = monitor->historyAt(sensorId, tsMs))
+    sample = *found;
+  else
+    core::logWarning("twin: " + found.error().message);
   cache.at[sensorId] = sample;
   return sample;
 }
@@ -128,8 +132,8 @@ std::optional<sensors::Sample> MonitorView::Impl::historyAt(const std::string& s
 // The chart's samples around a scrubbed time older than the ring: a window as long as the ring
 // spans (at least an hour), centred on that time, so the chart looks the same as when live.
 std::vector<sensors::Sample> MonitorView::Impl::historyWindow(const std::string& sensorId,
-                                                               const std::vector<sensors::Sample>& ring,
-                                                               std::int64_t tsMs) {
+                                                              const std::vector<sensors::Sample>& ring,
+                                                              std::int64_t tsMs) {
   if (cache.sensorId == sensorId) return cache.window;
   std::int64_t span = ring.size() >= 2 ? ring.back().tsMs - ring.front().tsMs : 0;
   span = std::max<std::int64_t>(span, 3600 * 1000);
@@ -280,7 +284,8 @@ void MonitorView::Impl::apply(const std::vector<ui::MonitorCommand>& commands) {
     } else if (auto* c = std::get_if<ui::ScrubTo>(&command)) {
       view.scrubMs = c->tsMs;
     } else if (auto* c = std::get_if<ui::DismissBanner>(&command)) {
-      if (std::find(view.dismissedBanners.begin(), view.dismissedBanners.end(), c->alertId) == view.dismissedBanners.end())
+      if (std::find(view.dismissedBanners.begin(), view.dismissedBanners.end(), c->alertId) ==
+          view.dismissedBanners.end())
         view.dismissedBanners.push_back(c->alertId);
     }
     dirty = true;
@@ -324,7 +329,8 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   if (!monitor) return monitor.error();
   impl->monitor = std::move(monitor).value();
 
-  const std::vector<scene::SensorPlacement> placements = scene::placeSensors(impl->config.sensors, site, site.diagnostics);
+  const std::vector<scene::SensorPlacement> placements =
+      scene::placeSensors(impl->config.sensors, site, site.diagnostics);
   impl->layer = new scene::SensorLayer(placements, &site);
   for (const model::SensorDef& def : impl->config.sensors) impl->markerOfSensor.push_back(impl->layer->indexOf(def.id));
   impl->view.operatorName = operatorName();

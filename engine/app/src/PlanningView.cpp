@@ -68,7 +68,7 @@ std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, 
     double minutes = 0;
     if (byCategory) {
       minutes = std::size_t(colourBy.category) < row.minutes.size() ? row.minutes[std::size_t(colourBy.category)]
-                                                                      : std::numeric_limits<double>::infinity();
+                                                                    : std::numeric_limits<double>::infinity();
     } else {
       bool any = false;
       for (std::size_t c = 0; c < categories.size() && c < row.minutes.size(); ++c)
@@ -246,15 +246,14 @@ std::vector<std::string> PlanningView::fontTexts() const {
   for (const model::FacilityCategory& c : _impl->config.categories) texts.push_back(c.label);
   for (const std::string& s : _impl->savedScenarios) texts.push_back(s);
   for (const auto& gap : _impl->baseline->summary().gaps)
-    if (gap.first < _impl->scene->site->buildings.size()) texts.push_back(_impl->scene->site->buildings[gap.first].name);
+    if (gap.first < _impl->scene->site->buildings.size())
+      texts.push_back(_impl->scene->site->buildings[gap.first].name);
   return texts;
 }
 
 void PlanningView::update(double timeSeconds) { (void)timeSeconds; }
 
-bool PlanningView::unsavedEdits() const {
-  return !_impl->edits.empty() && _impl->edits.size() != _impl->savedEdits;
-}
+bool PlanningView::unsavedEdits() const { return !_impl->edits.empty() && _impl->edits.size() != _impl->savedEdits; }
 
 void PlanningView::contribute(ui::FrameView& view) const {
   const Impl& impl = *_impl;
@@ -268,7 +267,8 @@ void PlanningView::contribute(ui::FrameView& view) const {
   if (impl.colourBy.category >= 0 || impl.colourBy.levelMinutes > 0) {
     ui::LegendGroup group;
     group.title = ui::tr(lang, "legend.coverage");
-    for (double m : {5.0, 10.0, 15.0}) group.entries.push_back({rgba(minutesColour(m)), minutesLabel("legend.minutes", m)});
+    for (double m : {5.0, 10.0, 15.0})
+      group.entries.push_back({rgba(minutesColour(m)), minutesLabel("legend.minutes", m)});
     group.entries.push_back({rgba(minutesColour(1e9)), minutesLabel("legend.beyond", 15)});
     view.legend.push_back(std::move(group));
   }
@@ -277,7 +277,8 @@ void PlanningView::contribute(ui::FrameView& view) const {
     group.title = ui::tr(lang, "legend.isochrone");
     for (std::size_t i = 0; i < impl.options.minutes.size(); ++i) {
       const osg::Vec4 c = scene::bandColour(i);
-      group.entries.push_back({ui::Rgba{c.r(), c.g(), c.b(), 1}, minutesLabel("legend.minutes", impl.options.minutes[i])});
+      group.entries.push_back(
+          {ui::Rgba{c.r(), c.g(), c.b(), 1}, minutesLabel("legend.minutes", impl.options.minutes[i])});
     }
     view.legend.push_back(std::move(group));
   }
@@ -295,7 +296,8 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
     if (auto* c = std::get_if<ui::SetPlanningMode>(&command)) {
       mode = c->mode;
     } else if (auto* c = std::get_if<ui::SetAddCategory>(&command)) {
-      if (c->category >= 0 && std::size_t(c->category) < config.categories.size()) addCategory = std::size_t(c->category);
+      if (c->category >= 0 && std::size_t(c->category) < config.categories.size())
+        addCategory = std::size_t(c->category);
     } else if (auto* c = std::get_if<ui::SetColourBy>(&command)) {
       colourBy = c->colourBy;
       pushColours();
@@ -352,8 +354,8 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
       core::Diagnostics problems;
       analysis::applyScenario(*working, *found, scene->site->frame, problems);
       loadedScenario = c->name;
-      status = problems.total() ? std::to_string(problems.total()) + " scenario entries skipped: " +
-                                      core::formatDiagnostic(problems.items().front())
+      status = problems.total() ? std::to_string(problems.total()) +
+                                      " scenario entries skipped: " + core::formatDiagnostic(problems.items().front())
                                 : "";
       coverageChanged();
       lastUpdateMs = watch.elapsedMs();
@@ -442,8 +444,8 @@ core::Status PlanningView::isochroneAt(core::Vec2 ground) {
   if (!impl.graph->snap(ground, maxSnap, snap)) {
     char text[160];
     std::snprintf(text, sizeof text,
-                  "app::PlanningView::isochroneAt(): (%.1f, %.1f) is farther than %.0f m from any walkable way", ground.x,
-                  ground.y, maxSnap);
+                  "app::PlanningView::isochroneAt(): (%.1f, %.1f) is farther than %.0f m from any walkable way",
+                  ground.x, ground.y, maxSnap);
     return core::fail(text);
   }
   const double cutoff = impl.options.minutes.back() * 60;
@@ -505,7 +507,8 @@ void PlanningView::reset() { _impl->apply({ui::ResetEdits{}}); }
 
 core::Status PlanningView::saveScenario(const std::string& name) {
   if (name.empty()) return core::fail("app::PlanningView::saveScenario(): the scenario needs a name");
-  const model::Scenario s = analysis::scenarioFromModels(*_impl->baseline, *_impl->working, _impl->scene->site->frame, name);
+  const model::Scenario s =
+      analysis::scenarioFromModels(*_impl->baseline, *_impl->working, _impl->scene->site->frame, name);
   auto saved = model::saveScenario(_impl->scene->config.file, s);
   if (!saved) return saved;
   _impl->savedEdits = _impl->edits.size();

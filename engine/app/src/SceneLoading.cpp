@@ -38,9 +38,11 @@ core::Result<LoadedScene> loadScene(const std::string& path, const core::Progres
   if (!geo::isConnectionString(path)) {
     std::error_code ec;
     if (!fs::exists(path, ec)) return core::fail("twin: " + path + ": no such file");
-    if (fs::is_directory(path, ec)) return core::fail("twin: " + path + ": is a directory, expected a scene or data file");
+    if (fs::is_directory(path, ec))
+      return core::fail("twin: " + path + ": is a directory, expected a scene or data file");
     // A FIFO would block the first read for ever, a device would never end.
-    if (!fs::is_regular_file(path, ec)) return core::fail("twin: " + path + ": not a regular file, expected a scene or data file");
+    if (!fs::is_regular_file(path, ec))
+      return core::fail("twin: " + path + ": not a regular file, expected a scene or data file");
   }
   auto config = isSceneFile(path) ? model::loadSceneConfig(path) : model::defaultSceneForDataFile(path);
   if (!config) return config.error();

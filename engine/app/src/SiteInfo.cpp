@@ -64,22 +64,30 @@ std::string summaryJson(const SiteSummary& s) {
   json j;
   j["name"] = s.name;
   j["file"] = s.file;
-  j["buildings"] = {{"total", s.buildings}, {"parts", s.buildingParts}, {"withParts", s.buildingsWithParts},
+  j["buildings"] = {{"total", s.buildings},      {"parts", s.buildingParts},  {"withParts", s.buildingsWithParts},
                     {"byUse", s.buildingsByUse}, {"byTag", s.buildingsByTag}, {"heightSource", s.heightsBySource}};
   j["roads"] = {{"total", s.roads}, {"byHighway", s.roadsByHighway}};
   j["pois"] = {{"total", s.pois}, {"byCategory", s.poisByCategory}, {"byKind", s.poisByKind}};
   if (s.extentLocal.empty()) {
     j["extent"] = nullptr;
   } else {
-    j["extent"] = {{"local", {{"minX", number(s.extentLocal.minX)}, {"minY", number(s.extentLocal.minY)},
-                              {"maxX", number(s.extentLocal.maxX)}, {"maxY", number(s.extentLocal.maxY)}}},
-                   {"wgs84", {{"minLon", number(s.extentMinLonLat.lon)}, {"minLat", number(s.extentMinLonLat.lat)},
-                              {"maxLon", number(s.extentMaxLonLat.lon)}, {"maxLat", number(s.extentMaxLonLat.lat)}}}};
+    j["extent"] = {{"local",
+                    {{"minX", number(s.extentLocal.minX)},
+                     {"minY", number(s.extentLocal.minY)},
+                     {"maxX", number(s.extentLocal.maxX)},
+                     {"maxY", number(s.extentLocal.maxY)}}},
+                   {"wgs84",
+                    {{"minLon", number(s.extentMinLonLat.lon)},
+                     {"minLat", number(s.extentMinLonLat.lat)},
+                     {"maxLon", number(s.extentMaxLonLat.lon)},
+                     {"maxLat", number(s.extentMaxLonLat.lat)}}}};
   }
   j["frame"] = {{"crs", s.frameCrs}, {"originLon", number(s.origin.lon)}, {"originLat", number(s.origin.lat)}};
   j["diagnostics"] = {{"total", s.diagnosticsTotal}, {"first", s.firstDiagnostics}};
-  j["timings"] = {{"readMs", number(s.timings.readMs)}, {"reprojectMs", number(s.timings.reprojectMs)},
-                  {"interpretMs", number(s.timings.interpretMs)}, {"loadMs", number(s.loadMs)}};
+  j["timings"] = {{"readMs", number(s.timings.readMs)},
+                  {"reprojectMs", number(s.timings.reprojectMs)},
+                  {"interpretMs", number(s.timings.interpretMs)},
+                  {"loadMs", number(s.loadMs)}};
   j["attributions"] = s.attributions;
   // Replace invalid UTF-8 from source data rather than throwing from dump().
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

@@ -125,7 +125,8 @@ core::ProgressFn rayProgress() {
 // The summary goes to std::cout (not printf) so that the in-process CLI tests can capture it.
 void printTally(const std::string& label, const Tally& t) {
   char line[256];
-  std::snprintf(line, sizeof line, "%s: windows %zu pass, %zu fail; storeys %zu pass, %zu fail; buildings %zu pass, %zu fail\n",
+  std::snprintf(line, sizeof line,
+                "%s: windows %zu pass, %zu fail; storeys %zu pass, %zu fail; buildings %zu pass, %zu fail\n",
                 label.c_str(), t.windowsPass, t.windows - t.windowsPass, t.storeysPass, t.storeys - t.storeysPass,
                 t.buildingsPass, t.buildings - t.buildingsPass);
   std::cout << line;
@@ -142,7 +143,8 @@ int cmdSunlight(int argc, char** argv) {
     return kExitOk;
   }
   if (args.positionals().size() != 1)
-    return args.usageError(args.positionals().empty() ? "missing SCENE" : "unexpected argument '" + args.positionals()[1] + "'");
+    return args.usageError(args.positionals().empty() ? "missing SCENE"
+                                                      : "unexpected argument '" + args.positionals()[1] + "'");
   if (!args.has("--date")) return args.usageError("missing --date YYYY-MM-DD");
   if (!args.has("-o")) return args.usageError("missing -o OUT.csv|.gpkg|.geojson");
   const std::string out = *args.value("-o");
@@ -205,9 +207,9 @@ int cmdSunlight(int argc, char** argv) {
   const double termLongitude = standard.day == analysis::StandardDay::GreatCold ? 300 : 270;
   const geo::CivilDate termDate = geo::solarTermDate(date->year, termLongitude);
   if (geo::formatCivilDate(termDate) != geo::formatCivilDate(*date))
-    std::cerr << "twin sunlight: warning: " << geo::formatCivilDate(*date) << " is not " << analysis::standardDayName(standard.day)
-              << " of " << date->year << " (" << geo::formatCivilDate(termDate) << "), the day " << standard.name
-              << " is checked on\n";
+    std::cerr << "twin sunlight: warning: " << geo::formatCivilDate(*date) << " is not "
+              << analysis::standardDayName(standard.day) << " of " << date->year << " ("
+              << geo::formatCivilDate(termDate) << "), the day " << standard.name << " is checked on\n";
 
   // The scenario's proposed buildings.
   std::vector<analysis::ExtraVolume> proposed;
@@ -238,7 +240,8 @@ int cmdSunlight(int argc, char** argv) {
   sampling.storeyMeters = scene.config.heights.storeyMeters;
   const auto samples = analysis::windowSamples(site, sampling);
   if (samples.empty()) {
-    std::cerr << "twin sunlight: " << args.positionals()[0] << ": no residential buildings (building=residential, apartments, "
+    std::cerr << "twin sunlight: " << args.positionals()[0]
+              << ": no residential buildings (building=residential, apartments, "
               << "house, ...) in the scene\n";
     return kExitBadInput;
   }
@@ -287,7 +290,8 @@ int cmdSunlight(int argc, char** argv) {
                                        {"longest_run_minutes", FieldType::Integer},
                                        {"pass", FieldType::Integer}};
   if (!after.empty())
-    for (const char* name : {"sun_minutes_before", "pass_before", "pass_after", "lost"}) fields.push_back({name, FieldType::Integer});
+    for (const char* name : {"sun_minutes_before", "pass_before", "pass_after", "lost"})
+      fields.push_back({name, FieldType::Integer});
   std::vector<geo::VectorFeature> features;
   char line[256];
   for (std::size_t i = 0; i < samples.size(); ++i) {
@@ -302,7 +306,8 @@ int cmdSunlight(int argc, char** argv) {
       std::snprintf(line, sizeof line, "POINT (%.7f %.7f)", ll.lon, ll.lat);
       geo::VectorFeature f{line,
                            {label, id, static_cast<long long>(w.floor), std::round(w.wallAzimuthDegrees * 10) / 10,
-                            std::round(ll.lon * 1e7) / 1e7, std::round(ll.lat * 1e7) / 1e7, std::round(w.heightMeters * 100) / 100, static_cast<long long>(c.sunMinutes),
+                            std::round(ll.lon * 1e7) / 1e7, std::round(ll.lat * 1e7) / 1e7,
+                            std::round(w.heightMeters * 100) / 100, static_cast<long long>(c.sunMinutes),
                             static_cast<long long>(c.longestRunMinutes), static_cast<long long>(passAfter[i])}};
       if (!after.empty())
         for (long long v : {static_cast<long long>(counts[i].sunMinutes), static_cast<long long>(passBefore[i]),
@@ -334,7 +339,8 @@ int cmdSunlight(int argc, char** argv) {
                 required, minRun ? (" in runs of >= " + std::to_string(minRun) + " min").c_str() : "");
   std::cout << line2;
   const Tally before = tally(samples, passBefore);
-  std::snprintf(line2, sizeof line2, "%zu window samples on %zu residential buildings, %zu occluder triangles%s; %zu rays in %.2f s\n",
+  std::snprintf(line2, sizeof line2,
+                "%zu window samples on %zu residential buildings, %zu occluder triangles%s; %zu rays in %.2f s\n",
                 samples.size(), before.buildings, occluders->triangles(),
                 withTerrain && site.terrain ? " (terrain included)" : "", stats.rays + afterStats.rays,
                 stats.seconds + afterStats.seconds);
@@ -345,7 +351,8 @@ int cmdSunlight(int argc, char** argv) {
     printTally("after '" + scenarioName + "'", t);
     std::size_t lostWindows = 0;
     for (std::size_t i = 0; i < samples.size(); ++i) lostWindows += passBefore[i] && !passAfter[i];
-    std::snprintf(line2, sizeof line2, "lost compliance: %zu windows; storeys passing %zu -> %zu; buildings passing %zu -> %zu\n",
+    std::snprintf(line2, sizeof line2,
+                  "lost compliance: %zu windows; storeys passing %zu -> %zu; buildings passing %zu -> %zu\n",
                   lostWindows, before.storeysPass, t.storeysPass, before.buildingsPass, t.buildingsPass);
     std::cout << line2;
   }

@@ -36,15 +36,15 @@ namespace twin::app {
 namespace {
 
 constexpr float kClickSlopPixels = 4.0f;
-constexpr int kHeadlessFrames = 4;  // auto-sized panels appear on their second frame
-constexpr int kQuietFramesToSettle = 3;   // frames with nothing loading before a headless image is taken
-constexpr double kSettleLimitMs = 120000; // give up waiting for paged/streamed content after this
+constexpr int kHeadlessFrames = 4;         // auto-sized panels appear on their second frame
+constexpr int kQuietFramesToSettle = 3;    // frames with nothing loading before a headless image is taken
+constexpr double kSettleLimitMs = 120000;  // give up waiting for paged/streamed content after this
 constexpr int kLoadingFrameGapMs = 20;
 
 bool pagerBusy(osgViewer::Viewer& viewer) {
   const osgDB::DatabasePager* pager = viewer.getDatabasePager();
-  return pager && (pager->getRequestsInProgress() || pager->getFileRequestListSize() > 0 ||
-                   pager->getDataToMergeListSize() > 0);
+  return pager &&
+         (pager->getRequestsInProgress() || pager->getFileRequestListSize() > 0 || pager->getDataToMergeListSize() > 0);
 }
 
 osg::Vec4 toVec4(const model::Color& c) { return osg::Vec4(c.r, c.g, c.b, c.a); }
@@ -88,8 +88,8 @@ struct TwinViewer::Impl {
   double averageFrameMs = 0;
   ui::UiMode mode = ui::UiMode::BigScreen;
   float uiScale = 1;
-  bool confirmQuit = false;   // the "discard unsaved edits?" dialog is open
-  bool quit = false;          // the user asked to close the window
+  bool confirmQuit = false;  // the "discard unsaved edits?" dialog is open
+  bool quit = false;         // the user asked to close the window
 
   void setUp(osgViewer::Viewer& viewer, int height);
   bool unsavedEdits() const;
@@ -164,8 +164,7 @@ class PickHandler : public osgGA::GUIEventHandler {
         aa.requestRedraw();
         return false;
       }
-      default:
-        return false;
+      default: return false;
     }
   }
 
@@ -182,7 +181,8 @@ class PickHandler : public osgGA::GUIEventHandler {
 class ScreenKeyHandler : public osgGA::GUIEventHandler {
  public:
   /** `onKey` gets F2, F3 and Esc presses and returns true when it took the key. */
-  ScreenKeyHandler(std::function<bool(int)> onKey, ImGuiOverlay* overlay) : _onKey(std::move(onKey)), _overlay(overlay) {}
+  ScreenKeyHandler(std::function<bool(int)> onKey, ImGuiOverlay* overlay)
+      : _onKey(std::move(onKey)), _overlay(overlay) {}
   bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
     using E = osgGA::GUIEventAdapter;
     if (ea.getEventType() != E::KEYDOWN) return false;
@@ -230,9 +230,9 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
   if (!wanted.empty() && !start)
     return core::fail("twin: unknown bookmark '" + wanted + "' in " + file + "; known: " + joinNames(config.bookmarks));
   if (!start && !config.bookmarks.empty()) start = &config.bookmarks.front();
-  const scene::CameraPose pose = groundedPose(start ? scene::poseForBookmark(*start, loaded.site->frame)
-                                                     : scene::poseFramingExtent(loaded.site->extent),
-                                               *loaded.site);
+  const scene::CameraPose pose = groundedPose(
+      start ? scene::poseForBookmark(*start, loaded.site->frame) : scene::poseFramingExtent(loaded.site->extent),
+      *loaded.site);
 
   scene::SceneOptions sceneOptions;
   sceneOptions.theme = config.themes.at(theme);
@@ -281,7 +281,7 @@ void TwinViewer::Impl::applyTheme(const std::string& name) {
 void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
   const model::Site& site = *loaded.site;
   // The scale is fixed per run: the font atlas is baked for it.
-  uiScale = options.uiScale > 0 ? options.uiScale
+  uiScale = options.uiScale > 0         ? options.uiScale
             : loaded.config.uiScale > 0 ? float(loaded.config.uiScale)
                                         : ui::defaultUiScale(height);
   quit = false;
@@ -322,8 +322,10 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
       auto commands = panels.draw(frameView);
       pending.insert(pending.end(), commands.begin(), commands.end());
       for (const auto& extension : extensions) {
-        if (mode == ui::UiMode::Engineering) extension->drawPanels(language);
-        else if (mode == ui::UiMode::BigScreen) extension->drawRail(language, panels.layout().right);
+        if (mode == ui::UiMode::Engineering)
+          extension->drawPanels(language);
+        else if (mode == ui::UiMode::BigScreen)
+          extension->drawRail(language, panels.layout().right);
       }
     };
     overlay->install(viewer, std::move(drawPanels));
@@ -332,9 +334,11 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
       [this](int key) {
         using E = osgGA::GUIEventAdapter;
         if (key == E::KEY_F2)
-          pending.push_back(ui::SetUiMode{mode == ui::UiMode::Engineering ? ui::UiMode::BigScreen : ui::UiMode::Engineering});
+          pending.push_back(
+              ui::SetUiMode{mode == ui::UiMode::Engineering ? ui::UiMode::BigScreen : ui::UiMode::Engineering});
         else if (key == E::KEY_F3)
-          pending.push_back(ui::SetUiMode{mode == ui::UiMode::Presentation ? ui::UiMode::BigScreen : ui::UiMode::Presentation});
+          pending.push_back(
+              ui::SetUiMode{mode == ui::UiMode::Presentation ? ui::UiMode::BigScreen : ui::UiMode::Presentation});
         else
           switch (ui::escapeAction(overlay && overlay->wantsTextInput(), confirmQuit, unsavedEdits())) {
             case ui::EscapeAction::Ignore: return false;
@@ -402,7 +406,8 @@ void TwinViewer::Impl::applyCommands() {
     }
     if (auto target = extension->takeFlyTarget())
       manipulator->flyTo(CityManipulator::stateFromLookAt(*target + osg::Vec3d(0, -190, 180), *target));
-    if (auto pose = extension->takeFlyPose()) manipulator->flyTo(CityManipulator::stateFromLookAt(pose->eye, pose->center));
+    if (auto pose = extension->takeFlyPose())
+      manipulator->flyTo(CityManipulator::stateFromLookAt(pose->eye, pose->center));
   }
   for (const ui::Command& command : pending) {
     if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {
@@ -437,7 +442,8 @@ void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
   frameView.uiScale = uiScale;
   frameView.confirmQuit = confirmQuit;
   fillLegend();
-  for (int i = 0; i < ui::kLayerIdCount; ++i) frameView.layerVisible[std::size_t(i)] = siteScene->layerVisible(scene::Layer(i));
+  for (int i = 0; i < ui::kLayerIdCount; ++i)
+    frameView.layerVisible[std::size_t(i)] = siteScene->layerVisible(scene::Layer(i));
   const int selected = siteScene->selectedBuilding(), hovered = siteScene->hoveredBuilding();
   frameView.selectedBuilding =
       selected >= 0 && std::size_t(selected) < site.buildings.size() ? &site.buildings[std::size_t(selected)] : nullptr;
@@ -512,7 +518,8 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
   return core::Ok{};
 }
 
-core::Status TwinViewer::renderFrames(int width, int height, int maxFrames, const std::function<bool(int)>& afterFrame) {
+core::Status TwinViewer::renderFrames(int width, int height, int maxFrames,
+                                      const std::function<bool(int)>& afterFrame) {
   Impl& impl = *_impl;
   auto renderer = HeadlessRenderer::create(width, height);
   if (!renderer) return renderer.error();

@@ -38,10 +38,10 @@ void Diagnostics::add(Diagnostic d) {
   if (_items.size() < _maxKept) _items.push_back(std::move(d));
 }
 
-void Diagnostics::add(Severity severity, std::string where, std::string file, std::string layer,
-                      std::string recordId, std::string message, std::string action) {
-  add(Diagnostic{severity, std::move(where), std::move(file), std::move(layer), std::move(recordId),
-                 std::move(message), std::move(action)});
+void Diagnostics::add(Severity severity, std::string where, std::string file, std::string layer, std::string recordId,
+                      std::string message, std::string action) {
+  add(Diagnostic{severity, std::move(where), std::move(file), std::move(layer), std::move(recordId), std::move(message),
+                 std::move(action)});
 }
 
 void Diagnostics::merge(const Diagnostics& other) {

@@ -31,7 +31,10 @@ Vec2 centroid(const Ring& ring) {
   }
   if (std::abs(a2) < 1e-12) {
     Vec2 mean;
-    for (const Vec2& p : ring) { mean.x += p.x; mean.y += p.y; }
+    for (const Vec2& p : ring) {
+      mean.x += p.x;
+      mean.y += p.y;
+    }
     return {mean.x / n, mean.y / n};
   }
   return {o.x + cx / (3.0 * a2), o.y + cy / (3.0 * a2)};

@@ -42,8 +42,7 @@ void log(LogLevel level, std::string_view message) {
   if (level < currentLevel() || level == LogLevel::Off) return;
   static std::mutex mutex;
   std::lock_guard<std::mutex> lock(mutex);
-  std::fprintf(stderr, "[twin] %s: %.*s\n", levelName(level), static_cast<int>(message.size()),
-               message.data());
+  std::fprintf(stderr, "[twin] %s: %.*s\n", levelName(level), static_cast<int>(message.size()), message.data());
 }
 
 }  // namespace twin::core

@@ -20,8 +20,8 @@ Result<std::unique_ptr<PrivateTempDir>> PrivateTempDir::create(const std::string
   buffer.push_back('\0');
   // mkdtemp() creates the folder with mode 0700 and fails rather than reuse an existing name.
   if (!::mkdtemp(buffer.data()))
-    return fail("core::PrivateTempDir::create(): " + base.string() + ": cannot create a private folder: " +
-                std::strerror(errno));
+    return fail("core::PrivateTempDir::create(): " + base.string() +
+                ": cannot create a private folder: " + std::strerror(errno));
   return std::unique_ptr<PrivateTempDir>(new PrivateTempDir(std::filesystem::path(buffer.data())));
 }
 
@@ -33,7 +33,8 @@ PrivateTempDir::~PrivateTempDir() {
 Result<std::filesystem::path> PrivateTempDir::writeFile(const std::string& name, const std::string& text) const {
   const std::filesystem::path file = _path / name;
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return fail("core::PrivateTempDir::writeFile(): " + file.string() + ": cannot create: " + std::strerror(errno));
+  if (fd < 0)
+    return fail("core::PrivateTempDir::writeFile(): " + file.string() + ": cannot create: " + std::strerror(errno));
   std::size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -45,7 +46,8 @@ Result<std::filesystem::path> PrivateTempDir::writeFile(const std::string& name,
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0) return fail("core::PrivateTempDir::writeFile(): " + file.string() + ": write failed: " + std::strerror(errno));
+  if (::close(fd) != 0)
+    return fail("core::PrivateTempDir::writeFile(): " + file.string() + ": write failed: " + std::strerror(errno));
   return file;
 }
 

@@ -59,7 +59,10 @@ std::optional<double> parseLengthMeters(std::string_view text) {
   if (!s.empty() && s.front() == '~') s = trim(s.substr(1));
   if (s.size() > 3 && lower(s.substr(0, 3)) == "ca.") s = trim(s.substr(3));
   bool negative = false;
-  if (!s.empty() && s.front() == '-') { negative = true; s.remove_prefix(1); }
+  if (!s.empty() && s.front() == '-') {
+    negative = true;
+    s.remove_prefix(1);
+  }
   std::optional<double> value = takeNumber(s);
   if (!value) return std::nullopt;
   s = trim(s);
@@ -78,14 +81,22 @@ std::optional<double> parseLengthMeters(std::string_view text) {
   } else {
     const std::string unit = lower(s);
     double scale = 0;
-    if (unit.empty() || unit == "m" || unit == "metre" || unit == "metres" || unit == "meter" || unit == "meters") scale = 1;
-    else if (unit == "km") scale = 1000;
-    else if (unit == "cm") scale = 0.01;
-    else if (unit == "mm") scale = 0.001;
-    else if (unit == "ft" || unit == "feet" || unit == "foot") scale = 0.3048;
-    else if (unit == "in" || unit == "\"" || unit == "inch" || unit == "inches") scale = 0.0254;
-    else if (unit == "米") scale = 1;
-    else return std::nullopt;
+    if (unit.empty() || unit == "m" || unit == "metre" || unit == "metres" || unit == "meter" || unit == "meters")
+      scale = 1;
+    else if (unit == "km")
+      scale = 1000;
+    else if (unit == "cm")
+      scale = 0.01;
+    else if (unit == "mm")
+      scale = 0.001;
+    else if (unit == "ft" || unit == "feet" || unit == "foot")
+      scale = 0.3048;
+    else if (unit == "in" || unit == "\"" || unit == "inch" || unit == "inches")
+      scale = 0.0254;
+    else if (unit == "米")
+      scale = 1;
+    else
+      return std::nullopt;
     metres = *value * scale;
   }
   if (negative) metres = -metres;
@@ -98,7 +109,10 @@ std::optional<double> parseNumber(std::string_view text) {
   const std::size_t semi = s.find(';');
   if (semi != std::string_view::npos) s = trim(s.substr(0, semi));
   bool negative = false;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) { negative = s.front() == '-'; s.remove_prefix(1); }
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
   std::optional<double> value = takeNumber(s);
   if (!value || !trim(s).empty()) return std::nullopt;
   const double v = negative ? -*value : *value;

@@ -14,9 +14,12 @@ std::size_t jsonNestingDepth(std::string_view text, std::size_t stopAbove) {
   bool inString = false, escaped = false;
   for (const char ch : text) {
     if (inString) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') inString = false;
+      if (escaped)
+        escaped = false;
+      else if (ch == '\\')
+        escaped = true;
+      else if (ch == '"')
+        inString = false;
       continue;
     }
     if (ch == '"') {

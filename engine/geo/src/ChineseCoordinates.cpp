@@ -58,8 +58,7 @@ core::Result<LonLatDatum> lonLatDatumFromName(const std::string& name) {
   if (n == "wgs84" || n == "epsg:4326") return LonLatDatum::Wgs84;
   if (n == "gcj02") return LonLatDatum::Gcj02;
   if (n == "bd09" || n == "bd09ll") return LonLatDatum::Bd09;
-  return core::fail("geo::lonLatDatumFromName(): unknown lon/lat datum '" + name +
-                    "' (expected wgs84, gcj02 or bd09)");
+  return core::fail("geo::lonLatDatumFromName(): unknown lon/lat datum '" + name + "' (expected wgs84, gcj02 or bd09)");
 }
 
 const char* lonLatDatumName(LonLatDatum datum) {

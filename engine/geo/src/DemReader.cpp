@@ -62,8 +62,8 @@ core::Result<Dem> openDem(const std::string& source, const std::string& prefix, 
       return core::fail(prefix + "file is empty");
   }
   Dem dem;
-  dem.dataset.reset(static_cast<GDALDataset*>(GDALOpenEx(source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr,
-                                                         nullptr, nullptr)));
+  dem.dataset.reset(static_cast<GDALDataset*>(
+      GDALOpenEx(source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
   if (!dem.dataset) {
     std::string reason = session.lastFailure();
     if (reason.empty()) reason = "not a recognised raster format";
@@ -131,8 +131,11 @@ core::Result<Window> readWindow(const Dem& dem, const core::Box2& pixelBox, cons
   std::size_t invalid = 0;
   for (std::size_t i = 0; i < w.values.size(); ++i) {
     const double v = w.values[i];
-    if (!std::isfinite(v) || (dem.hasNodata && v == dem.nodata)) { valid[i] = 0; ++invalid; }
-    else w.values[i] = v * dem.scale + dem.offset;
+    if (!std::isfinite(v) || (dem.hasNodata && v == dem.nodata)) {
+      valid[i] = 0;
+      ++invalid;
+    } else
+      w.values[i] = v * dem.scale + dem.offset;
   }
   if (invalid == w.values.size()) return core::fail(prefix + "every pixel under the site is nodata");
   w.filled = invalid;
@@ -152,9 +155,16 @@ core::Result<Window> readWindow(const Dem& dem, const core::Box2& pixelBox, cons
             const int xx = x + dx, yy = y + dy;
             if (xx < 0 || yy < 0 || xx >= w.width || yy >= w.height) continue;
             const std::size_t j = static_cast<std::size_t>(yy) * w.width + xx;
-            if (valid[j]) { sum += w.values[j]; ++n; }
+            if (valid[j]) {
+              sum += w.values[j];
+              ++n;
+            }
           }
-        if (n > 0) { nextValues[i] = sum / n; next[i] = 1; --invalid; }
+        if (n > 0) {
+          nextValues[i] = sum / n;
+          next[i] = 1;
+          --invalid;
+        }
       }
     }
     valid.swap(next);
@@ -165,8 +175,8 @@ core::Result<Window> readWindow(const Dem& dem, const core::Box2& pixelBox, cons
 
 void reportFilled(const Window& w, const std::string& where, const std::string& label, core::Diagnostics& diag) {
   if (w.filled > 0)
-    diag.add(core::Severity::Warning, where, label, "", "", std::to_string(w.filled) + " nodata pixel" +
-             (w.filled == 1 ? "" : "s"), "filled from neighbours");
+    diag.add(core::Severity::Warning, where, label, "", "",
+             std::to_string(w.filled) + " nodata pixel" + (w.filled == 1 ? "" : "s"), "filled from neighbours");
 }
 
 void reportWarnings(const GdalSession& session, const std::string& where, const std::string& label,
@@ -274,7 +284,8 @@ core::Result<Heightfield> readDemImpl(const std::string& source, const SiteFrame
   for (std::size_t i = 0; i < gridCount; ++i) {
     pixels[i] = std::isfinite(points[i].x) ? dem.toPixel(points[i].x, points[i].y) : core::Vec2{kNaN, kNaN};
     if (isFinite(pixels[i])) {
-      pixelBox.add(core::Vec2{std::clamp(pixels[i].x, 0.0, dem.width - 1.0), std::clamp(pixels[i].y, 0.0, dem.height - 1.0)});
+      pixelBox.add(
+          core::Vec2{std::clamp(pixels[i].x, 0.0, dem.width - 1.0), std::clamp(pixels[i].y, 0.0, dem.height - 1.0)});
     }
   }
   if (pixelBox.empty()) return core::fail(prefix + "the site grid cannot be placed in the DEM's CRS");

@@ -9,9 +9,9 @@
 namespace twin::geo {
 namespace {
 
-constexpr double kA = 6378137.0;                 // WGS84 semi-major axis (m)
-constexpr double kF = 1.0 / 298.257223563;       // WGS84 flattening
-constexpr double kE2 = kF * (2 - kF);            // first eccentricity squared
+constexpr double kA = 6378137.0;            // WGS84 semi-major axis (m)
+constexpr double kF = 1.0 / 298.257223563;  // WGS84 flattening
+constexpr double kE2 = kF * (2 - kF);       // first eccentricity squared
 constexpr double kDegrees = 180.0 / 3.14159265358979323846;
 
 bool finite(const core::Vec3& p) { return std::isfinite(p.x) && std::isfinite(p.y) && std::isfinite(p.z); }
@@ -39,14 +39,16 @@ core::Result<Affine3> fitByDifferences(const MapFn& map, const core::Vec3& ancho
     core::Vec3 minus{anchor.x - span * e.x, anchor.y - span * e.y, anchor.z - span * e.z};
     core::Vec3 fp, fm;
     if (!map(plus, fp) || !map(minus, fm))
-      return core::fail("geo::fitFrameAffine(): " + what + ": points " + std::to_string(span) + " m around the anchor " +
-                        formatPoint(anchor) + " cannot be put in the site frame");
+      return core::fail("geo::fitFrameAffine(): " + what + ": points " + std::to_string(span) +
+                        " m around the anchor " + formatPoint(anchor) + " cannot be put in the site frame");
     a.m[0 * 4 + i] = (fp.x - fm.x) / (2 * span);
     a.m[1 * 4 + i] = (fp.y - fm.y) / (2 * span);
     a.m[2 * 4 + i] = (fp.z - fm.z) / (2 * span);
   }
   for (int r = 0; r < 3; ++r)
-    a.m[r * 4 + 3] = (r == 0 ? centre.x : r == 1 ? centre.y : centre.z) -
+    a.m[r * 4 + 3] = (r == 0   ? centre.x
+                      : r == 1 ? centre.y
+                               : centre.z) -
                      (a.m[r * 4 + 0] * anchor.x + a.m[r * 4 + 1] * anchor.y + a.m[r * 4 + 2] * anchor.z);
   for (double v : a.m)
     if (!std::isfinite(v)) return core::fail("geo::fitFrameAffine(): " + what + ": the fitted map is not finite");
@@ -72,7 +74,8 @@ core::Vec3 lonLatHeightToEcef(const core::LonLat& p, double heightMeters) {
   const double lon = p.lon / kDegrees, lat = p.lat / kDegrees;
   const double s = std::sin(lat), c = std::cos(lat);
   const double n = kA / std::sqrt(1 - kE2 * s * s);
-  return {(n + heightMeters) * c * std::cos(lon), (n + heightMeters) * c * std::sin(lon), (n * (1 - kE2) + heightMeters) * s};
+  return {(n + heightMeters) * c * std::cos(lon), (n + heightMeters) * c * std::sin(lon),
+          (n * (1 - kE2) + heightMeters) * s};
 }
 
 core::Vec3 ecefToLonLatHeight(const core::Vec3& e) {
@@ -107,8 +110,9 @@ core::Result<Affine3> fitFrameAffine(const ModelCrs& from, const core::Vec3& anc
   switch (from.kind) {
     case ModelCrs::Kind::Crs: {
       auto transform = frame.transformFrom(from.crs);
-      if (!transform) return core::fail("geo::fitFrameAffine(): PROJ does not know CRS '" + from.crs + "': " +
-                                        transform.error().message);
+      if (!transform)
+        return core::fail("geo::fitFrameAffine(): PROJ does not know CRS '" + from.crs +
+                          "': " + transform.error().message);
       const Transform& t = transform.value();
       MapFn map = [&](const core::Vec3& in, core::Vec3& out) {
         core::Vec3 p{in.x, in.y, 0};

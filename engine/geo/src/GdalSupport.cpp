@@ -56,7 +56,10 @@ std::string sourceLabel(const std::string& source) {
 GdalSession::GdalSession(bool osmDebug) : _osmDebug(osmDebug) {
   if (_osmDebug) {
     const char* old = CPLGetThreadLocalConfigOption("CPL_DEBUG", nullptr);
-    if (old) { _hadDebug = true; _oldDebug = old; }
+    if (old) {
+      _hadDebug = true;
+      _oldDebug = old;
+    }
     CPLSetThreadLocalConfigOption("CPL_DEBUG", "OSM");
   }
   CPLPushErrorHandlerEx(&GdalSession::handler, this);
@@ -79,8 +82,10 @@ void CPL_STDCALL GdalSession::handler(CPLErr level, CPLErrorNum, const char* mes
   }
   // Unclosed rings are reported per feature by the vector reader's checks, with the record id.
   if (level == CE_Warning && std::strstr(message, "Non closed ring detected")) return;
-  if (level == CE_Warning) self->warnings.emplace_back(message);
-  else if (level == CE_Failure || level == CE_Fatal) self->failures.emplace_back(message);
+  if (level == CE_Warning)
+    self->warnings.emplace_back(message);
+  else if (level == CE_Failure || level == CE_Fatal)
+    self->failures.emplace_back(message);
 }
 
 }  // namespace twin::geo::detail

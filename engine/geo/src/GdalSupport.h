@@ -42,12 +42,15 @@ class GdalSession {
   GdalSession(const GdalSession&) = delete;
   GdalSession& operator=(const GdalSession&) = delete;
 
-  std::vector<std::string> failures;       // CE_Failure / CE_Fatal
-  std::vector<std::string> warnings;       // CE_Warning
+  std::vector<std::string> failures;  // CE_Failure / CE_Fatal
+  std::vector<std::string> warnings;  // CE_Warning
   std::vector<std::int64_t> missingRelations;
 
   std::string lastFailure() const { return failures.empty() ? std::string() : failures.back(); }
-  void clear() { failures.clear(); warnings.clear(); }
+  void clear() {
+    failures.clear();
+    warnings.clear();
+  }
 
  private:
   static void CPL_STDCALL handler(CPLErr level, CPLErrorNum, const char* message);

@@ -76,12 +76,14 @@ double Heightfield::minHeightUnder(const core::Polygon& polygon) const {
       const double ua = (a.x - originMeters.x) / spacingMeters, ub = (b.x - originMeters.x) / spacingMeters;
       const double va = (a.y - originMeters.y) / spacingMeters, vb = (b.y - originMeters.y) / spacingMeters;
       // Only grid lines inside the grid matter: outside, heights are clamped and constant across.
-      const double uLo = std::max(std::ceil(std::min(ua, ub)), 0.0), uHi = std::min(std::floor(std::max(ua, ub)), columns - 1.0);
+      const double uLo = std::max(std::ceil(std::min(ua, ub)), 0.0),
+                   uHi = std::min(std::floor(std::max(ua, ub)), columns - 1.0);
       for (double u = uLo; u <= uHi && ua != ub; u += 1) {
         const double t = (u - ua) / (ub - ua);
         consider(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y));
       }
-      const double vLo = std::max(std::ceil(std::min(va, vb)), 0.0), vHi = std::min(std::floor(std::max(va, vb)), rows - 1.0);
+      const double vLo = std::max(std::ceil(std::min(va, vb)), 0.0),
+                   vHi = std::min(std::floor(std::max(va, vb)), rows - 1.0);
       for (double v = vLo; v <= vHi && va != vb; v += 1) {
         const double t = (v - va) / (vb - va);
         consider(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y));

@@ -27,7 +27,10 @@ std::string withoutComments(const std::string& xml) {
   std::size_t pos = 0;
   while (true) {
     const std::size_t open = xml.find("<!--", pos);
-    if (open == std::string::npos) { out += xml.substr(pos); break; }
+    if (open == std::string::npos) {
+      out += xml.substr(pos);
+      break;
+    }
     out += xml.substr(pos, open - pos);
     const std::size_t close = xml.find("-->", open + 4);
     if (close == std::string::npos) break;  // unterminated comment: the rest is comment
@@ -76,9 +79,10 @@ bool srsFormKnown(const std::string& srs) {
       if (!std::isdigit(static_cast<unsigned char>(srs[i]))) return false;
     return true;
   }
-  static const char* const kWktKeywords[] = {"PROJCS[", "GEOGCS[", "GEOCCS[", "COMPD_CS[", "VERT_CS[", "LOCAL_CS[",
-                                             "PROJCRS[", "GEOGCRS[", "GEODCRS[", "COMPOUNDCRS[", "BOUNDCRS[",
-                                             "ENGCRS[", "VERTCRS[", "PROJECTEDCRS[", "GEODETICCRS[", "GEOGRAPHICCRS["};
+  static const char* const kWktKeywords[] = {"PROJCS[",  "GEOGCS[",       "GEOCCS[",      "COMPD_CS[",
+                                             "VERT_CS[", "LOCAL_CS[",     "PROJCRS[",     "GEOGCRS[",
+                                             "GEODCRS[", "COMPOUNDCRS[",  "BOUNDCRS[",    "ENGCRS[",
+                                             "VERTCRS[", "PROJECTEDCRS[", "GEODETICCRS[", "GEOGRAPHICCRS["};
   for (const char* keyword : kWktKeywords)
     if (srs.rfind(keyword, 0) == 0) return true;
   return false;
@@ -94,13 +98,15 @@ core::Result<ObliqueMetadata> parseObliqueMetadata(const std::string& xmlText, c
   // A file cut short can still hold a complete <SRS> and lose what follows (the origin): without
   // its closing root tag nothing in it is trusted.
   if (xml.find("</ModelMetadata>") == std::string::npos)
-    return core::fail(std::string(kWhere) + name + ": no closing </ModelMetadata> (the file is truncated or not a metadata.xml)");
+    return core::fail(std::string(kWhere) + name +
+                      ": no closing </ModelMetadata> (the file is truncated or not a metadata.xml)");
   if (!elementText(xml, "SRS", meta.srs) || meta.srs.empty())
     return core::fail(std::string(kWhere) + name + ": no <SRS> element (expected an EPSG code, WKT or ENU:lat,lon)");
 
   if (!srsFormKnown(meta.srs))
     return core::fail(std::string(kWhere) + name + ": <SRS> '" + meta.srs.substr(0, 40) +
-                      (meta.srs.size() > 40 ? "..." : "") + "': expected an EPSG code, WKT, a PROJ string or ENU:lat,lon");
+                      (meta.srs.size() > 40 ? "..." : "") +
+                      "': expected an EPSG code, WKT, a PROJ string or ENU:lat,lon");
   if (meta.srs.rfind("ENU:", 0) == 0) {
     std::vector<double> latLon;
     if (!parseNumbers(meta.srs.substr(4), latLon) || latLon.size() != 2)
@@ -120,18 +126,20 @@ core::Result<ObliqueMetadata> parseObliqueMetadata(const std::string& xmlText, c
   } else if (meta.kind == ObliqueSrsKind::Crs) {
     // Tiles in a projected SRS hold coordinates relative to <SRSOrigin>; reading its absence as
     // 0,0,0 put a model thousands of kilometres away. ENU productions carry their origin in <SRS>.
-    return core::fail(std::string(kWhere) + name + ": no <SRSOrigin> (a production in a projected SRS needs it to be placed)");
+    return core::fail(std::string(kWhere) + name +
+                      ": no <SRSOrigin> (a production in a projected SRS needs it to be placed)");
   }
   return meta;
 }
 
 core::Result<ObliqueMetadata> readObliqueMetadata(const std::filesystem::path& fileOrFolder) {
   std::error_code ec;
-  const std::filesystem::path file = std::filesystem::is_directory(fileOrFolder, ec)
-                                         ? fileOrFolder / "metadata.xml" : fileOrFolder;
+  const std::filesystem::path file =
+      std::filesystem::is_directory(fileOrFolder, ec) ? fileOrFolder / "metadata.xml" : fileOrFolder;
   const std::string problem = core::fileReadProblem(file, core::kMetadataXmlLimit);
   if (problem == "file not found")
-    return core::fail(std::string(kWhere) + file.string() + ": cannot open (a production needs metadata.xml beside Data/)");
+    return core::fail(std::string(kWhere) + file.string() +
+                      ": cannot open (a production needs metadata.xml beside Data/)");
   auto text = core::readWholeFile(file, core::kMetadataXmlLimit, "geo::readObliqueMetadata()", file.string());
   if (!text) return text.error();
   return parseObliqueMetadata(text.value(), file);
@@ -141,8 +149,8 @@ core::Result<core::LonLat> obliqueOriginLonLat(const ObliqueMetadata& meta) {
   if (meta.kind == ObliqueSrsKind::Enu) return meta.enuOrigin;
   auto transform = Transform::create(meta.srs, "EPSG:4326");
   if (!transform)
-    return core::fail("geo::obliqueOriginLonLat(): " + meta.file.filename().string() + ": SRS not understood: " +
-                      transform.error().message);
+    return core::fail("geo::obliqueOriginLonLat(): " + meta.file.filename().string() +
+                      ": SRS not understood: " + transform.error().message);
   core::Vec3 p = meta.srsOrigin;
   if (!transform->forward(p))
     return core::fail("geo::obliqueOriginLonLat(): " + meta.file.filename().string() +

@@ -32,12 +32,13 @@ core::Result<SiteFrame> SiteFrame::create(core::LonLat origin, const std::string
     return core::fail("geo::SiteFrame::create(): origin (" + formatNumber(origin.lon) + ", " +
                       formatNumber(origin.lat) + ") is not a WGS84 longitude/latitude");
   const bool localTm = frameCrs.empty() || frameCrs == "local-tm";
-  const std::string projString =
-      localTm ? "+proj=tmerc +lat_0=" + formatNumber(origin.lat) + " +lon_0=" + formatNumber(origin.lon) +
-                    " +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs"
-              : canonicalCrs(frameCrs);
+  const std::string projString = localTm ? "+proj=tmerc +lat_0=" + formatNumber(origin.lat) +
+                                               " +lon_0=" + formatNumber(origin.lon) +
+                                               " +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs"
+                                         : canonicalCrs(frameCrs);
   auto transform = Transform::create("EPSG:4326", projString);
-  if (!transform) return core::fail("geo::SiteFrame::create(): frame CRS '" + frameCrs + "': " + transform.error().message);
+  if (!transform)
+    return core::fail("geo::SiteFrame::create(): frame CRS '" + frameCrs + "': " + transform.error().message);
   auto state = std::make_shared<State>(std::move(transform).value());
   state->origin = origin;
   state->frameCrs = localTm ? "local-tm" : frameCrs;

@@ -122,7 +122,9 @@ CivilDate solarTermDate(int year, double longitudeDegrees) {
   TWIN_ASSERT(longitudeDegrees >= 0 && longitudeDegrees < 360, "geo::solarTermDate(): longitude must be in [0, 360)");
   // The sun moves about 1 degree a day: the term's day is the one whose CST midnight-to-midnight
   // span takes the longitude, measured relative to the target, from below 0 to 0 or above.
-  const auto relative = [&](double t) { return wrap(solarLongitudeDegrees(t) - longitudeDegrees + 180.0, 360.0) - 180.0; };
+  const auto relative = [&](double t) {
+    return wrap(solarLongitudeDegrees(t) - longitudeDegrees + 180.0, 360.0) - 180.0;
+  };
   constexpr double kCst = 8 * 3600.0;
   CivilDate day{year, 1, 1};
   const double first = utcSecondsOfDate(day) - kCst;

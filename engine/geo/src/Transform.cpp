@@ -27,18 +27,25 @@ std::string contextError(PJ_CONTEXT* ctx) {
 // Checks that `crs` names a CRS, so the error can say which of the two PROJ rejected.
 bool isCrs(PJ_CONTEXT* ctx, const std::string& crs, std::string& reason) {
   PJ* pj = proj_create(ctx, projInput(crs).c_str());
-  if (!pj) { reason = contextError(ctx); return false; }
+  if (!pj) {
+    reason = contextError(ctx);
+    return false;
+  }
   const PJ_TYPE type = proj_get_type(pj);
   proj_destroy(pj);
   switch (type) {
-    case PJ_TYPE_GEOGRAPHIC_2D_CRS: case PJ_TYPE_GEOGRAPHIC_3D_CRS: case PJ_TYPE_GEOCENTRIC_CRS:
-    case PJ_TYPE_PROJECTED_CRS: case PJ_TYPE_COMPOUND_CRS: case PJ_TYPE_BOUND_CRS:
-    case PJ_TYPE_GEODETIC_CRS: case PJ_TYPE_ENGINEERING_CRS:
-    case PJ_TYPE_OTHER_CRS: case PJ_TYPE_VERTICAL_CRS: case PJ_TYPE_TEMPORAL_CRS:
-      return true;
-    default:
-      reason = "not a CRS";
-      return false;
+    case PJ_TYPE_GEOGRAPHIC_2D_CRS:
+    case PJ_TYPE_GEOGRAPHIC_3D_CRS:
+    case PJ_TYPE_GEOCENTRIC_CRS:
+    case PJ_TYPE_PROJECTED_CRS:
+    case PJ_TYPE_COMPOUND_CRS:
+    case PJ_TYPE_BOUND_CRS:
+    case PJ_TYPE_GEODETIC_CRS:
+    case PJ_TYPE_ENGINEERING_CRS:
+    case PJ_TYPE_OTHER_CRS:
+    case PJ_TYPE_VERTICAL_CRS:
+    case PJ_TYPE_TEMPORAL_CRS: return true;
+    default: reason = "not a CRS"; return false;
   }
 }
 
@@ -78,8 +85,7 @@ core::Result<Transform> Transform::create(const std::string& from, const std::st
   std::string reason;
   if (!isCrs(impl->ctx, from, reason))
     return core::fail("geo::Transform::create(): unknown CRS '" + from + "': " + reason);
-  if (!isCrs(impl->ctx, to, reason))
-    return core::fail("geo::Transform::create(): unknown CRS '" + to + "': " + reason);
+  if (!isCrs(impl->ctx, to, reason)) return core::fail("geo::Transform::create(): unknown CRS '" + to + "': " + reason);
   PJ* raw = proj_create_crs_to_crs(impl->ctx, projInput(from).c_str(), projInput(to).c_str(), nullptr);
   if (!raw)
     return core::fail("geo::Transform::create(): no transformation from '" + from + "' to '" + to +
@@ -111,8 +117,8 @@ bool Transform::inverse(core::Vec3& p) const { return transformOne(_impl->pj, PJ
 std::size_t Transform::forwardMany(core::Vec3* points, std::size_t count) const {
   if (count == 0) return 0;
   const std::size_t stride = sizeof(core::Vec3);
-  proj_trans_generic(_impl->pj, PJ_FWD, &points[0].x, stride, count, &points[0].y, stride, count,
-                     &points[0].z, stride, count, nullptr, 0, 0);
+  proj_trans_generic(_impl->pj, PJ_FWD, &points[0].x, stride, count, &points[0].y, stride, count, &points[0].z, stride,
+                     count, nullptr, 0, 0);
   proj_errno_reset(_impl->pj);
   std::size_t failed = 0;
   for (std::size_t i = 0; i < count; ++i) {

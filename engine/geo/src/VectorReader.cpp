@@ -81,8 +81,7 @@ core::Result<DatasetPtr> openSource(const std::string& source, const char* where
     return core::fail(std::string(where) + ": " + label + ": cannot open: " + reason);
   }
   DatasetPtr ds(raw);
-  if (ds->GetLayerCount() == 0)
-    return core::fail(std::string(where) + ": " + label + ": contains no vector layers");
+  if (ds->GetLayerCount() == 0) return core::fail(std::string(where) + ": " + label + ": contains no vector layers");
   return ds;
 }
 
@@ -96,22 +95,25 @@ struct LayerInfo {
   bool osm = false;
   int osmIdField = -1, osmWayIdField = -1, otherTagsField = -1, zOrderField = -1;
   std::vector<std::string> fieldNames;
-  std::string crsText;       // what Transform::create() gets
-  bool geographic = false;   // source coordinates are lon/lat
-  bool swapAxes = false;     // data stores northing/latitude first
+  std::string crsText;      // what Transform::create() gets
+  bool geographic = false;  // source coordinates are lon/lat
+  bool swapAxes = false;    // data stores northing/latitude first
 };
 
-core::Status describeLayer(LayerInfo& info, const ReadOptions& options, const std::string& label,
-                           const char* where) {
+core::Status describeLayer(LayerInfo& info, const ReadOptions& options, const std::string& label, const char* where) {
   OGRFeatureDefn* defn = info.layer->GetLayerDefn();
   for (int i = 0; i < defn->GetFieldCount(); ++i) {
     const std::string name = defn->GetFieldDefn(i)->GetNameRef();
     info.fieldNames.push_back(name);
     if (info.osm) {
-      if (name == "osm_id") info.osmIdField = i;
-      else if (name == "osm_way_id") info.osmWayIdField = i;
-      else if (name == "other_tags") info.otherTagsField = i;
-      else if (name == "z_order") info.zOrderField = i;
+      if (name == "osm_id")
+        info.osmIdField = i;
+      else if (name == "osm_way_id")
+        info.osmWayIdField = i;
+      else if (name == "other_tags")
+        info.otherTagsField = i;
+      else if (name == "z_order")
+        info.zOrderField = i;
     }
   }
   if (options.sourceCrs) {
@@ -192,8 +194,10 @@ bool parseOtherTags(const char* s, Tags& tags) {
     if (!readQuoted(value)) return false;
     tags[key] = value;
     while (*s == ' ') ++s;
-    if (*s == ',') ++s;
-    else if (*s) return false;
+    if (*s == ',')
+      ++s;
+    else if (*s)
+      return false;
   }
   return true;
 }
@@ -224,9 +228,12 @@ RawFeature toRaw(OGRFeature& feature, const LayerInfo& info, int layerIndex, Rea
       raw.idKind = "way";
     } else if (info.osmIdField >= 0 && feature.IsFieldSetAndNotNull(info.osmIdField)) {
       raw.id = std::strtoll(feature.GetFieldAsString(info.osmIdField), nullptr, 10);
-      if (info.name == "points") raw.idKind = "node";
-      else if (info.name == "lines") raw.idKind = "way";
-      else raw.idKind = "relation";
+      if (info.name == "points")
+        raw.idKind = "node";
+      else if (info.name == "lines")
+        raw.idKind = "way";
+      else
+        raw.idKind = "relation";
     } else {
       raw.id = feature.GetFID();
       raw.idKind = "fid";
@@ -254,14 +261,17 @@ RawFeature toRaw(OGRFeature& feature, const LayerInfo& info, int layerIndex, Rea
 // ---------------------------------------------------------------------------------------------
 // Pass 2: checks, repairs, transform
 
-void collectParts(const OGRGeometry* g, std::vector<const OGRPoint*>& points,
-                  std::vector<const OGRLineString*>& lines, std::vector<const OGRPolygon*>& polygons) {
+void collectParts(const OGRGeometry* g, std::vector<const OGRPoint*>& points, std::vector<const OGRLineString*>& lines,
+                  std::vector<const OGRPolygon*>& polygons) {
   if (!g || g->IsEmpty()) return;
   switch (wkbFlatten(g->getGeometryType())) {
     case wkbPoint: points.push_back(g->toPoint()); break;
     case wkbLineString: lines.push_back(g->toLineString()); break;
     case wkbPolygon: polygons.push_back(g->toPolygon()); break;
-    case wkbMultiPoint: case wkbMultiLineString: case wkbMultiPolygon: case wkbGeometryCollection: {
+    case wkbMultiPoint:
+    case wkbMultiLineString:
+    case wkbMultiPolygon:
+    case wkbGeometryCollection: {
       const OGRGeometryCollection* c = g->toGeometryCollection();
       for (int i = 0; i < c->getNumGeometries(); ++i) collectParts(c->getGeometryRef(i), points, lines, polygons);
       break;
@@ -295,7 +305,8 @@ std::size_t distinctPoints(const OGRSimpleCurve& c) {
   for (int i = 0; i < count; ++i) {
     const double x = c.getX(i), y = c.getY(i);
     if (i == 0 || x != px || y != py) ++n;
-    px = x; py = y;
+    px = x;
+    py = y;
   }
   // A closed ring repeats its first point at the end.
   if (count > 1 && c.getX(0) == c.getX(count - 1) && c.getY(0) == c.getY(count - 1)) --n;
@@ -311,7 +322,11 @@ bool zeroArea(const OGRSimpleCurve& ring) {
   double fx = 0, fy = 0, farthest = 0;
   for (int i = 1; i < n; ++i) {
     const double dx = ring.getX(i) - x0, dy = ring.getY(i) - y0, d = dx * dx + dy * dy;
-    if (d > farthest) { farthest = d; fx = dx; fy = dy; }
+    if (d > farthest) {
+      farthest = d;
+      fx = dx;
+      fy = dy;
+    }
   }
   if (farthest == 0) return true;
   for (int i = 1; i < n; ++i) {
@@ -328,7 +343,10 @@ class Reprojector {
 
   core::Status prepare(const std::vector<LayerInfo>& layers, const char* where) {
     for (const LayerInfo& info : layers) {
-      if (!info.selected) { _layerTransform.push_back(-1); continue; }
+      if (!info.selected) {
+        _layerTransform.push_back(-1);
+        continue;
+      }
       if (!info.geographic && _options.datum != LonLatDatum::Wgs84)
         return core::fail(std::string(where) + ": " + _ctx.label + " layer '" + info.name + "': datum '" +
                           lonLatDatumName(_options.datum) +
@@ -337,7 +355,8 @@ class Reprojector {
       if (it == _byCrs.end()) {
         auto t = _frame.transformFrom(info.crsText);
         if (!t)
-          return core::fail(std::string(where) + ": " + _ctx.label + " layer '" + info.name + "': " + t.error().message);
+          return core::fail(std::string(where) + ": " + _ctx.label + " layer '" + info.name +
+                            "': " + t.error().message);
         _transforms.push_back(std::move(t).value());
         it = _byCrs.emplace(info.crsText, static_cast<int>(_transforms.size()) - 1).first;
       }
@@ -351,14 +370,29 @@ class Reprojector {
     _raw = &raw;
     ++_ctx.stats.featuresRead;
     OGRGeometry* g = raw.geometry.get();
-    if (!g || g->IsEmpty()) { report("feature has no geometry", "skipped"); ++_ctx.stats.featuresSkipped; return; }
+    if (!g || g->IsEmpty()) {
+      report("feature has no geometry", "skipped");
+      ++_ctx.stats.featuresSkipped;
+      return;
+    }
     if (OGR_GT_IsNonLinear(g->getGeometryType())) {
       raw.geometry.reset(g->getLinearGeometry());
       g = raw.geometry.get();
-      if (!g) { report("curve geometry could not be linearised", "skipped"); ++_ctx.stats.featuresSkipped; return; }
+      if (!g) {
+        report("curve geometry could not be linearised", "skipped");
+        ++_ctx.stats.featuresSkipped;
+        return;
+      }
     }
-    if (!allFinite(g)) { report("coordinate is NaN or infinite", "skipped"); ++_ctx.stats.featuresSkipped; return; }
-    if (_options.clipLonLat && info.geographic && outsideClipSource(*g)) { ++_ctx.stats.featuresClipped; return; }
+    if (!allFinite(g)) {
+      report("coordinate is NaN or infinite", "skipped");
+      ++_ctx.stats.featuresSkipped;
+      return;
+    }
+    if (_options.clipLonLat && info.geographic && outsideClipSource(*g)) {
+      ++_ctx.stats.featuresClipped;
+      return;
+    }
 
     std::vector<const OGRPoint*> points;
     std::vector<const OGRLineString*> lines;
@@ -370,7 +404,10 @@ class Reprojector {
 
     for (const OGRPoint* p : points) {
       _buffer.assign(1, sourcePoint(p->getX(), p->getY()));
-      if (!transformBuffer(transform)) { anySkipped = true; continue; }
+      if (!transformBuffer(transform)) {
+        anySkipped = true;
+        continue;
+      }
       Feature f = makeFeature(FeatureKind::Point);
       f.point = _local[0];
       out.push_back(std::move(f));
@@ -382,7 +419,10 @@ class Reprojector {
         continue;
       }
       loadCurve(*l);
-      if (!transformBuffer(transform)) { anySkipped = true; continue; }
+      if (!transformBuffer(transform)) {
+        anySkipped = true;
+        continue;
+      }
       Feature f = makeFeature(FeatureKind::Line);
       f.line = dedupe(_local);
       out.push_back(std::move(f));
@@ -407,7 +447,8 @@ class Reprojector {
     // Tags go to the produced features last: copied for all but one, which takes them.
     for (std::size_t i = before; i + 1 < out.size(); ++i) out[i].tags = raw.tags;
     if (out.size() > before) out.back().tags = std::move(raw.tags);
-    if (out.size() == before) ++_ctx.stats.featuresSkipped;
+    if (out.size() == before)
+      ++_ctx.stats.featuresSkipped;
     else {
       ++_ctx.stats.featuresKept;
       if (anyRepaired || anySkipped) ++_ctx.stats.featuresRepaired;
@@ -474,8 +515,8 @@ class Reprojector {
     return ring;
   }
 
-  void polygonParts(const OGRPolygon& input, const Transform& transform, std::vector<core::Polygon>& out,
-                    bool& skipped, bool& repaired) {
+  void polygonParts(const OGRPolygon& input, const Transform& transform, std::vector<core::Polygon>& out, bool& skipped,
+                    bool& repaired) {
     std::unique_ptr<OGRPolygon> owned;
     const OGRPolygon* poly = &input;
     bool unclosed = false;
@@ -525,9 +566,10 @@ class Reprojector {
       std::vector<const OGRPoint*> ignoredPoints;
       std::vector<const OGRLineString*> ignoredLines;
       collectParts(fixed.get(), ignoredPoints, ignoredLines, valid);
-      valid.erase(std::remove_if(valid.begin(), valid.end(),
-                                 [](const OGRPolygon* p) { return !p->getExteriorRing() || zeroArea(*p->getExteriorRing()); }),
-                  valid.end());
+      valid.erase(
+          std::remove_if(valid.begin(), valid.end(),
+                         [](const OGRPolygon* p) { return !p->getExteriorRing() || zeroArea(*p->getExteriorRing()); }),
+          valid.end());
       if (valid.empty()) {
         report("self-intersecting polygon", "skipped (could not be repaired)");
         skipped = true;
@@ -540,7 +582,10 @@ class Reprojector {
     for (const OGRPolygon* p : valid) {
       core::Polygon part;
       loadCurve(*p->getExteriorRing());
-      if (!transformBuffer(transform)) { skipped = true; continue; }
+      if (!transformBuffer(transform)) {
+        skipped = true;
+        continue;
+      }
       part.outer = toRing(_local, true);
       for (int i = 0; i < p->getNumInteriorRings(); ++i) {
         loadCurve(*p->getInteriorRing(i));
@@ -667,7 +712,8 @@ core::Result<std::vector<Feature>> readVectorImpl(const std::string& source, con
   for (const std::string& warning : session.warnings)
     diag.add(core::Severity::Warning, kReadWhere, label, "", "", "GDAL: " + warning, "continued");
   bool multipolygonsRead = false;
-  for (const LayerInfo& info : layers) multipolygonsRead = multipolygonsRead || (info.selected && info.name == "multipolygons");
+  for (const LayerInfo& info : layers)
+    multipolygonsRead = multipolygonsRead || (info.selected && info.name == "multipolygons");
   if (osm && multipolygonsRead) {
     std::sort(session.missingRelations.begin(), session.missingRelations.end());
     session.missingRelations.erase(std::unique(session.missingRelations.begin(), session.missingRelations.end()),
@@ -700,8 +746,8 @@ core::Result<std::vector<Feature>> readVectorImpl(const std::string& source, con
 }  // namespace
 
 core::Result<std::vector<Feature>> readVector(const std::string& source, const SiteFrame& frame,
-                                              const ReadOptions& options, core::Diagnostics& diag,
-                                              ReadStats* statsOut, const core::ProgressFn& progress) {
+                                              const ReadOptions& options, core::Diagnostics& diag, ReadStats* statsOut,
+                                              const core::ProgressFn& progress) {
   // GDAL's C++ API reports through CPLError, but allocation failures and the standard library
   // can still throw; nothing may leave this module as an exception.
   try {
@@ -753,7 +799,9 @@ core::Result<core::Box2> vectorExtentImpl(const std::string& source, const ReadO
       env = it->second;
     }
     auto toWgs84 = Transform::create(info.crsText, "EPSG:4326");
-    if (!toWgs84) return core::fail(std::string(kExtentWhere) + ": " + label + " layer '" + info.name + "': " + toWgs84.error().message);
+    if (!toWgs84)
+      return core::fail(std::string(kExtentWhere) + ": " + label + " layer '" + info.name +
+                        "': " + toWgs84.error().message);
     // Densified edges: a projected box is not a lon/lat box.
     constexpr int kSteps = 16;
     for (int i = 0; i <= kSteps; ++i) {
@@ -806,8 +854,10 @@ core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
   std::string conf = text.str();
   const std::string off = "#report_all_nodes=yes";
   const auto at = conf.find(off);
-  if (at != std::string::npos) conf.replace(at, off.size(), "report_all_nodes=yes");
-  else conf = "report_all_nodes=yes\n" + conf;
+  if (at != std::string::npos)
+    conf.replace(at, off.size(), "report_all_nodes=yes");
+  else
+    conf = "report_all_nodes=yes\n" + conf;
   // In a private folder made by mkdtemp: a predictable name in /tmp could be a symlink planted
   // by another user, which we would write through.
   auto tempDir = core::PrivateTempDir::create("twin-osmconf-");
@@ -849,8 +899,7 @@ core::Result<std::vector<OsmNode>> readOsmNodes(const std::string& source) {
     if (id == 0 || !std::isfinite(p->getX()) || !std::isfinite(p->getY())) continue;
     nodes.push_back({id, {p->getX(), p->getY()}});
   }
-  if (!session.failures.empty())
-    return core::fail(std::string(kWhere) + ": " + label + ": " + session.lastFailure());
+  if (!session.failures.empty()) return core::fail(std::string(kWhere) + ": " + label + ": " + session.lastFailure());
   return nodes;
 }
 

@@ -29,7 +29,8 @@ enum class Format { GeoJson, GeoPackage, Csv, Unknown };
 
 std::string lowerExtension(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
 }
 
@@ -113,7 +114,8 @@ core::Status checkInput(const std::string& file, const std::vector<FieldDef>& fi
   for (const FieldDef& f : fields) {
     if (f.name.empty()) return core::fail(std::string(kWhere) + ": " + file + ": a field has an empty name");
     std::string lower = f.name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     // GeoPackage and CSV readers compare field names without case.
     if (!seen.insert(lower).second)
       return core::fail(std::string(kWhere) + ": " + file + ": duplicate field name '" + f.name + "'");
@@ -132,7 +134,8 @@ core::Status checkInput(const std::string& file, const std::vector<FieldDef>& fi
                         (fields[k].type == FieldType::String && v.index() == 3);
       if (!fits)
         return core::fail(std::string(kWhere) + ": " + file + ": feature " + std::to_string(i) + " field '" +
-                          fields[k].name + "': " + valueName(v) + " value for a field of type " + typeName(fields[k].type));
+                          fields[k].name + "': " + valueName(v) + " value for a field of type " +
+                          typeName(fields[k].type));
     }
   }
   return core::Ok{};
@@ -260,7 +263,8 @@ core::Status writeVectorLayer(const std::filesystem::path& path, const std::stri
           const std::string reason = capture.last();
           ds.reset();
           cleanup();
-          return core::fail(std::string(kWhere) + ": " + file + ": cannot create field '" + fields[k].name + "': " + reason);
+          return core::fail(std::string(kWhere) + ": " + file + ": cannot create field '" + fields[k].name +
+                            "': " + reason);
         }
       }
       // One transaction: GeoPackage writes feature by feature otherwise, ~100x slower.
@@ -271,11 +275,15 @@ core::Status writeVectorLayer(const std::filesystem::path& path, const std::stri
           const int index = static_cast<int>(k);
           const FieldValue& v = features[i].values[k];
           if (const long long* n = std::get_if<long long>(&v)) {
-            if (fields[k].type == FieldType::Real) feature.SetField(index, static_cast<double>(*n));
-            else feature.SetField(index, static_cast<GIntBig>(*n));
+            if (fields[k].type == FieldType::Real)
+              feature.SetField(index, static_cast<double>(*n));
+            else
+              feature.SetField(index, static_cast<GIntBig>(*n));
           } else if (const double* d = std::get_if<double>(&v)) {
-            if (std::isfinite(*d)) feature.SetField(index, *d);
-            else feature.SetFieldNull(index);
+            if (std::isfinite(*d))
+              feature.SetField(index, *d);
+            else
+              feature.SetFieldNull(index);
           } else if (const std::string* s = std::get_if<std::string>(&v)) {
             feature.SetField(index, s->c_str());
           } else {
@@ -310,8 +318,10 @@ core::Status writeVectorLayer(const std::filesystem::path& path, const std::stri
     }
     std::filesystem::rename(tmp, path, ec);
     if (!ec && format == Format::Csv) {
-      if (std::filesystem::exists(csvtPath(tmp))) std::filesystem::rename(csvtPath(tmp), csvtPath(path), ec);
-      else removeQuietly(csvtPath(path));
+      if (std::filesystem::exists(csvtPath(tmp)))
+        std::filesystem::rename(csvtPath(tmp), csvtPath(path), ec);
+      else
+        removeQuietly(csvtPath(path));
     }
     if (ec) {
       cleanup();

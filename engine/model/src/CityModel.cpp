@@ -50,7 +50,7 @@ std::string referenceSystemCode(const std::string& text) {
 enum class VertexState : unsigned char { Ok, Malformed, OutsideFrame };
 
 struct Vertices {
-  std::vector<core::Vec3> local;   // x, y in the frame; z as in the file
+  std::vector<core::Vec3> local;  // x, y in the frame; z as in the file
   std::vector<VertexState> state;
 };
 
@@ -230,10 +230,12 @@ core::Result<CityModel> parseImpl(const std::string& text, const std::string& la
   model.file = label;
   const json* version = root.contains("version") ? &root["version"] : nullptr;
   const std::string v = version && version->is_string() ? version->get<std::string>() : std::string();
-  if (v == "1.0" || v == "1.1" || v == "2.0" || v.rfind("1.0.", 0) == 0 || v.rfind("1.1.", 0) == 0 || v.rfind("2.0.", 0) == 0)
+  if (v == "1.0" || v == "1.1" || v == "2.0" || v.rfind("1.0.", 0) == 0 || v.rfind("1.1.", 0) == 0 ||
+      v.rfind("2.0.", 0) == 0)
     model.version = v.substr(0, 3);
   else
-    return core::fail(prefix + "unsupported CityJSON version " + (version ? version->dump() : std::string("(missing)")) +
+    return core::fail(prefix + "unsupported CityJSON version " +
+                      (version ? version->dump() : std::string("(missing)")) +
                       " (expected \"1.0\", \"1.1\" or \"2.0\")");
   if (!root.contains("CityObjects") || !root["CityObjects"].is_object())
     return core::fail(prefix + "no \"CityObjects\" object");
@@ -243,17 +245,21 @@ core::Result<CityModel> parseImpl(const std::string& text, const std::string& la
     const json& t = root["transform"];
     if (!t.is_object() || !t.contains("scale") || !t.contains("translate") || !finiteTriple(t["scale"], scale) ||
         !finiteTriple(t["translate"], translate) || scale[0] == 0 || scale[1] == 0 || scale[2] == 0)
-      return core::fail(prefix + "malformed \"transform\" (expected \"scale\" and \"translate\", three finite numbers "
-                                 "each, scales not 0)");
+      return core::fail(prefix +
+                        "malformed \"transform\" (expected \"scale\" and \"translate\", three finite numbers "
+                        "each, scales not 0)");
   }
 
   if (root.contains("metadata") && root["metadata"].is_object() && root["metadata"].contains("referenceSystem") &&
       root["metadata"]["referenceSystem"].is_string())
     model.referenceSystem = root["metadata"]["referenceSystem"].get<std::string>();
   std::string crsText;
-  if (!model.referenceSystem.empty()) crsText = referenceSystemCode(model.referenceSystem);
-  else if (options.crs) crsText = *options.crs;
-  else return core::fail(prefix + "the file declares no CRS (metadata.referenceSystem) and none was given");
+  if (!model.referenceSystem.empty())
+    crsText = referenceSystemCode(model.referenceSystem);
+  else if (options.crs)
+    crsText = *options.crs;
+  else
+    return core::fail(prefix + "the file declares no CRS (metadata.referenceSystem) and none was given");
   auto horizontal = geo::horizontalCrs(crsText);
   if (!horizontal) return core::fail(prefix + horizontal.error().message);
   model.crs = horizontal.value();
@@ -269,8 +275,8 @@ core::Result<CityModel> parseImpl(const std::string& text, const std::string& la
     for (const json& item : list) {
       double raw[3];
       if (finiteTriple(item, raw)) {
-        vertices.local.push_back({raw[0] * scale[0] + translate[0], raw[1] * scale[1] + translate[1],
-                                  raw[2] * scale[2] + translate[2]});
+        vertices.local.push_back(
+            {raw[0] * scale[0] + translate[0], raw[1] * scale[1] + translate[1], raw[2] * scale[2] + translate[2]});
         vertices.state.push_back(VertexState::Ok);
       } else {
         vertices.local.push_back({kNaN, kNaN, kNaN});

@@ -95,7 +95,8 @@ std::vector<std::string> pgHosts(const std::string& conn) {
     }
     const std::string token = conn.substr(i, end - i);
     const std::string key = lower(token.substr(0, token.find('=')));
-    if ((key == "host" || key == "hostaddr") && token.find('=') != std::string::npos) split(token.substr(token.find('=') + 1));
+    if ((key == "host" || key == "hostaddr") && token.find('=') != std::string::npos)
+      split(token.substr(token.find('=') + 1));
     i = end + 1;
   }
   return hosts;
@@ -151,7 +152,7 @@ bool isNetworkSource(const std::string& source) {
   const std::string inner = unwrap(source);
   const std::string l = lower(inner);
   if (startsWith(l, "/vsimem/")) return false;  // memory of this process: no file, no network
-  if (startsWith(l, "/vsi")) return true;        // curl, s3, gs, az, adls, oss, swift, hdfs, ... and unknown ones
+  if (startsWith(l, "/vsi")) return true;       // curl, s3, gs, az, adls, oss, swift, hdfs, ... and unknown ones
   if (startsWith(l, "http://") || startsWith(l, "https://") || startsWith(l, "ftp://")) return true;
   if (!geo::isConnectionString(inner)) return false;
   if (!startsWith(l, "pg:")) return true;  // WFS:, MySQL:, OCI:, ...: servers elsewhere
@@ -160,8 +161,8 @@ bool isNetworkSource(const std::string& source) {
   return false;
 }
 
-std::optional<std::string> sourceProblem(const std::string& source, const fs::path& sceneFolder, bool sceneAllowsNetwork,
-                                         const DataAccess& access) {
+std::optional<std::string> sourceProblem(const std::string& source, const fs::path& sceneFolder,
+                                         bool sceneAllowsNetwork, const DataAccess& access) {
   const std::string inner = unwrap(source);
   const std::string l = lower(inner);
   if (isNetworkSource(source)) {
@@ -170,7 +171,8 @@ std::optional<std::string> sourceProblem(const std::string& source, const fs::pa
     // Keep passwords out of messages.
     const auto pw = lower(shown).find("password=");
     if (pw != std::string::npos) shown = shown.substr(0, pw) + "password=***";
-    return "'" + shown + "' is a network source; allow network sources with \"allow_network\": true in the scene "
+    return "'" + shown +
+           "' is a network source; allow network sources with \"allow_network\": true in the scene "
            "or --allow-network on the command line";
   }
   if (startsWith(l, "/vsimem/") || geo::isConnectionString(inner)) return std::nullopt;  // a local PG: database
@@ -182,9 +184,8 @@ std::optional<std::string> sourceProblem(const std::string& source, const fs::pa
     if (under(path, root)) return std::nullopt;
   std::string list;
   for (const fs::path& root : allowed) list += (list.empty() ? "" : ", ") + root.string();
-  const std::string resolved = path.string() != fs::path(inner).lexically_normal().string()
-                                 ? " (it resolves to '" + path.string() + "')"
-                                 : "";
+  const std::string resolved =
+      path.string() != fs::path(inner).lexically_normal().string() ? " (it resolves to '" + path.string() + "')" : "";
   return "'" + source + "'" + resolved + " is outside the scene's data folders (" + list +
          "); allow its folder with --data-root DIR or TWIN_DATA_ROOTS=DIR";
 }

@@ -32,18 +32,16 @@ FacilityConfig defaultFacilityConfig() {
       {"community_service", "社区服务站", 5, true,
        rules({"amenity=community_centre", "office=government", "amenity=social_centre"})},
       {"health_station", "社区卫生服务站", 5, true,
-       rules({"amenity=clinic", "amenity=doctors", "healthcare=clinic", "healthcare=doctor",
-              "healthcare=centre"})},
+       rules({"amenity=clinic", "amenity=doctors", "healthcare=clinic", "healthcare=doctor", "healthcare=centre"})},
       {"elderly_day_care", "老年人日间照料中心", 5, true,
        rules({"social_facility:for=senior", "social_facility=day_care", "amenity=social_facility"})},
       {"grocery", "社区商业网点（超市、便利店）", 5, true,
        rules({"shop=convenience", "shop=supermarket", "shop=greengrocer", "shop=grocery"})},
       {"sports_ground", "小型多功能运动场地/室外健身场地", 5, true,
-       rules({"leisure=pitch", "leisure=fitness_station", "leisure=sports_centre",
-              "leisure=playground", "leisure=track"})},
+       rules({"leisure=pitch", "leisure=fitness_station", "leisure=sports_centre", "leisure=playground",
+              "leisure=track"})},
       {"primary_school", "小学", 10, true, rules({"amenity=school", "isced:level=1", "school=primary"})},
-      {"market", "菜市场或生鲜超市", 10, true,
-       rules({"amenity=marketplace", "shop=supermarket", "shop=greengrocer"})},
+      {"market", "菜市场或生鲜超市", 10, true, rules({"amenity=marketplace", "shop=supermarket", "shop=greengrocer"})},
       {"park", "公园/公共绿地", 10, true, rules({"leisure=park", "leisure=garden"})},
       {"bus_stop", "公交车站", 10, true,
        rules({"highway=bus_stop", "public_transport=platform", "amenity=bus_station"})},
@@ -141,8 +139,10 @@ std::size_t distinctFacilityCount(const std::vector<Facility>& facilities, std::
   std::set<std::string> groups;
   for (const Facility& f : facilities) {
     if (f.category != category) continue;
-    if (f.group.empty()) ++alone;
-    else groups.insert(f.group);
+    if (f.group.empty())
+      ++alone;
+    else
+      groups.insert(f.group);
   }
   return alone + groups.size();
 }
@@ -232,8 +232,10 @@ struct Parser {
       FacilityCategory c = existing ? *existing : FacilityCategory{};
       if (!existing) c.label = it.key();
       if (!category(it.key(), it.value(), c)) return false;
-      if (existing) *existing = c;
-      else out.categories.push_back(c);
+      if (existing)
+        *existing = c;
+      else
+        out.categories.push_back(c);
     }
     return true;
   }
@@ -241,8 +243,7 @@ struct Parser {
 
 }  // namespace
 
-core::Result<FacilityConfig> parseFacilityConfig(const std::string& sceneJsonText,
-                                                 const std::filesystem::path& file) {
+core::Result<FacilityConfig> parseFacilityConfig(const std::string& sceneJsonText, const std::filesystem::path& file) {
   Parser p{file.filename().string(), {}};
   if (std::string deep = core::jsonDepthProblem(sceneJsonText); !deep.empty())
     return core::fail("model::parseFacilityConfig(): " + p.file + ": " + deep);

@@ -104,19 +104,23 @@ core::Result<ModelFormat> detectModelFormat(const fs::path& path) {
   if (fs::is_directory(path, ec)) {
     if (fs::exists(path / "metadata.xml", ec) || fs::is_directory(path / "Data", ec)) return ModelFormat::Osgb;
     if (fs::exists(path / "tileset.json", ec)) return ModelFormat::Tiles3d;
-    return core::fail(where + "a folder without metadata.xml, Data/ or tileset.json (not an oblique production or tileset)");
+    return core::fail(where +
+                      "a folder without metadata.xml, Data/ or tileset.json (not an oblique production or tileset)");
   }
   const std::string name = lower(path.filename().string());
   if (name == "metadata.xml") return ModelFormat::Osgb;
   if (endsWith(name, ".gltf") || endsWith(name, ".glb")) return ModelFormat::Gltf;
   if (endsWith(name, ".json") || endsWith(name, ".jsonl")) {
     const std::string text = head(path);
-    if (mentionsKey(text, "CityObjects") || text.find("\"CityJSON\"") != std::string::npos) return ModelFormat::CityJson;
+    if (mentionsKey(text, "CityObjects") || text.find("\"CityJSON\"") != std::string::npos)
+      return ModelFormat::CityJson;
     if (mentionsKey(text, "asset") && mentionsKey(text, "root")) return ModelFormat::Tiles3d;
-    return core::fail(where + "a JSON file that is neither a 3D Tiles tileset (\"asset\" and \"root\") nor CityJSON "
+    return core::fail(where +
+                      "a JSON file that is neither a 3D Tiles tileset (\"asset\" and \"root\") nor CityJSON "
                       "(\"type\": \"CityJSON\")");
   }
-  return core::fail(where + "unknown model format; supported: an oblique-photography production folder or its "
+  return core::fail(where +
+                    "unknown model format; supported: an oblique-photography production folder or its "
                     "metadata.xml, .gltf/.glb, a 3D Tiles tileset.json, a CityJSON .json");
 }
 
@@ -132,8 +136,8 @@ core::Result<std::vector<ModelSource>> parseModelSources(const SceneConfig& conf
     return core::fail(std::string(kWhere) + ": " + file + ": key 'models': not valid JSON: " + e.what());
   }
   if (!root.is_array()) return core::fail(std::string(kWhere) + ": " + file + ": key 'models': expected an array");
-  static const std::set<std::string> kKeys = {"id",    "source", "format", "lon",  "lat",   "height",
-                                              "heading", "scale", "crs",   "maximumScreenSpaceError",
+  static const std::set<std::string> kKeys = {"id",           "source",      "format", "lon", "lat",
+                                              "height",       "heading",     "scale",  "crs", "maximumScreenSpaceError",
                                               "heightOffset", "attribution", "visible"};
   std::set<std::string> ids;
   const fs::path dir = config.file.parent_path();
@@ -142,7 +146,8 @@ core::Result<std::vector<ModelSource>> parseModelSources(const SceneConfig& conf
     const json& entry = root[i];
     const Fields f(config.file, i);
     if (!entry.is_object())
-      return core::fail(std::string(kWhere) + ": " + file + ": key 'models[" + std::to_string(i) + "]': expected an object");
+      return core::fail(std::string(kWhere) + ": " + file + ": key 'models[" + std::to_string(i) +
+                        "]': expected an object");
     for (const auto& item : entry.items())
       if (item.key().rfind('_', 0) != 0 && !kKeys.count(item.key())) return f.error(item.key(), "unknown key");
     std::optional<core::Error> err;
@@ -155,7 +160,8 @@ core::Result<std::vector<ModelSource>> parseModelSources(const SceneConfig& conf
     if (source.empty()) return f.error("source", "must not be empty");
     const fs::path sourcePath = source;
     m.source = sourcePath.is_absolute() ? sourcePath : (dir / sourcePath).lexically_normal();
-    if (auto problem = sourceProblem(m.source.string(), dir, config.allowNetwork, access)) return f.error("source", *problem);
+    if (auto problem = sourceProblem(m.source.string(), dir, config.allowNetwork, access))
+      return f.error("source", *problem);
     std::error_code ec;
     if (!fs::exists(m.source, ec)) return f.error("source", "no such file or folder: " + m.source.string());
     std::string format;
@@ -166,7 +172,8 @@ core::Result<std::vector<ModelSource>> parseModelSources(const SceneConfig& conf
           m.format = k;
           known = true;
         }
-      if (!known) return f.error("format", "expected \"osgb\", \"gltf\", \"3dtiles\" or \"cityjson\", got \"" + format + "\"");
+      if (!known)
+        return f.error("format", "expected \"osgb\", \"gltf\", \"3dtiles\" or \"cityjson\", got \"" + format + "\"");
     } else if (err) {
       return *err;
     } else {

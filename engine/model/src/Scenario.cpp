@@ -209,7 +209,8 @@ bool readText(const std::filesystem::path& path, std::string& out) {
 
 }  // namespace
 
-core::Result<std::vector<Scenario>> parseScenarios(const std::string& sceneJsonText, const std::filesystem::path& file) {
+core::Result<std::vector<Scenario>> parseScenarios(const std::string& sceneJsonText,
+                                                   const std::filesystem::path& file) {
   Parser p{file.filename().string(), {}};
   if (std::string deep = core::jsonDepthProblem(sceneJsonText); !deep.empty())
     return core::fail("model::parseScenarios(): " + p.file + ": " + deep);
@@ -250,7 +251,8 @@ core::Status saveScenario(const std::filesystem::path& sceneFile, const Scenario
   for (const ScenarioFacility& f : scenario.added)
     if (f.category.empty() || !std::isfinite(f.position.lon) || !std::isfinite(f.position.lat) ||
         std::abs(f.position.lon) > 180 || std::abs(f.position.lat) > 90)
-      return core::fail(where + "scenario '" + scenario.name + "': an added facility has no category or a bad position");
+      return core::fail(where + "scenario '" + scenario.name +
+                        "': an added facility has no category or a bad position");
   for (const ScenarioMove& m : scenario.moved)
     if (!validKey(m.facility) || !std::isfinite(m.to.lon) || !std::isfinite(m.to.lat) || std::abs(m.to.lon) > 180 ||
         std::abs(m.to.lat) > 90)
@@ -258,11 +260,13 @@ core::Status saveScenario(const std::filesystem::path& sceneFile, const Scenario
   for (const std::string& key : scenario.removed)
     if (!validKey(key)) return core::fail(where + "scenario '" + scenario.name + "': bad facility key '" + key + "'");
   for (const ScenarioBuilding& b : scenario.buildings) {
-    bool good = b.footprint.size() >= 3 && std::isfinite(b.heightMeters) && b.heightMeters > 0 && b.heightMeters <= 1000;
+    bool good =
+        b.footprint.size() >= 3 && std::isfinite(b.heightMeters) && b.heightMeters > 0 && b.heightMeters <= 1000;
     for (const core::LonLat& p : b.footprint)
       good = good && std::isfinite(p.lon) && std::isfinite(p.lat) && std::abs(p.lon) <= 180 && std::abs(p.lat) <= 90;
     if (!good)
-      return core::fail(where + "scenario '" + scenario.name + "': a building has fewer than 3 points, a bad point or a bad height");
+      return core::fail(where + "scenario '" + scenario.name +
+                        "': a building has fewer than 3 points, a bad point or a bad height");
   }
 
   std::error_code ec;
@@ -309,7 +313,7 @@ core::Status saveScenario(const std::filesystem::path& sceneFile, const Scenario
     return core::fail(where + "cannot serialise: " + e.what());
   }
   std::filesystem::path temp = sceneFile;
-  temp += ".saving-" + std::to_string(std::hash<std::string>{}(out) & 0xffffff);
+  temp += ".saving-" + std::to_string(std::hash<std::string>{}(out)&0xffffff);
   {
     std::ofstream file(temp, std::ios::binary | std::ios::trunc);
     if (!file) return core::fail(where + "cannot write " + temp.filename().string());

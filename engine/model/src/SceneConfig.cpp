@@ -32,12 +32,36 @@ Color hex(unsigned rgb) {
 }
 
 std::map<std::string, double> defaultHeightTable() {
-  return {{"*", 9},          {"yes", 9},        {"house", 6},       {"detached", 6},   {"residential", 15},
-          {"apartments", 18}, {"dormitory", 15}, {"terrace", 8},     {"commercial", 12}, {"retail", 6},
-          {"kiosk", 3},       {"office", 24},    {"school", 12},     {"university", 15}, {"college", 15},
-          {"kindergarten", 6}, {"hospital", 18}, {"industrial", 8},  {"warehouse", 8},  {"garage", 3},
-          {"garages", 3},     {"carport", 3},    {"shed", 3},        {"roof", 4},       {"hut", 3},
-          {"church", 15},     {"train_station", 10}, {"transportation", 8}, {"service", 4}, {"construction", 9}};
+  return {{"*", 9},
+          {"yes", 9},
+          {"house", 6},
+          {"detached", 6},
+          {"residential", 15},
+          {"apartments", 18},
+          {"dormitory", 15},
+          {"terrace", 8},
+          {"commercial", 12},
+          {"retail", 6},
+          {"kiosk", 3},
+          {"office", 24},
+          {"school", 12},
+          {"university", 15},
+          {"college", 15},
+          {"kindergarten", 6},
+          {"hospital", 18},
+          {"industrial", 8},
+          {"warehouse", 8},
+          {"garage", 3},
+          {"garages", 3},
+          {"carport", 3},
+          {"shed", 3},
+          {"roof", 4},
+          {"hut", 3},
+          {"church", 15},
+          {"train_station", 10},
+          {"transportation", 8},
+          {"service", 4},
+          {"construction", 9}};
 }
 
 }  // namespace
@@ -106,7 +130,9 @@ class Parser {
   }
   [[noreturn]] void failFile(const std::string& what) const { throw SceneError{_where + ": " + _file + ": " + what}; }
 
-  static std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
   static std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
   // Unknown keys are errors (they are usually typos); keys starting with "_" are comments.
@@ -182,9 +208,8 @@ class Parser {
 
 // Top-level keys that other modules parse from the same file (parseSensorConfig(),
 // parseFacilityConfig(), ...): accepted here and kept as raw JSON text.
-const char* const kSections[] = {"mqtt",    "sensors", "alert_rules", "alerts", "facilities",
-                                 "walking", "tours",   "terrain",     "models", "analysis", "scenarios",
-                                 "sunlight", "replay"};
+const char* const kSections[] = {"mqtt",    "sensors", "alert_rules", "alerts",    "facilities", "walking", "tours",
+                                 "terrain", "models",  "analysis",    "scenarios", "sunlight",   "replay"};
 
 void parseSite(const Parser& p, const json& site, SceneConfig& c, bool& haveOrigin) {
   p.object(site, "site");
@@ -229,9 +254,10 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
       layer.source = source;
     else
       layer.source = (folder / source).lexically_normal().string();
-    if (auto problem = sourceProblem(layer.source, folder, c.allowNetwork, dataAccess())) p.fail(path + ".source", *problem);
-    layer.id = l.contains("id") ? p.nonEmptyString(l["id"], path + ".id")
-                                : std::filesystem::path(source).stem().string();
+    if (auto problem = sourceProblem(layer.source, folder, c.allowNetwork, dataAccess()))
+      p.fail(path + ".source", *problem);
+    layer.id =
+        l.contains("id") ? p.nonEmptyString(l["id"], path + ".id") : std::filesystem::path(source).stem().string();
     if (!ids.insert(layer.id).second) p.fail(path + ".id", "duplicate layer id '" + layer.id + "'");
     if (l.contains("layers")) {
       const json& names = p.array(l["layers"], path + ".layers");
@@ -289,7 +315,8 @@ void parseTerrain(const Parser& p, const json& t, SceneConfig& c) {
 void parseHeights(const Parser& p, const json& h, SceneConfig& c) {
   p.object(h, "heights");
   p.allowOnly(h, "heights", {"storeyMeters", "maxPlausibleMeters", "defaults"});
-  if (h.contains("storeyMeters")) c.heights.storeyMeters = p.number(h["storeyMeters"], "heights.storeyMeters", 0, 20, true);
+  if (h.contains("storeyMeters"))
+    c.heights.storeyMeters = p.number(h["storeyMeters"], "heights.storeyMeters", 0, 20, true);
   if (h.contains("maxPlausibleMeters"))
     c.heights.maxPlausibleMeters = p.number(h["maxPlausibleMeters"], "heights.maxPlausibleMeters", 0, 2000, true);
   if (h.contains("defaults")) {
@@ -316,7 +343,8 @@ void parseBookmarks(const Parser& p, const json& list, SceneConfig& c) {
     bm.label = b.contains("label") ? p.string(b["label"], path + ".label") : bm.name;
     if (!b.contains("target")) p.fail(path + ".target", "missing (required)");
     bm.target = p.lonLat(b["target"], path + ".target");
-    if (b.contains("targetHeight")) bm.targetHeightMeters = p.number(b["targetHeight"], path + ".targetHeight", -500, 9000);
+    if (b.contains("targetHeight"))
+      bm.targetHeightMeters = p.number(b["targetHeight"], path + ".targetHeight", -500, 9000);
     if (b.contains("distance")) bm.distanceMeters = p.number(b["distance"], path + ".distance", 0, 1e6, true);
     if (b.contains("heading")) bm.headingDegrees = p.number(b["heading"], path + ".heading", -360, 360);
     if (b.contains("pitch")) bm.pitchDegrees = p.number(b["pitch"], path + ".pitch", 0, 90);
@@ -335,13 +363,14 @@ void parseThemes(const Parser& p, const json& themes, SceneConfig& c) {
     std::string base = name == "light" ? "light" : "dark";
     if (t.contains("base")) {
       base = p.string(t["base"], path + ".base");
-      if (base != "dark" && base != "light") p.fail(path + ".base", "expected \"dark\" or \"light\", got " + describe(t["base"]));
+      if (base != "dark" && base != "light")
+        p.fail(path + ".base", "expected \"dark\" or \"light\", got " + describe(t["base"]));
     }
     Theme theme = defaultTheme(base);
     theme.name = name;
-    const std::pair<const char*, Color*> colours[] = {{"background", &theme.background}, {"ground", &theme.ground},
-                                                      {"roads", &theme.roads},           {"roadCasing", &theme.roadCasing},
-                                                      {"labels", &theme.labels},         {"poi", &theme.poi}};
+    const std::pair<const char*, Color*> colours[] = {
+        {"background", &theme.background}, {"ground", &theme.ground}, {"roads", &theme.roads},
+        {"roadCasing", &theme.roadCasing}, {"labels", &theme.labels}, {"poi", &theme.poi}};
     for (const auto& [key, target] : colours)
       if (t.contains(key)) *target = p.color(t[key], path + "." + key);
     if (t.contains("buildingUse")) {
@@ -364,8 +393,7 @@ void fillDefaults(SceneConfig& c) {
   c.heights.defaults = std::move(table);
   for (const char* name : {"dark", "light"})
     if (!c.themes.count(name)) c.themes[name] = defaultTheme(name);
-  for (const char* layer : {"buildings", "roads", "pois", "labels", "ground"})
-    c.visibleLayers.emplace(layer, true);
+  for (const char* layer : {"buildings", "roads", "pois", "labels", "ground"}) c.visibleLayers.emplace(layer, true);
 }
 
 core::Result<SceneConfig> parseWith(const std::string& where, const std::string& jsonText,
@@ -387,10 +415,10 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
       p.failFile("not valid JSON: " + what);
     }
     if (!root.is_object()) p.failFile(std::string("expected a JSON object at the top level, got ") + typeName(root));
-    p.allowOnly(root, "", {"name", "site", "layers", "heights", "bookmarks", "startBookmark", "themes", "theme", "ui",
-                           "visibleLayers", "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking",
-                           "tours", "terrain", "models", "analysis", "scenarios", "sunlight", "replay",
-                           "allow_network"});
+    p.allowOnly(root, "", {"name",        "site",     "layers",     "heights",       "bookmarks", "startBookmark",
+                           "themes",      "theme",    "ui",         "visibleLayers", "mqtt",      "sensors",
+                           "alert_rules", "alerts",   "facilities", "walking",       "tours",     "terrain",
+                           "models",      "analysis", "scenarios",  "sunlight",      "replay",    "allow_network"});
     if (root.contains("allow_network")) c.allowNetwork = p.boolean(root["allow_network"], "allow_network");
     c.name = root.contains("name") ? p.string(root["name"], "name") : file.stem().string();
     bool haveOrigin = false;
@@ -401,9 +429,9 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
     if (root.contains("bookmarks")) parseBookmarks(p, root["bookmarks"], c);
     if (root.contains("startBookmark")) {
       c.startBookmark = p.string(root["startBookmark"], "startBookmark");
-      const bool found = c.startBookmark.empty() ||
-                         std::any_of(c.bookmarks.begin(), c.bookmarks.end(),
-                                     [&](const Bookmark& b) { return b.name == c.startBookmark; });
+      const bool found =
+          c.startBookmark.empty() || std::any_of(c.bookmarks.begin(), c.bookmarks.end(),
+                                                 [&](const Bookmark& b) { return b.name == c.startBookmark; });
       if (!found) p.fail("startBookmark", "no bookmark named '" + c.startBookmark + "'");
     }
     if (root.contains("themes")) parseThemes(p, root["themes"], c);
@@ -426,7 +454,8 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
       const json& v = p.object(root["visibleLayers"], "visibleLayers");
       p.allowOnly(v, "visibleLayers", {"buildings", "roads", "pois", "labels", "ground"});
       for (auto it = v.begin(); it != v.end(); ++it)
-        if (!it.key().empty() && it.key()[0] != '_') c.visibleLayers[it.key()] = p.boolean(it.value(), "visibleLayers." + it.key());
+        if (!it.key().empty() && it.key()[0] != '_')
+          c.visibleLayers[it.key()] = p.boolean(it.value(), "visibleLayers." + it.key());
     }
     if (root.contains("terrain")) parseTerrain(p, root["terrain"], c);
     for (const char* section : kSections)
@@ -444,7 +473,9 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
           options.sourceCrs = layer.crs;
           options.datum = layer.datum;
           auto box = geo::vectorExtentLonLat(layer.source, options);
-          if (!box) p.fail("site.origin", "missing, and the extent of layer '" + layer.id + "' is unknown: " + box.error().message);
+          if (!box)
+            p.fail("site.origin",
+                   "missing, and the extent of layer '" + layer.id + "' is unknown: " + box.error().message);
           extent.add(box.value());
         }
         const core::Vec2 centre = extent.centre();
@@ -478,14 +509,16 @@ core::Result<SceneConfig> defaultSceneForDataFile(const std::string& source) {
   if (!extent) return core::fail("model::defaultSceneForDataFile(): " + extent.error().message);
   SceneConfig c;
   const bool connection = geo::isConnectionString(source);
-  c.file = connection ? std::filesystem::path("scene.json") : std::filesystem::path(source).parent_path() / "scene.json";
+  c.file =
+      connection ? std::filesystem::path("scene.json") : std::filesystem::path(source).parent_path() / "scene.json";
   LayerConfig layer;
   layer.source = source;
   layer.id = connection ? "data" : std::filesystem::path(source).stem().string();
   std::string lower = source;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  const bool osm = lower.size() >= 4 && (lower.compare(lower.size() - 4, 4, ".osm") == 0 ||
-                                         lower.compare(lower.size() - 4, 4, ".pbf") == 0);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const bool osm = lower.size() >= 4 &&
+                   (lower.compare(lower.size() - 4, 4, ".osm") == 0 || lower.compare(lower.size() - 4, 4, ".pbf") == 0);
   if (osm) layer.attribution = "© OpenStreetMap contributors (ODbL)";
   c.name = connection ? source : std::filesystem::path(source).filename().string();
   c.layers.push_back(std::move(layer));

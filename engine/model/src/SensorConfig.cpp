@@ -37,8 +37,8 @@ const char* alertSeverityName(AlertSeverity severity) {
 }
 
 bool alertSeverityFromName(const std::string& name, AlertSeverity& out) {
-  for (AlertSeverity s : {AlertSeverity::Critical, AlertSeverity::Major, AlertSeverity::Minor,
-                          AlertSeverity::Warning}) {
+  for (AlertSeverity s :
+       {AlertSeverity::Critical, AlertSeverity::Major, AlertSeverity::Minor, AlertSeverity::Warning}) {
     if (name == alertSeverityName(s)) {
       out = s;
       return true;
@@ -76,8 +76,7 @@ class Reader {
   const std::string& error() const { return _error; }
 
   void setError(const std::string& key, const std::string& what) {
-    if (_error.empty())
-      _error = "model::parseSensorConfig(): " + _file + ": key '" + key + "': " + what;
+    if (_error.empty()) _error = "model::parseSensorConfig(): " + _file + ": key '" + key + "': " + what;
   }
 
   const json* child(const json& obj, const char* name) const {
@@ -140,7 +139,8 @@ class Reader {
     }
   }
 
-  void path(const json& obj, const std::string& p, const char* name, std::filesystem::path& out, bool required = false) {
+  void path(const json& obj, const std::string& p, const char* name, std::filesystem::path& out,
+            bool required = false) {
     std::string s;
     str(obj, p, name, s, required);
     if (s.empty()) return;
@@ -250,8 +250,8 @@ void parseSensor(Reader& r, const json& j, const std::string& p, SensorDef& s) {
 
 RuleKind ruleKindFrom(const std::string& s, bool& ok) {
   ok = true;
-  for (RuleKind k : {RuleKind::Above, RuleKind::Below, RuleKind::Outside, RuleKind::Rate,
-                     RuleKind::Stale, RuleKind::Quality})
+  for (RuleKind k :
+       {RuleKind::Above, RuleKind::Below, RuleKind::Outside, RuleKind::Rate, RuleKind::Stale, RuleKind::Quality})
     if (s == ruleKindName(k)) return k;
   ok = false;
   return RuleKind::Above;
@@ -292,8 +292,7 @@ void parseRule(Reader& r, const json& j, const std::string& p, AlertRuleDef& rul
       r.number(j, p, "clear_level", rule.clearLevel);
       if (r.failed()) return;
       if (rule.kind == RuleKind::Below ? rule.clearLevel < rule.level : rule.clearLevel > rule.level)
-        return r.setError(p + "clear_level",
-                          rule.kind == RuleKind::Below ? "must be >= level" : "must be <= level");
+        return r.setError(p + "clear_level", rule.kind == RuleKind::Below ? "must be >= level" : "must be <= level");
       if (rule.kind == RuleKind::Rate && rule.level <= 0) return r.setError(p + "level", "must be > 0");
       break;
     case RuleKind::Outside:
@@ -313,26 +312,25 @@ void parseRule(Reader& r, const json& j, const std::string& p, AlertRuleDef& rul
       r.number(j, p, "stale_seconds", rule.staleSeconds, true);
       if (!r.failed() && rule.staleSeconds <= 0) return r.setError(p + "stale_seconds", "must be > 0");
       break;
-    case RuleKind::Quality:
-      break;
+    case RuleKind::Quality: break;
   }
 }
 
 }  // namespace
 
-core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
-                                             const std::filesystem::path& file) {
+core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText, const std::filesystem::path& file) {
   if (std::string deep = core::jsonDepthProblem(sceneJsonText); !deep.empty())
     return fail("model::parseSensorConfig(): " + file.filename().string() + ": " + deep);
   json root = json::parse(sceneJsonText, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded())
-    return fail("model::parseSensorConfig(): " + file.filename().string() + ": not valid JSON");
+  if (root.is_discarded()) return fail("model::parseSensorConfig(): " + file.filename().string() + ": not valid JSON");
   if (!root.is_object())
     return fail("model::parseSensorConfig(): " + file.filename().string() + ": expected a JSON object");
   SensorConfig config;
   Reader r(file);
   if (const json* a = r.child(root, "allow_network")) {
-    if (!a->is_boolean()) return fail("model::parseSensorConfig(): " + file.filename().string() + ": key 'allow_network': expected true or false");
+    if (!a->is_boolean())
+      return fail("model::parseSensorConfig(): " + file.filename().string() +
+                  ": key 'allow_network': expected true or false");
     r.allowNetwork = a->get<bool>();
   }
   if (const json* m = r.child(root, "mqtt")) parseMqtt(r, *m, config.mqtt);
@@ -368,11 +366,9 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
         const std::string p = "alert_rules[" + std::to_string(i) + "].";
         AlertRuleDef rule;
         parseRule(r, (*list)[i], p, rule);
-        if (!r.failed() && !seen.insert(rule.id).second)
-          r.setError(p + "id", "duplicate id '" + rule.id + "'");
+        if (!r.failed() && !seen.insert(rule.id).second) r.setError(p + "id", "duplicate id '" + rule.id + "'");
         for (std::size_t k = 0; k < rule.sensors.size() && !r.failed(); ++k)
-          if (!config.find(rule.sensors[k]))
-            r.setError(p + "sensors", "unknown sensor '" + rule.sensors[k] + "'");
+          if (!config.find(rule.sensors[k])) r.setError(p + "sensors", "unknown sensor '" + rule.sensors[k] + "'");
         config.rules.push_back(std::move(rule));
       }
     }

@@ -13,7 +13,7 @@ const char* heightSourceName(HeightSource s) {
 
 namespace {
 constexpr const char* kUseNames[kBuildingUseCount] = {
-    "residential", "commercial", "office", "education", "healthcare",
+    "residential", "commercial", "office",    "education", "healthcare",
     "public",      "industrial", "transport", "religious", "other",
 };
 }  // namespace

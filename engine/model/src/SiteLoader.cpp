@@ -43,7 +43,9 @@ const std::string* tag(const Tags& tags, const char* key) {
   return it == tags.end() || it->second.empty() ? nullptr : &it->second;
 }
 
-bool plausible(double v, const HeightRules& rules) { return std::isfinite(v) && v > 0 && v <= rules.maxPlausibleMeters; }
+bool plausible(double v, const HeightRules& rules) {
+  return std::isfinite(v) && v > 0 && v <= rules.maxPlausibleMeters;
+}
 
 }  // namespace
 
@@ -57,18 +59,26 @@ HeightResult buildingHeight(const Tags& tags, const HeightRules& rules, core::Di
 
   if (const std::string* levelsText = tag(tags, "building:levels")) {
     const auto levels = core::parseNumber(*levelsText);
-    if (!levels) report("building:levels '" + *levelsText + "' is not a number", "ignored");
+    if (!levels)
+      report("building:levels '" + *levelsText + "' is not a number", "ignored");
     else if (!plausible(*levels * rules.storeyMeters, rules))
       report("building:levels '" + *levelsText + "' is not plausible (" + limit + ")", "ignored");
-    else r.levels = *levels;
+    else
+      r.levels = *levels;
   }
 
   bool decided = false;
   if (const std::string* heightText = tag(tags, "height")) {
     const auto h = core::parseLengthMeters(*heightText);
-    if (!h) report("height '" + *heightText + "' is not a length", "ignored");
-    else if (!plausible(*h, rules)) report("height '" + *heightText + "' is not plausible (" + limit + ")", "ignored");
-    else { r.heightMeters = *h; r.source = HeightSource::Measured; decided = true; }
+    if (!h)
+      report("height '" + *heightText + "' is not a length", "ignored");
+    else if (!plausible(*h, rules))
+      report("height '" + *heightText + "' is not plausible (" + limit + ")", "ignored");
+    else {
+      r.heightMeters = *h;
+      r.source = HeightSource::Measured;
+      decided = true;
+    }
   }
   if (!decided && r.levels > 0) {
     r.heightMeters = r.levels * rules.storeyMeters;
@@ -79,22 +89,28 @@ HeightResult buildingHeight(const Tags& tags, const HeightRules& rules, core::Di
     const std::string* building = tag(tags, "building");
     auto it = building ? rules.defaults.find(*building) : rules.defaults.end();
     if (it == rules.defaults.end()) it = rules.defaults.find("*");
-    r.heightMeters = (it != rules.defaults.end() && plausible(it->second, rules)) ? it->second
-                                                                                 : kFallbackStoreys * rules.storeyMeters;
+    r.heightMeters = (it != rules.defaults.end() && plausible(it->second, rules))
+                         ? it->second
+                         : kFallbackStoreys * rules.storeyMeters;
     r.source = HeightSource::Estimated;
   }
 
   if (const std::string* minText = tag(tags, "min_height")) {
     const auto m = core::parseLengthMeters(*minText);
-    if (!m) report("min_height '" + *minText + "' is not a length", "ignored");
+    if (!m)
+      report("min_height '" + *minText + "' is not a length", "ignored");
     else if (!std::isfinite(*m) || *m < 0 || *m > rules.maxPlausibleMeters)
-      report("min_height '" + *minText + "' is not plausible (must be >= 0 and <= " + metres(rules.maxPlausibleMeters) + ")", "ignored");
-    else r.minHeightMeters = *m;
+      report("min_height '" + *minText + "' is not plausible (must be >= 0 and <= " + metres(rules.maxPlausibleMeters) +
+                 ")",
+             "ignored");
+    else
+      r.minHeightMeters = *m;
   } else if (const std::string* minLevelText = tag(tags, "building:min_level")) {
     const auto m = core::parseNumber(*minLevelText);
     if (!m || *m < 0 || *m * rules.storeyMeters > rules.maxPlausibleMeters)
       report("building:min_level '" + *minLevelText + "' is not plausible", "ignored");
-    else r.minHeightMeters = *m * rules.storeyMeters;
+    else
+      r.minHeightMeters = *m * rules.storeyMeters;
   }
   if (r.minHeightMeters >= r.heightMeters) {
     report("min height " + metres(r.minHeightMeters) + " is not below height " + metres(r.heightMeters),
@@ -108,35 +124,63 @@ namespace {
 
 BuildingUse useFromBuildingValue(const std::string& v, bool& known) {
   static const std::unordered_map<std::string, BuildingUse> table = {
-      {"residential", BuildingUse::Residential}, {"apartments", BuildingUse::Residential},
-      {"house", BuildingUse::Residential}, {"detached", BuildingUse::Residential},
-      {"semidetached_house", BuildingUse::Residential}, {"terrace", BuildingUse::Residential},
-      {"dormitory", BuildingUse::Residential}, {"bungalow", BuildingUse::Residential},
-      {"cabin", BuildingUse::Residential}, {"farm", BuildingUse::Residential},
-      {"commercial", BuildingUse::Commercial}, {"retail", BuildingUse::Commercial},
-      {"kiosk", BuildingUse::Commercial}, {"supermarket", BuildingUse::Commercial},
+      {"residential", BuildingUse::Residential},
+      {"apartments", BuildingUse::Residential},
+      {"house", BuildingUse::Residential},
+      {"detached", BuildingUse::Residential},
+      {"semidetached_house", BuildingUse::Residential},
+      {"terrace", BuildingUse::Residential},
+      {"dormitory", BuildingUse::Residential},
+      {"bungalow", BuildingUse::Residential},
+      {"cabin", BuildingUse::Residential},
+      {"farm", BuildingUse::Residential},
+      {"commercial", BuildingUse::Commercial},
+      {"retail", BuildingUse::Commercial},
+      {"kiosk", BuildingUse::Commercial},
+      {"supermarket", BuildingUse::Commercial},
       {"hotel", BuildingUse::Commercial},
       {"office", BuildingUse::Office},
-      {"school", BuildingUse::Education}, {"university", BuildingUse::Education},
-      {"college", BuildingUse::Education}, {"kindergarten", BuildingUse::Education},
-      {"hospital", BuildingUse::Healthcare}, {"clinic", BuildingUse::Healthcare},
-      {"public", BuildingUse::Public}, {"civic", BuildingUse::Public}, {"government", BuildingUse::Public},
-      {"townhall", BuildingUse::Public}, {"fire_station", BuildingUse::Public},
-      {"police", BuildingUse::Public}, {"museum", BuildingUse::Public}, {"library", BuildingUse::Public},
-      {"sports_hall", BuildingUse::Public}, {"stadium", BuildingUse::Public},
-      {"sports_centre", BuildingUse::Public}, {"community_centre", BuildingUse::Public},
-      {"industrial", BuildingUse::Industrial}, {"warehouse", BuildingUse::Industrial},
-      {"factory", BuildingUse::Industrial}, {"manufacture", BuildingUse::Industrial},
-      {"hangar", BuildingUse::Industrial}, {"storage_tank", BuildingUse::Industrial},
+      {"school", BuildingUse::Education},
+      {"university", BuildingUse::Education},
+      {"college", BuildingUse::Education},
+      {"kindergarten", BuildingUse::Education},
+      {"hospital", BuildingUse::Healthcare},
+      {"clinic", BuildingUse::Healthcare},
+      {"public", BuildingUse::Public},
+      {"civic", BuildingUse::Public},
+      {"government", BuildingUse::Public},
+      {"townhall", BuildingUse::Public},
+      {"fire_station", BuildingUse::Public},
+      {"police", BuildingUse::Public},
+      {"museum", BuildingUse::Public},
+      {"library", BuildingUse::Public},
+      {"sports_hall", BuildingUse::Public},
+      {"stadium", BuildingUse::Public},
+      {"sports_centre", BuildingUse::Public},
+      {"community_centre", BuildingUse::Public},
+      {"industrial", BuildingUse::Industrial},
+      {"warehouse", BuildingUse::Industrial},
+      {"factory", BuildingUse::Industrial},
+      {"manufacture", BuildingUse::Industrial},
+      {"hangar", BuildingUse::Industrial},
+      {"storage_tank", BuildingUse::Industrial},
       {"service", BuildingUse::Industrial},
-      {"train_station", BuildingUse::Transport}, {"transportation", BuildingUse::Transport},
-      {"parking", BuildingUse::Transport}, {"garage", BuildingUse::Transport},
-      {"garages", BuildingUse::Transport}, {"carport", BuildingUse::Transport},
+      {"train_station", BuildingUse::Transport},
+      {"transportation", BuildingUse::Transport},
+      {"parking", BuildingUse::Transport},
+      {"garage", BuildingUse::Transport},
+      {"garages", BuildingUse::Transport},
+      {"carport", BuildingUse::Transport},
       {"bus_station", BuildingUse::Transport},
-      {"church", BuildingUse::Religious}, {"mosque", BuildingUse::Religious}, {"temple", BuildingUse::Religious},
-      {"chapel", BuildingUse::Religious}, {"cathedral", BuildingUse::Religious},
-      {"synagogue", BuildingUse::Religious}, {"shrine", BuildingUse::Religious},
-      {"religious", BuildingUse::Religious}, {"monastery", BuildingUse::Religious},
+      {"church", BuildingUse::Religious},
+      {"mosque", BuildingUse::Religious},
+      {"temple", BuildingUse::Religious},
+      {"chapel", BuildingUse::Religious},
+      {"cathedral", BuildingUse::Religious},
+      {"synagogue", BuildingUse::Religious},
+      {"shrine", BuildingUse::Religious},
+      {"religious", BuildingUse::Religious},
+      {"monastery", BuildingUse::Religious},
   };
   const auto it = table.find(v);
   known = it != table.end();
@@ -145,21 +189,20 @@ BuildingUse useFromBuildingValue(const std::string& v, bool& known) {
 
 BuildingUse useFromAmenity(const std::string& v, bool& known) {
   static const std::unordered_map<std::string, BuildingUse> table = {
-      {"school", BuildingUse::Education}, {"university", BuildingUse::Education},
-      {"college", BuildingUse::Education}, {"kindergarten", BuildingUse::Education},
-      {"hospital", BuildingUse::Healthcare}, {"clinic", BuildingUse::Healthcare},
-      {"doctors", BuildingUse::Healthcare}, {"dentist", BuildingUse::Healthcare},
-      {"pharmacy", BuildingUse::Healthcare},
-      {"place_of_worship", BuildingUse::Religious},
-      {"townhall", BuildingUse::Public}, {"police", BuildingUse::Public}, {"fire_station", BuildingUse::Public},
-      {"library", BuildingUse::Public}, {"community_centre", BuildingUse::Public},
-      {"courthouse", BuildingUse::Public}, {"post_office", BuildingUse::Public},
-      {"social_facility", BuildingUse::Public}, {"theatre", BuildingUse::Public},
-      {"restaurant", BuildingUse::Commercial}, {"cafe", BuildingUse::Commercial},
-      {"fast_food", BuildingUse::Commercial}, {"bank", BuildingUse::Commercial},
-      {"marketplace", BuildingUse::Commercial}, {"bar", BuildingUse::Commercial},
-      {"cinema", BuildingUse::Commercial},
-      {"parking", BuildingUse::Transport}, {"bus_station", BuildingUse::Transport},
+      {"school", BuildingUse::Education},        {"university", BuildingUse::Education},
+      {"college", BuildingUse::Education},       {"kindergarten", BuildingUse::Education},
+      {"hospital", BuildingUse::Healthcare},     {"clinic", BuildingUse::Healthcare},
+      {"doctors", BuildingUse::Healthcare},      {"dentist", BuildingUse::Healthcare},
+      {"pharmacy", BuildingUse::Healthcare},     {"place_of_worship", BuildingUse::Religious},
+      {"townhall", BuildingUse::Public},         {"police", BuildingUse::Public},
+      {"fire_station", BuildingUse::Public},     {"library", BuildingUse::Public},
+      {"community_centre", BuildingUse::Public}, {"courthouse", BuildingUse::Public},
+      {"post_office", BuildingUse::Public},      {"social_facility", BuildingUse::Public},
+      {"theatre", BuildingUse::Public},          {"restaurant", BuildingUse::Commercial},
+      {"cafe", BuildingUse::Commercial},         {"fast_food", BuildingUse::Commercial},
+      {"bank", BuildingUse::Commercial},         {"marketplace", BuildingUse::Commercial},
+      {"bar", BuildingUse::Commercial},          {"cinema", BuildingUse::Commercial},
+      {"parking", BuildingUse::Transport},       {"bus_station", BuildingUse::Transport},
   };
   const auto it = table.find(v);
   known = it != table.end();
@@ -187,11 +230,11 @@ BuildingUse buildingUseOf(const Tags& tags) {
 
 double defaultRoadWidthMeters(const std::string& highway) {
   static const std::unordered_map<std::string, double> table = {
-      {"motorway", 14}, {"trunk", 12}, {"primary", 12}, {"secondary", 10}, {"tertiary", 8},
-      {"motorway_link", 6}, {"trunk_link", 6}, {"primary_link", 6}, {"secondary_link", 6}, {"tertiary_link", 6},
-      {"residential", 6}, {"unclassified", 6}, {"living_street", 5}, {"service", 4}, {"pedestrian", 5},
-      {"track", 3}, {"busway", 6}, {"road", 6}, {"footway", 2}, {"path", 1.5}, {"cycleway", 2},
-      {"steps", 2}, {"bridleway", 2}, {"corridor", 2}, {"platform", 3},
+      {"motorway", 14},     {"trunk", 12},       {"primary", 12},      {"secondary", 10},     {"tertiary", 8},
+      {"motorway_link", 6}, {"trunk_link", 6},   {"primary_link", 6},  {"secondary_link", 6}, {"tertiary_link", 6},
+      {"residential", 6},   {"unclassified", 6}, {"living_street", 5}, {"service", 4},        {"pedestrian", 5},
+      {"track", 3},         {"busway", 6},       {"road", 6},          {"footway", 2},        {"path", 1.5},
+      {"cycleway", 2},      {"steps", 2},        {"bridleway", 2},     {"corridor", 2},       {"platform", 3},
   };
   const auto it = table.find(highway);
   return it == table.end() ? 4.0 : it->second;
@@ -226,8 +269,8 @@ Tags mappedTags(const Tags& tags, const LayerConfig& layer) {
   if (layer.fields.empty()) return tags;
   Tags out = tags;
   static const std::pair<const char*, const char*> kTargets[] = {
-      {"height", "height"}, {"levels", "building:levels"}, {"name", "name"}, {"min_height", "min_height"},
-      {"use", "building"},
+      {"height", "height"},         {"levels", "building:levels"}, {"name", "name"},
+      {"min_height", "min_height"}, {"use", "building"},
   };
   for (const auto& [ours, key] : kTargets) {
     const auto f = layer.fields.find(ours);
@@ -239,8 +282,9 @@ Tags mappedTags(const Tags& tags, const LayerConfig& layer) {
 }
 
 const core::Polygon& largestPart(const std::vector<core::Polygon>& parts) {
-  return *std::max_element(parts.begin(), parts.end(),
-                           [](const core::Polygon& a, const core::Polygon& b) { return core::area(a) < core::area(b); });
+  return *std::max_element(parts.begin(), parts.end(), [](const core::Polygon& a, const core::Polygon& b) {
+    return core::area(a) < core::area(b);
+  });
 }
 
 Building makeBuilding(const geo::Feature& f, const Tags& tags, const core::Polygon& footprint, const HeightResult& h,
@@ -276,8 +320,8 @@ bool isPedestrianArea(const Tags& tags, bool closedWay) {
   const std::string areaHighway = value("area:highway");
   if (!areaHighway.empty() && areaHighway != "no") {
     // area:highway also maps carriageways; a pedestrian does not cross those at will.
-    static const char* const kCarriageways[] = {"motorway", "trunk", "primary", "secondary", "tertiary",
-                                                "unclassified", "residential", "service"};
+    static const char* const kCarriageways[] = {"motorway", "trunk",        "primary",     "secondary",
+                                                "tertiary", "unclassified", "residential", "service"};
     std::string base = areaHighway;
     if (base.size() > 5 && base.compare(base.size() - 5, 5, "_link") == 0) base.resize(base.size() - 5);
     for (const char* c : kCarriageways)
@@ -289,8 +333,8 @@ bool isPedestrianArea(const Tags& tags, bool closedWay) {
   return value("place") == "square" && !value("highway").empty();
 }
 
-void interpretFeatures(const std::vector<geo::Feature>& features, const LayerConfig& layer,
-                       const HeightRules& heights, const std::string& sourceFile, Site& site) {
+void interpretFeatures(const std::vector<geo::Feature>& features, const LayerConfig& layer, const HeightRules& heights,
+                       const std::string& sourceFile, Site& site) {
   const std::string& role = layer.role;
   const bool autoRole = role.empty() || role == "auto";
   std::size_t polygons = 0, lines = 0;
@@ -335,7 +379,8 @@ void interpretFeatures(const std::vector<geo::Feature>& features, const LayerCon
     // GDAL's OSM "other_relations" layer holds type=building (and similar) relations as
     // geometry collections of their members, whose outlines are buildings in their own right.
     const bool osmRelationCollection = f.layer == "other_relations";
-    if (f.kind == geo::FeatureKind::Polygon && ((autoRole && isBuildingTag && !osmRelationCollection) || role == "buildings")) {
+    if (f.kind == geo::FeatureKind::Polygon &&
+        ((autoRole && isBuildingTag && !osmRelationCollection) || role == "buildings")) {
       const HeightResult h = buildingHeight(tags, heights, site.diagnostics, sourceFile, recordId);
       BuildingUse use = BuildingUse::Other;
       if (!(building && buildingUseFromName(*building, use))) use = buildingUseOf(tags);
@@ -349,12 +394,14 @@ void interpretFeatures(const std::vector<geo::Feature>& features, const LayerCon
       if (f.kind == geo::FeatureKind::Polygon) {
         polygons = f.polygons;
       } else if (f.kind == geo::FeatureKind::Line) {
-        const bool closed = f.line.size() >= 4 && f.line.front().x == f.line.back().x && f.line.front().y == f.line.back().y;
+        const bool closed =
+            f.line.size() >= 4 && f.line.front().x == f.line.back().x && f.line.front().y == f.line.back().y;
         core::Ring ring;
         for (std::size_t i = 0; closed && i + 1 < f.line.size(); ++i)
           if (ring.empty() || f.line[i].x != ring.back().x || f.line[i].y != ring.back().y) ring.push_back(f.line[i]);
         if (core::signedArea(ring) < 0) std::reverse(ring.begin(), ring.end());
-        if (ring.size() >= 3 && core::signedArea(ring) > 0) polygons.push_back(core::Polygon{ring, {}});
+        if (ring.size() >= 3 && core::signedArea(ring) > 0)
+          polygons.push_back(core::Polygon{ring, {}});
         else
           site.diagnostics.add(core::Severity::Warning, kInterpretWhere, sourceFile, f.layer, recordId,
                                "building:part ring not closed", "skipped");
@@ -384,7 +431,8 @@ void interpretFeatures(const std::vector<geo::Feature>& features, const LayerCon
         r.widthMeters = defaultRoadWidthMeters(r.highway);
         if (const std::string* w = tag(tags, "width")) {
           const auto parsed = core::parseLengthMeters(*w);
-          if (parsed && *parsed >= 0.5 && *parsed <= 100) r.widthMeters = *parsed;
+          if (parsed && *parsed >= 0.5 && *parsed <= 100)
+            r.widthMeters = *parsed;
           else
             site.diagnostics.add(core::Severity::Info, kInterpretWhere, sourceFile, f.layer, recordId,
                                  "road width '" + *w + "' is not a plausible length (0.5 to 100 m)",
@@ -471,7 +519,8 @@ void linkBuildingParts(Site& site) {
         }
     }
     if (best < 0) {
-      site.diagnostics.add(core::Severity::Info, kInterpretWhere, part.sourceFile, "", part.idKind + " " + std::to_string(part.osmId),
+      site.diagnostics.add(core::Severity::Info, kInterpretWhere, part.sourceFile, "",
+                           part.idKind + " " + std::to_string(part.osmId),
                            "building:part outside every building outline", "drawn as a building");
       part.buildingTag = "yes";
       site.buildings.push_back(std::move(part));
@@ -520,7 +569,8 @@ void applyTerrain(const geo::Heightfield& terrain, Site& site) {
 
 core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& progress) {
   auto frame = geo::SiteFrame::create(config.origin, config.frameCrs);
-  if (!frame) return core::fail(std::string(kLoadWhere) + ": " + config.file.filename().string() + ": " + frame.error().message);
+  if (!frame)
+    return core::fail(std::string(kLoadWhere) + ": " + config.file.filename().string() + ": " + frame.error().message);
   Site site;
   site.name = config.name;
   site.frame = frame.value();

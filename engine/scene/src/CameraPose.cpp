@@ -26,7 +26,8 @@ CameraPose orbitPose(const osg::Vec3d& center, double distance, double headingDe
 CameraPose poseForBookmark(const model::Bookmark& bookmark, const geo::SiteFrame& frame) {
   core::Vec2 target = frame.toLocal(bookmark.target);
   if (!core::isFinite(target)) target = {0, 0};
-  double distance = std::isfinite(bookmark.distanceMeters) && bookmark.distanceMeters > 1 ? bookmark.distanceMeters : 800;
+  double distance =
+      std::isfinite(bookmark.distanceMeters) && bookmark.distanceMeters > 1 ? bookmark.distanceMeters : 800;
   double height = std::isfinite(bookmark.targetHeightMeters) ? bookmark.targetHeightMeters : 0;
   double heading = std::isfinite(bookmark.headingDegrees) ? bookmark.headingDegrees : 0;
   double pitch = std::isfinite(bookmark.pitchDegrees) ? bookmark.pitchDegrees : 45;

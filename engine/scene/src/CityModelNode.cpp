@@ -20,9 +20,9 @@ constexpr const char* kWhere = "scene::loadCityModel()";
 
 enum ColorClass { kRoof, kWall, kGround, kBuilding, kTransport, kWater, kGreen, kOther, kClassCount };
 
-const osg::Vec4 kPalette[kClassCount] = {
-    {0.70f, 0.33f, 0.26f, 1}, {0.86f, 0.85f, 0.82f, 1}, {0.35f, 0.35f, 0.37f, 1}, {0.78f, 0.76f, 0.72f, 1},
-    {0.30f, 0.30f, 0.32f, 1}, {0.30f, 0.50f, 0.75f, 1}, {0.40f, 0.60f, 0.35f, 1}, {0.70f, 0.70f, 0.70f, 1}};
+const osg::Vec4 kPalette[kClassCount] = {{0.70f, 0.33f, 0.26f, 1}, {0.86f, 0.85f, 0.82f, 1}, {0.35f, 0.35f, 0.37f, 1},
+                                         {0.78f, 0.76f, 0.72f, 1}, {0.30f, 0.30f, 0.32f, 1}, {0.30f, 0.50f, 0.75f, 1},
+                                         {0.40f, 0.60f, 0.35f, 1}, {0.70f, 0.70f, 0.70f, 1}};
 
 ColorClass classOf(const std::string& semantic, const std::string& objectType) {
   if (semantic == "RoofSurface") return kRoof;
@@ -41,7 +41,7 @@ double lodValue(const std::string& lod) { return std::strtod(lod.c_str(), nullpt
 struct Batch {
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
   osg::ref_ptr<osg::Vec3Array> normals = new osg::Vec3Array;
-  std::vector<std::uint32_t> triangleObject;  // index into CityModel::objects
+  std::vector<std::uint32_t> triangleObject;    // index into CityModel::objects
   std::vector<std::uint16_t> triangleGeometry;  // index into the object's geometries
   std::vector<std::string> triangleSemantic;    // kept small: semantics are few distinct strings
 };
@@ -49,7 +49,9 @@ struct Batch {
 class CityPickInfo : public PickInfo {
  public:
   CityPickInfo(std::shared_ptr<const model::CityModel> city, Batch batch)
-      : _city(std::move(city)), _objects(std::move(batch.triangleObject)), _geometries(std::move(batch.triangleGeometry)),
+      : _city(std::move(city)),
+        _objects(std::move(batch.triangleObject)),
+        _geometries(std::move(batch.triangleGeometry)),
         _semantics(std::move(batch.triangleSemantic)) {}
 
   PickedFeature describe(const osg::Drawable&, unsigned primitiveIndex, const std::vector<unsigned>&) const override {
@@ -64,8 +66,8 @@ class CityPickInfo : public PickInfo {
     const nlohmann::json attributes = nlohmann::json::parse(object.attributesJson, nullptr, false);
     if (attributes.is_object())
       for (const auto& item : attributes.items())
-        out.properties.emplace_back(item.key(), item.value().is_string() ? item.value().get<std::string>()
-                                                                       : item.value().dump());
+        out.properties.emplace_back(item.key(),
+                                    item.value().is_string() ? item.value().get<std::string>() : item.value().dump());
     return out;
   }
 
@@ -137,8 +139,8 @@ bool addSurface(const model::CitySurface& surface, const osg::Vec3d& centre, Bat
 
 }  // namespace
 
-osg::ref_ptr<osg::Node> cityModelNode(const model::CityModel& cityIn, double heightOffsetMeters, core::Diagnostics& diag,
-                                      CityNodeStats* statsOut, osg::BoundingBoxd* boundsOut) {
+osg::ref_ptr<osg::Node> cityModelNode(const model::CityModel& cityIn, double heightOffsetMeters,
+                                      core::Diagnostics& diag, CityNodeStats* statsOut, osg::BoundingBoxd* boundsOut) {
   auto city = std::make_shared<const model::CityModel>(cityIn);
   osg::BoundingBoxd box;
   for (const model::CityObject& object : city->objects)
@@ -186,8 +188,10 @@ osg::ref_ptr<osg::Node> cityModelNode(const model::CityModel& cityIn, double hei
     const std::size_t triangles = batch.triangleObject.size();
     if (triangles == 0) continue;
     stats.triangles += triangles;
-    (c == kRoof ? stats.roofTriangles : c == kWall ? stats.wallTriangles : c == kGround ? stats.groundTriangles
-                                                                                         : stats.otherTriangles) += triangles;
+    (c == kRoof     ? stats.roofTriangles
+     : c == kWall   ? stats.wallTriangles
+     : c == kGround ? stats.groundTriangles
+                    : stats.otherTriangles) += triangles;
     osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
     geometry->setUseDisplayList(false);
     geometry->setUseVertexBufferObjects(true);
@@ -216,7 +220,8 @@ osg::ref_ptr<osg::Node> cityModelNode(const model::CityModel& cityIn, double hei
 }
 
 core::Result<SceneModel> loadCityModel(const std::filesystem::path& file, const std::optional<std::string>& crs,
-                                       double heightOffsetMeters, const geo::SiteFrame& frame, core::Diagnostics& diag) {
+                                       double heightOffsetMeters, const geo::SiteFrame& frame,
+                                       core::Diagnostics& diag) {
   model::CityJsonOptions options;
   options.crs = crs;
   auto city = model::readCityJson(file, frame, options, diag);

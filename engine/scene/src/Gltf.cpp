@@ -269,7 +269,8 @@ std::string viewBytes(const tinygltf::Model& model, int viewIndex, long long byt
 std::string densify(const tinygltf::Model& model, const tinygltf::Accessor& accessor, const std::string& name,
                     std::size_t elementSize, AccessorData& out) {
   constexpr std::size_t kMaxBytes = std::size_t(1) << 28;  // 256 MiB: past any real mesh; stops absurd counts
-  if (accessor.count > kMaxBytes / elementSize) return name + " is too large (" + std::to_string(accessor.count) + " elements)";
+  if (accessor.count > kMaxBytes / elementSize)
+    return name + " is too large (" + std::to_string(accessor.count) + " elements)";
   auto dense = std::make_shared<std::vector<std::uint8_t>>(accessor.count * elementSize, 0);
   if (out.base)
     for (std::size_t i = 0; i < accessor.count; ++i)
@@ -280,7 +281,8 @@ std::string densify(const tinygltf::Model& model, const tinygltf::Accessor& acce
   const auto& sparse = accessor.sparse;
   if (!sparse.isSparse) return {};
   if (sparse.count < 1 || std::size_t(sparse.count) > accessor.count)
-    return name + ": sparse count " + std::to_string(sparse.count) + " is not within 1.." + std::to_string(accessor.count);
+    return name + ": sparse count " + std::to_string(sparse.count) + " is not within 1.." +
+           std::to_string(accessor.count);
   const int indexType = sparse.indices.componentType;
   if (indexType != TINYGLTF_COMPONENT_TYPE_UNSIGNED_BYTE && indexType != TINYGLTF_COMPONENT_TYPE_UNSIGNED_SHORT &&
       indexType != TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT)
@@ -440,8 +442,8 @@ osg::Texture2D* Builder::texture(int index) {
   if (failure != _images.failures.end() || image == _images.images.end()) {
     const tinygltf::Image& source = _model.images[std::size_t(texture.source)];
     std::string why = failure != _images.failures.end() ? failure->second
-                      : source.uri.empty() ? std::string("image was not loaded")
-                                           : "image file '" + source.uri + "' could not be read";
+                      : source.uri.empty()              ? std::string("image was not loaded")
+                                                        : "image file '" + source.uri + "' could not be read";
     report(imageRecord, why, "texture skipped");
     return nullptr;
   }
@@ -460,7 +462,8 @@ osg::Texture2D* Builder::texture(int index) {
   result->setWrap(osg::Texture::WRAP_T, wrapMode(wrapT));
   result->setFilter(osg::Texture::MIN_FILTER, filterMode(minFilter, osg::Texture::LINEAR_MIPMAP_LINEAR));
   const osg::Texture::FilterMode mag = filterMode(magFilter, osg::Texture::LINEAR);
-  result->setFilter(osg::Texture::MAG_FILTER, mag == osg::Texture::NEAREST ? osg::Texture::NEAREST : osg::Texture::LINEAR);
+  result->setFilter(osg::Texture::MAG_FILTER,
+                    mag == osg::Texture::NEAREST ? osg::Texture::NEAREST : osg::Texture::LINEAR);
   result->setName(record);
   _textures[index] = result;
   return result.get();
@@ -521,8 +524,10 @@ osg::StateSet* Builder::stateSet(const StateKey& key) {
     if (material.pbrMetallicRoughness.baseColorTexture.texCoord != 0) {
       if (!_reportedMaterial[key.material + 1000000]) {
         _reportedMaterial[key.material + 1000000] = true;
-        report("material " + std::to_string(key.material), "base-colour texture uses TEXCOORD_" +
-               std::to_string(material.pbrMetallicRoughness.baseColorTexture.texCoord) + " (only TEXCOORD_0 is read)",
+        report("material " + std::to_string(key.material),
+               "base-colour texture uses TEXCOORD_" +
+                   std::to_string(material.pbrMetallicRoughness.baseColorTexture.texCoord) +
+                   " (only TEXCOORD_0 is read)",
                "texture skipped");
       }
     } else if (osg::Texture2D* tex = texture(textureIndex)) {
@@ -605,7 +610,8 @@ osg::ref_ptr<osg::Geometry> Builder::primitive(int meshIndex, int primitiveIndex
     if (!normals) {
       normals = new osg::Vec3Array(unsigned(vertexCount));
       for (std::size_t i = 0; i < vertexCount; ++i)
-        (*normals)[unsigned(i)].set(float(data.component(i, 0)), float(data.component(i, 1)), float(data.component(i, 2)));
+        (*normals)[unsigned(i)].set(float(data.component(i, 0)), float(data.component(i, 1)),
+                                    float(data.component(i, 2)));
       _arrays[{1, accessorIndex}] = normals;
     }
     geometry->setNormalArray(normals.get(), osg::Array::BIND_PER_VERTEX);
@@ -676,8 +682,10 @@ osg::ref_ptr<osg::Geometry> Builder::primitive(int meshIndex, int primitiveIndex
 
   const bool triangleMode = source.mode >= TINYGLTF_MODE_TRIANGLES;
   std::size_t primitiveTriangles = 0;
-  if (source.mode == TINYGLTF_MODE_TRIANGLES) primitiveTriangles = elementCount / 3;
-  else if (triangleMode) primitiveTriangles = elementCount >= 3 ? elementCount - 2 : 0;
+  if (source.mode == TINYGLTF_MODE_TRIANGLES)
+    primitiveTriangles = elementCount / 3;
+  else if (triangleMode)
+    primitiveTriangles = elementCount >= 3 ? elementCount - 2 : 0;
   if (triangleMode && !hasNormals) osgUtil::SmoothingVisitor::smooth(*geometry);
 
   geometry->setStateSet(stateSet(StateKey{source.material, hasColors, hasTexcoords, triangleMode}));
@@ -723,8 +731,10 @@ osg::ref_ptr<osg::Node> Builder::node(int index, int depth) {
   const tinygltf::Node& source = _model.nodes[std::size_t(index)];
   osg::Matrixd matrix;
   if (source.matrix.size() == 16) {
-    if (finiteAll(source.matrix)) matrix.set(source.matrix.data());  // column-major == OSG's row-vector layout
-    else report(record, "matrix is not finite", "identity used");
+    if (finiteAll(source.matrix))
+      matrix.set(source.matrix.data());  // column-major == OSG's row-vector layout
+    else
+      report(record, "matrix is not finite", "identity used");
   } else {
     osg::Matrixd scale, rotation, translation;
     if (source.scale.size() == 3 && finiteAll(source.scale))
@@ -740,8 +750,10 @@ osg::ref_ptr<osg::Node> Builder::node(int index, int depth) {
     matrix = scale * rotation * translation;
   }
   osg::ref_ptr<osg::Group> group;
-  if (matrix.isIdentity()) group = new osg::Group;
-  else group = new osg::MatrixTransform(matrix);
+  if (matrix.isIdentity())
+    group = new osg::Group;
+  else
+    group = new osg::MatrixTransform(matrix);
   group->setName(source.name);
   _onPath[std::size_t(index)] = true;
   if (source.mesh >= 0) {
@@ -869,8 +881,8 @@ core::Result<osg::ref_ptr<osg::Node>> gltfToNode(const std::uint8_t* data, std::
   if (!warning.empty()) diag.add(core::Severity::Info, kWhere, label, "", "", trimmed(warning), "noted");
   for (const std::string& extension : model.extensionsRequired) {
     if (extension != "KHR_materials_unlit" && extension != "KHR_mesh_quantization")
-      diag.add(core::Severity::Warning, kWhere, label, "", "", "required extension '" + extension + "' is not supported",
-               "content may be missing");
+      diag.add(core::Severity::Warning, kWhere, label, "", "",
+               "required extension '" + extension + "' is not supported", "content may be missing");
   }
 
   osg::ref_ptr<osg::Node> root;
@@ -908,8 +920,8 @@ core::Result<osg::ref_ptr<osg::Node>> readGltfFile(const std::filesystem::path& 
   auto bytes = core::readWholeFile(file, core::kModelFileLimit, "scene::readGltfFile()", file.string());
   if (!bytes) return bytes.error();
   if (bytes->empty()) return core::fail("scene::readGltfFile(): " + file.string() + ": the file is empty");
-  return gltfToNode(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size(), label, file.parent_path(), diag,
-                    stats);
+  return gltfToNode(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size(), label, file.parent_path(),
+                    diag, stats);
 }
 
 core::Result<GltfStats> describeGltf(const std::filesystem::path& file, core::Diagnostics* diag) {

@@ -122,11 +122,13 @@ class BatchPickInfo : public PickInfo {
   BatchPickInfo(std::shared_ptr<const BatchTable> table, std::string label)
       : _table(std::move(table)), _label(std::move(label)) {}
 
-  PickedFeature describe(const osg::Drawable& drawable, unsigned, const std::vector<unsigned>& vertexIndices) const override {
+  PickedFeature describe(const osg::Drawable& drawable, unsigned,
+                         const std::vector<unsigned>& vertexIndices) const override {
     PickedFeature feature;
     feature.model = _label;
     const osg::Geometry* geometry = drawable.asGeometry();
-    const auto* ids = geometry ? dynamic_cast<const osg::FloatArray*>(geometry->getVertexAttribArray(kBatchIdAttribute)) : nullptr;
+    const auto* ids =
+        geometry ? dynamic_cast<const osg::FloatArray*>(geometry->getVertexAttribArray(kBatchIdAttribute)) : nullptr;
     if (ids == nullptr || vertexIndices.empty() || vertexIndices.front() >= ids->size()) {
       feature.title = "batch (unknown)";
       return feature;
@@ -240,8 +242,8 @@ core::Result<B3dmContent> parseB3dmUnchecked(const std::uint8_t* data, std::size
   for (const Field& field : fields) {
     end += field.length;
     if (end > size)
-      return failure(label, std::string(field.name) + " " + std::to_string(field.length) + " runs past the end of the tile (" +
-                                std::to_string(size) + " bytes)");
+      return failure(label, std::string(field.name) + " " + std::to_string(field.length) +
+                                " runs past the end of the tile (" + std::to_string(size) + " bytes)");
   }
   if (end >= size) return failure(label, "no glTF payload after the tables");
   const std::uint8_t* featureJsonData = data + offset;
@@ -265,7 +267,8 @@ core::Result<B3dmContent> parseB3dmUnchecked(const std::uint8_t* data, std::size
   if (featureTable.contains("BATCH_LENGTH")) {
     const Json& value = featureTable["BATCH_LENGTH"];
     std::uint64_t at = 0;
-    if (value.is_number_unsigned() || (value.is_number() && value.get<double>() >= 0 && std::floor(value.get<double>()) == value.get<double>())) {
+    if (value.is_number_unsigned() ||
+        (value.is_number() && value.get<double>() >= 0 && std::floor(value.get<double>()) == value.get<double>())) {
       batchLength = std::size_t(value.get<double>());
     } else if (binaryWordOffset(value, 4, at)) {
       batchLength = readU32(featureBinaryData + at);
@@ -277,7 +280,8 @@ core::Result<B3dmContent> parseB3dmUnchecked(const std::uint8_t* data, std::size
   } else {
     diag.add(core::Severity::Warning, kWhere, label, "feature table", "", "BATCH_LENGTH is missing", "0 assumed");
   }
-  if (batchLength > 100000000) return failure(label, "feature table BATCH_LENGTH " + std::to_string(batchLength) + " is not plausible");
+  if (batchLength > 100000000)
+    return failure(label, "feature table BATCH_LENGTH " + std::to_string(batchLength) + " is not plausible");
   content.batchLength = batchLength;
   if (featureTable.contains("RTC_CENTER")) {
     const Json& value = featureTable["RTC_CENTER"];
@@ -310,8 +314,8 @@ core::Result<B3dmContent> parseB3dmUnchecked(const std::uint8_t* data, std::size
     if (name == "extras") continue;
     if (name == "extensions") {
       for (auto extension = value.begin(); value.is_object() && extension != value.end(); ++extension)
-        diag.add(core::Severity::Info, kWhere, label, "batch table", extension.key(), "batch table extension is not supported",
-                 "ignored");
+        diag.add(core::Severity::Info, kWhere, label, "batch table", extension.key(),
+                 "batch table extension is not supported", "ignored");
       continue;
     }
     std::vector<std::string> column(batchLength);

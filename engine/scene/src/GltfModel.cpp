@@ -39,7 +39,8 @@ core::Result<SceneModel> loadGltfModel(const std::filesystem::path& file, const 
     // (meridian convergence), so measure where north points in the frame at the model.
     const core::Vec2 north = used.toLocal(core::LonLat{placement->position.lon, placement->position.lat + 1e-5});
     double convergence = 0;
-    if (std::isfinite(north.x) && std::isfinite(north.y)) convergence = std::atan2(north.x - local.x, north.y - local.y);
+    if (std::isfinite(north.x) && std::isfinite(north.y))
+      convergence = std::atan2(north.x - local.x, north.y - local.y);
     const double heading = placement->headingDegrees * osg::PI / 180.0 + convergence;
     matrix.postMultScale(osg::Vec3d(placement->scale, placement->scale, placement->scale));
     matrix.postMultRotate(osg::Quat(-heading, osg::Z_AXIS));  // clockwise seen from above

@@ -93,12 +93,15 @@ Run runOnce(const std::function<int()>& body, const IsolationLimits& limits) {
   while (true) {
     if (open) {
       pollfd p{fds[0], POLLIN, 0};
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       const int waitMs = static_cast<int>(std::max<long long>(0, std::min<long long>(left.count(), 100)));
       if (::poll(&p, 1, waitMs) > 0) {
         const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
         if (n > 0) {
-          const std::size_t keep = std::min(static_cast<std::size_t>(n), limits.outputBytes - std::min(limits.outputBytes, run.outcome.output.size()));
+          const std::size_t keep =
+              std::min(static_cast<std::size_t>(n),
+                       limits.outputBytes - std::min(limits.outputBytes, run.outcome.output.size()));
           run.outcome.output.append(buffer, keep);
         } else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
           open = false;
@@ -118,7 +121,8 @@ Run runOnce(const std::function<int()>& body, const IsolationLimits& limits) {
   }
   ::close(fds[0]);
   run.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.cpuSeconds = usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  run.cpuSeconds =
+      usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   char limitText[32];
   std::snprintf(limitText, sizeof limitText, "%g", limits.wallSeconds);
   if (run.timedOut) {

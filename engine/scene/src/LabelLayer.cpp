@@ -7,9 +7,7 @@ namespace twin::scene::detail {
 namespace {
 struct ScreenRect {
   float minX, minY, maxX, maxY;
-  bool overlaps(const ScreenRect& o) const {
-    return minX < o.maxX && o.minX < maxX && minY < o.maxY && o.minY < maxY;
-  }
+  bool overlaps(const ScreenRect& o) const { return minX < o.maxX && o.minX < maxX && minY < o.maxY && o.minY < maxY; }
 };
 constexpr float kPaddingPixels = 4;
 }  // namespace
@@ -36,7 +34,10 @@ std::vector<ScreenLabel> LabelLayer::visibleLabels(const osg::Matrixd& view, con
                           x + placement.widthPixels / 2 + kPaddingPixels, y + kPaddingPixels};
     bool free = true;
     for (const ScreenRect& other : accepted)
-      if (rect.overlaps(other)) { free = false; break; }
+      if (rect.overlaps(other)) {
+        free = false;
+        break;
+      }
     if (!free) continue;
     accepted.push_back(rect);
     ScreenLabel label;

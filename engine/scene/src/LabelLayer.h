@@ -23,9 +23,9 @@ namespace twin::scene::detail {
 class LabelLayer {
  public:
   struct Placement {
-    std::string text;          // UTF-8
-    osg::Vec3 anchor;          // site frame, metres; the text stands centred above it
-    float widthPixels = 0;     // estimated screen size of the text
+    std::string text;       // UTF-8
+    osg::Vec3 anchor;       // site frame, metres; the text stands centred above it
+    float widthPixels = 0;  // estimated screen size of the text
     float heightPixels = 0;
     float maxDistanceMeters = 0;
     int priority = 0;

@@ -90,7 +90,9 @@ class WholeFileBuffer : public std::streambuf {
   int_type underflow() override { throw TruncatedFile(); }
   pos_type seekoff(off_type offset, std::ios_base::seekdir dir, std::ios_base::openmode which) override {
     if (!(which & std::ios_base::in)) return pos_type(off_type(-1));
-    const off_type base = dir == std::ios_base::beg ? 0 : dir == std::ios_base::cur ? gptr() - eback() : egptr() - eback();
+    const off_type base = dir == std::ios_base::beg   ? 0
+                          : dir == std::ios_base::cur ? gptr() - eback()
+                                                      : egptr() - eback();
     const off_type target = base + offset;
     if (target < 0 || target > egptr() - eback()) return pos_type(off_type(-1));
     setg(eback(), eback() + target, egptr());
@@ -102,7 +104,7 @@ class WholeFileBuffer : public std::streambuf {
 };
 
 osgDB::ReaderWriter::ReadResult readOsgbGuarded(const std::string& path, const osgDB::Options* options,
-                                              const IsolationLimits& limits) {
+                                                const IsolationLimits& limits) {
   using ReadResult = osgDB::ReaderWriter::ReadResult;
   auto read = core::readWholeFile(path, core::kOsgbTileLimit, kWhere, path);
   if (!read) return ReadResult(withoutPrefix(read.error().message, path));
@@ -110,7 +112,8 @@ osgDB::ReaderWriter::ReadResult readOsgbGuarded(const std::string& path, const o
   std::uint32_t header[2] = {0, 0};
   if (bytes.size() >= sizeof header) std::memcpy(header, bytes.data(), sizeof header);
   const bool native = header[0] == OSG_HEADER_LOW && header[1] == OSG_HEADER_HIGH;
-  const bool swapped = header[0] == __builtin_bswap32(OSG_HEADER_LOW) && header[1] == __builtin_bswap32(OSG_HEADER_HIGH);
+  const bool swapped =
+      header[0] == __builtin_bswap32(OSG_HEADER_LOW) && header[1] == __builtin_bswap32(OSG_HEADER_HIGH);
   if (!native && !swapped) {
     ReadResult notOsgb(ReadResult::FILE_NOT_HANDLED);
     notOsgb.message() = "not an OSG binary scene (no .osgb header)";
@@ -211,11 +214,11 @@ class ObliqueReadCallback : public osgDB::ReadFileCallback {
 };
 
 struct RootTile {
-  std::string name;        // the tile folder's name
+  std::string name;  // the tile folder's name
   fs::path folder;
-  fs::path file;           // <folder>/<name>.osgb
+  fs::path file;  // <folder>/<name>.osgb
   osg::ref_ptr<osg::Node> node;
-  std::string problem;     // why node is null
+  std::string problem;  // why node is null
 };
 
 void readRoot(RootTile& tile, const osgDB::Options* options) {
@@ -275,16 +278,15 @@ void setObliqueState(osg::StateSet& state) {
 }  // namespace
 
 core::Result<SceneModel> loadObliqueProduction(const fs::path& folderOrMetadata,
-                                               const std::optional<std::string>& srsOverride,
-                                               double heightOffsetMeters, const geo::SiteFrame& frame,
-                                               core::Diagnostics& diag) {
+                                               const std::optional<std::string>& srsOverride, double heightOffsetMeters,
+                                               const geo::SiteFrame& frame, core::Diagnostics& diag) {
   return loadObliqueProduction(folderOrMetadata, srsOverride, heightOffsetMeters, frame, diag, ObliqueLoadOptions{});
 }
 
 core::Result<SceneModel> loadObliqueProduction(const fs::path& folderOrMetadata,
-                                               const std::optional<std::string>& srsOverride,
-                                               double heightOffsetMeters, const geo::SiteFrame& frame,
-                                               core::Diagnostics& diag, const ObliqueLoadOptions& options) {
+                                               const std::optional<std::string>& srsOverride, double heightOffsetMeters,
+                                               const geo::SiteFrame& frame, core::Diagnostics& diag,
+                                               const ObliqueLoadOptions& options) {
   auto read = geo::readObliqueMetadata(folderOrMetadata);
   if (!read) return read.error();
   geo::ObliqueMetadata meta = std::move(read.value());
@@ -295,9 +297,8 @@ core::Result<SceneModel> loadObliqueProduction(const fs::path& folderOrMetadata,
   if (srsOverride) {
     // Reuse the metadata parser so an override takes exactly the forms <SRS> takes; the origin
     // stays the file's, so the wrapper's is a placeholder that is not used.
-    auto parsed = geo::parseObliqueMetadata("<ModelMetadata><SRS>" + *srsOverride +
-                                                "</SRS><SRSOrigin>0,0,0</SRSOrigin></ModelMetadata>",
-                                            meta.file);
+    auto parsed = geo::parseObliqueMetadata(
+        "<ModelMetadata><SRS>" + *srsOverride + "</SRS><SRSOrigin>0,0,0</SRSOrigin></ModelMetadata>", meta.file);
     if (!parsed) return core::fail(std::string(kWhere) + ": " + metaPath + ": SRS override: " + parsed.error().message);
     meta.kind = parsed->kind;
     meta.srs = parsed->srs;
@@ -340,8 +341,8 @@ core::Result<SceneModel> loadObliqueProduction(const fs::path& folderOrMetadata,
     tile.folder = folder;
     tile.file = folder / (tile.name + ".osgb");
     if (!fs::is_regular_file(tile.file, ec)) {
-      diag.add(core::Severity::Warning, kWhere, tile.name, "", "", "tile folder without its root " + tile.name + ".osgb",
-               "skipped");
+      diag.add(core::Severity::Warning, kWhere, tile.name, "", "",
+               "tile folder without its root " + tile.name + ".osgb", "skipped");
       continue;
     }
     tiles.push_back(std::move(tile));

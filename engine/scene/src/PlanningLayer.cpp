@@ -26,7 +26,7 @@
 namespace twin::scene {
 namespace {
 
-constexpr double kLiftMeters = 0.3;      // above the ground, below any roof
+constexpr double kLiftMeters = 0.3;  // above the ground, below any roof
 
 const char* const kFlatVertex = R"(#version 120
 void main() {
@@ -76,7 +76,7 @@ bool insideTriangle(const osg::Vec3& a, const osg::Vec3& b, const osg::Vec3& c, 
     return (double(v.x()) - u.x()) * (p.y - u.y()) - (double(v.y()) - u.y()) * (p.x - u.x());
   };
   const double d1 = side(a, b), d2 = side(b, c), d3 = side(c, a);
-  const bool negative = d1 < 0 || d2 < 0 || d3 < 0, positive = d1 > 0 || d2 > 0 || d3 > 0;
+  const bool negative = d1 < 0 || d2 < 0 || d3<0, positive = d1> 0 || d2 > 0 || d3 > 0;
   return !(negative && positive);
 }
 
@@ -148,7 +148,8 @@ void PlanningLayer::setIsochrone(const std::vector<PlanningBand>& bands, core::V
 
   std::vector<std::size_t> order(bands.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bands[a].minutes > bands[b].minutes; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return bands[a].minutes > bands[b].minutes; });
 
   for (std::size_t rank = 0; rank < order.size(); ++rank) {
     const std::size_t index = order[rank];
@@ -261,7 +262,8 @@ void PlanningLayer::rebuildMarkers() {
     float pixels, ring;
     int bin;
   };
-  const Style styles[3] = {{_markerPixels, 0.0f, 55}, {_markerPixels * 1.5f, 0.25f, 56}, {_markerPixels * 2.0f, 0.3f, 57}};
+  const Style styles[3] = {
+      {_markerPixels, 0.0f, 55}, {_markerPixels * 1.5f, 0.25f, 56}, {_markerPixels * 2.0f, 0.3f, 57}};
   std::vector<const PlanningMarker*> groups[3];
   for (const PlanningMarker& m : _markers) groups[(m.hypothetical || m.moved) ? 1 : 0].push_back(&m);
   if (_drag) groups[2].push_back(&*_drag);
@@ -289,7 +291,8 @@ void PlanningLayer::rebuildMarkers() {
   }
 }
 
-std::optional<std::size_t> PlanningLayer::pickMarker(osgViewer::View& view, float x, float y, float radiusPixels) const {
+std::optional<std::size_t> PlanningLayer::pickMarker(osgViewer::View& view, float x, float y,
+                                                     float radiusPixels) const {
   const osg::Camera* camera = view.getCamera();
   if (!camera || !camera->getViewport() || _markers.empty()) return std::nullopt;
   const osg::Matrixd mvpw =

@@ -227,7 +227,8 @@ SensorLayer::SensorLayer(std::vector<SensorPlacement> placements, const model::S
   if (site)
     for (const SensorPlacement& p : _placements)
       if (p.buildingIndex >= 0 && std::size_t(p.buildingIndex) < site->buildings.size() &&
-          std::find(buildingsWithSensors.begin(), buildingsWithSensors.end(), p.buildingIndex) == buildingsWithSensors.end())
+          std::find(buildingsWithSensors.begin(), buildingsWithSensors.end(), p.buildingIndex) ==
+              buildingsWithSensors.end())
         buildingsWithSensors.push_back(p.buildingIndex);
   for (int index : buildingsWithSensors) {
     osg::ref_ptr<osg::Geode> geode = new osg::Geode;
@@ -349,7 +350,8 @@ void SensorLayer::updateHulls() {
   for (Hull& hull : _hulls) {
     MarkerState worst = MarkerState::Normal;
     for (std::size_t i = 0; i < _placements.size(); ++i)
-      if (_placements[i].buildingIndex == hull.buildingIndex && alarmRank(_states[i]) > alarmRank(worst)) worst = _states[i];
+      if (_placements[i].buildingIndex == hull.buildingIndex && alarmRank(_states[i]) > alarmRank(worst))
+        worst = _states[i];
     hull.node->setNodeMask(isAlarm(worst) ? ~0u : 0u);
     hull.colour->set(markerColour(isAlarm(worst) ? worst : MarkerState::Critical));
     hull.pulse->set(worst == MarkerState::Critical ? 1.0f : 0.0f);

@@ -64,8 +64,8 @@ constexpr double kRoadLiftMeters = 0.5;  // road ribbons above the terrain surfa
 
 // Keys of Theme::buildingUse, in BuildingUse order (model::buildingUseName()'s names).
 constexpr std::array<const char*, model::kBuildingUseCount> kUseKeys = {
-    "residential", "commercial", "office", "education", "healthcare",
-    "public", "industrial", "transport", "religious", "other"};
+    "residential", "commercial", "office",    "education", "healthcare",
+    "public",      "industrial", "transport", "religious", "other"};
 
 unsigned layerBit(Layer layer) { return 1u << static_cast<unsigned>(layer); }
 
@@ -84,23 +84,22 @@ PoiClass poiCategory(const model::Poi& poi) {
   const std::string& k = poi.kind;
   if (k == "school" || k == "kindergarten" || k == "university" || k == "college" || k == "childcare")
     return PoiClass::Education;
-  if (poi.category == "healthcare" || k == "hospital" || k == "clinic" || k == "doctors" ||
-      k == "pharmacy" || k == "dentist")
+  if (poi.category == "healthcare" || k == "hospital" || k == "clinic" || k == "doctors" || k == "pharmacy" ||
+      k == "dentist")
     return PoiClass::Health;
   if (poi.category == "shop" || k == "marketplace" || k == "supermarket") return PoiClass::Shopping;
-  if (poi.category == "railway" || poi.category == "public_transport" || k == "bus_stop" ||
-      k == "subway_entrance" || k == "station")
+  if (poi.category == "railway" || poi.category == "public_transport" || k == "bus_stop" || k == "subway_entrance" ||
+      k == "station")
     return PoiClass::Transport;
   if (poi.category == "leisure") return PoiClass::Leisure;
   return PoiClass::Other;
 }
-const std::array<osg::Vec4, kPoiCategoryCount> kPoiFixedColors = {
-    osg::Vec4(1, 1, 1, 1),                 // replaced by Theme::poi
-    osg::Vec4(0.30f, 0.60f, 1.00f, 1),     // education
-    osg::Vec4(0.95f, 0.30f, 0.32f, 1),     // health
-    osg::Vec4(1.00f, 0.66f, 0.16f, 1),     // shopping
-    osg::Vec4(0.22f, 0.84f, 0.56f, 1),     // transport
-    osg::Vec4(0.58f, 0.84f, 0.26f, 1)};    // leisure
+const std::array<osg::Vec4, kPoiCategoryCount> kPoiFixedColors = {osg::Vec4(1, 1, 1, 1),  // replaced by Theme::poi
+                                                                  osg::Vec4(0.30f, 0.60f, 1.00f, 1),   // education
+                                                                  osg::Vec4(0.95f, 0.30f, 0.32f, 1),   // health
+                                                                  osg::Vec4(1.00f, 0.66f, 0.16f, 1),   // shopping
+                                                                  osg::Vec4(0.22f, 0.84f, 0.56f, 1),   // transport
+                                                                  osg::Vec4(0.58f, 0.84f, 0.26f, 1)};  // leisure
 
 // Label priority: lower first. Stations and schools matter most to residents.
 int poiPriority(PoiClass category) {
@@ -119,13 +118,14 @@ std::string recordLabel(const std::string& idKind, std::int64_t id) {
 // ---------------------------------------------------------------------------------------------
 // Shader programs and uniforms
 
-core::Result<osg::ref_ptr<osg::Program>> makeProgram(const std::string& name,
-                                                     std::initializer_list<std::pair<osg::Shader::Type, const char*>> files) {
+core::Result<osg::ref_ptr<osg::Program>> makeProgram(
+    const std::string& name, std::initializer_list<std::pair<osg::Shader::Type, const char*>> files) {
   osg::ref_ptr<osg::Program> program = new osg::Program;
   program->setName(name);
   for (const auto& [type, file] : files) {
     const char* text = detail::embeddedShader(file);
-    if (!text || !*text) return core::fail(std::string(kWhere) + ": shader '" + file + "' is not embedded in the library");
+    if (!text || !*text)
+      return core::fail(std::string(kWhere) + ": shader '" + file + "' is not embedded in the library");
     osg::ref_ptr<osg::Shader> shader = new osg::Shader(type, text);
     shader->setName(file);
     program->addShader(shader);
@@ -164,8 +164,10 @@ void addRoof(Mesh& mesh, const detail::Triangulation& t, float z, const osg::Vec
     mesh.add(osg::Vec3(static_cast<float>(p.x), static_cast<float>(p.y), z), normal, attribute);
   for (std::size_t i = 0; i + 2 < t.triangles.size(); i += 3) {
     std::uint32_t a = base + t.triangles[i], b = base + t.triangles[i + 1], c = base + t.triangles[i + 2];
-    if (facingUp) mesh.indices.insert(mesh.indices.end(), {a, b, c});
-    else mesh.indices.insert(mesh.indices.end(), {a, c, b});
+    if (facingUp)
+      mesh.indices.insert(mesh.indices.end(), {a, b, c});
+    else
+      mesh.indices.insert(mesh.indices.end(), {a, c, b});
   }
 }
 
@@ -178,7 +180,8 @@ void addWalls(Mesh& mesh, const std::vector<core::Ring>& rings, float bottom, fl
       double dx = b.x - a.x, dy = b.y - a.y, length = std::hypot(dx, dy);
       if (length <= 0) continue;
       osg::Vec3 normal(static_cast<float>(dy / length), static_cast<float>(-dx / length), 0);
-      osg::Vec3 pa(static_cast<float>(a.x), static_cast<float>(a.y), 0), pb(static_cast<float>(b.x), static_cast<float>(b.y), 0);
+      osg::Vec3 pa(static_cast<float>(a.x), static_cast<float>(a.y), 0),
+          pb(static_cast<float>(b.x), static_cast<float>(b.y), 0);
       std::uint32_t v0 = mesh.add(pa + osg::Vec3(0, 0, bottom), normal, attribute);
       std::uint32_t v1 = mesh.add(pb + osg::Vec3(0, 0, bottom), normal, attribute);
       std::uint32_t v2 = mesh.add(pb + osg::Vec3(0, 0, top), normal, attribute);
@@ -329,7 +332,8 @@ struct SiteScene::Impl {
   void buildLabels();
   double poiElevation(const model::Poi& poi) const {
     if (!terrain) return 0;
-    return std::isfinite(poi.elevationMeters) ? poi.elevationMeters : groundHeight(terrain, poi.position.x, poi.position.y);
+    return std::isfinite(poi.elevationMeters) ? poi.elevationMeters
+                                              : groundHeight(terrain, poi.position.x, poi.position.y);
   }
 };
 
@@ -349,7 +353,8 @@ void SiteScene::Impl::applyTheme(const model::Theme& theme) {
   uniforms.roadColor->set(toVec4(theme.roads));
   uniforms.casingColor->set(toVec4(theme.roadCasing));
   for (int c = 0; c < kPoiCategoryCount; ++c)
-    uniforms.poiColors->setElement(static_cast<unsigned>(c), c == 0 ? toVec4(theme.poi) : kPoiFixedColors[static_cast<std::size_t>(c)]);
+    uniforms.poiColors->setElement(static_cast<unsigned>(c),
+                                   c == 0 ? toVec4(theme.poi) : kPoiFixedColors[static_cast<std::size_t>(c)]);
   // Label colours are read from options.theme by visibleLabels(), so a theme change needs no
   // per-label work here.
 }
@@ -380,8 +385,9 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
     if (!std::isfinite(bottom) || bottom < 0 || bottom >= building.heightMeters) bottom = 0;
     double base = 0;
     if (terrain) {
-      base = std::isfinite(building.baseElevationMeters) ? building.baseElevationMeters
-                                                         : groundHeight(terrain, building.footprint.outer[0].x, building.footprint.outer[0].y);
+      base = std::isfinite(building.baseElevationMeters)
+                 ? building.baseElevationMeters
+                 : groundHeight(terrain, building.footprint.outer[0].x, building.footprint.outer[0].y);
     }
     double wallBottom = base + bottom;
     if (terrain && bottom == 0) {
@@ -392,7 +398,8 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
       for (const core::Ring& ring : triangulation.rings) {
         std::vector<core::Vec2> closed(ring);
         closed.push_back(ring.front());
-        for (const osg::Vec3& p : drapeLine(terrain, closed, 0)) wallBottom = std::min(wallBottom, static_cast<double>(p.z()));
+        for (const osg::Vec3& p : drapeLine(terrain, closed, 0))
+          wallBottom = std::min(wallBottom, static_cast<double>(p.z()));
       }
     }
 
@@ -455,7 +462,8 @@ void SiteScene::Impl::buildGround(const core::Box2& extent, osg::Program* progra
   const auto x0 = static_cast<float>(extent.minX - margin), y0 = static_cast<float>(extent.minY - margin);
   const auto x1 = static_cast<float>(extent.maxX + margin), y1 = static_cast<float>(extent.maxY + margin);
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
-  for (const osg::Vec3& corner : {osg::Vec3(x0, y0, 0), osg::Vec3(x1, y0, 0), osg::Vec3(x1, y1, 0), osg::Vec3(x0, y1, 0)})
+  for (const osg::Vec3& corner :
+       {osg::Vec3(x0, y0, 0), osg::Vec3(x1, y0, 0), osg::Vec3(x1, y1, 0), osg::Vec3(x0, y1, 0)})
     vertices->push_back(corner);
   osg::ref_ptr<osg::Vec3Array> normals = new osg::Vec3Array;
   normals->assign(4, osg::Vec3(0, 0, 1));
@@ -473,8 +481,9 @@ void SiteScene::Impl::buildRoads(osg::Program* program) {
     // With terrain the centre line is split wherever it crosses a terrain triangle edge, so that it
     // follows the drawn surface exactly; the ribbon is lifted a little above it.
     std::vector<osg::Vec3> centre = drapeLine(terrain, line, terrain ? kRoadLiftMeters : 0);
-    double width = std::isfinite(road.widthMeters) && road.widthMeters > 0 ? std::min(road.widthMeters, 60.0)
-                                                                            : model::defaultRoadWidthMeters(road.highway);
+    double width = std::isfinite(road.widthMeters) && road.widthMeters > 0
+                       ? std::min(road.widthMeters, 60.0)
+                       : model::defaultRoadWidthMeters(road.highway);
     core::Box2 box;
     for (const core::Vec2& p : line) box.add(p);
     core::Vec2 middle = box.centre();
@@ -494,9 +503,11 @@ void SiteScene::Impl::buildRoads(osg::Program* program) {
   fillState->addUniform(uniforms.roadColor);
   fillState->setRenderBinDetails(2, "RenderBin");
   for (auto& [key, meshes] : tiles) {
-    osg::ref_ptr<osg::Geometry> casing = makeGeometry(meshes.first.vertices, meshes.first.normals, meshes.first.indices);
+    osg::ref_ptr<osg::Geometry> casing =
+        makeGeometry(meshes.first.vertices, meshes.first.normals, meshes.first.indices);
     casing->setStateSet(casingState);
-    osg::ref_ptr<osg::Geometry> fill = makeGeometry(meshes.second.vertices, meshes.second.normals, meshes.second.indices);
+    osg::ref_ptr<osg::Geometry> fill =
+        makeGeometry(meshes.second.vertices, meshes.second.normals, meshes.second.indices);
     fill->setStateSet(fillState);
     group->addChild(casing);
     group->addChild(fill);
@@ -570,17 +581,18 @@ void SiteScene::Impl::buildLabels() {
     if (!(areaM2 >= 1500 || top >= 50)) continue;
     core::Vec2 c = core::centroid(building.footprint.outer);
     if (!core::isFinite(c)) continue;
-    candidates.push_back({3, areaM2, building.name,
-                          osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(base + top + 4)),
-                          static_cast<float>(std::clamp(std::sqrt(areaM2) * 40, 900.0, 4000.0)), LabelKind::Building});
+    candidates.push_back(
+        {3, areaM2, building.name,
+         osg::Vec3(static_cast<float>(c.x), static_cast<float>(c.y), static_cast<float>(base + top + 4)),
+         static_cast<float>(std::clamp(std::sqrt(areaM2) * 40, 900.0, 4000.0)), LabelKind::Building});
   }
   std::stable_sort(candidates.begin(), candidates.end(), [](const LabelCandidate& a, const LabelCandidate& b) {
     return a.priority != b.priority ? a.priority < b.priority : a.weight > b.weight;
   });
   // The declutter is quadratic in the labels it accepts and walks every candidate; beyond a few
   // screens' worth it would reject them anyway.
-  std::size_t cap = std::max<std::size_t>(1, static_cast<std::size_t>(std::max(options.maxLabels, 0))) *
-                    kLabelCandidatesPerMaxLabel;
+  std::size_t cap =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::max(options.maxLabels, 0))) * kLabelCandidatesPerMaxLabel;
   if (candidates.size() > cap) candidates.resize(cap);
   const float pixels = options.labelPixels > 1 ? options.labelPixels : 18;
   for (LabelCandidate& candidate : candidates) {
@@ -658,8 +670,8 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   }
   osg::StateSet* buildingState = impl.layers[static_cast<int>(Layer::Buildings)]->getOrCreateStateSet();
   buildingState->setAttributeAndModes(buildingProgram.value());
-  for (osg::Uniform* uniform : {u.useColors.get(), u.hovered.get(), u.selected.get(), u.selectColor.get(), u.hoverColor.get(),
-                                u.colorOverride.get()})
+  for (osg::Uniform* uniform : {u.useColors.get(), u.hovered.get(), u.selected.get(), u.selectColor.get(),
+                                u.hoverColor.get(), u.colorOverride.get()})
     buildingState->addUniform(uniform);
 
   core::Box2 extent = site.extent;
@@ -722,7 +734,8 @@ void SiteScene::setHoveredBuilding(int index) {
 }
 
 void SiteScene::setSelectedBuilding(int index) {
-  _impl->selected = checkedBuildingIndex(index, _impl->site->buildings.size(), "scene::SiteScene::setSelectedBuilding()");
+  _impl->selected =
+      checkedBuildingIndex(index, _impl->site->buildings.size(), "scene::SiteScene::setSelectedBuilding()");
   _impl->uniforms.selected->set(static_cast<float>(_impl->selected));
 }
 
@@ -733,7 +746,8 @@ void SiteScene::setBuildingColors(const std::vector<model::Color>& colors) {
   if (colors.empty()) {
     // Dropping the arrays frees their memory; the uniform tells the shader not to read the
     // attribute, whose unbound value is undefined.
-    for (osg::Geometry* geometry : _impl->buildingGeometries) geometry->setVertexAttribArray(kBuildingColorAttribute, nullptr);
+    for (osg::Geometry* geometry : _impl->buildingGeometries)
+      geometry->setVertexAttribArray(kBuildingColorAttribute, nullptr);
     _impl->uniforms.colorOverride->set(0.f);
     _impl->colorsActive = false;
     return;
@@ -753,8 +767,10 @@ void SiteScene::setBuildingColors(const std::vector<model::Color>& colors) {
       const model::Color& c = colors[std::min(index, count - 1)];
       (*overrides)[i] = c.a > 0 ? osg::Vec4(c.r, c.g, c.b, std::min(c.a, 1.f)) : osg::Vec4();
     }
-    if (created) geometry->setVertexAttribArray(kBuildingColorAttribute, fresh, osg::Array::BIND_PER_VERTEX);
-    else overrides->dirty();
+    if (created)
+      geometry->setVertexAttribArray(kBuildingColorAttribute, fresh, osg::Array::BIND_PER_VERTEX);
+    else
+      overrides->dirty();
   }
   _impl->uniforms.colorOverride->set(1.f);
   _impl->colorsActive = true;

@@ -29,12 +29,14 @@ namespace {
 bool usable(const geo::Heightfield* terrain) {
   return terrain && !terrain->empty() && terrain->columns >= 2 && terrain->rows >= 2 &&
          std::isfinite(terrain->spacingMeters) && terrain->spacingMeters > 0 && core::isFinite(terrain->originMeters) &&
-         terrain->heights.size() == static_cast<std::size_t>(terrain->columns) * static_cast<std::size_t>(terrain->rows);
+         terrain->heights.size() ==
+             static_cast<std::size_t>(terrain->columns) * static_cast<std::size_t>(terrain->rows);
 }
 
 // Non-finite samples (a DEM hole that was not filled) are drawn at 0 rather than poisoning the mesh.
 float at(const geo::Heightfield& t, int column, int row) {
-  float h = t.heights[static_cast<std::size_t>(row) * static_cast<std::size_t>(t.columns) + static_cast<std::size_t>(column)];
+  float h =
+      t.heights[static_cast<std::size_t>(row) * static_cast<std::size_t>(t.columns) + static_cast<std::size_t>(column)];
   return std::isfinite(h) ? h : 0.f;
 }
 
@@ -166,7 +168,8 @@ osg::ref_ptr<osg::Group> buildTerrainMesh(const geo::Heightfield& terrain, const
   }
   const int chunkCells = std::clamp(options.chunkCells, 2, 4096);
   const int levels = std::clamp(options.levels, 1, 6);
-  const double maxPixelError = std::isfinite(options.maxPixelError) && options.maxPixelError > 0.01 ? options.maxPixelError : 2;
+  const double maxPixelError =
+      std::isfinite(options.maxPixelError) && options.maxPixelError > 0.01 ? options.maxPixelError : 2;
   for (int r0 = 0; r0 < terrain.rows - 1; r0 += chunkCells) {
     const int r1 = std::min(r0 + chunkCells, terrain.rows - 1);
     for (int c0 = 0; c0 < terrain.columns - 1; c0 += chunkCells) {
@@ -271,7 +274,8 @@ std::vector<osg::Vec3> drapeLine(const geo::Heightfield* terrain, const std::vec
                          crossingRange(ua - va, ub - vb, -vMax, uMax).second;
     ts.clear();
     if (count > static_cast<double>(kMaxPointsPerSegment)) {
-      for (std::size_t k = 1; k < kMaxPointsPerSegment; ++k) ts.push_back(static_cast<double>(k) / kMaxPointsPerSegment);
+      for (std::size_t k = 1; k < kMaxPointsPerSegment; ++k)
+        ts.push_back(static_cast<double>(k) / kMaxPointsPerSegment);
     } else {
       addCrossings(ua, ub, 0, uMax, ts);
       addCrossings(va, vb, 0, vMax, ts);

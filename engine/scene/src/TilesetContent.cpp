@@ -44,9 +44,7 @@ std::uint16_t readU16(const std::uint8_t* p) {
 
 enum class Component { F32, U32, U16, U8 };
 
-std::size_t componentSize(Component c) {
-  return c == Component::U8 ? 1 : c == Component::U16 ? 2 : 4;
-}
+std::size_t componentSize(Component c) { return c == Component::U8 ? 1 : c == Component::U16 ? 2 : 4; }
 
 double readComponent(const std::uint8_t* p, Component c) {
   switch (c) {
@@ -81,7 +79,8 @@ bool globalProperty(const FeatureTable& table, const char* name, std::size_t cou
       error = std::string(name) + " runs past the feature table binary";
       return false;
     }
-    for (std::size_t i = 0; i < count; ++i) out[i] = readComponent(table.binary + offset + i * componentSize(type), type);
+    for (std::size_t i = 0; i < count; ++i)
+      out[i] = readComponent(table.binary + offset + i * componentSize(type), type);
   } else if (count == 1 && v.is_number()) {
     out[0] = v.get<double>();
   } else if (v.is_array() && v.size() == count) {
@@ -132,7 +131,8 @@ std::string readHeader(const std::uint8_t* data, std::size_t size, const char* m
   if (std::memcmp(data, magic, 4) != 0) return std::string("bad magic (expected '") + magic + "')";
   if (readU32(data + 4) != 1) return "version " + std::to_string(readU32(data + 4)) + " is not supported (1)";
   h.byteLength = readU32(data + 8);
-  if (h.byteLength != size) return "byteLength " + std::to_string(h.byteLength) + " is not the size " + std::to_string(size);
+  if (h.byteLength != size)
+    return "byteLength " + std::to_string(h.byteLength) + " is not the size " + std::to_string(size);
   h.featureJson = readU32(data + 12);
   h.featureBinary = readU32(data + 16);
   h.batchJson = readU32(data + 20);
@@ -150,7 +150,8 @@ core::Result<osg::ref_ptr<osg::Node>> parsePnts(const std::uint8_t* data, std::s
   TileHeader h;
   if (std::string e = readHeader(data, size, "pnts", h); !e.empty()) return core::fail(prefix + e);
   FeatureTable table;
-  if (std::string deep = core::jsonDepthProblem(std::string_view(reinterpret_cast<const char*>(data + 28), h.featureJson));
+  if (std::string deep =
+          core::jsonDepthProblem(std::string_view(reinterpret_cast<const char*>(data + 28), h.featureJson));
       !deep.empty())
     return core::fail(prefix + "feature table: " + deep);
   table.header = json::parse(data + 28, data + 28 + h.featureJson, nullptr, false);
@@ -182,10 +183,12 @@ core::Result<osg::ref_ptr<osg::Node>> parsePnts(const std::uint8_t* data, std::s
     double offset[3], scale[3];
     if (!globalProperty(table, "QUANTIZED_VOLUME_OFFSET", 3, Component::F32, offset, error) ||
         !globalProperty(table, "QUANTIZED_VOLUME_SCALE", 3, Component::F32, scale, error))
-      return core::fail(prefix + (error.empty() ? "POSITION_QUANTIZED needs QUANTIZED_VOLUME_OFFSET and _SCALE" : error));
+      return core::fail(prefix +
+                        (error.empty() ? "POSITION_QUANTIZED needs QUANTIZED_VOLUME_OFFSET and _SCALE" : error));
     for (std::size_t i = 0; i < n; ++i) {
       osg::Vec3 v;
-      for (int k = 0; k < 3; ++k) v[k] = static_cast<float>(offset[k] + readU16(q + 6 * i + 2 * k) * scale[k] / 65535.0);
+      for (int k = 0; k < 3; ++k)
+        v[k] = static_cast<float>(offset[k] + readU16(q + 6 * i + 2 * k) * scale[k] / 65535.0);
       positions->push_back(v);
     }
   }
@@ -252,8 +255,8 @@ core::Result<osg::ref_ptr<osg::Node>> parsePnts(const std::uint8_t* data, std::s
   geometry->setUseVertexBufferObjects(true);
   geometry->setVertexArray(positions.get());
   colours->setNormalize(true);
-  geometry->setColorArray(colours.get(), colours->size() == positions->size() ? osg::Array::BIND_PER_VERTEX
-                                                                              : osg::Array::BIND_OVERALL);
+  geometry->setColorArray(
+      colours.get(), colours->size() == positions->size() ? osg::Array::BIND_PER_VERTEX : osg::Array::BIND_OVERALL);
   geometry->addPrimitiveSet(new osg::DrawArrays(GL_POINTS, 0, static_cast<GLsizei>(positions->size())));
   osg::StateSet* state = geometry->getOrCreateStateSet();
   state->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
@@ -288,7 +291,8 @@ core::Result<osg::ref_ptr<osg::Node>> parseComposite(const std::uint8_t* data, s
                                                      int nesting, core::Diagnostics& diag) {
   const std::string prefix = "scene::loadTileContent(): " + label + ": ";
   if (size < 16) return core::fail(prefix + "shorter than the 16-byte cmpt header");
-  if (readU32(data + 4) != 1) return core::fail(prefix + "cmpt version " + std::to_string(readU32(data + 4)) + " is not supported (1)");
+  if (readU32(data + 4) != 1)
+    return core::fail(prefix + "cmpt version " + std::to_string(readU32(data + 4)) + " is not supported (1)");
   if (readU32(data + 8) != size) return core::fail(prefix + "cmpt byteLength is not the size " + std::to_string(size));
   if (nesting >= kMaxCompositeNesting) return core::fail(prefix + "composites nested too deep");
   const std::uint32_t count = readU32(data + 12);
@@ -327,14 +331,16 @@ core::Result<osg::ref_ptr<osg::Node>> parseContent(const std::uint8_t* data, std
   }
   if (magic == "pnts") return parsePnts(data, size, label, diag);
   if (magic == "cmpt") return parseComposite(data, size, label, baseDir, nesting, diag);
-  if (magic == "i3dm") return core::fail("scene::loadTileContent(): " + label + ": i3dm (instanced models) is not supported");
+  if (magic == "i3dm")
+    return core::fail("scene::loadTileContent(): " + label + ": i3dm (instanced models) is not supported");
   return core::fail("scene::loadTileContent(): " + label + ": bad magic (expected b3dm, pnts, cmpt)");
 }
 
 }  // namespace
 
-core::Result<osg::ref_ptr<osg::Node>> parseTileContent(const std::uint8_t* data, std::size_t size, const std::string& label,
-                                                       const std::filesystem::path& baseDir, core::Diagnostics& diag) {
+core::Result<osg::ref_ptr<osg::Node>> parseTileContent(const std::uint8_t* data, std::size_t size,
+                                                       const std::string& label, const std::filesystem::path& baseDir,
+                                                       core::Diagnostics& diag) {
   return parseContent(data, size, label, baseDir, 0, diag);
 }
 
@@ -346,7 +352,8 @@ core::Result<osg::ref_ptr<osg::Node>> loadTileContent(const std::filesystem::pat
   auto bytes = core::readWholeFile(path, core::kTileFileLimit, "scene::loadTileContent()", label);
   if (!bytes) return bytes.error();
   const std::string& text = bytes.value();
-  return parseContent(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), label, path.parent_path(), 0, diag);
+  return parseContent(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), label, path.parent_path(), 0,
+                      diag);
 }
 
 }  // namespace twin::scene

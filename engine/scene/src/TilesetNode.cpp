@@ -23,10 +23,10 @@ struct TilesetNode::Request {
   int tile = -1;
   fs::path path;
   TileContentType type = TileContentType::None;
-  osg::Matrixd transform;        // external tilesets: the host tile's transform
+  osg::Matrixd transform;  // external tilesets: the host tile's transform
   Refine refine = Refine::Replace;
   std::string label;
-  bool taken = false;            // a worker has it (guarded by _queueMutex)
+  bool taken = false;  // a worker has it (guarded by _queueMutex)
 };
 
 struct TilesetNode::Finished {
@@ -60,7 +60,8 @@ class SizeVisitor : public osg::NodeVisitor {
       for (unsigned i = 0; i < g->getNumVertexAttribArrays(); ++i)
         if (g->getVertexAttribArray(i)) bytes += g->getVertexAttribArray(i)->getTotalDataSize();
       for (unsigned i = 0; i < g->getNumPrimitiveSets(); ++i)
-        if (auto* elements = dynamic_cast<osg::DrawElements*>(g->getPrimitiveSet(i))) bytes += elements->getTotalDataSize();
+        if (auto* elements = dynamic_cast<osg::DrawElements*>(g->getPrimitiveSet(i)))
+          bytes += elements->getTotalDataSize();
     }
   }
 
@@ -90,7 +91,8 @@ ContentState initialState(const Tile& tile) {
 
 }  // namespace
 
-TilesetNode::TilesetNode(Tileset tileset, const TilesetOptions& options) : _tileset(std::move(tileset)), _options(options) {
+TilesetNode::TilesetNode(Tileset tileset, const TilesetOptions& options)
+    : _tileset(std::move(tileset)), _options(options) {
   TWIN_ASSERT(_tileset.placed, "scene::TilesetNode: the tileset must be placed");
   TWIN_ASSERT(_options.maximumScreenSpaceError > 0, "scene::TilesetNode: maximumScreenSpaceError must be positive");
   setName(_tileset.path.filename().string());
@@ -137,8 +139,10 @@ void TilesetNode::workerLoop() {
     if (request->type == TileContentType::ExternalTileset) {
       auto sub = detail::parseTilesetFile(request->path, "scene::TilesetNode", request->label, request->transform,
                                           request->refine, done->diag);
-      if (sub) done->external = std::move(sub.value());
-      else done->error = sub.error().message;
+      if (sub)
+        done->external = std::move(sub.value());
+      else
+        done->error = sub.error().message;
     } else {
       auto node = loadTileContent(request->path, request->type, done->diag);
       if (node) {
@@ -178,13 +182,15 @@ void TilesetNode::attach(Finished& done) {
   _everLoaded[tile] = 1;
   if (done.error.empty() && done.external) {
     auto spliced = detail::spliceExternal(_tileset, tile, std::move(*done.external), "scene::TilesetNode");
-    if (!spliced) done.error = spliced.error().message;
-    else resizeState();
+    if (!spliced)
+      done.error = spliced.error().message;
+    else
+      resizeState();
   }
   if (!done.error.empty()) {
     _states[tile] = ContentState::Failed;
-    _diagnostics.add(core::Severity::Error, "scene::TilesetNode", file, "", detail::tileRecord(_tileset, tile), done.error,
-                     "skipped");
+    _diagnostics.add(core::Severity::Error, "scene::TilesetNode", file, "", detail::tileRecord(_tileset, tile),
+                     done.error, "skipped");
     return;
   }
   _states[tile] = ContentState::Ready;
@@ -525,7 +531,8 @@ core::Result<std::string> describeTileset(const fs::path& tilesetJson, core::Dia
   out << "content files read: " << contentsRead << " (" << contentsDamaged << " damaged)\n";
   const osg::BoundingBoxd extent = tileExtentWgs84(tileset.tiles.front());
   char line[200];
-  std::snprintf(line, sizeof line, "extent (WGS84, root volume): lon %.6f .. %.6f, lat %.6f .. %.6f, height %.1f .. %.1f m\n",
+  std::snprintf(line, sizeof line,
+                "extent (WGS84, root volume): lon %.6f .. %.6f, lat %.6f .. %.6f, height %.1f .. %.1f m\n",
                 extent.xMin(), extent.xMax(), extent.yMin(), extent.yMax(), extent.zMin(), extent.zMax());
   out << line;
   out << "problems: " << diag.total() << "\n";

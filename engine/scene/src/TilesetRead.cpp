@@ -54,7 +54,8 @@ std::array<double, N> numbers(const json& value, const std::string& path, std::s
   if (!value.is_array() || value.size() != count) fieldError(path, std::string("expected ") + what);
   std::array<double, N> out{};
   for (std::size_t i = 0; i < count; ++i) {
-    if (!value[i].is_number() || !std::isfinite(value[i].get<double>())) fieldError(path, std::string("expected ") + what);
+    if (!value[i].is_number() || !std::isfinite(value[i].get<double>()))
+      fieldError(path, std::string("expected ") + what);
     out[i] = value[i].get<double>();
   }
   return out;
@@ -98,7 +99,8 @@ std::string percentDecoded(const std::string& text) {
 
 TileContentType contentTypeOf(const fs::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (ext == ".b3dm") return TileContentType::B3dm;
   if (ext == ".pnts") return TileContentType::Pnts;
   if (ext == ".i3dm") return TileContentType::I3dm;
@@ -155,7 +157,8 @@ Tileset parseTree(const json& document, const fs::path& file, const std::string&
     if (tile.depth > kMaxTileDepth) fieldError(path, "deeper than " + std::to_string(kMaxTileDepth) + " levels");
     if (!t.contains("boundingVolume")) fieldError(path + ".boundingVolume", "missing");
     tile.boundingVolume = volume(t["boundingVolume"], path + ".boundingVolume");
-    if (t.contains("viewerRequestVolume")) tile.viewerRequestVolume = volume(t["viewerRequestVolume"], path + ".viewerRequestVolume");
+    if (t.contains("viewerRequestVolume"))
+      tile.viewerRequestVolume = volume(t["viewerRequestVolume"], path + ".viewerRequestVolume");
     if (!t.contains("geometricError")) fieldError(path + ".geometricError", "missing");
     tile.geometricError = finiteNumber(t["geometricError"], path + ".geometricError");
     if (tile.geometricError < 0) fieldError(path + ".geometricError", "negative");
@@ -169,7 +172,8 @@ Tileset parseTree(const json& document, const fs::path& file, const std::string&
       tile.refine = *parentRefine;
     } else {
       tile.refine = Refine::Replace;
-      diag.add(core::Severity::Warning, where, label, "", "root", "root.refine is required and missing", "REPLACE assumed");
+      diag.add(core::Severity::Warning, where, label, "", "root", "root.refine is required and missing",
+               "REPLACE assumed");
     }
 
     const osg::Matrixd& above = item.parent < 0 ? parentTransform : tileset.tiles[item.parent].transform;
@@ -191,8 +195,8 @@ Tileset parseTree(const json& document, const fs::path& file, const std::string&
       tile.contentUri = uri;
       if (uri.empty()) fieldError(path + ".content.uri", "empty");
       if (uri.find("://") != std::string::npos || uri.rfind("data:", 0) == 0) {
-        diag.add(core::Severity::Warning, where, label, "", path,
-                 "content URI '" + uri + "' is not a local file", "content skipped");
+        diag.add(core::Severity::Warning, where, label, "", path, "content URI '" + uri + "' is not a local file",
+                 "content skipped");
       } else {
         fs::path p = fs::u8path(uri);
         tile.contentPath = (p.is_absolute() ? p : baseDir / p).lexically_normal();
@@ -267,7 +271,8 @@ core::Status spliceExternal(Tileset& into, int tileIndex, Tileset&& sub, const s
   int deepest = 0;
   for (const Tile& t : sub.tiles) deepest = std::max(deepest, t.depth);
   if (host.depth + 1 + deepest > kMaxTileDepth)
-    return core::fail(where + ": " + host.contentUri + ": tiles deeper than " + std::to_string(kMaxTileDepth) + " levels");
+    return core::fail(where + ": " + host.contentUri + ": tiles deeper than " + std::to_string(kMaxTileDepth) +
+                      " levels");
   const int offset = static_cast<int>(into.tiles.size());
   const int file = static_cast<int>(into.files.size());
   const int hostDepth = host.depth;
@@ -289,8 +294,8 @@ core::Status spliceExternal(Tileset& into, int tileIndex, Tileset&& sub, const s
 }  // namespace detail
 
 core::Result<Tileset> readTileset(const fs::path& path, core::Diagnostics& diag) {
-  return detail::parseTilesetFile(path, "scene::readTileset()", path.filename().string(), osg::Matrixd(),
-                                  std::nullopt, diag);
+  return detail::parseTilesetFile(path, "scene::readTileset()", path.filename().string(), osg::Matrixd(), std::nullopt,
+                                  diag);
 }
 
 core::Status expandExternalTileset(Tileset& tileset, int tileIndex, core::Diagnostics& diag) {

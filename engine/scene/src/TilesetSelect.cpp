@@ -67,7 +67,8 @@ SitePlacement placeVolume(const TileVolume& v, const osg::Matrixd& transform, co
     const osg::Vec3d centre = osg::Vec3d(v.values[0], v.values[1], v.values[2]) * transform * ecefToSite;
     const double radius = v.values[3] * maxScale(transform) * maxScale(ecefToSite);
     out.sphere = osg::BoundingSphered(centre, radius);
-    out.box = osg::BoundingBoxd(centre - osg::Vec3d(radius, radius, radius), centre + osg::Vec3d(radius, radius, radius));
+    out.box =
+        osg::BoundingBoxd(centre - osg::Vec3d(radius, radius, radius), centre + osg::Vec3d(radius, radius, radius));
     return out;
   }
   std::vector<osg::Vec3d> points = hullPointsEcef(v, transform);
@@ -138,7 +139,8 @@ core::Status placeTileset(Tileset& tileset, const geo::SiteFrame& frame, double 
     if (!made) return core::fail(where + made.error().message);
     used = made.value();
   }
-  auto affine = geo::fitFrameAffine({geo::ModelCrs::Kind::Ecef, "", {}}, {centre.x(), centre.y(), centre.z()}, used, span);
+  auto affine =
+      geo::fitFrameAffine({geo::ModelCrs::Kind::Ecef, "", {}}, {centre.x(), centre.y(), centre.z()}, used, span);
   if (!affine) return core::fail(where + affine.error().message);
   tileset.ecefToSite = affineToMatrix(affine.value()) * osg::Matrixd::translate(0, 0, heightOffsetMeters);
   tileset.frame = used;
@@ -236,7 +238,10 @@ struct Partial {
 class Selector {
  public:
   Selector(const Tileset& tileset, const std::vector<ContentState>& states, const TileCamera& camera, double maxSse)
-      : _tileset(tileset), _states(states), _camera(camera), _maxSse(maxSse),
+      : _tileset(tileset),
+        _states(states),
+        _camera(camera),
+        _maxSse(maxSse),
         _siteToEcef(osg::Matrixd::inverse(tileset.ecefToSite)) {}
 
   // True when the tile's subtree draws without holes: every considered tile that should show
@@ -259,12 +264,15 @@ class Selector {
       out.load.push_back(self);
       return false;
     }
-    const bool hasContent = tile.contentType != TileContentType::None && tile.contentType != TileContentType::ExternalTileset;
+    const bool hasContent =
+        tile.contentType != TileContentType::None && tile.contentType != TileContentType::ExternalTileset;
     const bool selfReady = !hasContent || state == ContentState::Ready || state == ContentState::Failed;
     auto showSelf = [&](Partial& into) {
       if (!hasContent) return;
-      if (state == ContentState::Ready) into.render.push_back(self);
-      else if (state != ContentState::Failed) into.load.push_back(self);
+      if (state == ContentState::Ready)
+        into.render.push_back(self);
+      else if (state != ContentState::Failed)
+        into.load.push_back(self);
     };
 
     if (!wantsRefine || tile.children.empty()) {

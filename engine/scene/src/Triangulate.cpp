@@ -51,7 +51,10 @@ struct Loop {
     prev.push_back(-1);
     return static_cast<int>(points.size()) - 1;
   }
-  void link(int a, int b) { next[a] = b; prev[b] = a; }
+  void link(int a, int b) {
+    next[a] = b;
+    prev[b] = a;
+  }
   void remove(int n) { link(prev[n], next[n]); }
   bool reflex(int n) const { return cross(points[prev[n]], points[n], points[next[n]]) < 0; }
 };
@@ -243,8 +246,7 @@ bool triangulateFootprint(const core::Polygon& polygon, Triangulation& out, std:
   auto finiteRing = [](const Ring& ring) {
     return std::all_of(ring.begin(), ring.end(), [](const Vec2& p) { return core::isFinite(p); });
   };
-  if (!finiteRing(polygon.outer) ||
-      !std::all_of(polygon.holes.begin(), polygon.holes.end(), finiteRing)) {
+  if (!finiteRing(polygon.outer) || !std::all_of(polygon.holes.begin(), polygon.holes.end(), finiteRing)) {
     why = "non-finite coordinate";
     return false;
   }
@@ -278,7 +280,8 @@ bool triangulateFootprint(const core::Polygon& polygon, Triangulation& out, std:
     double sum = 0;
     for (std::size_t i = 0; i + 2 < out.triangles.size(); i += 3)
       sum += cross(out.vertices[out.triangles[i]], out.vertices[out.triangles[i + 1]],
-                   out.vertices[out.triangles[i + 2]]) / 2;
+                   out.vertices[out.triangles[i + 2]]) /
+             2;
     if (std::abs(sum - expectedArea) <= 1e-6 * std::max(1.0, std::abs(expectedArea))) return true;
   }
   out.usedFallback = true;

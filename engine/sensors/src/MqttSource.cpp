@@ -60,8 +60,7 @@ core::Status configureClient(mosquitto* mosq, const model::MqttConfig& broker, c
   const std::string password = envOr(broker.password, "TWIN_MQTT_PASSWORD");
   if (!user.empty()) {
     int rc = mosquitto_username_pw_set(mosq, user.c_str(), password.empty() ? nullptr : password.c_str());
-    if (rc != MOSQ_ERR_SUCCESS)
-      return fail(std::string(where) + ": cannot set credentials: " + mosquitto_strerror(rc));
+    if (rc != MOSQ_ERR_SUCCESS) return fail(std::string(where) + ": cannot set credentials: " + mosquitto_strerror(rc));
   }
   const TlsFiles tls = tlsFiles(broker);
   if (tls.on) {
@@ -75,8 +74,8 @@ core::Status configureClient(mosquitto* mosq, const model::MqttConfig& broker, c
         return fail(std::string(where) + ": TLS file '" + *file + "' cannot be read");
     }
     int rc = mosquitto_tls_set(mosq, tls.ca.empty() ? nullptr : tls.ca.c_str(), nullptr,
-                               tls.cert.empty() ? nullptr : tls.cert.c_str(), tls.key.empty() ? nullptr : tls.key.c_str(),
-                               nullptr);
+                               tls.cert.empty() ? nullptr : tls.cert.c_str(),
+                               tls.key.empty() ? nullptr : tls.key.c_str(), nullptr);
     if (rc != MOSQ_ERR_SUCCESS)
       return fail(std::string(where) + ": TLS set-up failed (ca_file '" + tls.ca + "'): " + mosquitto_strerror(rc));
     if (tls.ca.empty()) mosquitto_int_option(mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
@@ -148,8 +147,8 @@ struct MqttSource::Impl {
 
   // Records a connection problem; logs it once until it changes or a connection succeeds.
   void failed(const std::string& what) {
-    const std::string text = "sensors::MqttSource: " + options.broker.host + ":" + std::to_string(options.broker.port) +
-                             ": " + what;
+    const std::string text =
+        "sensors::MqttSource: " + options.broker.host + ":" + std::to_string(options.broker.port) + ": " + what;
     {
       std::lock_guard<std::mutex> lock(mutex);
       ++counters.failures;
@@ -210,9 +209,9 @@ struct MqttSource::Impl {
       std::string id = topic.substr(topic.rfind('/') + 1);
       std::string payload(static_cast<const char*>(msg->payload), msg->payloadlen > 0 ? msg->payloadlen : 0);
       // Accept the bare words and the common JSON form {"status":"online"}.
-      std::string state = payload.find("offline") != std::string::npos ? "offline"
+      std::string state = payload.find("offline") != std::string::npos  ? "offline"
                           : payload.find("online") != std::string::npos ? "online"
-                                                                         : "";
+                                                                        : "";
       if (state.empty() || id.empty()) return;
       std::lock_guard<std::mutex> lock(mutex);
       status[id] = state;
@@ -254,7 +253,8 @@ core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOpti
   const bool cleanSession =
       options.cleanSession.value_or(options.broker.cleanSession.value_or(options.broker.clientId.empty()));
   if (!cleanSession && options.broker.clientId.empty())
-    return fail(std::string(where) + ": a persistent session (clean_session false) needs a fixed client id (mqtt.client_id)");
+    return fail(std::string(where) +
+                ": a persistent session (clean_session false) needs a fixed client id (mqtt.client_id)");
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->clientId = options.broker.clientId.empty() ? generatedClientId("twin-") : options.broker.clientId;
@@ -448,7 +448,8 @@ core::Result<std::unique_ptr<MqttPublisher>> MqttPublisher::connect(const model:
     mosquitto_loop_stop(impl->mosq, true);
     const std::string detail = impl->log.take();
     mosquitto_destroy(impl->mosq);
-    if (code > 0) return fail(std::string(where) + ": " + target + ": broker refused: " + mosquitto_connack_string(code));
+    if (code > 0)
+      return fail(std::string(where) + ": " + target + ": broker refused: " + mosquitto_connack_string(code));
     if (!detail.empty()) return fail(std::string(where) + ": cannot connect to " + target + ": " + detail);
     return fail(std::string(where) + ": " + target + ": no CONNACK in time");
   }
@@ -473,8 +474,8 @@ core::Status MqttPublisher::publish(const std::string& topic, const std::string&
     if (!room) return fail(std::string(where) + ": broker unreachable or not acknowledging for 10 s");
     ++_impl->queued;
   }
-  int rc = mosquitto_publish(_impl->mosq, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(),
-                             qos, retain);
+  int rc = mosquitto_publish(_impl->mosq, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), qos,
+                             retain);
   if (rc != MOSQ_ERR_SUCCESS) {
     std::lock_guard<std::mutex> lock(_impl->mutex);
     --_impl->queued;

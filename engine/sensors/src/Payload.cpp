@@ -38,8 +38,7 @@ void IngestStats::merge(const IngestStats& other) {
 }
 
 std::int64_t nowEpochMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -137,8 +136,8 @@ std::optional<std::int64_t> parseIsoTimeMs(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > kDays[month - 1] || hour > 23 ||
-      minute > 59 || sec > 60)
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > kDays[month - 1] || hour > 23 || minute > 59 ||
+      sec > 60)
     return std::nullopt;
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (month == 2 && day == 29 && !leap) return std::nullopt;
@@ -157,8 +156,10 @@ int nestingDepth(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (inString) {
-      if (c == '\\') ++i;
-      else if (c == '"') inString = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
     } else if (c == '"') {
       inString = true;
     } else if (c == '[' || c == '{') {
@@ -251,8 +252,8 @@ bool looksLikeSenml(const json& array) {
 }
 
 // RFC 8428 section 4.5: base fields carry forward to later records until replaced.
-void decodeSenml(const json& array, std::int64_t receivedMs, const DecodeOptions& options,
-                 std::vector<Reading>& out, IngestStats& stats) {
+void decodeSenml(const json& array, std::int64_t receivedMs, const DecodeOptions& options, std::vector<Reading>& out,
+                 IngestStats& stats) {
   std::string baseName;
   double baseTime = 0;
   for (const json& rec : array) {
@@ -283,7 +284,7 @@ void decodeSenml(const json& array, std::int64_t receivedMs, const DecodeOptions
       // (vs/vb/vd) carries nothing we can chart.
       if (n != rec.end() || rec.contains("vs") || rec.contains("vb") || rec.contains("vd"))
         stats.reject(rec.contains("vs") || rec.contains("vb") || rec.contains("vd") ? RejectReason::WrongType
-                                                                                     : RejectReason::MissingField);
+                                                                                    : RejectReason::MissingField);
       continue;
     }
     std::string name = baseName;
@@ -341,8 +342,10 @@ void decodePayload(std::string_view payload, std::int64_t receivedMs, const Deco
 
 std::string encodeReading(const Reading& r) {
   nlohmann::json j = {{"sensor", r.sensorId}, {"ts", r.tsMs}};
-  if (r.finite) j["value"] = r.value;
-  else j["value"] = nullptr;
+  if (r.finite)
+    j["value"] = r.value;
+  else
+    j["value"] = nullptr;
   return j.dump();
 }
 

@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 namespace twin::sensors {
 
 using core::fail;
@@ -199,7 +198,8 @@ struct ReplayReader::Impl {
     failed = true;
     if (rc == -1) return fail(where + ": " + name + ": read error after line " + std::to_string(lineNo));
     return fail(where + ": " + name + " line " + std::to_string(lineNo + 1) + ": longer than the limit of " +
-                std::to_string(limits.maxLineBytes) + " bytes (ReplayFileOptions::maxLineBytes); the rest of the file is not read");
+                std::to_string(limits.maxLineBytes) +
+                " bytes (ReplayFileOptions::maxLineBytes); the rest of the file is not read");
   }
 
   void csvRow() {
@@ -237,7 +237,8 @@ struct ReplayReader::Impl {
     }
     if (ts > limits.latestMs) {
       ++stats.badTimestamps;
-      report("time " + formatIsoTimeMs(ts) + " is later than the replay clock allows (" + formatIsoTimeMs(limits.latestMs) + ")");
+      report("time " + formatIsoTimeMs(ts) + " is later than the replay clock allows (" +
+             formatIsoTimeMs(limits.latestMs) + ")");
       return;
     }
     for (const Mapped& m : mapped) {
@@ -341,8 +342,10 @@ core::Result<const Reading*> ReplayReader::next() {
     if (!got) return got.error();
     if (*got == 0) return static_cast<const Reading*>(nullptr);
     if (m.line.empty() || m.line == "\r") continue;
-    if (m.csv) m.csvRow();
-    else m.jsonlLine();
+    if (m.csv)
+      m.csvRow();
+    else
+      m.jsonlLine();
   }
   m.current = std::move(m.pending[m.pendingNext++]);
   return static_cast<const Reading*>(&m.current);

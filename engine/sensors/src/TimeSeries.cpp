@@ -100,13 +100,14 @@ core::Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const std::filesystem::
   impl->retentionSeconds = retentionSeconds;
   if (!(retentionSeconds > 0))
     return fail("sensors::HistoryDb::open(): " + impl->file + ": retention must be > 0 seconds");
-  if (sqlite3_open_v2(file.string().c_str(), &impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK)
+  if (sqlite3_open_v2(file.string().c_str(), &impl->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     return impl->error("open()", "cannot open");
   sqlite3_busy_timeout(impl->db, 5000);
   if (!impl->exec("PRAGMA journal_mode=WAL") || !impl->exec("PRAGMA synchronous=NORMAL") ||
-      !impl->exec("CREATE TABLE IF NOT EXISTS readings(sensor TEXT NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL);"
-                  "CREATE INDEX IF NOT EXISTS readings_sensor_ts ON readings(sensor, ts_ms);"))
+      !impl->exec(
+          "CREATE TABLE IF NOT EXISTS readings(sensor TEXT NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL);"
+          "CREATE INDEX IF NOT EXISTS readings_sensor_ts ON readings(sensor, ts_ms);"))
     return impl->error("open()", "not a usable history database");
   if (sqlite3_prepare_v2(impl->db, "INSERT INTO readings(sensor, ts_ms, value) VALUES(?,?,?)", -1, &impl->insert,
                          nullptr) != SQLITE_OK)
@@ -160,7 +161,8 @@ core::Result<std::int64_t> HistoryDb::applyRetentionPerSensor() {
   sqlite3_stmt* del = nullptr;
   if (sqlite3_prepare_v2(_impl->db, "SELECT sensor, MAX(ts_ms) FROM readings GROUP BY sensor", -1, &newest, nullptr) !=
           SQLITE_OK ||
-      sqlite3_prepare_v2(_impl->db, "DELETE FROM readings WHERE sensor=? AND ts_ms < ?", -1, &del, nullptr) != SQLITE_OK) {
+      sqlite3_prepare_v2(_impl->db, "DELETE FROM readings WHERE sensor=? AND ts_ms < ?", -1, &del, nullptr) !=
+          SQLITE_OK) {
     sqlite3_finalize(newest);
     return _impl->error("applyRetentionPerSensor()", "cannot prepare");
   }
@@ -206,7 +208,8 @@ core::Result<std::vector<Sample>> HistoryDb::query(const std::string& sensorId, 
   sqlite3_bind_int64(st, 3, toMs);
   std::vector<Sample> out;
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) out.push_back({sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1)});
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    out.push_back({sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1)});
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return _impl->error("query()", "read failed");
   return out;
@@ -215,8 +218,8 @@ core::Result<std::vector<Sample>> HistoryDb::query(const std::string& sensorId, 
 core::Result<std::optional<Sample>> HistoryDb::sampleAt(const std::string& sensorId, std::int64_t tsMs) const {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(_impl->db,
-                         "SELECT ts_ms, value FROM readings WHERE sensor=? AND ts_ms<=? ORDER BY ts_ms DESC LIMIT 1", -1,
-                         &st, nullptr) != SQLITE_OK)
+                         "SELECT ts_ms, value FROM readings WHERE sensor=? AND ts_ms<=? ORDER BY ts_ms DESC LIMIT 1",
+                         -1, &st, nullptr) != SQLITE_OK)
     return _impl->error("sampleAt()", "cannot prepare");
   sqlite3_bind_text(st, 1, sensorId.data(), static_cast<int>(sensorId.size()), SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, tsMs);
@@ -228,7 +231,8 @@ core::Result<std::optional<Sample>> HistoryDb::sampleAt(const std::string& senso
   return out;
 }
 
-core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> HistoryDb::timeRange(const std::string& sensorId) const {
+core::Result<std::optional<std::pair<std::int64_t, std::int64_t>>> HistoryDb::timeRange(
+    const std::string& sensorId) const {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(_impl->db, "SELECT MIN(ts_ms), MAX(ts_ms) FROM readings WHERE sensor=?", -1, &st, nullptr) !=
       SQLITE_OK)

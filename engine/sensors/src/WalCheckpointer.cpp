@@ -145,7 +145,8 @@ void WalCheckpointer::Impl::run() {
   }
 }
 
-core::Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(sqlite3* writer, const std::filesystem::path& file,
+core::Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::start(sqlite3* writer,
+                                                                      const std::filesystem::path& file,
                                                                       const char* synchronous,
                                                                       const WalCheckpointOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -234,8 +235,10 @@ WalCheckpointer::WriteGuard LazyWalCheckpointer::write(sqlite3* writer) {
   if (!_tried) {
     _tried = true;
     auto started = WalCheckpointer::start(writer, _file, _synchronous.c_str());
-    if (started) _checkpointer = std::move(*started);
-    else core::logWarning(started.error().message);
+    if (started)
+      _checkpointer = std::move(*started);
+    else
+      core::logWarning(started.error().message);
   }
   return WalCheckpointer::WriteGuard(_checkpointer.get());
 }

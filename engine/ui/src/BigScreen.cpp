@@ -114,10 +114,9 @@ bool beginFixed(const char* id, const WidgetRect& r, float bgAlpha, ImGuiWindowF
   ImGui::SetNextWindowPos(ImVec2(r.minX, r.minY), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(r.width(), r.height()), ImGuiCond_Always);
   ImGui::SetNextWindowBgAlpha(bgAlpha);
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings |
-                                 ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                 ImGuiWindowFlags_NoNav | extra;
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                 ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav | extra;
   return ImGui::Begin(id, nullptr, flags);
 }
 
@@ -194,7 +193,8 @@ void Panels::drawTitle(const FrameView& view) {
     // The mode keys, at the right end: a wall screen has no menu to find them in.
     const char* hint = tr(lang, "screen.keys");
     const float hintWidth = ImGui::CalcTextSize(hint).x;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX() + gap, ImGui::GetWindowWidth() - hintWidth - 12.0f * _layout.scale));
+    ImGui::SameLine(
+        std::max(ImGui::GetCursorPosX() + gap, ImGui::GetWindowWidth() - hintWidth - 12.0f * _layout.scale));
     ImGui::TextDisabled("%s", hint);
   }
   ImGui::End();

@@ -34,9 +34,12 @@ float share(double part, double whole) {
 
 // Green for a gain, red for a loss: the delta column is what a planner reads first.
 void deltaText(double delta, const std::string& text) {
-  if (delta > 0) ImGui::TextColored(ImVec4(0.35f, 0.85f, 0.45f, 1), "%s", text.c_str());
-  else if (delta < 0) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", text.c_str());
-  else ImGui::TextDisabled("%s", text.c_str());
+  if (delta > 0)
+    ImGui::TextColored(ImVec4(0.35f, 0.85f, 0.45f, 1), "%s", text.c_str());
+  else if (delta < 0)
+    ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", text.c_str());
+  else
+    ImGui::TextDisabled("%s", text.c_str());
 }
 
 void shareBar(float fraction, float width) {
@@ -144,7 +147,8 @@ void CoveragePanel::drawModes(const CoveragePanelView& view, std::vector<Coverag
   ImGui::TextDisabled("%s", tr(lang, "coverage.tools"));
   for (std::size_t i = 0; i < std::size(modes); ++i) {
     if (i) ImGui::SameLine();
-    if (ImGui::RadioButton((std::string(tr(lang, modes[i].key)) + "##" + modes[i].id).c_str(), view.mode == modes[i].mode))
+    if (ImGui::RadioButton((std::string(tr(lang, modes[i].key)) + "##" + modes[i].id).c_str(),
+                           view.mode == modes[i].mode))
       out.push_back(SetPlanningMode{modes[i].mode});
     remember(modes[i].id);
   }
@@ -174,7 +178,8 @@ void CoveragePanel::drawViewCombos(const CoveragePanelView& view, std::vector<Co
     for (int c = 0; c < categories; ++c) items.push_back({ColourBy{c, 0}, view.categoryLabels[std::size_t(c)]});
     std::size_t selected = 0;
     for (std::size_t i = 0; i < items.size(); ++i)
-      if (items[i].first.category == view.colourBy.category && items[i].first.levelMinutes == view.colourBy.levelMinutes)
+      if (items[i].first.category == view.colourBy.category &&
+          items[i].first.levelMinutes == view.colourBy.levelMinutes)
         selected = i;
     ImGui::SetNextItemWidth(220);
     if (ImGui::BeginCombo((std::string(tr(lang, "coverage.colourBy")) + "##colour.by").c_str(),
@@ -235,8 +240,8 @@ void CoveragePanel::drawCategoryTable(const CoveragePanelView& view) {
     ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_CheckMark), "%s: %s", tr(lang, "coverage.comparing"),
                        view.comparingWhat.empty() ? tr(lang, "coverage.edits") : view.comparingWhat.c_str());
   const int columns = view.comparing ? 7 : 5;
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit |
-                                ImGuiTableFlags_ScrollY;
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
   // As tall as the rows need, up to half the space left; the gap list keeps the rest.
   const float rowsHeight = float(view.figures.categories.size() + 1) * ImGui::GetFrameHeightWithSpacing();
   const float tableHeight = std::min(rowsHeight, std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.5f));

@@ -83,7 +83,8 @@ core::Result<FontReport> loadFonts(const FontOptions& options) {
   ImGuiIO& io = ImGui::GetIO();
   ImFontAtlas& atlas = *io.Fonts;
   const std::string path = options.path.empty() ? defaultFontPath() : options.path;
-  const int face = options.faceIndex >= 0 ? options.faceIndex : (endsWith(path, ".ttc") || endsWith(path, ".TTC") ? 2 : 0);
+  const int face =
+      options.faceIndex >= 0 ? options.faceIndex : (endsWith(path, ".ttc") || endsWith(path, ".TTC") ? 2 : 0);
   auto failWith = [&](const std::string& what) -> core::Result<FontReport> {
     useDefaultFont(atlas, options.sizePixels);
     return core::fail("ui::loadFonts(): " + path + ": " + what + " (set TWIN_FONT to a .ttf/.otf/.ttc)");
@@ -121,8 +122,8 @@ core::Result<FontReport> loadFonts(const FontOptions& options) {
   std::vector<unsigned char> fallbackData;
   std::ifstream fallbackIn(kFallbackFont, std::ios::binary);
   if (fallbackIn) fallbackData.assign(std::istreambuf_iterator<char>(fallbackIn), std::istreambuf_iterator<char>());
-  const bool haveFallback = !fallbackData.empty() && checkFontData(fallbackData, 0).empty() &&
-                            fallbackData.size() <= std::size_t(INT32_MAX);
+  const bool haveFallback =
+      !fallbackData.empty() && checkFontData(fallbackData, 0).empty() && fallbackData.size() <= std::size_t(INT32_MAX);
   if (haveFallback) {
     ImFontConfig merge;
     merge.MergeMode = true;
@@ -130,7 +131,8 @@ core::Result<FontReport> loadFonts(const FontOptions& options) {
     merge.OversampleV = 1;
     merge.PixelSnapH = true;
     merge.FontDataOwnedByAtlas = false;
-    atlas.AddFontFromMemoryTTF(fallbackData.data(), int(fallbackData.size()), options.sizePixels, &merge, kFallbackRanges);
+    atlas.AddFontFromMemoryTTF(fallbackData.data(), int(fallbackData.size()), options.sizePixels, &merge,
+                               kFallbackRanges);
   }
   if (!atlas.Build()) return failWith("ImGui could not build the font atlas from this face");
   // The baked glyphs are all that is needed from here on; dropping the input frees the

@@ -458,8 +458,14 @@ std::vector<std::string> keysOf(const Entry (&table)[N]) {
 const char* languageCode(Language language) { return language == Language::ZhCN ? "zh-CN" : "en"; }
 
 bool languageFromCode(const std::string& code, Language& out) {
-  if (code == "zh-CN") { out = Language::ZhCN; return true; }
-  if (code == "en") { out = Language::En; return true; }
+  if (code == "zh-CN") {
+    out = Language::ZhCN;
+    return true;
+  }
+  if (code == "en") {
+    out = Language::En;
+    return true;
+  }
   return false;
 }
 
@@ -471,8 +477,7 @@ const char* tr(Language language, const char* key) {
   static std::set<std::string> missing;
   std::lock_guard<std::mutex> lock(mutex);
   auto [it, inserted] = missing.insert("[" + std::string(key) + "]");
-  if (inserted)
-    core::logWarning(std::string("ui::tr(): no ") + languageCode(language) + " text for key '" + key + "'");
+  if (inserted) core::logWarning(std::string("ui::tr(): no ") + languageCode(language) + " text for key '" + key + "'");
   return it->c_str();
 }
 

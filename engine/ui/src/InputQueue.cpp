@@ -34,9 +34,7 @@ std::size_t InputQueue::feed(ImGuiIO& io) {
     const InputEvent e = _events.front();
     bool transition = false;
     switch (e.kind) {
-      case InputEvent::Kind::MousePos:
-        io.MousePos = ImVec2(e.x, e.y);
-        break;
+      case InputEvent::Kind::MousePos: io.MousePos = ImVec2(e.x, e.y); break;
       case InputEvent::Kind::MouseButton:
         // A press is seen where it happened, even when moves after it are queued too.
         io.MousePos = ImVec2(e.x, e.y);

@@ -78,9 +78,12 @@ DashboardCounts dashboardCounts(const MonitorView& view) {
   for (const SensorRow& row : view.sensors) {
     if (!row.def) continue;
     ++c.sensors;
-    if (row.state.stale) ++c.stale;
-    else if (row.state.online) ++c.online;
-    else ++c.offline;
+    if (row.state.stale)
+      ++c.stale;
+    else if (row.state.online)
+      ++c.online;
+    else
+      ++c.offline;
   }
   c.activeBySeverity = view.activeBySeverity;
   for (int n : c.activeBySeverity) c.activeAlerts += n;
@@ -126,9 +129,12 @@ std::string formatAge(double seconds, Language language) {
   const double s = std::isfinite(seconds) && seconds > 0 ? seconds : 0;
   const char* unit = "alarm.secondsShort";
   double n = s;
-  if (s >= 86400) n = s / 86400, unit = "alarm.daysShort";
-  else if (s >= 3600) n = s / 3600, unit = "alarm.hoursShort";
-  else if (s >= 60) n = s / 60, unit = "alarm.minutesShort";
+  if (s >= 86400)
+    n = s / 86400, unit = "alarm.daysShort";
+  else if (s >= 3600)
+    n = s / 3600, unit = "alarm.hoursShort";
+  else if (s >= 60)
+    n = s / 60, unit = "alarm.minutesShort";
   return std::to_string(static_cast<long long>(std::floor(n))) + " " + tr(language, unit);
 }
 
@@ -190,8 +196,7 @@ std::vector<RuleLine> ruleLines(const std::vector<model::AlertRuleDef>& rules) {
         break;
       case model::RuleKind::Rate:
       case model::RuleKind::Stale:
-      case model::RuleKind::Quality:
-        break;
+      case model::RuleKind::Quality: break;
     }
   }
   return out;
@@ -213,10 +218,10 @@ namespace {
 // Room the main panels take at their default places with the viewer's 18 px font (measured:
 // controls 240 px wide, stats and building 244 px, diagnostics 480 x 190 ending 40 px above the
 // bottom, attribution 38 px high), plus slack for longer site names and translations.
-constexpr float kLeftReserve = 280.0f;        // controls
-constexpr float kRightReserve = 280.0f;       // stats, building
-constexpr float kDiagnosticsRight = 500.0f;   // diagnostics' right edge + margin
-constexpr float kBottomReserve = 50.0f;       // attribution strip + margin
+constexpr float kLeftReserve = 280.0f;       // controls
+constexpr float kRightReserve = 280.0f;      // stats, building
+constexpr float kDiagnosticsRight = 500.0f;  // diagnostics' right edge + margin
+constexpr float kBottomReserve = 50.0f;      // attribution strip + margin
 constexpr float kMinWidth = 300.0f, kMinHeight = 150.0f;
 constexpr float kMaxPanelWidth = 560.0f, kMaxChartWidth = 640.0f, kMaxChartHeight = 360.0f;
 
@@ -340,14 +345,16 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 3.0f);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoCollapse |
                                  ImGuiWindowFlags_NoSavedSettings;
-  const std::string title = std::string(tr(lang, "alarm.banner")) + " · " + tr(lang, severityKey(a.severity)) + "###alarm.banner";
+  const std::string title =
+      std::string(tr(lang, "alarm.banner")) + " · " + tr(lang, severityKey(a.severity)) + "###alarm.banner";
   if (ImGui::Begin(title.c_str(), nullptr, flags)) {
     ImGui::SetWindowFontScale(1.25f);
     ImGui::TextColored(toImVec4(colour), "#%lld  %s", static_cast<long long>(a.id),
                        a.message.empty() ? a.ruleId.c_str() : a.message.c_str());
     ImGui::SetWindowFontScale(1.0f);
     ImGui::Text("%s: %s", tr(lang, "alarm.where"), alarmPlace(a, view).c_str());
-    std::string when = std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
+    std::string when =
+        std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
     if (view.nowMs > 0 && a.receivedMs > 0)
       when += "  ·  " + formatAge(double(view.nowMs - a.receivedMs) / 1000.0, lang) + tr(lang, "alarm.ago");
     ImGui::TextUnformatted(when.c_str());
@@ -406,10 +413,9 @@ void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorComman
   }
   if (view.replayClockMs) {
     // A replay is not live: the scene clock says so, in the data's own time.
-    ImGui::TextColored(toImVec4(severityColour(model::AlertSeverity::Warning)), "%s %s (UTC%+d)",
-                       tr(lang, "monitor.replayClock"),
-                       formatDataTime(*view.replayClockMs, view.displayUtcOffsetMinutes).c_str(),
-                       view.displayUtcOffsetMinutes / 60);
+    ImGui::TextColored(
+        toImVec4(severityColour(model::AlertSeverity::Warning)), "%s %s (UTC%+d)", tr(lang, "monitor.replayClock"),
+        formatDataTime(*view.replayClockMs, view.displayUtcOffsetMinutes).c_str(), view.displayUtcOffsetMinutes / 60);
   }
   if (view.scrubMs) {
     ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_CheckMark), "%s %s", tr(lang, "monitor.scrubbedAt"),
@@ -434,8 +440,10 @@ void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorComman
                                                 ImGui::ColorConvertFloat4ToU32(toImVec4(rowColour(row.state))));
     ImGui::Dummy(ImVec2(dot, dot));
     ImGui::SameLine();
-    const std::string label = displayName(def, lang) + (def.simulated ? std::string(" ") + tr(lang, "monitor.simulatedTag") : "");
-    if (ImGui::Selectable(label.c_str(), view.selectedSensor == def.id, 0, ImVec2(ImGui::GetContentRegionAvail().x * 0.62f, 0)))
+    const std::string label =
+        displayName(def, lang) + (def.simulated ? std::string(" ") + tr(lang, "monitor.simulatedTag") : "");
+    if (ImGui::Selectable(label.c_str(), view.selectedSensor == def.id, 0,
+                          ImVec2(ImGui::GetContentRegionAvail().x * 0.62f, 0)))
       out.push_back(SelectSensor{def.id});
     remember("sensor." + def.id);
     if (ImGui::IsItemHovered())
@@ -526,7 +534,8 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
       }
     }
     if (!view.selectedSeries.empty())
-      ImGui::TextDisabled("%s  %s  (%zu)", formatDataTime(view.selectedSeries.front().tsMs, view.displayUtcOffsetMinutes).c_str(),
+      ImGui::TextDisabled("%s  %s  (%zu)",
+                          formatDataTime(view.selectedSeries.front().tsMs, view.displayUtcOffsetMinutes).c_str(),
                           formatDataTime(view.selectedSeries.back().tsMs, view.displayUtcOffsetMinutes).c_str(),
                           view.selectedSeries.size());
   }
@@ -536,7 +545,8 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
   ImGui::TextDisabled("%s", tr(lang, "monitor.timeline"));
   if (view.timelineFromMs < view.timelineToMs) {
     const double span = double(view.timelineToMs - view.timelineFromMs);
-    float fraction = view.scrubMs ? float(std::clamp(double(*view.scrubMs - view.timelineFromMs) / span, 0.0, 1.0)) : 1.0f;
+    float fraction =
+        view.scrubMs ? float(std::clamp(double(*view.scrubMs - view.timelineFromMs) / span, 0.0, 1.0)) : 1.0f;
     const std::string shown =
         formatDataTime(view.scrubMs ? *view.scrubMs : view.timelineToMs, view.displayUtcOffsetMinutes);
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 90.0f);
@@ -632,16 +642,20 @@ void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorComma
     }
     ImGui::SameLine();
     const std::string stateKey = std::string("state.") + alerts::alertStateName(a.state);
-    if (alerts::isActive(a.state)) ImGui::TextUnformatted(tr(lang, stateKey.c_str()));
-    else ImGui::TextDisabled("%s", tr(lang, stateKey.c_str()));
+    if (alerts::isActive(a.state))
+      ImGui::TextUnformatted(tr(lang, stateKey.c_str()));
+    else
+      ImGui::TextDisabled("%s", tr(lang, stateKey.c_str()));
     if (ImGui::Selectable(a.message.empty() ? a.ruleId.c_str() : a.message.c_str(), view.selectedSensor == a.sensorId))
       out.push_back(SelectSensor{a.sensorId});
     remember("alert.select." + id);
     ImGui::TextDisabled("%s %s · %s %s · %s", tr(lang, "alarm.rule"), a.ruleId.c_str(), tr(lang, "alarm.value"),
                         valueText(a, view).c_str(), alarmPlace(a, view).c_str());
-    std::string times = std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
+    std::string times =
+        std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
     if (a.clearedMs > 0)
-      times += " · " + std::string(tr(lang, "alarm.cleared")) + " " + formatDataTime(a.clearedMs, view.displayUtcOffsetMinutes);
+      times += " · " + std::string(tr(lang, "alarm.cleared")) + " " +
+               formatDataTime(a.clearedMs, view.displayUtcOffsetMinutes);
     if (a.replay) times += std::string(" · ") + tr(lang, "alarm.replay");
     ImGui::TextDisabled("%s", times.c_str());
     if (!a.assignee.empty()) ImGui::TextDisabled("%s %s", tr(lang, "alarm.assignee"), a.assignee.c_str());

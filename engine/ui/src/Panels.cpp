@@ -59,8 +59,8 @@ std::string format(const char* fmt, double v) {
 }
 
 // Tags a person looks for first; the rest follow in key order up to the limit.
-constexpr const char* kMainTagKeys[] = {"name", "name:zh", "name:en", "addr:street", "addr:housenumber",
-                                        "amenity", "building:levels", "height", "operator", "start_date"};
+constexpr const char* kMainTagKeys[] = {"name",    "name:zh",         "name:en", "addr:street", "addr:housenumber",
+                                        "amenity", "building:levels", "height",  "operator",    "start_date"};
 constexpr std::size_t kMaxTagsShown = 12;
 
 }  // namespace
@@ -118,9 +118,7 @@ std::vector<Command> Panels::draw(const FrameView& view) {
       drawLeftRail(view);
       drawLegend(view);
       break;
-    case UiMode::Presentation:
-      drawTitle(view);
-      break;
+    case UiMode::Presentation: drawTitle(view); break;
   }
   drawProgress(view);
   drawAttribution(view);
@@ -138,8 +136,8 @@ void Panels::drawCredits(const FrameView& view) {
 void Panels::drawControls(const FrameView& view, std::vector<Command>& out) {
   const Language lang = view.language;
   ImGui::SetNextWindowPos(ImVec2(kMargin, kMargin), ImGuiCond_FirstUseEver);
-  const std::string title = view.siteName.empty() ? windowTitle(lang, "app.title", "controls")
-                                                  : view.siteName + "###controls";
+  const std::string title =
+      view.siteName.empty() ? windowTitle(lang, "app.title", "controls") : view.siteName + "###controls";
   if (!ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::End();
     return;
@@ -182,8 +180,7 @@ void Panels::drawControls(const FrameView& view, std::vector<Command>& out) {
     ImGui::SameLine();
     const std::string id = std::string("theme.") + theme;
     const std::string label = std::string(tr(lang, id.c_str())) + "##" + id;
-    if (ImGui::RadioButton(label.c_str(), view.theme == theme) && view.theme != theme)
-      out.push_back(SetTheme{theme});
+    if (ImGui::RadioButton(label.c_str(), view.theme == theme) && view.theme != theme) out.push_back(SetTheme{theme});
     remember(id);
   }
   ImGui::End();
@@ -253,7 +250,8 @@ void Panels::drawBuilding(const FrameView& view, std::vector<Command>& out) {
   labelValue(tr(lang, "building.levels"),
              b->levels > 0 ? format("%g", b->levels) : std::string(tr(lang, "building.levelsUnknown")));
   labelValue(tr(lang, "building.area"), format("%.0f", b->footprintAreaM2) + " " + tr(lang, "unit.m2"));
-  labelValue(tr(lang, "building.osm"), (b->idKind.empty() ? std::string() : b->idKind + " ") + std::to_string(b->osmId));
+  labelValue(tr(lang, "building.osm"),
+             (b->idKind.empty() ? std::string() : b->idKind + " ") + std::to_string(b->osmId));
   labelValue(tr(lang, "building.tag"), b->buildingTag);
 
   sectionTitle(tr(lang, "building.tags"));
@@ -308,7 +306,8 @@ void Panels::drawDiagnostics(const FrameView& view) {
   ImGuiListClipper clipper;
   clipper.Begin(int(_diag.lines.size()));
   while (clipper.Step())
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) ImGui::TextUnformatted(_diag.lines[std::size_t(i)].c_str());
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i)
+      ImGui::TextUnformatted(_diag.lines[std::size_t(i)].c_str());
   clipper.End();
   if (_diag.more > 0) ImGui::TextDisabled(tr(lang, "diag.more"), _diag.more);
   ImGui::EndChild();
@@ -348,7 +347,8 @@ void Panels::drawAttribution(const FrameView& view) {
   // 4 px from the corner; a slim vertical padding keeps the line inside the credits strip.
   ImGui::SetNextWindowPos(ImVec2(_layout.credits.maxX - 4.0f, _layout.credits.maxY - 4.0f), ImGuiCond_Always,
                           ImVec2(1, 1));
-  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(_layout.credits.width() - 8.0f, _layout.credits.height() - 4.0f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0),
+                                      ImVec2(_layout.credits.width() - 8.0f, _layout.credits.height() - 4.0f));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ImGui::GetStyle().WindowPadding.x, 4.0f * _layout.scale));
   ImGui::SetNextWindowBgAlpha(0.70f);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |

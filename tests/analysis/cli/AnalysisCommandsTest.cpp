@@ -81,7 +81,8 @@ TEST_CASE("analysis commands: usage errors exit 2", "[analysis]") {
         "twin isochrone: give SCENE or --osm FILE, not both; see 'twin isochrone --help'\n");
   CHECK(run(cmdIsochrone, {"isochrone", "x.json", "--from", "1,1", "-o", "a", "--speed-mps", "fast"}).code == 2);
   CHECK(run(cmdIsochrone, {"isochrone", "--help"}).code == 0);
-  CHECK(run(app::cmdCoverage, {"coverage", "x.json"}).err == "twin coverage: missing -o COVERAGE.csv; see 'twin coverage --help'\n");
+  CHECK(run(app::cmdCoverage, {"coverage", "x.json"}).err ==
+        "twin coverage: missing -o COVERAGE.csv; see 'twin coverage --help'\n");
   CHECK(run(app::cmdCoverage, {"coverage", "-o", "c.csv"}).code == 2);
   CHECK(run(app::cmdTod, {"tod", "x.json", "-o", "t.csv", "--radii", "800,500"}).err ==
         "twin tod: --radii must ascend, each in (0, 5000] metres; see 'twin tod --help'\n");
@@ -118,38 +119,44 @@ TEST_CASE("twin isochrone --osm: hand-checked seconds per OSM node, errors for b
   CHECK(off.err.find("twin isochrone: origin 116.370000,40.020000 is off the walk network: analysis::walkReach(): "
                      "origin (") != std::string::npos);
   CHECK(off.err.find("m from the nearest walkable way (limit 250 m)\n") != std::string::npos);
-  const Run missing = run(app::cmdIsochrone, {"isochrone", (dir.path() / "nope.json").string(), "--from", "1,1", "-o", iso});
+  const Run missing =
+      run(app::cmdIsochrone, {"isochrone", (dir.path() / "nope.json").string(), "--from", "1,1", "-o", iso});
   CHECK(missing.code == 1);
   const Run unwritable = run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "-o",
-                                                  (dir.path() / "no" / "iso.geojson").string()});
+                                                 (dir.path() / "no" / "iso.geojson").string()});
   CHECK(unwritable.code == 1);
   CHECK(unwritable.err.find("geo::writeVectorLayer(): " + (dir.path() / "no" / "iso.geojson").string() + ": folder " +
                             (dir.path() / "no").string() + " does not exist\n") != std::string::npos);
 
   // The same bands as a GeoPackage and as a CSV with a WKT column: typed fields, three bands.
   const std::string gpkg = (dir.path() / "iso.gpkg").string(), csvOut = (dir.path() / "iso.csv").string();
-  REQUIRE(run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "--minutes", "1,2,4", "-o", gpkg}).code == 0);
+  REQUIRE(run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "--minutes", "1,2,4", "-o", gpkg})
+              .code == 0);
   const std::string gpkgInfo = shell("ogrinfo -ro -al -so '" + gpkg + "' 2>&1");
   CHECK(gpkgInfo.find("Layer name: isochrone") != std::string::npos);
   CHECK(gpkgInfo.find("Geometry: Multi Polygon") != std::string::npos);
   CHECK(gpkgInfo.find("Feature Count: 3") != std::string::npos);
   CHECK(gpkgInfo.find("minutes: Real") != std::string::npos);
   CHECK(gpkgInfo.find("area_m2: Real") != std::string::npos);
-  REQUIRE(run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "--minutes", "1,2,4", "-o", csvOut}).code == 0);
+  REQUIRE(
+      run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "--minutes", "1,2,4", "-o", csvOut})
+          .code == 0);
   CHECK(readFile(csvOut).rfind("WKT,minutes,area_m2\n\"MULTIPOLYGON (((116.3", 0) == 0);
   CHECK(shell("ogrinfo -ro -al -so '" + csvOut + "' 2>&1").find("minutes: Real") != std::string::npos);
 
   const Run badFormat = run(app::cmdIsochrone, {"isochrone", "--osm", osm, "--from", "116.35,40.0", "-o", "iso.shp"});
   CHECK(badFormat.code == 2);
-  CHECK(badFormat.err == "twin isochrone: -o expects a file ending .csv, .geojson or .gpkg, got 'iso.shp'; "
-                         "see 'twin isochrone --help'\n");
+  CHECK(badFormat.err ==
+        "twin isochrone: -o expects a file ending .csv, .geojson or .gpkg, got 'iso.shp'; "
+        "see 'twin isochrone --help'\n");
 }
 
 TEST_CASE("twin isochrone/coverage/tod on the Beijing scene", "[analysis][slow]") {
   test::TempDir dir("analysis-cli");
   const std::string iso = (dir.path() / "iso.geojson").string(), nodes = (dir.path() / "nodes.csv").string();
   // The 六道口 station (the scene's "liudaokou" bookmark).
-  const Run r = run(app::cmdIsochrone, {"isochrone", beijing(), "--from", "116.34664,39.99967", "-o", iso, "--nodes", nodes});
+  const Run r =
+      run(app::cmdIsochrone, {"isochrone", beijing(), "--from", "116.34664,39.99967", "-o", iso, "--nodes", nodes});
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(shell("ogrinfo -ro -al -so '" + iso + "' 2>&1").find("Feature Count: 3") != std::string::npos);
@@ -164,7 +171,8 @@ TEST_CASE("twin isochrone/coverage/tod on the Beijing scene", "[analysis][slow]"
   const std::string covCsv = readFile(cov);
   const auto rows = std::count(covCsv.begin(), covCsv.end(), '\n') - 1;
   CHECK(rows >= 57);  // SOURCE.md: building=residential 44, house 9, apartments 4
-  CHECK(shell("ogrinfo -ro -al -so '" + geo + "' 2>&1").find("Feature Count: " + std::to_string(rows)) != std::string::npos);
+  CHECK(shell("ogrinfo -ro -al -so '" + geo + "' 2>&1").find("Feature Count: " + std::to_string(rows)) !=
+        std::string::npos);
   // The CSV carries the footprints (WKT first) and the existing columns in their order.
   CHECK(covCsv.rfind("WKT,osm_id,id_kind,name,floor_area_m2,residents,on_network,entrance,snap_m,", 0) == 0);
   CHECK(covCsv.find(",level_5,level_10,level_15,missing,level_5_blocked_by,level_10_blocked_by,level_15_blocked_by,"
@@ -186,7 +194,8 @@ TEST_CASE("twin isochrone/coverage/tod on the Beijing scene", "[analysis][slow]"
   REQUIRE(t.code == 0);
   CHECK(readFile(tod).find(",六道口,800,1,") != std::string::npos);
   CHECK(readFile(tod).find(",六道口,500,1,") != std::string::npos);
-  CHECK(readFile(dir.path() / "tod_stations.csv").rfind("WKT,station_osm_id,name,kind,on_network\n\"POINT (116.", 0) == 0);
+  CHECK(readFile(dir.path() / "tod_stations.csv").rfind("WKT,station_osm_id,name,kind,on_network\n\"POINT (116.", 0) ==
+        0);
   const std::string todGpkg = (dir.path() / "tod.gpkg").string();
   REQUIRE(run(app::cmdTod, {"tod", beijing(), "-o", todGpkg}).code == 0);
   const std::string todInfo = shell("ogrinfo -ro -al -so '" + todGpkg + "' 2>&1");
@@ -194,7 +203,8 @@ TEST_CASE("twin isochrone/coverage/tod on the Beijing scene", "[analysis][slow]"
   CHECK(todInfo.find("Geometry: Multi Polygon") != std::string::npos);
   CHECK(todInfo.find("pedshed_ratio: Real") != std::string::npos);
   CHECK(todInfo.find("metro_station: Integer") != std::string::npos);
-  const std::string stationsInfo = shell("ogrinfo -ro -al -so '" + (dir.path() / "tod_stations.gpkg").string() + "' 2>&1");
+  const std::string stationsInfo =
+      shell("ogrinfo -ro -al -so '" + (dir.path() / "tod_stations.gpkg").string() + "' 2>&1");
   CHECK(stationsInfo.find("Layer name: tod_stations") != std::string::npos);
   CHECK(stationsInfo.find("Geometry: Point") != std::string::npos);
 }
@@ -203,7 +213,8 @@ TEST_CASE("a scene with a bad facilities key is a bad input", "[analysis]") {
   test::TempDir dir("analysis-cli-bad");
   const std::string scene = (dir.path() / "bad.json").string();
   std::ofstream(scene) << R"({"name": "bad", "site": {"origin": {"lon": 116.35, "lat": 40.0}},
-    "layers": [{"id": "osm", "source": ")" << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").string() << R"("}],
+    "layers": [{"id": "osm", "source": ")"
+                       << (test::assetsDir() / "osm" / "cau_haidian_beijing.osm").string() << R"("}],
     "walking": {"speed_mps": 0}})";
   const Run r = run(app::cmdCoverage, {"coverage", scene, "-o", (dir.path() / "c.csv").string()});
   CHECK(r.code == 1);
@@ -216,8 +227,8 @@ TEST_CASE("twin isochrone --nodes reads OSM node ids from a .osm.pbf scene", "[a
   const std::string iso = (dir.path() / "iso.geojson").string(), nodes = (dir.path() / "nodes.csv").string();
   const std::string monaco = (test::scenesDir() / "monaco.json").string();
   // Gare de Monaco-Monte-Carlo (the scene's "station" bookmark).
-  const Run r = run(app::cmdIsochrone, {"isochrone", monaco, "--from", "7.4197,43.7387", "--minutes", "5", "-o", iso,
-                                        "--nodes", nodes});
+  const Run r = run(app::cmdIsochrone,
+                    {"isochrone", monaco, "--from", "7.4197,43.7387", "--minutes", "5", "-o", iso, "--nodes", nodes});
   INFO(r.err);
   REQUIRE(r.code == 0);
   const std::string csv = readFile(nodes);

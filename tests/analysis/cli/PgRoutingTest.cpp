@@ -103,7 +103,8 @@ TEST_CASE("pgr_drivingDistance reaches the same nodes in the same seconds as Wal
   // Origins: the node nearest the 六道口 station, and two more in the largest part.
   std::vector<NodeId> origins;
   const auto stations = findStations(*site);
-  const auto it = std::find_if(stations.begin(), stations.end(), [](const TodStation& s) { return s.name == "六道口"; });
+  const auto it =
+      std::find_if(stations.begin(), stations.end(), [](const TodStation& s) { return s.name == "六道口"; });
   REQUIRE(it != stations.end());
   SnapPoint snapped;
   REQUIRE(g.snap(it->position, 250, snapped));
@@ -120,9 +121,10 @@ TEST_CASE("pgr_drivingDistance reaches the same nodes in the same seconds as Wal
   for (const NodeId origin : origins) {
     INFO("origin node " << origin);
     const ReachSet ours = search.reach({atNode(g, origin)}, cutoff, speed);
-    auto out = (*pg)->sql("SELECT node, agg_cost FROM pgr_drivingDistance("
-                          "'SELECT id, source, target, cost, reverse_cost FROM walk', " +
-                          std::to_string(origin + 1) + ", " + std::to_string(cutoff) + ", true) ORDER BY node;");
+    auto out = (*pg)->sql(
+        "SELECT node, agg_cost FROM pgr_drivingDistance("
+        "'SELECT id, source, target, cost, reverse_cost FROM walk', " +
+        std::to_string(origin + 1) + ", " + std::to_string(cutoff) + ", true) ORDER BY node;");
     if (!out.ok()) FAIL(out.error().message);
     auto theirs = parsePgReached(*out, g.nodeCount());
     REQUIRE(theirs.ok());

@@ -77,19 +77,20 @@ void writeScene(const std::filesystem::path& dir, const std::string& sunlightKey
   const double corners[4][2] = {{0, 0}, {20, 0}, {20, 10}, {0, 10}};
   for (int i = 0; i < 4; ++i) {
     const std::string ll = lonLat(corners[i][0], corners[i][1]);
-    osm << " <node id=\"" << i + 1 << "\" lon=\"" << ll.substr(0, ll.find(',')) << "\" lat=\"" << ll.substr(ll.find(',') + 1)
-        << "\"/>\n";
+    osm << " <node id=\"" << i + 1 << "\" lon=\"" << ll.substr(0, ll.find(',')) << "\" lat=\""
+        << ll.substr(ll.find(',') + 1) << "\"/>\n";
   }
   osm << " <way id=\"7\"><nd ref=\"1\"/><nd ref=\"2\"/><nd ref=\"3\"/><nd ref=\"4\"/><nd ref=\"1\"/>"
-      << "<tag k=\"building\" v=\"apartments\"/><tag k=\"building:levels\" v=\"2\"/><tag k=\"name\" v=\"1号楼\"/></way>\n"
+      << "<tag k=\"building\" v=\"apartments\"/><tag k=\"building:levels\" v=\"2\"/><tag k=\"name\" "
+         "v=\"1号楼\"/></way>\n"
       << "</osm>\n";
   std::ofstream scene(dir / "block.json");
   scene << R"({"name": "block", "site": {"origin": {"lon": 120.21, "lat": 30.25}},
     "layers": [{"id": "osm", "source": "block.osm"}],)"
         << sunlightKey << R"(
     "scenarios": [{"name": "tower", "buildings": [{"name": "T", "height": 60, "footprint": [)"
-        << "[" << lonLat(-20, -30) << "], [" << lonLat(40, -30) << "], [" << lonLat(40, -20) << "], [" << lonLat(-20, -20)
-        << R"(]]}]},
+        << "[" << lonLat(-20, -30) << "], [" << lonLat(40, -30) << "], [" << lonLat(40, -20) << "], ["
+        << lonLat(-20, -20) << R"(]]}]},
                   {"name": "clinic", "add": [{"category": "health_station", "lon": 120.21, "lat": 30.25}]}]})";
 }
 
@@ -107,15 +108,18 @@ TEST_CASE("twin sunlight: windows of a block before and after a proposed tower",
   INFO(plain.err);
   REQUIRE(plain.code == 0);
   CHECK(plain.err.empty());  // 2026-01-20 is 大寒日: no warning
-  CHECK(plain.out.find("gb50180-I-II-III-VII-large on 2026-01-20 (大寒日 (Great Cold)), 8-16 h true solar time, needs 120 min\n") == 0);
+  CHECK(
+      plain.out.find(
+          "gb50180-I-II-III-VII-large on 2026-01-20 (大寒日 (Great Cold)), 8-16 h true solar time, needs 120 min\n") ==
+      0);
   // South, east and west walls get >= 2 h; the north wall none: 26 of 40 windows, both storeys
   // (each has a sunny window) and so the building pass.
   CHECK(plain.out.find("\nresult: windows 26 pass, 14 fail; storeys 2 pass, 0 fail; buildings 1 pass, 0 fail\n") !=
         std::string::npos);
   auto rows = readCsv(csv);
   REQUIRE(rows.size() == 41);
-  CHECK(rows[0] == std::vector<std::string>{"building", "building_id", "floor", "wall_azimuth_deg", "lon", "lat", "height_m",
-                                            "sun_minutes", "longest_run_minutes", "pass"});
+  CHECK(rows[0] == std::vector<std::string>{"building", "building_id", "floor", "wall_azimuth_deg", "lon", "lat",
+                                            "height_m", "sun_minutes", "longest_run_minutes", "pass"});
   int south = 0;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     const auto& r = rows[i];
@@ -172,22 +176,26 @@ TEST_CASE("twin sunlight: windows of a block before and after a proposed tower",
   INFO(info);
   CHECK(info.find("Geometry: Point") != std::string::npos);
   CHECK(info.find("Feature Count: 40") != std::string::npos);
-  for (const char* field : {"building: String", "building_id: String", "floor: Integer", "wall_azimuth_deg: Real",
-                            "lon: Real", "lat: Real", "height_m: Real", "sun_minutes: Integer",
-                            "longest_run_minutes: Integer", "pass: Integer", "sun_minutes_before: Integer",
-                            "pass_before: Integer", "pass_after: Integer", "lost: Integer"})
+  for (const char* field :
+       {"building: String", "building_id: String", "floor: Integer", "wall_azimuth_deg: Real", "lon: Real", "lat: Real",
+        "height_m: Real", "sun_minutes: Integer", "longest_run_minutes: Integer", "pass: Integer",
+        "sun_minutes_before: Integer", "pass_before: Integer", "pass_after: Integer", "lost: Integer"})
     CHECK(info.find(field) != std::string::npos);
-  const std::string lost = shell("ogrinfo -ro -q -sql 'SELECT COUNT(*) AS n FROM sunlight WHERE lost = 1 AND "
-                                 "wall_azimuth_deg BETWEEN 179 AND 181' '" + gpkg + "' 2>&1");
+  const std::string lost = shell(
+      "ogrinfo -ro -q -sql 'SELECT COUNT(*) AS n FROM sunlight WHERE lost = 1 AND "
+      "wall_azimuth_deg BETWEEN 179 AND 181' '" +
+      gpkg + "' 2>&1");
   CHECK(lost.find("n (Integer) = 14") != std::string::npos);
 
   // 冬至日 under another standard, with a window of its own and a warning for the wrong day.
-  const Run solstice = run({"sunlight", scene, "--date", "2026-12-21", "--standard", "gb50180-V-VI", "--window", "10-14",
-                            "--spacing", "10", "-o", csv});
+  const Run solstice = run({"sunlight", scene, "--date", "2026-12-21", "--standard", "gb50180-V-VI", "--window",
+                            "10-14", "--spacing", "10", "-o", csv});
   REQUIRE(solstice.code == 0);
-  CHECK(solstice.err == "twin sunlight: warning: 2026-12-21 is not 冬至日 (Winter Solstice) of 2026 (2026-12-22), the day "
-                        "gb50180-V-VI is checked on\n");
-  CHECK(solstice.out.find("gb50180-V-VI on 2026-12-21 (冬至日 (Winter Solstice)), 10-14 h true solar time, needs 60 min\n") == 0);
+  CHECK(solstice.err ==
+        "twin sunlight: warning: 2026-12-21 is not 冬至日 (Winter Solstice) of 2026 (2026-12-22), the day "
+        "gb50180-V-VI is checked on\n");
+  CHECK(solstice.out.find(
+            "gb50180-V-VI on 2026-12-21 (冬至日 (Winter Solstice)), 10-14 h true solar time, needs 60 min\n") == 0);
   rows = readCsv(csv);
   CHECK(rows.size() == 1 + 2 * (2 + 1 + 2 + 1));  // 10 m spacing: 2 + 1 + 2 + 1 samples a storey
   for (std::size_t i = 1; i < rows.size(); ++i)
@@ -214,27 +222,30 @@ TEST_CASE("twin sunlight: errors", "[analysis][sunlight]") {
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", "s.shp"}) ==
         "2 twin sunlight: -o expects a file ending in .csv, .gpkg or .geojson, got 's.shp'" + see);
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--window", "16-8"}) ==
-        "2 twin sunlight: --window expects true-solar-time hours START-END with 0 <= START < END <= 24, got '16-8'" + see);
+        "2 twin sunlight: --window expects true-solar-time hours START-END with 0 <= START < END <= 24, got '16-8'" +
+            see);
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--spacing", "0"}) ==
         "2 twin sunlight: --spacing expects metres in [0.5, 100], got '0'" + see);
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--min-run", "-5"}) ==
         "2 twin sunlight: --min-run expects whole minutes in [1, 1440], got '-5'" + see);
-  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--standard", "gb"}).find(
-            "2 twin sunlight: --standard: analysis::sunlightStandard(): unknown standard 'gb'; known: gb50180-I-II-III-VII-large, ") == 0);
+  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--standard", "gb"})
+            .find("2 twin sunlight: --standard: analysis::sunlightStandard(): unknown standard 'gb'; known: "
+                  "gb50180-I-II-III-VII-large, ") == 0);
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--scenario", "park"}) ==
         "2 twin sunlight: unknown scenario 'park' in block.json; known: tower, clinic\n");
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv, "--scenario", "clinic"}) ==
-        "1 twin sunlight: scenario 'clinic' in block.json proposes no buildings (key \"buildings\"); nothing to compare\n");
-  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", (dir.path() / "no" / "s.csv").string()}).find(
-            "1 analysis::writeTextFile(): ") == 0);
-  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", (dir.path() / "no" / "s.gpkg").string()}).find(
-            "1 geo::writeVectorLayer(): ") == 0);
+        "1 twin sunlight: scenario 'clinic' in block.json proposes no buildings (key \"buildings\"); nothing to "
+        "compare\n");
+  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", (dir.path() / "no" / "s.csv").string()})
+            .find("1 analysis::writeTextFile(): ") == 0);
+  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", (dir.path() / "no" / "s.gpkg").string()})
+            .find("1 geo::writeVectorLayer(): ") == 0);
 
   writeScene(dir.path(), "");
-  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv}).find(
-            "2 twin sunlight: " + scene +
-            " names no standard (scene key \"sunlight\": {\"standard\": NAME}); give --standard NAME, one of: "
-            "gb50180-I-II-III-VII-large, ") == 0);
+  CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv})
+            .find("2 twin sunlight: " + scene +
+                  " names no standard (scene key \"sunlight\": {\"standard\": NAME}); give --standard NAME, one of: "
+                  "gb50180-I-II-III-VII-large, ") == 0);
   writeScene(dir.path(), R"("sunlight": {"standard": 3},)");
   CHECK(err({"sunlight", scene, "--date", "2026-01-20", "-o", csv}) ==
         "1 analysis::sceneSunlightStandard(): block.json: key 'sunlight.standard': expected a string\n");

@@ -16,12 +16,18 @@ enum class AlertState { ActiveUnacknowledged, ActiveAcknowledged, ClearedUnackno
 /** "active_unack", "active_ack", "cleared_unack", "cleared_ack" */
 const char* alertStateName(AlertState state);
 bool alertStateFromName(const std::string& name, AlertState& out);
-inline bool isActive(AlertState s) { return s == AlertState::ActiveUnacknowledged || s == AlertState::ActiveAcknowledged; }
-inline bool isAcknowledged(AlertState s) { return s == AlertState::ActiveAcknowledged || s == AlertState::ClearedAcknowledged; }
+inline bool isActive(AlertState s) {
+  return s == AlertState::ActiveUnacknowledged || s == AlertState::ActiveAcknowledged;
+}
+inline bool isAcknowledged(AlertState s) {
+  return s == AlertState::ActiveAcknowledged || s == AlertState::ClearedAcknowledged;
+}
 
 /** Severity order: critical is the worst. True when `a` is worse than `b`. The enum's order is
     critical (0) .. warning (3); compare through this, never through the names. */
-inline bool moreSevere(model::AlertSeverity a, model::AlertSeverity b) { return static_cast<int>(a) < static_cast<int>(b); }
+inline bool moreSevere(model::AlertSeverity a, model::AlertSeverity b) {
+  return static_cast<int>(a) < static_cast<int>(b);
+}
 /** One step worse (warning -> minor -> major -> critical); critical stays critical. */
 model::AlertSeverity escalated(model::AlertSeverity s);
 
@@ -32,21 +38,21 @@ model::AlertSeverity escalated(model::AlertSeverity s);
     - receivedMs is the engine clock when the raising reading arrived; acknowledgement,
       assignment and escalation run on the engine clock and count from receivedMs. */
 struct Alert {
-  std::int64_t id = 0;             // unique in its store, increasing
+  std::int64_t id = 0;  // unique in its store, increasing
   std::string ruleId, sensorId;
   model::RuleKind kind = model::RuleKind::Above;
-  model::AlertSeverity severity = model::AlertSeverity::Warning;  // current, after escalations
+  model::AlertSeverity severity = model::AlertSeverity::Warning;        // current, after escalations
   model::AlertSeverity raisedSeverity = model::AlertSeverity::Warning;  // the rule's, when raised
-  int escalations = 0;             // how many times it rose one severity
+  int escalations = 0;                                                  // how many times it rose one severity
   AlertState state = AlertState::ActiveUnacknowledged;
   std::int64_t raisedMs = 0, receivedMs = 0, ackMs = 0, clearedMs = 0;
-  double value = 0;                // the reading that raised it (NaN for quality/stale alerts)
-  std::string message;             // e.g. "PM2.5 超标 (above 150): 奥体中心 PM2.5 = 182 µg/m³"
-  std::string building;            // the sensor's building reference; empty when placed by position
-  std::optional<int> floor;        // the sensor's floor, when it has a building
-  bool replay = false;             // raised by data replayed from a file
+  double value = 0;          // the reading that raised it (NaN for quality/stale alerts)
+  std::string message;       // e.g. "PM2.5 超标 (above 150): 奥体中心 PM2.5 = 182 µg/m³"
+  std::string building;      // the sensor's building reference; empty when placed by position
+  std::optional<int> floor;  // the sensor's floor, when it has a building
+  bool replay = false;       // raised by data replayed from a file
   std::string ackBy, ackComment;
-  std::string assignee;            // empty = unassigned
+  std::string assignee;  // empty = unassigned
   std::int64_t assignedMs = 0;
 };
 
@@ -59,9 +65,9 @@ struct Transition {
   std::int64_t alertId = 0;
   TransitionKind kind = TransitionKind::Raise;
   AlertState state = AlertState::ActiveUnacknowledged;  // the state after the change
-  std::int64_t atMs = 0;           // raise/clear by a reading: its data time; otherwise engine clock
-  double value = 0;                // reading that caused it (NaN when none)
-  std::string who, comment;        // "engine" for automatic changes; assign: comment = assignee
+  std::int64_t atMs = 0;     // raise/clear by a reading: its data time; otherwise engine clock
+  double value = 0;          // reading that caused it (NaN when none)
+  std::string who, comment;  // "engine" for automatic changes; assign: comment = assignee
   model::AlertSeverity severity = model::AlertSeverity::Warning;  // the alert's severity after the change
 };
 

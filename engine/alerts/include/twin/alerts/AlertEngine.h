@@ -25,20 +25,20 @@ namespace twin::alerts {
 struct SensorState {
   std::string sensorId;
   bool hasValue = false;
-  std::int64_t lastTsMs = 0;       // data time of the last finite reading
+  std::int64_t lastTsMs = 0;  // data time of the last finite reading
   double lastValue = 0;
-  std::int64_t lastSeenMs = 0;     // engine clock when the last reading (any) arrived; 0 = never
-  bool stale = false;              // a stale rule is active for it
-  std::string linkStatus;          // retained MQTT status: "online", "offline" or "" (unknown)
-  bool online = false;             // has reported, not stale, link not "offline"
+  std::int64_t lastSeenMs = 0;  // engine clock when the last reading (any) arrived; 0 = never
+  bool stale = false;           // a stale rule is active for it
+  std::string linkStatus;       // retained MQTT status: "online", "offline" or "" (unknown)
+  bool online = false;          // has reported, not stale, link not "offline"
   int activeAlerts = 0;
   bool hasAlert = false;
   model::AlertSeverity worstSeverity = model::AlertSeverity::Warning;  // valid when hasAlert
 };
 
 struct EngineCounters {
-  std::uint64_t readings = 0;      // readings judged
-  std::uint64_t qualityEvents = 0; // non-finite or out-of-range readings
+  std::uint64_t readings = 0;       // readings judged
+  std::uint64_t qualityEvents = 0;  // non-finite or out-of-range readings
   std::uint64_t raised = 0, acknowledged = 0, cleared = 0;
 };
 
@@ -77,8 +77,8 @@ class AlertEngine {
   /** Called once per transition, in commit order, after the commit. */
   using Listener = std::function<void(const Alert& alert, const Transition& transition)>;
 
-  /** Restores open alerts (active, or cleared and unacknowledged) from `store` (an alert whose rule is gone stays active until
-      cleared by hand). `store` and `clock` must outlive the engine. */
+  /** Restores open alerts (active, or cleared and unacknowledged) from `store` (an alert whose rule is gone stays
+     active until cleared by hand). `store` and `clock` must outlive the engine. */
   static core::Result<std::unique_ptr<AlertEngine>> create(const model::SensorConfig& config, AlertStore& store,
                                                            const Clock& clock);
   ~AlertEngine();
@@ -100,11 +100,11 @@ class AlertEngine {
   /** Retained MQTT link status of a sensor ("online"/"offline"). */
   void setLinkStatus(const std::string& sensorId, const std::string& status);
 
-  std::vector<Alert> activeAlerts() const;                  // active only, oldest first
+  std::vector<Alert> activeAlerts() const;  // active only, oldest first
   /** Active alerts and cleared unacknowledged ones, in list order (sortForList()). */
   std::vector<Alert> openAlerts() const;
-  std::array<int, 4> activeBySeverity() const;              // index: model::AlertSeverity
-  std::vector<SensorState> sensorStates() const;            // in config order
+  std::array<int, 4> activeBySeverity() const;    // index: model::AlertSeverity
+  std::vector<SensorState> sensorStates() const;  // in config order
   EngineCounters counters() const;
   /** The rules that apply to a sensor (for drawing rule levels on its chart). */
   std::vector<model::AlertRuleDef> rulesFor(const std::string& sensorId) const;

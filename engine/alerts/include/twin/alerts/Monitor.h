@@ -25,20 +25,20 @@ namespace twin::alerts {
 
 struct MonitorOptions {
   model::SensorConfig config;
-  std::optional<model::MqttConfig> broker;   // replaces config.mqtt's host/port when set (--mqtt)
-  std::filesystem::path alertsDb;            // required
-  Durability durability = Durability::Normal;  // WAL + NORMAL: survives kill -9; see docs/sensors.md
-  std::filesystem::path historyDb;           // empty = no history
+  std::optional<model::MqttConfig> broker;       // replaces config.mqtt's host/port when set (--mqtt)
+  std::filesystem::path alertsDb;                // required
+  Durability durability = Durability::Normal;    // WAL + NORMAL: survives kill -9; see docs/sensors.md
+  std::filesystem::path historyDb;               // empty = no history
   double historyRetentionSeconds = 7 * 86400.0;  // per sensor, counted back from its newest reading's data time
   /** Readings go to the history db in one transaction per interval (and when 8192 are waiting,
       and when the monitor ends), not one per step: a commit per step at 10k msg/s wrote the
       log 30 times over in whole pages. Charts read the ring buffers, which have every reading
       at once; the history db lags by up to this interval. */
   std::chrono::milliseconds historyFlushInterval{250};
-  std::size_t samplesPerSensor = 4096;       // ring buffer size per sensor
-  std::size_t queueCapacity = 65536;         // MQTT decode queue
-  std::size_t maxBatch = 1024;               // messages decoded and judged per step
-  bool replay = true;                        // feed replay-bound sensors from their files
+  std::size_t samplesPerSensor = 4096;  // ring buffer size per sensor
+  std::size_t queueCapacity = 65536;    // MQTT decode queue
+  std::size_t maxBatch = 1024;          // messages decoded and judged per step
+  bool replay = true;                   // feed replay-bound sensors from their files
   /** false: start() fails when the first MQTT connection attempt fails (refused credentials,
       no broker) or none succeeds within connectTimeout. true: keep retrying in the background. */
   bool waitForBroker = false;
@@ -79,18 +79,18 @@ class ReplayClock final : public Clock {
 
 /** Totals for the closing summary line. */
 struct MonitorSummary {
-  sensors::IngestStats ingest;               // MQTT messages; queue_full and too_large included; replay
-                                             // records stamped too far ahead in bad_timestamp; duplicate
-                                             // readings (MQTT or replay) in duplicate
-  std::uint64_t wrongSource = 0;             // MQTT readings of a sensor bound elsewhere (replay file, other topic)
-  std::uint64_t replayed = 0;                // readings fed from replay files
-  std::uint64_t replayMissing = 0;           // replay cells that were "NA"/empty
+  sensors::IngestStats ingest;      // MQTT messages; queue_full and too_large included; replay
+                                    // records stamped too far ahead in bad_timestamp; duplicate
+                                    // readings (MQTT or replay) in duplicate
+  std::uint64_t wrongSource = 0;    // MQTT readings of a sensor bound elsewhere (replay file, other topic)
+  std::uint64_t replayed = 0;       // readings fed from replay files
+  std::uint64_t replayMissing = 0;  // replay cells that were "NA"/empty
   std::uint64_t connects = 0, disconnects = 0;
-  std::uint64_t mqttReceived = 0;            // messages the network thread got on data topics
-  std::uint64_t mqttQueued = 0;              // of those, queued for decoding
-  std::uint64_t mqttDropped = 0;             // of those, dropped (queue full, too large)
-  std::uint64_t mqttUnprocessed = 0;         // still queued, not decoded (0 after drain())
-  std::uint64_t replayBadRows = 0;           // replay rows, cells and lines skipped (reported)
+  std::uint64_t mqttReceived = 0;     // messages the network thread got on data topics
+  std::uint64_t mqttQueued = 0;       // of those, queued for decoding
+  std::uint64_t mqttDropped = 0;      // of those, dropped (queue full, too large)
+  std::uint64_t mqttUnprocessed = 0;  // still queued, not decoded (0 after drain())
+  std::uint64_t replayBadRows = 0;    // replay rows, cells and lines skipped (reported)
   EngineCounters alerts;
   std::size_t activeAlerts = 0;
 };
@@ -121,7 +121,7 @@ class Monitor {
 
   AlertEngine& engine();
   const sensors::SeriesStore& series() const;
-  const sensors::MqttSource* mqtt() const;    // nullptr when no sensor is bound to MQTT
+  const sensors::MqttSource* mqtt() const;  // nullptr when no sensor is bound to MQTT
 
   /** Reading history (options.historyDb) read through a connection of its own: these may be
       called from any thread while step() runs and see every reading step() has stored. All

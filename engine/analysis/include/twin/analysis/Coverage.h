@@ -22,9 +22,9 @@ namespace twin::analysis {
 /** Where a building joins the street network. */
 struct BuildingAnchor {
   bool onNetwork = false;
-  bool taggedEntrance = false;      // an `entrance=*` POI on the footprint, else nearest point
-  SnapPoint at;                     // on the network
-  double offsetMeters = 0;          // door (or footprint) to `at`
+  bool taggedEntrance = false;  // an `entrance=*` POI on the footprint, else nearest point
+  SnapPoint at;                 // on the network
+  double offsetMeters = 0;      // door (or footprint) to `at`
 };
 
 /** Entrance: a POI tagged `entrance=*` (or of category "entrance") within 3 m of the footprint
@@ -44,12 +44,12 @@ double floorAreaM2(const model::Building& building, double storeyMeters);
 constexpr unsigned kLevel5 = 1, kLevel10 = 2, kLevel15 = 4;
 
 struct BuildingCoverage {
-  std::size_t building = 0;         // index into Site::buildings
+  std::size_t building = 0;  // index into Site::buildings
   BuildingAnchor anchor;
   double floorAreaM2 = 0;
   double residents = 0;
-  std::vector<double> minutes;      // per category; +inf when none within the search limit
-  unsigned levelsMet = 0;           // kLevel5 | kLevel10 | kLevel15
+  std::vector<double> minutes;  // per category; +inf when none within the search limit
+  unsigned levelsMet = 0;       // kLevel5 | kLevel10 | kLevel15
 };
 
 /** The blocker named for a building off the walk network (every level fails for it). */
@@ -91,8 +91,8 @@ class CoverageModel {
       facilities off the network are kept (minutes +inf) and reported in `diag`. Speed and
       snapping come from config.walking; the search stops at `maxMinutes`. */
   CoverageModel(const WalkGraph& graph, const model::Site& site, const model::FacilityConfig& config,
-                std::vector<model::Facility> facilities, core::Diagnostics& diag,
-                double maxMinutes = 30.0, double speedMps = 0 /* 0 = config.walking.speedMps */);
+                std::vector<model::Facility> facilities, core::Diagnostics& diag, double maxMinutes = 30.0,
+                double speedMps = 0 /* 0 = config.walking.speedMps */);
 
   const std::vector<BuildingCoverage>& buildings() const { return _rows; }
   const std::vector<model::Facility>& facilities() const { return _facilities; }

@@ -22,19 +22,19 @@ namespace twin::analysis {
 
 /** One indicator. Exactly one of `value` and `whyMissing` is set. */
 struct Indicator {
-  std::string id;                  // stable ASCII id, e.g. "kindergarten_5min_residents"
-  std::string name, nameEn;        // Chinese and English display names
-  std::optional<double> value;     // in `unit`; none when the data cannot support the figure
-  std::string unit;                // "%", "m²", "min", "kWh", "count", "per 1000 residents"
-  std::string source;              // what the figure was computed from (scene data, counts)
-  std::string whyMissing;          // non-empty exactly when `value` is empty
+  std::string id;               // stable ASCII id, e.g. "kindergarten_5min_residents"
+  std::string name, nameEn;     // Chinese and English display names
+  std::optional<double> value;  // in `unit`; none when the data cannot support the figure
+  std::string unit;             // "%", "m²", "min", "kWh", "count", "per 1000 residents"
+  std::string source;           // what the figure was computed from (scene data, counts)
+  std::string whyMissing;       // non-empty exactly when `value` is empty
 };
 
 /** One of the nine scenarios with its indicators. */
 struct ScenarioIndicators {
-  std::string id;                  // neighbourhood, education, health, entrepreneurship, architecture,
-                                   // transport, low_carbon, service, governance (in this order)
-  std::string name, nameEn;        // 邻里 / Neighbourhood, ...
+  std::string id;            // neighbourhood, education, health, entrepreneurship, architecture,
+                             // transport, low_carbon, service, governance (in this order)
+  std::string name, nameEn;  // 邻里 / Neighbourhood, ...
   std::vector<Indicator> indicators;
 };
 
@@ -42,9 +42,9 @@ struct ScenarioIndicators {
 struct AlertTiming {
   std::string sensorId;
   std::int64_t raisedMs = 0;
-  std::int64_t ackMs = 0;          // 0 = never acknowledged
-  bool active = false;             // still active (not cleared)
-  bool stale = false;              // raised by a "stale" rule: the sensor is silent (offline)
+  std::int64_t ackMs = 0;  // 0 = never acknowledged
+  bool active = false;     // still active (not cleared)
+  bool stale = false;      // raised by a "stale" rule: the sensor is silent (offline)
 };
 
 /** Readings of one power sensor in kilowatts, ascending by time (UTC epoch ms). */
@@ -57,15 +57,15 @@ struct PowerSeries {
     not use those modules). Leave a part empty and say why: the indicators built on it then
     have no value and carry that reason. */
 struct OperationsFacts {
-  std::size_t sensorsDeclared = 0;     // sensors in the scene file
-  bool alertLogRead = false;           // `alerts` holds the alert log's alerts of these sensors
-  std::string alertLogSource;          // e.g. "alert log twin-alerts.db"
-  std::string alertLogWhyMissing;      // when !alertLogRead, e.g. "no alert log at x.db"
+  std::size_t sensorsDeclared = 0;  // sensors in the scene file
+  bool alertLogRead = false;        // `alerts` holds the alert log's alerts of these sensors
+  std::string alertLogSource;       // e.g. "alert log twin-alerts.db"
+  std::string alertLogWhyMissing;   // when !alertLogRead, e.g. "no alert log at x.db"
   std::vector<AlertTiming> alerts;
-  std::vector<PowerSeries> power;      // one per power sensor (kind "power", unit kW) with data
-  std::string powerSource;             // e.g. "replay file simulated-qianjiang.jsonl"
-  std::string powerWhyMissing;         // when `power` is empty
-  double maxGapMinutes = 30;           // a gap between two readings longer than this is not integrated
+  std::vector<PowerSeries> power;  // one per power sensor (kind "power", unit kW) with data
+  std::string powerSource;         // e.g. "replay file simulated-qianjiang.jsonl"
+  std::string powerWhyMissing;     // when `power` is empty
+  double maxGapMinutes = 30;       // a gap between two readings longer than this is not integrated
 };
 
 /** Energy in kWh of a kW series by the trapezoid rule; intervals longer than maxGapMinutes,

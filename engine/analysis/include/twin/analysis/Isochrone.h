@@ -19,9 +19,9 @@
 namespace twin::analysis {
 
 struct IsochroneOptions {
-  double cellMeters = 10.0;        // grid spacing; smaller = finer and slower (doubled while the
-                                   // grid would exceed ~16M points)
-  double walkOffMeters = 50.0;     // how far off a reached street a polygon extends
+  double cellMeters = 10.0;     // grid spacing; smaller = finer and slower (doubled while the
+                                // grid would exceed ~16M points)
+  double walkOffMeters = 50.0;  // how far off a reached street a polygon extends
 };
 
 /** One band: the area reachable within `limit` (seconds, or metres for WalkMetric::Meters). */
@@ -34,8 +34,7 @@ struct IsochroneBand {
 /** Polygons for each limit in `limits` (ascending, each <= reach.cutoff: TWIN_ASSERT). An
     empty reach gives empty bands. Thread-safe (no shared state). */
 std::vector<IsochroneBand> isochronePolygons(const WalkGraph& graph, const ReachSet& reach,
-                                             const std::vector<double>& limits,
-                                             const IsochroneOptions& options = {});
+                                             const std::vector<double>& limits, const IsochroneOptions& options = {});
 
 /** Local metres -> WGS84, normally `[&](core::Vec2 p) { return site.frame.toLonLat(p); }`. */
 using ToLonLat = std::function<core::LonLat(core::Vec2)>;

@@ -23,11 +23,11 @@
 namespace twin::analysis {
 
 struct WindowSampleOptions {
-  double spacingMeters = 3;       // distance between samples along a wall, > 0
-  double sillMeters = 0.9;        // window sill above the storey's floor (窗台面)
-  double offsetMeters = 0.1;      // samples sit this far outside the wall, so the wall itself does not shade them
-  double storeyMeters = 3;        // height rule when a building has no building:levels (HeightRules::storeyMeters)
-  double minWallMeters = 1;       // shorter wall segments (curve vertices) get no sample
+  double spacingMeters = 3;   // distance between samples along a wall, > 0
+  double sillMeters = 0.9;    // window sill above the storey's floor (窗台面)
+  double offsetMeters = 0.1;  // samples sit this far outside the wall, so the wall itself does not shade them
+  double storeyMeters = 3;    // height rule when a building has no building:levels (HeightRules::storeyMeters)
+  double minWallMeters = 1;   // shorter wall segments (curve vertices) get no sample
 };
 
 /** One window position. */
@@ -66,9 +66,9 @@ std::vector<SunStep> sunSteps(core::LonLat site, geo::CivilDate date, double sta
 
 /** A building volume that is not in the site: a proposed building of a scenario. */
 struct ExtraVolume {
-  core::Polygon footprint;        // local metres
-  double baseMeters = 0;          // absolute elevation of its base
-  double heightMeters = 0;        // above the base, > 0
+  core::Polygon footprint;  // local metres
+  double baseMeters = 0;    // absolute elevation of its base
+  double heightMeters = 0;  // above the base, > 0
 };
 
 /** The shadow casters, as an Embree BVH. Move-only; queries are thread-safe. */
@@ -84,7 +84,8 @@ class SunlightScene {
       site has one. Walls only: sun rays rise, so they enter a volume through a wall (the
       underside of a raised part is not modelled). Error "analysis::SunlightScene::build():
       Embree: <reason>" when Embree cannot create its device or scene. */
-  static core::Result<SunlightScene> build(const model::Site& site, const std::vector<ExtraVolume>& extra, bool withTerrain);
+  static core::Result<SunlightScene> build(const model::Site& site, const std::vector<ExtraVolume>& extra,
+                                           bool withTerrain);
 
   std::size_t triangles() const;
   /** True when the ray from `origin` toward `direction` (unit) hits any occluder. */
@@ -102,14 +103,14 @@ class SunlightScene {
 
 /** Minutes of sun at one window. */
 struct SunlightCount {
-  int sunMinutes = 0;             // minutes counted (runs shorter than minRunMinutes left out)
-  int longestRunMinutes = 0;      // the longest unbroken run of sunny minutes
+  int sunMinutes = 0;         // minutes counted (runs shorter than minRunMinutes left out)
+  int longestRunMinutes = 0;  // the longest unbroken run of sunny minutes
 };
 
 struct SunlightStats {
-  std::size_t rays = 0;           // shadow rays cast: minutes with the sun up and in front of the wall, at
-                                  // samples below the highest occluder (above it nothing can shade them)
-  double seconds = 0;             // wall time of the ray casting
+  std::size_t rays = 0;  // shadow rays cast: minutes with the sun up and in front of the wall, at
+                         // samples below the highest occluder (above it nothing can shade them)
+  double seconds = 0;    // wall time of the ray casting
 };
 
 /** For each sample: the minutes of `steps` at which the sun is above the horizon, in front of the

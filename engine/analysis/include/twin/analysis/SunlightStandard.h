@@ -22,11 +22,11 @@ const char* standardDayName(StandardDay day);  // "大寒日 (Great Cold)", "冬
     effective window (有效日照时间带) in true solar time at the window sill of the ground storey
     and up (计算起点为住宅底层窗台面). GB 50180 counts the accumulated time (累计). */
 struct SunlightStandard {
-  std::string name;              // key, e.g. "gb50180-III-large"
-  std::string description;       // the table's case in Chinese and English
+  std::string name;         // key, e.g. "gb50180-III-large"
+  std::string description;  // the table's case in Chinese and English
   StandardDay day = StandardDay::GreatCold;
-  double minHours = 2;           // 日照时数, hours, accumulated
-  double windowStartHours = 8;   // 有效日照时间带, true solar time: 8-16 on 大寒日, 9-15 on 冬至日
+  double minHours = 2;          // 日照时数, hours, accumulated
+  double windowStartHours = 8;  // 有效日照时间带, true solar time: 8-16 on 大寒日, 9-15 on 冬至日
   double windowEndHours = 16;
 };
 

@@ -32,10 +32,10 @@ struct TodCatchment {
   std::size_t buildings = 0, residentialBuildings = 0;
   double floorAreaM2 = 0, residents = 0;
   std::vector<std::size_t> facilities;  // per category of the FacilityConfig; distinct (a station
-                                         // and its entrances count once: model::Facility::group)
-  double walkableAreaM2 = 0;             // isochrone polygon of network distance <= radius
-  std::vector<core::Polygon> polygons;   // that polygon (local metres; empty off the network)
-  double pedshedRatio = 0;               // walkableAreaM2 / (pi r^2)
+                                        // and its entrances count once: model::Facility::group)
+  double walkableAreaM2 = 0;            // isochrone polygon of network distance <= radius
+  std::vector<core::Polygon> polygons;  // that polygon (local metres; empty off the network)
+  double pedshedRatio = 0;              // walkableAreaM2 / (pi r^2)
 };
 
 struct TodResult {
@@ -49,8 +49,7 @@ struct TodResult {
     station and each entrance are origins at distance 0. Stations off the network are kept
     with empty figures and reported in `diag`. Radii ascending. */
 std::vector<TodResult> todCatchments(const WalkGraph& graph, const model::Site& site,
-                                     const model::FacilityConfig& config,
-                                     const std::vector<TodStation>& stations,
+                                     const model::FacilityConfig& config, const std::vector<TodStation>& stations,
                                      const std::vector<double>& radiiMeters, core::Diagnostics& diag);
 
 /** CSV: station_osm_id,name,radius_m,on_network,buildings,residential_buildings,floor_area_m2,

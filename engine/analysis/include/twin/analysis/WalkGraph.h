@@ -41,8 +41,8 @@ constexpr NodeId kNoNode = 0xffffffffu;
     are used when they have one height per point. `toblerSlope = false` ignores heights. */
 struct WalkGraphOptions {
   double stepsFactor = 2.0;
-  double mergeMeters = 0.001;       // vertices this close become one node
-  double indexCellMeters = 50.0;    // snapping grid cell
+  double mergeMeters = 0.001;     // vertices this close become one node
+  double indexCellMeters = 50.0;  // snapping grid cell
   const geo::Heightfield* terrain = nullptr;
   bool toblerSlope = true;
 };
@@ -63,9 +63,9 @@ bool isWalkable(const std::string& highway, const model::Tags& tags);
 /** An edge of the CSR adjacency: `target`, its length and its cost. */
 struct WalkEdge {
   NodeId target = 0;
-  std::uint32_t segment = 0;        // index into WalkGraph::segments()
+  std::uint32_t segment = 0;  // index into WalkGraph::segments()
   float lengthMeters = 0;
-  float costMeters = 0;             // length x slowness (steps); seconds = costMeters / speedMps
+  float costMeters = 0;  // length x slowness (steps); seconds = costMeters / speedMps
 };
 
 /** A street segment between two nodes (both directions are CSR edges). `costMeters` is the
@@ -73,18 +73,18 @@ struct WalkEdge {
     t x costMeters from a and (1 - t) x costBackMeters from b (cost spread evenly). */
 struct WalkSegment {
   NodeId a = 0, b = 0;
-  float lengthMeters = 0;           // horizontal
-  float costMeters = 0;             // a->b: length x slowness (steps, slope)
-  std::uint32_t road = 0;           // index of the source road (model::Site::roads or the input list)
-  float costBackMeters = 0;         // b->a
+  float lengthMeters = 0;    // horizontal
+  float costMeters = 0;      // a->b: length x slowness (steps, slope)
+  std::uint32_t road = 0;    // index of the source road (model::Site::roads or the input list)
+  float costBackMeters = 0;  // b->a
 };
 
 /** The nearest point of the network to a query point. */
 struct SnapPoint {
   std::uint32_t segment = 0;
-  double t = 0;                     // position along a->b in [0, 1]
-  core::Vec2 point;                 // the snapped point, local metres
-  double distanceMeters = 0;        // from the query point
+  double t = 0;               // position along a->b in [0, 1]
+  core::Vec2 point;           // the snapped point, local metres
+  double distanceMeters = 0;  // from the query point
 };
 
 /** Immutable after construction; every const member is thread-safe. */
@@ -145,8 +145,8 @@ struct WalkGraphStats {
 
 /** A polyline to turn into edges (for sources other than model::Road, e.g. generated grids). */
 struct WalkLine {
-  std::vector<core::Vec2> points;   // local metres
-  double slowness = 1.0;            // cost per metre relative to flat walking (steps: stepsFactor)
+  std::vector<core::Vec2> points;       // local metres
+  double slowness = 1.0;                // cost per metre relative to flat walking (steps: stepsFactor)
   std::vector<double> elevations = {};  // optional: one height per point (metres) for the slope cost
 };
 
@@ -174,15 +174,14 @@ constexpr std::size_t kMaxWalkAreaPoints = 400;
     than 3 points or a non-finite coordinate"); one over kMaxWalkAreaPoints is walked along its
     outer ring and reported as Info. */
 WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const std::vector<model::WalkArea>& areas,
-                         const WalkGraphOptions& options, core::Diagnostics& diag,
-                         WalkGraphStats* stats = nullptr);
+                         const WalkGraphOptions& options, core::Diagnostics& diag, WalkGraphStats* stats = nullptr);
 
 /** The site's roads and walk areas (model::Site::walkAreas): the graph the analyses use. */
 WalkGraph buildWalkGraph(const model::Site& site, const WalkGraphOptions& options, core::Diagnostics& diag,
                          WalkGraphStats* stats = nullptr);
 
 /** Same, from plain lines (every line walkable). */
-WalkGraph buildWalkGraph(const std::vector<WalkLine>& lines, const WalkGraphOptions& options,
-                         core::Diagnostics& diag, WalkGraphStats* stats = nullptr);
+WalkGraph buildWalkGraph(const std::vector<WalkLine>& lines, const WalkGraphOptions& options, core::Diagnostics& diag,
+                         WalkGraphStats* stats = nullptr);
 
 }  // namespace twin::analysis

@@ -58,12 +58,11 @@ class WalkSearch {
 /** One-shot convenience: snaps `from` (within maxSnapMeters) and searches. Error when the
     point is not finite or farther than maxSnapMeters from the network:
     "analysis::walkReach(): origin (x, y) is 312.4 m from the nearest walkable way (limit 250 m)". */
-core::Result<ReachSet> walkReach(const WalkGraph& graph, core::Vec2 from, double maxSeconds,
-                                 double speedMps, double maxSnapMeters);
+core::Result<ReachSet> walkReach(const WalkGraph& graph, core::Vec2 from, double maxSeconds, double speedMps,
+                                 double maxSnapMeters);
 
 /** The reached part of one segment as up to two pieces [t0, t1] along a->b (fractions), from
     the a end, the b end and origins on the segment. Empty when nothing of it is reached. */
-std::vector<std::pair<double, double>> edgeReach(const WalkGraph& graph, const ReachSet& reach,
-                                                 std::uint32_t segment);
+std::vector<std::pair<double, double>> edgeReach(const WalkGraph& graph, const ReachSet& reach, std::uint32_t segment);
 
 }  // namespace twin::analysis

@@ -77,10 +77,10 @@ class ImGuiOverlay : public osg::Referenced {
   double _lastTime = -1;
   std::string _fontError;
   ui::FontReport _fontReport;
-  ui::FontOptions _fontOptions;   // grows with requireTexts()
-  std::vector<unsigned> _asked;   // code points requireTexts() has asked the font for
+  ui::FontOptions _fontOptions;  // grows with requireTexts()
+  std::vector<unsigned> _asked;  // code points requireTexts() has asked the font for
   bool _fontsDirty = false;
-  ui::InputQueue _input;          // events since the last frame; fed one transition per frame
+  ui::InputQueue _input;  // events since the last frame; fed one transition per frame
   int _fontRebuilds = 0;
 };
 

@@ -11,10 +11,10 @@
 namespace twin::app {
 
 struct ModelInfoOptions {
-  std::optional<std::string> crs;  // CRS for a CityJSON file that declares none
-  bool json = false;               // one JSON object instead of text lines
+  std::optional<std::string> crs;         // CRS for a CityJSON file that declares none
+  bool json = false;                      // one JSON object instead of text lines
   core::Diagnostics* problems = nullptr;  // when set, every problem found is added here too
-                                   // (damaged tiles, files OSG could not read, skipped objects)
+                                          // (damaged tiles, files OSG could not read, skipped objects)
 };
 
 /** Describes a model source and returns the text to print. Supported:

@@ -22,7 +22,7 @@ class ModelsView final : public ViewerExtension {
       site's diagnostics and the models' attributions to its attributions. Error: the first model
       that cannot be shown at all (its message names the model and file). */
   static core::Result<std::shared_ptr<ModelsView>> load(const std::vector<model::ModelSource>& sources,
-                                                       model::Site& site);
+                                                        model::Site& site);
   /** Wraps models that are already loaded. `problems` (the site's diagnostics; may be null)
       receives the problems the models find later (damaged 3D Tiles contents), which update()
       also writes on stderr; it must outlive this view. */

@@ -37,11 +37,11 @@ std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, 
 // ---------------------------------------------------------------- PlanningView
 
 struct PlanningViewOptions {
-  double speedMps = 0;                      // 0 = the scene's walking.speed_mps
-  std::vector<double> minutes{5, 10, 15};   // isochrone bands, ascending
-  std::string compareScenario;              // a scenario of the scene file applied at start; empty = none
-  std::optional<core::LonLat> isochroneFrom;  // an isochrone shown from the start (snapshots)
-  ui::ColourBy colourBy;                    // initial building colouring (default: by use)
+  double speedMps = 0;                                // 0 = the scene's walking.speed_mps
+  std::vector<double> minutes{5, 10, 15};             // isochrone bands, ascending
+  std::string compareScenario;                        // a scenario of the scene file applied at start; empty = none
+  std::optional<core::LonLat> isochroneFrom;          // an isochrone shown from the start (snapshots)
+  ui::ColourBy colourBy;                              // initial building colouring (default: by use)
   ui::PlanningMode mode = ui::PlanningMode::Inspect;  // initial tool
 };
 
@@ -101,8 +101,8 @@ class PlanningView final : public ViewerExtension {
   /** The colours last pushed to the SiteScene (empty = by use). */
   const std::vector<model::Color>& buildingColours() const;
   std::size_t edits() const;
-  double buildMs() const;          // walk graph + both coverage models, at create()
-  double lastUpdateMs() const;     // the last isochrone or coverage update, computation + overlay
+  double buildMs() const;       // walk graph + both coverage models, at create()
+  double lastUpdateMs() const;  // the last isochrone or coverage update, computation + overlay
   const core::Diagnostics& diagnostics() const;
 
   struct Impl;

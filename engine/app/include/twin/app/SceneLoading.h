@@ -19,7 +19,7 @@ namespace twin::app {
 struct LoadedScene {
   model::SceneConfig config;
   std::unique_ptr<model::Site> site;
-  double loadMs = 0;               // wall time of configuration + model::loadSite
+  double loadMs = 0;  // wall time of configuration + model::loadSite
 };
 
 /** Loads `path`: a scene file (*.json) through model::loadSceneConfig, anything else as a bare

@@ -17,18 +17,18 @@ struct SiteSummary {
   std::string name, file;
   std::size_t buildings = 0, roads = 0, pois = 0;
   std::size_t buildingParts = 0, buildingsWithParts = 0;  // OSM building:part volumes, and the buildings they stand for
-  std::map<std::string, std::size_t> buildingsByUse;       // model::buildingUseName()
-  std::map<std::string, std::size_t> buildingsByTag;       // building=* value
-  std::map<std::string, std::size_t> heightsBySource;      // "measured", "levels", "estimated"
-  std::map<std::string, std::size_t> roadsByHighway;       // highway=* value
-  std::map<std::string, std::size_t> poisByCategory;       // "amenity", "shop", ...
+  std::map<std::string, std::size_t> buildingsByUse;      // model::buildingUseName()
+  std::map<std::string, std::size_t> buildingsByTag;      // building=* value
+  std::map<std::string, std::size_t> heightsBySource;     // "measured", "levels", "estimated"
+  std::map<std::string, std::size_t> roadsByHighway;      // highway=* value
+  std::map<std::string, std::size_t> poisByCategory;      // "amenity", "shop", ...
   std::map<std::string, std::map<std::string, std::size_t>> poisByKind;  // category -> kind -> count
-  core::Box2 extentLocal;                                  // metres, site frame
-  core::LonLat extentMinLonLat, extentMaxLonLat;           // WGS84 corners of the local extent
+  core::Box2 extentLocal;                                                // metres, site frame
+  core::LonLat extentMinLonLat, extentMaxLonLat;                         // WGS84 corners of the local extent
   std::string frameCrs;
   core::LonLat origin;
   std::size_t diagnosticsTotal = 0;
-  std::vector<std::string> firstDiagnostics;               // at most 10, formatted
+  std::vector<std::string> firstDiagnostics;  // at most 10, formatted
   model::LoadTimings timings;
   double loadMs = 0;
   std::vector<std::string> attributions;

@@ -32,7 +32,7 @@ class ViewerExtension {
  public:
   virtual ~ViewerExtension() = default;
   virtual osg::Node* sceneNode() = 0;                              // added under the scene root; may be null
-  virtual std::vector<std::string> fontTexts() const = 0;         // extra glyphs for the panel font
+  virtual std::vector<std::string> fontTexts() const = 0;          // extra glyphs for the panel font
   virtual void update(double timeSeconds) = 0;                     // before each frame
   virtual void drawPanels(ui::Language language) = 0;              // inside the ImGui frame
   virtual bool pick(osgViewer::View& view, float x, float y) = 0;  // a click (OSG pixels); true = taken
@@ -72,12 +72,12 @@ class ViewerExtension {
 };
 
 struct ViewerOptions {
-  std::string theme;        // "dark" / "light"; empty = the scene file's
-  std::string language;     // "zh-CN" / "en"; empty = the scene file's
-  std::string bookmark;     // start view; empty = the scene's start bookmark, else frame the extent
-  bool panels = true;       // draw the ImGui panels (false: the credits line only)
+  std::string theme;                        // "dark" / "light"; empty = the scene file's
+  std::string language;                     // "zh-CN" / "en"; empty = the scene file's
+  std::string bookmark;                     // start view; empty = the scene's start bookmark, else frame the extent
+  bool panels = true;                       // draw the ImGui panels (false: the credits line only)
   ui::UiMode mode = ui::UiMode::BigScreen;  // the starting UI mode (F2 / F3 switch in a window)
-  float uiScale = 0;        // panel scale; 0 = the scene's ui.scale, else ui::defaultUiScale(height)
+  float uiScale = 0;                        // panel scale; 0 = the scene's ui.scale, else ui::defaultUiScale(height)
 };
 
 /** Owns the scene graph and UI state of one loaded scene. Not thread-safe; one viewer at a time

@@ -8,7 +8,7 @@ namespace twin::core {
 [[noreturn]] void assertionFailed(const std::string& message, const char* file, int line);
 }  // namespace twin::core
 
-#define TWIN_ASSERT(cond, message)                                         \
-  do {                                                                     \
+#define TWIN_ASSERT(cond, message)                                             \
+  do {                                                                         \
     if (!(cond)) ::twin::core::assertionFailed((message), __FILE__, __LINE__); \
   } while (false)

@@ -36,14 +36,14 @@ class Diagnostics {
   Diagnostics& operator=(const Diagnostics& other);
 
   void add(Diagnostic d);
-  void add(Severity severity, std::string where, std::string file, std::string layer,
-           std::string recordId, std::string message, std::string action);
+  void add(Severity severity, std::string where, std::string file, std::string layer, std::string recordId,
+           std::string message, std::string action);
   /** Appends all of `other`'s items and counts. */
   void merge(const Diagnostics& other);
 
-  std::size_t total() const;                // every diagnostic added, kept or not
+  std::size_t total() const;  // every diagnostic added, kept or not
   std::size_t count(Severity severity) const;
-  std::vector<Diagnostic> items() const;    // the kept ones, in the order added
+  std::vector<Diagnostic> items() const;  // the kept ones, in the order added
   /** Counts keyed by message text (e.g. "building ring not closed" -> 3). */
   std::map<std::string, std::size_t> countByMessage() const;
   bool empty() const { return total() == 0; }

@@ -32,10 +32,17 @@ struct Box2 {
   double maxX = -std::numeric_limits<double>::infinity(), maxY = maxX;
   bool empty() const { return !(minX <= maxX && minY <= maxY); }
   void add(const Vec2& p) {
-    minX = std::min(minX, p.x); minY = std::min(minY, p.y);
-    maxX = std::max(maxX, p.x); maxY = std::max(maxY, p.y);
+    minX = std::min(minX, p.x);
+    minY = std::min(minY, p.y);
+    maxX = std::max(maxX, p.x);
+    maxY = std::max(maxY, p.y);
   }
-  void add(const Box2& b) { if (!b.empty()) { add(Vec2{b.minX, b.minY}); add(Vec2{b.maxX, b.maxY}); } }
+  void add(const Box2& b) {
+    if (!b.empty()) {
+      add(Vec2{b.minX, b.minY});
+      add(Vec2{b.maxX, b.maxY});
+    }
+  }
   bool contains(const Vec2& p) const { return p.x >= minX && p.x <= maxX && p.y >= minY && p.y <= maxY; }
   double width() const { return empty() ? 0 : maxX - minX; }
   double height() const { return empty() ? 0 : maxY - minY; }

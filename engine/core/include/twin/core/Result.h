@@ -20,21 +20,33 @@ struct Error {
 template <class T>
 class Result {
  public:
-  Result(T value) : _v(std::move(value)) {}        // NOLINT: implicit by design
-  Result(Error error) : _v(std::move(error)) {}     // NOLINT: implicit by design
+  Result(T value) : _v(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : _v(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return _v.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { TWIN_ASSERT(ok(), "core::Result::value(): holds an error: " + errorText()); return std::get<0>(_v); }
-  const T& value() const& { TWIN_ASSERT(ok(), "core::Result::value(): holds an error: " + errorText()); return std::get<0>(_v); }
-  T&& value() && { TWIN_ASSERT(ok(), "core::Result::value(): holds an error: " + errorText()); return std::get<0>(std::move(_v)); }
+  T& value() & {
+    TWIN_ASSERT(ok(), "core::Result::value(): holds an error: " + errorText());
+    return std::get<0>(_v);
+  }
+  const T& value() const& {
+    TWIN_ASSERT(ok(), "core::Result::value(): holds an error: " + errorText());
+    return std::get<0>(_v);
+  }
+  T&& value() && {
+    TWIN_ASSERT(ok(), "core::Result::value(): holds an error: " + errorText());
+    return std::get<0>(std::move(_v));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const { TWIN_ASSERT(!ok(), "core::Result::error(): holds a value"); return std::get<1>(_v); }
+  const Error& error() const {
+    TWIN_ASSERT(!ok(), "core::Result::error(): holds a value");
+    return std::get<1>(_v);
+  }
 
  private:
   std::string errorText() const { return ok() ? std::string() : std::get<1>(_v).message; }

@@ -36,10 +36,10 @@ struct FileSizeLimit {
 };
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
-constexpr FileSizeLimit kSceneFileLimit{64 * kMiB, "scene files"};          // scene .json, scenarios, sensor lists
+constexpr FileSizeLimit kSceneFileLimit{64 * kMiB, "scene files"};  // scene .json, scenarios, sensor lists
 constexpr FileSizeLimit kCityJsonLimit{1024 * kMiB, "CityJSON files"};
-constexpr FileSizeLimit kModelFileLimit{1024 * kMiB, "model files"};        // .gltf / .glb and their buffers, images
-constexpr FileSizeLimit kTileFileLimit{256 * kMiB, "3D Tiles content"};     // .b3dm / .pnts / .cmpt
+constexpr FileSizeLimit kModelFileLimit{1024 * kMiB, "model files"};     // .gltf / .glb and their buffers, images
+constexpr FileSizeLimit kTileFileLimit{256 * kMiB, "3D Tiles content"};  // .b3dm / .pnts / .cmpt
 constexpr FileSizeLimit kTilesetJsonLimit{256 * kMiB, "tileset.json files"};
 constexpr FileSizeLimit kOsgbTileLimit{512 * kMiB, "OSGB tiles"};
 constexpr FileSizeLimit kMetadataXmlLimit{1 * kMiB, "metadata.xml files"};

@@ -14,10 +14,10 @@
 namespace twin::geo {
 
 struct DemOptions {
-  core::Box2 extentLocal;            // the site area to cover, local metres (required, not empty)
-  double marginMeters = 200;         // added on every side of extentLocal, >= 0
-  double resolutionMeters = 30;      // grid spacing, > 0
-  double verticalOffsetMeters = 0;   // added to every height (e.g. geoid to site datum)
+  core::Box2 extentLocal;               // the site area to cover, local metres (required, not empty)
+  double marginMeters = 200;            // added on every side of extentLocal, >= 0
+  double resolutionMeters = 30;         // grid spacing, > 0
+  double verticalOffsetMeters = 0;      // added to every height (e.g. geoid to site datum)
   std::size_t maxSamples = 16'000'000;  // a larger grid is an error (a resolution far too fine)
 };
 

@@ -16,13 +16,13 @@ namespace twin::geo {
     asked for. A default-constructed Heightfield is empty(): every query returns NaN.
     Plain data: copyable; const queries are thread-safe. */
 struct Heightfield {
-  core::Vec2 originMeters;         // local position of sample (0, 0), the south-west corner
-  double spacingMeters = 0;        // distance between neighbouring samples, > 0 when not empty
-  int columns = 0, rows = 0;       // >= 2 each when not empty
-  std::vector<float> heights;      // columns * rows, row-major from the south-west
-  std::string sourceLabel;         // file the heights came from (name, or the /vsi path)
-  std::size_t filledSamples = 0;   // DEM pixels that were nodata and were filled from neighbours
-  double coveredFraction = 1;      // share of the asked site extent the DEM covers, in [0, 1]
+  core::Vec2 originMeters;        // local position of sample (0, 0), the south-west corner
+  double spacingMeters = 0;       // distance between neighbouring samples, > 0 when not empty
+  int columns = 0, rows = 0;      // >= 2 each when not empty
+  std::vector<float> heights;     // columns * rows, row-major from the south-west
+  std::string sourceLabel;        // file the heights came from (name, or the /vsi path)
+  std::size_t filledSamples = 0;  // DEM pixels that were nodata and were filled from neighbours
+  double coveredFraction = 1;     // share of the asked site extent the DEM covers, in [0, 1]
 
   bool empty() const;
   /** Local bounds of the grid (the site extent plus margin it was built for). */

@@ -16,11 +16,11 @@ enum class ObliqueSrsKind {
 };
 
 struct ObliqueMetadata {
-  std::filesystem::path file;   // the metadata.xml read
+  std::filesystem::path file;  // the metadata.xml read
   ObliqueSrsKind kind = ObliqueSrsKind::Crs;
-  std::string srs;              // the <SRS> text as written (trimmed); for Enu, "ENU:lat,lon"
-  core::LonLat enuOrigin;       // Enu only
-  core::Vec3 srsOrigin;         // <SRSOrigin>: added to every tile coordinate (required unless Enu; zero when absent)
+  std::string srs;         // the <SRS> text as written (trimmed); for Enu, "ENU:lat,lon"
+  core::LonLat enuOrigin;  // Enu only
+  core::Vec3 srsOrigin;    // <SRSOrigin>: added to every tile coordinate (required unless Enu; zero when absent)
 };
 
 /** Reads `metadata.xml` (pass the file or the production folder that holds it). Never throws.

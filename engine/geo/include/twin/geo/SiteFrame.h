@@ -27,9 +27,9 @@ class SiteFrame {
   bool valid() const;
 
   core::LonLat origin() const;
-  const std::string& frameCrs() const;       // as given ("local-tm", "EPSG:4547", ...)
-  const std::string& frameProjString() const; // the PROJ definition actually used
-  core::Vec3 originProjected() const;        // origin in the frame CRS (zero for local-tm)
+  const std::string& frameCrs() const;         // as given ("local-tm", "EPSG:4547", ...)
+  const std::string& frameProjString() const;  // the PROJ definition actually used
+  core::Vec3 originProjected() const;          // origin in the frame CRS (zero for local-tm)
 
   /** WGS84 lon/lat -> local metres. NaN components when PROJ fails. */
   core::Vec2 toLocal(core::LonLat p) const;

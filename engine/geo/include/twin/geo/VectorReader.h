@@ -26,15 +26,15 @@ enum class FeatureKind { Point, Line, Polygon };
     Polygons are valid: rings closed-implicitly (no repeated last point), outer CCW, holes CW,
     no self-intersections (repaired with GEOS MakeValid, or skipped), area > 0. */
 struct Feature {
-  std::string layer;                  // OGR layer ("points", "lines", "multipolygons", ...)
-  std::int64_t id = 0;                // OSM id, or the OGR FID for other sources
-  std::string idKind;                 // "node", "way", "relation" (OSM) or "fid"
+  std::string layer;    // OGR layer ("points", "lines", "multipolygons", ...)
+  std::int64_t id = 0;  // OSM id, or the OGR FID for other sources
+  std::string idKind;   // "node", "way", "relation" (OSM) or "fid"
   FeatureKind kind = FeatureKind::Point;
-  core::Vec2 point;                   // Point
-  std::vector<core::Vec2> line;       // Line (one part; a multi-line becomes several features)
+  core::Vec2 point;                     // Point
+  std::vector<core::Vec2> line;         // Line (one part; a multi-line becomes several features)
   std::vector<core::Polygon> polygons;  // Polygon (one or more parts)
-  Tags tags;                          // OSM tags, or the OGR fields as text
-  std::string recordLabel() const;    // "way 48213377", "relation 12", "fid 7"
+  Tags tags;                            // OSM tags, or the OGR fields as text
+  std::string recordLabel() const;      // "way 48213377", "relation 12", "fid 7"
 };
 
 /** sourceCrs, when given, is taken with easting/longitude as the data's first axis.
@@ -44,10 +44,10 @@ struct Feature {
     "geo::readVector(): <file> layer '<name>': datum 'gcj02' applies only to lon/lat sources, but
     the layer's CRS is projected". clipLonLat is compared with the converted coordinates. */
 struct ReadOptions {
-  std::vector<std::string> layers;        // OGR layers to read; empty = all; an unknown name is an error
-  std::optional<std::string> sourceCrs;   // overrides the source's own CRS (needed when absent)
-  std::optional<core::Box2> clipLonLat;   // drop features whose bounds lie wholly outside (lon as x)
-  LonLatDatum datum = LonLatDatum::Wgs84; // datum of geographic source coordinates
+  std::vector<std::string> layers;         // OGR layers to read; empty = all; an unknown name is an error
+  std::optional<std::string> sourceCrs;    // overrides the source's own CRS (needed when absent)
+  std::optional<core::Box2> clipLonLat;    // drop features whose bounds lie wholly outside (lon as x)
+  LonLatDatum datum = LonLatDatum::Wgs84;  // datum of geographic source coordinates
 };
 
 /** Counts are of source records (one OGR feature may give several Features).
@@ -56,7 +56,7 @@ struct ReadOptions {
 struct ReadStats {
   std::size_t featuresRead = 0, featuresKept = 0, featuresSkipped = 0, featuresRepaired = 0;
   std::size_t featuresClipped = 0;
-  double readMs = 0, reprojectMs = 0;     // time in GDAL reading vs. transforming + repairing
+  double readMs = 0, reprojectMs = 0;  // time in GDAL reading vs. transforming + repairing
 };
 
 /** Reads every feature of the chosen layers. Never throws.
@@ -83,8 +83,7 @@ struct ReadStats {
     Progress stages: "read" then "reproject". */
 core::Result<std::vector<Feature>> readVector(const std::string& source, const SiteFrame& frame,
                                               const ReadOptions& options, core::Diagnostics& diag,
-                                              ReadStats* stats = nullptr,
-                                              const core::ProgressFn& progress = {});
+                                              ReadStats* stats = nullptr, const core::ProgressFn& progress = {});
 
 /** True when `source` names a GDAL connection string ("PG:dbname=city", "MySQL:...",
     "WFS:http://...") rather than a file: two or more letters, digits or '_' before the first ':'.

@@ -22,35 +22,35 @@ namespace twin::model {
 struct CitySurface {
   std::vector<core::Vec3> outer;
   std::vector<std::vector<core::Vec3>> holes;
-  std::string semantic;            // "RoofSurface", "WallSurface", "GroundSurface", ...; empty when none
-  int solid = 0;                   // index of the solid in a MultiSolid / CompositeSolid, else 0
-  int shell = 0;                   // index of the shell in its solid (0 = exterior), else 0
+  std::string semantic;  // "RoofSurface", "WallSurface", "GroundSurface", ...; empty when none
+  int solid = 0;         // index of the solid in a MultiSolid / CompositeSolid, else 0
+  int shell = 0;         // index of the shell in its solid (0 = exterior), else 0
 };
 
 /** One geometry of a city object: a type and a level of detail. */
 struct CityGeometry {
-  std::string type;                // "MultiSurface", "CompositeSurface", "Solid", "MultiSolid", "CompositeSolid"
-  std::string lod;                 // as text: "1", "2", "2.2" (a number in 1.0 files is written %g)
+  std::string type;  // "MultiSurface", "CompositeSurface", "Solid", "MultiSolid", "CompositeSolid"
+  std::string lod;   // as text: "1", "2", "2.2" (a number in 1.0 files is written %g)
   std::vector<CitySurface> surfaces;
 };
 
 struct CityObject {
-  std::string id;                  // the CityObjects key
-  std::string type;                // "Building", "BuildingPart", "Road", ... (extensions: "+NoiseBarrier")
-  std::string attributesJson = "{}";  // the "attributes" object as compact JSON text
+  std::string id;                              // the CityObjects key
+  std::string type;                            // "Building", "BuildingPart", "Road", ... (extensions: "+NoiseBarrier")
+  std::string attributesJson = "{}";           // the "attributes" object as compact JSON text
   std::vector<std::string> parents, children;  // ids of other objects
   std::vector<CityGeometry> geometries;        // may be empty (e.g. a Building made of parts)
 };
 
 struct CityModel {
   std::filesystem::path file;
-  std::string version;             // "1.0", "1.1" or "2.0"
-  std::string referenceSystem;     // metadata.referenceSystem as written; empty when absent
-  std::string crs;                 // the horizontal CRS used ("EPSG:28992" for EPSG:7415)
-  geo::SiteFrame frame;            // the frame the coordinates are in
-  std::vector<CityObject> objects; // in file order (nlohmann order: sorted by id)
-  std::size_t vertexCount = 0;     // entries of the file's "vertices" array
-  std::size_t objectsSkipped = 0;  // objects dropped for bad geometry (each reported)
+  std::string version;              // "1.0", "1.1" or "2.0"
+  std::string referenceSystem;      // metadata.referenceSystem as written; empty when absent
+  std::string crs;                  // the horizontal CRS used ("EPSG:28992" for EPSG:7415)
+  geo::SiteFrame frame;             // the frame the coordinates are in
+  std::vector<CityObject> objects;  // in file order (nlohmann order: sorted by id)
+  std::size_t vertexCount = 0;      // entries of the file's "vertices" array
+  std::size_t objectsSkipped = 0;   // objects dropped for bad geometry (each reported)
 };
 
 struct CityJsonOptions {
@@ -87,12 +87,12 @@ core::Result<CityModel> parseCityJson(const std::string& text, const std::string
 /** Counts for `twin info --model`. */
 struct CityModelStats {
   std::size_t objects = 0, geometries = 0, surfaces = 0, holes = 0, vertices = 0, objectsSkipped = 0;
-  std::map<std::string, std::size_t> objectsByType;     // "Building" -> 160
-  std::map<std::string, std::size_t> geometriesByLod;   // "1" -> 570
+  std::map<std::string, std::size_t> objectsByType;        // "Building" -> 160
+  std::map<std::string, std::size_t> geometriesByLod;      // "1" -> 570
   std::map<std::string, std::size_t> surfacesBySemantics;  // "RoofSurface" -> n; "" = no semantics
-  core::Box2 extentLocal;                               // x, y of every surface point
-  core::Box2 extentLonLat;                              // the same, WGS84 (lon as x), from the corners
-  double minZ = 0, maxZ = 0;                            // file heights; 0 when there are no points
+  core::Box2 extentLocal;                                  // x, y of every surface point
+  core::Box2 extentLonLat;                                 // the same, WGS84 (lon as x), from the corners
+  double minZ = 0, maxZ = 0;                               // file heights; 0 when there are no points
 };
 
 /** Statistics of a read model. Pure; thread-safe. */

@@ -23,22 +23,22 @@ struct TagRule {
 
 /** A facility category of the life circle, e.g. {"kindergarten", "幼儿园", 5, ...}. */
 struct FacilityCategory {
-  std::string id;                  // stable ASCII id, used in CSV headers and the scene file
-  std::string label;               // display name (Chinese allowed)
-  int levelMinutes = 15;           // life-circle level it belongs to: 5, 10 or 15
-  bool required = true;            // counts towards "level met"
-  std::vector<TagRule> rules;      // a POI matching any rule belongs to the category
+  std::string id;              // stable ASCII id, used in CSV headers and the scene file
+  std::string label;           // display name (Chinese allowed)
+  int levelMinutes = 15;       // life-circle level it belongs to: 5, 10 or 15
+  bool required = true;        // counts towards "level met"
+  std::vector<TagRule> rules;  // a POI matching any rule belongs to the category
 };
 
 /** Walking settings of a scene. */
 struct WalkingConfig {
-  double speedMps = 1.2;           // default walking speed
-  double elderlySpeedMps = 0.8;    // the slower profile ("elderly")
-  double stepsFactor = 2.0;        // highway=steps takes this many times longer per metre
+  double speedMps = 1.2;               // default walking speed
+  double elderlySpeedMps = 0.8;        // the slower profile ("elderly")
+  double stepsFactor = 2.0;            // highway=steps takes this many times longer per metre
   double floorAreaPerPersonM2 = 33.0;  // residents = residential floor area / this
-  double storeyMeters = 3.0;       // levels estimated from height when building:levels is absent
-  double maxSnapMeters = 250.0;    // farther from any walkable way -> not on the network
-  double walkOffMeters = 50.0;     // isochrone polygons reach this far off the reached ways
+  double storeyMeters = 3.0;           // levels estimated from height when building:levels is absent
+  double maxSnapMeters = 250.0;        // farther from any walkable way -> not on the network
+  double walkOffMeters = 50.0;         // isochrone polygons reach this far off the reached ways
 };
 
 struct FacilityConfig {
@@ -61,18 +61,17 @@ FacilityConfig defaultFacilityConfig();
                                              "tags": ["amenity=clinic", "leisure=*"]}}}
     A category id that exists replaces that default category; a new id is appended (unless
     replace_defaults, which starts from an empty list). */
-core::Result<FacilityConfig> parseFacilityConfig(const std::string& sceneJsonText,
-                                                 const std::filesystem::path& file);
+core::Result<FacilityConfig> parseFacilityConfig(const std::string& sceneJsonText, const std::filesystem::path& file);
 
 /** Indices into config.categories of every category whose rules match `tags`. */
 std::vector<std::size_t> matchFacilityCategories(const FacilityConfig& config, const Tags& tags);
 
 /** A facility of one category at a point (a POI, or a hypothetical one placed by a planner). */
 struct Facility {
-  std::size_t category = 0;        // index into FacilityConfig::categories
-  core::Vec2 position;             // local metres
-  std::int64_t osmId = 0;          // 0 for hypothetical facilities
-  std::string idKind;              // "node", "way", "relation", or "" for hypothetical
+  std::size_t category = 0;  // index into FacilityConfig::categories
+  core::Vec2 position;       // local metres
+  std::int64_t osmId = 0;    // 0 for hypothetical facilities
+  std::string idKind;        // "node", "way", "relation", or "" for hypothetical
   std::string name;
   /** Facilities of one category with the same non-empty group are the doors of one place (a
       metro station and its entrances): each is a walking destination, but they count once. */

@@ -28,14 +28,14 @@ struct ModelPlacement {
 
 /** One entry of "models". */
 struct ModelSource {
-  std::string id;                       // unique among models; names the model in the UI and errors
+  std::string id;  // unique among models; names the model in the UI and errors
   ModelFormat format = ModelFormat::Gltf;
-  std::filesystem::path source;         // absolute (resolved against the scene file's folder)
+  std::filesystem::path source;             // absolute (resolved against the scene file's folder)
   std::optional<ModelPlacement> placement;  // glTF: required in a scene; ignored by other formats
-  std::optional<std::string> crs;       // CityJSON without a referenceSystem; OSGB: overrides metadata.xml's SRS
-  double maximumScreenSpaceError = 16;  // 3D Tiles refinement threshold in pixels, (0, 1000]
-  double heightOffsetMeters = 0;        // added to every model z (e.g. geoid vs. ellipsoid), [-10000, 10000]
-  std::string attribution;              // shown in the UI
+  std::optional<std::string> crs;           // CityJSON without a referenceSystem; OSGB: overrides metadata.xml's SRS
+  double maximumScreenSpaceError = 16;      // 3D Tiles refinement threshold in pixels, (0, 1000]
+  double heightOffsetMeters = 0;            // added to every model z (e.g. geoid vs. ellipsoid), [-10000, 10000]
+  std::string attribution;                  // shown in the UI
   bool visible = true;
 };
 

@@ -28,30 +28,30 @@ namespace twin::model {
 
 /** A hypothetical facility of a scenario. */
 struct ScenarioFacility {
-  std::string category;             // FacilityCategory::id
-  std::string name;                 // may be empty
-  core::LonLat position;            // WGS84 degrees
+  std::string category;   // FacilityCategory::id
+  std::string name;       // may be empty
+  core::LonLat position;  // WGS84 degrees
 };
 
 /** An existing facility moved to a new place. */
 struct ScenarioMove {
-  std::string facility;             // "node/123"
-  core::LonLat to;                  // WGS84 degrees
+  std::string facility;  // "node/123"
+  core::LonLat to;       // WGS84 degrees
 };
 
 /** A proposed building: an extruded footprint. */
 struct ScenarioBuilding {
-  std::string name;                 // may be empty
+  std::string name;                     // may be empty
   std::vector<core::LonLat> footprint;  // WGS84 degrees, >= 3 points, first point not repeated
-  double heightMeters = 0;          // above the ground, in (0, 1000]
+  double heightMeters = 0;              // above the ground, in (0, 1000]
 };
 
 struct Scenario {
-  std::string name;                 // unique within a scene file, not empty
-  std::string label;                // display name; may be empty
+  std::string name;   // unique within a scene file, not empty
+  std::string label;  // display name; may be empty
   std::vector<ScenarioFacility> added;
   std::vector<ScenarioMove> moved;
-  std::vector<std::string> removed; // facility keys
+  std::vector<std::string> removed;  // facility keys
   std::vector<ScenarioBuilding> buildings;
 };
 

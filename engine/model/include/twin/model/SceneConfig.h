@@ -19,67 +19,68 @@ struct Color {
 };
 
 struct LayerConfig {
-  std::string id;                  // unique within the scene
-  std::string source;              // absolute path (resolved against the scene file's folder) or connection string
+  std::string id;                      // unique within the scene
+  std::string source;                  // absolute path (resolved against the scene file's folder) or connection string
   std::vector<std::string> ogrLayers;  // OGR layers to read; empty = all
-  std::optional<std::string> crs;  // the source's CRS when it has none or it is wrong
-  geo::LonLatDatum datum = geo::LonLatDatum::Wgs84;  // scene key "datum": "wgs84", "gcj02", "bd09";
-                                   // the datum of lon/lat sources (a projected source must keep wgs84)
-  std::string role = "auto";       // "auto" (classify by tags), "buildings", "roads", "pois"
+  std::optional<std::string> crs;      // the source's CRS when it has none or it is wrong
+  geo::LonLatDatum datum =
+      geo::LonLatDatum::Wgs84;                // scene key "datum": "wgs84", "gcj02", "bd09";
+                                              // the datum of lon/lat sources (a projected source must keep wgs84)
+  std::string role = "auto";                  // "auto" (classify by tags), "buildings", "roads", "pois"
   std::map<std::string, std::string> fields;  // for non-OSM sources: our key -> source field,
-                                   // keys "height", "levels", "name", "use", "min_height"
-  std::string attribution;         // shown in the UI, e.g. "© OpenStreetMap contributors"
+                                              // keys "height", "levels", "name", "use", "min_height"
+  std::string attribution;                    // shown in the UI, e.g. "© OpenStreetMap contributors"
   bool visible = true;
 };
 
 struct HeightRules {
-  double storeyMeters = 3.0;                 // metres per building:levels
-  std::map<std::string, double> defaults;    // building=* value -> height in metres; key "*" is the fallback
-  double maxPlausibleMeters = 650;           // above this a tagged height is rejected (reported)
+  double storeyMeters = 3.0;               // metres per building:levels
+  std::map<std::string, double> defaults;  // building=* value -> height in metres; key "*" is the fallback
+  double maxPlausibleMeters = 650;         // above this a tagged height is rejected (reported)
 };
 
 struct Bookmark {
-  std::string name;                // id used on the command line (--bookmark NAME)
-  std::string label;               // shown in the UI (Chinese allowed)
-  core::LonLat target;             // point looked at
+  std::string name;     // id used on the command line (--bookmark NAME)
+  std::string label;    // shown in the UI (Chinese allowed)
+  core::LonLat target;  // point looked at
   double targetHeightMeters = 0;
-  double distanceMeters = 800;     // eye distance from the target
-  double headingDegrees = 0;       // 0 = looking north, 90 = looking east
-  double pitchDegrees = 45;        // 90 = straight down
+  double distanceMeters = 800;  // eye distance from the target
+  double headingDegrees = 0;    // 0 = looking north, 90 = looking east
+  double pitchDegrees = 45;     // 90 = straight down
 };
 
 struct Theme {
-  std::string name;                // "dark" or "light"
+  std::string name;  // "dark" or "light"
   Color background, ground, roads, roadCasing, labels, poi;
   std::map<std::string, Color> buildingUse;  // key: buildingUseName()
 };
 
 /** Scene key "terrain": a DEM draped under the site (geo::readDem()). */
 struct TerrainConfig {
-  std::string source;              // absolute path (resolved like layer sources) or a /vsi path
-  double resolutionMeters = 30;    // "resolutionMeters", in (0, 10000]
-  double verticalOffsetMeters = 0; // "verticalOffset", added to every height, in [-10000, 10000]
-  double marginMeters = 200;       // "marginMeters", ground beyond the site extent, in [0, 100000]
-  std::string attribution;         // "attribution", shown in the UI, e.g. "SRTM data courtesy of NASA / USGS"
+  std::string source;               // absolute path (resolved like layer sources) or a /vsi path
+  double resolutionMeters = 30;     // "resolutionMeters", in (0, 10000]
+  double verticalOffsetMeters = 0;  // "verticalOffset", added to every height, in [-10000, 10000]
+  double marginMeters = 200;        // "marginMeters", ground beyond the site extent, in [0, 100000]
+  std::string attribution;          // "attribution", shown in the UI, e.g. "SRTM data courtesy of NASA / USGS"
 };
 
 struct SceneConfig {
-  std::filesystem::path file;      // the scene file itself
-  std::string name;                // display name
-  core::LonLat origin;             // site origin
+  std::filesystem::path file;  // the scene file itself
+  std::string name;            // display name
+  core::LonLat origin;         // site origin
   std::string frameCrs = "local-tm";
   std::optional<core::Box2> clipLonLat;  // drop features wholly outside (lon as x, lat as y)
   std::vector<LayerConfig> layers;
   HeightRules heights;
   std::vector<Bookmark> bookmarks;
-  std::string startBookmark;       // empty = first bookmark, or frame the site
-  std::map<std::string, Theme> themes;   // "dark" and "light" always present (defaults filled in)
+  std::string startBookmark;            // empty = first bookmark, or frame the site
+  std::map<std::string, Theme> themes;  // "dark" and "light" always present (defaults filled in)
   std::string theme = "dark";
-  std::string language = "zh-CN";  // "zh-CN" or "en"
-  double uiScale = 0;              // "ui.scale": panel scale in [0.5, 4]; 0 = follow the display height
+  std::string language = "zh-CN";             // "zh-CN" or "en"
+  double uiScale = 0;                         // "ui.scale": panel scale in [0.5, 4]; 0 = follow the display height
   std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
-  std::optional<TerrainConfig> terrain;  // parsed "terrain" (its raw text is also in sections)
-  bool allowNetwork = false;       // "allow_network": the scene may name network sources (DataAccess.h)
+  std::optional<TerrainConfig> terrain;       // parsed "terrain" (its raw text is also in sections)
+  bool allowNetwork = false;                  // "allow_network": the scene may name network sources (DataAccess.h)
   /** Sections owned by other modules, kept as their raw JSON text for those modules to parse:
       keys "mqtt", "sensors", "alert_rules", "alerts", "facilities", "walking", "tours",
       "terrain", "models", "analysis", "scenarios", "sunlight" (model::parseSensorConfig() and parseFacilityConfig()

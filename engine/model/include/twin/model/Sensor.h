@@ -20,55 +20,55 @@ namespace twin::model {
 struct MqttConfig {
   std::string host = "127.0.0.1";
   int port = 1883;
-  std::string clientId;            // empty = generated
+  std::string clientId;  // empty = generated
   /** Scene key "clean_session". false: the broker keeps the subscription and queues QoS 1
       messages while the twin is away, delivered when it returns (needs clientId). Unset = false
       when clientId is set, true otherwise. */
   std::optional<bool> cleanSession;
   std::string username, password;
   bool tls = false;
-  std::filesystem::path caFile;    // resolved against the scene file's folder
+  std::filesystem::path caFile;  // resolved against the scene file's folder
   std::filesystem::path certFile, keyFile;
-  bool tlsInsecure = false;        // skip host-name verification (test brokers only)
+  bool tlsInsecure = false;  // skip host-name verification (test brokers only)
   int keepaliveSeconds = 30;
-  int qos = 1;                     // default subscription QoS, 0 or 1
+  int qos = 1;                                // default subscription QoS, 0 or 1
   std::string statusTopic = "twin/status/+";  // retained "online"/"offline" per sensor (last will)
 };
 
 /** How a replay file's columns become readings. */
 struct ReplayMapping {
-  std::filesystem::path file;      // resolved against the scene file's folder
-  std::string format = "csv";      // "csv" or "jsonl"
-  std::string column;              // CSV column holding this sensor's value
-  std::string timeColumn;          // ISO-8601 or epoch ms; empty = use year/month/day/hour columns
-  int utcOffsetMinutes = 0;        // of local wall-clock time columns (Beijing: 480)
+  std::filesystem::path file;                     // resolved against the scene file's folder
+  std::string format = "csv";                     // "csv" or "jsonl"
+  std::string column;                             // CSV column holding this sensor's value
+  std::string timeColumn;                         // ISO-8601 or epoch ms; empty = use year/month/day/hour columns
+  int utcOffsetMinutes = 0;                       // of local wall-clock time columns (Beijing: 480)
   std::vector<std::string> missing = {"NA", ""};  // cell texts meaning "no reading"
-  double speed = 1.0;              // data seconds per wall second x this factor; 0 = as fast as possible
-  bool device = false;             // scene key "device": the file may be a FIFO or character device
+  double speed = 1.0;                             // data seconds per wall second x this factor; 0 = as fast as possible
+  bool device = false;                            // scene key "device": the file may be a FIFO or character device
 };
 
 enum class SourceKind { Mqtt, Replay };
 
 struct SensorSource {
   SourceKind kind = SourceKind::Mqtt;
-  std::string topic;               // MQTT topic (wildcards allowed) for SourceKind::Mqtt
-  int qos = -1;                    // -1 = MqttConfig::qos
-  ReplayMapping replay;            // for SourceKind::Replay
+  std::string topic;     // MQTT topic (wildcards allowed) for SourceKind::Mqtt
+  int qos = -1;          // -1 = MqttConfig::qos
+  ReplayMapping replay;  // for SourceKind::Replay
 };
 
 struct SensorDef {
-  std::string id;                  // unique within the scene; the payloads' "sensor" value
-  std::string name;                // display name (Chinese)
-  std::string nameEn;              // English display name; may be empty
-  std::string kind;                // "pm25", "noise", "water_level", "smoke", "lift", ...
-  std::string unit;                // e.g. "µg/m³", "dB(A)", "m"
+  std::string id;                        // unique within the scene; the payloads' "sensor" value
+  std::string name;                      // display name (Chinese)
+  std::string nameEn;                    // English display name; may be empty
+  std::string kind;                      // "pm25", "noise", "water_level", "smoke", "lift", ...
+  std::string unit;                      // e.g. "µg/m³", "dB(A)", "m"
   std::optional<core::LonLat> position;  // lon/lat, when placed by coordinates
-  double heightMeters = 0;         // above ground, with position
-  std::string building;            // building reference, when placed by building
-  int floor = 0;                   // with building
-  double validMin = -1e300;        // physical range; a reading outside is a data-quality problem
+  double heightMeters = 0;               // above ground, with position
+  std::string building;                  // building reference, when placed by building
+  int floor = 0;                         // with building
+  double validMin = -1e300;              // physical range; a reading outside is a data-quality problem
   double validMax = 1e300;
-  bool simulated = false;          // shown as "simulated" in the UI
+  bool simulated = false;  // shown as "simulated" in the UI
   SensorSource source;
 };
 
@@ -91,7 +91,7 @@ bool alertSeverityFromName(const std::string& name, AlertSeverity& out);
     pendingSeconds: the raise condition must hold that long before the alert is raised. */
 struct AlertRuleDef {
   std::string id;
-  std::string name;                // display name (Chinese)
+  std::string name;  // display name (Chinese)
   RuleKind kind = RuleKind::Above;
   AlertSeverity severity = AlertSeverity::Warning;
   std::vector<std::string> sensors;
@@ -110,8 +110,9 @@ struct AlertRuleDef {
 
 /** How alerts demand attention on screen (scene key "alerts"). */
 struct AlertDisplay {
-  AlertSeverity attention = AlertSeverity::Major;  // "attention": a new alert this severe or worse gets a banner and a beacon
-  bool flyTo = false;                              // "fly_to": the camera flies to the newest such alert
+  AlertSeverity attention =
+      AlertSeverity::Major;  // "attention": a new alert this severe or worse gets a banner and a beacon
+  bool flyTo = false;        // "fly_to": the camera flies to the newest such alert
 };
 
 struct SensorConfig {
@@ -131,8 +132,7 @@ struct SensorConfig {
     used in messages and to resolve relative paths. Absent keys -> empty lists and defaults.
     Never throws. Errors name the file and the key, e.g.
     "model::parseSensorConfig(): x.json: key 'sensors[2].unit': expected a string". */
-core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText,
-                                             const std::filesystem::path& file);
+core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText, const std::filesystem::path& file);
 
 /** Reads the scene file and calls parseSensorConfig(). */
 core::Result<SensorConfig> loadSensorConfig(const std::filesystem::path& file);

@@ -27,24 +27,32 @@ const char* heightSourceName(HeightSource s);  // "measured", "levels", "estimat
 
 /** Coarse use class: drives colour and, later, residents and facility analysis. */
 enum class BuildingUse {
-  Residential, Commercial, Office, Education, Healthcare, Public, Industrial, Transport,
-  Religious, Other,
+  Residential,
+  Commercial,
+  Office,
+  Education,
+  Healthcare,
+  Public,
+  Industrial,
+  Transport,
+  Religious,
+  Other,
 };
 constexpr int kBuildingUseCount = 10;
-const char* buildingUseName(BuildingUse u);         // "residential", "commercial", ...
+const char* buildingUseName(BuildingUse u);  // "residential", "commercial", ...
 bool buildingUseFromName(const std::string& name, BuildingUse& out);
 
 struct Building {
-  std::int64_t osmId = 0;          // OSM id, or FID for other sources
-  std::string idKind;              // "way", "relation", "fid"
-  std::string sourceFile;          // file name the building came from
-  std::string name;                // name:zh, else name, else empty
-  std::string buildingTag;         // value of building=* ("yes", "residential", ...)
+  std::int64_t osmId = 0;   // OSM id, or FID for other sources
+  std::string idKind;       // "way", "relation", "fid"
+  std::string sourceFile;   // file name the building came from
+  std::string name;         // name:zh, else name, else empty
+  std::string buildingTag;  // value of building=* ("yes", "residential", ...)
   BuildingUse use = BuildingUse::Other;
-  core::Polygon footprint;         // local metres; a multipolygon building is one Building per part, same osmId
-  double heightMeters = 0;         // top of the building above ground
-  double minHeightMeters = 0;      // bottom (min_height / building:min_level), < heightMeters
-  double levels = 0;               // building:levels, 0 when unknown
+  core::Polygon footprint;     // local metres; a multipolygon building is one Building per part, same osmId
+  double heightMeters = 0;     // top of the building above ground
+  double minHeightMeters = 0;  // bottom (min_height / building:min_level), < heightMeters
+  double levels = 0;           // building:levels, 0 when unknown
   HeightSource heightSource = HeightSource::Estimated;
   double footprintAreaM2 = 0;
   double baseElevationMeters = 0;  // terrain height of the building's base: the lowest terrain point
@@ -54,8 +62,8 @@ struct Building {
   // OSM Simple 3D Buildings: `building:part` volumes inside this outline (Site::buildingParts)
   // are drawn instead of it; the outline stays the building for analysis, picking and panels.
   std::size_t partCount = 0;
-  double partsTopMeters = 0;       // the highest part's top above the base; 0 without parts
-  std::int64_t partOf = -1;        // in Site::buildingParts: index of the building whose outline holds it
+  double partsTopMeters = 0;  // the highest part's top above the base; 0 without parts
+  std::int64_t partOf = -1;   // in Site::buildingParts: index of the building whose outline holds it
 };
 
 /** The top of what is drawn for a building above its base: its parts' when it has any. */
@@ -86,7 +94,7 @@ struct WalkArea {
   std::int64_t osmId = 0;
   std::string idKind;
   std::string name;
-  core::Polygon polygon;           // local metres; outer CCW, holes CW (fountains, planters)
+  core::Polygon polygon;  // local metres; outer CCW, holes CW (fountains, planters)
   Tags tags;
 };
 
@@ -99,11 +107,11 @@ struct Poi {
   std::int64_t osmId = 0;
   std::string idKind;
   std::string name;
-  std::string category;            // the key that made it a POI: "amenity", "shop", "leisure",
-                                   // "healthcare", "railway", "public_transport", "highway"
-  std::string kind;                // that key's value: "school", "supermarket", "bus_stop", "subway_entrance", ...
+  std::string category;  // the key that made it a POI: "amenity", "shop", "leisure",
+                         // "healthcare", "railway", "public_transport", "highway"
+  std::string kind;      // that key's value: "school", "supermarket", "bus_stop", "subway_entrance", ...
   core::Vec2 position;
-  double elevationMeters = 0;      // terrain height at `position`; 0 without terrain
+  double elevationMeters = 0;  // terrain height at `position`; 0 without terrain
   bool fromPolygon = false;
   Tags tags;
 };
@@ -111,7 +119,7 @@ struct Poi {
 /** Timings of the load stages, milliseconds. */
 struct LoadTimings {
   double readMs = 0, reprojectMs = 0, interpretMs = 0;
-  double terrainMs = 0;            // reading + resampling the DEM and setting elevations
+  double terrainMs = 0;  // reading + resampling the DEM and setting elevations
 };
 
 struct Site {
@@ -126,8 +134,8 @@ struct Site {
   std::vector<WalkArea> walkAreas;  // pedestrian squares, walked across (isPedestrianArea)
   std::vector<Poi> pois;
   core::Diagnostics diagnostics;
-  core::Box2 extent;               // local bounds of the buildings and POIs (roads only when there are neither:
-                                   // OSM exports keep whole ways, which reach far beyond the site)
+  core::Box2 extent;  // local bounds of the buildings and POIs (roads only when there are neither:
+                      // OSM exports keep whole ways, which reach far beyond the site)
   std::optional<geo::Heightfield> terrain;  // the scene's DEM over extent + margin; none without "terrain"
   LoadTimings timings;
   std::vector<std::string> attributions;  // e.g. "© OpenStreetMap contributors (ODbL)"

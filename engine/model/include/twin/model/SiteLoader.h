@@ -45,8 +45,8 @@ void linkBuildingParts(Site& site);
     "roads" / "pois": every polygon / line / point-or-polygon of the layer, with
     LayerConfig::fields mapping source fields onto height, building:levels, name, min_height
     and building (the "use" field). Never throws. */
-void interpretFeatures(const std::vector<geo::Feature>& features, const LayerConfig& layer,
-                       const HeightRules& heights, const std::string& sourceFile, Site& site);
+void interpretFeatures(const std::vector<geo::Feature>& features, const LayerConfig& layer, const HeightRules& heights,
+                       const std::string& sourceFile, Site& site);
 
 /** Height of one building from its tags, per the rules; reports implausible values in `diag`.
     Exposed for the height table tests. */

@@ -16,7 +16,7 @@ namespace twin::scene {
 
 /** Counts of what cityModelNode() built. */
 struct CityNodeStats {
-  std::size_t objectsDrawn = 0;        // objects with at least one triangle
+  std::size_t objectsDrawn = 0;  // objects with at least one triangle
   std::size_t surfaces = 0, surfacesSkipped = 0;
   std::size_t triangles = 0;
   std::size_t roofTriangles = 0, wallTriangles = 0, groundTriangles = 0, otherTriangles = 0;

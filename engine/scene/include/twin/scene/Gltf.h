@@ -103,9 +103,9 @@ struct B3dmContent {
   osg::ref_ptr<osg::Node> node;
   std::size_t batchLength = 0;
   std::optional<osg::Vec3d> rtcCenter;
-  bool legacyHeader = false;                       // a pre-1.0 header layout (reported in diag)
-  std::shared_ptr<const BatchTable> batchTable;    // never null
-  GltfStats stats;                                 // of the glTF payload (y-up model space)
+  bool legacyHeader = false;                     // a pre-1.0 header layout (reported in diag)
+  std::shared_ptr<const BatchTable> batchTable;  // never null
+  GltfStats stats;                               // of the glTF payload (y-up model space)
 };
 
 /** Parses a b3dm (3D Tiles 1.0 Batched 3D Model) from memory. Header: magic "b3dm", version 1,
@@ -129,7 +129,6 @@ core::Result<B3dmContent> parseB3dm(const std::uint8_t* data, std::size_t size, 
     is the file name; bounds are the placed geometry's. Errors: readGltfFile()'s, a non-finite
     placement, scale <= 0, a position the frame cannot map. Never throws. */
 core::Result<SceneModel> loadGltfModel(const std::filesystem::path& file, const model::ModelPlacement* placement,
-                                       double heightOffsetMeters, const geo::SiteFrame& frame,
-                                       core::Diagnostics& diag);
+                                       double heightOffsetMeters, const geo::SiteFrame& frame, core::Diagnostics& diag);
 
 }  // namespace twin::scene

@@ -12,18 +12,18 @@ namespace twin::scene {
 
 /** What a child may use before it is stopped. */
 struct IsolationLimits {
-  double wallSeconds = 30;                        // killed (SIGKILL) after this long; CPU time is capped too
-  std::uint64_t memoryBytes = 2048ull << 20;      // address space it may add to what the parent had
-  std::size_t outputBytes = 4096;                 // stdout + stderr kept; the rest is read and dropped
+  double wallSeconds = 30;                    // killed (SIGKILL) after this long; CPU time is capped too
+  std::uint64_t memoryBytes = 2048ull << 20;  // address space it may add to what the parent had
+  std::size_t outputBytes = 4096;             // stdout + stderr kept; the rest is read and dropped
 };
 
 /** How a child ended. */
 struct IsolatedOutcome {
-  bool exited = false;        // it returned from `body` (or called exit) without being stopped
-  int exitCode = -1;          // body's return value when exited; 124 bad_alloc, 125 another exception
-  std::string problem;        // when !exited: "crashed (signal 11, Segmentation fault)",
-                              // "did not finish within 30 s (killed)", "exceeded its CPU time limit (30 s)"
-  std::string output;         // the first IsolationLimits::outputBytes of its stdout and stderr
+  bool exited = false;  // it returned from `body` (or called exit) without being stopped
+  int exitCode = -1;    // body's return value when exited; 124 bad_alloc, 125 another exception
+  std::string problem;  // when !exited: "crashed (signal 11, Segmentation fault)",
+                        // "did not finish within 30 s (killed)", "exceeded its CPU time limit (30 s)"
+  std::string output;   // the first IsolationLimits::outputBytes of its stdout and stderr
 };
 
 /** Runs `body` in a forked child process and waits for it within `limits`; returns how it ended.

@@ -58,15 +58,14 @@ struct ObliqueLoadOptions {
     Thread safety: may run on any thread (OSG's reader registry is thread-safe); the returned
     node is not yet attached to any viewer. */
 core::Result<SceneModel> loadObliqueProduction(const std::filesystem::path& folderOrMetadata,
-                                               const std::optional<std::string>& srsOverride,
-                                               double heightOffsetMeters, const geo::SiteFrame& frame,
-                                               core::Diagnostics& diag);
+                                               const std::optional<std::string>& srsOverride, double heightOffsetMeters,
+                                               const geo::SiteFrame& frame, core::Diagnostics& diag);
 
 /** The same with explicit read options. */
 core::Result<SceneModel> loadObliqueProduction(const std::filesystem::path& folderOrMetadata,
-                                               const std::optional<std::string>& srsOverride,
-                                               double heightOffsetMeters, const geo::SiteFrame& frame,
-                                               core::Diagnostics& diag, const ObliqueLoadOptions& options);
+                                               const std::optional<std::string>& srsOverride, double heightOffsetMeters,
+                                               const geo::SiteFrame& frame, core::Diagnostics& diag,
+                                               const ObliqueLoadOptions& options);
 
 /** Reads one .osgb file (a root tile or a paged level) as loadObliqueProduction() does: a
     regular file of at most core::kOsgbTileLimit with OSG's binary header, parsed first in a child
@@ -76,6 +75,7 @@ core::Result<SceneModel> loadObliqueProduction(const std::filesystem::path& fold
     "OSG's .osgb reader crashed (signal 11, Segmentation fault)", "OSG's .osgb reader did not
     finish within 30 s (killed)", "OSG's .osgb reader ran out of memory". PagedLOD children are
     not read. Never throws. Any thread. */
-core::Result<osg::ref_ptr<osg::Node>> readOsgbFile(const std::filesystem::path& file, const IsolationLimits& limits = {});
+core::Result<osg::ref_ptr<osg::Node>> readOsgbFile(const std::filesystem::path& file,
+                                                   const IsolationLimits& limits = {});
 
 }  // namespace twin::scene

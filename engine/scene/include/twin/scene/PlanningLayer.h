@@ -26,10 +26,10 @@ struct PlanningBand {
 
 /** A facility marker. */
 struct PlanningMarker {
-  core::Vec2 position;               // local metres
-  std::size_t category = 0;          // colour index (categoryColour())
-  bool hypothetical = false;         // added by a planner: larger, with a white ring
-  bool moved = false;                // an existing facility moved by a planner: white ring
+  core::Vec2 position;        // local metres
+  std::size_t category = 0;   // colour index (categoryColour())
+  bool hypothetical = false;  // added by a planner: larger, with a white ring
+  bool moved = false;         // an existing facility moved by a planner: white ring
 };
 
 /** Band colours (RGBA, translucent): 5 min green, 10 yellow, 15 orange; later bands repeat orange.

@@ -24,10 +24,10 @@ namespace twin::scene {
 
 /** What a pick on a model found: shown in the info panel. */
 struct PickedFeature {
-  std::string model;                    // ModelSource::id (or the file name for a bare model)
-  std::string title;                    // e.g. CityJSON object id, b3dm "batch 3", OSGB tile name
+  std::string model;  // ModelSource::id (or the file name for a bare model)
+  std::string title;  // e.g. CityJSON object id, b3dm "batch 3", OSGB tile name
   std::vector<std::pair<std::string, std::string>> properties;  // in display order
-  osg::Vec3d point;                     // the hit, site frame
+  osg::Vec3d point;                                             // the hit, site frame
 };
 
 /** Attached as user data to a model's drawable (Drawable::setUserData) so that a pick can say
@@ -43,9 +43,9 @@ class PickInfo : public osg::Referenced {
 struct SceneModel {
   std::string id;
   model::ModelFormat format = model::ModelFormat::Gltf;
-  osg::ref_ptr<osg::Node> node;         // site-frame coordinates (placement applied)
-  osg::BoundingBoxd bounds;             // site frame, from metadata / root volumes / geometry
-  geo::SiteFrame frame;                 // the frame used (the one passed in, or the model's own)
+  osg::ref_ptr<osg::Node> node;  // site-frame coordinates (placement applied)
+  osg::BoundingBoxd bounds;      // site frame, from metadata / root volumes / geometry
+  geo::SiteFrame frame;          // the frame used (the one passed in, or the model's own)
   /** True while content the model asked for is still loading off the render thread (3D Tiles
       workers). Null: never (OSGB paging goes through the viewer's DatabasePager). */
   std::function<bool()> loading;

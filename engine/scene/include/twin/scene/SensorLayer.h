@@ -34,7 +34,7 @@ osg::Vec4 markerColour(MarkerState state);
 struct SensorPlacement {
   std::string sensorId;
   osg::Vec3 position;
-  int buildingIndex = -1;   // index into Site::buildings of the building it is in or on; -1 = none
+  int buildingIndex = -1;  // index into Site::buildings of the building it is in or on; -1 = none
 };
 
 /** Places sensors: `position` lon/lat through the site frame at heightMeters above ground;
@@ -109,7 +109,7 @@ class SensorLayer : public osg::Referenced {
   std::vector<SensorPlacement> _placements;
   std::vector<MarkerState> _states;
   osg::ref_ptr<osg::Group> _root;
-  std::vector<osg::ref_ptr<osg::Node>> _markers;          // one per placement (AutoTransform)
+  std::vector<osg::ref_ptr<osg::Node>> _markers;  // one per placement (AutoTransform)
   std::vector<osg::ref_ptr<osg::Uniform>> _colourUniforms, _pulseUniforms, _ringUniforms;
   osg::ref_ptr<osg::Uniform> _time;
   struct Hull {
@@ -118,7 +118,7 @@ class SensorLayer : public osg::Referenced {
     osg::ref_ptr<osg::Uniform> colour, pulse;
   };
   std::vector<Hull> _hulls;
-  std::vector<float> _tops;                               // per placement: building top or own z
+  std::vector<float> _tops;  // per placement: building top or own z
   osg::ref_ptr<osg::Group> _beaconGroup;
   struct BeaconNode {
     std::string sensorId;

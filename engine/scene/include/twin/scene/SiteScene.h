@@ -28,33 +28,33 @@ constexpr int kLayerCount = 5;
 const char* layerName(Layer layer);  // "ground", "buildings", "roads", "pois", "labels"
 
 struct SceneOptions {
-  model::Theme theme;                 // colours; see model::defaultTheme()
-  double tileSizeMeters = 250;        // building batches are cut on this grid
-  int maxLabels = 100;                // labels shown at most per frame after decluttering; <= 0: none
-  float labelPixels = 24;             // label font size in pixels as ImGui counts it (line height; a CJK
-                                      // glyph of Noto Sans CJK is about 0.7 of it wide)
+  model::Theme theme;           // colours; see model::defaultTheme()
+  double tileSizeMeters = 250;  // building batches are cut on this grid
+  int maxLabels = 100;          // labels shown at most per frame after decluttering; <= 0: none
+  float labelPixels = 24;       // label font size in pixels as ImGui counts it (line height; a CJK
+                                // glyph of Noto Sans CJK is about 0.7 of it wide)
 };
 
 enum class LabelKind { Poi, Building };
 
 /** One label to draw this frame (SiteScene::visibleLabels): plain data, no GL. */
 struct ScreenLabel {
-  std::string text;                   // UTF-8
-  float x = 0, y = 0;                 // pixels from the viewport's top-left corner, y down (ImGui's
-                                      // convention): the bottom centre of the text
+  std::string text;                         // UTF-8
+  float x = 0, y = 0;                       // pixels from the viewport's top-left corner, y down (ImGui's
+                                            // convention): the bottom centre of the text
   float widthPixels = 0, heightPixels = 0;  // the box the declutter reserved, estimated from the characters
-  float sizePixels = 0;               // character size to draw with (SceneOptions::labelPixels)
-  int priority = 0;                   // 0 stations, 1 schools, 2 health, 3 building names, 4 other POIs
+  float sizePixels = 0;                     // character size to draw with (SceneOptions::labelPixels)
+  int priority = 0;                         // 0 stations, 1 schools, 2 health, 3 building names, 4 other POIs
   LabelKind kind = LabelKind::Poi;
-  model::Color color, halo;           // the theme's label colour; its background for the halo
+  model::Color color, halo;  // the theme's label colour; its background for the halo
 };
 
 struct CompileStats {
-  std::size_t buildingTiles = 0;      // tiles holding buildings
-  std::size_t buildingGeometries = 0; // osg::Geometry objects for buildings (all LOD levels)
-  std::size_t buildingTriangles = 0;  // full-detail triangles
+  std::size_t buildingTiles = 0;       // tiles holding buildings
+  std::size_t buildingGeometries = 0;  // osg::Geometry objects for buildings (all LOD levels)
+  std::size_t buildingTriangles = 0;   // full-detail triangles
   std::size_t roadGeometries = 0, poiMarkers = 0, labels = 0;
-  TerrainStats terrain;               // all zero without Site::terrain (the ground is then one flat quad)
+  TerrainStats terrain;  // all zero without Site::terrain (the ground is then one flat quad)
   double compileMs = 0;
 };
 

@@ -24,18 +24,18 @@
 namespace twin::scene {
 
 struct TerrainOptions {
-  int chunkCells = 32;          // heightfield cells per chunk side (the last row/column of chunks may be
-                                // smaller); values below 2 are taken as 2
-  int levels = 3;               // detail levels per chunk: level k keeps every 2^k-th sample; 1..6
-  double maxPixelError = 2;     // a coarser level is shown once its height error projects below this
-                                // many pixels (assuming 1080 pixels over a 30 degree field of view)
+  int chunkCells = 32;       // heightfield cells per chunk side (the last row/column of chunks may be
+                             // smaller); values below 2 are taken as 2
+  int levels = 3;            // detail levels per chunk: level k keeps every 2^k-th sample; 1..6
+  double maxPixelError = 2;  // a coarser level is shown once its height error projects below this
+                             // many pixels (assuming 1080 pixels over a 30 degree field of view)
 };
 
 struct TerrainStats {
-  std::size_t chunks = 0;       // osg::LOD nodes
-  std::size_t geometries = 0;   // all levels of all chunks
-  std::size_t vertices = 0;     // all levels, skirts included
-  std::size_t triangles = 0;    // full-detail level only, skirts excluded
+  std::size_t chunks = 0;      // osg::LOD nodes
+  std::size_t geometries = 0;  // all levels of all chunks
+  std::size_t vertices = 0;    // all levels, skirts included
+  std::size_t triangles = 0;   // full-detail level only, skirts excluded
 };
 
 /** Name of every terrain chunk geometry ("twin:terrain"), for tests and picking filters. */
@@ -72,8 +72,8 @@ std::vector<osg::Vec3> drapeLine(const geo::Heightfield* terrain, const std::vec
 
 /** A triangle mesh draped on the terrain. */
 struct DrapedMesh {
-  std::vector<osg::Vec3> vertices;      // local metres, z = groundHeight() + lift
-  std::vector<std::uint32_t> triangles; // CCW (seen from above) index triples into `vertices`
+  std::vector<osg::Vec3> vertices;       // local metres, z = groundHeight() + lift
+  std::vector<std::uint32_t> triangles;  // CCW (seen from above) index triples into `vertices`
 };
 
 /** Drapes 2D triangles (index triples into `points`): triangles are bisected along their longest

@@ -64,37 +64,37 @@ const char* tileContentTypeName(TileContentType type);  // "none", "b3dm", ..., 
 /** One tile. Indices refer to Tileset::tiles. Site-frame fields are filled by placeTileset(). */
 struct Tile {
   int parent = -1;
-  int depth = 0;                        // root 0; an external tileset's root is its tile's depth + 1
+  int depth = 0;  // root 0; an external tileset's root is its tile's depth + 1
   std::vector<int> children;
   TileVolume boundingVolume;
   std::optional<TileVolume> viewerRequestVolume;
-  double geometricError = 0;            // metres
-  Refine refine = Refine::Replace;      // explicit or inherited from the parent
+  double geometricError = 0;        // metres
+  Refine refine = Refine::Replace;  // explicit or inherited from the parent
   /** Tile coordinates -> ECEF, all ancestors' transforms applied (OSG row-vector convention:
       ecef = local * transform; the file's column-major array loads as is). */
   osg::Matrixd transform;
-  std::string contentUri;               // as written (legacy "url" accepted), query stripped, percent-decoded
-  std::filesystem::path contentPath;    // resolved against the tileset file's folder; empty without content
+  std::string contentUri;             // as written (legacy "url" accepted), query stripped, percent-decoded
+  std::filesystem::path contentPath;  // resolved against the tileset file's folder; empty without content
   TileContentType contentType = TileContentType::None;
-  int sourceFile = 0;                   // index into Tileset::files of the tileset.json that holds the tile
-  int externalRoot = -1;                // ExternalTileset: the root read from it (a child), -1 until expanded
-  osg::BoundingSphered siteSphere;      // bounding volume in the site frame (placed tilesets)
-  osg::BoundingBoxd siteBox;            // its axis-aligned box in the site frame
+  int sourceFile = 0;               // index into Tileset::files of the tileset.json that holds the tile
+  int externalRoot = -1;            // ExternalTileset: the root read from it (a child), -1 until expanded
+  osg::BoundingSphered siteSphere;  // bounding volume in the site frame (placed tilesets)
+  osg::BoundingBoxd siteBox;        // its axis-aligned box in the site frame
 };
 
 /** A tileset as plain data. External tilesets are not read by readTileset(): their tile has
     contentType ExternalTileset and no children until expandExternalTileset() (or the streaming
     node) reads it and appends its tiles, whose root then becomes that tile's last child. */
 struct Tileset {
-  std::filesystem::path path;           // the root tileset.json
-  std::string version;                  // asset.version: "1.0" or "0.0"
-  double geometricError = 0;            // the tileset's top-level geometric error, metres
-  std::vector<Tile> tiles;              // tiles[0] is the root
+  std::filesystem::path path;                // the root tileset.json
+  std::string version;                       // asset.version: "1.0" or "0.0"
+  double geometricError = 0;                 // the tileset's top-level geometric error, metres
+  std::vector<Tile> tiles;                   // tiles[0] is the root
   std::vector<std::filesystem::path> files;  // tileset files read; files[0] == path
   // Placement (placeTileset / placeTilesetWith):
   bool placed = false;
-  osg::Matrixd ecefToSite;              // ECEF -> site frame (row-vector convention), height offset included
-  geo::SiteFrame frame;                 // the frame used (invalid with placeTilesetWith)
+  osg::Matrixd ecefToSite;  // ECEF -> site frame (row-vector convention), height offset included
+  geo::SiteFrame frame;     // the frame used (invalid with placeTilesetWith)
 };
 
 /** Reads a tileset.json. Never throws. Errors ("scene::readTileset(): tileset.json: <where>:
@@ -144,14 +144,13 @@ struct TileCamera {
   osg::Vec3d eye;
   double viewportHeightPx = 1080;
   double fovyRadians = 0.7853981633974483;  // perspective vertical field of view
-  double orthoHeightMeters = 0;              // > 0: orthographic, the view volume's height
-  std::vector<osg::Plane> planes;            // inward-facing culling planes; empty: no culling
+  double orthoHeightMeters = 0;             // > 0: orthographic, the view volume's height
+  std::vector<osg::Plane> planes;           // inward-facing culling planes; empty: no culling
 
   /** From OSG view and projection matrices (eye space -> clip space, row-vector convention):
       eye, field of view (or ortho height) and the four side planes of the frustum (near and far
       are left out: OSG computes them from what is drawn). */
-  static TileCamera fromMatrices(const osg::Matrixd& view, const osg::Matrixd& projection,
-                                 double viewportHeightPx);
+  static TileCamera fromMatrices(const osg::Matrixd& view, const osg::Matrixd& projection, double viewportHeightPx);
 };
 
 /** A tile content's state, as the selection sees it. */
@@ -182,8 +181,8 @@ double screenSpaceError(const Tile& tile, const TileCamera& camera);
     unexpanded external tileset is requested instead). REPLACE: the tile stays drawn (and is
     requested) until every considered child subtree can draw without holes; ADD: the tile is
     drawn with its children. Tiles without content pass through. Requires a placed tileset. */
-TileSelection selectTiles(const Tileset& tileset, const std::vector<ContentState>& states,
-                          const TileCamera& camera, double maximumScreenSpaceError);
+TileSelection selectTiles(const Tileset& tileset, const std::vector<ContentState>& states, const TileCamera& camera,
+                          double maximumScreenSpaceError);
 
 // ---------------------------------------------------------------------------------------------
 // Contents
@@ -202,8 +201,9 @@ core::Result<osg::ref_ptr<osg::Node>> parsePnts(const std::uint8_t* data, std::s
     cmpt of those, nested at most a few levels), into a node in tile coordinates (z-up). `label`
     names the input in messages; `baseDir` resolves a glTF payload's external files. i3dm and
     unknown magic are errors. Never throws; any bytes are safe input. Any thread. */
-core::Result<osg::ref_ptr<osg::Node>> parseTileContent(const std::uint8_t* data, std::size_t size, const std::string& label,
-                                                       const std::filesystem::path& baseDir, core::Diagnostics& diag);
+core::Result<osg::ref_ptr<osg::Node>> parseTileContent(const std::uint8_t* data, std::size_t size,
+                                                       const std::string& label, const std::filesystem::path& baseDir,
+                                                       core::Diagnostics& diag);
 
 /** Reads and parses one content file (parseTileContent()) into a node in tile coordinates (z-up).
     The file must be a regular file of at most core::kTileFileLimit ("...: not a regular file
@@ -222,7 +222,7 @@ struct TilesetOptions {
       frames: the budget may be exceeded by what recent frames use. */
   std::size_t memoryBudgetBytes = std::size_t(512) << 20;
   unsigned unloadAfterFrames = 60;
-  unsigned workers = 2;                 // loader threads, at least 1
+  unsigned workers = 2;  // loader threads, at least 1
 };
 
 /** Streams a placed tileset. Each cull traversal selects tiles for that camera (TileCamera::
@@ -258,15 +258,15 @@ class TilesetNode : public osg::Group {
 
   // Inspection (any thread; snapshots taken under the mutex).
   ContentState contentState(int tile) const;
-  std::vector<int> lastRendered() const;     // the last cull's drawn tiles
+  std::vector<int> lastRendered() const;  // the last cull's drawn tiles
   std::size_t tileCount() const;
-  std::size_t loadedContentCount() const;    // Ready contents with a node attached
-  std::size_t residentBytes() const;         // their estimated size
-  std::size_t loadsCompleted() const;        // contents loaded so far (reloads counted again)
+  std::size_t loadedContentCount() const;  // Ready contents with a node attached
+  std::size_t residentBytes() const;       // their estimated size
+  std::size_t loadsCompleted() const;      // contents loaded so far (reloads counted again)
   std::size_t unloadsCompleted() const;
   /** The content node of a tile (site-frame MatrixTransform above the tile's content), or null. */
   osg::ref_ptr<osg::Node> contentNode(int tile) const;
-  geo::SiteFrame siteFrame() const;          // Tileset::frame of the placed tileset
+  geo::SiteFrame siteFrame() const;  // Tileset::frame of the placed tileset
 
   void traverse(osg::NodeVisitor& nv) override;
   osg::BoundingSphere computeBound() const override;
@@ -287,9 +287,9 @@ class TilesetNode : public osg::Group {
   Tileset _tileset;
   TilesetOptions _options;
   core::Diagnostics _diagnostics;
-  std::size_t _problemsTaken = 0;        // items of _diagnostics given to takeNewProblems()
+  std::size_t _problemsTaken = 0;  // items of _diagnostics given to takeNewProblems()
 
-  mutable std::mutex _mutex;             // tileset, states, nodes, selection (render side)
+  mutable std::mutex _mutex;  // tileset, states, nodes, selection (render side)
   std::vector<ContentState> _states;
   std::vector<osg::ref_ptr<osg::Node>> _nodes;
   std::vector<std::size_t> _bytes;
@@ -297,7 +297,7 @@ class TilesetNode : public osg::Group {
   std::vector<int> _lastRendered;
   std::vector<int> _pendingUnloads;
   std::vector<char> _unloadPending;
-  std::vector<char> _everLoaded;         // a tile's load warnings are reported on its first load only
+  std::vector<char> _everLoaded;                      // a tile's load warnings are reported on its first load only
   std::map<int, std::shared_ptr<Request>> _requests;  // queued or in flight, by tile
   std::size_t _residentBytes = 0;
   std::size_t _loadsCompleted = 0;
@@ -306,7 +306,7 @@ class TilesetNode : public osg::Group {
   bool _haveFrame = false;
   unsigned _ownFrames = 0;
 
-  mutable std::mutex _queueMutex;        // the queue, in-flight count, finished list, stop flag
+  mutable std::mutex _queueMutex;  // the queue, in-flight count, finished list, stop flag
   std::condition_variable _wake;
   std::deque<std::shared_ptr<Request>> _queue;
   std::vector<std::shared_ptr<Finished>> _finished;
@@ -325,8 +325,7 @@ class TilesetNode : public osg::Group {
     Per-tile problems found later go to the node's diagnostics(). Errors from readTileset() and
     placeTileset(), or a maximumScreenSpaceError outside (0, 1000]. Never throws. */
 core::Result<SceneModel> loadTileset(const std::filesystem::path& tilesetJson, double maximumScreenSpaceError,
-                                     double heightOffsetMeters, const geo::SiteFrame& frame,
-                                     core::Diagnostics& diag);
+                                     double heightOffsetMeters, const geo::SiteFrame& frame, core::Diagnostics& diag);
 
 /** Text lines for `twin info --model tileset.json`: version, tiles and depth (external tilesets
     expanded), contents by type, external tilesets, refinement, geometric errors, request
@@ -335,6 +334,7 @@ core::Result<SceneModel> loadTileset(const std::filesystem::path& tilesetJson, d
     external tilesets and content files that fail are listed as problems (a damaged content as
     an Error, where "scene::describeTileset()", record "tile 3 (x.b3dm)") and, when `problems` is
     given, added to it too. */
-core::Result<std::string> describeTileset(const std::filesystem::path& tilesetJson, core::Diagnostics* problems = nullptr);
+core::Result<std::string> describeTileset(const std::filesystem::path& tilesetJson,
+                                          core::Diagnostics* problems = nullptr);
 
 }  // namespace twin::scene

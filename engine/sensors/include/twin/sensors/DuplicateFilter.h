@@ -28,7 +28,7 @@ class DuplicateFilter {
 
  private:
   struct Recent {
-    std::set<std::pair<std::int64_t, std::uint64_t>> seen;  // (time, the value's bits)
+    std::set<std::pair<std::int64_t, std::uint64_t>> seen;     // (time, the value's bits)
     std::deque<std::pair<std::int64_t, std::uint64_t>> order;  // oldest first, for eviction
   };
   std::size_t _perSensor;

@@ -25,10 +25,10 @@ struct MqttMessage {
 };
 
 struct MqttSourceOptions {
-  model::MqttConfig broker;                            // host, port, TLS, credentials, status topic
-  std::vector<std::pair<std::string, int>> topics;     // (filter, QoS 0 or 1)
-  std::size_t queueCapacity = 65536;                   // messages; beyond it new ones are dropped and counted
-  std::size_t maxPayloadBytes = 256 * 1024;            // larger payloads are counted and not copied
+  model::MqttConfig broker;                         // host, port, TLS, credentials, status topic
+  std::vector<std::pair<std::string, int>> topics;  // (filter, QoS 0 or 1)
+  std::size_t queueCapacity = 65536;                // messages; beyond it new ones are dropped and counted
+  std::size_t maxPayloadBytes = 256 * 1024;         // larger payloads are counted and not copied
   /** false keeps the subscription and QoS 1 messages queued at the broker while the source is
       away (a persistent session under broker.clientId). Unset: broker.cleanSession, else false
       when broker.clientId is set and true when it is generated. */
@@ -44,15 +44,15 @@ struct MqttCounters {
   std::uint64_t tooLarge = 0;   // dropped because of maxPayloadBytes
   std::uint64_t connects = 0;   // successful CONNACKs (1 + reconnects)
   std::uint64_t disconnects = 0;
-  std::uint64_t failures = 0;   // failed connection attempts and lost connections
+  std::uint64_t failures = 0;  // failed connection attempts and lost connections
 };
 
 /** A subscriber running libmosquitto's network thread. Credentials left empty in the options are
     taken from TWIN_MQTT_USER / TWIN_MQTT_PASSWORD. TLS is on when `broker.tls` is true or
     TWIN_MQTT_CA_FILE is set; CA, client certificate and key files left empty come from
     TWIN_MQTT_CA_FILE / TWIN_MQTT_CERT_FILE / TWIN_MQTT_KEY_FILE (no CA file: the system's CAs).
-    The broker's certificate must chain to the CA and name the host (unless tlsInsecure). It reconnects by itself with exponential
-    backoff and resubscribes after each reconnect. Messages on `broker.statusTopic` (retained
+    The broker's certificate must chain to the CA and name the host (unless tlsInsecure). It reconnects by itself with
+   exponential backoff and resubscribes after each reconnect. Messages on `broker.statusTopic` (retained
     "online"/"offline", typically devices' last wills) update sensorStatus() and are not queued;
     the sensor id is the topic's last level. Its own connection publishes a retained "online" to
     twin/clients/<clientId> and leaves "offline" there as its last will.

@@ -16,7 +16,7 @@
 namespace twin::sensors {
 
 struct DecodeOptions {
-  std::size_t maxPayloadBytes = 256 * 1024;           // larger payloads are rejected unparsed
+  std::size_t maxPayloadBytes = 256 * 1024;                       // larger payloads are rejected unparsed
   const std::unordered_set<std::string>* knownSensors = nullptr;  // nullptr = accept any id
   /** Readings stamped later than this (epoch ms) are rejected as BadTimestamp: a reading from
       the future would become the newest data time and push every stored sample out of the

@@ -20,19 +20,19 @@ namespace twin::sensors {
 
 /** How CSV columns become readings. */
 struct CsvMapping {
-  std::map<std::string, std::string> columns;  // CSV column -> sensor id
-  std::string timeColumn;     // ISO-8601 or epoch ms; empty = the columns year, month, day, hour
-                              // (and minute when present) in local time at utcOffsetMinutes
-  int utcOffsetMinutes = 0;   // Beijing: 480
+  std::map<std::string, std::string> columns;     // CSV column -> sensor id
+  std::string timeColumn;                         // ISO-8601 or epoch ms; empty = the columns year, month, day, hour
+                                                  // (and minute when present) in local time at utcOffsetMinutes
+  int utcOffsetMinutes = 0;                       // Beijing: 480
   std::vector<std::string> missing = {"NA", ""};  // cells meaning "no reading": skipped, counted
 };
 
 struct ReplayStats {
-  std::uint64_t rows = 0;      // data rows read
-  std::uint64_t readings = 0;  // readings produced
-  std::uint64_t missing = 0;   // cells equal to a `missing` marker
-  std::uint64_t badCells = 0;  // cells that are not numbers (reported in diagnostics)
-  std::uint64_t badRows = 0;   // rows skipped: wrong column count or bad time (reported)
+  std::uint64_t rows = 0;           // data rows read
+  std::uint64_t readings = 0;       // readings produced
+  std::uint64_t missing = 0;        // cells equal to a `missing` marker
+  std::uint64_t badCells = 0;       // cells that are not numbers (reported in diagnostics)
+  std::uint64_t badRows = 0;        // rows skipped: wrong column count or bad time (reported)
   std::uint64_t badTimestamps = 0;  // rows stamped after ReplayFileOptions::latestMs (reported)
 };
 
@@ -58,7 +58,8 @@ class ReplayReader {
   /** Opens a CSV file (RFC 4180 quoting, header row) and checks its header against `mapping`.
       Error when the file cannot be opened, is not a regular file (unless allowDevice), has no
       header, or a mapped or time column is absent. */
-  static core::Result<std::unique_ptr<ReplayReader>> openCsv(const std::filesystem::path& file, const CsvMapping& mapping,
+  static core::Result<std::unique_ptr<ReplayReader>> openCsv(const std::filesystem::path& file,
+                                                             const CsvMapping& mapping,
                                                              const ReplayFileOptions& limits = {});
   /** Opens a JSONL file: each non-empty line is a payload in any form decodePayload() accepts
       (lines without "ts" get time 0), decoded with `options` (latestMs is the smaller of the
@@ -75,8 +76,8 @@ class ReplayReader {
       Error on a read error or a line longer than maxLineBytes (the message names the line and
       the limit); reading then stops. */
   core::Result<const Reading*> next();
-  const ReplayStats& stats() const;       // CSV counters
-  const IngestStats& ingest() const;      // JSONL counters (payloads, decoded, rejected by reason)
+  const ReplayStats& stats() const;   // CSV counters
+  const IngestStats& ingest() const;  // JSONL counters (payloads, decoded, rejected by reason)
   const core::Diagnostics& diagnostics() const;
   const std::filesystem::path& file() const;
 

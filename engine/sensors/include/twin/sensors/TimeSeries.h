@@ -31,7 +31,7 @@ class RingBuffer {
   void push(const Sample& s);
   std::size_t size() const { return _size; }
   std::size_t capacity() const { return _capacity; }
-  std::vector<Sample> samples() const;        // oldest first
+  std::vector<Sample> samples() const;  // oldest first
   std::optional<Sample> latest() const;
 
  private:
@@ -60,9 +60,9 @@ class SeriesStore {
 
 /** Reading history in SQLite (WAL, synchronous=NORMAL: history may lose its last transaction on
     a power cut, never its consistency). Several connections may open one file: a reader on
-    another thread opens its own HistoryDb and sees every committed append(). Retention: rows older than `retentionSeconds` before the
-    newest applyRetention() time are deleted. The first write starts a WalCheckpointer, so that
-    checkpoints do not stall append(). Not thread-safe; one owner thread. */
+    another thread opens its own HistoryDb and sees every committed append(). Retention: rows older than
+   `retentionSeconds` before the newest applyRetention() time are deleted. The first write starts a WalCheckpointer, so
+   that checkpoints do not stall append(). Not thread-safe; one owner thread. */
 class HistoryDb {
  public:
   static core::Result<std::unique_ptr<HistoryDb>> open(const std::filesystem::path& file, double retentionSeconds);

@@ -27,12 +27,12 @@ struct WalCheckpointOptions {
 
 /** What the checkpointer did, for benchmarks and tests. */
 struct WalStats {
-  std::uint64_t passes = 0;          ///< background checkpoint passes
-  std::uint64_t restarts = 0;        ///< times the log started over from its first frame
-  std::uint64_t fallbacks = 0;       ///< checkpoints the writer ran itself at fallbackFrames
-  int maxFrames = 0;                 ///< the most frames the WAL held after a commit
-  double maxGateWaitMs = 0;          ///< the longest a write transaction waited for a final pass
-  double maxFinalPassMs = 0;         ///< the longest final pass (writer held back)
+  std::uint64_t passes = 0;     ///< background checkpoint passes
+  std::uint64_t restarts = 0;   ///< times the log started over from its first frame
+  std::uint64_t fallbacks = 0;  ///< checkpoints the writer ran itself at fallbackFrames
+  int maxFrames = 0;            ///< the most frames the WAL held after a commit
+  double maxGateWaitMs = 0;     ///< the longest a write transaction waited for a final pass
+  double maxFinalPassMs = 0;    ///< the longest final pass (writer held back)
 };
 
 /** Takes over WAL checkpointing of one writer connection. With SQLite's auto-checkpoint, the

@@ -76,17 +76,17 @@ struct LegendGroup {
 
 /** The title bar's live figures. */
 struct ScreenStatus {
-  std::string clock;            // the scene clock as text ("2026-12-07 12:30"); empty = none
-  bool replay = false;          // the clock is a replay of recorded data
-  bool hasSensors = false;      // false: the sensor and alarm figures are not shown
+  std::string clock;        // the scene clock as text ("2026-12-07 12:30"); empty = none
+  bool replay = false;      // the clock is a replay of recorded data
+  bool hasSensors = false;  // false: the sensor and alarm figures are not shown
   int sensors = 0, sensorsOnline = 0;
   std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};  // index: model::AlertSeverity
 };
 
 /** The statistics cards the left rail shows when there are no indicator cards. */
 struct SceneFigures {
-  std::size_t buildings = 0, measuredHeights = 0;   // measuredHeights <= buildings
-  std::map<std::string, std::size_t> poisByCategory;   // category name -> count
+  std::size_t buildings = 0, measuredHeights = 0;     // measuredHeights <= buildings
+  std::map<std::string, std::size_t> poisByCategory;  // category name -> count
 };
 
 /** What the Esc key does: nothing while a text field has the keyboard (Esc only leaves the

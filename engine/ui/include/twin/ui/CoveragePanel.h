@@ -42,7 +42,7 @@ struct LevelComparison {
   BeforeAfter<double> residentsMet;
 };
 struct CoverageComparison {
-  std::size_t buildings = 0;         // residential buildings (the same before and after)
+  std::size_t buildings = 0;  // residential buildings (the same before and after)
   double residents = 0;
   std::vector<CategoryComparison> categories;  // parallel to FacilityConfig::categories
   std::vector<LevelComparison> levels;         // 5, 10, 15
@@ -61,8 +61,8 @@ enum class PlanningMode { Inspect, Isochrone, AddFacility, MoveFacility };
     over the required categories of one level (5, 10, 15); `category` < 0 and `levelMinutes` 0 =
     colour by use. */
 struct ColourBy {
-  int category = -1;                 // index into FacilityConfig::categories, or -1
-  int levelMinutes = 0;              // 5, 10, 15, or 0
+  int category = -1;     // index into FacilityConfig::categories, or -1
+  int levelMinutes = 0;  // 5, 10, 15, or 0
 };
 
 /** A residential building that misses some required category. */
@@ -74,30 +74,42 @@ struct GapRow {
 
 struct CoveragePanelView {
   Language language = Language::ZhCN;
-  CoverageComparison figures;        // before == after when nothing is edited
-  bool comparing = false;            // show before/after columns
-  std::string comparingWhat;         // the scenario's name, or empty for unsaved edits
+  CoverageComparison figures;               // before == after when nothing is edited
+  bool comparing = false;                   // show before/after columns
+  std::string comparingWhat;                // the scenario's name, or empty for unsaved edits
   std::vector<std::string> categoryLabels;  // for the "add facility" and colour combos
-  std::vector<GapRow> gaps;          // at most a few hundred; `gapsTotal` says how many there are
+  std::vector<GapRow> gaps;                 // at most a few hundred; `gapsTotal` says how many there are
   std::size_t gapsTotal = 0;
   PlanningMode mode = PlanningMode::Inspect;
-  int addCategory = 0;               // category of the next added facility
+  int addCategory = 0;  // category of the next added facility
   ColourBy colourBy;
-  std::size_t edits = 0;             // undoable edits
+  std::size_t edits = 0;                    // undoable edits
   std::vector<std::string> savedScenarios;  // names in the scene file
-  std::string status;                // last result ("saved 'x'", an error)
-  double lastUpdateMs = 0;           // time of the last coverage update or isochrone
-  bool startOpen = false;            // the window starts collapsed to its title bar unless set
+  std::string status;                       // last result ("saved 'x'", an error)
+  double lastUpdateMs = 0;                  // time of the last coverage update or isochrone
+  bool startOpen = false;                   // the window starts collapsed to its title bar unless set
 };
 
-struct SetPlanningMode { PlanningMode mode; };
-struct SetAddCategory { int category = 0; };
-struct SetColourBy { ColourBy colourBy; };
-struct FlyToBuilding { std::size_t building = 0; };
+struct SetPlanningMode {
+  PlanningMode mode;
+};
+struct SetAddCategory {
+  int category = 0;
+};
+struct SetColourBy {
+  ColourBy colourBy;
+};
+struct FlyToBuilding {
+  std::size_t building = 0;
+};
 struct UndoEdit {};
 struct ResetEdits {};
-struct SaveScenarioAs { std::string name; };
-struct LoadScenario { std::string name; };
+struct SaveScenarioAs {
+  std::string name;
+};
+struct LoadScenario {
+  std::string name;
+};
 using CoverageCommand = std::variant<SetPlanningMode, SetAddCategory, SetColourBy, FlyToBuilding, UndoEdit, ResetEdits,
                                      SaveScenarioAs, LoadScenario>;
 

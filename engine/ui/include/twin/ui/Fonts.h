@@ -13,16 +13,16 @@ namespace twin::ui {
 std::string defaultFontPath();
 
 struct FontOptions {
-  std::string path;                     // empty = defaultFontPath()
-  int faceIndex = -1;                   // -1 = 2 for a .ttc collection (Noto Sans CJK SC), else 0
+  std::string path;    // empty = defaultFontPath()
+  int faceIndex = -1;  // -1 = 2 for a .ttc collection (Noto Sans CJK SC), else 0
   float sizePixels = 18.0f;
   std::vector<std::string> extraTexts;  // UTF-8 texts whose glyphs must be present (site names)
 };
 
 struct FontReport {
-  std::string path;       // the file used; empty when the default ImGui font was used
+  std::string path;          // the file used; empty when the default ImGui font was used
   std::string fallbackPath;  // DejaVu Sans merged for subscripts and symbols the CJK face lacks; empty when absent
-  int glyphCount = 0;     // glyphs baked into the atlas
+  int glyphCount = 0;        // glyphs baked into the atlas
   int atlasWidth = 0, atlasHeight = 0;
 };
 

@@ -14,9 +14,9 @@ namespace twin::ui {
 struct InputEvent {
   enum class Kind { MousePos, MouseButton, Key };
   Kind kind = Kind::MousePos;
-  float x = 0, y = 0;       // MousePos, and where a MouseButton happened
-  int index = 0;            // MouseButton: 0 left, 1 right, 2 middle (0..4); Key: io.KeysDown index
-  bool down = false;        // MouseButton, Key
+  float x = 0, y = 0;  // MousePos, and where a MouseButton happened
+  int index = 0;       // MouseButton: 0 left, 1 right, 2 middle (0..4); Key: io.KeysDown index
+  bool down = false;   // MouseButton, Key
 };
 
 class InputQueue {

@@ -15,9 +15,9 @@ namespace twin::ui {
 
 struct ModelRow {
   std::string id;
-  std::string format;              // "osgb", "gltf", "3dtiles", "cityjson"
+  std::string format;  // "osgb", "gltf", "3dtiles", "cityjson"
   bool visible = true;
-  bool loading = false;            // content still streaming in
+  bool loading = false;  // content still streaming in
 };
 
 struct PickedRow {
@@ -29,11 +29,16 @@ struct ModelsView {
   Language language = Language::ZhCN;
   std::vector<ModelRow> models;
   std::optional<PickedRow> picked;
-  bool expand = false;             // open the panel this frame (it starts collapsed): a new pick
+  bool expand = false;  // open the panel this frame (it starts collapsed): a new pick
 };
 
-struct SetModelVisible { std::string id; bool visible = true; };
-struct FlyToModel { std::string id; };
+struct SetModelVisible {
+  std::string id;
+  bool visible = true;
+};
+struct FlyToModel {
+  std::string id;
+};
 struct ClearPicked {};
 using ModelsCommand = std::variant<SetModelVisible, FlyToModel, ClearPicked>;
 

@@ -39,42 +39,53 @@ Rgba sensorStaleColour();
 struct SensorRow {
   const model::SensorDef* def = nullptr;
   alerts::SensorState state;
-  std::optional<sensors::Sample> scrubbed;   // its value at MonitorView::scrubMs, when scrubbing
+  std::optional<sensors::Sample> scrubbed;  // its value at MonitorView::scrubMs, when scrubbing
 };
 
 /** A horizontal level on the chart (a rule's raise or clear level), in the sensor's unit. */
 struct RuleLine {
   double value = 0;
   model::AlertSeverity severity = model::AlertSeverity::Warning;
-  bool clear = false;                        // a clear level (drawn fainter)
+  bool clear = false;  // a clear level (drawn fainter)
   std::string ruleName;
 };
 
 /** Everything the monitoring panels show this frame. */
 struct MonitorView {
   Language language = Language::ZhCN;
-  std::vector<SensorRow> sensors;             // in scene order
-  std::vector<alerts::Alert> alerts;          // open alerts (AlertEngine::openAlerts()): active, and cleared unacknowledged
-  std::vector<model::AlertRuleDef> rules;     // the scene's rules (procedures), looked up by Alert::ruleId
+  std::vector<SensorRow> sensors;     // in scene order
+  std::vector<alerts::Alert> alerts;  // open alerts (AlertEngine::openAlerts()): active, and cleared unacknowledged
+  std::vector<model::AlertRuleDef> rules;  // the scene's rules (procedures), looked up by Alert::ruleId
   model::AlertSeverity attention = model::AlertSeverity::Major;  // scene "alerts.attention": banner at or above
-  std::vector<std::int64_t> dismissedBanners; // alerts whose banner the operator dismissed (still listed)
-  std::int64_t nowMs = 0;                     // wall clock for "how long ago" and stale ages; 0 = unknown
+  std::vector<std::int64_t> dismissedBanners;         // alerts whose banner the operator dismissed (still listed)
+  std::int64_t nowMs = 0;                             // wall clock for "how long ago" and stale ages; 0 = unknown
   std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};  // index: model::AlertSeverity
-  std::string selectedSensor;                 // id; empty = none
-  std::vector<sensors::Sample> selectedSeries;  // the selected sensor's ring buffer, oldest first
+  std::string selectedSensor;                         // id; empty = none
+  std::vector<sensors::Sample> selectedSeries;        // the selected sensor's ring buffer, oldest first
   std::vector<RuleLine> selectedRuleLines;
   std::int64_t timelineFromMs = 0, timelineToMs = 0;  // data-time range the slider spans; from >= to = no slider
-  std::optional<std::int64_t> scrubMs;        // the scrubbed data time; nullopt = live
-  std::optional<std::int64_t> replayClockMs;  // the scene clock of a replay (data time); nullopt = live data
-  int displayUtcOffsetMinutes = 480;          // times are shown in this zone (Beijing by default)
-  std::string operatorName;                   // pre-fills "acknowledged by"
+  std::optional<std::int64_t> scrubMs;                // the scrubbed data time; nullopt = live
+  std::optional<std::int64_t> replayClockMs;          // the scene clock of a replay (data time); nullopt = live data
+  int displayUtcOffsetMinutes = 480;                  // times are shown in this zone (Beijing by default)
+  std::string operatorName;                           // pre-fills "acknowledged by"
 };
 
-struct SelectSensor { std::string sensorId; };
-struct AcknowledgeAlert { std::int64_t alertId = 0; std::string who, comment; };
-struct FlyToSensor { std::string sensorId; };
-struct ScrubTo { std::optional<std::int64_t> tsMs; };  // nullopt = back to live
-struct DismissBanner { std::int64_t alertId = 0; };  // hide its banner; the alert stays open and listed
+struct SelectSensor {
+  std::string sensorId;
+};
+struct AcknowledgeAlert {
+  std::int64_t alertId = 0;
+  std::string who, comment;
+};
+struct FlyToSensor {
+  std::string sensorId;
+};
+struct ScrubTo {
+  std::optional<std::int64_t> tsMs;
+};  // nullopt = back to live
+struct DismissBanner {
+  std::int64_t alertId = 0;
+};  // hide its banner; the alert stays open and listed
 using MonitorCommand = std::variant<SelectSensor, AcknowledgeAlert, FlyToSensor, ScrubTo, DismissBanner>;
 
 /** The dashboard cards' figures. online + offline + stale == sensors.size(); a stale sensor is
@@ -82,7 +93,7 @@ using MonitorCommand = std::variant<SelectSensor, AcknowledgeAlert, FlyToSensor,
 struct DashboardCounts {
   int sensors = 0, online = 0, offline = 0, stale = 0;
   std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};
-  int activeAlerts = 0;                       // sum of activeBySeverity
+  int activeAlerts = 0;  // sum of activeBySeverity
 };
 DashboardCounts dashboardCounts(const MonitorView& view);
 
@@ -116,7 +127,7 @@ std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view);
 
 /** One label to draw at a beacon's top, already projected: ImGui pixels (origin top-left). */
 struct AlarmLabel {
-  float x = 0, y = 0;                        // bottom centre of the label
+  float x = 0, y = 0;  // bottom centre of the label
   std::string text;
   model::AlertSeverity severity = model::AlertSeverity::Critical;
 };
@@ -188,7 +199,7 @@ class MonitorPanels {
   std::map<std::string, WidgetRect> _rects;
   std::optional<WidgetRect> _rail;
   float _layoutWidth = -1, _layoutHeight = -1;  // display size the windows were last placed for
-  bool _relayout = false;                        // this frame places them again
+  bool _relayout = false;                       // this frame places them again
   AlertFilter _filter;
   std::int64_t _ackAlertId = 0;
   std::int64_t _bannerAlertId = 0;

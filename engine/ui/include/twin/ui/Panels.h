@@ -28,17 +28,17 @@ constexpr int kLayerIdCount = 5;
 const char* layerKey(LayerId layer);  // "ground", "buildings", "roads", "pois", "labels"
 
 struct FrameStats {
-  double frameMs = 0, fps = 0;              // last frame; fps averaged by the app
-  std::size_t drawCalls = 0;                // drawables drawn last frame
+  double frameMs = 0, fps = 0;  // last frame; fps averaged by the app
+  std::size_t drawCalls = 0;    // drawables drawn last frame
   std::size_t buildings = 0, roads = 0, pois = 0, triangles = 0;
-  double loadMs = 0, compileMs = 0;         // model::loadSite and scene build
+  double loadMs = 0, compileMs = 0;  // model::loadSite and scene build
 };
 
 /** A long operation in progress; drawn as a centred progress bar while `active`. */
 struct LoadProgress {
   bool active = false;
-  std::string stage;      // "read", "reproject", "interpret", "compile" (translated) or free text
-  double fraction = 0;    // [0, 1]; out-of-range and NaN are clamped
+  std::string stage;    // "read", "reproject", "interpret", "compile" (translated) or free text
+  double fraction = 0;  // [0, 1]; out-of-range and NaN are clamped
 };
 
 /** Everything the panels show. Pointers may be null (nothing to show); the objects they point to
@@ -53,27 +53,40 @@ struct FrameView {
   FrameStats stats;
   const core::Diagnostics* diagnostics = nullptr;
   const std::vector<model::Bookmark>* bookmarks = nullptr;
-  std::vector<std::string> attributions;     // credits of the loaded data, bottom right; none: no line
+  std::vector<std::string> attributions;  // credits of the loaded data, bottom right; none: no line
   LoadProgress progress;
   // The big screen (BigScreen.h).
-  UiMode mode = UiMode::Engineering;        // the viewer starts in BigScreen (ViewerOptions::mode)
-  float uiScale = 1;                         // bigScreenLayout()'s scale; the font is built for it
-  ScreenStatus status;                       // title bar figures
-  std::vector<IndicatorCard> indicators;     // left rail; empty = the scene's statistics cards
-  SceneFigures figures;                      // those statistics cards
-  std::vector<LegendGroup> legend;           // colours the scene shows; empty groups are skipped
-  bool confirmQuit = false;                  // show the "discard unsaved edits and quit?" dialog
+  UiMode mode = UiMode::Engineering;      // the viewer starts in BigScreen (ViewerOptions::mode)
+  float uiScale = 1;                      // bigScreenLayout()'s scale; the font is built for it
+  ScreenStatus status;                    // title bar figures
+  std::vector<IndicatorCard> indicators;  // left rail; empty = the scene's statistics cards
+  SceneFigures figures;                   // those statistics cards
+  std::vector<LegendGroup> legend;        // colours the scene shows; empty groups are skipped
+  bool confirmQuit = false;               // show the "discard unsaved edits and quit?" dialog
 };
 
-struct SetLayerVisible { LayerId layer; bool visible; };
-struct FlyToBookmark { std::string name; };   // model::Bookmark::name
-struct SetLanguage { Language language; };
-struct SetTheme { std::string theme; };        // "dark" or "light"
+struct SetLayerVisible {
+  LayerId layer;
+  bool visible;
+};
+struct FlyToBookmark {
+  std::string name;
+};  // model::Bookmark::name
+struct SetLanguage {
+  Language language;
+};
+struct SetTheme {
+  std::string theme;
+};  // "dark" or "light"
 struct ClearSelection {};
-struct SetUiMode { UiMode mode; };
-struct AnswerQuit { bool quit; };             // the confirm dialog's answer
-using Command = std::variant<SetLayerVisible, FlyToBookmark, SetLanguage, SetTheme, ClearSelection, SetUiMode,
-                             AnswerQuit>;
+struct SetUiMode {
+  UiMode mode;
+};
+struct AnswerQuit {
+  bool quit;
+};  // the confirm dialog's answer
+using Command =
+    std::variant<SetLayerVisible, FlyToBookmark, SetLanguage, SetTheme, ClearSelection, SetUiMode, AnswerQuit>;
 
 /** The diagnostics panel's content: counts by message (largest first), the first `maxRows`
     records formatted by core::formatDiagnostic(), and how many more there are (dropped by
@@ -82,7 +95,7 @@ struct DiagnosticsDigest {
   std::size_t total = 0;
   std::vector<std::pair<std::string, std::size_t>> byMessage;
   std::vector<std::string> lines;
-  std::size_t more = 0;   // total - lines.size()
+  std::size_t more = 0;  // total - lines.size()
 };
 DiagnosticsDigest digestDiagnostics(const core::Diagnostics& diagnostics, std::size_t maxRows);
 
