@@ -7,8 +7,8 @@
 #include <map>
 #include <sstream>
 
-#include "../../engine/analysis/src/Visibility.h"
 #include "TestPaths.h"
+#include "twin/analysis/Visibility.h"
 #include "twin/analysis/WalkGraph.h"
 #include "twin/analysis/WalkReach.h"
 #include "twin/model/SceneConfig.h"
@@ -213,7 +213,7 @@ TEST_CASE("a fountain in the middle of a square forces a detour", "[analysis][wa
 TEST_CASE("visibility inside a polygon", "[analysis][walkarea]") {
   core::Polygon l;
   l.outer = {{0, 0}, {100, 0}, {100, 40}, {40, 40}, {40, 100}, {0, 100}};
-  using detail::segmentInside;
+  using analysis::segmentInside;
   CHECK(segmentInside(l, {100, 20}, {40, 40}, 0.01));
   CHECK(segmentInside(l, {0, 0}, {100, 0}, 0.01));            // along the boundary
   CHECK_FALSE(segmentInside(l, {100, 20}, {20, 100}, 0.01));  // crosses the notch
@@ -229,7 +229,7 @@ TEST_CASE("visibility inside a polygon", "[analysis][walkarea]") {
   CHECK(segmentInside(holed, {40, 40}, {60, 40}, 0.01));        // along the fountain's edge
   CHECK_FALSE(segmentInside(holed, {40, 40}, {60, 60}, 0.01));  // through the fountain
   // The visibility graph has the outlines' edges but neither outer diagonal (141.4 m).
-  const auto edges = detail::visibilityEdges(holed, {}, 0.01);
+  const auto edges = analysis::visibilityEdges(holed, {}, 0.01);
   std::size_t diagonals = 0, outline = 0;
   for (const auto& [a, b] : edges) {
     const double len = std::hypot(a.x - b.x, a.y - b.y);

@@ -1,10 +1,10 @@
-#include "Visibility.h"
+#include "twin/analysis/Visibility.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace twin::analysis::detail {
+namespace twin::analysis {
 
 namespace {
 
@@ -88,4 +88,4 @@ std::vector<std::pair<core::Vec2, core::Vec2>> visibilityEdges(const core::Polyg
   return out;
 }
 
-}  // namespace twin::analysis::detail
+}  // namespace twin::analysis

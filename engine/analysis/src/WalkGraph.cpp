@@ -2,7 +2,7 @@
 
 #include "twin/geo/Heightfield.h"
 
-#include "Visibility.h"
+#include "twin/analysis/Visibility.h"
 
 #include <algorithm>
 #include <cmath>
@@ -357,7 +357,7 @@ std::vector<core::Vec2> areaEntries(const model::WalkArea& area, const std::vect
       if (v.x < box.minX - kOnBoundaryMeters || v.x > box.maxX + kOnBoundaryMeters ||
           v.y < box.minY - kOnBoundaryMeters || v.y > box.maxY + kOnBoundaryMeters)
         continue;
-      if (!core::contains(area.polygon, v) && detail::boundaryDistance(area.polygon, v) > kOnBoundaryMeters) continue;
+      if (!core::contains(area.polygon, v) && boundaryDistance(area.polygon, v) > kOnBoundaryMeters) continue;
       bool seen = false;
       for (const core::Vec2& e : entries) seen = seen || dist2(e, v) <= kOnBoundaryMeters * kOnBoundaryMeters;
       if (!seen) entries.push_back(v);
@@ -440,7 +440,7 @@ WalkGraph buildWalkGraph(const std::vector<model::Road>& roads, const std::vecto
       builder.addLine(ring, 1.0, road, nullptr, true);
       continue;
     }
-    for (const auto& [from, to] : detail::visibilityEdges(area.polygon, entries, kOnBoundaryMeters)) {
+    for (const auto& [from, to] : visibilityEdges(area.polygon, entries, kOnBoundaryMeters)) {
       builder.addLine({from, to}, 1.0, road, nullptr, true);
       ++local.areaSegments;
       areaMeters += std::sqrt(dist2(from, to));

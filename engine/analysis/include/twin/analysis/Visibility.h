@@ -1,5 +1,6 @@
-// The visibility graph of a walkable area (private to analysis): which straight walks across a
-// pedestrian square stay inside it.
+// The visibility graph of a walkable area: which straight walks across a pedestrian square stay
+// inside it. WalkGraph uses it to connect the ways that touch a square through the square; it is
+// public so that its geometry can be tested on its own.
 #pragma once
 
 #include <utility>
@@ -7,7 +8,7 @@
 
 #include "twin/core/Geometry.h"
 
-namespace twin::analysis::detail {
+namespace twin::analysis {
 
 /** Whether the straight segment p-q lies in `polygon` (on its boundary counts as in; holes
     excluded, their boundary counts as in). `epsMeters`: how near a point must be to the
@@ -24,4 +25,4 @@ std::vector<std::pair<core::Vec2, core::Vec2>> visibilityEdges(const core::Polyg
 /** Distance from p to the polygon's boundary (outer ring and holes). */
 double boundaryDistance(const core::Polygon& polygon, core::Vec2 p);
 
-}  // namespace twin::analysis::detail
+}  // namespace twin::analysis
