@@ -5,46 +5,21 @@
 
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/Tod.h"
+#include "SiteBuilder.h"
 
 using namespace twin;
 using namespace twin::analysis;
 
 namespace {
 
-model::Building building(std::int64_t id, core::Ring outer, model::BuildingUse use, double levels) {
-  model::Building b;
-  b.osmId = id;
-  b.idKind = "way";
-  b.footprint.outer = std::move(outer);
-  b.footprintAreaM2 = core::area(b.footprint);
-  b.use = use;
-  b.levels = levels;
-  return b;
-}
-
-model::Poi poi(std::int64_t id, core::Vec2 at, model::Tags tags) {
-  model::Poi p;
-  p.osmId = id;
-  p.idKind = "node";
-  p.position = at;
-  p.tags = std::move(tags);
-  if (!p.tags.empty()) {
-    p.category = p.tags.begin()->first;
-    p.kind = p.tags.begin()->second;
-  }
-  return p;
-}
+using test::building;
+using test::poi;
 
 // One street y = 0 from x = 0 to 1000. Building 1 (residential, 10 x 12 m, 3 levels) is
 // nearest to the street at its corner (310, 8). Building 2 (office) at x 900..920.
 model::Site testSite() {
   model::Site site;
-  model::Road r;
-  r.osmId = 1;
-  r.idKind = "way";
-  r.highway = "residential";
-  r.line = {{0, 0}, {1000, 0}};
-  site.roads.push_back(r);
+  site.roads.push_back(test::street(1, {0, 0}, {1000, 0}));
   site.buildings.push_back(
       building(101, {{300, 10}, {310, 8}, {310, 20}, {300, 20}}, model::BuildingUse::Residential, 3));
   site.buildings.push_back(building(102, {{900, 20}, {920, 20}, {920, 40}, {900, 40}}, model::BuildingUse::Office, 10));
@@ -55,20 +30,11 @@ model::Site testSite() {
   return site;
 }
 
-model::FacilityConfig twoCategories() {
-  model::FacilityConfig c;
-  c.categories = {{"kindergarten", "幼儿园", 5, true, {{"amenity", "kindergarten"}}},
-                  {"primary_school", "小学", 10, true, {{"amenity", "school"}}}};
-  c.walking.speedMps = 1.2;
-  c.walking.floorAreaPerPersonM2 = 30;
-  return c;
-}
-
 }  // namespace
 
 TEST_CASE("coverage: minutes per category, levels, residents, gaps", "[analysis]") {
   const model::Site site = testSite();
-  const model::FacilityConfig config = twoCategories();
+  const model::FacilityConfig config = test::kindergartenAndSchool();
   core::Diagnostics diag;
   const WalkGraph g = buildWalkGraph(site.roads, {}, diag);
   CoverageModel cov(g, site, config, model::facilitiesFromPois(site.pois, config), diag);
@@ -123,7 +89,7 @@ TEST_CASE("coverage: minutes per category, levels, residents, gaps", "[analysis]
 
 TEST_CASE("coverage recomputes one category when a facility moves, is added or removed", "[analysis]") {
   const model::Site site = testSite();
-  const model::FacilityConfig config = twoCategories();
+  const model::FacilityConfig config = test::kindergartenAndSchool();
   core::Diagnostics diag;
   const WalkGraph g = buildWalkGraph(site.roads, {}, diag);
   CoverageModel cov(g, site, config, model::facilitiesFromPois(site.pois, config), diag);
@@ -154,7 +120,7 @@ TEST_CASE("coverage recomputes one category when a facility moves, is added or r
 TEST_CASE("a tagged entrance on the footprint is the building's door", "[analysis]") {
   model::Site site = testSite();
   site.pois.push_back(poi(301, {300, 20}, {{"entrance", "main"}}));
-  const model::FacilityConfig config = twoCategories();
+  const model::FacilityConfig config = test::kindergartenAndSchool();
   core::Diagnostics diag;
   const WalkGraph g = buildWalkGraph(site.roads, {}, diag);
   CoverageModel cov(g, site, config, model::facilitiesFromPois(site.pois, config), diag);
@@ -176,7 +142,7 @@ TEST_CASE("TOD: stations with entrances, 500/800 m catchments, pedshed", "[analy
   REQUIRE(stations.size() == 2);
   CHECK(stations[0].name == "六道口");
   REQUIRE(stations[0].entrances.size() == 1);
-  const model::FacilityConfig config = twoCategories();
+  const model::FacilityConfig config = test::kindergartenAndSchool();
   core::Diagnostics diag;
   const WalkGraph g = buildWalkGraph(site.roads, {}, diag);
   const auto results = todCatchments(g, site, config, stations, {500, 800}, diag);

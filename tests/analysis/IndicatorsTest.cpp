@@ -7,35 +7,21 @@
 #include <map>
 
 #include "twin/analysis/Indicators.h"
+#include "SiteBuilder.h"
 
 using namespace twin;
 using namespace twin::analysis;
 
 namespace {
 
+// Heights are 3 m a storey.
 model::Building building(std::int64_t id, core::Ring outer, model::BuildingUse use, double levels,
                          model::HeightSource source = model::HeightSource::Estimated) {
-  model::Building b;
-  b.osmId = id;
-  b.idKind = "way";
-  b.footprint.outer = std::move(outer);
-  b.footprintAreaM2 = core::area(b.footprint);
-  b.use = use;
-  b.levels = levels;
-  b.heightMeters = levels * 3;
-  b.heightSource = source;
-  return b;
+  return test::building(id, std::move(outer), use, levels, levels * 3, source);
 }
 
 model::Poi poi(std::int64_t id, core::Vec2 at, std::string key, std::string value) {
-  model::Poi p;
-  p.osmId = id;
-  p.idKind = "node";
-  p.position = at;
-  p.tags = {{key, value}};
-  p.category = key;
-  p.kind = value;
-  return p;
+  return test::poi(id, at, {{std::move(key), std::move(value)}});
 }
 
 // Street y = 0 from x = 0 to 2000; at 1.2 m/s 5 min = 360 m, 10 min = 720 m, 15 min = 1080 m.
@@ -45,12 +31,7 @@ model::Poi poi(std::int64_t id, core::Vec2 at, std::string key, std::string valu
 // an office 20 x 20 m x 5 levels = 2000 m² and a commercial building 10 x 10 m x 2 = 200 m².
 model::Site site() {
   model::Site s;
-  model::Road r;
-  r.osmId = 1;
-  r.idKind = "way";
-  r.highway = "residential";
-  r.line = {{0, 0}, {2000, 0}};
-  s.roads.push_back(r);
+  s.roads.push_back(test::street(1, {0, 0}, {2000, 0}));
   s.buildings.push_back(building(1, {{100, 10}, {110, 10}, {110, 20}, {100, 20}}, model::BuildingUse::Residential, 3,
                                  model::HeightSource::Measured));
   s.buildings.push_back(

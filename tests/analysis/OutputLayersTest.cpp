@@ -7,46 +7,22 @@
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/OutputLayers.h"
 #include "twin/analysis/Tod.h"
+#include "SiteBuilder.h"
 
 using namespace twin;
 using namespace twin::analysis;
 
 namespace {
 
-model::Building building(std::int64_t id, core::Ring outer, model::BuildingUse use, double levels) {
-  model::Building b;
-  b.osmId = id;
-  b.idKind = "way";
-  b.footprint.outer = std::move(outer);
-  b.footprintAreaM2 = core::area(b.footprint);
-  b.use = use;
-  b.levels = levels;
-  return b;
-}
-
-model::Poi poi(std::int64_t id, core::Vec2 at, model::Tags tags, const std::string& name = "") {
-  model::Poi p;
-  p.osmId = id;
-  p.idKind = "node";
-  p.position = at;
-  p.tags = std::move(tags);
-  p.name = name;
-  p.category = p.tags.begin()->first;
-  p.kind = p.tags.begin()->second;
-  return p;
-}
+using test::building;
+using test::poi;
 
 // One street y = 0 from x = 0 to 1000; building 101 (residential) meets it at (310, 8); 103 is
 // 5 km away. The kindergarten at x = 900 is 8 + 590 = 598 m (8.3 min) from 101: too far for
 // level 5. The school at x = 400 is 98 m away.
 model::Site testSite() {
   model::Site site;
-  model::Road r;
-  r.osmId = 1;
-  r.idKind = "way";
-  r.highway = "residential";
-  r.line = {{0, 0}, {1000, 0}};
-  site.roads.push_back(r);
+  site.roads.push_back(test::street(1, {0, 0}, {1000, 0}));
   site.buildings.push_back(
       building(101, {{300, 10}, {310, 8}, {310, 20}, {300, 20}}, model::BuildingUse::Residential, 3));
   site.buildings.push_back(

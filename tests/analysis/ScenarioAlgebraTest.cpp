@@ -7,6 +7,7 @@
 
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/ScenarioAlgebra.h"
+#include "SiteBuilder.h"
 
 using namespace twin;
 using namespace twin::analysis;
@@ -17,42 +18,12 @@ namespace {
 // is its corner (310, 8); a kindergarten node/201 at (400, 0) and a school node/202 at (1000, 0).
 model::Site testSite() {
   model::Site site;
-  model::Road r;
-  r.osmId = 1;
-  r.idKind = "way";
-  r.highway = "residential";
-  r.line = {{0, 0}, {1000, 0}};
-  site.roads.push_back(r);
-  model::Building b;
-  b.osmId = 101;
-  b.idKind = "way";
-  b.footprint.outer = {{300, 10}, {310, 8}, {310, 20}, {300, 20}};
-  b.footprintAreaM2 = core::area(b.footprint);
-  b.use = model::BuildingUse::Residential;
-  b.levels = 3;
-  site.buildings.push_back(b);
-  auto poi = [](std::int64_t id, core::Vec2 at, const char* value) {
-    model::Poi p;
-    p.osmId = id;
-    p.idKind = "node";
-    p.position = at;
-    p.tags = {{"amenity", value}};
-    p.category = "amenity";
-    p.kind = value;
-    return p;
-  };
-  site.pois.push_back(poi(201, {400, 0}, "kindergarten"));
-  site.pois.push_back(poi(202, {1000, 0}, "school"));
+  site.roads.push_back(test::street(1, {0, 0}, {1000, 0}));
+  site.buildings.push_back(
+      test::building(101, {{300, 10}, {310, 8}, {310, 20}, {300, 20}}, model::BuildingUse::Residential, 3));
+  site.pois.push_back(test::poi(201, {400, 0}, {{"amenity", "kindergarten"}}));
+  site.pois.push_back(test::poi(202, {1000, 0}, {{"amenity", "school"}}));
   return site;
-}
-
-model::FacilityConfig twoCategories() {
-  model::FacilityConfig c;
-  c.categories = {{"kindergarten", "幼儿园", 5, true, {{"amenity", "kindergarten"}}},
-                  {"primary_school", "小学", 10, true, {{"amenity", "school"}}}};
-  c.walking.speedMps = 1.2;
-  c.walking.floorAreaPerPersonM2 = 30;
-  return c;
 }
 
 // Walking minutes from the building's street point (310, 0), 8 m off the street, to x on it.
@@ -68,7 +39,7 @@ geo::SiteFrame frame() {
 
 TEST_CASE("scenario algebra: apply removes, moves and adds; the diff reproduces the edits", "[analysis]") {
   const model::Site site = testSite();
-  const model::FacilityConfig config = twoCategories();
+  const model::FacilityConfig config = test::kindergartenAndSchool();
   const geo::SiteFrame f = frame();
   core::Diagnostics diag;
   const WalkGraph g = buildWalkGraph(site.roads, {}, diag);
