@@ -42,50 +42,6 @@ constexpr const char* kStalePath = "/elsewhere/Production_1/Data/Tile_+000_+000/
 // EPSG:4547 = CGCS2000 / 3-degree Gauss-Kruger CM 114E: x 400000 is about 113.03 E.
 constexpr const char* kSrsOrigin = "400000.5,2500000.25,10";
 
-osg::ref_ptr<osg::Image> solidImage(unsigned char r, unsigned char g, unsigned char b) {
-  osg::ref_ptr<osg::Image> image = new osg::Image;
-  image->allocateImage(8, 8, 1, GL_RGB, GL_UNSIGNED_BYTE);
-  for (int i = 0; i < 64; ++i) {
-    image->data()[i * 3 + 0] = r;
-    image->data()[i * 3 + 1] = g;
-    image->data()[i * 3 + 2] = b;
-  }
-  image->setFileName("solid.jpg");
-  return image;
-}
-
-// A textured, normal-less, colour-less grid of cells x cells squares over [0, 100]^2 at height
-// z, as photogrammetry tools write it.
-osg::ref_ptr<osg::Geode> texturedGrid(int cells, float z, osg::Image* image) {
-  osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
-  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
-  osg::ref_ptr<osg::Vec2Array> uvs = new osg::Vec2Array;
-  for (int j = 0; j <= cells; ++j)
-    for (int i = 0; i <= cells; ++i) {
-      vertices->push_back(osg::Vec3(100.f * i / cells, 100.f * j / cells, z));
-      uvs->push_back(osg::Vec2(float(i) / cells, float(j) / cells));
-    }
-  osg::ref_ptr<osg::DrawElementsUInt> triangles = new osg::DrawElementsUInt(GL_TRIANGLES);
-  for (int j = 0; j < cells; ++j)
-    for (int i = 0; i < cells; ++i) {
-      const unsigned a = j * (cells + 1) + i, b = a + 1, c = a + cells + 1, d = c + 1;
-      for (unsigned k : {a, b, d, a, d, c}) triangles->push_back(k);
-    }
-  geometry->setVertexArray(vertices);
-  geometry->setTexCoordArray(0, uvs);
-  geometry->addPrimitiveSet(triangles);
-  osg::ref_ptr<osg::Texture2D> texture = new osg::Texture2D(image);
-  geometry->getOrCreateStateSet()->setTextureAttributeAndModes(0, texture);
-  osg::ref_ptr<osg::Geode> geode = new osg::Geode;
-  geode->addDrawable(geometry);
-  return geode;
-}
-
-void writeNode(osg::Node& node, const fs::path& file) {
-  osg::ref_ptr<osgDB::Options> options = new osgDB::Options("WriteImageHint=IncludeData");
-  REQUIRE(osgDB::writeNodeFile(node, file.string(), options.get()));
-}
-
 void writeText(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary);
   out << text;
@@ -103,7 +59,7 @@ osg::ref_ptr<osg::PagedLOD> idleLod(float z) {
   osg::ref_ptr<osg::PagedLOD> lod = new osg::PagedLOD;
   lod->setRangeMode(osg::LOD::PIXEL_SIZE_ON_SCREEN);
   lod->setDatabasePath(kStalePath);
-  lod->addChild(texturedGrid(1, z, solidImage(0, 200, 0)), 0, 1e29f);
+  lod->addChild(test::texturedGrid(0, 0, 100, 1, z, test::solidImage(0, 200, 0)), 0, 1e29f);
   lod->setFileName(1, kNestedFile);
   lod->setRange(1, 1e29f, 1e30f);
   return lod;
@@ -116,12 +72,12 @@ void writeTile(const fs::path& production, const std::string& tile = kTile) {
   const fs::path folder = production / "Data" / tile;
   fs::create_directories(folder);
   osg::ref_ptr<osg::Group> detail = new osg::Group;
-  detail->addChild(texturedGrid(10, 5, solidImage(255, 0, 255)));
+  detail->addChild(test::texturedGrid(0, 0, 100, 10, 5, test::solidImage(255, 0, 255)));
   detail->addChild(idleLod(4));
-  writeNode(*detail, folder / kDetailFile);
+  test::writeOsgNode(*detail, folder / kDetailFile);
 
   osg::ref_ptr<osg::Group> coarse = new osg::Group;
-  coarse->addChild(texturedGrid(1, 5, solidImage(0, 255, 0)));
+  coarse->addChild(test::texturedGrid(0, 0, 100, 1, 5, test::solidImage(0, 255, 0)));
   coarse->addChild(idleLod(4));
 
   osg::ref_ptr<osg::PagedLOD> root = new osg::PagedLOD;
@@ -133,7 +89,7 @@ void writeTile(const fs::path& production, const std::string& tile = kTile) {
   root->addChild(coarse, 0, 40);
   root->setFileName(1, kDetailFile);
   root->setRange(1, 40, 1e30f);
-  writeNode(*root, folder / (tile + ".osgb"));
+  test::writeOsgNode(*root, folder / (tile + ".osgb"));
 }
 
 fs::path writeProduction(const fs::path& production, const std::string& srs, const std::string& origin = kSrsOrigin) {

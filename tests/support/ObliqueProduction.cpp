@@ -24,6 +24,36 @@ constexpr float kHeight = 5;
 // production tool wrote (a loader that trusts it reads nothing).
 constexpr const char* kStalePath = "/elsewhere/Production_1/Data/";
 
+// A PagedLOD as the tools write it: the coarse mesh shown up to `pixels` on screen, then the
+// finer file(s) in its place.
+osg::ref_ptr<osg::PagedLOD> pagedLevel(osg::Node* coarse, const std::string& file, osg::Vec3 centre, float radius,
+                                       float pixels, const std::string& tileFolder) {
+  osg::ref_ptr<osg::PagedLOD> lod = new osg::PagedLOD;
+  lod->setRangeMode(osg::LOD::PIXEL_SIZE_ON_SCREEN);
+  lod->setCenterMode(osg::LOD::USER_DEFINED_CENTER);
+  lod->setCenter(centre);
+  lod->setRadius(radius);
+  lod->setDatabasePath(kStalePath + tileFolder + "/");
+  lod->addChild(coarse, 0, pixels);
+  lod->setFileName(1, file);
+  lod->setRange(1, pixels, 1e30f);
+  return lod;
+}
+
+std::string tileName(int x, int y) {
+  char name[32];
+  std::snprintf(name, sizeof name, "Tile_+%03d_+%03d", x, y);
+  return name;
+}
+
+}  // namespace
+
+void writeOsgNode(osg::Node& node, const fs::path& file) {
+  osg::ref_ptr<osgDB::Options> options = new osgDB::Options("WriteImageHint=IncludeData");
+  INFO(file.string());
+  REQUIRE(osgDB::writeNodeFile(node, file.string(), options.get()));
+}
+
 osg::ref_ptr<osg::Image> solidImage(unsigned char r, unsigned char g, unsigned char b) {
   osg::ref_ptr<osg::Image> image = new osg::Image;
   image->allocateImage(8, 8, 1, GL_RGB, GL_UNSIGNED_BYTE);
@@ -36,15 +66,13 @@ osg::ref_ptr<osg::Image> solidImage(unsigned char r, unsigned char g, unsigned c
   return image;
 }
 
-// A textured, normal-less, colour-less grid of cells x cells squares over the square at (x, y)
-// of side `size`, as photogrammetry tools write their meshes: 2 cells^2 triangles.
-osg::ref_ptr<osg::Geode> texturedGrid(float x, float y, float size, int cells, osg::Image* image) {
+osg::ref_ptr<osg::Geode> texturedGrid(float x, float y, float size, int cells, float z, osg::Image* image) {
   osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
   osg::ref_ptr<osg::Vec2Array> uvs = new osg::Vec2Array;
   for (int j = 0; j <= cells; ++j)
     for (int i = 0; i <= cells; ++i) {
-      vertices->push_back(osg::Vec3(x + size * i / cells, y + size * j / cells, kHeight));
+      vertices->push_back(osg::Vec3(x + size * i / cells, y + size * j / cells, z));
       uvs->push_back(osg::Vec2(float(i) / cells, float(j) / cells));
     }
   osg::ref_ptr<osg::DrawElementsUInt> triangles = new osg::DrawElementsUInt(GL_TRIANGLES);
@@ -62,36 +90,6 @@ osg::ref_ptr<osg::Geode> texturedGrid(float x, float y, float size, int cells, o
   geode->addDrawable(geometry);
   return geode;
 }
-
-// A PagedLOD as the tools write it: the coarse mesh shown up to `pixels` on screen, then the
-// finer file(s) in its place.
-osg::ref_ptr<osg::PagedLOD> pagedLevel(osg::Node* coarse, const std::string& file, osg::Vec3 centre, float radius,
-                                       float pixels, const std::string& tileFolder) {
-  osg::ref_ptr<osg::PagedLOD> lod = new osg::PagedLOD;
-  lod->setRangeMode(osg::LOD::PIXEL_SIZE_ON_SCREEN);
-  lod->setCenterMode(osg::LOD::USER_DEFINED_CENTER);
-  lod->setCenter(centre);
-  lod->setRadius(radius);
-  lod->setDatabasePath(kStalePath + tileFolder + "/");
-  lod->addChild(coarse, 0, pixels);
-  lod->setFileName(1, file);
-  lod->setRange(1, pixels, 1e30f);
-  return lod;
-}
-
-void writeNode(osg::Node& node, const fs::path& file) {
-  osg::ref_ptr<osgDB::Options> options = new osgDB::Options("WriteImageHint=IncludeData");
-  INFO(file.string());
-  REQUIRE(osgDB::writeNodeFile(node, file.string(), options.get()));
-}
-
-std::string tileName(int x, int y) {
-  char name[32];
-  std::snprintf(name, sizeof name, "Tile_+%03d_+%03d", x, y);
-  return name;
-}
-
-}  // namespace
 
 ObliqueProductionFacts writeObliqueProduction(const fs::path& folder, const ObliqueProductionOptions& options) {
   ObliqueProductionFacts facts;
@@ -128,19 +126,19 @@ ObliqueProductionFacts writeObliqueProduction(const fs::path& folder, const Obli
       for (int q = 0; q < 4; ++q) {
         const float qx = x0 + half * float(q % 2), qy = y0 + half * float(q / 2);
         const std::string l16 = tile + "_L16_0" + std::to_string(q) + ".osgb";
-        writeNode(*texturedGrid(qx, qy, half, 4, solidImage(255, 0, 255)), tileFolder / l16);
+        writeOsgNode(*texturedGrid(qx, qy, half, 4, kHeight, solidImage(255, 0, 255)), tileFolder / l16);
         count("L16", 1, 2 * 4 * 4);
-        l15->addChild(pagedLevel(texturedGrid(qx, qy, half, 2, solidImage(0, 0, 255)), l16,
+        l15->addChild(pagedLevel(texturedGrid(qx, qy, half, 2, kHeight, solidImage(0, 0, 255)), l16,
                                  osg::Vec3(qx + half / 2, qy + half / 2, kHeight), 36, 80, tile));
       }
-      writeNode(*l15, tileFolder / (tile + "_L15_0.osgb"));
+      writeOsgNode(*l15, tileFolder / (tile + "_L15_0.osgb"));
       count("L15", 4, 4 * 2 * 2 * 2);
 
       // The root: a 2 x 2 grid over the tile until it covers 40 pixels on screen, then L15.
       osg::ref_ptr<osg::PagedLOD> root =
-          pagedLevel(texturedGrid(x0, y0, kTileMeters, 2, solidImage(0, 255, 0)), tile + "_L15_0.osgb",
+          pagedLevel(texturedGrid(x0, y0, kTileMeters, 2, kHeight, solidImage(0, 255, 0)), tile + "_L15_0.osgb",
                      osg::Vec3(x0 + half, y0 + half, kHeight), 71, 40, tile);
-      writeNode(*root, tileFolder / (tile + ".osgb"));
+      writeOsgNode(*root, tileFolder / (tile + ".osgb"));
       count("root", 1, 2 * 2 * 2);
       ++facts.tiles;
     }

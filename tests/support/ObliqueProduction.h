@@ -7,6 +7,11 @@
 #include <map>
 #include <string>
 
+#include <osg/Geode>
+#include <osg/Image>
+#include <osg/Node>
+#include <osg/ref_ptr>
+
 namespace twin::test {
 
 struct ObliqueProductionOptions {
@@ -36,6 +41,18 @@ struct ObliqueProductionFacts {
     embedded as in real productions), without normals or colours; the database paths are stale
     (as in a production copied from another machine). Every tile is a 100 m square at height 5 m.
     Fails the current test (Catch2 REQUIRE) when OSG cannot write a file. */
+/** An 8 x 8 RGB image of one colour, named "solid.jpg" (so that osgDB embeds it as a JPEG). */
+osg::ref_ptr<osg::Image> solidImage(unsigned char r, unsigned char g, unsigned char b);
+
+/** A textured, normal-less, colour-less grid of cells x cells squares over the square at (x, y)
+    of side `size`, at height z, as photogrammetry tools write their meshes: 2 cells^2 triangles,
+    texture coordinates 0..1 across the square, `image` as its texture. */
+osg::ref_ptr<osg::Geode> texturedGrid(float x, float y, float size, int cells, float z, osg::Image* image);
+
+/** Writes `node` to `file` with its images embedded (WriteImageHint=IncludeData), as production
+    tools do; fails the current test (Catch2 REQUIRE) when OSG cannot write it. */
+void writeOsgNode(osg::Node& node, const std::filesystem::path& file);
+
 ObliqueProductionFacts writeObliqueProduction(const std::filesystem::path& folder,
                                               const ObliqueProductionOptions& options = {});
 
