@@ -51,15 +51,6 @@ std::vector<NodeId> randomNodes(const WalkGraph& g, std::size_t count, unsigned 
   return out;
 }
 
-WalkOrigin atNode(const WalkGraph& g, NodeId n) {
-  const std::uint32_t s = g.edgesBegin(n)->segment;
-  WalkOrigin o;
-  o.at.segment = s;
-  o.at.t = g.segments()[s].a == n ? 0.0 : 1.0;
-  o.at.point = g.position(n);
-  return o;
-}
-
 void compare(const char* name, const WalkGraph& g, std::size_t originCount) {
   const double speed = 1.2, cutoff = 900;
   char pattern[] = "/tmp/twin-pgbench-XXXXXX";
@@ -90,7 +81,7 @@ void compare(const char* name, const WalkGraph& g, std::size_t originCount) {
     std::vector<double> oursCpu, oursWall;
     std::vector<std::size_t> oursReached;
     for (const NodeId n : origins) {
-      const WalkOrigin o = atNode(g, n);
+      const WalkOrigin o = originAtNode(g, n);
       search.reach({o}, cutoff, speed);  // warm the buffers and the caches, as a server would be
       core::Stopwatch clock;
       const double cpu0 = threadCpuMs();

@@ -23,15 +23,6 @@ model::Road way(const char* highway, std::vector<core::Vec2> line, std::vector<d
   return r;
 }
 
-WalkOrigin atNode(const WalkGraph& g, NodeId n) {
-  const std::uint32_t s = g.edgesBegin(n)->segment;
-  WalkOrigin o;
-  o.at.segment = s;
-  o.at.t = g.segments()[s].a == n ? 0.0 : 1.0;
-  o.at.point = g.position(n);
-  return o;
-}
-
 // Heights h(x) on a grid from x = -50 to 250 and y = -50 to 50, 10 m apart.
 geo::Heightfield terrain(double (*h)(double x)) {
   geo::Heightfield f;
@@ -69,9 +60,9 @@ TEST_CASE("a slope costs more uphill than downhill (per-vertex heights)", "[anal
   CHECK(g.edgesBegin(1)->costMeters == Approx(100.0));
 
   WalkSearch search(g);
-  const ReachSet up = search.reach({atNode(g, 0)}, 900, 1.2);
+  const ReachSet up = search.reach({originAtNode(g, 0)}, 900, 1.2);
   CHECK(up.value[1] == Approx(118.2556291));
-  const ReachSet down = search.reach({atNode(g, 1)}, 900, 1.2);
+  const ReachSet down = search.reach({originAtNode(g, 1)}, 900, 1.2);
   CHECK(down.value[0] == Approx(83.3333333));
 
   // An origin halfway: 50 m down to a (41.667 s), 50 m up to b (59.128 s).

@@ -6,6 +6,8 @@
 #include <functional>
 #include <limits>
 
+#include "twin/core/Assert.h"
+
 namespace twin::analysis {
 
 namespace {
@@ -35,6 +37,17 @@ double ReachSet::valueAt(const WalkGraph& graph, const SnapPoint& p) const {
   for (const WalkOrigin& o : origins)
     if (o.at.segment == p.segment) best = std::min(best, o.offsetSeconds + along(w, o.at.t, p.t));
   return best <= cutoff ? best : kInf;
+}
+
+WalkOrigin originAtNode(const WalkGraph& graph, NodeId n) {
+  TWIN_ASSERT(n < graph.nodeCount() && graph.edgesBegin(n) != graph.edgesEnd(n),
+              "analysis::originAtNode(): no such node, or a node without edges");
+  const std::uint32_t s = graph.edgesBegin(n)->segment;
+  WalkOrigin o;
+  o.at.segment = s;
+  o.at.t = graph.segments()[s].a == n ? 0.0 : 1.0;
+  o.at.point = graph.position(n);
+  return o;
 }
 
 ReachSet WalkSearch::reach(const std::vector<WalkOrigin>& origins, double cutoff, double speedMps, WalkMetric metric) {

@@ -19,15 +19,10 @@ using namespace twin::analysis;
 
 namespace {
 
-// A search from exactly a node: an origin at the node's end of one of its segments.
+// A search from exactly a node (one with edges: the assertion in originAtNode is not a test failure).
 WalkOrigin atNode(const WalkGraph& g, NodeId n) {
   REQUIRE(g.edgesBegin(n) != g.edgesEnd(n));
-  const std::uint32_t s = g.edgesBegin(n)->segment;
-  WalkOrigin o;
-  o.at.segment = s;
-  o.at.t = g.segments()[s].a == n ? 0.0 : 1.0;
-  o.at.point = g.position(n);
-  return o;
+  return originAtNode(g, n);
 }
 
 }  // namespace

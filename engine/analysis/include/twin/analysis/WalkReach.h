@@ -16,6 +16,11 @@ struct WalkOrigin {
   double offsetSeconds = 0;
 };
 
+/** A search from exactly node `n`: an origin at the node's end of its first segment, offset 0.
+    Precondition: n < graph.nodeCount() and the node has at least one edge (TWIN_ASSERT). For
+    comparisons with node-based routers (pgRouting) and benches that pick origins by node. */
+WalkOrigin originAtNode(const WalkGraph& graph, NodeId n);
+
 /** What the search measures: time (cost metres / speed: steps are slower) or plain distance
     (metres along the network, for the 500/800 m TOD catchments). */
 enum class WalkMetric { Seconds, Meters };
