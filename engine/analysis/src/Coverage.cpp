@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-#include "TextFormat.h"
+#include "twin/core/TextFormat.h"
 
 namespace twin::analysis {
 
@@ -28,8 +28,8 @@ double ringDistance(core::Vec2 p, const core::Ring& ring) {
   return best;
 }
 
-using detail::csvField;
-std::string fmt(double v, int decimals) { return detail::fixed(v, decimals); }
+using core::csvField;
+std::string fmt(double v, int decimals) { return core::fixed(v, decimals); }
 
 std::string jsonString(const std::string& s) {
   std::string out = "\"";

@@ -7,7 +7,7 @@
 #include <limits>
 #include <set>
 
-#include "TextFormat.h"
+#include "twin/core/TextFormat.h"
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/Tod.h"
 
@@ -61,7 +61,7 @@ struct LifeCircle {
   // Share (%) of residents within `minutes` of the nearest facility of `category`.
   Indicator share(const std::string& id, const std::string& name, const std::string& nameEn,
                   const std::string& category, double minutes) const {
-    const std::string source = "walking minutes at " + detail::fixed(coverage.speedMps(), 1) +
+    const std::string source = "walking minutes at " + core::fixed(coverage.speedMps(), 1) +
                                " m/s on the scene's streets from " + count(buildings, "residential buildings") +
                                " to POIs of facility category '" + category + "'";
     std::size_t c = config.categories.size();
@@ -192,8 +192,8 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
     s.push_back(valued("commercial_floor_area", "商业建筑面积", "Commercial floor area", std::round(commercial), "m²",
                        "buildings of use commercial, footprint x levels"));
     const std::string shopSource = count(shops, "POIs with shop=* or a shop-like amenity") + " and " +
-                                   detail::fixed(life.residents, 0) + " residents (residential floor area / " +
-                                   detail::fixed(config.walking.floorAreaPerPersonM2, 0) + " m²)";
+                                   core::fixed(life.residents, 0) + " residents (residential floor area / " +
+                                   core::fixed(config.walking.floorAreaPerPersonM2, 0) + " m²)";
     if (life.residents > 0)
       s.push_back(valued("shops_per_1000_residents", "每千人商业网点数", "Shops and services per 1,000 residents",
                          roundTo(1000.0 * double(shops) / life.residents, 2), "per 1000 residents", shopSource));
@@ -215,7 +215,7 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
                        count(site.buildings.size(), "building footprints") + " of " + count(ids.size(), "buildings")));
     s.push_back(valued("total_floor_area", "总建筑面积", "Total floor area", std::round(floor), "m²",
                        "every building, footprint x levels (levels from building:levels, else height / " +
-                           detail::fixed(storey, 1) + " m)"));
+                           core::fixed(storey, 1) + " m)"));
     if (site.buildings.empty())
       s.push_back(missing("measured_height_share", "实测高度建筑比例", "Buildings with a measured height", "%",
                           "height source of each building", "the scene has no buildings"));
@@ -254,8 +254,8 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
       }
       const double hours = last > first ? double(last - first) / 3.6e6 : 0;
       s.push_back(valued("electricity", "用电量", "Electricity use", roundTo(kwh, 1), "kWh",
-                         count(ops.power.size(), "power sensors") + ", " + detail::fixed(hours, 1) +
-                             " h of readings (" + ops.powerSource + "), trapezoid rule"));
+                         count(ops.power.size(), "power sensors") + ", " + core::fixed(hours, 1) + " h of readings (" +
+                             ops.powerSource + "), trapezoid rule"));
     }
   }
   {

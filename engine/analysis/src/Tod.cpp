@@ -7,7 +7,7 @@
 
 #include "twin/analysis/Isochrone.h"
 
-#include "TextFormat.h"
+#include "twin/core/TextFormat.h"
 
 namespace twin::analysis {
 
@@ -19,8 +19,8 @@ std::string tag(const model::Poi& p, const char* key) {
   return p.category == key ? p.kind : std::string();
 }
 
-using detail::csvField;
-std::string fmt(double v, int decimals) { return detail::fixed(v, decimals); }
+using core::csvField;
+std::string fmt(double v, int decimals) { return core::fixed(v, decimals); }
 
 }  // namespace
 

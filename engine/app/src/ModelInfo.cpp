@@ -16,6 +16,7 @@
 #include <osgDB/ReadFile>
 
 #include "twin/core/Diagnostics.h"
+#include "twin/core/TextFormat.h"
 #include "twin/geo/ObliqueMetadata.h"
 #include "twin/geo/PointConversion.h"
 #include "twin/geo/SiteFrame.h"
@@ -30,11 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+using core::fixed;
 
 // "diagnostics: N" and the first 10 of them, indented. items() returns a copy: take it once.
 std::string diagnosticsLines(const core::Diagnostics& diag) {

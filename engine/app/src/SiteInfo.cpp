@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "twin/core/TextFormat.h"
+
 namespace twin::app {
 
 SiteSummary summarizeSite(const model::Site& site, const model::SceneConfig& config, double loadMs) {
@@ -108,11 +110,7 @@ void writeCounts(std::ostringstream& out, const char* title, const Map& counts) 
   out << '\n';
 }
 
-std::string fixed(double v, int digits) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
-  return buffer;
-}
+using core::fixed;
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/core/Stopwatch.h"
+#include "twin/core/TextFormat.h"
 #include "twin/geo/SunPosition.h"
 #include "twin/geo/VectorWriter.h"
 #include "twin/model/Scenario.h"
@@ -56,15 +57,7 @@ const char* const kSunlightUsage =
 
 namespace {
 
-std::string csvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+using core::csvField;
 
 bool parseWindow(const std::string& text, double& start, double& end) {
   const auto dash = text.find('-');

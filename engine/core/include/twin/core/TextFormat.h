@@ -1,11 +1,11 @@
-// Number and CSV field formatting for the analysis outputs (private to analysis).
+// Number and CSV field formatting shared by the analysis outputs and the CLI's tables and files.
 #pragma once
 
 #include <cmath>
 #include <cstdio>
 #include <string>
 
-namespace twin::analysis::detail {
+namespace twin::core {
 
 /** `v` with `decimals` digits after the point; empty for NaN/Inf (an empty CSV cell). */
 inline std::string fixed(double v, int decimals) {
@@ -26,4 +26,4 @@ inline std::string csvField(const std::string& s) {
   return out + "\"";
 }
 
-}  // namespace twin::analysis::detail
+}  // namespace twin::core
