@@ -46,6 +46,7 @@ struct LinkageScene {
     b.footprint.outer = {{0, 0}, {40, 0}, {40, 30}, {0, 30}};
     b.heightMeters = 60;
     b.levels = 20;
+    b.tags = {{"building", "apartments"}, {"name", "丰瑞北苑 7幢"}, {"name:en", "Fengrui Beiyuan 7"}};
     site.buildings.push_back(b);
   }
 
@@ -106,7 +107,11 @@ TEST_CASE("alarm linkage: banner, beacon, fly-to, cleared-unacknowledged kept, a
     REQUIRE(view->layer().beaconTop("flood").has_value());
     CHECK(view->layer().beaconTop("flood")->z() == Approx(60 + scene::SensorLayer::kBeaconRiseMeters));
     CHECK(*view->layer().beaconColour("flood") == scene::markerColour(scene::MarkerState::Critical));
-    CHECK(ui::beaconLabel(banner[0], view->panelView()) == "紧急 · 车库积水 · 楼栋 way/7 · 楼层 -1 · 地下车库水位");
+    // The building by its name (not its OSM id) and the floor as people say it.
+    CHECK(ui::beaconLabel(banner[0], view->panelView()) == "紧急 · 车库积水 · 丰瑞北苑 7幢 · 地下1层 · 地下车库水位");
+    ui::MonitorView english = view->panelView();
+    english.language = ui::Language::En;
+    CHECK(ui::alarmPlace(banner[0], english) == "Fengrui Beiyuan 7 · B1 · 地下车库水位");
     // fly_to: once, framing the building and its surroundings (not a close-up).
     auto pose = view->takeFlyPose();
     REQUIRE(pose.has_value());

@@ -73,6 +73,12 @@ TEST_CASE("monitor view: replay up to a moment, held there", "[app]") {
   REQUIRE(panel.alerts.size() == 1);
   CHECK(panel.alerts[0].ruleId == "water-high");
   CHECK(panel.alerts[0].raisedMs == kStartMs + 10 * kStepMs);
+  CHECK(panel.alerts[0].replay);
+  // "How long ago" counts on the scene clock, the replay's data time (held at 01:00): the
+  // alarm arrived at 00:50, so 10 minutes, not the months since on the wall clock.
+  CHECK(panel.nowMs == at);
+  CHECK(panel.alerts[0].receivedMs == kStartMs + 10 * kStepMs);
+  CHECK(ui::alarmAge(panel.alerts[0], panel) == "10 分钟前");
   // The chart carries the history up to the moment and nothing after it.
   REQUIRE(panel.selectedSeries.size() == 13);
   CHECK(panel.selectedSeries.front().tsMs == kStartMs);

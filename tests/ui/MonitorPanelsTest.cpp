@@ -516,7 +516,7 @@ TEST_CASE("alarm banner: drawn with the alarm, its place and procedure; ack, dis
   rule.procedure = {"关闭入口"};
   rule.procedureEn = {"Close the entrance"};
   f.view.rules = {rule};
-  CHECK(alarmPlace(f.view.alerts[1], f.view) == "Building way/7 · Floor -1 · " + f.defs[0].nameEn);
+  CHECK(alarmPlace(f.view.alerts[1], f.view) == "Building way/7 · B1 · " + f.defs[0].nameEn);
   CHECK(alarmPlace(f.view.alerts[2], f.view) == f.defs[2].nameEn);
   h.frame(f.view);
   h.frame(f.view);
@@ -546,4 +546,72 @@ TEST_CASE("alarm banner: drawn with the alarm, its place and procedure; ack, dis
   auto fly = h.clickWidget(f.view, "banner.fly");
   REQUIRE(fly.size() == 1);
   CHECK(std::get<FlyToSensor>(fly[0]).sensorId == "c");
+}
+
+TEST_CASE("alarm place: the building's name by language, else its address, else its reference; floors", "[ui]") {
+  Fixture f;
+  CHECK(floorLabel(-1, Language::En) == "B1");
+  CHECK(floorLabel(-1, Language::ZhCN) == "地下1层");
+  CHECK(floorLabel(-3, Language::ZhCN) == "地下3层");
+  CHECK(floorLabel(12, Language::En) == "12F");
+  CHECK(floorLabel(12, Language::ZhCN) == "12层");
+  CHECK(floorLabel(0, Language::En) == "GF");
+  CHECK(floorLabel(0, Language::ZhCN) == "地面层");
+
+  f.view.buildings["way/1"] = BuildingName{"丰瑞北苑", "丰瑞北苑 1幢", "Fengrui Beiyuan 1", "丰瑞路 8号"};
+  f.view.buildings["way/2"] = BuildingName{"丰瑞北苑", "", "", ""};
+  f.view.buildings["way/3"] = BuildingName{"", "", "", "丰瑞路 10号"};
+  f.view.buildings["way/4"] = BuildingName{};
+  SECTION("English") {
+    f.view.language = Language::En;
+    CHECK(buildingLabel("way/1", f.view) == "Fengrui Beiyuan 1");
+    CHECK(buildingLabel("way/2", f.view) == "丰瑞北苑");  // no name:en: the name
+    CHECK(buildingLabel("way/3", f.view) == "丰瑞路 10号");
+    CHECK(buildingLabel("way/4", f.view) == "Building way/4");
+    CHECK(buildingLabel("way/5", f.view) == "Building way/5");  // not in the site
+  }
+  SECTION("Chinese") {
+    f.view.language = Language::ZhCN;
+    CHECK(buildingLabel("way/1", f.view) == "丰瑞北苑 1幢");
+    CHECK(buildingLabel("way/2", f.view) == "丰瑞北苑");
+    CHECK(buildingLabel("way/3", f.view) == "丰瑞路 10号");
+    CHECK(buildingLabel("way/4", f.view) == "楼栋 way/4");
+    f.view.buildings["way/1"].nameZh.clear();
+    CHECK(buildingLabel("way/1", f.view) == "丰瑞北苑");
+    f.view.buildings["way/1"].name.clear();
+    CHECK(buildingLabel("way/1", f.view) == "Fengrui Beiyuan 1");  // only the other language's name
+  }
+  SECTION("the place of an alarm, in the banner, the list and the beacon's label") {
+    f.view.language = Language::ZhCN;
+    alerts::Alert& a = f.view.alerts[1];
+    a.building = "way/1";
+    a.floor = -1;
+    CHECK(alarmPlace(a, f.view) == "丰瑞北苑 1幢 · 地下1层 · " + f.defs[0].name);
+    a.floor.reset();
+    CHECK(alarmPlace(a, f.view) == "丰瑞北苑 1幢 · " + f.defs[0].name);
+    a.building = "way/4";
+    a.floor = 12;
+    CHECK(alarmPlace(a, f.view) == "楼栋 way/4 · 12层 · " + f.defs[0].name);
+    CHECK(beaconLabel(a, f.view) == "紧急 · r2 · 楼栋 way/4 · 12层 · " + f.defs[0].name);
+    a.building.clear();
+    CHECK(alarmPlace(a, f.view) == f.defs[0].name);
+  }
+}
+
+TEST_CASE("alarm age: counted on the view's scene clock from when the alarm arrived", "[ui]") {
+  Fixture f;
+  alerts::Alert& a = f.view.alerts[1];
+  CHECK(alarmAge(a, f.view).empty());  // neither time known
+  // A replay: the alarm arrived at the data time 2026-06-18 14:50 (+08:00), the scene clock
+  // stands at 15:10 of the same day. The wall clock plays no part.
+  a.receivedMs = 1781765400000LL;
+  CHECK(alarmAge(a, f.view).empty());  // scene clock unknown
+  f.view.nowMs = 1781765400000LL + 20 * 60000;
+  CHECK(alarmAge(a, f.view) == "20 min ago");
+  f.view.language = Language::ZhCN;
+  CHECK(alarmAge(a, f.view) == "20 分钟前");
+  f.view.nowMs = a.receivedMs - 5000;  // arrived "after" the clock: never a negative age
+  CHECK(alarmAge(a, f.view) == "0 秒前");
+  a.receivedMs = 0;
+  CHECK(alarmAge(a, f.view).empty());
 }

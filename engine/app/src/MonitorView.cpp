@@ -35,6 +35,25 @@ scene::MarkerState markerState(const alerts::SensorState& s) {
   return scene::MarkerState::Normal;
 }
 
+// What the panels call a sensor's building (ui::buildingLabel()): its OSM names and address.
+ui::BuildingName buildingName(const model::Building& b) {
+  const auto tag = [&](const char* key) {
+    const auto it = b.tags.find(key);
+    return it == b.tags.end() ? std::string() : it->second;
+  };
+  ui::BuildingName n;
+  n.name = tag("name");
+  if (n.name.empty()) n.name = b.name;
+  n.nameZh = tag("name:zh");
+  n.nameEn = tag("name:en");
+  n.address = tag("addr:full");
+  if (n.address.empty() && !tag("addr:street").empty()) {
+    n.address = tag("addr:street");
+    if (!tag("addr:housenumber").empty()) n.address += " " + tag("addr:housenumber");
+  }
+  return n;
+}
+
 std::string operatorName() {
   for (const char* name : {"TWIN_OPERATOR", "USER", "LOGNAME"})
     if (const char* v = std::getenv(name); v && *v) return v;
@@ -158,7 +177,9 @@ void MonitorView::Impl::refresh() {
   view.alerts = engine.openAlerts();
   view.replayClockMs = replaying ? std::optional<std::int64_t>(replayClock.nowMs()) : std::nullopt;
   view.activeBySeverity = engine.activeBySeverity();
-  view.nowMs = clock.nowMs();
+  // "How long ago" counts on the clock that stamped the alerts' arrival: a replay's data time
+  // (counting on the wall clock made a replayed alarm "171 days ago"), else the wall clock.
+  view.nowMs = replaying ? replayClock.nowMs() : clock.nowMs();
   if (cache.scrubMs != view.scrubMs) cache = HistoryCache{view.scrubMs, {}, {}, {}};
   const bool history = monitor->hasHistory();
 
@@ -333,6 +354,12 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
       scene::placeSensors(impl->config.sensors, site, site.diagnostics);
   impl->layer = new scene::SensorLayer(placements, &site);
   for (const model::SensorDef& def : impl->config.sensors) impl->markerOfSensor.push_back(impl->layer->indexOf(def.id));
+  for (const scene::SensorPlacement& p : placements) {
+    if (p.buildingIndex < 0 || std::size_t(p.buildingIndex) >= site.buildings.size()) continue;
+    for (const model::SensorDef& def : impl->config.sensors)
+      if (def.id == p.sensorId && !def.building.empty())
+        impl->view.buildings[def.building] = buildingName(site.buildings[std::size_t(p.buildingIndex)]);
+  }
   impl->view.operatorName = operatorName();
   impl->view.rules = impl->config.rules;
   impl->view.attention = impl->config.display.attention;
@@ -367,6 +394,8 @@ std::vector<std::string> MonitorView::fontTexts() const {
     texts.insert(texts.end(), r.procedureEn.begin(), r.procedureEn.end());
   }
   for (const model::SensorDef& s : _impl->config.sensors) texts.push_back(s.building);
+  for (const auto& [reference, name] : _impl->view.buildings)
+    texts.insert(texts.end(), {name.name, name.nameZh, name.nameEn, name.address});
   return texts;
 }
 

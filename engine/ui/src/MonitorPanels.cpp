@@ -138,14 +138,40 @@ std::string formatAge(double seconds, Language language) {
   return std::to_string(static_cast<long long>(std::floor(n))) + " " + tr(language, unit);
 }
 
+std::string alarmAge(const alerts::Alert& alert, const MonitorView& view) {
+  if (view.nowMs <= 0 || alert.receivedMs <= 0) return "";
+  return formatAge(double(view.nowMs - alert.receivedMs) / 1000.0, view.language) + tr(view.language, "alarm.ago");
+}
+
+std::string floorLabel(int floor, Language language) {
+  if (floor == 0) return tr(language, "alarm.floorGround");
+  // The table's texts hold one "%d"; replaced here rather than through printf, which would
+  // take a format string from a table.
+  std::string text = tr(language, floor < 0 ? "alarm.floorBelow" : "alarm.floorAbove");
+  if (const std::size_t at = text.find("%d"); at != std::string::npos)
+    text.replace(at, 2, std::to_string(floor < 0 ? -floor : floor));
+  return text;
+}
+
+std::string buildingLabel(const std::string& reference, const MonitorView& view) {
+  const auto it = view.buildings.find(reference);
+  if (it != view.buildings.end()) {
+    const BuildingName& b = it->second;
+    const bool en = view.language == Language::En;
+    for (const std::string* text : {en ? &b.nameEn : &b.nameZh, &b.name, en ? &b.nameZh : &b.nameEn, &b.address})
+      if (!text->empty()) return *text;
+  }
+  return std::string(tr(view.language, "alarm.building")) + " " + reference;
+}
+
 std::string alarmPlace(const alerts::Alert& alert, const MonitorView& view) {
   const Language lang = view.language;
   std::string sensor = alert.sensorId;
   for (const SensorRow& row : view.sensors)
     if (row.def && row.def->id == alert.sensorId) sensor = displayName(*row.def, lang);
   if (alert.building.empty()) return sensor;
-  std::string place = std::string(tr(lang, "alarm.building")) + " " + alert.building;
-  if (alert.floor) place += " · " + std::string(tr(lang, "alarm.floor")) + " " + std::to_string(*alert.floor);
+  std::string place = buildingLabel(alert.building, view);
+  if (alert.floor) place += " · " + floorLabel(*alert.floor, lang);
   return place + " · " + sensor;
 }
 
@@ -355,8 +381,7 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
     ImGui::Text("%s: %s", tr(lang, "alarm.where"), alarmPlace(a, view).c_str());
     std::string when =
         std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
-    if (view.nowMs > 0 && a.receivedMs > 0)
-      when += "  ·  " + formatAge(double(view.nowMs - a.receivedMs) / 1000.0, lang) + tr(lang, "alarm.ago");
+    if (const std::string age = alarmAge(a, view); !age.empty()) when += "  ·  " + age;
     ImGui::TextUnformatted(when.c_str());
     if (a.replay) {
       ImGui::SameLine();

@@ -50,15 +50,26 @@ struct RuleLine {
   std::string ruleName;
 };
 
+/** A building that sensors are placed in (SensorDef::building), as the alarm panels name it.
+    Every field may be empty. */
+struct BuildingName {
+  std::string name;     // OSM name
+  std::string nameZh;   // OSM name:zh
+  std::string nameEn;   // OSM name:en
+  std::string address;  // addr:full, else addr:street with addr:housenumber
+};
+
 /** Everything the monitoring panels show this frame. */
 struct MonitorView {
   Language language = Language::ZhCN;
   std::vector<SensorRow> sensors;     // in scene order
   std::vector<alerts::Alert> alerts;  // open alerts (AlertEngine::openAlerts()): active, and cleared unacknowledged
-  std::vector<model::AlertRuleDef> rules;  // the scene's rules (procedures), looked up by Alert::ruleId
+  std::vector<model::AlertRuleDef> rules;         // the scene's rules (procedures), looked up by Alert::ruleId
+  std::map<std::string, BuildingName> buildings;  // by building reference ("way/581814552"); see buildingLabel()
   model::AlertSeverity attention = model::AlertSeverity::Major;  // scene "alerts.attention": banner at or above
-  std::vector<std::int64_t> dismissedBanners;         // alerts whose banner the operator dismissed (still listed)
-  std::int64_t nowMs = 0;                             // wall clock for "how long ago" and stale ages; 0 = unknown
+  std::vector<std::int64_t> dismissedBanners;  // alerts whose banner the operator dismissed (still listed)
+  std::int64_t nowMs = 0;  // the scene clock for "how long ago" and stale ages: data time in a replay, wall clock
+                           // live (the clock that stamps Alert::receivedMs); 0 = unknown
   std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};  // index: model::AlertSeverity
   std::string selectedSensor;                         // id; empty = none
   std::vector<sensors::Sample> selectedSeries;        // the selected sensor's ring buffer, oldest first
@@ -118,11 +129,26 @@ std::vector<alerts::Alert> bannerAlarms(const std::vector<alerts::Alert>& open, 
     unit; negative durations count as 0. */
 std::string formatAge(double seconds, Language language);
 
-/** "b7 · 3F"-style place of an alert: its building and floor when it has a building, else the
-    sensor's display name (or id). */
+/** How long ago `alert` arrived on the scene clock (view.nowMs - alert.receivedMs, formatAge()):
+    a replay counts in data time, live data on the wall clock. Empty when either time is unknown
+    (0). */
+std::string alarmAge(const alerts::Alert& alert, const MonitorView& view);
+
+/** A floor as people say it: "B1" / "地下1层" for -1, "12F" / "12层" for 12, "GF" / "地面层" for 0
+    (the ground, where scene::placeSensors() puts floor 0). */
+std::string floorLabel(int floor, Language language);
+
+/** A building reference ("way/581814552") as the panels name it: its name in the view's
+    language (name:en / name:zh when present, else name, else the other language's), else its
+    address, else "Building way/581814552" / "楼栋 way/581814552" (also when the reference is
+    not in view.buildings). */
+std::string buildingLabel(const std::string& reference, const MonitorView& view);
+
+/** "丰瑞北苑 · 地下1层 · 车库水位"-style place of an alert: buildingLabel(), floorLabel() and the
+    sensor's display name when it has a building, else the sensor's display name (or id). */
 std::string alarmPlace(const alerts::Alert& alert, const MonitorView& view);
 
-/** A beacon's label: "严重 · 积水 · 楼栋 b7 · 楼层 -1" (severity, rule name or id, place). */
+/** A beacon's label: "紧急 · 积水 · 丰瑞北苑 · 地下1层 · 车库水位" (severity, rule name or id, alarmPlace()). */
 std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view);
 
 /** One label to draw at a beacon's top, already projected: ImGui pixels (origin top-left). */
