@@ -29,6 +29,7 @@ constexpr CommandEntry kCommands[] = {
      "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
      "                [--colour-by C] [--no-planning] [--at TIME] [--engineering|--presentation] [--ui-scale X]\n"
+     "                [--tour NAME]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: a new twin-<scene>-XXXXXX.png in the temporary directory), printing its path.\n"
@@ -58,7 +59,9 @@ constexpr CommandEntry kCommands[] = {
      "  The default is the big screen: title bar, indicator rail, alarm rail, legend, credits.\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
      "  Home start view, click a building for its details, F2 engineering mode, F3 presentation\n"
-     "  mode, Esc quits (not while typing; asks first when planning edits are unsaved).\n"},
+     "  mode, Esc quits (not while typing; asks first when planning edits are unsaved).\n"
+     "  Tours (scenes with \"tours\", docs/tours.md): the Tours button lists them; --tour NAME starts\n"
+     "  one at once. While one plays: Space pause, Left/Right previous/next stop, Esc or a click ends it.\n"},
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                     [--lang zh-CN|en] [--no-panels] [--engineering|--presentation] [--ui-scale X]\n"
