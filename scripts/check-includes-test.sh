@@ -41,6 +41,8 @@ expect_violation engine/alerts/src/Planted.cpp '# include <mosquitto.h>\n' \
   'engine/alerts/src/Planted.cpp:1: includes <mosquitto.h>: libmosquitto headers are allowed only in engine/sensors/src (DESIGN.md, module table)'
 expect_violation engine/scene/src/Planted.cpp '#include <proj.h>\n' \
   'engine/scene/src/Planted.cpp:1: includes <proj.h>: PROJ headers are allowed only in engine/geo/src (DESIGN.md, module table)'
+expect_violation engine/ui/src/Planted.cpp '#include <libavcodec/avcodec.h>\n' \
+  'engine/ui/src/Planted.cpp:1: includes <libavcodec/avcodec.h>: FFmpeg headers are allowed only in engine/app/src (DESIGN.md, module table)'
 
 # The tree is clean again once the plants are gone.
 if ! out=$("$checker" "$tmp" 2>&1); then fail "the cleaned tree was rejected: $out"; fi

@@ -27,6 +27,7 @@ rules=(
   "libpq;^(libpq-fe\.h|libpq/|postgresql/);alerts/src"
   "tinygltf;^tiny_gltf\.h;scene/src"
   "stb;^stb_[a-z_]*\.h;scene/src"
+  "FFmpeg;^(libavcodec|libavformat|libavutil|libswscale)/;app/src"
 )
 
 violations=0

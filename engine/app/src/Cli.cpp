@@ -29,6 +29,7 @@ constexpr CommandEntry kCommands[] = {
      "usage: twin run SCENE [--frames N] [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
      "                [--colour-by C] [--no-planning] [--at TIME] [--engineering|--presentation] [--ui-scale X]\n"
+     "                [--tour NAME]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: a new twin-<scene>-XXXXXX.png in the temporary directory), printing its path.\n"
@@ -58,7 +59,9 @@ constexpr CommandEntry kCommands[] = {
      "  The default is the big screen: title bar, indicator rail, alarm rail, legend, credits.\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
      "  Home start view, click a building for its details, F2 engineering mode, F3 presentation\n"
-     "  mode, Esc quits (not while typing; asks first when planning edits are unsaved).\n"},
+     "  mode, Esc quits (not while typing; asks first when planning edits are unsaved).\n"
+     "  Tours (scenes with \"tours\", docs/tours.md): the Tours button lists them; --tour NAME starts\n"
+     "  one at once. While one plays: Space pause, Left/Right previous/next stop, Esc or a click ends it.\n"},
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
      "usage: twin snapshot SCENE -o OUT.png [--size WxH] [--bookmark NAME] [--theme dark|light]\n"
      "                     [--lang zh-CN|en] [--no-panels] [--engineering|--presentation] [--ui-scale X]\n"
@@ -92,6 +95,17 @@ constexpr CommandEntry kCommands[] = {
      "               tileset.json (tiles, depth, contents, external tilesets, extent)\n"
      "  --crs CRS    the CRS of a CityJSON file that declares none (e.g. EPSG:28992)\n"
      "  --json       machine-readable output\n"},
+    {"video", cmdVideo, "render a tour of a scene headless into an H.264 MP4 video",
+     "usage: twin video SCENE --tour NAME -o OUT.mp4 [--size WxH] [--fps N] [--lang zh-CN|en]\n"
+     "  Renders the scene's tour NAME (scene key \"tours\", see docs/tours.md) headless (EGL), frame\n"
+     "  by frame on the tour's own clock, and encodes it as H.264 in an MP4 file (FFmpeg's\n"
+     "  libraries; libx264 when present). The stops' captions and the data credits are burnt in;\n"
+     "  progress (frame n/N, frames per second, time left) goes to stderr, the file's path to stdout.\n"
+     "  --tour NAME   the tour (an unknown name lists the scene's tours)\n"
+     "  --size WxH    frame size in pixels, both even (default 1920x1080)\n"
+     "  --fps N       frames per second, 1 to 120 (default 30)\n"
+     "  --lang L      caption language: zh-CN or en (default: the scene's ui.language)\n"
+     "  The video lasts the tour's length (the sum of its fly_s and hold_s).\n"},
     {"crs", cmdCrs, "convert one point between coordinate reference systems", nullptr},
     {"isochrone", cmdIsochrone, "5/10/15-minute walking isochrones from a point", nullptr},
     {"coverage", cmdCoverage, "life-circle coverage of every building", nullptr},
@@ -113,7 +127,7 @@ void printGlobalHelp(std::ostream& out) {
     name.resize(std::max<std::size_t>(name.size() + 2, 12), ' ');
     out << "  " << name << c.summary << '\n';
   }
-  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor):\n"
+  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor, video):\n"
       << "  a scene may read files under its own folder and the assets/ folder beside it;\n"
       << "  --data-root DIR   also allow DIR (repeatable; TWIN_DATA_ROOTS=DIR:DIR does the same)\n"
       << "  --allow-network   allow network sources (URLs, /vsicurl/, /vsis3/, PG: on another host)\n"
@@ -124,7 +138,8 @@ bool isHelp(const char* arg) { return std::strcmp(arg, "--help") == 0 || std::st
 
 // Commands that load scene files take the data-access options, which are removed from argv here.
 bool loadsScenes(const std::string& command) {
-  for (const char* c : {"run", "snapshot", "info", "isochrone", "coverage", "tod", "sunlight", "indicators", "monitor"})
+  for (const char* c :
+       {"run", "snapshot", "info", "isochrone", "coverage", "tod", "sunlight", "indicators", "monitor", "video"})
     if (command == c) return true;
   return false;
 }

@@ -22,6 +22,7 @@
 #include "twin/app/Cli.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
+#include "twin/app/TourView.h"
 #include "twin/app/TwinViewer.h"
 #include "twin/core/PrivateTempDir.h"
 #include "twin/model/ModelSource.h"
@@ -221,7 +222,7 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
 
 // The life-circle planning view (isochrone on click, facility edits, coverage colours and panel).
 // A scene without roads has nothing to walk on: no planning view, unless one was asked for.
-bool attachPlanning(TwinViewer& viewer, ViewArgs& a) {
+bool attachPlanning(TwinViewer& viewer, ViewArgs& a, std::shared_ptr<PlanningView>* attached = nullptr) {
   if (!a.planningEnabled) return true;
   const LoadedScene& scene = viewer.scene();
   const bool asked = !a.planning.compareScenario.empty() || a.planning.isochroneFrom || !a.colourBy.empty();
@@ -247,13 +248,39 @@ bool attachPlanning(TwinViewer& viewer, ViewArgs& a) {
       }
     }
   }
-  auto view = makePlanningView(scene, viewer.siteScene(), a.planning);
+  auto view = PlanningView::create(scene, viewer.siteScene(), a.planning);
   if (!view) {
     std::cerr << view.error().message << '\n';
     return false;
   }
   viewer.addExtension(*view);
+  if (attached) *attached = *view;
   return true;
+}
+
+// The scene's tours (TourView.h): the tour menu, captions and controls; `tour` (run --tour NAME)
+// starts one at once. A scene without tours gets none. False (message printed) on error.
+bool attachTours(TwinViewer& viewer, std::shared_ptr<PlanningView> planning, const std::string& tour) {
+  if (!viewer.scene().config.sections.count("tours")) {
+    if (!tour.empty()) std::cerr << "twin: unknown tour '" << tour << "': the scene has no tours\n";
+    return tour.empty();
+  }
+  auto view = TourView::create(viewer.scene(), viewer.siteScene(), std::move(planning));
+  if (!view) {
+    std::cerr << view.error().message << '\n';
+    return false;
+  }
+  viewer.addExtension(*view);
+  if (tour.empty()) return true;
+  const std::vector<model::Tour>& tours = (*view)->tours();
+  for (std::size_t i = 0; i < tours.size(); ++i)
+    if (tours[i].name == tour) {
+      (*view)->start(i, true);
+      return true;
+    }
+  std::cerr << "twin: unknown tour '" << tour << "' in " << viewer.scene().config.file.filename().string()
+            << "; known: " << model::tourNames(tours) << '\n';
+  return false;
 }
 
 // The scene's "models": loaded into the site frame and shown through a ModelsView. A scene
@@ -356,7 +383,7 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
 int cmdRun(int argc, char** argv) {
   CliArgs args("run",
                {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
-                "--plan-isochrone", "--colour-by", "--ui-scale", "--at"},
+                "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--tour"},
                {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
@@ -364,8 +391,12 @@ int cmdRun(int argc, char** argv) {
   a.headless = !(display && *display);
   ReplayLog replayLog;  // outlives the viewer, which holds its files open
   auto viewer = openViewer(a);
-  if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) ||
+  std::shared_ptr<PlanningView> planning;
+  if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a, &planning) ||
       !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
+    return kExitBadInput;
+  // The tour menu belongs to a window; headless, a tour is shown only when asked for.
+  if ((!a.headless || args.value("--tour")) && !attachTours(*viewer, planning, args.value("--tour").value_or("")))
     return kExitBadInput;
   if (!a.headless) {
     auto status = viewer->runWindow(a.frames, a.width, a.height);

@@ -8,6 +8,7 @@ namespace twin::app {
 int cmdRun(int argc, char** argv);
 int cmdSnapshot(int argc, char** argv);
 int cmdInfo(int argc, char** argv);
-int cmdCrs(int argc, char** argv);  // CmdCrs.cpp
+int cmdCrs(int argc, char** argv);    // CmdCrs.cpp
+int cmdVideo(int argc, char** argv);  // CmdVideo.cpp
 
 }  // namespace twin::app

@@ -185,7 +185,7 @@ class ScreenKeyHandler : public osgGA::GUIEventHandler {
       : _onKey(std::move(onKey)), _overlay(overlay) {}
   bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
     using E = osgGA::GUIEventAdapter;
-    if (ea.getEventType() != E::KEYDOWN) return false;
+    if (ea.getEventType() != E::KEYDOWN || ea.getHandled()) return false;
     if (_overlay && _overlay->wantsTextInput()) return false;
     const int key = ea.getKey();
     if (key != E::KEY_F2 && key != E::KEY_F3 && key != E::KEY_Escape) return false;
@@ -196,6 +196,29 @@ class ScreenKeyHandler : public osgGA::GUIEventHandler {
 
  private:
   std::function<bool(int)> _onKey;
+  osg::ref_ptr<ImGuiOverlay> _overlay;
+};
+
+// Key presses and wheel turns for the extensions (tour keys; input that ends a tour), before the
+// screen's keys and the camera manipulator.
+class ExtensionInputHandler : public osgGA::GUIEventHandler {
+ public:
+  ExtensionInputHandler(std::vector<ViewerExtension*> extensions, ImGuiOverlay* overlay)
+      : _extensions(std::move(extensions)), _overlay(overlay) {}
+  bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
+    using E = osgGA::GUIEventAdapter;
+    if (ea.getEventType() != E::KEYDOWN && ea.getEventType() != E::SCROLL) return false;
+    if (ea.getHandled() || (_overlay && _overlay->wantsTextInput())) return false;
+    for (ViewerExtension* extension : _extensions)
+      if (extension->handleInput(ea)) {
+        aa.requestRedraw();
+        return true;
+      }
+    return false;
+  }
+
+ private:
+  std::vector<ViewerExtension*> _extensions;
   osg::ref_ptr<ImGuiOverlay> _overlay;
 };
 
@@ -317,18 +340,24 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
     ImGuiOverlay::DrawFn drawPanels = [this]() {
       if (!options.panels) {
         panels.drawCredits(frameView);  // the data's licences want their credit on every image
-        return;
+      } else {
+        auto commands = panels.draw(frameView);
+        pending.insert(pending.end(), commands.begin(), commands.end());
+        for (const auto& extension : extensions) {
+          if (mode == ui::UiMode::Engineering)
+            extension->drawPanels(language);
+          else if (mode == ui::UiMode::BigScreen)
+            extension->drawRail(language, panels.layout().right);
+        }
       }
-      auto commands = panels.draw(frameView);
-      pending.insert(pending.end(), commands.begin(), commands.end());
-      for (const auto& extension : extensions) {
-        if (mode == ui::UiMode::Engineering)
-          extension->drawPanels(language);
-        else if (mode == ui::UiMode::BigScreen)
-          extension->drawRail(language, panels.layout().right);
-      }
+      for (const auto& extension : extensions) extension->drawOverlay(language, uiScale);
     };
     overlay->install(viewer, std::move(drawPanels));
+  }
+  {
+    std::vector<ViewerExtension*> inputExtensions;
+    for (const auto& extension : extensions) inputExtensions.push_back(extension.get());
+    viewer.addEventHandler(new ExtensionInputHandler(std::move(inputExtensions), overlay.get()));
   }
   viewer.addEventHandler(new ScreenKeyHandler(
       [this](int key) {
@@ -408,6 +437,11 @@ void TwinViewer::Impl::applyCommands() {
       manipulator->flyTo(CityManipulator::stateFromLookAt(*target + osg::Vec3d(0, -190, 180), *target));
     if (auto pose = extension->takeFlyPose())
       manipulator->flyTo(CityManipulator::stateFromLookAt(pose->eye, pose->center));
+    ViewerExtension::FlyPose current;
+    osg::Vec3d up;
+    CityManipulator::lookAt(manipulator->state(), current.eye, current.center, up);
+    if (auto pose = extension->cameraPose(current))
+      manipulator->setState(CityManipulator::stateFromLookAt(pose->eye, pose->center));
   }
   for (const ui::Command& command : pending) {
     if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {
@@ -531,6 +565,29 @@ core::Status TwinViewer::renderFrames(int width, int height, int maxFrames,
     (*renderer)->renderFrame();
     impl.refreshView(viewer, clock.elapsedMs());
     if (!afterFrame(i)) break;
+  }
+  impl.tearDownGraphics();
+  impl.overlay = nullptr;
+  impl.camera = nullptr;
+  return core::Ok{};
+}
+
+core::Status TwinViewer::renderCapturedFrames(int width, int height, int frames,
+                                              const std::function<void(int)>& beforeFrame,
+                                              const std::function<bool(int, const osg::Image&)>& onFrame) {
+  Impl& impl = *_impl;
+  auto renderer = HeadlessRenderer::create(width, height);
+  if (!renderer) return renderer.error();
+  osgViewer::Viewer& viewer = (*renderer)->viewer();
+  impl.setUp(viewer, height);
+  for (int i = 0; i < frames; ++i) {
+    beforeFrame(i);
+    impl.applyCommands();
+    core::Stopwatch clock;
+    (*renderer)->renderFrame();
+    impl.refreshView(viewer, clock.elapsedMs());
+    osg::ref_ptr<osg::Image> image = (*renderer)->capture();
+    if (!onFrame(i, *image)) break;
   }
   impl.tearDownGraphics();
   impl.overlay = nullptr;

@@ -226,6 +226,16 @@ constexpr Entry kEnglish[] = {
     {"quit.unsaved", "There are unsaved planning edits. Discard them and quit?"},
     {"quit.yes", "Discard and quit"},
     {"quit.no", "Keep editing"},
+    // Tours (TourPanel)
+    {"tour.menu", "Tours"},
+    {"tour.previous", "Previous"},
+    {"tour.pause", "Pause"},
+    {"tour.resume", "Resume"},
+    {"tour.paused", "paused"},
+    {"tour.next", "Next"},
+    {"tour.end", "End tour"},
+    {"tour.stopOf", "Stop %d of %d"},
+    {"tour.keys", "Space pause  ·  Left / Right previous / next  ·  Esc or a click ends the tour"},
 };
 
 constexpr Entry kChinese[] = {
@@ -436,6 +446,16 @@ constexpr Entry kChinese[] = {
     {"quit.unsaved", "规划修改尚未保存。放弃修改并退出？"},
     {"quit.yes", "放弃并退出"},
     {"quit.no", "继续编辑"},
+    // 导览 (TourPanel)
+    {"tour.menu", "导览"},
+    {"tour.previous", "上一站"},
+    {"tour.pause", "暂停"},
+    {"tour.resume", "继续"},
+    {"tour.paused", "已暂停"},
+    {"tour.next", "下一站"},
+    {"tour.end", "结束导览"},
+    {"tour.stopOf", "第 %d / %d 站"},
+    {"tour.keys", "空格 暂停  ·  ← / → 上一站 / 下一站  ·  Esc 或点击画面 结束导览"},
 };
 
 template <std::size_t N>

@@ -69,6 +69,25 @@ class ViewerExtension {
   virtual void contribute(ui::FrameView& view) const { (void)view; }
   /** True while closing would lose work (unsaved planning edits): Esc asks first. */
   virtual bool unsavedEdits() const { return false; }
+  /** While the extension drives the camera (a tour playing): the pose for this frame, given the
+      camera's current one; applied after update() and before the frame is drawn. Default: none
+      (the user's camera). */
+  virtual std::optional<FlyPose> cameraPose(const FlyPose& current) {
+    (void)current;
+    return std::nullopt;
+  }
+  /** Key presses and wheel turns before the camera manipulator and the screen's keys (F2, F3,
+      Esc) see them; true = taken. Not called while a text field has the keyboard. */
+  virtual bool handleInput(const osgGA::GUIEventAdapter& event) {
+    (void)event;
+    return false;
+  }
+  /** Drawn inside the ImGui frame in every UI mode, with or without the panels, after them (tour
+      captions, which a video burns in). `uiScale` is the panels' scale. */
+  virtual void drawOverlay(ui::Language language, float uiScale) {
+    (void)language;
+    (void)uiScale;
+  }
 };
 
 struct ViewerOptions {
@@ -101,6 +120,13 @@ class TwinViewer {
       each (with the frame's number from 0) until it returns false or `maxFrames` frames were
       drawn. For benchmarks that wait for something to appear on screen. */
   core::Status renderFrames(int width, int height, int maxFrames, const std::function<bool(int frame)>& afterFrame);
+  /** Renders `frames` headless frames for a video: `beforeFrame(n)` runs before frame n's
+      update (to set the clock the extensions read), then the frame is drawn with the panels and
+      read back, and `onFrame(n, image)` gets the RGB image (OSG order, bottom row first); false
+      stops early. Error when no EGL context can be had. */
+  core::Status renderCapturedFrames(int width, int height, int frames,
+                                    const std::function<void(int frame)>& beforeFrame,
+                                    const std::function<bool(int frame, const osg::Image& image)>& onFrame);
 
   const LoadedScene& scene() const;
   /** The compiled site (building colours, layers); owned by the viewer. */

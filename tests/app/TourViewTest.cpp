@@ -1,0 +1,175 @@
+// TourView without a window: the default scene's tour on an injected clock drives the camera and
+// shows each stop's overlays, scenario and captions; keys and clicks pause, skip and end it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+#include <osgGA/GUIEventAdapter>
+#include <osgViewer/View>
+
+#include "TestPaths.h"
+#include "twin/app/PlanningView.h"
+#include "twin/app/SceneLoading.h"
+#include "twin/app/TourView.h"
+#include "twin/scene/PlanningLayer.h"
+#include "twin/scene/SiteScene.h"
+
+using namespace twin;
+
+namespace {
+
+struct Fixture {
+  app::LoadedScene scene;
+  osg::ref_ptr<scene::SiteScene> siteScene;
+  std::shared_ptr<app::PlanningView> planning;
+  std::shared_ptr<app::TourView> tours;
+  double now = 0;
+
+  explicit Fixture(bool controls) {
+    auto loaded = app::loadScene((test::scenesDir() / "hangzhou-qianjiang.json").string());
+    INFO((loaded.ok() ? std::string() : loaded.error().message));
+    REQUIRE(loaded.ok());
+    scene = std::move(loaded).value();
+    scene::SceneOptions options;
+    options.theme = scene.config.themes.at("dark");
+    core::Diagnostics diag;
+    auto built = scene::SiteScene::build(*scene.site, options, diag);
+    REQUIRE(built.ok());
+    siteScene = *built;
+    auto created = app::PlanningView::create(scene, siteScene.get(), {});
+    INFO((created.ok() ? std::string() : created.error().message));
+    REQUIRE(created.ok());
+    planning = *created;
+    app::TourViewOptions tourOptions;
+    tourOptions.controls = controls;
+    tourOptions.clock = [this] { return now; };
+    auto view = app::TourView::create(scene, siteScene.get(), planning, tourOptions);
+    INFO((view.ok() ? std::string() : view.error().message));
+    REQUIRE(view.ok());
+    tours = *view;
+  }
+
+  // One frame as the viewer runs it: update, then the camera.
+  std::optional<app::ViewerExtension::FlyPose> frame() {
+    tours->update(0);
+    app::ViewerExtension::FlyPose current{osg::Vec3d(0, -500, 500), osg::Vec3d(0, 0, 0)};
+    return tours->cameraPose(current);
+  }
+};
+
+osg::ref_ptr<osgGA::GUIEventAdapter> key(int code) {
+  osg::ref_ptr<osgGA::GUIEventAdapter> e = new osgGA::GUIEventAdapter;
+  e->setEventType(osgGA::GUIEventAdapter::KEYDOWN);
+  e->setKey(code);
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("tour view: the default scene's tour shows its stops on the tour's clock", "[app][tour]") {
+  Fixture f(false);
+  REQUIRE(f.tours->tours().size() == 1);
+  const model::Tour& tour = f.tours->tours().front();
+  CHECK(tour.name == "community");
+  REQUIRE(tour.stops.size() >= 5);
+  CHECK_FALSE(f.frame().has_value());  // nothing plays before start()
+  f.tours->start(0, false);
+  REQUIRE(f.tours->playing());
+  model::TourPlayer& player = *f.tours->player();
+
+  std::vector<osg::Vec3d> eyes;
+  bool sawIsochrone = false, sawScenario = false, sawCoverageBefore = false;
+  for (std::size_t i = 0; i < tour.stops.size(); ++i) {
+    const model::TourStop& stop = tour.stops[i];
+    f.now = player.stopStartSeconds(i) + stop.flySeconds + 0.5 * stop.holdSeconds;  // holding at stop i
+    const auto pose = f.frame();
+    REQUIRE(pose.has_value());
+    eyes.push_back(pose->eye);
+    INFO("stop " << i);
+    const bool isochrone = std::count(stop.overlays.begin(), stop.overlays.end(), model::TourOverlay::Isochrone) > 0;
+    CHECK(f.planning->layer().hasIsochrone() == isochrone);
+    sawIsochrone = sawIsochrone || isochrone;
+    CHECK(f.planning->panelView().comparingWhat == stop.scenario);
+    sawScenario = sawScenario || !stop.scenario.empty();
+    const bool coverage = !stop.coverageBy.empty();
+    CHECK(f.planning->buildingColours().empty() == !coverage);
+    sawCoverageBefore = sawCoverageBefore || (coverage && stop.scenario.empty());
+  }
+  // The shipped tour has the life circle and a facility before and after.
+  CHECK(sawIsochrone);
+  CHECK(sawScenario);
+  CHECK(sawCoverageBefore);
+  // The station, the compound and the overview are different views.
+  CHECK((eyes[0] - eyes[1]).length() > 100);
+  CHECK((eyes[1] - eyes[2]).length() > 100);
+  CHECK(f.tours->problems().empty());
+  // A video's tour (no controls) keeps its last view after the end.
+  f.now = player.durationSeconds() + 5;
+  CHECK(f.frame().has_value());
+}
+
+TEST_CASE("tour view: keys pause, skip and end; a click in the scene ends the tour", "[app][tour]") {
+  Fixture f(true);
+  using E = osgGA::GUIEventAdapter;
+  f.tours->start(0, true);  // from the camera: the flight to the first stop starts at the next frame
+  REQUIRE(f.frame().has_value());
+  model::TourPlayer& player = *f.tours->player();
+  CHECK(player.elapsedSeconds() == 0);
+
+  CHECK(f.tours->handleInput(*key(' ')));
+  CHECK(player.paused());
+  f.now += 10;
+  CHECK(player.elapsedSeconds() == 0);
+  CHECK(f.tours->handleInput(*key(' ')));
+  CHECK_FALSE(player.paused());
+
+  CHECK(f.tours->handleInput(*key(E::KEY_Right)));
+  CHECK(player.elapsedSeconds() == Approx(player.stopStartSeconds(1)));
+  CHECK(f.tours->handleInput(*key(E::KEY_Page_Down)));
+  CHECK(player.elapsedSeconds() == Approx(player.stopStartSeconds(2)));
+  CHECK(f.tours->handleInput(*key(E::KEY_Left)));  // just begun: back to the stop before
+  CHECK(player.elapsedSeconds() == Approx(player.stopStartSeconds(1)));
+
+  SECTION("Esc ends the tour (and does not reach the quit dialog)") {
+    CHECK(f.tours->handleInput(*key(E::KEY_Escape)));
+    CHECK_FALSE(f.tours->playing());
+    CHECK_FALSE(f.frame().has_value());
+    CHECK_FALSE(f.tours->handleInput(*key(E::KEY_Escape)));  // no tour: Esc goes on as usual
+  }
+  SECTION("another key ends the tour and goes on to the camera") {
+    CHECK_FALSE(f.tours->handleInput(*key('+')));
+    CHECK_FALSE(f.tours->playing());
+  }
+  SECTION("a wheel turn ends the tour") {
+    osg::ref_ptr<E> wheel = new E;
+    wheel->setEventType(E::SCROLL);
+    CHECK_FALSE(f.tours->handleInput(*wheel));
+    CHECK_FALSE(f.tours->playing());
+  }
+  SECTION("a press on a panel does not end it, a press in the scene does") {
+    osg::ref_ptr<osgViewer::View> view = new osgViewer::View;
+    osg::ref_ptr<E> press = new E;
+    press->setEventType(E::PUSH);
+    press->setHandled(true);  // ImGui took it
+    CHECK_FALSE(f.tours->handleMouse(*press, *view));
+    CHECK(f.tours->playing());
+    press->setHandled(false);
+    CHECK_FALSE(f.tours->handleMouse(*press, *view));  // not taken: it pans as usual
+    CHECK_FALSE(f.tours->playing());
+  }
+}
+
+TEST_CASE("tour view: a coverage category the facilities lack is an error", "[app][tour]") {
+  auto loaded = app::loadScene((test::scenesDir() / "hangzhou-qianjiang.json").string());
+  REQUIRE(loaded.ok());
+  app::LoadedScene scene = std::move(loaded).value();
+  scene.config.sections["tours"] =
+      R"([{"name": "t", "stops": [{"bookmark": "overview"}, {"bookmark": "overview", "overlays": ["coverage:spa"]}]}])";
+  auto planning = app::PlanningView::create(scene, nullptr, {});
+  REQUIRE(planning.ok());
+  auto view = app::TourView::create(scene, nullptr, *planning);
+  REQUIRE_FALSE(view.ok());
+  CHECK(view.error().message.find("twin: hangzhou-qianjiang.json: tour 't' stop 2: coverage:spa: no facility "
+                                  "category 'spa' (known: 5, 10, 15, kindergarten") == 0);
+}
