@@ -488,11 +488,11 @@ std::string coverageSection(Report& r) {
         }
       }
       const std::string l = std::to_string(level);
-      MapSpec map =
-          baseMap(r,
-                  tx.plain(l + " 分钟生活圈", l + "-minute life circle") +
-                      (r.scenario ? (after ? tx.plain("：方案后", ": after") : tx.plain("：现状", ": existing")) : ""),
-                  [&](std::size_t i) { return colours[i]; });
+      MapSpec map = baseMap(
+          r,
+          tx.plain(l + " 分钟生活圈", l + "-minute life circle") +
+              (r.scenario ? (after ? " — " + tx.plain("方案后", "after") : " — " + tx.plain("现状", "existing")) : ""),
+          [&](std::size_t i) { return colours[i]; });
       map.legend = {{kMet, tx.plain("达标", "met") + " (" + num(met) + ")"},
                     {kNotMet, tx.plain("未达标", "not met") + " (" + num(notMet) + ")"}};
       if (off)
@@ -555,11 +555,11 @@ std::string gapsSection(Report& r) {
         colours[row.building] = ok ? kMet : kNotMet;
         ok ? ++covered : ++gap;
       }
-      MapSpec map =
-          baseMap(r,
-                  tx.plain(cat.label, cat.id) + " · " + std::to_string(cat.levelMinutes) + " min" +
-                      (r.after ? (after ? tx.plain("：方案后", ": after") : tx.plain("：现状", ": existing")) : ""),
-                  [&](std::size_t i) { return colours[i]; });
+      MapSpec map = baseMap(
+          r,
+          tx.plain(cat.label, cat.id) + " · " + std::to_string(cat.levelMinutes) + " min" +
+              (r.after ? (after ? " — " + tx.plain("方案后", "after") : " — " + tx.plain("现状", "existing")) : ""),
+          [&](std::size_t i) { return colours[i]; });
       addFacilities(map, model, c);
       map.legend = {{kMet, tx.plain("可达", "within reach") + " (" + num(covered) + ")"},
                     {kNotMet, tx.plain("缺口", "gap") + " (" + num(gap) + ")"},
@@ -729,11 +729,11 @@ std::string sunlightSection(Report& r) {
       colours[b.building] = ok == b.storeys ? kMet : ok > 0 ? kPartial : kNotMet;
       (ok == b.storeys ? pass : ok > 0 ? partial : fail)++;
     }
-    MapSpec map =
-        baseMap(r,
-                tx.plain("日照达标（" + day + "）", "Sunlight compliance, " + day) +
-                    (s.compared ? (after ? tx.plain("：方案后", ": after") : tx.plain("：现状", ": existing")) : ""),
-                [&](std::size_t i) { return colours[i]; });
+    MapSpec map = baseMap(
+        r,
+        tx.plain("日照达标（" + day + "）", "Sunlight compliance, " + day) +
+            (s.compared ? (after ? " — " + tx.plain("方案后", "after") : " — " + tx.plain("现状", "existing")) : ""),
+        [&](std::size_t i) { return colours[i]; });
     map.legend = {{kMet, tx.plain("各层均达标", "every storey passes") + " (" + num(pass) + ")"},
                   {kPartial, tx.plain("部分楼层不达标", "some storeys fail") + " (" + num(partial) + ")"},
                   {kNotMet, tx.plain("各层均不达标", "no storey passes") + " (" + num(fail) + ")"},

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <osg/BlendFunc>
 #include <osg/Camera>
@@ -136,9 +137,10 @@ core::Result<std::unique_ptr<MapRenderer>> MapRenderer::create(int width, int he
 osg::ref_ptr<osg::Node> MapRenderer::Impl::mapLayers(const MapSpec& map, double metresPerPixel) const {
   osg::ref_ptr<osg::Group> group = new osg::Group;
   int bin = 1;
-  // Fills, then outlines, so that a neighbour's fill never hides an outline.
-  GeometryBuilder fills, outlines;
-  float outlineWidth = 1;
+  // Fills, then outlines (thin to thick, so that highlights lie on top), so that a neighbour's
+  // fill never hides an outline.
+  GeometryBuilder fills;
+  std::map<float, GeometryBuilder> outlines;
   for (const MapPolygon& p : map.polygons) {
     if (p.fill.a > 0) {
       scene::detail::Triangulation tri;
@@ -147,11 +149,11 @@ osg::ref_ptr<osg::Node> MapRenderer::Impl::mapLayers(const MapSpec& map, double 
         for (std::uint32_t index : tri.triangles) fills.add(tri.vertices[index], toVec4(p.fill));
     }
     if (p.outline.a > 0) {
-      outlineWidth = std::max(outlineWidth, p.outlinePixels);
+      GeometryBuilder& lines = outlines[p.outlinePixels];
       auto ring = [&](const core::Ring& r) {
         for (std::size_t i = 0; i < r.size(); ++i) {
-          outlines.add(r[i], toVec4(p.outline));
-          outlines.add(r[(i + 1) % r.size()], toVec4(p.outline));
+          lines.add(r[i], toVec4(p.outline));
+          lines.add(r[(i + 1) % r.size()], toVec4(p.outline));
         }
       };
       ring(p.polygon.outer);
@@ -159,7 +161,7 @@ osg::ref_ptr<osg::Node> MapRenderer::Impl::mapLayers(const MapSpec& map, double 
     }
   }
   if (!fills.empty()) group->addChild(geodeOf(fills.build(GL_TRIANGLES), bin++));
-  if (!outlines.empty()) group->addChild(geodeOf(outlines.build(GL_LINES), bin++, outlineWidth));
+  for (auto& [width, lines] : outlines) group->addChild(geodeOf(lines.build(GL_LINES), bin++, width));
   // Lines grouped by width, in list order.
   for (std::size_t i = 0; i < map.lines.size();) {
     GeometryBuilder lines;
