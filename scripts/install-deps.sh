@@ -15,6 +15,7 @@ packages=(
   libnova-dev libembree-dev
   clang-14 clang-format-14 libfuzzer-14-dev libclang-rt-14-dev
   libavcodec-dev libavformat-dev libswscale-dev libavutil-dev ffmpeg
+  chromium poppler-utils
 )
 
 missing=()

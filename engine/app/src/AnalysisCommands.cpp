@@ -72,6 +72,15 @@ const char* const kIndicatorsUsage =
     "                   \"value\",\"unit\",\"source\",\"why_missing\"}]}]} (value null when missing)\n"
     "  --alerts-db FILE the alert log to read (default: the one `twin run` writes); it is never created\n";
 
+analysis::WalkGraph sceneWalkGraph(const LoadedScene& scene, const model::FacilityConfig& config,
+                                   core::Diagnostics& diag, analysis::WalkGraphStats* stats) {
+  analysis::WalkGraphOptions options;
+  options.stepsFactor = config.walking.stepsFactor;
+  // With a DEM, grades are read from the terrain every terrain cell, not only at way vertices.
+  if (scene.site->terrain && !scene.site->terrain->empty()) options.terrain = &*scene.site->terrain;
+  return analysis::buildWalkGraph(*scene.site, options, diag, stats);
+}
+
 namespace {
 
 struct Prepared {
@@ -106,13 +115,9 @@ core::Result<Prepared> prepare(const std::string& path) {
   auto config = facilityConfigForScene(p.scene);
   if (!config) return config.error();
   p.config = std::move(config).value();
-  analysis::WalkGraphOptions options;
-  options.stepsFactor = p.config.walking.stepsFactor;
-  // With a DEM, grades are read from the terrain every terrain cell, not only at way vertices.
   const bool terrain = p.scene.site->terrain && !p.scene.site->terrain->empty();
-  if (terrain) options.terrain = &*p.scene.site->terrain;
   analysis::WalkGraphStats stats;
-  p.graph = analysis::buildWalkGraph(*p.scene.site, options, p.diag, &stats);
+  p.graph = sceneWalkGraph(p.scene, p.config, p.diag, &stats);
   if (p.graph.segmentCount() == 0)
     return core::fail("twin: " + path + ": no walkable ways in the scene (" +
                       std::to_string(p.scene.site->roads.size()) + " roads read)");
@@ -427,10 +432,6 @@ int cmdTod(int argc, char** argv) {
   return kExitOk;
 }
 
-namespace {
-
-// What the sensors and alerts modules know about the scene, for the governance and low-carbon
-// indicators. Each part that cannot be read is left empty with the reason.
 analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::filesystem::path& alertsDb) {
   analysis::OperationsFacts ops;
   model::SensorConfig sensors;
@@ -515,7 +516,7 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
   return ops;
 }
 
-std::string formatValue(const analysis::Indicator& i) {
+std::string indicatorValueText(const analysis::Indicator& i) {
   if (!i.value) return "—";
   char buf[64];
   const double v = *i.value;
@@ -531,8 +532,6 @@ std::string formatValue(const analysis::Indicator& i) {
   }
   return out + (i.unit == "count" ? "" : " " + i.unit);
 }
-
-}  // namespace
 
 std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scenarios) {
   nlohmann::json out = {{"scenarios", nlohmann::json::array()}};
@@ -557,7 +556,7 @@ std::string indicatorsTable(const std::vector<analysis::ScenarioIndicators>& sce
   for (const auto& s : scenarios) {
     out += s.name + " " + s.nameEn + "\n";
     for (const auto& i : s.indicators) {
-      out += "  " + i.name + " / " + i.nameEn + ": " + formatValue(i);
+      out += "  " + i.name + " / " + i.nameEn + ": " + indicatorValueText(i);
       if (!i.value) out += "  (" + i.whyMissing + ")";
       out += "\n";
     }

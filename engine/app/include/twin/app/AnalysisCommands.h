@@ -5,10 +5,13 @@
 // Each prints its own help for --help (its usage text is also kIsochroneUsage etc.).
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "twin/analysis/Indicators.h"
+#include "twin/analysis/WalkGraph.h"
+#include "twin/app/SceneLoading.h"
 
 namespace twin::app {
 
@@ -30,5 +33,17 @@ std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scen
 /** `twin indicators` without --json: per scenario "名 Name", then "  名 / Name: value unit" lines,
     "—  (why)" for a missing value. */
 std::string indicatorsTable(const std::vector<analysis::ScenarioIndicators>& scenarios);
+
+/** The walk graph every analysis command walks on: the site's ways and pedestrian areas, steps
+    slowed by the scene's walking.steps_factor, grades from the scene's terrain when it has one.
+    Problems go to `diag`; an empty graph (no walkable ways) is the caller's to report. */
+analysis::WalkGraph sceneWalkGraph(const LoadedScene& scene, const model::FacilityConfig& config,
+                                   core::Diagnostics& diag, analysis::WalkGraphStats* stats = nullptr);
+/** What the sensors and alerts modules know about the scene for the governance and low-carbon
+    indicators: its power sensors' recorded readings and the alert log `alertsDb` (never created).
+    Each part that cannot be read is left empty with the reason. */
+analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::filesystem::path& alertsDb);
+/** An indicator's value as `twin indicators` prints it: "33.3 %", "12" (counts), "—" when missing. */
+std::string indicatorValueText(const analysis::Indicator& indicator);
 
 }  // namespace twin::app
