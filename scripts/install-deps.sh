@@ -14,6 +14,7 @@ packages=(
   postgresql-15 postgresql-15-pgrouting
   libnova-dev libembree-dev
   clang-14 clang-format-14 libfuzzer-14-dev libclang-rt-14-dev
+  nodejs npm chromium
 )
 
 missing=()
