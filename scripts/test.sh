@@ -7,5 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
 scripts/install-deps.sh
+scripts/install-web-deps.sh
 scripts/build.sh "$preset"
 ctest --preset "$preset" -j "$(nproc)"

@@ -255,7 +255,7 @@ TEST_CASE("tileset: malformed tileset.json files are errors naming the file and 
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: asset: expected an object");
   writeText(path, "{\"asset\":{\"version\":\"2.0\"},\"geometricError\":1,\"root\":{}}");
   CHECK(errorOf(path) ==
-        "scene::readTileset(): tileset.json: asset.version: version '2.0' is not supported (1.0, 0.0)");
+        "scene::readTileset(): tileset.json: asset.version: version '2.0' is not supported (1.1, 1.0, 0.0)");
   writeText(path, "{\"asset\":{\"version\":\"1.0\"},\"root\":{}}");
   CHECK(errorOf(path) == "scene::readTileset(): tileset.json: geometricError: expected a number");
   writeText(path, withRoot("{" + good + ",\"children\":[{" + good + "},{" + good +
@@ -652,7 +652,8 @@ TEST_CASE("tileset: bad and missing content files are reported once and never re
   std::sort(messages.begin(), messages.end());
   CHECK(messages[0] == "tile 2 (c1.b3dm): scene::loadTileContent(): c1.b3dm: file not found");
   CHECK(messages[1].rfind("tile 3 (c2.b3dm): scene::parseB3dm(): c2.b3dm: ", 0) == 0);
-  CHECK(messages[2] == "tile 4 (c3.b3dm): scene::loadTileContent(): c3.b3dm: bad magic (expected b3dm, pnts, cmpt)");
+  CHECK(messages[2] ==
+        "tile 4 (c3.b3dm): scene::loadTileContent(): c3.b3dm: bad magic (expected b3dm, pnts, cmpt, glTF)");
 }
 
 TEST_CASE("tileset: contents beyond the memory budget are unloaded when unused; destruction while loading",

@@ -646,7 +646,10 @@ osg::ref_ptr<osg::Geometry> Builder::primitive(int meshIndex, int primitiveIndex
     geometry->setColorArray(colors.get(), osg::Array::BIND_PER_VERTEX);
     hasColors = true;
   }
-  const char* batchName = source.attributes.count("_BATCHID") ? "_BATCHID" : "BATCH_ID";
+  // 3D Tiles 1.0 batch ids, or 3D Tiles 1.1 feature ids (EXT_mesh_features' first attribute set).
+  const char* batchName = source.attributes.count("_BATCHID")        ? "_BATCHID"
+                          : source.attributes.count("_FEATURE_ID_0") ? "_FEATURE_ID_0"
+                                                                     : "BATCH_ID";
   if (optional(batchName, 1, 1, data)) {
     osg::ref_ptr<osg::FloatArray> batchIds = dynamic_cast<osg::FloatArray*>(_arrays[{3, accessorIndex}].get());
     if (!batchIds) {

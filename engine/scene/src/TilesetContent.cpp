@@ -333,7 +333,15 @@ core::Result<osg::ref_ptr<osg::Node>> parseContent(const std::uint8_t* data, std
   if (magic == "cmpt") return parseComposite(data, size, label, baseDir, nesting, diag);
   if (magic == "i3dm")
     return core::fail("scene::loadTileContent(): " + label + ": i3dm (instanced models) is not supported");
-  return core::fail("scene::loadTileContent(): " + label + ": bad magic (expected b3dm, pnts, cmpt)");
+  if (magic == "glTF") {
+    // 3D Tiles 1.1 glTF content: y-up like a b3dm's payload, turned z-up into tile coordinates.
+    auto gltf = gltfToNode(data, size, label, baseDir, diag);
+    if (!gltf) return gltf.error();
+    osg::ref_ptr<osg::MatrixTransform> zUp = new osg::MatrixTransform(gltfYUpToZUp());
+    zUp->addChild(gltf.value().get());
+    return osg::ref_ptr<osg::Node>(zUp.get());
+  }
+  return core::fail("scene::loadTileContent(): " + label + ": bad magic (expected b3dm, pnts, cmpt, glTF)");
 }
 
 }  // namespace

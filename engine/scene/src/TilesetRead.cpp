@@ -25,6 +25,7 @@ const char* tileContentTypeName(TileContentType type) {
     case TileContentType::Pnts: return "pnts";
     case TileContentType::I3dm: return "i3dm";
     case TileContentType::Cmpt: return "cmpt";
+    case TileContentType::Glb: return "glb";
     case TileContentType::ExternalTileset: return "external tileset";
     case TileContentType::Unknown: return "unknown";
   }
@@ -105,6 +106,7 @@ TileContentType contentTypeOf(const fs::path& path) {
   if (ext == ".pnts") return TileContentType::Pnts;
   if (ext == ".i3dm") return TileContentType::I3dm;
   if (ext == ".cmpt") return TileContentType::Cmpt;
+  if (ext == ".glb") return TileContentType::Glb;
   if (ext == ".json") return TileContentType::ExternalTileset;
   return TileContentType::Unknown;
 }
@@ -136,8 +138,8 @@ Tileset parseTree(const json& document, const fs::path& file, const std::string&
   const json& asset = document["asset"];
   if (!asset.contains("version") || !asset["version"].is_string()) fieldError("asset.version", "expected a string");
   tileset.version = asset["version"].get<std::string>();
-  if (tileset.version != "1.0" && tileset.version != "0.0")
-    fieldError("asset.version", "version '" + tileset.version + "' is not supported (1.0, 0.0)");
+  if (tileset.version != "1.1" && tileset.version != "1.0" && tileset.version != "0.0")
+    fieldError("asset.version", "version '" + tileset.version + "' is not supported (1.1, 1.0, 0.0)");
   if (!document.contains("geometricError")) fieldError("geometricError", "expected a number");
   tileset.geometricError = finiteNumber(document["geometricError"], "geometricError");
   if (!document.contains("root") || !document["root"].is_object()) fieldError("root", "expected an object");

@@ -55,7 +55,7 @@ constexpr unsigned kBatchIdAttribute = 6;
     Output stays in glTF's axes (y up, metres as stored); see gltfYUpToZUp(). Built: every
     primitive of the chosen scene (the default scene, else scene 0, else all root nodes) in modes
     POINTS, LINES, LINE_LOOP, LINE_STRIP, TRIANGLES, TRIANGLE_STRIP, TRIANGLE_FAN, indexed or not,
-    with POSITION, NORMAL (generated when missing for triangles), TEXCOORD_0, COLOR_0, _BATCHID
+    with POSITION, NORMAL (generated when missing for triangles), TEXCOORD_0, COLOR_0, _BATCHID or _FEATURE_ID_0
     (kBatchIdAttribute); nodes with a matrix or TRS become osg::MatrixTransforms. Materials are
     fixed-function: osg::Material from baseColorFactor, the base-colour texture (sampler wrap and
     filters) modulated, alphaMode BLEND / MASK, doubleSided (else back faces culled),

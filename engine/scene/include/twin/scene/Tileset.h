@@ -1,6 +1,6 @@
-// 3D Tiles 1.0 tilesets: reading tileset.json (external tilesets included), placing tiles in the
-// site frame, choosing the tiles to show by screen-space error, and streaming their contents
-// (b3dm, pnts, cmpt) off the render thread in an OSG node.
+// 3D Tiles 1.0 tilesets (and 1.1 ones with GLB content, as `twin export` writes): reading tileset.json (external
+// tilesets included), placing tiles in the site frame, choosing the tiles to show by screen-space error, and streaming
+// their contents (b3dm, pnts, cmpt) off the render thread in an OSG node.
 //
 // Index:
 //   plain data ........ TileVolume, Tile, Tileset, readTileset(), expandExternalTileset()
@@ -57,9 +57,9 @@ struct TileVolume {
 enum class Refine { Add, Replace };
 
 /** What a tile's content file holds, from its extension (".b3dm", ".pnts", ".i3dm", ".cmpt",
-    ".json" = an external tileset); Unknown for anything else. */
-enum class TileContentType { None, B3dm, Pnts, I3dm, Cmpt, ExternalTileset, Unknown };
-const char* tileContentTypeName(TileContentType type);  // "none", "b3dm", ..., "external tileset"
+    ".glb" = 3D Tiles 1.1 glTF content, ".json" = an external tileset); Unknown for anything else. */
+enum class TileContentType { None, B3dm, Pnts, I3dm, Cmpt, ExternalTileset, Unknown, Glb };
+const char* tileContentTypeName(TileContentType type);  // "none", "b3dm", ..., "glb", "external tileset"
 
 /** One tile. Indices refer to Tileset::tiles. Site-frame fields are filled by placeTileset(). */
 struct Tile {
@@ -98,7 +98,7 @@ struct Tileset {
 };
 
 /** Reads a tileset.json. Never throws. Errors ("scene::readTileset(): tileset.json: <where>:
-    <what>") for an unreadable file, bad JSON, asset.version other than "1.0"/"0.0", and any
+    <what>") for an unreadable file, bad JSON, asset.version other than "1.1"/"1.0"/"0.0", and any
     malformed field, named by its path, e.g. "root.children[2].boundingVolume.box: expected 12
     numbers". Problems that leave the tileset usable go to `diag` (a root without "refine":
     REPLACE assumed; non-local content URIs: content skipped). */
@@ -197,7 +197,8 @@ TileSelection selectTiles(const Tileset& tileset, const std::vector<ContentState
 core::Result<osg::ref_ptr<osg::Node>> parsePnts(const std::uint8_t* data, std::size_t size, const std::string& label,
                                                 core::Diagnostics& diag);
 
-/** Parses one content file's bytes, told apart by their magic (b3dm through parseB3dm, pnts,
+/** Parses one content file's bytes, told apart by their magic (b3dm through parseB3dm, a GLB
+    (3D Tiles 1.1) through gltfToNode() turned z-up, whose _FEATURE_ID_0 goes where _BATCHID does, pnts,
     cmpt of those, nested at most a few levels), into a node in tile coordinates (z-up). `label`
     names the input in messages; `baseDir` resolves a glTF payload's external files. i3dm and
     unknown magic are errors. Never throws; any bytes are safe input. Any thread. */
