@@ -14,6 +14,7 @@
 #include "TestPaths.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/model/SiteLoader.h"
+#include "twin/scene/FrameStatistics.h"
 #include "twin/scene/SiteScene.h"
 
 using namespace twin;
@@ -38,14 +39,14 @@ struct Extent {
   float lowest = std::numeric_limits<float>::max(), highest = std::numeric_limits<float>::lowest();
 };
 
-// Lowest and highest vertex of every building in the near (full-detail) level of each tile.
+// Lowest and highest vertex of every building in the near (full-detail) level of each tile. A
+// block's LOD holds the group of its tiles' near geometries and, directly, its far geometry.
 std::map<int, Extent> buildingHeights(scene::SiteScene& s) {
   std::map<int, Extent> out;
   BuildingGeometries visitor;
   s.root()->accept(visitor);
   for (osg::Geometry* geometry : visitor.found) {
-    auto* lod = geometry->getNumParents() ? dynamic_cast<osg::LOD*>(geometry->getParent(0)) : nullptr;
-    if (!lod || lod->getChild(0) != geometry) continue;
+    if (!geometry->getNumParents() || dynamic_cast<osg::LOD*>(geometry->getParent(0))) continue;
     auto* vertices = dynamic_cast<osg::Vec3Array*>(geometry->getVertexArray());
     auto* ids = dynamic_cast<osg::Vec4Array*>(geometry->getVertexAttribArray(6));
     for (std::size_t i = 0; i < vertices->size(); ++i) {
@@ -86,14 +87,16 @@ TEST_CASE("SiteScene::build: counts of a hand-made site", "[scene]") {
   auto s = buildScene(site, diag);
   const scene::CompileStats& stats = s->stats();
   CHECK(stats.buildingTiles == 2);       // (0,0) and (300,0) lie in different 250 m tiles
-  CHECK(stats.buildingGeometries == 4);  // near + far level per tile
+  CHECK(stats.buildingBlocks == 1);      // but in the same 1 km block
+  CHECK(stats.buildingGeometries == 3);  // a near level per tile, one far level for the block
+  CHECK_FALSE(stats.buildingsPaged);
   // Building 0: 4 walls x 2 + roof 2 = 10. Building 1: 8 walls x 2 + holed roof 8 = 24.
   CHECK(stats.buildingTriangles == 34);
   CHECK(stats.roadGeometries == 2);  // casing + fill in one tile
   CHECK(stats.poiMarkers == 2);
   CHECK(stats.labels == 1);  // the named school; building 0 is too small to label
   CHECK(stats.compileMs >= 0);
-  CHECK(layerGroup(*s, "buildings")->getNumChildren() == 2);
+  CHECK(layerGroup(*s, "buildings")->getNumChildren() == 1);  // one LOD per block
   CHECK(dynamic_cast<osg::LOD*>(layerGroup(*s, "buildings")->getChild(0)) != nullptr);
   CHECK(layerGroup(*s, "ground")->getNumChildren() == 1);
 }
@@ -132,7 +135,7 @@ TEST_CASE("SiteScene::build: per-vertex building ids match the footprints", "[sc
   auto s = buildScene(site, diag);
   BuildingGeometries visitor;
   s->root()->accept(visitor);
-  REQUIRE(visitor.found.size() == 4);
+  REQUIRE(visitor.found.size() == 3);
   std::size_t checked = 0;
   for (osg::Geometry* geometry : visitor.found) {
     auto* vertices = dynamic_cast<osg::Vec3Array*>(geometry->getVertexArray());
@@ -224,7 +227,7 @@ TEST_CASE("SiteScene::setBuildingColors: per-vertex colours on every LOD level, 
   CHECK_FALSE(s->buildingColorsActive());
   BuildingGeometries visitor;
   s->root()->accept(visitor);
-  REQUIRE(visitor.found.size() == 4);
+  REQUIRE(visitor.found.size() == 3);
   for (osg::Geometry* geometry : visitor.found) CHECK(geometry->getVertexAttribArray(7) == nullptr);
 
   // Building 1 keeps its use colour (alpha 0); building 2 was skipped but still has an entry.
@@ -349,13 +352,23 @@ TEST_CASE("SiteScene::build with terrain: mesh ground, buildings on their base, 
     CHECK(checked > 2 * 2 * 40);
   }
   SECTION("POI stems stand on their elevation") {
+    // The markers are made for the view during the cull: 500 m above the site, both POIs 140 m
+    // apart are markers of their own (the school, more important, first), 3 vertices each: the
+    // stem's foot and top, and the disc's.
+    osg::ref_ptr<osg::Camera> camera = new osg::Camera;
+    camera->setViewport(0, 0, 800, 600);
+    camera->setProjectionMatrixAsPerspective(30, 800.0 / 600, 1, 10000);
+    camera->setViewMatrixAsLookAt(osg::Vec3d(130, 40, 500), osg::Vec3d(130, 40, 0), osg::Vec3d(0, 1, 0));
+    REQUIRE(s->poiMarkers(*camera).size() == 2);
+    scene::cullStatistics(*s->root(), camera->getViewMatrix(), camera->getProjectionMatrix(), *camera->getViewport());
     osg::Group* pois = layerGroup(*s, "pois");
     auto* vertices = dynamic_cast<osg::Vec3Array*>(pois->getChild(0)->asGeometry()->getVertexArray());
     REQUIRE(vertices);
-    REQUIRE(vertices->size() == 4);
+    REQUIRE(vertices->size() == 6);
     CHECK((*vertices)[0].z() == Approx(site.pois[0].elevationMeters));
     CHECK((*vertices)[1].z() == Approx(site.pois[0].elevationMeters + 16));
-    CHECK((*vertices)[2].z() == Approx(site.pois[1].elevationMeters));
+    CHECK((*vertices)[2].z() == Approx(site.pois[0].elevationMeters + 16));
+    CHECK((*vertices)[3].z() == Approx(site.pois[1].elevationMeters));
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "SnapshotStats.h"
 #include "twin/app/ModelsView.h"
 #include "twin/app/MonitorView.h"
 #include "twin/app/PlanningView.h"
@@ -48,6 +49,7 @@ struct ViewArgs {
   std::optional<std::string> crs;  // --crs for a CityJSON model without one
   std::optional<std::int64_t> at;  // --at: replay the sensor data up to this data time (UTC epoch ms)
   bool headless = false;           // a picture of one moment (snapshot, or run without a display)
+  std::string statsFile;           // snapshot --stats FILE.json: the rendered frame's figures
 };
 
 constexpr const char* kAtExample = "an ISO-8601 time such as 2026-06-18T15:10:00+08:00";
@@ -374,6 +376,13 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
     std::cerr << written.error().message << '\n';
     return kExitBadInput;
   }
+  if (!a.statsFile.empty()) {
+    auto stats = writeSnapshotStats(a.statsFile, viewer.lastRenderFigures(), a.width, a.height);
+    if (!stats) {
+      std::cerr << stats.error().message << '\n';
+      return kExitBadInput;
+    }
+  }
   std::cout << output << '\n';
   return kExitOk;
 }
@@ -428,12 +437,16 @@ int cmdRun(int argc, char** argv) {
 int cmdSnapshot(int argc, char** argv) {
   CliArgs args("snapshot",
                {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
-                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at"},
+                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--stats"},
                {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation"});
   ViewArgs a;
   a.snapshot = true;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
   if (a.output.empty()) return args.usageError("missing -o OUT.png");
+  if (auto stats = args.value("--stats")) {
+    if (stats->empty()) return args.usageError("--stats expects a file name, e.g. --stats frame.json");
+    a.statsFile = *stats;
+  }
   if (a.at && !a.model.empty()) return args.usageError("--at replays a scene's sensors; it does not go with --model");
   a.headless = true;
   ReplayLog replayLog;  // outlives the viewer, which holds its files open

@@ -263,7 +263,10 @@ void ImGuiOverlay::renderFrame(const osg::Camera& camera, int width, int height,
   _input.feed(io);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
-  if (_labels) drawLabels(_labels->visibleLabels(camera));
+  if (_labels) {
+    drawLabels(_labels->visibleLabels(camera));
+    drawLabels(_labels->poiClusterLabels(camera));  // the counts on cluster markers
+  }
   if (_draw) _draw();
   ImGui::Render();
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());

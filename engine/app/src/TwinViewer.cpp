@@ -15,6 +15,7 @@
 #include <osg/Timer>
 #include <osgDB/DatabasePager>
 #include <osgGA/GUIEventHandler>
+#include <osgUtil/IncrementalCompileOperation>
 #include <osgViewer/Viewer>
 #include <set>
 
@@ -25,6 +26,7 @@
 #include "twin/app/ImGuiOverlay.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
+#include "twin/scene/FrameStatistics.h"
 #include "twin/scene/SiteScene.h"
 #include "twin/scene/TerrainMesh.h"
 #include "twin/ui/Fonts.h"
@@ -90,6 +92,7 @@ struct TwinViewer::Impl {
   float uiScale = 1;
   bool confirmQuit = false;  // the "discard unsaved edits?" dialog is open
   bool quit = false;         // the user asked to close the window
+  RenderFigures figures;     // of the last renderImage()
 
   void setUp(osgViewer::Viewer& viewer, int height);
   bool unsavedEdits() const;
@@ -284,6 +287,8 @@ scene::SiteScene* TwinViewer::siteScene() const { return _impl->siteScene.get();
 void TwinViewer::addExtension(std::shared_ptr<ViewerExtension> extension) {
   if (extension) _impl->extensions.push_back(std::move(extension));
 }
+const RenderFigures& TwinViewer::lastRenderFigures() const { return _impl->figures; }
+
 double TwinViewer::compileMs() const { return _impl->compileMs; }
 
 void TwinViewer::Impl::applyTheme(const std::string& name) {
@@ -316,6 +321,9 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
     if (osg::Node* node = extension->sceneNode())
       if (!siteScene->root()->containsNode(node)) siteScene->root()->addChild(node);
   camera->getStats()->collectStats("scene", true);
+  // The pager (paged building blocks, oblique models) compiles what it loads a little per frame.
+  if (!viewer.getIncrementalCompileOperation())
+    viewer.setIncrementalCompileOperation(new osgUtil::IncrementalCompileOperation);
 
   manipulator = new CityManipulator(site.extent);
   manipulator->setStartState(startState);
@@ -601,11 +609,13 @@ core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int he
   if (!renderer) return renderer.error();
   osgViewer::Viewer& viewer = (*renderer)->viewer();
   impl.setUp(viewer, height);
+  impl.figures = RenderFigures{};
   for (int i = 0; i < kHeadlessFrames; ++i) {
     impl.applyCommands();
     core::Stopwatch clock;
     (*renderer)->renderFrame();
-    impl.refreshView(viewer, clock.elapsedMs());
+    impl.figures.frameMs.push_back(clock.elapsedMs());
+    impl.refreshView(viewer, impl.figures.frameMs.back());
   }
   // Paged and streamed models: keep drawing until nothing is in flight for a few frames, so the
   // image shows the detail this view asks for. Frames are spaced out while loading: on a small
@@ -623,7 +633,13 @@ core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int he
     impl.applyCommands();
     core::Stopwatch clock;
     (*renderer)->renderFrame();
-    impl.refreshView(viewer, clock.elapsedMs());
+    impl.figures.frameMs.push_back(clock.elapsedMs());
+    impl.refreshView(viewer, impl.figures.frameMs.back());
+  }
+  if (const osg::Viewport* viewport = viewer.getCamera()->getViewport()) {
+    impl.figures.drawn = scene::cullStatistics(*impl.siteScene->root(), viewer.getCamera()->getViewMatrix(),
+                                               viewer.getCamera()->getProjectionMatrix(), *viewport);
+    impl.figures.labelsDrawn = impl.siteScene->visibleLabels(*viewer.getCamera()).size();
   }
   osg::ref_ptr<osg::Image> image = (*renderer)->capture();
   impl.tearDownGraphics();  // the EGL context is still current

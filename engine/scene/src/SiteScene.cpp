@@ -15,16 +15,19 @@
 #include <osg/BlendFunc>
 #include <osg/Depth>
 #include <osg/Geometry>
-#include <osg/LOD>
 #include <osg/LineWidth>
 #include <osg/Point>
 #include <osg/PointSprite>
 #include <osg/PolygonOffset>
 #include <osg/Program>
+#include <osgUtil/CullVisitor>
 #include <osgUtil/IntersectionVisitor>
 #include <osgUtil/LineSegmentIntersector>
 
+#include "BuildingBlocks.h"
 #include "LabelLayer.h"
+#include "MeshBuilder.h"
+#include "PoiMarkers.h"
 #include "Shaders.h"
 #include "twin/scene/Triangulate.h"
 #include "twin/scene/TerrainMesh.h"
@@ -34,6 +37,12 @@
 #include "twin/model/SiteLoader.h"
 
 namespace twin::scene {
+
+using detail::kBuildingAttribute;
+using detail::kBuildingColorAttribute;
+using detail::kBuildingGeometryName;
+using detail::makeGeometry;
+using detail::Mesh;
 
 const char* layerName(Layer layer) {
   switch (layer) {
@@ -52,14 +61,10 @@ namespace {
 // Constants and colours
 
 constexpr const char* kWhere = "scene::SiteScene::build()";
-constexpr unsigned kBuildingAttribute = 6;  // generic attribute slots that no GL driver aliases
-constexpr unsigned kPoiAttribute = 7;
-constexpr unsigned kBuildingColorAttribute = 7;  // a different program from the POIs': no clash
 // POI classes; the value is the index into the POI shader's twin_poiColor. Other uses the theme's
 // POI colour; the others are fixed so that a school is blue and a clinic red in every theme.
 enum class PoiClass { Other = 0, Education, Health, Shopping, Transport, Leisure };
 constexpr int kPoiCategoryCount = static_cast<int>(PoiClass::Leisure) + 1;
-constexpr const char* kBuildingGeometryName = "twin:buildings";
 constexpr double kRoadLiftMeters = 0.5;  // road ribbons above the terrain surface (with terrain only)
 
 // Keys of Theme::buildingUse, in BuildingUse order (model::buildingUseName()'s names).
@@ -111,10 +116,6 @@ int poiPriority(PoiClass category) {
   }
 }
 
-std::string recordLabel(const std::string& idKind, std::int64_t id) {
-  return (idKind.empty() ? std::string("id") : idKind) + " " + std::to_string(id);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shader programs and uniforms
 
@@ -136,91 +137,7 @@ core::Result<osg::ref_ptr<osg::Program>> makeProgram(
 struct Uniforms {
   osg::ref_ptr<osg::Uniform> useColors, hovered, selected, selectColor, hoverColor, colorOverride;
   osg::ref_ptr<osg::Uniform> sunDirection, sunColor, skyColor, groundBounce, background, tint;
-  osg::ref_ptr<osg::Uniform> groundColor, roadColor, casingColor, poiColors, pointSize;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Buildings: extrusion into per-tile meshes
-
-struct Mesh {
-  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
-  osg::ref_ptr<osg::Vec3Array> normals = new osg::Vec3Array;
-  osg::ref_ptr<osg::Vec4Array> attributes = new osg::Vec4Array;  // (index, use, roof z, base z)
-  std::vector<std::uint32_t> indices;
-
-  std::size_t triangles() const { return indices.size() / 3; }
-  std::uint32_t add(const osg::Vec3& v, const osg::Vec3& n, const osg::Vec4& a) {
-    vertices->push_back(v);
-    normals->push_back(n);
-    attributes->push_back(a);
-    return static_cast<std::uint32_t>(vertices->size() - 1);
-  }
-};
-
-void addRoof(Mesh& mesh, const detail::Triangulation& t, float z, const osg::Vec4& attribute, bool facingUp) {
-  auto base = static_cast<std::uint32_t>(mesh.vertices->size());
-  osg::Vec3 normal(0, 0, facingUp ? 1.f : -1.f);
-  for (const core::Vec2& p : t.vertices)
-    mesh.add(osg::Vec3(static_cast<float>(p.x), static_cast<float>(p.y), z), normal, attribute);
-  for (std::size_t i = 0; i + 2 < t.triangles.size(); i += 3) {
-    std::uint32_t a = base + t.triangles[i], b = base + t.triangles[i + 1], c = base + t.triangles[i + 2];
-    if (facingUp)
-      mesh.indices.insert(mesh.indices.end(), {a, b, c});
-    else
-      mesh.indices.insert(mesh.indices.end(), {a, c, b});
-  }
-}
-
-// Outer rings are CCW and holes CW, so (dy, -dx) always points out of the solid.
-void addWalls(Mesh& mesh, const std::vector<core::Ring>& rings, float bottom, float top, const osg::Vec4& attribute) {
-  for (const core::Ring& ring : rings) {
-    for (std::size_t i = 0; i < ring.size(); ++i) {
-      const core::Vec2& a = ring[i];
-      const core::Vec2& b = ring[(i + 1) % ring.size()];
-      double dx = b.x - a.x, dy = b.y - a.y, length = std::hypot(dx, dy);
-      if (length <= 0) continue;
-      osg::Vec3 normal(static_cast<float>(dy / length), static_cast<float>(-dx / length), 0);
-      osg::Vec3 pa(static_cast<float>(a.x), static_cast<float>(a.y), 0),
-          pb(static_cast<float>(b.x), static_cast<float>(b.y), 0);
-      std::uint32_t v0 = mesh.add(pa + osg::Vec3(0, 0, bottom), normal, attribute);
-      std::uint32_t v1 = mesh.add(pb + osg::Vec3(0, 0, bottom), normal, attribute);
-      std::uint32_t v2 = mesh.add(pb + osg::Vec3(0, 0, top), normal, attribute);
-      std::uint32_t v3 = mesh.add(pa + osg::Vec3(0, 0, top), normal, attribute);
-      mesh.indices.insert(mesh.indices.end(), {v0, v1, v2, v0, v2, v3});
-    }
-  }
-}
-
-osg::ref_ptr<osg::DrawElements> makeTriangles(const std::vector<std::uint32_t>& indices, std::size_t vertexCount) {
-  if (vertexCount <= 0xFFFF) {
-    osg::ref_ptr<osg::DrawElementsUShort> elements = new osg::DrawElementsUShort(GL_TRIANGLES);
-    elements->reserve(indices.size());
-    for (std::uint32_t i : indices) elements->push_back(static_cast<GLushort>(i));
-    return elements;
-  }
-  return new osg::DrawElementsUInt(GL_TRIANGLES, indices.begin(), indices.end());
-}
-
-osg::ref_ptr<osg::Geometry> makeGeometry(osg::Vec3Array* vertices, osg::Vec3Array* normals,
-                                         const std::vector<std::uint32_t>& indices) {
-  osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
-  geometry->setUseDisplayList(false);
-  geometry->setUseVertexBufferObjects(true);
-  geometry->setVertexArray(vertices);
-  if (normals) geometry->setNormalArray(normals, osg::Array::BIND_PER_VERTEX);
-  geometry->addPrimitiveSet(makeTriangles(indices, vertices->size()));
-  return geometry;
-}
-
-osg::ref_ptr<osg::Geometry> makeBuildingGeometry(Mesh& mesh) {
-  osg::ref_ptr<osg::Geometry> geometry = makeGeometry(mesh.vertices, mesh.normals, mesh.indices);
-  geometry->setVertexAttribArray(kBuildingAttribute, mesh.attributes, osg::Array::BIND_PER_VERTEX);
-  geometry->setName(kBuildingGeometryName);
-  return geometry;
-}
-
-struct Tile {
-  Mesh near, far;
+  osg::ref_ptr<osg::Uniform> groundColor, roadColor, casingColor, poiColors;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -319,9 +236,10 @@ struct SiteScene::Impl {
   std::array<osg::ref_ptr<osg::Group>, kLayerCount> layers;
   std::array<bool, kLayerCount> visible{};
   detail::LabelLayer labels;
+  osg::ref_ptr<detail::PoiMarkerLayer> poiMarkers;
   Uniforms uniforms;
   int hovered = -1, selected = -1;
-  std::vector<osg::ref_ptr<osg::Geometry>> buildingGeometries;  // every LOD level, for setBuildingColors()
+  osg::ref_ptr<detail::BuildingBlocks> buildings;  // building geometry by block; pages the near level
   bool colorsActive = false;
 
   void applyTheme(const model::Theme& theme);
@@ -338,7 +256,11 @@ struct SiteScene::Impl {
 };
 
 SiteScene::SiteScene() : _impl(new Impl) {}
-SiteScene::~SiteScene() { delete _impl; }
+SiteScene::~SiteScene() {
+  // Paged near levels may still be asked for by a pager that outlives this scene: refuse them.
+  if (_impl->buildings) _impl->buildings->close();
+  delete _impl;
+}
 
 osg::Group* SiteScene::root() const { return _impl->root.get(); }
 const CompileStats& SiteScene::stats() const { return _impl->stats; }
@@ -361,92 +283,26 @@ void SiteScene::Impl::applyTheme(const model::Theme& theme) {
 
 void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
   const double tileSize = options.tileSizeMeters > 1 ? options.tileSizeMeters : 250;
-  std::map<std::pair<long long, long long>, Tile> tiles;
-  detail::Triangulation triangulation;
-  std::string why;
-  // One volume: a building, or a building:part drawn for the building `index` (its picking,
-  // colour and highlight are the building's).
-  auto addVolume = [&](const model::Building& building, std::size_t index, model::BuildingUse use) {
-    const std::string record = recordLabel(building.idKind, building.osmId);
-    if (!std::isfinite(building.heightMeters) || building.heightMeters <= 0) {
-      diag.add(core::Severity::Warning, kWhere, building.sourceFile, "buildings", record,
-               "building height is not a positive number", "skipped");
-      return;
-    }
-    if (!detail::triangulateFootprint(building.footprint, triangulation, why)) {
-      diag.add(core::Severity::Warning, kWhere, building.sourceFile, "buildings", record,
-               "footprint cannot be triangulated: " + why, "skipped");
-      return;
-    }
-    if (triangulation.usedFallback)
-      diag.add(core::Severity::Info, kWhere, building.sourceFile, "buildings", record,
-               "footprint is not a simple polygon", "roof triangulated by the GLU tessellator");
-    double bottom = building.minHeightMeters;
-    if (!std::isfinite(bottom) || bottom < 0 || bottom >= building.heightMeters) bottom = 0;
-    double base = 0;
-    if (terrain) {
-      base = std::isfinite(building.baseElevationMeters)
-                 ? building.baseElevationMeters
-                 : groundHeight(terrain, building.footprint.outer[0].x, building.footprint.outer[0].y);
-    }
-    double wallBottom = base + bottom;
-    if (terrain && bottom == 0) {
-      // The base is the lowest point of the bilinear DEM under the footprint, but the drawn mesh is
-      // made of triangles, which can dip a little lower inside a cell: walls start at the lowest
-      // point of the drawn surface along the outline so that no gap shows under them. (Inside the
-      // outline the mesh's lowest points are grid samples, which the base already accounts for.)
-      for (const core::Ring& ring : triangulation.rings) {
-        std::vector<core::Vec2> closed(ring);
-        closed.push_back(ring.front());
-        for (const osg::Vec3& p : drapeLine(terrain, closed, 0))
-          wallBottom = std::min(wallBottom, static_cast<double>(p.z()));
-      }
-    }
-
-    core::Box2 box = core::bounds(triangulation.rings[0]);
-    core::Vec2 centre = box.centre();
-    std::pair<long long, long long> key{static_cast<long long>(std::floor(centre.x / tileSize)),
-                                        static_cast<long long>(std::floor(centre.y / tileSize))};
-    Tile& tile = tiles[key];
-    const auto top = static_cast<float>(base + building.heightMeters);
-    const osg::Vec4 attribute(static_cast<float>(index), static_cast<float>(static_cast<int>(use)), top,
-                              static_cast<float>(base));
-    addWalls(tile.near, triangulation.rings, static_cast<float>(wallBottom), top, attribute);
-    addRoof(tile.near, triangulation, top, attribute, true);
-    if (bottom > 0) addRoof(tile.near, triangulation, static_cast<float>(wallBottom), attribute, false);
-    // Far level: roofs only, and small low buildings are dropped (they are a few pixels there).
-    double size = std::max(box.width(), box.height());
-    if (size >= 12 || building.heightMeters >= 20) addRoof(tile.far, triangulation, top, attribute, true);
-  };
+  buildings = new detail::BuildingBlocks(terrain, tileSize, options.buildingDetailMeters);
+  std::vector<detail::BuildingVolume> volumes;
   for (std::size_t index = 0; index < site->buildings.size(); ++index) {
     const model::Building& building = site->buildings[index];
-    if (building.partCount == 0) addVolume(building, index, building.use);  // else its parts stand for it
+    if (building.partCount == 0) volumes.push_back({&building, index, building.use});  // else its parts stand for it
   }
   for (const model::Building& part : site->buildingParts) {
     if (part.partOf < 0 || static_cast<std::size_t>(part.partOf) >= site->buildings.size()) continue;
     const auto index = static_cast<std::size_t>(part.partOf);
-    addVolume(part, index, site->buildings[index].use);
+    volumes.push_back({&part, index, site->buildings[index].use});
   }
-
-  // The near level is drawn within this distance of a tile's centre; beyond it, the roof-only level.
-  const float nearRange = static_cast<float>(std::max(3000.0, 12 * tileSize));
+  const bool paged = volumes.size() > options.pageBuildingsAbove;
+  detail::BuildingBlocks::Figures figures = buildings->compile(volumes, paged, diag);
+  stats.buildingTiles = figures.tiles;
+  stats.buildingGeometries = figures.geometries;
+  stats.buildingTriangles = figures.triangles;
+  stats.buildingBlocks = figures.blocks;
+  stats.buildingsPaged = paged;
   osg::Group* group = layers[static_cast<int>(Layer::Buildings)].get();
-  for (auto& [key, tile] : tiles) {
-    if (tile.near.indices.empty()) continue;
-    stats.buildingTriangles += tile.near.triangles();
-    osg::ref_ptr<osg::LOD> lod = new osg::LOD;
-    lod->setName("tile " + std::to_string(key.first) + "," + std::to_string(key.second));
-    buildingGeometries.push_back(makeBuildingGeometry(tile.near));
-    lod->addChild(buildingGeometries.back(), 0, nearRange);
-    ++stats.buildingGeometries;
-    if (!tile.far.indices.empty()) {
-      buildingGeometries.push_back(makeBuildingGeometry(tile.far));
-      lod->addChild(buildingGeometries.back(), nearRange, std::numeric_limits<float>::max());
-      ++stats.buildingGeometries;
-    }
-    group->addChild(lod);
-    ++stats.buildingTiles;
-  }
+  for (osg::Node* block : figures.nodes) group->addChild(block);
 }
 
 void SiteScene::Impl::buildGround(const core::Box2& extent, osg::Program* program) {
@@ -473,7 +329,9 @@ void SiteScene::Impl::buildGround(const core::Box2& extent, osg::Program* progra
 void SiteScene::Impl::buildRoads(osg::Program* program) {
   osg::Group* group = layers[static_cast<int>(Layer::Roads)].get();
   group->getOrCreateStateSet()->setAttributeAndModes(program);
-  const double tileSize = options.tileSizeMeters > 1 ? options.tileSizeMeters : 250;
+  // Roads are cut on a grid twice the building blocks' (2 km with 250 m tiles): ribbons are few
+  // triangles, so culling them finely gains less than the draw calls cost in a city overview.
+  const double tileSize = 2 * detail::kTilesPerBlockSide * (options.tileSizeMeters > 1 ? options.tileSizeMeters : 250);
   std::map<std::pair<long long, long long>, std::pair<Mesh, Mesh>> tiles;  // (casing, fill)
   for (const model::Road& road : site->roads) {
     std::vector<core::Vec2> line = cleanLine(road.line);
@@ -515,52 +373,60 @@ void SiteScene::Impl::buildRoads(osg::Program* program) {
   }
 }
 
+namespace {
+// Re-clusters the POI markers for the view being culled, before their geometry is culled.
+class PoiMarkerCull : public osg::NodeCallback {
+ public:
+  explicit PoiMarkerCull(detail::PoiMarkerLayer* layer) : _layer(layer) {}
+  void operator()(osg::Node* node, osg::NodeVisitor* nv) override {
+    auto* cv = dynamic_cast<osgUtil::CullVisitor*>(nv);
+    if (cv && cv->getModelViewMatrix() && cv->getProjectionMatrix() && cv->getViewport())
+      _layer->update(*cv->getModelViewMatrix(), *cv->getProjectionMatrix(), *cv->getViewport());
+    traverse(node, nv);
+  }
+
+ private:
+  osg::ref_ptr<detail::PoiMarkerLayer> _layer;
+};
+}  // namespace
+
 void SiteScene::Impl::buildPois(osg::Program* program) {
   osg::Group* group = layers[static_cast<int>(Layer::Pois)].get();
   osg::StateSet* state = group->getOrCreateStateSet();
   state->setAttributeAndModes(program);
   state->addUniform(uniforms.poiColors);
-  state->addUniform(uniforms.pointSize);
-  constexpr float kStemMeters = 16;
-  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
-  osg::ref_ptr<osg::FloatArray> categories = new osg::FloatArray;
-  std::vector<std::uint32_t> stems, heads;
-  for (const model::Poi& poi : site->pois) {
+  // Importance: stations, schools, health, the rest; named before unnamed; then file order.
+  std::vector<detail::PoiMarkerLayer::Poi> pois;
+  std::vector<std::pair<int, bool>> rank;
+  for (std::size_t i = 0; i < site->pois.size(); ++i) {
+    const model::Poi& poi = site->pois[i];
     if (!core::isFinite(poi.position)) continue;
-    auto category = static_cast<float>(static_cast<int>(poiCategory(poi)));
-    osg::Vec3 base(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y),
-                   static_cast<float>(poiElevation(poi)));
-    auto first = static_cast<std::uint32_t>(vertices->size());
-    vertices->push_back(base);
-    vertices->push_back(base + osg::Vec3(0, 0, kStemMeters));
-    categories->push_back(category);
-    categories->push_back(category);
-    stems.insert(stems.end(), {first, first + 1});
-    heads.push_back(first + 1);
+    const PoiClass category = poiCategory(poi);
+    pois.push_back({i,
+                    osg::Vec3(static_cast<float>(poi.position.x), static_cast<float>(poi.position.y),
+                              static_cast<float>(poiElevation(poi))),
+                    static_cast<float>(static_cast<int>(category))});
+    rank.emplace_back(poiPriority(category), poi.name.empty());
     ++stats.poiMarkers;
   }
-  if (heads.empty()) return;
-  auto makePart = [&](GLenum mode, const std::vector<std::uint32_t>& indices, float isDisc) {
-    osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
-    geometry->setUseDisplayList(false);
-    geometry->setUseVertexBufferObjects(true);
-    geometry->setVertexArray(vertices);
-    geometry->setVertexAttribArray(kPoiAttribute, categories, osg::Array::BIND_PER_VERTEX);
-    geometry->addPrimitiveSet(new osg::DrawElementsUInt(mode, indices.begin(), indices.end()));
-    geometry->getOrCreateStateSet()->addUniform(new osg::Uniform("twin_isDisc", isDisc));
-    return geometry;
-  };
-  osg::ref_ptr<osg::Geometry> stemGeometry = makePart(GL_LINES, stems, 0);
-  stemGeometry->getOrCreateStateSet()->setAttributeAndModes(new osg::LineWidth(2));
-  osg::ref_ptr<osg::Geometry> discGeometry = makePart(GL_POINTS, heads, 1);
-  osg::StateSet* discState = discGeometry->getOrCreateStateSet();
-  discState->setTextureAttributeAndModes(0, new osg::PointSprite, osg::StateAttribute::ON);
-  discState->setMode(GL_VERTEX_PROGRAM_POINT_SIZE, osg::StateAttribute::ON);
-  // Discs are drawn after the buildings so that a marker in front of a roof is never half hidden
-  // by depth fighting with the stem top.
-  discState->setRenderBinDetails(10, "RenderBin");
-  group->addChild(stemGeometry);
-  group->addChild(discGeometry);
+  std::vector<std::size_t> order(pois.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank[a] < rank[b]; });
+  std::vector<detail::PoiMarkerLayer::Poi> sorted;
+  sorted.reserve(pois.size());
+  for (std::size_t i : order) sorted.push_back(pois[i]);
+  poiMarkers = new detail::PoiMarkerLayer(std::move(sorted), options.poiMarkerPixels, options.maxPoiMarkers);
+  if (poiMarkers->size() == 0) return;
+  osg::Geometry* geometry = poiMarkers->geometry();
+  osg::StateSet* markerState = geometry->getOrCreateStateSet();
+  markerState->setAttributeAndModes(new osg::LineWidth(2));
+  markerState->setTextureAttributeAndModes(0, new osg::PointSprite, osg::StateAttribute::ON);
+  markerState->setMode(GL_VERTEX_PROGRAM_POINT_SIZE, osg::StateAttribute::ON);
+  // Drawn after the buildings so that a marker in front of a roof is never half hidden by depth
+  // fighting with the stem top.
+  markerState->setRenderBinDetails(10, "RenderBin");
+  group->addChild(geometry);
+  group->setCullCallback(new PoiMarkerCull(poiMarkers.get()));
 }
 
 void SiteScene::Impl::buildLabels() {
@@ -630,7 +496,7 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   if (!flatProgram) return flatProgram.error();
   auto poiProgram = makeProgram("twin poi", {{osg::Shader::VERTEX, "poi.vert"}, {osg::Shader::FRAGMENT, "poi.frag"}});
   if (!poiProgram) return poiProgram.error();
-  poiProgram.value()->addBindAttribLocation("twin_poiCategory", kPoiAttribute);
+  poiProgram.value()->addBindAttribLocation("twin_poiMarker", detail::PoiMarkerLayer::kAttribute);
 
   Uniforms& u = impl.uniforms;
   u.useColors = new osg::Uniform(osg::Uniform::FLOAT_VEC4, "twin_useColor", model::kBuildingUseCount);
@@ -651,7 +517,6 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   u.roadColor = new osg::Uniform("twin_color", osg::Vec4());
   u.casingColor = new osg::Uniform("twin_color", osg::Vec4());
   u.poiColors = new osg::Uniform(osg::Uniform::FLOAT_VEC4, "twin_poiColor", kPoiCategoryCount);
-  u.pointSize = new osg::Uniform("twin_pointSize", 14.f);
 
   impl.root = new osg::Group;
   impl.root->setName("twin site " + site.name);
@@ -719,6 +584,33 @@ std::vector<ScreenLabel> SiteScene::visibleLabels(const osg::Camera& camera) con
   return shown;
 }
 
+std::vector<PoiMarker> SiteScene::poiMarkers(const osg::Camera& camera) const {
+  const osg::Viewport* viewport = camera.getViewport();
+  if (!_impl->visible[static_cast<int>(Layer::Pois)] || !viewport || !_impl->poiMarkers) return {};
+  return _impl->poiMarkers->markers(camera.getViewMatrix(), camera.getProjectionMatrix(), *viewport);
+}
+
+std::vector<ScreenLabel> SiteScene::poiClusterLabels(const osg::Camera& camera) const {
+  std::vector<ScreenLabel> labels;
+  const float pixels = 0.75f * (_impl->options.labelPixels > 1 ? _impl->options.labelPixels : 18);
+  for (const PoiMarker& marker : poiMarkers(camera)) {
+    if (marker.count < 2) continue;
+    ScreenLabel label;
+    label.text = std::to_string(marker.count);
+    label.widthPixels = estimateTextWidth(label.text, pixels * kEmPerLineHeight);
+    label.heightPixels = pixels;
+    label.sizePixels = pixels;
+    label.x = marker.x;
+    label.y = marker.y + pixels / 2;  // the text's bottom centre: the text is centred on the disc
+    label.priority = -1;
+    label.kind = LabelKind::PoiCluster;
+    label.color = _impl->options.theme.labels;
+    label.halo = _impl->options.theme.background;
+    labels.push_back(std::move(label));
+  }
+  return labels;
+}
+
 namespace {
 int checkedBuildingIndex(int index, std::size_t count, const char* function) {
   if (index >= -1 && index < static_cast<long long>(count)) return index;
@@ -743,37 +635,9 @@ void SiteScene::setBuildingColors(const std::vector<model::Color>& colors) {
   const std::size_t count = _impl->site->buildings.size();
   TWIN_ASSERT(colors.empty() || colors.size() == count,
               "scene::SiteScene::setBuildingColors(): one colour per building is required");
-  if (colors.empty()) {
-    // Dropping the arrays frees their memory; the uniform tells the shader not to read the
-    // attribute, whose unbound value is undefined.
-    for (osg::Geometry* geometry : _impl->buildingGeometries)
-      geometry->setVertexAttribArray(kBuildingColorAttribute, nullptr);
-    _impl->uniforms.colorOverride->set(0.f);
-    _impl->colorsActive = false;
-    return;
-  }
-  for (osg::Geometry* geometry : _impl->buildingGeometries) {
-    const auto* attributes = dynamic_cast<const osg::Vec4Array*>(geometry->getVertexAttribArray(kBuildingAttribute));
-    if (!attributes) continue;
-    auto* overrides = dynamic_cast<osg::Vec4Array*>(geometry->getVertexAttribArray(kBuildingColorAttribute));
-    const bool created = overrides == nullptr;
-    osg::ref_ptr<osg::Vec4Array> fresh;
-    if (created) {
-      fresh = new osg::Vec4Array(attributes->size());
-      overrides = fresh.get();
-    }
-    for (std::size_t i = 0; i < attributes->size(); ++i) {
-      auto index = static_cast<std::size_t>((*attributes)[i].x() + 0.5f);
-      const model::Color& c = colors[std::min(index, count - 1)];
-      (*overrides)[i] = c.a > 0 ? osg::Vec4(c.r, c.g, c.b, std::min(c.a, 1.f)) : osg::Vec4();
-    }
-    if (created)
-      geometry->setVertexAttribArray(kBuildingColorAttribute, fresh, osg::Array::BIND_PER_VERTEX);
-    else
-      overrides->dirty();
-  }
-  _impl->uniforms.colorOverride->set(1.f);
-  _impl->colorsActive = true;
+  _impl->buildings->setColors(colors);
+  _impl->uniforms.colorOverride->set(colors.empty() ? 0.f : 1.f);
+  _impl->colorsActive = !colors.empty();
 }
 
 bool SiteScene::buildingColorsActive() const { return _impl->colorsActive; }

@@ -17,6 +17,7 @@
 
 #include "twin/app/SceneLoading.h"
 #include "twin/core/Result.h"
+#include "twin/scene/FrameStatistics.h"
 #include "twin/ui/I18n.h"
 #include "twin/ui/Panels.h"
 
@@ -99,6 +100,15 @@ struct ViewerOptions {
   float uiScale = 0;                        // panel scale; 0 = the scene's ui.scale, else ui::defaultUiScale(height)
 };
 
+/** What renderImage() drew: the time of each frame it rendered (first, GL compile included, to
+    last) and, for the last frame's camera, a cull count of the scene graph (the ImGui overlay
+    is not in it) and the labels shown. */
+struct RenderFigures {
+  std::vector<double> frameMs;
+  scene::FrameStatistics drawn;
+  std::size_t labelsDrawn = 0;
+};
+
 /** Owns the scene graph and UI state of one loaded scene. Not thread-safe; one viewer at a time
     per thread (ImGui and GL contexts are per thread). */
 class TwinViewer {
@@ -127,6 +137,9 @@ class TwinViewer {
   core::Status renderCapturedFrames(int width, int height, int frames,
                                     const std::function<void(int frame)>& beforeFrame,
                                     const std::function<bool(int frame, const osg::Image& image)>& onFrame);
+
+  /** Figures of the last renderImage() (empty before the first). */
+  const RenderFigures& lastRenderFigures() const;
 
   const LoadedScene& scene() const;
   /** The compiled site (building colours, layers); owned by the viewer. */

@@ -28,14 +28,22 @@ constexpr int kLayerCount = 5;
 const char* layerName(Layer layer);  // "ground", "buildings", "roads", "pois", "labels"
 
 struct SceneOptions {
-  model::Theme theme;           // colours; see model::defaultTheme()
-  double tileSizeMeters = 250;  // building batches are cut on this grid
-  int maxLabels = 100;          // labels shown at most per frame after decluttering; <= 0: none
-  float labelPixels = 24;       // label font size in pixels as ImGui counts it (line height; a CJK
-                                // glyph of Noto Sans CJK is about 0.7 of it wide)
+  model::Theme theme;               // colours; see model::defaultTheme()
+  double tileSizeMeters = 250;      // building batches are cut on this grid
+  int maxLabels = 100;              // labels shown at most per frame after decluttering; <= 0: none
+  float labelPixels = 24;           // label font size in pixels as ImGui counts it (line height; a CJK
+                                    // glyph of Noto Sans CJK is about 0.7 of it wide)
+  float poiMarkerPixels = 14;       // disc diameter of a single POI marker; clusters grow up to twice it
+  std::size_t maxPoiMarkers = 400;  // POI markers drawn at most; nearby POIs are clustered to fit
+  // Above this many building volumes, the full-detail level of each block (4 x 4 tiles) is built
+  // on demand by the viewer's DatabasePager when the camera comes near, and dropped again when it
+  // leaves; the roof-only far level of every block stays resident.
+  std::size_t pageBuildingsAbove = 50000;
+  double buildingDetailMeters = 3000;  // full detail within this distance of a block's edge (at least
+                                       // 12 tiles); beyond it the block's roof-only far level
 };
 
-enum class LabelKind { Poi, Building };
+enum class LabelKind { Poi, Building, PoiCluster };  // PoiCluster: a cluster marker's count
 
 /** One label to draw this frame (SiteScene::visibleLabels): plain data, no GL. */
 struct ScreenLabel {
@@ -49,10 +57,22 @@ struct ScreenLabel {
   model::Color color, halo;  // the theme's label colour; its background for the halo
 };
 
+/** One POI marker drawn this frame (SiteScene::poiMarkers): a POI, or a cluster of POIs that lie
+    close together on screen, drawn as one disc standing on its most important member. */
+struct PoiMarker {
+  std::size_t poi = 0;    // index into Site::pois of the member it stands on
+  std::size_t count = 1;  // POIs it stands for (1: just that one)
+  float x = 0, y = 0;     // the disc's centre, pixels from the viewport's top-left corner, y down
+  float sizePixels = 0;   // the disc's diameter
+};
+
 struct CompileStats {
   std::size_t buildingTiles = 0;       // tiles holding buildings
-  std::size_t buildingGeometries = 0;  // osg::Geometry objects for buildings (all LOD levels)
-  std::size_t buildingTriangles = 0;   // full-detail triangles
+  std::size_t buildingBlocks = 0;      // blocks of 4 x 4 tiles holding buildings: one far geometry each
+  std::size_t buildingGeometries = 0;  // osg::Geometry objects for buildings built at compile time (the
+                                       // far level of each block, and each tile's near level unless paged)
+  std::size_t buildingTriangles = 0;   // full-detail triangles (built, or to be built when paged)
+  bool buildingsPaged = false;         // the near levels are paged (SceneOptions::pageBuildingsAbove)
   std::size_t roadGeometries = 0, poiMarkers = 0, labels = 0;
   TerrainStats terrain;  // all zero without Site::terrain (the ground is then one flat quad)
   double compileMs = 0;
@@ -64,6 +84,11 @@ struct CompileStats {
     on the mesh (drapeLine, lifted 0.5 m) and POI markers and labels stand at
     Poi::elevationMeters; without terrain everything lies on z = 0. The building vertex attribute
     (slot 6) is (index into site().buildings, BuildingUse, roof z, base z).
+    Buildings are merged per tile (one geometry per 250 m tile) and tiles grouped in blocks of
+    4 x 4: beyond SceneOptions::buildingDetailMeters of a block's edge it is one roof-only
+    geometry without the small low buildings; nearer, its tiles in full detail (paged for large sites, see
+    SceneOptions::pageBuildingsAbove; picking then uses whichever level is loaded). POI markers
+    are one drawable, clustered for the view (poiMarkers()).
     Build once, then toggle layers, theme and highlights from the frame loop (not thread-safe:
     call from the thread that runs the viewer). The Site must outlive the SiteScene. */
 class SiteScene : public osg::Referenced {
@@ -105,6 +130,19 @@ class SiteScene : public osg::Referenced {
       the labels layer is hidden, the camera has no viewport or the matrices are degenerate.
       Reads only; safe to call from the draw thread while nothing mutates the scene. */
   std::vector<ScreenLabel> visibleLabels(const osg::Camera& camera) const;
+
+  /** The POI markers for `camera` now, most important first. Every POI whose marker head (16 m
+      above it) is in front of the eye and inside the viewport belongs to exactly one marker; POIs
+      by importance (stations, schools, health, then the rest; named before unnamed) stand for
+      the less important ones around them. Markers are at least 2 * poiMarkerPixels + 4 pixels
+      apart (their discs never overlap) and at most SceneOptions::maxPoiMarkers: the spacing grows
+      until they fit. This is what the POI layer draws, as one drawable rebuilt during the cull
+      when the view changes. Empty when the POI layer is hidden or the camera has no viewport.
+      Safe to call from the draw thread. */
+  std::vector<PoiMarker> poiMarkers(const osg::Camera& camera) const;
+  /** The counts of this frame's cluster markers (count > 1) as labels centred on their discs, in
+      the label colours, for the app to draw with the other labels. */
+  std::vector<ScreenLabel> poiClusterLabels(const osg::Camera& camera) const;
 
   /** The building under window pixel (x, y) (OSG convention: origin bottom-left), if any. */
   std::optional<std::size_t> pickBuilding(osgViewer::View& view, float x, float y) const;
