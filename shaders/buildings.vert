@@ -16,6 +16,8 @@ varying vec3 v_base;
 varying vec2 v_height;            // above the building's base: x: vertex, y: roof
 varying vec2 v_highlight;         // x: selected, y: hovered
 varying float v_distance;
+uniform mat4 twin_shadowMatrix;  // site frame -> the sun's depth map (SiteScene::setSun)
+varying vec4 v_shadowCoord;
 
 void main() {
   vec4 viewPosition = gl_ModelViewMatrix * gl_Vertex;
@@ -30,4 +32,5 @@ void main() {
   v_highlight = vec2(abs(twin_building.x - twin_selected) < 0.5 ? 1.0 : 0.0,
                      abs(twin_building.x - twin_hovered) < 0.5 ? 1.0 : 0.0);
   v_distance = length(viewPosition.xyz);
+  v_shadowCoord = twin_shadowMatrix * gl_Vertex;
 }

@@ -21,6 +21,7 @@
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TwinViewer.h"
 #include "twin/ui/Style.h"
+#include "twin/ui/SunlightPanel.h"
 #include "twin/scene/PlanningLayer.h"
 #include "twin/scene/SiteScene.h"
 
@@ -219,6 +220,25 @@ TEST_CASE("planning: clicks, edits, undo and saved scenarios in the planning vie
     const model::Color c = view.buildingColours()[far->building];
     CHECK(c.a == 1);
     CHECK(c.g > c.r);
+    // Buildings the coverage does not score are greyed, not left in their use colour.
+    std::size_t greyed = 0;
+    for (std::size_t b = 0; b < scene.site->buildings.size(); ++b) {
+      if (scene.site->buildings[b].use == model::BuildingUse::Residential) continue;
+      const model::Color other = view.buildingColours()[b];
+      CHECK(other.a == 1);
+      CHECK(other.r == ui::unscoredGrey().r);
+      CHECK(other.b == ui::unscoredGrey().b);
+      ++greyed;
+    }
+    CHECK(greyed > 0);
+    // The legend: coverage minutes with the grey, and the facility markers with the planned one.
+    ui::FrameView frame;
+    frame.language = ui::Language::En;
+    view.contribute(frame);
+    REQUIRE(frame.legend.size() == 2);
+    CHECK(frame.legend[0].entries.back().label == "Not residential");
+    CHECK(frame.legend[1].title == "Facilities");
+    CHECK(frame.legend[1].entries.back().label == "Planned facility");
 
     REQUIRE(view.undo());
     CHECK_FALSE(view.undo());
@@ -403,4 +423,38 @@ TEST_CASE("planning: the view as a viewer extension draws the coverage panel and
   CHECK(withoutPanel < 0.15);  // labels only (drawn through ImGui too)
   // The draped bands change the scene itself.
   CHECK(panelShare(*planningBare, *plainBare) > 0.05);
+}
+
+TEST_CASE("planning: the coverage table exported as CSV from the panel's command", "[app][slow]") {
+  test::TempDir dir("app-planning-export");
+  const auto file = copyScene("beijing-liudaokou.json", dir.path());
+  const app::LoadedScene scene = load(file);
+  auto created = app::PlanningView::create(scene, nullptr, {});
+  REQUIRE(created.ok());
+  app::PlanningView& view = **created;
+  const auto path = dir.path() / "table.csv";
+  auto rows = view.exportCoverageTable(path);
+  INFO((rows.ok() ? std::string() : rows.error().message));
+  REQUIRE(rows.ok());
+  CHECK(*rows == view.working().buildings().size());
+  std::ifstream in(path);
+  std::string header, line;
+  REQUIRE(std::getline(in, header));
+  CHECK(header.find("osm_id") != std::string::npos);
+  CHECK(header.find("level_15") != std::string::npos);
+  CHECK(header.find("residents") != std::string::npos);
+  std::size_t lines = 0;
+  while (std::getline(in, line)) lines += !line.empty();
+  CHECK(lines == *rows);
+  // The status line names the file.
+  const ui::CoveragePanelView panel = view.panelView();
+  CHECK(panel.status.empty());  // the path is formatted in the panel's language when drawn
+
+  SECTION("a folder that does not exist") {
+    const auto missing = dir.path() / "no-such-folder" / "table.csv";
+    auto failed = view.exportCoverageTable(missing);
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.error().message == "geo::writeVectorLayer(): " + missing.string() + ": folder " +
+                                        (dir.path() / "no-such-folder").string() + " does not exist");
+  }
 }

@@ -265,6 +265,12 @@ TEST_CASE("big screen: presentation shows title and credits only; engineering th
     CHECK(screen.panels.widgetRect("window.controls").has_value());
     CHECK(screen.panels.widgetRect("window.diagnostics").has_value());
     CHECK_FALSE(screen.panels.widgetRect("window.title").has_value());
+    // The legend in engineering mode too (a movable window), while there are colours to explain.
+    REQUIRE_FALSE(busy.view.legend.empty());
+    CHECK(screen.panels.widgetRect("window.legend").has_value());
+    busy.view.legend.clear();
+    screen.frame(busy);
+    CHECK_FALSE(screen.panels.widgetRect("window.legend").has_value());
   }
 }
 

@@ -20,6 +20,7 @@
 #include "twin/app/ModelsView.h"
 #include "twin/app/MonitorView.h"
 #include "twin/app/PlanningView.h"
+#include "twin/app/SunlightView.h"
 #include "twin/app/Cli.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/SceneLoading.h"
@@ -50,9 +51,12 @@ struct ViewArgs {
   std::optional<std::int64_t> at;  // --at: replay the sensor data up to this data time (UTC epoch ms)
   bool headless = false;           // a picture of one moment (snapshot, or run without a display)
   std::string statsFile;           // snapshot --stats FILE.json: the rendered frame's figures
+  SunlightViewOptions sunlight;    // --colour-by sunlight, --sun, --scenario (proposed buildings)
+  bool sunlightAsked = false;
 };
 
 constexpr const char* kAtExample = "an ISO-8601 time such as 2026-06-18T15:10:00+08:00";
+constexpr const char* kSunExample = "an ISO-8601 time such as 2026-01-20T10:00+08:00";
 
 // The alert log and history of a replay brought up to a moment: fresh files of this process, so
 // that a reconstruction never mixes with (or restores alerts from) the operator's real log. They
@@ -137,12 +141,25 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
     out.planning.isochroneFrom = p;
   }
   if (auto colour = args.value("--colour-by")) out.colourBy = *colour;
+  if (out.colourBy == "sunlight") {
+    out.colourBy.clear();
+    out.sunlight.colour = out.sunlightAsked = true;
+  }
+  if (args.has("--swipe")) out.sunlight.swipe = out.sunlightAsked = true;
+  if (auto sun = args.value("--sun")) {
+    const auto ms = sensors::parseIsoTimeMs(*sun);
+    if (!ms) return args.usageError("bad --sun '" + *sun + "'; expected " + kSunExample);
+    out.sunlight.sunUtcSeconds = double(*ms) / 1000;
+    out.sunlightAsked = true;
+  }
   if (auto at = args.value("--at")) {
     out.at = sensors::parseIsoTimeMs(*at);
     if (!out.at) return args.usageError("bad --at '" + *at + "'; expected " + kAtExample);
     if (!out.monitorEnabled) return args.usageError("--at replays the scene's sensors: drop --no-monitor");
   }
-  const bool planningAsked = args.value("--scenario") || args.value("--plan-isochrone") || args.value("--colour-by");
+  const bool planningAsked = args.value("--scenario") || args.value("--plan-isochrone") || !out.colourBy.empty();
+  if (out.sunlightAsked && !out.model.empty())
+    return args.usageError("--colour-by sunlight, --sun and --swipe need a scene, not --model");
   if (planningAsked && !out.planningEnabled)
     return args.usageError("--scenario, --plan-isochrone and --colour-by need the planning view (drop --no-planning)");
   return kExitOk;
@@ -257,6 +274,29 @@ bool attachPlanning(TwinViewer& viewer, ViewArgs& a, std::shared_ptr<PlanningVie
   }
   viewer.addExtension(*view);
   if (attached) *attached = *view;
+  return true;
+}
+
+// Sunlight: colours by sun hours, shadows, a scenario's proposed buildings (SunlightView). Every
+// scene that names a sunlight standard gets the view (its bar and panel); one that names none gets
+// it only when asked, and then the missing standard is an error.
+bool attachSunlight(TwinViewer& viewer, ViewArgs& a) {
+  const LoadedScene& scene = viewer.scene();
+  const bool hasStandard = scene.config.sections.count("sunlight") > 0;
+  if (!hasStandard && !a.sunlightAsked) return true;
+  if (!a.planning.compareScenario.empty() && std::filesystem::path(a.scene).extension() == ".json") {
+    // --scenario compares facilities in the planning view; its proposed buildings, if any, here.
+    auto all = model::loadScenarios(a.scene);
+    if (all)
+      for (const model::Scenario& s : *all)
+        if (s.name == a.planning.compareScenario && !s.buildings.empty()) a.sunlight.proposal = s.name;
+  }
+  auto view = makeSunlightView(scene, viewer.siteScene(), a.sunlight);
+  if (!view) {
+    std::cerr << view.error().message << '\n';
+    return false;
+  }
+  viewer.addExtension(*view);
   return true;
 }
 
@@ -392,8 +432,8 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
 int cmdRun(int argc, char** argv) {
   CliArgs args("run",
                {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
-                "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--tour"},
-               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation"});
+                "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--tour", "--sun"},
+               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   const char* display = std::getenv("DISPLAY");
@@ -402,7 +442,7 @@ int cmdRun(int argc, char** argv) {
   auto viewer = openViewer(a);
   std::shared_ptr<PlanningView> planning;
   if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a, &planning) ||
-      !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
+      !attachSunlight(*viewer, a) || !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
   // The tour menu belongs to a window; headless, a tour is shown only when asked for.
   if ((!a.headless || args.value("--tour")) && !attachTours(*viewer, planning, args.value("--tour").value_or("")))
@@ -435,10 +475,11 @@ int cmdRun(int argc, char** argv) {
 }
 
 int cmdSnapshot(int argc, char** argv) {
-  CliArgs args("snapshot",
-               {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
-                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--stats"},
-               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation"});
+  CliArgs args(
+      "snapshot",
+      {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds", "--model",
+       "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--stats", "--sun"},
+      {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe"});
   ViewArgs a;
   a.snapshot = true;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;
@@ -456,7 +497,7 @@ int cmdSnapshot(int argc, char** argv) {
     return renderToFile(*viewer, a, a.output);
   }
   auto viewer = openViewer(a);
-  if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) ||
+  if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) || !attachSunlight(*viewer, a) ||
       !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
   return renderToFile(*viewer, a, a.output);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -13,15 +14,18 @@
 #include <sstream>
 #include <variant>
 
+#include <imgui.h>
 #include <osgGA/GUIEventAdapter>
 
 #include "twin/analysis/Isochrone.h"
+#include "twin/analysis/OutputLayers.h"
 #include "twin/analysis/ScenarioAlgebra.h"
 #include "twin/analysis/WalkReach.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/scene/PlanningLayer.h"
 #include "twin/scene/SiteScene.h"
+#include "twin/ui/SunlightPanel.h"
 
 namespace twin::app {
 namespace {
@@ -62,7 +66,10 @@ std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, 
   const bool byCategory = colourBy.category >= 0 && std::size_t(colourBy.category) < categories.size();
   const bool byLevel = !byCategory && colourBy.levelMinutes > 0;
   if (!byCategory && !byLevel) return {};
-  std::vector<model::Color> colours(buildingCount, model::Color{0, 0, 0, 0});
+  // Buildings the coverage does not score (not residential) are greyed, so that the scored ones
+  // stand out and no use colour is mistaken for a coverage colour.
+  const ui::Rgba grey = ui::unscoredGrey();
+  std::vector<model::Color> colours(buildingCount, model::Color{grey.r, grey.g, grey.b, 1});
   for (const analysis::BuildingCoverage& row : model.buildings()) {
     if (row.building >= buildingCount) continue;
     double minutes = 0;
@@ -76,7 +83,10 @@ std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, 
           minutes = std::max(minutes, row.minutes[c]);
           any = true;
         }
-      if (!any) continue;  // a level without required categories says nothing: keep the use colour
+      if (!any) {  // a level without required categories says nothing: keep the use colour
+        colours[row.building] = model::Color{0, 0, 0, 0};
+        continue;
+      }
     }
     colours[row.building] = minutesColour(std::isfinite(minutes) ? minutes : 1e9);
   }
@@ -95,6 +105,7 @@ struct Edit {
 }  // namespace
 
 struct PlanningView::Impl {
+  PlanningView* owner = nullptr;
   const LoadedScene* scene = nullptr;
   scene::SiteScene* siteScene = nullptr;
   PlanningViewOptions options;
@@ -114,6 +125,8 @@ struct PlanningView::Impl {
   std::vector<Edit> edits;
   std::size_t savedEdits = 0;  // edits.size() at the last save
   std::string loadedScenario, status;
+  std::filesystem::path exportedPath;  // the last table written (shown until the next status)
+  std::size_t exportedRows = 0;
   std::vector<std::string> savedScenarios;
   std::optional<osg::Vec3d> flyTarget;
   // The panel's figures need two summaries (a pass over every building): kept until an edit.
@@ -190,7 +203,7 @@ core::Status PlanningView::Impl::moveGroup(std::vector<model::Facility>& current
   return core::Ok{};
 }
 
-PlanningView::PlanningView(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
+PlanningView::PlanningView(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) { _impl->owner = this; }
 PlanningView::~PlanningView() = default;
 
 core::Result<std::shared_ptr<PlanningView>> PlanningView::create(const LoadedScene& scene, scene::SiteScene* siteScene,
@@ -270,7 +283,29 @@ void PlanningView::contribute(ui::FrameView& view) const {
     for (double m : {5.0, 10.0, 15.0})
       group.entries.push_back({rgba(minutesColour(m)), minutesLabel("legend.minutes", m)});
     group.entries.push_back({rgba(minutesColour(1e9)), minutesLabel("legend.beyond", 15)});
+    const ui::Rgba grey = ui::unscoredGrey();
+    group.entries.push_back({grey, ui::tr(lang, "legend.unscored")});
     view.legend.push_back(std::move(group));
+  }
+  {
+    // Facility markers: existing ones in their category's colour, planned ones (added by a
+    // planner) larger with a white ring and the "planned" label.
+    bool planned = false;
+    std::set<std::size_t> categories;
+    for (const scene::PlanningMarker& m : impl.layer->markers()) {
+      planned = planned || m.hypothetical;
+      if (!m.hypothetical) categories.insert(m.category);
+    }
+    ui::LegendGroup group;
+    group.title = ui::tr(lang, "legend.facilities");
+    for (std::size_t c : categories) {
+      if (c >= impl.config.categories.size()) continue;
+      const osg::Vec4 colour = scene::categoryColour(c);
+      group.entries.push_back({ui::Rgba{colour.r(), colour.g(), colour.b(), 1}, impl.config.categories[c].label});
+    }
+    if (planned) group.entries.push_back({ui::Rgba{1, 1, 1, 1}, ui::tr(lang, "legend.plannedFacility")});
+    if (impl.colourBy.category >= 0 || impl.colourBy.levelMinutes > 0 || planned)
+      view.legend.push_back(std::move(group));
   }
   if (impl.layer && impl.layer->hasIsochrone()) {
     ui::LegendGroup group;
@@ -284,9 +319,40 @@ void PlanningView::contribute(ui::FrameView& view) const {
   }
 }
 
+namespace {
+
+// "规划" / "planned" beside each planned facility marker, under the panels.
+void drawPlannedLabels(const scene::PlanningLayer& layer, ui::Language language) {
+  const std::vector<osg::Vec2> at = layer.plannedScreenPositions();
+  if (at.empty()) return;
+  const char* text = ui::tr(language, "planning.planned");
+  ImDrawList* list = ImGui::GetBackgroundDrawList();
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  const float pad = ImGui::GetFontSize() * 0.25f, dx = ImGui::GetFontSize() * 0.9f;
+  for (const osg::Vec2& p : at) {
+    const ImVec2 a(p.x() + dx, p.y() - size.y / 2);
+    list->AddRectFilled(ImVec2(a.x - pad, a.y - pad), ImVec2(a.x + size.x + pad, a.y + size.y + pad),
+                        IM_COL32(255, 255, 255, 235), pad);
+    list->AddText(a, IM_COL32(20, 20, 20, 255), text);
+  }
+}
+
+}  // namespace
+
+void PlanningView::drawRail(ui::Language language, const ui::WidgetRect&) {
+  drawPlannedLabels(*_impl->layer, language);
+}
+
 void PlanningView::drawPanels(ui::Language language) {
+  drawPlannedLabels(*_impl->layer, language);
   ui::CoveragePanelView view = panelView();
   view.language = language;
+  if (view.status.empty() && !_impl->exportedPath.empty()) {
+    char text[600];
+    std::snprintf(text, sizeof text, ui::tr(language, "coverage.exported"), _impl->exportedPath.string().c_str(),
+                  _impl->exportedRows);
+    view.status = text;
+  }
   _impl->apply(_impl->panel.draw(view));
 }
 
@@ -335,6 +401,10 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
         loadedScenario = c->name;
         refreshSavedScenarios();
       }
+    } else if (std::holds_alternative<ui::ExportCoverageTable>(command)) {
+      const std::string stem = scene->config.file.empty() ? "twin" : scene->config.file.stem().string();
+      auto written = owner->exportCoverageTable(std::filesystem::current_path() / (stem + "-coverage.csv"));
+      if (!written) status = written.error().message;
     } else if (auto* c = std::get_if<ui::LoadScenario>(&command)) {
       auto list = model::loadScenarios(scene->config.file);
       if (!list) {
@@ -534,6 +604,19 @@ core::Status PlanningView::loadScenario(const std::string& name) {
   }
   return core::fail("twin: unknown scenario '" + name + "' in " + impl.scene->config.file.string() +
                     "; known: " + (known.empty() ? "(none)" : known));
+}
+
+core::Result<std::size_t> PlanningView::exportCoverageTable(const std::filesystem::path& path) {
+  Impl& impl = *_impl;
+  const geo::SiteFrame& frame = impl.scene->site->frame;
+  const analysis::ToLonLat toLonLat = [&](core::Vec2 v) { return frame.toLonLat(v); };
+  const analysis::OutputLayer layer = analysis::coverageLayer(*impl.working, *impl.scene->site, toLonLat);
+  if (auto written = analysis::writeLayer(path, layer); !written) return written.error();
+  impl.status.clear();
+  impl.exportedPath = path;
+  impl.exportedRows = layer.features.size();
+  impl.panelCache.reset();
+  return layer.features.size();
 }
 
 const analysis::CoverageModel& PlanningView::baseline() const { return *_impl->baseline; }

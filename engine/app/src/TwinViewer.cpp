@@ -412,8 +412,9 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
 void TwinViewer::Impl::fillLegend() {
   frameView.legend.clear();
   frameView.status = ui::ScreenStatus{};
-  // Building use: the use colours of the theme, for the uses the site has.
-  if (siteScene->layerVisible(scene::Layer::Buildings)) {
+  // Building use: the use colours of the theme, for the uses the site has (not while the
+  // buildings are coloured by an analysis, whose legend the extension gives).
+  if (siteScene->layerVisible(scene::Layer::Buildings) && !siteScene->buildingColorsActive()) {
     const model::Theme& t = loaded.config.themes.at(theme);
     std::set<std::string> uses;
     for (const model::Building& b : loaded.site->buildings) uses.insert(model::buildingUseName(b.use));

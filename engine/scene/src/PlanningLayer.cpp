@@ -19,6 +19,7 @@
 #include <osg/PolygonOffset>
 #include <osg/Program>
 #include <osg/Shader>
+#include <osgUtil/CullVisitor>
 #include <osgUtil/LineSegmentIntersector>
 
 #include "twin/scene/TerrainMesh.h"
@@ -37,11 +38,15 @@ void main() {
 const char* const kFlatFragment = R"(#version 120
 void main() { gl_FragColor = gl_Color; }
 )";
-// Round point sprites; `twin_planRing` > 0 draws a white rim of that relative width.
+// Round point sprites; `twin_planRing` > 0 draws a white rim of that relative width;
+// `twin_planDiamond` 1 makes the sprite a diamond (planned facilities: another shape, not only
+// another size, so they read apart from existing ones in any colour).
 const char* const kPointFragment = R"(#version 120
 uniform float twin_planRing;
+uniform float twin_planDiamond;
 void main() {
-  float r = length(gl_PointCoord * 2.0 - 1.0);
+  vec2 q = gl_PointCoord * 2.0 - 1.0;
+  float r = twin_planDiamond > 0.5 ? abs(q.x) + abs(q.y) : length(q);
   if (r > 1.0) discard;
   vec3 colour = gl_Color.rgb;
   if (r > 1.0 - twin_planRing) colour = vec3(1.0);
@@ -100,6 +105,30 @@ osg::Vec4 categoryColour(std::size_t category) {
   return {c[0], c[1], c[2], 1.0f};
 }
 
+namespace {
+
+// Keeps the matrices the markers are drawn with, so that their labels can be placed on screen
+// by the app (which draws text with ImGui, after the scene).
+template <class Matrices>
+class RememberCull : public osg::NodeCallback {
+ public:
+  explicit RememberCull(std::shared_ptr<Matrices> out) : _out(std::move(out)) {}
+  void operator()(osg::Node* node, osg::NodeVisitor* nv) override {
+    if (auto* cv = dynamic_cast<osgUtil::CullVisitor*>(nv); cv && cv->getViewport()) {
+      _out->modelView = *cv->getModelViewMatrix();
+      _out->window = *cv->getModelViewMatrix() * *cv->getProjectionMatrix() * cv->getViewport()->computeWindowMatrix();
+      _out->height = cv->getViewport()->height();
+      _out->valid = true;
+    }
+    traverse(node, nv);
+  }
+
+ private:
+  std::shared_ptr<Matrices> _out;
+};
+
+}  // namespace
+
 PlanningLayer::PlanningLayer(const geo::Heightfield* terrain, float markerPixels)
     : _terrain(terrain && !terrain->empty() ? terrain : nullptr),
       _markerPixels(markerPixels > 1 ? markerPixels : 10.0f),
@@ -111,6 +140,11 @@ PlanningLayer::PlanningLayer(const geo::Heightfield* terrain, float markerPixels
   _markerGroup->setName("twin.planning.markers");
   _root->addChild(_bandGroup.get());
   _root->addChild(_markerGroup.get());
+  _markerGroup->setCullCallback(new RememberCull<CullMatrices>(_cull));
+  // Out of view, the callback must still run (else the labels keep last frame's places): the
+  // root and the marker group are never culled as a whole; their drawables still are.
+  _root->setCullingActive(false);
+  _markerGroup->setCullingActive(false);
 
   // PROTECTED: the site's root sets its own programs; the overlay keeps its flat one.
   const auto on = osg::StateAttribute::ON | osg::StateAttribute::PROTECTED;
@@ -286,9 +320,23 @@ void PlanningLayer::rebuildMarkers() {
     osg::StateSet* state = geode->getOrCreateStateSet();
     state->setAttributeAndModes(new osg::Point(styles[s].pixels), osg::StateAttribute::ON);
     state->addUniform(new osg::Uniform("twin_planRing", styles[s].ring));
+    state->addUniform(new osg::Uniform("twin_planDiamond", s == 1 ? 1.0f : 0.0f));
     state->setRenderBinDetails(styles[s].bin, "RenderBin");
     _markerGroup->addChild(geode.get());
   }
+}
+
+std::vector<osg::Vec2> PlanningLayer::plannedScreenPositions() const {
+  std::vector<osg::Vec2> out;
+  if (!_cull->valid) return out;
+  for (const PlanningMarker& m : _markers) {
+    if (!m.hypothetical && !m.moved) continue;
+    const osg::Vec3d world(m.position.x, m.position.y, drapeHeight(m.position) + 1.0);
+    if ((world * _cull->modelView).z() >= 0) continue;  // behind the eye
+    const osg::Vec3d s = world * _cull->window;
+    out.emplace_back(float(s.x()), float(_cull->height - s.y()));
+  }
+  return out;
 }
 
 std::optional<std::size_t> PlanningLayer::pickMarker(osgViewer::View& view, float x, float y,

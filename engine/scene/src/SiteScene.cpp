@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include <osg/BlendFunc>
@@ -29,6 +30,7 @@
 #include "MeshBuilder.h"
 #include "PoiMarkers.h"
 #include "Shaders.h"
+#include "SunShadows.h"
 #include "twin/scene/Triangulate.h"
 #include "twin/scene/TerrainMesh.h"
 #include "twin/core/Assert.h"
@@ -227,6 +229,8 @@ constexpr std::size_t kLabelCandidatesPerMaxLabel = 6;
 // ---------------------------------------------------------------------------------------------
 // SiteScene
 
+const osg::Vec3 kStudioSun(0.45f, -0.55f, 0.70f);  // the fixed light: south-east, high
+
 struct SiteScene::Impl {
   const model::Site* site = nullptr;
   const geo::Heightfield* terrain = nullptr;  // site->terrain when it has samples, else null: flat at z = 0
@@ -241,6 +245,8 @@ struct SiteScene::Impl {
   int hovered = -1, selected = -1;
   osg::ref_ptr<detail::BuildingBlocks> buildings;  // building geometry by block; pages the near level
   bool colorsActive = false;
+  std::unique_ptr<detail::SunShadows> shadows;  // made on the first setSun() with shadows
+  core::Box2 extent;                            // the site's, as the ground is drawn
 
   void applyTheme(const model::Theme& theme);
   void buildBuildings(core::Diagnostics& diag);
@@ -505,7 +511,7 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   u.selectColor = new osg::Uniform("twin_selectColor", osg::Vec4(1.0f, 0.55f, 0.1f, 1));
   u.hoverColor = new osg::Uniform("twin_hoverColor", osg::Vec4(0.55f, 0.9f, 1.0f, 1));
   u.colorOverride = new osg::Uniform("twin_colorOverride", 0.f);
-  osg::Vec3 sun(0.45f, -0.55f, 0.70f);
+  osg::Vec3 sun = kStudioSun;
   sun.normalize();
   u.sunDirection = new osg::Uniform("twin_sunDirection", sun);
   u.sunColor = new osg::Uniform("twin_sunColor", osg::Vec3(0.55f, 0.53f, 0.50f));
@@ -550,6 +556,7 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
     for (const model::Poi& p : site.pois)
       if (core::isFinite(p.position)) extent.add(p.position);
   }
+  impl.extent = extent;
   impl.buildBuildings(diag);
   impl.buildGround(extent, flatProgram.value());
   impl.buildRoads(flatProgram.value());
@@ -559,6 +566,39 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   impl.stats.compileMs = stopwatch.elapsedMs();
   return scene;
 }
+
+void SiteScene::setSun(const osg::Vec3d& towardSun, bool shadows) {
+  const double length = towardSun.length();
+  if (!(length > 0) || !std::isfinite(length)) return;
+  const osg::Vec3d dir = towardSun / length;
+  _impl->uniforms.sunDirection->set(osg::Vec3(dir));
+  if (!shadows) {
+    if (_impl->shadows) _impl->shadows->disable();
+    return;
+  }
+  if (!_impl->shadows) {
+    double top = 1;
+    for (const model::Building& b : _impl->site->buildings)
+      if (std::isfinite(b.baseElevationMeters + b.heightMeters))
+        top = std::max(top, b.baseElevationMeters + b.heightMeters);
+    _impl->shadows = std::make_unique<detail::SunShadows>(
+        _impl->root.get(), _impl->root->getOrCreateStateSet(),
+        std::vector<osg::Node*>{_impl->layers[static_cast<int>(Layer::Buildings)].get(),
+                                _impl->layers[static_cast<int>(Layer::Ground)].get()},
+        _impl->extent, top, 2048);
+  }
+  _impl->shadows->setSun(dir);
+}
+
+void SiteScene::resetSun() {
+  osg::Vec3 sun = kStudioSun;
+  sun.normalize();
+  _impl->uniforms.sunDirection->set(sun);
+  if (_impl->shadows) _impl->shadows->disable();
+}
+
+bool SiteScene::shadowsActive() const { return _impl->shadows && _impl->shadows->enabled(); }
+osg::Camera* SiteScene::shadowCamera() const { return _impl->shadows ? _impl->shadows->camera() : nullptr; }
 
 void SiteScene::setLayerVisible(Layer layer, bool visible) {
   auto i = static_cast<std::size_t>(layer);

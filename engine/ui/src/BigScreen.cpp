@@ -252,7 +252,21 @@ void Panels::drawLeftRail(const FrameView& view) {
 
 void Panels::drawLegend(const FrameView& view) {
   const Language lang = view.language;
-  if (beginFixed("##legend", _layout.legend, 0.80f)) {
+  bool open = false;
+  if (view.mode == UiMode::Engineering) {
+    // Engineering mode: a movable window at the bottom left, above the credits, only while the
+    // scene shows colours worth explaining.
+    if (view.legend.empty()) return;
+    const ImGuiIO& io = ImGui::GetIO();
+    const float scale = view.uiScale > 0 ? view.uiScale : 1.0f;
+    ImGui::SetNextWindowPos(ImVec2(kMarginPx, io.DisplaySize.y - _layout.credits.height() - kMarginPx),
+                            ImGuiCond_FirstUseEver, ImVec2(0, 1));
+    ImGui::SetNextWindowSize(ImVec2(kRailPx * scale, kLegendPx * scale), ImGuiCond_FirstUseEver);
+    open = ImGui::Begin(windowTitle(lang, "screen.legend", "legend").c_str());
+  } else {
+    open = beginFixed("##legend", _layout.legend, 0.80f);
+  }
+  if (open) {
     rememberWindow("window.legend");
     ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_CheckMark), "%s", tr(lang, "screen.legend"));
     ImGui::Separator();

@@ -15,6 +15,9 @@ namespace {
 
 constexpr float kMargin = 10.0f;
 
+// Widths follow the font (the UI scale), so the table stays readable on a 1920x1080 screen.
+float em() { return ImGui::GetFontSize() / kBaseFontPixels; }
+
 std::string signedCount(long long v) {
   char b[32];
   std::snprintf(b, sizeof b, "%+lld", v);
@@ -112,8 +115,9 @@ std::vector<CoverageCommand> CoveragePanel::draw(const CoveragePanelView& view) 
   // Right side, below the statistics window and above the attribution line.
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - kMargin, io.DisplaySize.y * 0.40f), ImGuiCond_FirstUseEver,
                           ImVec2(1, 0));
-  ImGui::SetNextWindowSize(ImVec2(std::min(560.0f, io.DisplaySize.x * 0.45f), io.DisplaySize.y * 0.52f),
-                           ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(
+      ImVec2(std::min(38 * ImGui::GetFontSize(), io.DisplaySize.x * 0.45f), io.DisplaySize.y * 0.52f),
+      ImGuiCond_FirstUseEver);
   // Collapsed until wanted: on a 1280x720 screen the open panel covers the building panel.
   ImGui::SetNextWindowCollapsed(!view.startOpen, ImGuiCond_FirstUseEver);
   const bool open = ImGui::Begin(windowTitle(lang, "coverage.panel", "coverage").c_str());
@@ -225,6 +229,9 @@ void CoveragePanel::drawScenarioControls(const CoveragePanelView& view, std::vec
       remember("scenario.load." + name);
     }
   }
+  if (ImGui::Button((std::string(tr(lang, "coverage.export")) + "##export").c_str()))
+    out.push_back(ExportCoverageTable{});
+  remember("export");
   if (!view.status.empty()) ImGui::TextWrapped("%s", view.status.c_str());
   if (view.lastUpdateMs > 0) ImGui::TextDisabled("%s %.1f ms", tr(lang, "coverage.updated"), view.lastUpdateMs);
   ImGui::Separator();
@@ -281,14 +288,14 @@ void CoveragePanel::drawCategoryRow(const CoveragePanelView& view, const Categor
     ImGui::Text("%lld", row.facilities.after);
   if (view.comparing) {
     ImGui::TableNextColumn();
-    shareBar(share(double(row.buildingsCovered.before), double(f.buildings)), 80);
+    shareBar(share(double(row.buildingsCovered.before), double(f.buildings)), 80 * em());
     ImGui::TableNextColumn();
-    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 80);
+    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 80 * em());
     ImGui::TableNextColumn();
     deltaText(double(row.buildingsCovered.delta()), signedCount(row.buildingsCovered.delta()));
   } else {
     ImGui::TableNextColumn();
-    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 120);
+    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 120 * em());
   }
   ImGui::TableNextColumn();
   if (view.comparing && row.residentsCovered.delta() != 0)
@@ -304,8 +311,8 @@ void CoveragePanel::drawLevels(const CoveragePanelView& view) {
   ImGui::TextDisabled("%s", tr(lang, "coverage.levels"));
   for (const LevelComparison& level : f.levels) {
     ImGui::Text("%2d %s", level.minutes, tr(lang, "coverage.minutes"));
-    ImGui::SameLine(70);
-    shareBar(share(double(level.buildingsMet.after), double(f.buildings)), 140);
+    ImGui::SameLine(70 * em());
+    shareBar(share(double(level.buildingsMet.after), double(f.buildings)), 140 * em());
     remember("level." + std::to_string(level.minutes));
     ImGui::SameLine();
     ImGui::Text("%lld / %zu", level.buildingsMet.after, f.buildings);

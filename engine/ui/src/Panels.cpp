@@ -112,6 +112,7 @@ std::vector<Command> Panels::draw(const FrameView& view) {
       drawStats(view);
       drawBuilding(view, out);
       drawDiagnostics(view);
+      drawLegend(view);
       break;
     case UiMode::BigScreen:
       drawTitle(view);

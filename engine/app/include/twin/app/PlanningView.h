@@ -4,6 +4,7 @@
 // saved into / loaded from the scene file.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,8 +30,9 @@ namespace twin::app {
 /** One colour per site building for scene::SiteScene::setBuildingColors(): residential buildings
     by the walking minutes to one category, or the worst minutes over the required categories of
     one level: within 5 min green, 10 yellow, 15 orange, else (or off the network) red. Other
-    buildings get alpha 0 (they keep their use colour). ColourBy{} gives an empty vector (colour by
-    use). */
+    buildings (not scored: not residential) are grey (ui::unscoredGrey()); a residential building
+    when the level has no required categories gets alpha 0 (keeps its use colour). ColourBy{}
+    gives an empty vector (colour by use). */
 std::vector<model::Color> coverageColours(const analysis::CoverageModel& model, std::size_t buildingCount,
                                           const ui::ColourBy& colourBy);
 
@@ -61,7 +63,10 @@ class PlanningView final : public ViewerExtension {
   osg::Node* sceneNode() override;
   std::vector<std::string> fontTexts() const override;
   void update(double timeSeconds) override;
+  /** The coverage panel, and the "planned" labels beside planned facility markers. */
   void drawPanels(ui::Language language) override;
+  /** Big screen: only the "planned" labels (the coverage panel is engineering-mode only). */
+  void drawRail(ui::Language language, const ui::WidgetRect& rail) override;
   /** Legend: the coverage colours while colouring by coverage, the isochrone bands while shown. */
   void contribute(ui::FrameView& view) const override;
   /** Edits made since the last save (or load, or reset). */
@@ -91,6 +96,13 @@ class PlanningView final : public ViewerExtension {
   core::Status saveScenario(const std::string& name);
   /** Resets, then applies scenario `name` of the scene file. */
   core::Status loadScenario(const std::string& name);
+
+  /** Writes the coverage table of the working state (analysis::coverageLayer(): one row per
+      residential building, the columns of twin coverage) to `path`, whose extension picks the
+      format (.csv, .geojson, .gpkg); the panel's status line then shows the path. Returns the
+      rows written, or the writer's error (naming the file). The panel's "Export" button writes
+      <scene>-coverage.csv in the current folder. */
+  core::Result<std::size_t> exportCoverageTable(const std::filesystem::path& path);
 
   const analysis::CoverageModel& baseline() const;
   const analysis::CoverageModel& working() const;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -28,8 +29,8 @@ struct PlanningBand {
 struct PlanningMarker {
   core::Vec2 position;        // local metres
   std::size_t category = 0;   // colour index (categoryColour())
-  bool hypothetical = false;  // added by a planner: larger, with a white ring
-  bool moved = false;         // an existing facility moved by a planner: white ring
+  bool hypothetical = false;  // added by a planner: a larger diamond with a white ring
+  bool moved = false;         // an existing facility moved by a planner: drawn as a planned one
 };
 
 /** Band colours (RGBA, translucent): 5 min green, 10 yellow, 15 orange; later bands repeat orange.
@@ -74,6 +75,12 @@ class PlanningLayer : public osg::Referenced {
   void setDragMarker(std::optional<PlanningMarker> marker);
   bool dragMarkerShown() const;
 
+  /** Where the planned markers (hypothetical or moved) were drawn in the last frame, in window
+      pixels with ImGui's convention (origin top-left, y down), for their "planned" labels: the
+      positions are taken from the matrices of the last cull traversal that reached the markers
+      (none before the first frame; none behind the eye). */
+  std::vector<osg::Vec2> plannedScreenPositions() const;
+
   /** The marker whose screen position is nearest to window pixel (x, y) (OSG convention: origin
       bottom-left) within `radiusPixels`, by its index in markers(); nullopt when none. Uses the
       view's camera matrices and viewport. */
@@ -96,6 +103,13 @@ class PlanningLayer : public osg::Referenced {
   std::vector<PlanningMarker> _markers;
   std::optional<PlanningMarker> _drag;
   std::size_t _skipped = 0;
+  // The last cull's matrices (set by a cull callback on the marker group).
+  struct CullMatrices {
+    bool valid = false;
+    osg::Matrixd modelView, window;  // modelView; modelView * projection * window matrix
+    double height = 0;
+  };
+  std::shared_ptr<CullMatrices> _cull = std::make_shared<CullMatrices>();
 };
 
 }  // namespace twin::scene

@@ -121,6 +121,19 @@ class SiteScene : public osg::Referenced {
       size is a programming error (TWIN_ASSERT). */
   void setBuildingColors(const std::vector<model::Color>& colors);
   bool buildingColorsActive() const;
+  /** Lights the scene with the real sun: `towardSun` is a unit vector toward it in the site frame
+      (x east, y north, z up; geo::SunPosition turned into a vector). With `shadows`, buildings and
+      the terrain cast shadows on the ground, the terrain and each other: a depth map rendered from
+      the sun each frame (2048 texels over the site's extent, so about one texel per metre on a
+      2 km site). A sun at or below the horizon lights nothing directly and casts no shadows.
+      Non-finite or zero vectors are ignored. */
+  void setSun(const osg::Vec3d& towardSun, bool shadows);
+  /** Back to the fixed light of the theme (from the south-east, high), without shadows. */
+  void resetSun();
+  bool shadowsActive() const;
+  /** The sun's depth-map camera (pre-render, under root() but reached only by the cull
+      traversal); null until setSun() first asks for shadows. For tests. */
+  osg::Camera* shadowCamera() const;
 
   /** The labels to show for `camera` now, most important first: at most SceneOptions::maxLabels,
       none behind the eye, with the anchor outside the viewport, beyond the label's distance

@@ -110,8 +110,9 @@ struct SaveScenarioAs {
 struct LoadScenario {
   std::string name;
 };
+struct ExportCoverageTable {};  // write the coverage table (one row per residential building) as CSV
 using CoverageCommand = std::variant<SetPlanningMode, SetAddCategory, SetColourBy, FlyToBuilding, UndoEdit, ResetEdits,
-                                     SaveScenarioAs, LoadScenario>;
+                                     SaveScenarioAs, LoadScenario, ExportCoverageTable>;
 
 /** Draws the coverage window. Keeps the scenario name being typed between frames. Not
     thread-safe (ImGui context). */
@@ -123,7 +124,7 @@ class CoveragePanel {
 
   /** Where a widget was drawn in the last draw(): "mode.inspect", "mode.isochrone", "mode.add",
       "mode.move", "add.category", "colour.by", "undo", "reset", "scenario.name", "scenario.save",
-      "scenario.load.<name>", "category.<id>" (table rows), "level.<minutes>", "gap.<building>",
+      "scenario.load.<name>", "export", "category.<id>" (table rows), "level.<minutes>", "gap.<building>",
       and the window "window.coverage". nullopt when it was not drawn. */
   std::optional<WidgetRect> widgetRect(const std::string& id) const;
 
