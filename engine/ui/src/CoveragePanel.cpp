@@ -225,7 +225,11 @@ void CoveragePanel::drawScenarioControls(const CoveragePanelView& view, std::vec
       remember("scenario.load." + name);
     }
   }
-  if (!view.status.empty()) ImGui::TextWrapped("%s", view.status.c_str());
+  if (!view.statusKey.empty() || !view.status.empty()) {
+    std::string text = view.statusKey.empty() ? std::string() : trFill(lang, view.statusKey.c_str(), {view.statusArg});
+    if (!view.status.empty()) text += (text.empty() ? "" : ": ") + view.status;
+    ImGui::TextWrapped("%s", text.c_str());
+  }
   if (view.lastUpdateMs > 0) ImGui::TextDisabled("%s %.1f ms", tr(lang, "coverage.updated"), view.lastUpdateMs);
   ImGui::Separator();
 }
