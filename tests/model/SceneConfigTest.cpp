@@ -159,7 +159,7 @@ TEST_CASE("scene file errors: unknown keys", "[model]") {
         kPrefix +
             "key 'layer': unknown key (expected one of: name, site, layers, heights, bookmarks, startBookmark, "
             "themes, theme, ui, visibleLayers, mqtt, sensors, alert_rules, alerts, facilities, walking, tours, "
-            "terrain, models, analysis, scenarios, sunlight, replay, allow_network)");
+            "terrain, models, analysis, scenarios, sunlight, replay, allow_network, carousel)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2},"orign":{}},"layers":[{"source":"a"}]})") ==
         kPrefix + "key 'site.orign': unknown key (expected one of: origin, crs, clip)");
   CHECK(errorOf(R"({"site":{"origin":{"lon":1,"lat":2}},"layers":[{"source":"a","fields":{"hieght":"h"}}]})") ==
@@ -244,6 +244,55 @@ TEST_CASE("scene file errors: themes and ui", "[model]") {
   }
   CHECK(errorOf(scene(R"("visibleLayers":{"roads":1})")) ==
         kPrefix + "key 'visibleLayers.roads': expected true or false, got 1");
+}
+
+TEST_CASE("scene file: bookmark English labels and the carousel", "[model]") {
+  const std::string two =
+      R"("bookmarks":[{"name":"a","label":"总览","label_en":"Overview","target":{"lon":1,"lat":2}},)"
+      R"({"name":"b","target":{"lon":1,"lat":2}}])";
+  {
+    auto c = model::parseSceneConfig(scene(two), kFile);
+    REQUIRE(c.ok());
+    CHECK(c->bookmarks[0].labelEn == "Overview");
+    CHECK(c->bookmarks[1].labelEn.empty());
+    CHECK_FALSE(c->carousel.enabled);  // no key: off
+  }
+  {
+    auto c = model::parseSceneConfig(scene(two + R"(,"carousel":{})"), kFile);
+    REQUIRE(c.ok());
+    CHECK(c->carousel.enabled);
+    CHECK(c->carousel.intervalSeconds == 20);
+    CHECK(c->carousel.idleSeconds == 60);
+    CHECK(c->carousel.stops.empty());  // every bookmark
+  }
+  {
+    auto c = model::parseSceneConfig(
+        scene(two + R"(,"carousel":{"enabled":false,"interval_s":30,"idle_s":120,"stops":["b","a"]})"), kFile);
+    REQUIRE(c.ok());
+    CHECK_FALSE(c->carousel.enabled);
+    CHECK(c->carousel.intervalSeconds == 30);
+    CHECK(c->carousel.idleSeconds == 120);
+    CHECK(c->carousel.stops == std::vector<std::string>{"b", "a"});
+  }
+  CHECK(errorOf(scene(two + R"(,"carousel":{"stops":["a","c"]})")) ==
+        kPrefix + "key 'carousel.stops[1]': no bookmark named 'c' (bookmarks: a, b)");
+  CHECK(errorOf(scene(R"("carousel":{"stops":["a"]})")) ==
+        kPrefix + "key 'carousel.stops[0]': no bookmark named 'a' (bookmarks: none)");
+  CHECK(errorOf(scene(two + R"(,"carousel":{"interval_s":0})")) ==
+        kPrefix + "key 'carousel.interval_s': expected a number >= 2 and <= 3600, got 0");
+  CHECK(errorOf(scene(two + R"(,"carousel":{"idle_s":"long"})")) ==
+        kPrefix + "key 'carousel.idle_s': expected a number, got \"long\"");
+  CHECK(errorOf(scene(two + R"(,"carousel":{"enabled":"yes"})")) ==
+        kPrefix + "key 'carousel.enabled': expected true or false, got \"yes\"");
+  CHECK(errorOf(scene(two + R"(,"carousel":{"stops":"a"})")) ==
+        kPrefix + "key 'carousel.stops': expected an array, got a string");
+  CHECK(errorOf(scene(two + R"(,"carousel":{"stops":[""]})")) ==
+        kPrefix + "key 'carousel.stops[0]': expected a non-empty string");
+  CHECK(errorOf(scene(two + R"(,"carousel":{"every":5})")) ==
+        kPrefix + "key 'carousel.every': unknown key (expected one of: enabled, interval_s, idle_s, stops)");
+  CHECK(errorOf(scene(two + R"(,"carousel":[])")) == kPrefix + "key 'carousel': expected an object, got an array");
+  CHECK(errorOf(scene(R"("bookmarks":[{"name":"a","label_en":7,"target":{"lon":1,"lat":2}}])")) ==
+        kPrefix + "key 'bookmarks[0].label_en': expected a string, got 7");
 }
 
 TEST_CASE("defaultTheme: dark command centre and light print", "[model]") {

@@ -150,6 +150,16 @@ TEST_CASE("parseSensorConfig reads escalation, procedures and the alerts display
   CHECK(r->rules[0].escalateAfterSeconds == 300);
   CHECK(r->rules[0].procedure == std::vector<std::string>{"关闭入口", "启动水泵"});
   CHECK(r->rules[0].procedureEn == std::vector<std::string>{"Close the entrance"});
+  CHECK(r->rules[0].nameEn.empty());  // no "name_en": the UI shows the name
+  auto named = parseSensorConfig(
+      R"({"alert_rules": [{"id": "r", "name": "地下积水", "name_en": "Garage flooding", "type": "above", "kinds": "k",
+                           "level": 1}]})",
+      "x.json");
+  REQUIRE(named.ok());
+  CHECK(named->rules[0].name == "地下积水");
+  CHECK(named->rules[0].nameEn == "Garage flooding");
+  CHECK(parseError(R"({"alert_rules": [{"id":"r","name_en":3,"type":"above","kinds":"k","level":1}]})") ==
+        "model::parseSensorConfig(): x.json: key 'alert_rules[0].name_en': expected a string");
   auto defaults = parseSensorConfig("{}", "x.json");
   REQUIRE(defaults.ok());
   CHECK(defaults->display.attention == AlertSeverity::Major);

@@ -61,7 +61,7 @@ struct BusyScreen {
     view.status = ScreenStatus{"2026-12-07 12:30", true, true, 24, 21, {{1, 2, 3, 4}}};
     for (const char* scenario : {"邻里 Neighbourhood", "教育 Education", "健康 Health", "交通 Transport"})
       for (const char* indicator : {"5-minute kindergarten coverage", "15-minute health station coverage"})
-        view.indicators.push_back(IndicatorCard{scenario, indicator, "87.5", "%"});
+        view.indicators.push_back(IndicatorCard{scenario, indicator, "87.5", "%", "", false});
     LegendGroup uses{tr(language, "legend.buildingUse"), {}};
     for (const char* key : {"use.residential", "use.commercial", "use.office", "use.education", "use.healthcare",
                             "use.public", "use.industrial", "use.transport", "use.other"})
@@ -133,6 +133,22 @@ struct Screen {
     return commands;
   }
 };
+
+// No big-screen area's items ran past its right edge (long texts are elided or wrap).
+void checkNothingRunsOff(const Screen& screen) {
+  for (const char* area : {"title", "rail.left.cards", "legend.entries"}) {
+    INFO(area);
+    auto overflow = screen.panels.textOverflow(area);
+    REQUIRE(overflow.has_value());
+    CHECK(*overflow <= 0.5f);
+  }
+  for (const char* area : {"monitor.alerts", "alerts.rows", "monitor.chart"}) {
+    INFO(area);
+    auto overflow = screen.monitor.textOverflow(area);
+    REQUIRE(overflow.has_value());
+    CHECK(*overflow <= 0.5f);
+  }
+}
 
 }  // namespace
 
@@ -243,7 +259,65 @@ TEST_CASE("big screen: drawn panels do not overlap or run off screen, both langu
       INFO("uncovered share " << share);
       if (size.width == 1920) CHECK(share >= 0.60);
       CHECK(share >= 0.55);
+      checkNothingRunsOff(screen);
     }
+  }
+}
+
+TEST_CASE("big screen: text that does not fit is elided or wrapped, both languages, three sizes", "[ui]") {
+  const std::string longName =
+      "钱江世纪城 · 丰瑞北苑 地下二层车库 B2 区 积水水位传感器（模拟）"
+      " Fengrui Beiyuan underground garage level B2 water level sensor (simulated)";
+  for (const Size& size : kSizes) {
+    const float scale = defaultUiScale(int(size.height));
+    for (Language language : {Language::ZhCN, Language::En}) {
+      Screen screen(size.width, size.height, scale);
+      BusyScreen busy(language, UiMode::BigScreen, scale);
+      busy.defs[0].name = busy.defs[0].nameEn = longName;
+      for (alerts::Alert& a : busy.monitor.alerts) {
+        a.message =
+            "water level above 0.30 m for longer than the rule allows (0.42 m) 水位超限，请立即派人到地下车库排查";
+        a.ruleId = "garage-water-level-above-threshold-critical";
+        a.ackBy = "duty officer of the Qianjiang Century City command centre";
+      }
+      busy.monitor.alerts[1].state = alerts::AlertState::ActiveAcknowledged;
+      busy.monitor.alerts[2].escalations = 2;
+      busy.view.indicators.push_back(IndicatorCard{"低碳 Low carbon",
+                                                   "Residents within 15 min of a community health station", "no data",
+                                                   "", "Why: no alert log at alerts.db", true});
+      busy.view.indicators.push_back(IndicatorCard{"服务 Service", "Shops and services per 1,000 residents", "12345.67",
+                                                   "per 1,000 residents", "", false});
+      busy.view.legend.push_back(LegendGroup{"Coverage", {LegendEntry{Rgba{1, 0, 0, 1}, longName}}});
+      for (int i = 0; i < 4; ++i) screen.frame(busy);
+      INFO(size.width << "x" << size.height << " " << languageCode(language));
+      checkNothingRunsOff(screen);
+      for (const char* id : {"window.monitor.alerts", "window.monitor.chart"}) {
+        INFO(id);
+        auto r = screen.monitor.widgetRect(id);
+        REQUIRE(r.has_value());
+        CHECK(contains(screen.panels.layout().right, *r));
+      }
+    }
+  }
+}
+
+TEST_CASE("big screen: the alarm banner grows with the UI scale and stays on screen", "[ui]") {
+  CHECK(alarmBannerWidth(1920, 1) == 640);
+  CHECK(alarmBannerWidth(3840, 2) == 1280);
+  CHECK(alarmBannerWidth(1366, 0.75f) == 480);
+  CHECK(alarmBannerWidth(600, 1) == 584);  // a narrow display: its width less the margins
+  for (const Size& size : kSizes) {
+    const float scale = defaultUiScale(int(size.height));
+    Screen screen(size.width, size.height, scale);
+    BusyScreen busy(Language::En, UiMode::BigScreen, scale);
+    for (int i = 0; i < 4; ++i) screen.frame(busy);
+    INFO(size.width << "x" << size.height);
+    REQUIRE(screen.monitor.bannerAlertId() != 0);
+    auto banner = screen.monitor.widgetRect("window.alarm.banner");
+    REQUIRE(banner.has_value());
+    CHECK(banner->width() == Approx(alarmBannerWidth(size.width, scale)));
+    CHECK(contains(WidgetRect{0, 0, size.width, size.height}, *banner));
+    CHECK(banner->minY >= screen.panels.layout().title.maxY);  // below the title bar
   }
 }
 
@@ -333,6 +407,22 @@ TEST_CASE("big screen: severity text readable on the light theme", "[ui]") {
   CHECK(contrastRatio(severityColour(model::AlertSeverity::Minor), light) < 2.0f);
   CHECK(contrastRatio(Rgba{0, 0, 0, 1}, Rgba{1, 1, 1, 1}) == Approx(21.0f));
   CHECK(contrastRatio(Rgba{0.5f, 0.5f, 0.5f, 1}, Rgba{0.5f, 0.5f, 0.5f, 1}) == Approx(1.0f));
+}
+
+TEST_CASE("big screen: the alarm list's severity colours are readable on either theme's panels", "[ui]") {
+  for (const char* theme : {"light", "dark"}) {
+    const Rgba panel = panelBackground(theme);
+    for (model::AlertSeverity s : {model::AlertSeverity::Critical, model::AlertSeverity::Major,
+                                   model::AlertSeverity::Minor, model::AlertSeverity::Warning}) {
+      INFO(theme << " " << model::alertSeverityName(s));
+      CHECK(contrastRatio(readableTextColour(severityColour(s), panel), panel) >= 4.5f);
+    }
+  }
+  // Readable already: left as it is.
+  const Rgba black{0, 0, 0, 1};
+  CHECK(readableTextColour(black, Rgba{1, 1, 1, 1}).r == 0);
+  const Rgba minorOnLight = readableTextColour(severityColour(model::AlertSeverity::Minor), panelBackground("light"));
+  CHECK(minorOnLight.r < severityColour(model::AlertSeverity::Minor).r);  // darkened, not lightened
 }
 
 TEST_CASE("big screen: Esc never quits while typing, asks before losing edits", "[ui]") {

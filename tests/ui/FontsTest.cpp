@@ -57,6 +57,21 @@ TEST_CASE("CJK font loads with UI strings and site names", "[ui]") {
   CHECK(withNames->atlasWidth <= 2048);
 }
 
+TEST_CASE("traditional characters (OSM zh-Hant names) render when the texts ask for them", "[ui]") {
+  // Names tagged name:zh-Hant (or a traditional name) are in the site's names, which the viewer
+  // passes as extraTexts: their glyphs are baked from the same Noto Sans CJK face.
+  Context c;
+  FontOptions options;
+  options.path = kNoto;
+  const std::string traditional = "錢塘江 醫院 體育館 鐵路 臺灣";
+  REQUIRE(loadFonts(options).ok());
+  CHECK_FALSE(missingGlyphs(traditional).empty());  // beyond the common simplified set
+  options.extraTexts = {traditional};
+  REQUIRE(loadFonts(options).ok());
+  CHECK(missingGlyphs(traditional).empty());
+  CHECK(hasGlyph(0x91AB));  // 醫
+}
+
 TEST_CASE("missing font: clear error and fallback to the default font", "[ui]") {
   Context c;
   FontOptions options;

@@ -335,12 +335,13 @@ void parseBookmarks(const Parser& p, const json& list, SceneConfig& c) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string path = Parser::index("bookmarks", i);
     const json& b = p.object(list[i], path);
-    p.allowOnly(b, path, {"name", "label", "target", "targetHeight", "distance", "heading", "pitch"});
+    p.allowOnly(b, path, {"name", "label", "label_en", "target", "targetHeight", "distance", "heading", "pitch"});
     Bookmark bm;
     if (!b.contains("name")) p.fail(path + ".name", "missing (required)");
     bm.name = p.nonEmptyString(b["name"], path + ".name");
     if (!names.insert(bm.name).second) p.fail(path + ".name", "duplicate bookmark name '" + bm.name + "'");
     bm.label = b.contains("label") ? p.string(b["label"], path + ".label") : bm.name;
+    if (b.contains("label_en")) bm.labelEn = p.string(b["label_en"], path + ".label_en");
     if (!b.contains("target")) p.fail(path + ".target", "missing (required)");
     bm.target = p.lonLat(b["target"], path + ".target");
     if (b.contains("targetHeight"))
@@ -349,6 +350,30 @@ void parseBookmarks(const Parser& p, const json& list, SceneConfig& c) {
     if (b.contains("heading")) bm.headingDegrees = p.number(b["heading"], path + ".heading", -360, 360);
     if (b.contains("pitch")) bm.pitchDegrees = p.number(b["pitch"], path + ".pitch", 0, 90);
     c.bookmarks.push_back(std::move(bm));
+  }
+}
+
+// "carousel": after "bookmarks", whose names the stops must be.
+void parseCarousel(const Parser& p, const json& v, SceneConfig& c) {
+  p.object(v, "carousel");
+  p.allowOnly(v, "carousel", {"enabled", "interval_s", "idle_s", "stops"});
+  CarouselConfig& carousel = c.carousel;
+  carousel.enabled = v.contains("enabled") ? p.boolean(v["enabled"], "carousel.enabled") : true;
+  if (v.contains("interval_s")) carousel.intervalSeconds = p.number(v["interval_s"], "carousel.interval_s", 2, 3600);
+  if (v.contains("idle_s")) carousel.idleSeconds = p.number(v["idle_s"], "carousel.idle_s", 1, 86400);
+  if (!v.contains("stops")) return;
+  const json& stops = p.array(v["stops"], "carousel.stops");
+  for (std::size_t i = 0; i < stops.size(); ++i) {
+    const std::string path = Parser::index("carousel.stops", i);
+    std::string name = p.nonEmptyString(stops[i], path);
+    const bool known =
+        std::any_of(c.bookmarks.begin(), c.bookmarks.end(), [&](const Bookmark& b) { return b.name == name; });
+    if (!known) {
+      std::string names;
+      for (const Bookmark& b : c.bookmarks) names += (names.empty() ? "" : ", ") + b.name;
+      p.fail(path, "no bookmark named '" + name + "' (bookmarks: " + (names.empty() ? "none" : names) + ")");
+    }
+    carousel.stops.push_back(std::move(name));
   }
 }
 
@@ -415,10 +440,11 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
       p.failFile("not valid JSON: " + what);
     }
     if (!root.is_object()) p.failFile(std::string("expected a JSON object at the top level, got ") + typeName(root));
-    p.allowOnly(root, "", {"name",        "site",     "layers",     "heights",       "bookmarks", "startBookmark",
-                           "themes",      "theme",    "ui",         "visibleLayers", "mqtt",      "sensors",
-                           "alert_rules", "alerts",   "facilities", "walking",       "tours",     "terrain",
-                           "models",      "analysis", "scenarios",  "sunlight",      "replay",    "allow_network"});
+    p.allowOnly(root, "",
+                {"name",       "site",    "layers",        "heights", "bookmarks", "startBookmark", "themes",
+                 "theme",      "ui",      "visibleLayers", "mqtt",    "sensors",   "alert_rules",   "alerts",
+                 "facilities", "walking", "tours",         "terrain", "models",    "analysis",      "scenarios",
+                 "sunlight",   "replay",  "allow_network", "carousel"});
     if (root.contains("allow_network")) c.allowNetwork = p.boolean(root["allow_network"], "allow_network");
     c.name = root.contains("name") ? p.string(root["name"], "name") : file.stem().string();
     bool haveOrigin = false;
@@ -434,6 +460,7 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
                                                  [&](const Bookmark& b) { return b.name == c.startBookmark; });
       if (!found) p.fail("startBookmark", "no bookmark named '" + c.startBookmark + "'");
     }
+    if (root.contains("carousel")) parseCarousel(p, root["carousel"], c);
     if (root.contains("themes")) parseThemes(p, root["themes"], c);
     fillDefaults(c);
     if (root.contains("theme")) {

@@ -262,6 +262,7 @@ void parseRule(Reader& r, const json& j, const std::string& p, AlertRuleDef& rul
   r.str(j, p, "id", rule.id, true);
   r.str(j, p, "name", rule.name);
   if (rule.name.empty()) rule.name = rule.id;
+  r.str(j, p, "name_en", rule.nameEn);
   std::string kind, severity = "warning";
   r.str(j, p, "type", kind, true);
   if (r.failed()) return;

@@ -10,6 +10,7 @@
 
 #include "twin/ui/MonitorPanels.h"
 #include "twin/ui/Panels.h"
+#include "twin/ui/TextFit.h"
 
 namespace twin::ui {
 
@@ -90,6 +91,18 @@ Rgba severityTextColour(model::AlertSeverity severity, const std::string& theme)
     c.r *= 0.95f;
     c.g *= 0.95f;
     c.b *= 0.95f;
+  }
+  return c;
+}
+
+Rgba readableTextColour(Rgba c, const Rgba& background) {
+  const bool light = contrastRatio(background, Rgba{0, 0, 0, 1}) > contrastRatio(background, Rgba{1, 1, 1, 1});
+  for (int i = 0; i < 40 && contrastRatio(c, background) < 4.5f; ++i) {
+    if (light) {
+      c.r *= 0.95f, c.g *= 0.95f, c.b *= 0.95f;
+    } else {
+      c.r += (1 - c.r) * 0.05f, c.g += (1 - c.g) * 0.05f, c.b += (1 - c.b) * 0.05f;
+    }
   }
   return c;
 }
@@ -179,6 +192,10 @@ void Panels::drawTitle(const FrameView& view) {
                            tr(lang, "screen.replay"));
       }
     }
+    if (view.status.carousel) {
+      ImGui::SameLine(0, gap);
+      ImGui::TextDisabled("[%s]", tr(lang, "screen.carousel"));
+    }
     if (view.status.hasSensors) {
       ImGui::SameLine(0, gap);
       ImGui::Text("%s %d/%d", tr(lang, "screen.sensorsOnline"), view.status.sensorsOnline, view.status.sensors);
@@ -191,11 +208,15 @@ void Panels::drawTitle(const FrameView& view) {
       }
     }
     // The mode keys, at the right end: a wall screen has no menu to find them in.
+    // Left out when the figures leave it no room (a narrow screen, a long name).
     const char* hint = tr(lang, "screen.keys");
     const float hintWidth = ImGui::CalcTextSize(hint).x;
-    ImGui::SameLine(
-        std::max(ImGui::GetCursorPosX() + gap, ImGui::GetWindowWidth() - hintWidth - 12.0f * _layout.scale));
-    ImGui::TextDisabled("%s", hint);
+    const float hintX = ImGui::GetWindowContentRegionMax().x - hintWidth;
+    if (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + gap <= hintX) {
+      ImGui::SameLine(hintX);
+      ImGui::TextDisabled("%s", hint);
+    }
+    _overflow["title"] = horizontalOverflow();
   }
   ImGui::End();
 }
@@ -209,16 +230,14 @@ void Panels::drawLeftRail(const FrameView& view) {
     ImGui::Separator();
     ImGui::BeginChild("##rail.left.cards");
     if (!view.indicators.empty()) {
-      std::string scenario;
-      for (std::size_t i = 0; i < view.indicators.size(); ++i) {
-        const IndicatorCard& c = view.indicators[i];
-        if (c.scenario != scenario) {
-          scenario = c.scenario;
-          ImGui::TextColored(ImGui::GetStyleColorVec4(ImGuiCol_CheckMark), "%s", scenario.c_str());
-        }
-        card(c.indicator, c.value, c.unit, ("card." + std::to_string(i)).c_str());
-      }
+      drawIndicatorCards(view.indicators);
     } else {
+      if (!view.indicatorsNote.empty()) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("%s", view.indicatorsNote.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::Separator();
+      }
       const SceneFigures& f = view.figures;
       card(tr(lang, "screen.buildings"), std::to_string(f.buildings), "", "card.buildings");
       card(tr(lang, "screen.measuredShare"), percent(f.measuredHeights, f.buildings), "", "card.measured");
@@ -245,9 +264,41 @@ void Panels::drawLeftRail(const FrameView& view) {
         }
       }
     }
+    _overflow["rail.left.cards"] = horizontalOverflow();
     ImGui::EndChild();
   }
   ImGui::End();
+}
+
+// One card per scenario: its name, then a line per figure with the name (elided to what the rail
+// leaves it) on the left and the value with its unit on the right; hovering a line shows its
+// whole name and where the figure comes from, or why there is none.
+void Panels::drawIndicatorCards(const std::vector<IndicatorCard>& cards) {
+  const ImVec4 accent = ImGui::GetStyleColorVec4(ImGuiCol_CheckMark);
+  const ImVec4 text = ImGui::GetStyleColorVec4(ImGuiCol_Text);
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  for (std::size_t i = 0; i < cards.size(); ++i) {
+    const IndicatorCard& c = cards[i];
+    if (i == 0 || c.scenario != cards[i - 1].scenario) {
+      if (i > 0) ImGui::Separator();
+      textElided(c.scenario, &accent);
+    }
+    ImGui::PushID(int(i));
+    const std::string figure = c.unit.empty() ? c.value : c.value + " " + c.unit;
+    const float figureWidth = ImGui::CalcTextSize(figure.c_str()).x;
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float nameWidth = std::max(0.0f, avail - figureWidth - gap);
+    const float lineX = ImGui::GetCursorPosX();
+    textElided(c.indicator, nullptr, nameWidth, c.detail);
+    ImGui::SameLine(lineX + std::max(0.0f, avail - figureWidth));
+    if (c.missing) {
+      textElided(figure, nullptr, std::min(figureWidth, avail), c.detail);
+    } else {
+      ImGui::TextColored(text, "%s", figure.c_str());
+      if (!c.detail.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.detail.c_str());
+    }
+    ImGui::PopID();
+  }
 }
 
 void Panels::drawLegend(const FrameView& view) {
@@ -285,9 +336,11 @@ void Panels::drawLegend(const FrameView& view) {
                                                   ImGui::ColorConvertFloat4ToU32(toImVec4(e.colour)));
         ImGui::Dummy(ImVec2(swatch, swatch));
         ImGui::SameLine();
-        ImGui::TextUnformatted(e.label.c_str());
+        textElided(e.label, &ImGui::GetStyle().Colors[ImGuiCol_Text],
+                   column - swatch - 2 * ImGui::GetStyle().ItemSpacing.x);
       }
     }
+    _overflow["legend.entries"] = horizontalOverflow();
     ImGui::EndChild();
   }
   ImGui::End();

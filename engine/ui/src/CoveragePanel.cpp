@@ -232,7 +232,11 @@ void CoveragePanel::drawScenarioControls(const CoveragePanelView& view, std::vec
   if (ImGui::Button((std::string(tr(lang, "coverage.export")) + "##export").c_str()))
     out.push_back(ExportCoverageTable{});
   remember("export");
-  if (!view.status.empty()) ImGui::TextWrapped("%s", view.status.c_str());
+  if (!view.statusKey.empty() || !view.status.empty()) {
+    std::string text = view.statusKey.empty() ? std::string() : trFill(lang, view.statusKey.c_str(), {view.statusArg});
+    if (!view.status.empty()) text += (text.empty() ? "" : ": ") + view.status;
+    ImGui::TextWrapped("%s", text.c_str());
+  }
   if (view.lastUpdateMs > 0) ImGui::TextDisabled("%s %.1f ms", tr(lang, "coverage.updated"), view.lastUpdateMs);
   ImGui::Separator();
 }

@@ -199,11 +199,26 @@ constexpr Entry kEnglish[] = {
     {"coverage.more", "more:"},
     // big screen
     {"screen.clock", "Scene clock"},
-    {"screen.replay", "replay"},
+    {"screen.replay", "Replay"},
     {"screen.live", "live"},
     {"screen.sensorsOnline", "Sensors online"},
     {"screen.activeAlarms", "Active alarms"},
-    {"screen.keys", "F2 engineering  F3 presentation"},
+    {"screen.keys", "F2 engineering  F3 presentation  F4 tour"},
+    {"screen.carousel", "Tour"},
+    {"indicator.noData", "no data"},
+    {"indicator.source", "Source"},
+    {"indicator.why", "Why"},
+    {"indicator.computing", "Computing the indicators..."},
+    {"indicator.failed", "Indicators unavailable"},
+    {"unit.min", "min"},
+    {"unit.per1000Residents", "per 1,000 residents"},
+    {"alertText.stale", "silent for %s s"},
+    {"alertText.invalid", "invalid reading %s"},
+    {"alertText.validRange", " (valid %s .. %s)"},
+    {"alertText.rate", "changing faster than %s %s/min, now %s"},
+    {"planning.saved", "saved '%s'"},
+    {"planning.unknownScenario", "unknown scenario '%s'"},
+    {"planning.skipped", "%s scenario entries skipped"},
     {"screen.indicators", "Indicators"},
     {"screen.sceneFigures", "Scene figures"},
     {"screen.buildings", "Buildings"},
@@ -455,7 +470,22 @@ constexpr Entry kChinese[] = {
     {"screen.live", "实时"},
     {"screen.sensorsOnline", "在线传感器"},
     {"screen.activeAlarms", "活动告警"},
-    {"screen.keys", "F2 工程模式  F3 演示模式"},
+    {"screen.keys", "F2 工程模式  F3 演示模式  F4 轮播"},
+    {"screen.carousel", "轮播"},
+    {"indicator.noData", "无数据"},
+    {"indicator.source", "来源"},
+    {"indicator.why", "原因"},
+    {"indicator.computing", "指标计算中..."},
+    {"indicator.failed", "指标不可用"},
+    {"unit.min", "分钟"},
+    {"unit.per1000Residents", "个/千人"},
+    {"alertText.stale", "已 %s 秒无数据"},
+    {"alertText.invalid", "读数无效 %s"},
+    {"alertText.validRange", "（有效范围 %s .. %s）"},
+    {"alertText.rate", "变化超过每分钟 %s %s，当前 %s"},
+    {"planning.saved", "已保存方案“%s”"},
+    {"planning.unknownScenario", "没有名为“%s”的方案"},
+    {"planning.skipped", "已跳过 %s 个方案条目"},
     {"screen.indicators", "指标"},
     {"screen.sceneFigures", "场景概况"},
     {"screen.buildings", "建筑"},
@@ -584,6 +614,21 @@ std::vector<std::string> allTranslations() {
 
 std::string windowTitle(Language language, const char* key, const char* id) {
   return std::string(tr(language, key)) + "###" + id;
+}
+
+std::string trFill(Language language, const char* key, std::initializer_list<std::string> values) {
+  const std::string pattern = tr(language, key);
+  std::string out;
+  auto value = values.begin();
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '%' && i + 1 < pattern.size() && pattern[i + 1] == 's' && value != values.end()) {
+      out += *value++;
+      ++i;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
 }
 
 }  // namespace twin::ui

@@ -6,9 +6,13 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <limits>
 
 #include <imgui.h>
+
+#include "twin/ui/AlertText.h"
+#include "twin/ui/TextFit.h"
 
 namespace twin::ui {
 namespace {
@@ -178,7 +182,7 @@ std::string alarmPlace(const alerts::Alert& alert, const MonitorView& view) {
 std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view) {
   std::string rule = alert.ruleId;
   for (const model::AlertRuleDef& r : view.rules)
-    if (r.id == alert.ruleId && !r.name.empty()) rule = r.name;
+    if (r.id == alert.ruleId && !r.name.empty()) rule = ruleDisplayName(r, view.language);
   return std::string(tr(view.language, severityKey(alert.severity))) + " · " + rule + " · " + alarmPlace(alert, view);
 }
 
@@ -276,6 +280,10 @@ MonitorLayout monitorLayout(float width, float height) {
   return l;
 }
 
+float alarmBannerWidth(float displayWidth, float scale) {
+  return std::min(640.0f * scale, displayWidth - 16.0f * scale);
+}
+
 MonitorLayout railMonitorLayout(const WidgetRect& rail) {
   // The alarm list takes the upper 55 %, the trend chart the rest; the dashboard cards' figures
   // are in the big screen's title bar, so the rail has no cards window.
@@ -303,6 +311,7 @@ void MonitorPanels::remember(const std::string& id) {
 
 std::vector<MonitorCommand> MonitorPanels::draw(const MonitorView& view) {
   _rects.clear();
+  _overflow.clear();
   if (!_whoFilled) {
     std::snprintf(_who.data(), _who.size(), "%s", view.operatorName.c_str());
     _whoFilled = true;
@@ -357,13 +366,9 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
   const alerts::Alert& a = queue.front();
   const bool fresh = a.id != _bannerAlertId;
   _bannerAlertId = a.id;
-  const ImGuiIO& io = ImGui::GetIO();
-  const float width = std::min(640.0f, io.DisplaySize.x - 16.0f);
-  // Over the chart, below the cards and the alert list: the list (with the acknowledgement
-  // form) stays usable while the banner shows.
-  const float top = monitorLayout(io.DisplaySize.x, io.DisplaySize.y).chart.minY;
-  ImGui::SetNextWindowPos(ImVec2((io.DisplaySize.x - width) * 0.5f, top), ImGuiCond_Always);
-  ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);
+  const WidgetRect at = bannerPlace();
+  ImGui::SetNextWindowPos(ImVec2(at.minX, at.minY), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(at.width(), 0), ImGuiCond_Always);
   if (fresh) ImGui::SetNextWindowFocus();
   const Rgba colour = severityColour(a.severity);
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(colour.r * 0.28f, colour.g * 0.28f, colour.b * 0.28f, 0.94f));
@@ -374,9 +379,9 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
   const std::string title =
       std::string(tr(lang, "alarm.banner")) + " · " + tr(lang, severityKey(a.severity)) + "###alarm.banner";
   if (ImGui::Begin(title.c_str(), nullptr, flags)) {
+    ImGui::PushTextWrapPos(0.0f);  // long messages and places wrap inside the banner
     ImGui::SetWindowFontScale(1.25f);
-    ImGui::TextColored(toImVec4(colour), "#%lld  %s", static_cast<long long>(a.id),
-                       a.message.empty() ? a.ruleId.c_str() : a.message.c_str());
+    ImGui::TextColored(toImVec4(colour), "#%lld  %s", static_cast<long long>(a.id), alertText(a, view).c_str());
     ImGui::SetWindowFontScale(1.0f);
     ImGui::Text("%s: %s", tr(lang, "alarm.where"), alarmPlace(a, view).c_str());
     std::string when =
@@ -405,12 +410,25 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
       ImGui::SameLine();
       ImGui::TextDisabled("  +%zu %s", queue.size() - 1, tr(lang, "alarm.queued"));
     }
+    ImGui::PopTextWrapPos();
   }
   const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
   _rects["window.alarm.banner"] = WidgetRect{pos.x, pos.y, pos.x + size.x, pos.y + size.y};
   ImGui::End();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor(2);
+}
+
+// The banner's place and width (its height follows its content): as wide as alarmBannerWidth()
+// at the font's scale, centred; on the big screen just below the title bar over the scene, else
+// over the chart, below the cards and the alert list, so that the list (with the acknowledgement
+// form) stays usable while the banner shows.
+WidgetRect MonitorPanels::bannerPlace() const {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float width = alarmBannerWidth(display.x, ImGui::GetFontSize() / kBaseFontPixels);
+  const float top = _rail ? _rail->minY : monitorLayout(display.x, display.y).chart.minY;
+  const float left = (display.x - width) * 0.5f;
+  return WidgetRect{left, top, left + width, top};
 }
 
 void MonitorPanels::drawCards(const MonitorView& view, std::vector<MonitorCommand>& out) {
@@ -505,10 +523,15 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
   if (!def) {
     ImGui::TextDisabled("%s", tr(lang, "monitor.selectHint"));
   } else {
-    ImGui::Text("%s (%s)", displayName(*def, lang).c_str(), def->unit.c_str());
+    // The name gives way to the "simulated" tag on a narrow rail (elided, whole on hover).
+    const char* simulated = tr(lang, "monitor.simulated");
+    const float tagWidth = def->simulated ? ImGui::CalcTextSize(simulated).x + ImGui::GetStyle().ItemSpacing.x : 0.0f;
+    const ImVec4 textColour = ImGui::GetStyleColorVec4(ImGuiCol_Text);
+    textElided(displayName(*def, lang) + " (" + def->unit + ")", &textColour,
+               std::max(1.0f, ImGui::GetContentRegionAvail().x - tagWidth));
     if (def->simulated) {
       ImGui::SameLine();
-      ImGui::TextColored(toImVec4(severityColour(model::AlertSeverity::Minor)), "%s", tr(lang, "monitor.simulated"));
+      ImGui::TextColored(toImVec4(severityColour(model::AlertSeverity::Minor)), "%s", simulated);
     }
     std::vector<float> values;
     values.reserve(view.selectedSeries.size());
@@ -528,7 +551,7 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
     const double pad = (hi - lo) * 0.05;
     lo -= pad;
     hi += pad;
-    const ImVec2 plotSize(ImGui::GetContentRegionAvail().x, 120.0f);
+    const ImVec2 plotSize(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6.5f);  // 120 px at 18 px
     ImGui::PlotLines("##series", values.empty() ? nullptr : values.data(), int(values.size()), 0,
                      values.empty() ? tr(lang, "monitor.noData") : nullptr, float(lo), float(hi), plotSize);
     const ImVec2 pMin = ImGui::GetItemRectMin(), pMax = ImGui::GetItemRectMax();
@@ -559,10 +582,10 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
       }
     }
     if (!view.selectedSeries.empty())
-      ImGui::TextDisabled("%s  %s  (%zu)",
-                          formatDataTime(view.selectedSeries.front().tsMs, view.displayUtcOffsetMinutes).c_str(),
-                          formatDataTime(view.selectedSeries.back().tsMs, view.displayUtcOffsetMinutes).c_str(),
-                          view.selectedSeries.size());
+      textElided(formatDataTime(view.selectedSeries.front().tsMs, view.displayUtcOffsetMinutes) + "  " +
+                     formatDataTime(view.selectedSeries.back().tsMs, view.displayUtcOffsetMinutes) + "  (" +
+                     std::to_string(view.selectedSeries.size()) + ")",
+                 nullptr);
   }
 
   // Timeline over every sensor's history.
@@ -574,7 +597,9 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
         view.scrubMs ? float(std::clamp(double(*view.scrubMs - view.timelineFromMs) / span, 0.0, 1.0)) : 1.0f;
     const std::string shown =
         formatDataTime(view.scrubMs ? *view.scrubMs : view.timelineToMs, view.displayUtcOffsetMinutes);
-    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 90.0f);
+    const float liveWidth = ImGui::CalcTextSize(tr(lang, "monitor.live")).x + 2 * ImGui::GetStyle().FramePadding.x +
+                            ImGui::GetStyle().ItemSpacing.x;
+    ImGui::SetNextItemWidth(std::max(1.0f, ImGui::GetContentRegionAvail().x - liveWidth));
     if (ImGui::SliderFloat("##timeline", &fraction, 0.0f, 1.0f, shown.c_str()))
       out.push_back(ScrubTo{view.timelineFromMs + std::int64_t(std::llround(double(fraction) * span))});
     remember("timeline");
@@ -587,6 +612,7 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
     ImGui::TextDisabled("%s", tr(lang, "monitor.noData"));
   }
   const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  _overflow["monitor.chart"] = horizontalOverflow();
   _rects["window.monitor.chart"] = WidgetRect{pos.x, pos.y, pos.x + size.x, pos.y + size.y};
   ImGui::End();
 }
@@ -599,30 +625,34 @@ void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorComma
     ImGui::End();
     return;
   }
-  // Filters: one checkbox per severity, state and sort radio buttons.
-  for (model::AlertSeverity s : kSeverities) {
+  // Filters: one checkbox per severity, state and sort radio buttons; a row wraps where the
+  // window is too narrow for it (the big screen's rail at 1366x768).
+  const auto toggleWidth = [](const char* label) {
+    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+  };
+  for (std::size_t i = 0; i < std::size(kSeverities); ++i) {
+    const model::AlertSeverity s = kSeverities[i];
+    if (i > 0) sameLineIfFits(toggleWidth(tr(lang, severityKey(s))));
     ImGui::PushStyleColor(ImGuiCol_CheckMark, toImVec4(severityColour(s)));
     ImGui::Checkbox(tr(lang, severityKey(s)), &_filter.severities[std::size_t(s)]);
     ImGui::PopStyleColor();
     remember(std::string("filter.") + model::alertSeverityName(s));
-    ImGui::SameLine();
   }
-  ImGui::NewLine();
   int state = int(_filter.state);
   ImGui::TextDisabled("%s", tr(lang, "alerts.state"));
   const std::pair<const char*, const char*> states[] = {
       {"alerts.all", "state.all"}, {"alerts.unacked", "state.unack"}, {"alerts.acked", "state.ack"}};
   for (int i = 0; i < 3; ++i) {
-    ImGui::SameLine();
+    sameLineIfFits(toggleWidth(tr(lang, states[i].first)));
     if (ImGui::RadioButton(tr(lang, states[i].first), state == i)) _filter.state = AlertStateFilter(i);
     remember(states[i].second);
   }
   ImGui::TextDisabled("%s", tr(lang, "alerts.sort"));
-  ImGui::SameLine();
+  sameLineIfFits(toggleWidth(tr(lang, "alerts.sortTime")));
   if (ImGui::RadioButton(tr(lang, "alerts.sortTime"), _filter.sort == AlertSort::NewestFirst))
     _filter.sort = AlertSort::NewestFirst;
   remember("sort.time");
-  ImGui::SameLine();
+  sameLineIfFits(toggleWidth(tr(lang, "alerts.sortSeverity")));
   if (ImGui::RadioButton(tr(lang, "alerts.sortSeverity"), _filter.sort == AlertSort::SeverityFirst))
     _filter.sort = AlertSort::SeverityFirst;
   remember("sort.severity");
@@ -660,50 +690,65 @@ void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorComma
   for (const alerts::Alert& a : shown) {
     const std::string id = std::to_string(a.id);
     ImGui::PushID(id.c_str());
-    ImGui::TextColored(toImVec4(severityColour(a.severity)), "#%s %s", id.c_str(), tr(lang, severityKey(a.severity)));
+    // Each line fits the list's width: parts wrap onto the next line, long texts are elided with
+    // the whole text on hover.
+    // The severity's colour, darkened where the theme's panels are light (minor yellow on white).
+    const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+    const ImVec4 colour = toImVec4(readableTextColour(severityColour(a.severity), Rgba{bg.x, bg.y, bg.z, 1}));
+    ImGui::TextColored(colour, "#%s %s", id.c_str(), tr(lang, severityKey(a.severity)));
     if (a.escalations > 0) {
-      ImGui::SameLine();
-      ImGui::TextColored(toImVec4(severityColour(a.severity)), "(%s)", tr(lang, "alarm.escalated"));
+      const std::string escalated = std::string("(") + tr(lang, "alarm.escalated") + ")";
+      sameLineIfFits(ImGui::CalcTextSize(escalated.c_str()).x);
+      ImGui::TextColored(colour, "%s", escalated.c_str());
     }
-    ImGui::SameLine();
     const std::string stateKey = std::string("state.") + alerts::alertStateName(a.state);
+    const char* stateText = tr(lang, stateKey.c_str());
+    sameLineIfFits(ImGui::CalcTextSize(stateText).x);
     if (alerts::isActive(a.state))
-      ImGui::TextUnformatted(tr(lang, stateKey.c_str()));
+      ImGui::TextUnformatted(stateText);
     else
-      ImGui::TextDisabled("%s", tr(lang, stateKey.c_str()));
-    if (ImGui::Selectable(a.message.empty() ? a.ruleId.c_str() : a.message.c_str(), view.selectedSensor == a.sensorId))
+      ImGui::TextDisabled("%s", stateText);
+    const std::string message = alertText(a, view);
+    const std::string shown = elideText(message, ImGui::GetContentRegionAvail().x,
+                                        [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
+    if (ImGui::Selectable((shown + "##message").c_str(), view.selectedSensor == a.sensorId))
       out.push_back(SelectSensor{a.sensorId});
+    if (shown != message && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", message.c_str());
     remember("alert.select." + id);
-    ImGui::TextDisabled("%s %s · %s %s · %s", tr(lang, "alarm.rule"), a.ruleId.c_str(), tr(lang, "alarm.value"),
-                        valueText(a, view).c_str(), alarmPlace(a, view).c_str());
+    textElided(std::string(tr(lang, "alarm.rule")) + " " + a.ruleId + " · " + tr(lang, "alarm.value") + " " +
+                   valueText(a, view) + " · " + alarmPlace(a, view),
+               nullptr);
     std::string times =
         std::string(tr(lang, "alarm.raised")) + " " + formatDataTime(a.raisedMs, view.displayUtcOffsetMinutes);
     if (a.clearedMs > 0)
       times += " · " + std::string(tr(lang, "alarm.cleared")) + " " +
                formatDataTime(a.clearedMs, view.displayUtcOffsetMinutes);
     if (a.replay) times += std::string(" · ") + tr(lang, "alarm.replay");
-    ImGui::TextDisabled("%s", times.c_str());
-    if (!a.assignee.empty()) ImGui::TextDisabled("%s %s", tr(lang, "alarm.assignee"), a.assignee.c_str());
+    textElided(times, nullptr);
+    if (!a.assignee.empty()) textElided(std::string(tr(lang, "alarm.assignee")) + " " + a.assignee, nullptr);
     if (const std::vector<std::string>* steps = procedureOf(view, a); steps && !alerts::isAcknowledged(a.state)) {
       std::string text = std::string(tr(lang, "alarm.procedure")) + ":";
       for (std::size_t i = 0; i < steps->size(); ++i) text += " " + std::to_string(i + 1) + ". " + (*steps)[i];
       ImGui::TextWrapped("%s", text.c_str());
     }
     if (alerts::isAcknowledged(a.state) && !a.ackBy.empty()) {
-      ImGui::TextDisabled("%s %s%s%s", tr(lang, "alerts.ackedBy"), a.ackBy.c_str(), a.ackComment.empty() ? "" : ": ",
-                          a.ackComment.c_str());
+      textElided(
+          std::string(tr(lang, "alerts.ackedBy")) + " " + a.ackBy + (a.ackComment.empty() ? "" : ": ") + a.ackComment,
+          nullptr);
     }
     if (!alerts::isAcknowledged(a.state)) {
       if (ImGui::SmallButton(tr(lang, "alerts.ack"))) _ackAlertId = a.id;
       remember("alert.ack." + id);
-      ImGui::SameLine();
+      sameLineIfFits(ImGui::CalcTextSize(tr(lang, "alerts.flyTo")).x + 2 * ImGui::GetStyle().FramePadding.x);
     }
     if (ImGui::SmallButton(tr(lang, "alerts.flyTo"))) out.push_back(FlyToSensor{a.sensorId});
     remember("alert.fly." + id);
     ImGui::Separator();
     ImGui::PopID();
   }
+  _overflow["alerts.rows"] = horizontalOverflow();
   ImGui::EndChild();
+  _overflow["monitor.alerts"] = horizontalOverflow();
   const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
   _rects["window.monitor.alerts"] = WidgetRect{pos.x, pos.y, pos.x + size.x, pos.y + size.y};
   ImGui::End();

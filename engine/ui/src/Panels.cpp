@@ -90,6 +90,11 @@ const char* layerKey(LayerId layer) {
   return "ground";
 }
 
+std::string bookmarkLabel(const model::Bookmark& bookmark, Language language) {
+  if (language == Language::En && !bookmark.labelEn.empty()) return bookmark.labelEn;
+  return bookmark.label.empty() ? bookmark.name : bookmark.label;
+}
+
 void Panels::remember(const std::string& id) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   _rects[id] = WidgetRect{a.x, a.y, b.x, b.y};
@@ -101,8 +106,15 @@ std::optional<WidgetRect> Panels::widgetRect(const std::string& id) const {
   return it->second;
 }
 
+std::optional<float> Panels::textOverflow(const std::string& area) const {
+  auto it = _overflow.find(area);
+  if (it == _overflow.end()) return std::nullopt;
+  return it->second;
+}
+
 std::vector<Command> Panels::draw(const FrameView& view) {
   _rects.clear();
+  _overflow.clear();
   const ImGuiIO& io = ImGui::GetIO();
   _layout = bigScreenLayout(io.DisplaySize.x, io.DisplaySize.y, view.uiScale, view.mode);
   std::vector<Command> out;
@@ -161,7 +173,7 @@ void Panels::drawControls(const FrameView& view, std::vector<Command>& out) {
     ImGui::TextDisabled("%s", tr(lang, "bookmarks.none"));
   } else {
     for (const model::Bookmark& b : *view.bookmarks) {
-      const std::string label = (b.label.empty() ? b.name : b.label) + "##bookmark." + b.name;
+      const std::string label = bookmarkLabel(b, lang) + "##bookmark." + b.name;
       if (ImGui::Button(label.c_str(), ImVec2(220, 0))) out.push_back(FlyToBookmark{b.name});
       remember("bookmark." + b.name);
     }

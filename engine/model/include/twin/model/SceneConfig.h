@@ -42,11 +42,20 @@ struct HeightRules {
 struct Bookmark {
   std::string name;     // id used on the command line (--bookmark NAME)
   std::string label;    // shown in the UI (Chinese allowed)
+  std::string labelEn;  // "label_en": the label in English; empty = `label` in both languages
   core::LonLat target;  // point looked at
   double targetHeightMeters = 0;
   double distanceMeters = 800;  // eye distance from the target
   double headingDegrees = 0;    // 0 = looking north, 90 = looking east
   double pitchDegrees = 45;     // 90 = straight down
+};
+
+/** "carousel": the big screen's unattended tour (ui::Carousel). */
+struct CarouselConfig {
+  bool enabled = false;            // "enabled"; true when the key is given and says nothing else
+  double intervalSeconds = 20;     // "interval_s" in [2, 3600]: between two stops
+  double idleSeconds = 60;         // "idle_s" in [1, 86400]: no input this long before it resumes
+  std::vector<std::string> stops;  // "stops": bookmark names in order; empty = every bookmark
 };
 
 struct Theme {
@@ -78,6 +87,7 @@ struct SceneConfig {
   std::string theme = "dark";
   std::string language = "zh-CN";             // "zh-CN" or "en"
   double uiScale = 0;                         // "ui.scale": panel scale in [0.5, 4]; 0 = follow the display height
+  CarouselConfig carousel;                    // "carousel"; off when the key is absent
   std::map<std::string, bool> visibleLayers;  // "buildings", "roads", "pois", "labels", "ground"
   std::optional<TerrainConfig> terrain;       // parsed "terrain" (its raw text is also in sections)
   bool allowNetwork = false;                  // "allow_network": the scene may name network sources (DataAccess.h)

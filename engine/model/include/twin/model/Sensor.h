@@ -91,7 +91,8 @@ bool alertSeverityFromName(const std::string& name, AlertSeverity& out);
     pendingSeconds: the raise condition must hold that long before the alert is raised. */
 struct AlertRuleDef {
   std::string id;
-  std::string name;  // display name (Chinese)
+  std::string name;    // display name (Chinese)
+  std::string nameEn;  // "name_en": English display name; may be empty (the UI then shows `name`)
   RuleKind kind = RuleKind::Above;
   AlertSeverity severity = AlertSeverity::Warning;
   std::vector<std::string> sensors;

@@ -58,10 +58,13 @@ struct ScreenLayout {
 };
 ScreenLayout bigScreenLayout(float width, float height, float scale, UiMode mode);
 
-/** One indicator card on the left rail (filled by the nine-scenario indicators). Texts are shown
-    as given (already in the UI language). */
+/** One figure on the left rail's indicator cards (indicatorCards() makes them from the
+    nine-scenario indicators): consecutive figures of the same scenario make one card under its
+    name. Texts are shown as given (already in the UI language). */
 struct IndicatorCard {
   std::string scenario, indicator, value, unit;
+  std::string detail;    // the hover text: where the figure comes from, or why there is none
+  bool missing = false;  // no value: `value` says "no data" and `detail` gives the reason
 };
 
 /** One colour of the legend with its label (already translated). */
@@ -77,10 +80,11 @@ struct LegendGroup {
 /** The title bar's live figures. */
 struct ScreenStatus {
   std::string clock;        // the scene clock as text ("2026-12-07 12:30"); empty = none
-  bool replay = false;      // the clock is a replay of recorded data
+  bool replay = false;      // the clock is a replay of recorded data (scrubbed, or replayed up to --at)
   bool hasSensors = false;  // false: the sensor and alarm figures are not shown
   int sensors = 0, sensorsOnline = 0;
   std::array<int, 4> activeBySeverity{{0, 0, 0, 0}};  // index: model::AlertSeverity
+  bool carousel = false;  // the unattended tour is on (ui::Carousel): a tag says why the view moves
 };
 
 /** The statistics cards the left rail shows when there are no indicator cards. */
@@ -99,6 +103,10 @@ EscapeAction escapeAction(bool textFieldFocused, bool quitDialogOpen, bool unsav
     except that on the light theme each is darkened until its contrast with the light panel is at
     least 4.5:1 (WCAG AA for text) — the minor yellow is unreadable on white otherwise. */
 Rgba severityTextColour(model::AlertSeverity severity, const std::string& theme);
+/** `colour` made readable as text on `background` (alpha ignored): darkened on a light background
+    (luminance above that of mid grey), lightened on a dark one, in 5 % steps, until the contrast
+    is at least 4.5:1 or 40 steps were taken. A colour that is readable already is returned as is. */
+Rgba readableTextColour(Rgba colour, const Rgba& background);
 /** WCAG 2 contrast ratio of two opaque colours (1 to 21; alpha ignored). */
 float contrastRatio(const Rgba& a, const Rgba& b);
 

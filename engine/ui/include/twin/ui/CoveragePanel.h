@@ -85,7 +85,8 @@ struct CoveragePanelView {
   ColourBy colourBy;
   std::size_t edits = 0;                    // undoable edits
   std::vector<std::string> savedScenarios;  // names in the scene file
-  std::string status;                       // last result ("saved 'x'", an error)
+  std::string status;                       // last result as text (an error message), shown as it is
+  std::string statusKey, statusArg;         // or an i18n key ("planning.saved") with its %s; shown first
   double lastUpdateMs = 0;                  // time of the last coverage update or isochrone
   bool startOpen = false;                   // the window starts collapsed to its title bar unless set
 };

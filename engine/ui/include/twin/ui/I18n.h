@@ -2,6 +2,7 @@
 // through tr(); both languages define every key.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ const char* findTranslation(Language language, const std::string& key);
 /** An ImGui window title: the text of `key`, then "###" and `id`, so the window keeps its place
     and state when the language changes. */
 std::string windowTitle(Language language, const char* key, const char* id);
+
+/** The text of `key` in `language` with each "%s" replaced by the next of `values`, in order
+    (a "%s" without a value is kept as it is; extra values are ignored). For messages whose
+    parts come from data: "saved '%s'" -> "saved 'plan A'". */
+std::string trFill(Language language, const char* key, std::initializer_list<std::string> values);
 
 /** Every string of every language (for building the font's glyph ranges). */
 std::vector<std::string> allTranslations();

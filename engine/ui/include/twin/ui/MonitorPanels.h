@@ -181,6 +181,11 @@ struct MonitorLayout {
   WidgetRect cards, chart, alerts;
 };
 MonitorLayout monitorLayout(float width, float height);
+/** The alarm banner's width on a display `displayWidth` pixels wide at UI scale `scale` (the
+    panel font's size over kBaseFontPixels): 640 px at scale 1, growing with the scale so that a
+    3840x2160 wall's larger text still fits, never wider than the display less a margin (16 px at
+    scale 1). Not positive for a display narrower than the margins. */
+float alarmBannerWidth(float displayWidth, float scale);
 /** The monitor windows inside the big screen's right rail: the alert list above, the selected
     sensor's trend below, both as wide as the rail; `cards` is empty (not drawn). */
 MonitorLayout railMonitorLayout(const WidgetRect& rail);
@@ -210,6 +215,14 @@ class MonitorPanels {
       engineering windows at monitorLayout()'s places. */
   void setRail(std::optional<WidgetRect> rail) { _rail = rail; }
 
+  /** How many pixels the items of a monitor window ran past its right edge in the last draw():
+      "monitor.alerts", "alerts.rows" (the list inside it), "monitor.chart"; nullopt when not
+      drawn. Long lines are elided or wrap, so this is 0 (the layout tests check it). */
+  std::optional<float> textOverflow(const std::string& area) const {
+    auto it = _overflow.find(area);
+    return it == _overflow.end() ? std::nullopt : std::optional<float>(it->second);
+  }
+
   const AlertFilter& filter() const { return _filter; }
   /** The alert whose acknowledgement form is open; 0 = none. */
   std::int64_t ackAlertId() const { return _ackAlertId; }
@@ -219,10 +232,12 @@ class MonitorPanels {
   void drawChart(const MonitorView& view, std::vector<MonitorCommand>& out);
   void drawAlerts(const MonitorView& view, std::vector<MonitorCommand>& out);
   void drawBanner(const MonitorView& view, std::vector<MonitorCommand>& out);
+  WidgetRect bannerPlace() const;
   void remember(const std::string& id);
   MonitorLayout currentLayout(float width, float height) const;
 
   std::map<std::string, WidgetRect> _rects;
+  std::map<std::string, float> _overflow;  // textOverflow()
   std::optional<WidgetRect> _rail;
   float _layoutWidth = -1, _layoutHeight = -1;  // display size the windows were last placed for
   bool _relayout = false;                       // this frame places them again

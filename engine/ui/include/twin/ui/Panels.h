@@ -26,6 +26,9 @@ namespace twin::ui {
 enum class LayerId { Ground, Buildings, Roads, Pois, Labels };
 constexpr int kLayerIdCount = 5;
 const char* layerKey(LayerId layer);  // "ground", "buildings", "roads", "pois", "labels"
+/** A bookmark's label in `language`: English uses "label_en" when the scene gives one; otherwise
+    (and in Chinese) the label, else the name. */
+std::string bookmarkLabel(const model::Bookmark& bookmark, Language language);
 
 struct FrameStats {
   double frameMs = 0, fps = 0;  // last frame; fps averaged by the app
@@ -60,6 +63,7 @@ struct FrameView {
   float uiScale = 1;                      // bigScreenLayout()'s scale; the font is built for it
   ScreenStatus status;                    // title bar figures
   std::vector<IndicatorCard> indicators;  // left rail; empty = the scene's statistics cards
+  std::string indicatorsNote;             // above the statistics cards: indicators computing, or why none
   SceneFigures figures;                   // those statistics cards
   std::vector<LegendGroup> legend;        // colours the scene shows; empty groups are skipped
   bool confirmQuit = false;               // show the "discard unsaved edits and quit?" dialog
@@ -123,6 +127,11 @@ class Panels {
       drawn. */
   std::optional<WidgetRect> widgetRect(const std::string& id) const;
 
+  /** How many pixels the items of a big-screen area ran past its right edge in the last draw()
+      ("rail.left.cards", "legend.entries", "title"); nullopt when it was not drawn. Text that
+      does not fit is elided or wrapped, so this is 0 (the layout tests check it). */
+  std::optional<float> textOverflow(const std::string& area) const;
+
   /** Most rows the diagnostics list shows before "and N more". */
   static constexpr std::size_t kMaxDiagnosticRows = 200;
 
@@ -136,6 +145,7 @@ class Panels {
   void drawTitle(const FrameView& view);
   void drawLeftRail(const FrameView& view);
   void drawLegend(const FrameView& view);
+  void drawIndicatorCards(const std::vector<IndicatorCard>& cards);
   void drawQuitDialog(const FrameView& view, std::vector<Command>& out);
   void remember(const std::string& id);
   void rememberWindow(const std::string& id);
@@ -143,6 +153,7 @@ class Panels {
   ScreenLayout _layout;
 
   std::map<std::string, WidgetRect> _rects;
+  std::map<std::string, float> _overflow;  // textOverflow()
   // Diagnostics::items() copies; the copy is kept until the count changes.
   const core::Diagnostics* _diagSource = nullptr;
   DiagnosticsDigest _diag;
