@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -314,6 +315,32 @@ TEST_CASE("twin report: errors, and sections left out with their reasons", "[app
     const auto r = test::runTwin({"report", scene, "-o", bad});
     CHECK(r.code == 1);
     CHECK(r.err.find("twin report: cannot create the output folder " + bad + ": ") != std::string::npos);
+  }
+  SECTION("a folder that cannot be written, or an index.html that cannot") {
+    const std::filesystem::path out = dir.path() / "blocked";
+    std::filesystem::create_directories(out / ".twin-report-write-test");  // the probe's name, taken
+    const auto probe = test::runTwin({"report", scene, "-o", out.string()});
+    CHECK(probe.code == 1);
+    CHECK(probe.err.find("twin report: cannot write to the output folder " + out.string() + ": ") != std::string::npos);
+    const std::filesystem::path out2 = dir.path() / "index-taken";
+    std::filesystem::create_directories(out2 / "index.html");
+    const auto index =
+        test::runTwin({"report", scene, "-o", out2.string(), "--alerts-db", (dir.path() / "x.db").string()});
+    CHECK(index.code == 1);
+    CHECK(index.err.find("twin report: cannot write " + (out2 / "index.html").string() + ": ") != std::string::npos);
+  }
+  SECTION("no font for the maps: the maps are left out, the tables stay, and the page says why") {
+    const std::string out = (dir.path() / "nofont").string();
+    const std::string font = (dir.path() / "missing-font.ttf").string();
+    ::setenv("TWIN_FONT", font.c_str(), 1);
+    const auto r = test::runTwin({"report", scene, "-o", out, "--alerts-db", (dir.path() / "x.db").string()});
+    ::unsetenv("TWIN_FONT");
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("(0 maps, 1 sections left out)") != std::string::npos);
+    const std::string html = readFile(std::filesystem::path(out) / "index.html");
+    CHECK(html.find("app::MapRenderer::create(): " + font + ": cannot read the font") != std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("<table id=\"coverage-levels\">") != std::string::npos);
   }
   SECTION("a scene without streets: coverage, gaps, TOD and indicators left out, and said so") {
     test::TempDir bare("report-bare");

@@ -770,6 +770,10 @@ std::string sunlightSection(Report& r) {
   if (s.compared) {
     t.header.insert(t.header.begin() + 3, tx.t("方案后达标楼层", "Storeys passing after"));
     t.numeric.insert(t.numeric.begin() + 3, true);
+    // The windows, best window and result columns describe the state after the scenario.
+    t.header[5] = tx.t("方案后达标窗", "Windows passing after");
+    t.header[6] = tx.t("方案后最长日照（分钟）", "Best window after (min)");
+    t.header[7] = tx.t("方案后结论", "Result after");
   }
   for (const BuildingSun& b : s.buildings) {
     const int ok = s.compared ? b.storeysPassAfter : b.storeysPassBefore;
@@ -846,7 +850,7 @@ std::string differencesSection(Report& r) {
     t.id = "differences-sunlight";
     t.header = {tx.t("建筑", "Building"), tx.t("楼层", "Storeys"), tx.t("失去达标的楼层", "Storeys losing compliance"),
                 tx.t("新达标的楼层", "Storeys gaining compliance"),
-                tx.t("最长日照 现状→方案后（分钟）", "Best window, existing → after (min)")};
+                tx.t("达标窗 现状→方案后", "Windows passing, existing → after")};
     t.numeric = {false, true, true, true, true};
     std::size_t lost = 0, gained = 0;
     for (const BuildingSun& b : s.buildings) {
@@ -855,7 +859,7 @@ std::string differencesSection(Report& r) {
       gained += b.storeysGained;
       t.rows.push_back({{htmlEscape(buildingLabel(r.scene.site->buildings[b.building])), std::to_string(b.storeys),
                          std::to_string(b.storeysLost), std::to_string(b.storeysGained),
-                         std::to_string(b.bestMinutesBefore) + " → " + std::to_string(b.bestMinutesAfter)},
+                         std::to_string(b.windowsPassBefore) + " → " + std::to_string(b.windowsPassAfter)},
                         "data-building=\"" + std::to_string(r.scene.site->buildings[b.building].osmId) + "\"",
                         b.storeysLost ? "lost" : "gained"});
     }

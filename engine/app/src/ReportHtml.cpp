@@ -90,7 +90,8 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; width: 100%; font-size: 
 caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
 th, td { border: 1px solid var(--rule); padding: 3px 6px; text-align: left; vertical-align: top; }
 thead th { background: var(--band); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 tr.changed td { background: #fff4d6; }
 tr.lost td { background: #fde0dd; }
 tr.gained td { background: #e0f3e3; }
@@ -102,7 +103,7 @@ figure { margin: 0.6em 0 1.2em; }
 figure img { width: 100%; height: auto; border: 1px solid var(--rule); display: block; }
 figcaption { color: var(--muted); font-size: 0.9em; margin-top: 0.2em; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
-.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; align-items: start; }
 footer { margin-top: 3em; color: var(--muted); font-size: 0.9em; border-top: 1px solid var(--rule); }
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
@@ -115,6 +116,14 @@ footer { margin-top: 3em; color: var(--muted); font-size: 0.9em; border-top: 1px
   /* Two maps to an A4 page; a before/after pair side by side. */
   figure img { max-height: 112mm; width: auto; max-width: 100%; margin: 0 auto; }
   thead { display: table-header-group; }
+  /* Fixed layout: a table never grows past the page's width, long cells wrap instead. */
+  table { font-size: 8.5pt; table-layout: fixed; }
+  th, td { padding: 2px 4px; overflow-wrap: anywhere; }
+  td.num { white-space: normal; }
+  th:first-child { width: 22%; }
+  #coverage-levels th:last-child { width: 36%; }
+  table[id^="indicators-"] th:first-child { width: 34%; }
+  table[id^="indicators-"] th:nth-child(2) { width: 11%; }
   a { color: inherit; text-decoration: none; }
   .pair, .grid { gap: 6px; }
 }

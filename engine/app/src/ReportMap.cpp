@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 
 #include <osg/BlendFunc>
@@ -129,7 +130,11 @@ core::Result<std::unique_ptr<MapRenderer>> MapRenderer::create(int width, int he
   // Face 2 of a .ttc collection is Noto Sans CJK SC (RENDERING-NOTES.md), as for the labels.
   const bool collection = fontPath.size() > 4 && fontPath.compare(fontPath.size() - 4, 4, ".ttc") == 0;
   osg::ref_ptr<osgDB::Options> options = collection ? new osgDB::Options("index=2") : nullptr;
-  out->_impl->font = osgText::readRefFontFile(fontPath, options.get());
+  // OSG's reader searches its data path for a missing file and may hand back another font, so a
+  // missing file is refused here.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(fontPath, ec))
+    out->_impl->font = osgText::readRefFontFile(fontPath, options.get());
   if (!out->_impl->font) return core::fail("app::MapRenderer::create(): " + fontPath + ": cannot read the font");
   return out;
 }
