@@ -191,6 +191,7 @@ TEST_CASE("SunlightLayer swipe: a second camera scissored right of the line draw
   CHECK((camera->getCullMask() & scene::SunlightLayer::kBeforeMask) == 0);
   CHECK((camera->getCullMask() & scene::SunlightLayer::kSwipeCameraMask) == 0);
   CHECK((camera->getInheritanceMask() & osg::CullSettings::CULL_MASK) == 0);
+  CHECK((camera->getInheritanceMask() & osg::CullSettings::CLEAR_MASK) == 0);  // else the left side is cleared
   // It draws the whole site and the right side's own group (the proposal and its marks).
   REQUIRE(camera->getNumChildren() == 2);
   CHECK(camera->getChild(0) == s->root());
@@ -223,6 +224,10 @@ TEST_CASE("SunlightLayer swipe: a second camera scissored right of the line draw
 
   // Bounds and picking never enter the second camera (it draws the root it hangs under).
   CHECK(s->root()->getBound().valid());
+  // Nor the calls that walk children directly (a cycle would overflow the stack).
+  s->root()->resizeGLObjectBuffers(2);
+  s->root()->setThreadSafeRefUnref(true);
+  s->root()->releaseGLObjects(nullptr);
 
   layer->disableSwipe();
   CHECK_FALSE(layer->swipeEnabled());

@@ -468,7 +468,7 @@ void SunlightView::contribute(ui::FrameView& view) const {
     view.progress.active = false;  // the viewer keeps the frame view between frames: take ours down
   }
   auto rgba = [](const ui::Rgba& c) { return ui::Rgba{c.r, c.g, c.b, 1}; };
-  if (impl.colouring && impl.computed) {
+  if ((impl.colouring || impl.swipe) && impl.computed) {
     ui::LegendGroup group =
         ui::sunlightLegend(view.language, impl.standard.minHours, impl.windowHours(), impl.dayLabel(view.language));
     group.entries.push_back({rgba(ui::unscoredGrey()), ui::tr(view.language, "legend.unscored")});

@@ -80,15 +80,31 @@ SunlightLayer::~SunlightLayer() = default;
 
 namespace {
 
-// The swipe camera draws the site's root, under which it hangs itself: only the cull traversal
-// may enter it (an intersection or bounds pass would recurse forever), and its own cull mask
-// leaves this group out (kSwipeCameraMask) so that the second pass does not enter it again.
+// The swipe camera draws the site's root, under which it hangs itself: a cycle. Only the cull
+// traversal may enter it (an intersection or bounds pass would recurse forever), and its own
+// cull mask leaves this group out (kSwipeCameraMask) so that the second pass does not enter it
+// again. The calls that walk children directly (GL object release and resize, thread-safe
+// reference counting) reach only the right side's own group, the one part not under the root.
 class CullOnlyGroup : public osg::Group {
  public:
+  explicit CullOnlyGroup(osg::Node* own) : _own(own) {}
   void traverse(osg::NodeVisitor& nv) override {
     if (nv.getVisitorType() == osg::NodeVisitor::CULL_VISITOR) osg::Group::traverse(nv);
   }
   osg::BoundingSphere computeBound() const override { return osg::BoundingSphere(); }
+  void releaseGLObjects(osg::State* state) const override {
+    if (_own) _own->releaseGLObjects(state);
+  }
+  void resizeGLObjectBuffers(unsigned int maxSize) override {
+    if (_own) _own->resizeGLObjectBuffers(maxSize);
+  }
+  void setThreadSafeRefUnref(bool threadSafe) override {
+    osg::Object::setThreadSafeRefUnref(threadSafe);
+    if (_own) _own->setThreadSafeRefUnref(threadSafe);
+  }
+
+ private:
+  osg::Node* _own;  // owned by the layer, which outlives this group
 };
 
 // One quad batch for `marks`; null when none is usable. `used` and `skipped` count them.
@@ -164,9 +180,12 @@ void SunlightLayer::enableSwipe(osg::Node* sceneRoot) {
   // The left part's pixels stay; the right part is drawn again over them (depth cleared only:
   // the background is the same colour on both sides).
   _swipeCamera->setClearMask(GL_DEPTH_BUFFER_BIT);
-  _swipeCamera->setInheritanceMask(osg::CullSettings::ALL_VARIABLES & ~osg::CullSettings::CULL_MASK);
+  // Its own cull mask and clear mask: inheriting the main camera's clear mask would clear the
+  // colour of the whole window (the clear ignores the scissor) and lose the left side.
+  _swipeCamera->setInheritanceMask(osg::CullSettings::ALL_VARIABLES & ~osg::CullSettings::CULL_MASK &
+                                   ~osg::CullSettings::CLEAR_MASK);
   _swipeCamera->setCullMask(~(kBeforeMask | kSwipeCameraMask));
-  _swipeGroup = new CullOnlyGroup;
+  _swipeGroup = new CullOnlyGroup(_afterGroup.get());
   _swipeGroup->setName("twin.sunlight.swipe.group");
   _swipeGroup->setNodeMask(kSwipeCameraMask);
   _swipeGroup->addChild(_swipeCamera.get());

@@ -310,9 +310,9 @@ void Panels::drawLegend(const FrameView& view) {
     if (view.legend.empty()) return;
     const ImGuiIO& io = ImGui::GetIO();
     const float scale = view.uiScale > 0 ? view.uiScale : 1.0f;
-    ImGui::SetNextWindowPos(ImVec2(kMarginPx, io.DisplaySize.y - _layout.credits.height() - kMarginPx),
-                            ImGuiCond_FirstUseEver, ImVec2(0, 1));
-    ImGui::SetNextWindowSize(ImVec2(kRailPx * scale, kLegendPx * scale), ImGuiCond_FirstUseEver);
+    // Left, between the controls window (top) and the diagnostics window (bottom).
+    ImGui::SetNextWindowPos(ImVec2(kMarginPx, io.DisplaySize.y * 0.42f), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(kRailPx * scale, 1.3f * kLegendPx * scale), ImGuiCond_FirstUseEver);
     open = ImGui::Begin(windowTitle(lang, "screen.legend", "legend").c_str());
   } else {
     open = beginFixed("##legend", _layout.legend, 0.80f);

@@ -117,7 +117,7 @@ void SunlightPanel::drawControls(const SunlightPanelView& view, std::vector<Sunl
   int minutes = std::clamp(view.sunMinutes, kSunSliderFirstMinute, kSunSliderLastMinute);
   char clock[16];
   std::snprintf(clock, sizeof clock, "%02d:%02d", minutes / 60, minutes % 60);
-  ImGui::SetNextItemWidth(compact ? ImGui::GetContentRegionAvail().x : ImGui::GetContentRegionAvail().x * 0.7f);
+  ImGui::SetNextItemWidth(compact ? ImGui::GetContentRegionAvail().x : 22 * ImGui::GetFontSize());
   if (ImGui::SliderInt("##sunlight.time", &minutes, kSunSliderFirstMinute, kSunSliderLastMinute, clock))
     out.push_back(SetSunMinutes{minutes - minutes % 5});
   remember("sunlight.time");
@@ -138,11 +138,11 @@ std::vector<SunlightCommand> SunlightPanel::draw(const SunlightPanelView& view) 
   std::vector<SunlightCommand> out;
   const Language lang = view.language;
   const ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.30f, io.DisplaySize.y - 60), ImGuiCond_FirstUseEver,
-                          ImVec2(0, 1));
-  ImGui::SetNextWindowSize(ImVec2(std::min(620.0f, io.DisplaySize.x * 0.4f), 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.30f, io.DisplaySize.y * 0.52f), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowCollapsed(!view.startOpen, ImGuiCond_FirstUseEver);
-  const bool open = ImGui::Begin(windowTitle(lang, "sunlight.panel", "sunlight").c_str());
+  // Sized by its content: the pass-count table appears once the analysis is done.
+  const bool open =
+      ImGui::Begin(windowTitle(lang, "sunlight.panel", "sunlight").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize);
   remember("window.sunlight");
   if (!open) {
     ImGui::End();
@@ -154,6 +154,7 @@ std::vector<SunlightCommand> SunlightPanel::draw(const SunlightPanelView& view) 
   // The proposal: a scenario's buildings added as shadow casters, compared with the present.
   const std::string none = tr(lang, "sunlight.noProposal");
   const std::string shown = view.proposal.empty() ? none : view.proposal;
+  ImGui::SetNextItemWidth(22 * ImGui::GetFontSize());
   if (ImGui::BeginCombo((std::string(tr(lang, "sunlight.proposal")) + "##sunlight.proposal").c_str(), shown.c_str())) {
     if (ImGui::Selectable(none.c_str(), view.proposal.empty())) out.push_back(ChooseProposal{""});
     for (const std::string& name : view.proposals)
@@ -169,7 +170,8 @@ std::vector<SunlightCommand> SunlightPanel::draw(const SunlightPanelView& view) 
   if (view.proposal.empty()) ImGui::EndDisabled();
   if (view.computed) {
     const bool comparing = !view.proposal.empty();
-    if (ImGui::BeginTable("##sunlight.counts", comparing ? 3 : 2, ImGuiTableFlags_Borders)) {
+    if (ImGui::BeginTable("##sunlight.counts", comparing ? 3 : 2,
+                          ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
       ImGui::TableSetupColumn(tr(lang, "sunlight.passing"));
       ImGui::TableSetupColumn(comparing ? tr(lang, "coverage.before") : tr(lang, "sunlight.now"));
       if (comparing) ImGui::TableSetupColumn(tr(lang, "coverage.after"));
