@@ -84,8 +84,9 @@ struct MonitorView::Impl {
   model::SensorConfig config;
   std::filesystem::path alertsDb, historyDb;
   std::size_t samplesPerSensor = 4096;
-  alerts::SystemClock clock;
-  alerts::ReplayClock replayClock;  // the monitor's clock instead of `clock` when replaying up to a moment
+  alerts::SystemClock systemClock;
+  const alerts::Clock* clock = &systemClock;  // live data's clock (MonitorViewOptions::clock)
+  alerts::ReplayClock replayClock;            // the monitor's clock instead of `clock` when replaying up to a moment
   bool replaying = false;
   std::unique_ptr<alerts::Monitor> monitor;
   std::thread thread;
@@ -100,7 +101,7 @@ struct MonitorView::Impl {
   bool dirty = true;
   std::optional<osg::Vec3d> flyTarget;
   std::optional<FlyPose> flyPose;
-  std::uint64_t transitionsSeen = 0;  // engine raises + clears + acks at the last update()
+  std::uint64_t transitionsSeen = 0;  // EngineCounters::changes at the last update()
   const model::Site* site = nullptr;
   std::vector<std::int64_t> bannerSeen;  // alarms that have headed the banner queue (fly once each)
   std::vector<ui::AlarmLabel> labels;    // drawn at beacon tops in the last drawPanels()
@@ -179,7 +180,7 @@ void MonitorView::Impl::refresh() {
   view.activeBySeverity = engine.activeBySeverity();
   // "How long ago" counts on the clock that stamped the alerts' arrival: a replay's data time
   // (counting on the wall clock made a replayed alarm "171 days ago"), else the wall clock.
-  view.nowMs = replaying ? replayClock.nowMs() : clock.nowMs();
+  view.nowMs = replaying ? replayClock.nowMs() : clock->nowMs();
   if (cache.scrubMs != view.scrubMs) cache = HistoryCache{view.scrubMs, {}, {}, {}};
   const bool history = monitor->hasHistory();
 
@@ -345,7 +346,8 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
     monitorOptions.replayClock = &impl->replayClock;
     monitorOptions.replayHoldAtMoment = options.replayHoldAtMoment;
   }
-  const alerts::Clock& clock = impl->replaying ? static_cast<const alerts::Clock&>(impl->replayClock) : impl->clock;
+  if (options.clock) impl->clock = options.clock;
+  const alerts::Clock& clock = impl->replaying ? static_cast<const alerts::Clock&>(impl->replayClock) : *impl->clock;
   auto monitor = alerts::Monitor::start(monitorOptions, clock);
   if (!monitor) return monitor.error();
   impl->monitor = std::move(monitor).value();
@@ -405,8 +407,7 @@ void MonitorView::update(double timeSeconds) {
   impl.layer->setTimeSeconds(timeSeconds);
   // A new, cleared or acknowledged alert refreshes at once rather than at the next quarter
   // second: the banner is on the next frame (bench/alarm_bench.cpp measures publish -> banner).
-  const alerts::EngineCounters c = impl.monitor->engine().counters();
-  const std::uint64_t transitions = c.raised + c.cleared + c.acknowledged;
+  const std::uint64_t transitions = impl.monitor->engine().counters().changes;  // an escalation too
   if (transitions != impl.transitionsSeen) {
     impl.transitionsSeen = transitions;
     impl.dirty = true;
