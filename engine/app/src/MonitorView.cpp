@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <system_error>
 #include <thread>
 #include <variant>
@@ -91,6 +93,8 @@ struct MonitorView::Impl {
   std::unique_ptr<alerts::Monitor> monitor;
   std::thread thread;
   std::atomic<bool> stop{false};
+  std::mutex wakeMutex;        // guards `wake`: set on the viewer's thread, called on the monitor's
+  std::function<void()> wake;  // TwinViewer's: starts its next frame at once
 
   osg::ref_ptr<scene::SensorLayer> layer;
   std::vector<std::optional<std::size_t>> markerOfSensor;  // by config index
@@ -369,13 +373,20 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
 
   Impl* raw = impl.get();
   raw->thread = std::thread([raw]() {
-    // Hour-long rounds: Monitor::runFor converts its duration to nanoseconds, so "forever" as
-    // one huge number would overflow.
+    // Step by step (Monitor::runFor's loop), so that each logged change wakes the viewer: the
+    // frame that shows a new alarm starts now, not when the frame pacer's interval is up.
+    std::uint64_t changes = raw->monitor->engine().counters().changes;
     while (!raw->stop.load()) {
-      auto status = raw->monitor->runFor(3600, &raw->stop);
+      auto status = raw->monitor->step(std::chrono::milliseconds(50));
       if (!status) {
         core::logWarning("twin: sensor monitor stopped: " + status.error().message);
         return;
+      }
+      const std::uint64_t now = raw->monitor->engine().counters().changes;
+      if (now != changes) {
+        changes = now;
+        std::lock_guard<std::mutex> lock(raw->wakeMutex);
+        if (raw->wake) raw->wake();
       }
     }
   });
@@ -474,6 +485,11 @@ bool MonitorView::pick(osgViewer::View& view, float x, float y) {
   if (!index) return false;
   _impl->select(_impl->layer->placement(*index).sensorId);
   return true;
+}
+
+void MonitorView::setWake(std::function<void()> wake) {
+  std::lock_guard<std::mutex> lock(_impl->wakeMutex);
+  _impl->wake = std::move(wake);
 }
 
 std::optional<osg::Vec3d> MonitorView::takeFlyTarget() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,9 @@ class MonitorView final : public ViewerExtension {
   /** With the scene's alerts.fly_to: once per alarm that newly heads the banner queue, a pose
       framing its building and surroundings (framingAlarm()). */
   std::optional<FlyPose> takeFlyPose() override;
+  /** Called on the monitor's thread after each step that logged a change (raise, clear, ack,
+      escalation): the alarm is on the next frame without waiting for the viewer's pace. */
+  void setWake(std::function<void()> wake) override;
 
   /** The alert log in use (printed by the CLI). */
   const std::filesystem::path& alertsDb() const;
