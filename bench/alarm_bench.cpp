@@ -1,17 +1,15 @@
 // Publish-to-pixel: a real mosquitto, the viewer rendering headless frames (EGL) with the monitor
 // attached, and a critical reading published through the broker; measured until the first frame
 // whose panels drew that alarm's banner, next to publish -> stored alert (the engine's listener
-// runs after the alert log's commit) in the same run. After each alarm the bench acknowledges it
-// and clears it, then waits for the next second. Background load: other readings at --load msg/s.
-// Prints figures; never passes or fails on time.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// runs after the alert log's commit) in the same run, and the viewer's part (stored -> banner
+// frame). After each alarm the bench acknowledges it and clears it, then waits for the next
+// second. Background load: other readings at --load msg/s. Prints figures; never passes or
+// fails on time.
+//
+//   bench_alarm_bench [--alarms N] [--load MSG_PER_S] [--width W] [--height H] [--max-fps F]
+//
+// --max-fps is the viewer's frame pacing (ViewerOptions::maxFrameRate, default the viewer's);
+// 0 renders flat out, as the viewer did before it was paced.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -24,6 +22,10 @@
 #include <thread>
 #include <vector>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include "BenchBroker.h"
 #include "twin/app/MonitorView.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TwinViewer.h"
@@ -34,50 +36,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-[[noreturn]] void die(const std::string& why) {
-  std::fprintf(stderr, "alarm_bench: %s\n", why.c_str());
-  std::exit(1);
-}
+[[noreturn]] void die(const std::string& why) { bench::benchFail("bench_alarm_bench", why); }
 
-std::string findBinary(const char* name) {
-  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/usr/sbin";
-  for (const char* dir : {"/usr/sbin", "/usr/bin"}) {
-    const std::string candidate = std::string(dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find(':', start);
-    if (end == std::string::npos) end = path.size();
-    const std::string candidate = path.substr(start, end - start) + "/" + name;
-    if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  die(std::string(name) + " not found (Debian package mosquitto)");
-}
-
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    die("no free loopback port");
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool accepts(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
+// The 1-minute load average (/proc/loadavg): the machine is shared, so each figure says how busy it was.
+double loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  double one = 0;
+  in >> one;
+  return one;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -93,8 +59,16 @@ double msSince(Clock::time_point t0) { return std::chrono::duration<double, std:
 int main(int argc, char** argv) {
   int alarms = 20, width = 960, height = 540;
   std::vector<double> loads = {1, 1000};
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i], v = argv[i + 1];
+  double maxFps = app::ViewerOptions().maxFrameRate;
+  const std::string usage = "--alarms N, --load MSG_PER_S, --width W, --height H, --max-fps F (0 = flat out)";
+  for (int i = 1; i < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::printf("bench_alarm_bench [%s]\n", usage.c_str());
+      return 0;
+    }
+    if (i + 1 >= argc) die(a + " needs a value (" + usage + ")");
+    const std::string v = argv[i + 1];
     if (a == "--alarms")
       alarms = std::max(1, std::atoi(v.c_str()));
     else if (a == "--load")
@@ -103,30 +77,26 @@ int main(int argc, char** argv) {
       width = std::max(64, std::atoi(v.c_str()));
     else if (a == "--height")
       height = std::max(64, std::atoi(v.c_str()));
+    else if (a == "--max-fps")
+      maxFps = std::max(0.0, std::atof(v.c_str()));
     else
-      die("unknown option " + a + " (--alarms N, --load MSG_PER_S, --width W, --height H)");
+      die("unknown option " + a + " (" + usage + ")");
   }
   ::signal(SIGPIPE, SIG_IGN);
-  const int port = freePort();
+  const bench::BenchBroker broker("bench_alarm_bench", "max_queued_messages 0\n");
+  const int port = broker.port();
   const auto dir = std::filesystem::temp_directory_path() / ("twin-alarm-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  {
-    std::ofstream(dir / "mosquitto.conf")
-        << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-        << "log_dest none\nmax_queued_messages 0\n";
-  }
-  const std::string broker = findBinary("mosquitto");
-  const std::string confPath = (dir / "mosquitto.conf").string();
-  std::vector<char*> args = {const_cast<char*>(broker.c_str()), const_cast<char*>("-c"),
-                             const_cast<char*>(confPath.c_str()), nullptr};
-  pid_t brokerPid = 0;
-  if (posix_spawn(&brokerPid, broker.c_str(), nullptr, nullptr, args.data(), environ) != 0)
-    die("cannot start mosquitto");
-  for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  if (!accepts(port)) die("mosquitto did not start");
 
   // The Beijing OSM site with one flood sensor in a named building and 50 load sensors.
-  const std::string osm = std::string(TWIN_SOURCE_DIR) + "/assets/osm/cau_haidian_beijing.osm";
+  const std::string osmFolder = std::string(TWIN_SOURCE_DIR) + "/assets/osm";
+  const std::string osm = osmFolder + "/cau_haidian_beijing.osm";
+  {
+    // The scene file lies in a temporary folder: its data, in the checkout, is allowed explicitly.
+    const char* roots = std::getenv("TWIN_DATA_ROOTS");
+    const std::string allowed = roots && *roots ? std::string(roots) + ":" + osmFolder : osmFolder;
+    ::setenv("TWIN_DATA_ROOTS", allowed.c_str(), 1);
+  }
   {
     std::ofstream scene(dir / "scene.json");
     scene << R"({"name": "alarm bench", "site": {"origin": {"lon": 116.3519, "lat": 40.0033}, "crs": "local-tm"},
@@ -145,14 +115,18 @@ int main(int argc, char** argv) {
       "alert_rules": [{"id": "flood-high", "type": "above", "severity": "critical", "sensors": ["flood"], "level": 0.3,
                        "clear_level": 0.2}]})";
   }
-  std::printf("alarm_bench: mosquitto on 127.0.0.1:%d, headless %dx%d frames, one alarm a second\n", port, width,
-              height);
+  std::printf(
+      "alarm_bench: mosquitto on 127.0.0.1:%d, headless %dx%d frames at most %.0f/s (0 = flat out), one alarm a "
+      "second, %u hardware threads\n",
+      port, width, height, maxFps, std::thread::hardware_concurrency());
   for (double load : loads) {
     // A fresh viewer per load level: extensions cannot be removed from one.
     auto loaded = app::loadScene((dir / "scene.json").string());
     if (!loaded) die(loaded.error().message);
     app::ViewerOptions viewerOptions;
     viewerOptions.language = "en";
+    viewerOptions.maxFrameRate = maxFps;
+    const double loadBefore = loadAverage();
     auto viewer = app::TwinViewer::create(std::move(*loaded), viewerOptions);
     if (!viewer) die(viewer.error().message);
     model::Site& site = *(*viewer)->scene().site;
@@ -170,11 +144,12 @@ int main(int argc, char** argv) {
     if (!pub) die(pub.error().message);
 
     std::mutex mutex;
-    Clock::time_point published;
-    std::vector<double> storedMs, bannerMs, frameMs;
+    Clock::time_point published, stored;
+    std::vector<double> storedMs, bannerMs, viewerMs, frameMs;
     (*view)->monitor().engine().setListener([&](const alerts::Alert&, const alerts::Transition& t) {
       if (t.kind != alerts::TransitionKind::Raise) return;
       std::lock_guard<std::mutex> lock(mutex);
+      stored = Clock::now();
       storedMs.push_back(msSince(published));
     });
     std::atomic<bool> stopLoad{false};
@@ -202,7 +177,11 @@ int main(int argc, char** argv) {
       if (waiting) {
         const std::int64_t id = (*view)->bannerAlertId();
         if (id != 0 && id != shownId) {
-          bannerMs.push_back(msSince(published));
+          {
+            std::lock_guard<std::mutex> lock(mutex);
+            bannerMs.push_back(msSince(published));
+            viewerMs.push_back(msSince(stored));  // the viewer's part: stored -> banner frame drawn
+          }
           shownId = id;
           waiting = false;
           ++measured;
@@ -229,16 +208,14 @@ int main(int argc, char** argv) {
     const sensors::IngestStats ingest = (*view)->monitor().summary().ingest;
     std::printf(
         "load %.0f msg/s: %zu alarms  publish->stored alert p50 %.1f ms  p99 %.1f ms  |  "
-        "publish->first frame with the banner p50 %.1f ms  p99 %.1f ms  |  frame p50 %.1f ms  p99 %.1f ms  "
-        "(%llu messages ingested)\n",
+        "publish->first frame with the banner p50 %.1f ms  p99 %.1f ms  |  stored->banner frame p50 %.1f ms  "
+        "p99 %.1f ms  |  frame interval p50 %.1f ms  p99 %.1f ms  (%llu messages ingested; load average %.2f -> "
+        "%.2f)\n",
         load, bannerMs.size(), percentile(storedMs, 0.5), percentile(storedMs, 0.99), percentile(bannerMs, 0.5),
-        percentile(bannerMs, 0.99), percentile(frameMs, 0.5), percentile(frameMs, 0.99),
-        static_cast<unsigned long long>(ingest.messages));
+        percentile(bannerMs, 0.99), percentile(viewerMs, 0.5), percentile(viewerMs, 0.99), percentile(frameMs, 0.5),
+        percentile(frameMs, 0.99), static_cast<unsigned long long>(ingest.messages), loadBefore, loadAverage());
     std::fflush(stdout);
   }
-  ::kill(brokerPid, SIGTERM);
-  int st = 0;
-  ::waitpid(brokerPid, &st, 0);
   std::filesystem::remove_all(dir);
   return 0;
 }

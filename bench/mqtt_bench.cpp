@@ -9,12 +9,7 @@
 // The chain is the viewer's: alert log and reading history (SQLite WAL), alerts judged before the
 // history is written. Latency lines also give the time one Monitor::step() takes (decode, rules,
 // alert log commit, history write), the part of the latency that is ours beyond the transport.
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +32,7 @@
 #include "twin/sensors/MqttSource.h"
 #include "twin/sensors/Payload.h"
 
-extern char** environ;
+#include "BenchBroker.h"
 
 using namespace twin;
 using Clock = std::chrono::steady_clock;
@@ -52,55 +47,16 @@ constexpr double kHigh = 1e6;  // values above the rule level carry the message 
   std::exit(1);
 }
 
+// mosquitto_sub, which the throughput run starts beside our chain.
 std::string findBinary(const char* name) {
-  std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
-  path += ":/usr/sbin:/usr/bin";
-  std::size_t start = 0;
-  while (start < path.size()) {
-    std::size_t end = path.find(':', start);
-    if (end == std::string::npos) end = path.size();
-    const std::string candidate = path.substr(start, end - start) + "/" + name;
-    if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  die(std::string(name) + " not found (Debian packages mosquitto and mosquitto-clients)");
-}
-
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    die("no free loopback port");
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool accepts(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
+  const std::string path = bench::findExecutable(name);
+  if (path.empty()) die(std::string(name) + " not found (Debian packages mosquitto and mosquitto-clients)");
+  return path;
 }
 
 pid_t spawn(const std::vector<std::string>& args, bool quiet) {
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (quiet) posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) die("cannot start " + args[0]);
+  const pid_t pid = bench::spawnProcess(args, quiet);
+  if (pid <= 0) die("cannot start " + args[0]);
   return pid;
 }
 
@@ -513,24 +469,16 @@ int main(int argc, char** argv) {
     return ("," + only + ",").find(std::string(",") + part + ",") != std::string::npos;
   };
   ::signal(SIGPIPE, SIG_IGN);
-  const std::string broker = findBinary("mosquitto");
   const std::string sub = findBinary("mosquitto_sub");
-  const int port = freePort();
-  const auto conf =
-      std::filesystem::temp_directory_path() / ("twin-mqtt-bench-" + std::to_string(::getpid()) + ".conf");
-  {
-    std::ofstream out(conf);
-    // Unlimited queues so that neither subscriber loses QoS 0 messages while it catches up.
-    out << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest none\n"
-        << "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 100\n";
-  }
-  const pid_t brokerPid = spawn({broker, "-c", conf.string()}, false);
-  for (int i = 0; i < 200 && !accepts(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  if (!accepts(port)) die("mosquitto did not start");
+  // Unlimited queues so that neither subscriber loses QoS 0 messages while it catches up.
+  const bench::BenchBroker broker("bench_mqtt_bench",
+                                  "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 100\n");
+  const int port = broker.port();
   std::printf(
       "mqtt_bench: mosquitto %s on 127.0.0.1:%d, %d sensors, alert log SQLite WAL synchronous=%s, "
       "%u hardware threads\n",
-      broker.c_str(), port, kSensors, durabilityName(gSettings.durability), std::thread::hardware_concurrency());
+      broker.binary().c_str(), port, kSensors, durabilityName(gSettings.durability),
+      std::thread::hardware_concurrency());
   std::fflush(stdout);
   if (wanted("throughput"))
     for (int qos : {0, 1}) throughput(port, qos, messages, sub);
@@ -542,9 +490,5 @@ int main(int argc, char** argv) {
       latency(port, qos, rate, latencySeconds, true);
     }
   if (wanted("soak")) soak(port, soakSeconds, soakRate);
-  ::kill(brokerPid, SIGTERM);
-  int status = 0;
-  ::waitpid(brokerPid, &status, 0);
-  std::filesystem::remove(conf);
   return 0;
 }

@@ -96,7 +96,9 @@ TEST_CASE("monitor view: replay up to a moment, then running on", "[app]") {
   ReplayScene s;
   const std::int64_t at = kStartMs + 20 * kStepMs;  // 01:40, after the episode
   auto view = s.start(at, false);
-  CHECK(view->monitor().summary().replayed == 21);
+  // Caught up before start() returned (readings 0..20); the monitor's thread may already have
+  // run on through the rest by now (speed 0).
+  CHECK(view->monitor().summary().replayed >= 21);
   // Raised at 00:50, cleared by the reading at 01:20: no active alert.
   CHECK(view->monitor().summary().alerts.raised == 1);
   CHECK(view->monitor().summary().alerts.cleared == 1);

@@ -96,6 +96,7 @@ struct AlertEngine::Impl {
     Transition t{a.id, kind, a.state, now, value, who, comment, a.severity};
     b.transitions.push_back(t);
     b.shown.emplace_back(a, t);
+    ++b.counters.changes;
   }
 
   // dataMs: the time of the reading that raised it (the engine clock when none did).
@@ -325,6 +326,7 @@ struct AlertEngine::Impl {
     counters.raised += b.counters.raised;
     counters.acknowledged += b.counters.acknowledged;
     counters.cleared += b.counters.cleared;
+    counters.changes += b.counters.changes;
     return core::Ok{};
   }
 

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <system_error>
 #include <thread>
 #include <variant>
@@ -84,12 +86,15 @@ struct MonitorView::Impl {
   model::SensorConfig config;
   std::filesystem::path alertsDb, historyDb;
   std::size_t samplesPerSensor = 4096;
-  alerts::SystemClock clock;
-  alerts::ReplayClock replayClock;  // the monitor's clock instead of `clock` when replaying up to a moment
+  alerts::SystemClock systemClock;
+  const alerts::Clock* clock = &systemClock;  // live data's clock (MonitorViewOptions::clock)
+  alerts::ReplayClock replayClock;            // the monitor's clock instead of `clock` when replaying up to a moment
   bool replaying = false;
   std::unique_ptr<alerts::Monitor> monitor;
   std::thread thread;
   std::atomic<bool> stop{false};
+  std::mutex wakeMutex;        // guards `wake`: set on the viewer's thread, called on the monitor's
+  std::function<void()> wake;  // TwinViewer's: starts its next frame at once
 
   osg::ref_ptr<scene::SensorLayer> layer;
   std::vector<std::optional<std::size_t>> markerOfSensor;  // by config index
@@ -100,7 +105,7 @@ struct MonitorView::Impl {
   bool dirty = true;
   std::optional<osg::Vec3d> flyTarget;
   std::optional<FlyPose> flyPose;
-  std::uint64_t transitionsSeen = 0;  // engine raises + clears + acks at the last update()
+  std::uint64_t transitionsSeen = 0;  // EngineCounters::changes at the last update()
   const model::Site* site = nullptr;
   std::vector<std::int64_t> bannerSeen;  // alarms that have headed the banner queue (fly once each)
   std::vector<ui::AlarmLabel> labels;    // drawn at beacon tops in the last drawPanels()
@@ -179,7 +184,7 @@ void MonitorView::Impl::refresh() {
   view.activeBySeverity = engine.activeBySeverity();
   // "How long ago" counts on the clock that stamped the alerts' arrival: a replay's data time
   // (counting on the wall clock made a replayed alarm "171 days ago"), else the wall clock.
-  view.nowMs = replaying ? replayClock.nowMs() : clock.nowMs();
+  view.nowMs = replaying ? replayClock.nowMs() : clock->nowMs();
   if (cache.scrubMs != view.scrubMs) cache = HistoryCache{view.scrubMs, {}, {}, {}};
   const bool history = monitor->hasHistory();
 
@@ -345,7 +350,8 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
     monitorOptions.replayClock = &impl->replayClock;
     monitorOptions.replayHoldAtMoment = options.replayHoldAtMoment;
   }
-  const alerts::Clock& clock = impl->replaying ? static_cast<const alerts::Clock&>(impl->replayClock) : impl->clock;
+  if (options.clock) impl->clock = options.clock;
+  const alerts::Clock& clock = impl->replaying ? static_cast<const alerts::Clock&>(impl->replayClock) : *impl->clock;
   auto monitor = alerts::Monitor::start(monitorOptions, clock);
   if (!monitor) return monitor.error();
   impl->monitor = std::move(monitor).value();
@@ -367,13 +373,20 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
 
   Impl* raw = impl.get();
   raw->thread = std::thread([raw]() {
-    // Hour-long rounds: Monitor::runFor converts its duration to nanoseconds, so "forever" as
-    // one huge number would overflow.
+    // Step by step (Monitor::runFor's loop), so that each logged change wakes the viewer: the
+    // frame that shows a new alarm starts now, not when the frame pacer's interval is up.
+    std::uint64_t changes = raw->monitor->engine().counters().changes;
     while (!raw->stop.load()) {
-      auto status = raw->monitor->runFor(3600, &raw->stop);
+      auto status = raw->monitor->step(std::chrono::milliseconds(50));
       if (!status) {
         core::logWarning("twin: sensor monitor stopped: " + status.error().message);
         return;
+      }
+      const std::uint64_t now = raw->monitor->engine().counters().changes;
+      if (now != changes) {
+        changes = now;
+        std::lock_guard<std::mutex> lock(raw->wakeMutex);
+        if (raw->wake) raw->wake();
       }
     }
   });
@@ -405,8 +418,7 @@ void MonitorView::update(double timeSeconds) {
   impl.layer->setTimeSeconds(timeSeconds);
   // A new, cleared or acknowledged alert refreshes at once rather than at the next quarter
   // second: the banner is on the next frame (bench/alarm_bench.cpp measures publish -> banner).
-  const alerts::EngineCounters c = impl.monitor->engine().counters();
-  const std::uint64_t transitions = c.raised + c.cleared + c.acknowledged;
+  const std::uint64_t transitions = impl.monitor->engine().counters().changes;  // an escalation too
   if (transitions != impl.transitionsSeen) {
     impl.transitionsSeen = transitions;
     impl.dirty = true;
@@ -473,6 +485,11 @@ bool MonitorView::pick(osgViewer::View& view, float x, float y) {
   if (!index) return false;
   _impl->select(_impl->layer->placement(*index).sensorId);
   return true;
+}
+
+void MonitorView::setWake(std::function<void()> wake) {
+  std::lock_guard<std::mutex> lock(_impl->wakeMutex);
+  _impl->wake = std::move(wake);
 }
 
 std::optional<osg::Vec3d> MonitorView::takeFlyTarget() {

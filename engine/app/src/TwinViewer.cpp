@@ -21,6 +21,7 @@
 
 #include <imgui.h>
 
+#include "FramePacer.h"
 #include "twin/app/CityManipulator.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/ImGuiOverlay.h"
@@ -79,6 +80,7 @@ struct TwinViewer::Impl {
   ui::Language language = ui::Language::ZhCN;
   OrbitState startState;
   std::vector<std::shared_ptr<ViewerExtension>> extensions;  // monitor, planning, models: in the order added
+  std::shared_ptr<FramePacer> pacer;  // shared with the extensions' wake functions, which may outlive the viewer
 
   // Per viewer run.
   osg::ref_ptr<CityManipulator> manipulator;
@@ -274,6 +276,7 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
   impl.language = language;
   impl.options = options;
   impl.mode = options.mode;
+  impl.pacer = std::make_shared<FramePacer>(options.maxFrameRate);
   impl.startState = CityManipulator::stateFromLookAt(pose.eye, pose.center);
   for (const auto& [layerName, visible] : config.visibleLayers)
     for (int i = 0; i < scene::kLayerCount; ++i)
@@ -285,7 +288,9 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
 const LoadedScene& TwinViewer::scene() const { return _impl->loaded; }
 scene::SiteScene* TwinViewer::siteScene() const { return _impl->siteScene.get(); }
 void TwinViewer::addExtension(std::shared_ptr<ViewerExtension> extension) {
-  if (extension) _impl->extensions.push_back(std::move(extension));
+  if (!extension) return;
+  extension->setWake([pacer = _impl->pacer] { pacer->wake(); });
+  _impl->extensions.push_back(std::move(extension));
 }
 const RenderFigures& TwinViewer::lastRenderFigures() const { return _impl->figures; }
 
@@ -544,6 +549,7 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
   }
   int frame = 0;
   while (!viewer->done() && !impl.quit && (frames <= 0 || frame < frames)) {
+    impl.pacer->waitForFrame();
     impl.applyCommands();
     core::Stopwatch clock;
     viewer->frame();
@@ -569,6 +575,7 @@ core::Status TwinViewer::renderFrames(int width, int height, int maxFrames,
   osgViewer::Viewer& viewer = (*renderer)->viewer();
   impl.setUp(viewer, height);
   for (int i = 0; i < maxFrames; ++i) {
+    impl.pacer->waitForFrame();
     impl.applyCommands();
     core::Stopwatch clock;
     (*renderer)->renderFrame();

@@ -40,6 +40,7 @@ struct EngineCounters {
   std::uint64_t readings = 0;       // readings judged
   std::uint64_t qualityEvents = 0;  // non-finite or out-of-range readings
   std::uint64_t raised = 0, acknowledged = 0, cleared = 0;
+  std::uint64_t changes = 0;  // transitions logged by this engine, of every kind (escalate and assign included)
 };
 
 /** Rule semantics (see model::AlertRuleDef and docs/sensors.md):

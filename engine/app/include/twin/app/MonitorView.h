@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ struct MonitorViewOptions {
       picture of that moment). */
   std::optional<std::int64_t> replayUntilMs;
   bool replayHoldAtMoment = false;
+  /** The engine's clock for live data (escalation, stale, "how long ago"); nullptr = the system
+      clock. Tests pass an alerts::ManualClock, which must outlive the MonitorView. Not used with
+      replayUntilMs, which runs on the replay's own clock. */
+  const alerts::Clock* clock = nullptr;
 };
 
 /** The reading history kept beside an alert log: "alerts.db" -> "alerts-history.db". */
@@ -42,8 +47,8 @@ std::filesystem::path historyDbBeside(const std::filesystem::path& alertsDb);
 std::filesystem::path defaultAlertsDb();
 
 /** A ViewerExtension that owns one alerts::Monitor. The ingestion thread runs from start() until
-    destruction; the viewer's thread only reads snapshots (refreshed at most 4 times a second,
-    and right after a command) and acknowledges alerts. */
+    destruction; the viewer's thread only reads snapshots (refreshed 4 times a second, on the frame after any logged
+   change, and right after a command) and acknowledges alerts. */
 class MonitorView final : public ViewerExtension {
  public:
   /** Loads the scene file's sensors, places them in `site` (unplaceable sensors are reported in
@@ -67,6 +72,9 @@ class MonitorView final : public ViewerExtension {
   /** With the scene's alerts.fly_to: once per alarm that newly heads the banner queue, a pose
       framing its building and surroundings (framingAlarm()). */
   std::optional<FlyPose> takeFlyPose() override;
+  /** Called on the monitor's thread after each step that logged a change (raise, clear, ack,
+      escalation): the alarm is on the next frame without waiting for the viewer's pace. */
+  void setWake(std::function<void()> wake) override;
 
   /** The alert log in use (printed by the CLI). */
   const std::filesystem::path& alertsDb() const;

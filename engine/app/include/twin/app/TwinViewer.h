@@ -44,6 +44,11 @@ class ViewerExtension {
     osg::Vec3d eye, center;
   };
   virtual std::optional<FlyPose> takeFlyPose() { return std::nullopt; }
+  /** Called once by TwinViewer::addExtension() with a function that starts the viewer's next
+      frame without waiting for its pace (ViewerOptions::maxFrameRate). It may be called from any
+      thread, also after the viewer is gone: call it when something new must be shown at once
+      (an alarm arriving on the monitor's thread). */
+  virtual void setWake(std::function<void()> wake) { (void)wake; }
   /** Every mouse event (push, drag, release, move; OSG pixels) before the camera manipulator and
       building picking see it. Return true to take it: the manipulator then ignores it (dragging a
       facility does not pan the view). Events ImGui took arrive with getHandled() true. */
@@ -98,6 +103,8 @@ struct ViewerOptions {
   bool panels = true;                       // draw the ImGui panels (false: the credits line only)
   ui::UiMode mode = ui::UiMode::BigScreen;  // the starting UI mode (F2 / F3 switch in a window)
   float uiScale = 0;                        // panel scale; 0 = the scene's ui.scale, else ui::defaultUiScale(height)
+  double maxFrameRate = 30;  // runWindow()/renderFrames() frames per second at most; an extension's wake starts
+                             // a frame at once; 0 = as fast as possible
 };
 
 /** What renderImage() drew: the time of each frame it rendered (first, GL compile included, to
@@ -126,7 +133,7 @@ class TwinViewer {
   /** Renders the start view headless (EGL, no X) at width x height with the panels, running a
       few frames so that auto-sized panels and labels settle. Returns the RGB image (OSG order). */
   core::Result<osg::ref_ptr<osg::Image>> renderImage(int width, int height);
-  /** Renders headless frames one after another, as a window would, calling `afterFrame` after
+  /** Renders headless frames one after another, paced as a window is, calling `afterFrame` after
       each (with the frame's number from 0) until it returns false or `maxFrames` frames were
       drawn. For benchmarks that wait for something to appear on screen. */
   core::Status renderFrames(int width, int height, int maxFrames, const std::function<bool(int frame)>& afterFrame);
