@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "twin/app/AnalysisCommands.h"
+#include "twin/app/WebExport.h"
 #include "Commands.h"
 #include "MonitorCommands.h"
 #include "twin/app/Version.h"
@@ -98,6 +99,7 @@ constexpr CommandEntry kCommands[] = {
     {"tod", cmdTod, "transit-oriented development catchment figures", nullptr},
     {"sunlight", cmdSunlight, "sunlight hours (日照) at every residential window against GB 50180", nullptr},
     {"indicators", cmdIndicators, "the nine-scenario (九大场景) indicators of a scene", nullptr},
+    {"export", cmdExport, "the twin for the web: 3D Tiles 1.1, GeoJSON and a CesiumJS page", nullptr},
     {"monitor", cmdMonitor, "ingest sensor streams and run the alert rules, without rendering", nullptr},
     {"alerts", cmdAlerts, "list alerts from the alert log", nullptr},
     {"replay", cmdReplay, "publish a recorded CSV/JSONL sensor file through an MQTT broker", nullptr},
@@ -113,7 +115,7 @@ void printGlobalHelp(std::ostream& out) {
     name.resize(std::max<std::size_t>(name.size() + 2, 12), ' ');
     out << "  " << name << c.summary << '\n';
   }
-  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor):\n"
+  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor, export):\n"
       << "  a scene may read files under its own folder and the assets/ folder beside it;\n"
       << "  --data-root DIR   also allow DIR (repeatable; TWIN_DATA_ROOTS=DIR:DIR does the same)\n"
       << "  --allow-network   allow network sources (URLs, /vsicurl/, /vsis3/, PG: on another host)\n"
@@ -124,7 +126,8 @@ bool isHelp(const char* arg) { return std::strcmp(arg, "--help") == 0 || std::st
 
 // Commands that load scene files take the data-access options, which are removed from argv here.
 bool loadsScenes(const std::string& command) {
-  for (const char* c : {"run", "snapshot", "info", "isochrone", "coverage", "tod", "sunlight", "indicators", "monitor"})
+  for (const char* c :
+       {"run", "snapshot", "info", "isochrone", "coverage", "tod", "sunlight", "indicators", "monitor", "export"})
     if (command == c) return true;
   return false;
 }
