@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Loads a page of `twin export` in headless Chromium (SwiftShader WebGL) and reports its state.
 
-Usage: web/check-page.py URL OUT.png [--timeout SECONDS] [--size WxH] [--settle SECONDS]
+Usage: web/check-page.py URL OUT.png [--timeout SECONDS] [--size WxH] [--settle SECONDS] [--click-building]
 
 Drives Chromium through the DevTools protocol with the Python standard library only (no
 puppeteer): opens URL, waits in real time until the page's #status element says "ready" or
 "error" (or the timeout passes), lets it draw for --settle seconds more, saves a screenshot to
 OUT.png, and prints one JSON line:
   {"state": "ready", "status": "...", "console_errors": [...], "exceptions": [...], "seconds": 12.3}
+With --click-building, once ready it looks for a building on a grid of points (CesiumJS's
+scene.pick through the page's window.twinViewer), clicks it with real mouse events, and adds
+"clicked": [x, y] and "info": the text of the page's #info box (the building's attributes); the
+screenshot is taken after the click.
 console_errors lists console.error calls and the browser's error-level log entries (a failed
 request, a WebGL error); exceptions lists uncaught script errors.
 Exit 0: ready, with no console error and no exception; 1: otherwise; 2: Chromium could not be
@@ -116,6 +120,9 @@ def free_port():
 
 def main(argv):
     args = list(argv[1:])
+    click = "--click-building" in args
+    if click:
+        args.remove("--click-building")
     options = {"--timeout": "300", "--size": "1280x800", "--settle": "3"}
     for name in list(options):
         if name in args:
@@ -174,6 +181,23 @@ def main(argv):
             time.sleep(float(options["--settle"]))
             result = tools.call("Runtime.evaluate", expression=probe, returnByValue=True)
             state, _, text = str(result.get("result", {}).get("value", "none|")).partition("|")
+        extra = {}
+        if click and state == "ready":
+            finder = ("(() => { const v = window.twinViewer; if (!v) return '';"
+                      f" for (let y = 330; y < {height - 40}; y += 50) for (let x = 360; x < {width - 20}; x += 50) {{"
+                      "  const p = v.scene.pick(new Cesium.Cartesian2(x, y));"
+                      "  if (p instanceof Cesium.Cesium3DTileFeature) return x + ',' + y; } return ''; })()")
+            found = tools.call("Runtime.evaluate", expression=finder, returnByValue=True)
+            point = str(found.get("result", {}).get("value", ""))
+            extra["clicked"] = [int(v) for v in point.split(",")] if point else None
+            if point:
+                x, y = extra["clicked"]
+                for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+                    tools.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+                time.sleep(2)
+                info = tools.call("Runtime.evaluate", expression="document.getElementById('info').innerText",
+                                  returnByValue=True)
+                extra["info"] = str(info.get("result", {}).get("value", ""))
         shot = tools.call("Page.captureScreenshot", format="png")
         with open(png, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
@@ -189,7 +213,8 @@ def main(argv):
                 details = params["exceptionDetails"]
                 exceptions.append(details.get("exception", {}).get("description", details.get("text", "")))
         print(json.dumps({"state": state, "status": text, "console_errors": console_errors,
-                          "exceptions": exceptions, "seconds": round(time.time() - loaded, 1)}, ensure_ascii=False))
+                          "exceptions": exceptions, "seconds": round(time.time() - loaded, 1), **extra},
+                         ensure_ascii=False))
         return 0 if state == "ready" and not console_errors and not exceptions else 1
     except (OSError, RuntimeError, ValueError, KeyError) as e:
         print(f"check-page: {e}", file=sys.stderr)

@@ -407,7 +407,7 @@ TEST_CASE("twin export: the page in headless Chromium shows the buildings", "[ap
   const fs::path png = dir.path() / "page.png";
   int status = -1;
   const std::string report = shell("python3 '" + (test::sourceDir() / "web" / "check-page.py").string() + "' " + url +
-                                       " '" + png.string() + "' --timeout 480 2>&1",
+                                       " '" + png.string() + "' --timeout 480 --click-building 2>&1",
                                    &status);
   INFO(report);
   REQUIRE(status != 2);  // Chromium started and answered
@@ -416,6 +416,13 @@ TEST_CASE("twin export: the page in headless Chromium shows the buildings", "[ap
   CHECK(page["status"].get<std::string>().find("栋建筑") != std::string::npos);
   CHECK(page["console_errors"].empty());
   CHECK(page["exceptions"].empty());
+  // A click on a building lists its attributes from the tile's property table, in Chinese.
+  REQUIRE(page.contains("info"));
+  const std::string info = page["info"];
+  CHECK(info.find("编号\tway/") != std::string::npos);
+  CHECK(info.find("高度（米）") != std::string::npos);
+  CHECK(info.find("用途") != std::string::npos);
+  CHECK(info.find("状态\t现状建筑") != std::string::npos);
   CHECK(status == 0);
   osg::ref_ptr<osg::Image> image = osgDB::readImageFile(png.string());
   REQUIRE(image);
@@ -426,7 +433,7 @@ TEST_CASE("twin export: the page in headless Chromium shows the buildings", "[ap
   // The screenshot was taken once the page said it was ready: the light agrees.
   CHECK(light.g() > 0.6f);
   CHECK(light.r() < 0.2f);
-  // Outside the panel (top left) and the credits: pixels that are not the plain globe
+  // Outside the panel (top left), the attributes (top right) and the credits: pixels that are not the plain globe
   // (#e6e9e4) are buildings (or isochrone-free ground shading): a real view has many of them, in
   // many colours.
   std::size_t building = 0, counted = 0;
@@ -435,7 +442,7 @@ TEST_CASE("twin export: the page in headless Chromium shows the buildings", "[ap
     const int y = image->getOrigin() == osg::Image::BOTTOM_LEFT ? image->t() - 1 - row : row;
     if (y > 760) continue;  // the credits and the status light
     for (int x = 0; x < image->s(); ++x) {
-      if (x < 340 && y < 250) continue;
+      if ((x < 340 && y < 250) || (x > 960 && y < 320)) continue;  // the panel, the attributes
       const osg::Vec4 c = image->getColor(x, row);
       const int red = int(c.r() * 255 + 0.5f), green = int(c.g() * 255 + 0.5f), blue = int(c.b() * 255 + 0.5f);
       ++counted;

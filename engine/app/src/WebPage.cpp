@@ -177,8 +177,11 @@ function showInfo(item) {
   $("info").style.display = "block";
 }
 
+const PROPERTY_ORDER = ["id", "name", "use", "height", "status", "level", "minutes_5", "minutes_10", "minutes_15",
+  "level_after", "minutes_5_after", "minutes_10_after", "minutes_15_after"];
 function featureRows(feature) {
-  const ids = feature.getPropertyIds();
+  const rank = (k) => (PROPERTY_ORDER.indexOf(k) + PROPERTY_ORDER.length + 1) % (PROPERTY_ORDER.length + 1);
+  const ids = feature.getPropertyIds().slice().sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return ids.map((k) => [k, feature.getProperty(k)]);
 }
 
@@ -238,6 +241,10 @@ async function main() {
   viewer.scene.backgroundColor = Cesium.Color.fromCssColorString("#a9c3d9");
   viewer.scene.globe.showGroundAtmosphere = false;
   viewer.scene.fog.enabled = false;
+  // A fixed sun (10:00 Beijing time at the equinox) rather than the viewer's clock: the same light
+  // on every phone and in every screenshot.
+  viewer.clock.shouldAnimate = false;
+  viewer.clock.currentTime = Cesium.JulianDate.fromIso8601("2026-03-20T02:00:00Z");
   const v = CONFIG.view;
   viewer.camera.lookAt(Cesium.Cartesian3.fromDegrees(v.lon, v.lat, v.height),
     new Cesium.HeadingPitchRange(Cesium.Math.toRadians(v.heading), -Cesium.Math.toRadians(v.pitch), v.distance));
