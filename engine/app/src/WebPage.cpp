@@ -137,6 +137,11 @@ function renderLegend() {
       html += '<span class="swatch" style="background:' + c + '"></span>' + (l ? l + " " + t.minutes : t.levelNone);
     html += '<span class="swatch" style="background:#c9c9c9"></span>' + t.levelNA;
   }
+  if (CONFIG.isochrones && $("showIso").checked) {
+    html += "<br>" + t.isochrones + ":";
+    for (const m of [5, 10, 15])
+      html += '<span class="swatch" style="background:' + ISO_COLOURS[m] + '"></span>' + m + " " + t.minutes;
+  }
   if (CONFIG.isochrones) html += "<br>" + t.isoFrom + " " + CONFIG.isochroneOrigin;
   $("legend").innerHTML = html;
 }
@@ -300,7 +305,7 @@ $("byUse").onclick = () => toggle("byUse", "byLevel", () => { colourBy = "use"; 
 $("byLevel").onclick = () => toggle("byLevel", "byUse", () => { colourBy = "level"; });
 $("before").onclick = () => toggle("before", "after", () => { phase = "before"; });
 $("after").onclick = () => toggle("after", "before", () => { phase = "after"; });
-$("showIso").onchange = applyStyle;
+$("showIso").onchange = () => { applyStyle(); renderLegend(); };
 $("showFacilities").onchange = applyStyle;
 if (CONFIG.scenario) $("scenarioRow").style.display = "block";
 // The address may choose the first state, for links to one view: index.html#en,level,after,iso
