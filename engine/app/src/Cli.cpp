@@ -9,6 +9,7 @@
 
 #include "twin/app/AnalysisCommands.h"
 #include "twin/app/ReportCommand.h"
+#include "twin/app/WebExport.h"
 #include "Commands.h"
 #include "MonitorCommands.h"
 #include "twin/app/Version.h"
@@ -125,6 +126,7 @@ constexpr CommandEntry kCommands[] = {
     {"sunlight", cmdSunlight, "sunlight hours (日照) at every residential window against GB 50180", nullptr},
     {"indicators", cmdIndicators, "the nine-scenario (九大场景) indicators of a scene", nullptr},
     {"report", cmdReport, "the check-up report (体检报告): one HTML page with maps and tables", nullptr},
+    {"export", cmdExport, "the twin for the web: 3D Tiles 1.1, GeoJSON and a CesiumJS page", nullptr},
     {"monitor", cmdMonitor, "ingest sensor streams and run the alert rules, without rendering", nullptr},
     {"alerts", cmdAlerts, "list alerts from the alert log", nullptr},
     {"replay", cmdReplay, "publish a recorded CSV/JSONL sensor file through an MQTT broker", nullptr},
@@ -140,7 +142,8 @@ void printGlobalHelp(std::ostream& out) {
     name.resize(std::max<std::size_t>(name.size() + 2, 12), ' ');
     out << "  " << name << c.summary << '\n';
   }
-  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor, video, report):\n"
+  out << "\nscene data (run, snapshot, info, isochrone, coverage, tod, sunlight, indicators, monitor, video, report, "
+         "export):\n"
       << "  a scene may read files under its own folder and the assets/ folder beside it;\n"
       << "  --data-root DIR   also allow DIR (repeatable; TWIN_DATA_ROOTS=DIR:DIR does the same)\n"
       << "  --allow-network   allow network sources (URLs, /vsicurl/, /vsis3/, PG: on another host)\n"
@@ -152,7 +155,7 @@ bool isHelp(const char* arg) { return std::strcmp(arg, "--help") == 0 || std::st
 // Commands that load scene files take the data-access options, which are removed from argv here.
 bool loadsScenes(const std::string& command) {
   for (const char* c : {"run", "snapshot", "info", "isochrone", "coverage", "tod", "sunlight", "indicators", "monitor",
-                        "video", "report"})
+                        "video", "report", "export"})
     if (command == c) return true;
   return false;
 }

@@ -51,6 +51,13 @@ struct EnuFrame {
   static double dot(const core::Vec3& a, const core::Vec3& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 };
 
+// glTF's COLOR_0 is linear; the input colours are sRGB (as the scene's themes and CSS give them).
+std::uint8_t linear(std::uint8_t srgb) {
+  const double c = srgb / 255.0;
+  const double l = c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+  return static_cast<std::uint8_t>(std::lround(l * 255));
+}
+
 // One tile's mesh, in glTF axes (x east, y up, z south).
 struct TileMesh {
   std::vector<float> positions, normals, featureIds;
@@ -67,7 +74,7 @@ struct TileMesh {
     const auto index = static_cast<std::uint32_t>(featureIds.size());
     positions.insert(positions.end(), {float(enu.x), float(enu.z), float(-enu.y)});
     normals.insert(normals.end(), {float(normal.x), float(normal.z), float(-normal.y)});
-    colours.insert(colours.end(), {colour[0], colour[1], colour[2], 255});
+    colours.insert(colours.end(), {linear(colour[0]), linear(colour[1]), linear(colour[2]), 255});
     featureIds.push_back(float(local));
     minE = std::min(minE, enu.x), maxE = std::max(maxE, enu.x);
     minN = std::min(minN, enu.y), maxN = std::max(maxN, enu.y);

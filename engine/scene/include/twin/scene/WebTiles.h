@@ -39,7 +39,7 @@ struct WebVolume {
   std::uint32_t feature = 0;                          // row of the property table it belongs to
   core::Polygon footprint;                            // local metres
   double bottomMeters = 0, topMeters = 0;             // site-frame z of its floor and roof (z = ellipsoidal height)
-  std::array<std::uint8_t, 3> colour{200, 200, 200};  // sRGB
+  std::array<std::uint8_t, 3> colour{200, 200, 200};  // sRGB (written to COLOR_0 as linear, as glTF wants)
 };
 
 struct WebTilesInput {
