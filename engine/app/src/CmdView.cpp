@@ -16,6 +16,7 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
+#include "twin/app/IndicatorsView.h"
 #include "twin/app/ModelsView.h"
 #include "twin/app/MonitorView.h"
 #include "twin/app/PlanningView.h"
@@ -103,6 +104,10 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
   out.viewer.panels = !args.has("--no-panels");
   if (args.has("--engineering") && args.has("--presentation"))
     return args.usageError("give either --engineering or --presentation, not both");
+  if (args.has("--carousel") && args.has("--no-carousel"))
+    return args.usageError("give either --carousel or --no-carousel, not both");
+  if (args.has("--carousel")) out.viewer.carousel = true;
+  if (args.has("--no-carousel")) out.viewer.carousel = false;
   if (args.has("--engineering")) out.viewer.mode = ui::UiMode::Engineering;
   if (args.has("--presentation")) out.viewer.mode = ui::UiMode::Presentation;
   if (auto scale = args.value("--ui-scale")) {
@@ -217,6 +222,19 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
   if (a.monitorSeconds > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));
   return true;
+}
+
+// The left rail's nine-scenario indicator cards, computed on a thread of their own from the
+// scene file and the alert log the monitor writes (the replay's own when replaying), else the
+// installation's, which is only read. Only for a scene shown with its panels, and headless only
+// on the big screen (the other modes' images have no rail to show them).
+void attachIndicators(TwinViewer& viewer, const ViewArgs& a, const ReplayLog& replayLog) {
+  if (a.scene.empty() || !a.viewer.panels) return;
+  if (a.headless && a.viewer.mode != ui::UiMode::BigScreen) return;
+  const std::filesystem::path alertsDb = replayLog.dir                 ? replayLog.dir->path() / "alerts.db"
+                                         : !a.monitor.alertsDb.empty() ? a.monitor.alertsDb
+                                                                       : defaultAlertsDb();
+  viewer.addExtension(std::make_shared<IndicatorsView>(a.scene, alertsDb));
 }
 
 // The life-circle planning view (isochrone on click, facility edits, coverage colours and panel).
@@ -357,7 +375,8 @@ int cmdRun(int argc, char** argv) {
   CliArgs args("run",
                {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
                 "--plan-isochrone", "--colour-by", "--ui-scale", "--at"},
-               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation"});
+               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--carousel",
+                "--no-carousel"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   const char* display = std::getenv("DISPLAY");
@@ -367,6 +386,7 @@ int cmdRun(int argc, char** argv) {
   if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) ||
       !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
+  attachIndicators(*viewer, a, replayLog);
   if (!a.headless) {
     auto status = viewer->runWindow(a.frames, a.width, a.height);
     if (!status) {
@@ -415,6 +435,7 @@ int cmdSnapshot(int argc, char** argv) {
   if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) ||
       !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
+  attachIndicators(*viewer, a, replayLog);
   return renderToFile(*viewer, a, a.output);
 }
 

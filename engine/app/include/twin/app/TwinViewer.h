@@ -69,6 +69,9 @@ class ViewerExtension {
   virtual void contribute(ui::FrameView& view) const { (void)view; }
   /** True while closing would lose work (unsaved planning edits): Esc asks first. */
   virtual bool unsavedEdits() const { return false; }
+  /** True while something of the extension holds the screen's attention (an alarm the camera
+      flew to, not yet acknowledged or dismissed): the carousel does not move the camera. */
+  virtual bool holdsAttention() const { return false; }
 };
 
 struct ViewerOptions {
@@ -78,6 +81,7 @@ struct ViewerOptions {
   bool panels = true;                       // draw the ImGui panels (false: the credits line only)
   ui::UiMode mode = ui::UiMode::BigScreen;  // the starting UI mode (F2 / F3 switch in a window)
   float uiScale = 0;                        // panel scale; 0 = the scene's ui.scale, else ui::defaultUiScale(height)
+  std::optional<bool> carousel;             // --carousel / --no-carousel; nullopt = the scene's "carousel.enabled"
 };
 
 /** Owns the scene graph and UI state of one loaded scene. Not thread-safe; one viewer at a time
