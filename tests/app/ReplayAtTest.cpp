@@ -90,6 +90,16 @@ TEST_CASE("monitor view: replay up to a moment, held there", "[app]") {
   CHECK(view->monitor().summary().replayed == 13);
   CHECK(*view->panelView().replayClockMs == at);
   CHECK(view->monitor().summary().alerts.raised == 1);
+  // The title bar's clock is the replay's data time and says so, with no scrubbing.
+  ui::FrameView frame;
+  view->contribute(frame);
+  CHECK(frame.status.replay);
+  CHECK(frame.status.clock == ui::formatDataTime(at, panel.displayUtcOffsetMinutes));
+  // The critical alarm has a banner: it holds the screen (the carousel waits) until dismissed.
+  CHECK(view->holdsAttention());
+  view->apply({ui::DismissBanner{panel.alerts[0].id}});
+  view->update(2);
+  CHECK_FALSE(view->holdsAttention());
 }
 
 TEST_CASE("monitor view: replay up to a moment, then running on", "[app]") {

@@ -88,6 +88,18 @@ TEST_CASE("SiteScene::visibleLabels: projection, declutter, cap and culling", "[
     CHECK(labels[0].sizePixels == 24);
     CHECK(labels[0].widthPixels == Approx(4 * 24 * 0.69));  // four CJK characters, 0.69 of a line each
   }
+  SECTION("the label scale: larger text and boxes on a large wall") {
+    s->setLabelScale(2);
+    auto labels = s->visibleLabels(*camera);
+    REQUIRE(!labels.empty());
+    CHECK(labels[0].text == "六道口站");
+    CHECK(labels[0].sizePixels == 48);
+    CHECK(labels[0].widthPixels == Approx(2 * 4 * 24 * 0.69));
+    CHECK(labels[0].heightPixels == 48);
+    s->setLabelScale(-1);  // not positive: back to 1
+    CHECK(s->labelScale() == 1);
+    CHECK(s->visibleLabels(*camera)[0].sizePixels == 24);
+  }
   SECTION("colours follow the theme") {
     auto labels = s->visibleLabels(*camera);
     REQUIRE(!labels.empty());

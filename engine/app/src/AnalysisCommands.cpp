@@ -107,8 +107,10 @@ bool parseList(const std::string& text, std::vector<double>& out) {
   return !out.empty();
 }
 
-core::Result<Prepared> prepare(const std::string& path) {
-  auto loaded = loadScene(path, stderrProgress());
+// `quiet`: no progress or walk-graph figures on stderr (the viewer computes the indicators on a
+// thread of its own while it draws).
+core::Result<Prepared> prepare(const std::string& path, bool quiet = false) {
+  auto loaded = loadScene(path, quiet ? core::ProgressFn() : stderrProgress());
   if (!loaded) return loaded.error();
   Prepared p;
   p.scene = std::move(loaded).value();
@@ -121,6 +123,7 @@ core::Result<Prepared> prepare(const std::string& path) {
   if (p.graph.segmentCount() == 0)
     return core::fail("twin: " + path + ": no walkable ways in the scene (" +
                       std::to_string(p.scene.site->roads.size()) + " roads read)");
+  if (quiet) return p;
   std::fprintf(stderr, "walk graph: %zu nodes, %zu segments, %.1f km, %zu parts%s", stats.nodes, stats.segments,
                stats.totalLengthMeters / 1000, stats.components, terrain ? ", Tobler slope from the terrain" : "");
   if (stats.areasUsed)
@@ -562,6 +565,15 @@ std::string indicatorsTable(const std::vector<analysis::ScenarioIndicators>& sce
     }
   }
   return out;
+}
+
+core::Result<std::vector<analysis::ScenarioIndicators>> sceneIndicators(const std::string& scenePath,
+                                                                        const std::filesystem::path& alertsDb) {
+  auto prepared = prepare(scenePath, true);
+  if (!prepared) return prepared.error();
+  Prepared& p = prepared.value();
+  const analysis::OperationsFacts ops = operationsFacts(p.scene, alertsDb);
+  return analysis::nineScenarioIndicators(p.graph, *p.scene.site, p.config, ops, p.diag);
 }
 
 int cmdIndicators(int argc, char** argv) {

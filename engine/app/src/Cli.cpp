@@ -32,6 +32,7 @@ constexpr CommandEntry kCommands[] = {
      "                [--lang zh-CN|en] [-o OUT.png] [--scenario NAME] [--plan-isochrone LON,LAT]\n"
      "                [--colour-by C] [--sun TIME] [--no-planning] [--at TIME] [--engineering|--presentation]\n"
      "                [--ui-scale X] [--swipe] [--tour NAME]\n"
+     "                [--carousel|--no-carousel]\n"
      "  Opens SCENE (a scene .json or a bare OSM/OGR data file) in a window when DISPLAY is set;\n"
      "  without a display renders the start view with the panels headless (EGL) and writes a PNG\n"
      "  (default: a new twin-<scene>-XXXXXX.png in the temporary directory), printing its path.\n"
@@ -64,10 +65,14 @@ constexpr CommandEntry kCommands[] = {
      "  --engineering   start in the engineering mode (movable windows, statistics, diagnostics)\n"
      "  --presentation  start in the presentation mode (scene, title bar and credits only)\n"
      "  --ui-scale X    panel scale 0.5..4 (default: the scene's ui.scale, else height / 1080)\n"
+     "  --carousel      tour the scene's bookmarks unattended (the scene's \"carousel\": stops,\n"
+     "                  interval_s, default 20, idle_s, default 60); --no-carousel: not even when the\n"
+     "                  scene turns it on. Any input pauses it until idle_s without input; an alarm\n"
+     "                  banner holds it until acknowledged or dismissed. F4 switches it in the window.\n"
      "  The default is the big screen: title bar, indicator rail, alarm rail, legend, credits.\n"
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
      "  Home start view, click a building for its details, F2 engineering mode, F3 presentation\n"
-     "  mode, Esc quits (not while typing; asks first when planning edits are unsaved).\n"
+     "  mode, F4 carousel on/off, Esc quits (not while typing; asks first when planning edits are unsaved).\n"
      "  Tours (scenes with \"tours\", docs/tours.md): the Tours button lists them; --tour NAME starts\n"
      "  one at once. While one plays: Space pause, Left/Right previous/next stop, Esc or a click ends it.\n"},
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",

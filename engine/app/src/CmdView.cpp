@@ -17,6 +17,7 @@
 #include "CliArgs.h"
 #include "Commands.h"
 #include "SnapshotStats.h"
+#include "twin/app/IndicatorsView.h"
 #include "twin/app/ModelsView.h"
 #include "twin/app/MonitorView.h"
 #include "twin/app/PlanningView.h"
@@ -110,6 +111,10 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
   out.viewer.panels = !args.has("--no-panels");
   if (args.has("--engineering") && args.has("--presentation"))
     return args.usageError("give either --engineering or --presentation, not both");
+  if (args.has("--carousel") && args.has("--no-carousel"))
+    return args.usageError("give either --carousel or --no-carousel, not both");
+  if (args.has("--carousel")) out.viewer.carousel = true;
+  if (args.has("--no-carousel")) out.viewer.carousel = false;
   if (args.has("--engineering")) out.viewer.mode = ui::UiMode::Engineering;
   if (args.has("--presentation")) out.viewer.mode = ui::UiMode::Presentation;
   if (auto scale = args.value("--ui-scale")) {
@@ -237,6 +242,19 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
   if (a.monitorSeconds > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));
   return true;
+}
+
+// The left rail's nine-scenario indicator cards, computed on a thread of their own from the
+// scene file and the alert log the monitor writes (the replay's own when replaying), else the
+// installation's, which is only read. Only for a scene shown with its panels, and headless only
+// on the big screen (the other modes' images have no rail to show them).
+void attachIndicators(TwinViewer& viewer, const ViewArgs& a, const ReplayLog& replayLog) {
+  if (a.scene.empty() || !a.viewer.panels) return;
+  if (a.headless && a.viewer.mode != ui::UiMode::BigScreen) return;
+  const std::filesystem::path alertsDb = replayLog.dir                 ? replayLog.dir->path() / "alerts.db"
+                                         : !a.monitor.alertsDb.empty() ? a.monitor.alertsDb
+                                                                       : defaultAlertsDb();
+  viewer.addExtension(std::make_shared<IndicatorsView>(a.scene, alertsDb));
 }
 
 // The life-circle planning view (isochrone on click, facility edits, coverage colours and panel).
@@ -433,7 +451,8 @@ int cmdRun(int argc, char** argv) {
   CliArgs args("run",
                {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
                 "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--tour", "--sun"},
-               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe"});
+               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe",
+                "--carousel", "--no-carousel"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   const char* display = std::getenv("DISPLAY");
@@ -447,6 +466,7 @@ int cmdRun(int argc, char** argv) {
   // The tour menu belongs to a window; headless, a tour is shown only when asked for.
   if ((!a.headless || args.value("--tour")) && !attachTours(*viewer, planning, args.value("--tour").value_or("")))
     return kExitBadInput;
+  attachIndicators(*viewer, a, replayLog);
   if (!a.headless) {
     auto status = viewer->runWindow(a.frames, a.width, a.height);
     if (!status) {
@@ -500,6 +520,7 @@ int cmdSnapshot(int argc, char** argv) {
   if (!viewer || !attachMonitor(*viewer, a, replayLog) || !attachPlanning(*viewer, a) || !attachSunlight(*viewer, a) ||
       !attachModels(*viewer, *viewer->scene().site, viewer->scene().config))
     return kExitBadInput;
+  attachIndicators(*viewer, a, replayLog);
   return renderToFile(*viewer, a, a.output);
 }
 

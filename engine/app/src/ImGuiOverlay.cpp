@@ -23,14 +23,17 @@ ImU32 packColor(const model::Color& c) { return ImGui::ColorConvertFloat4ToU32(I
 // vertices into the one ImGui render pass (same font atlas texture), so they cost about one draw
 // call in total. The halo is the text drawn 1 px off in the four axis directions: four times the
 // glyph quads, still far cheaper than an outline shader on a software rasteriser.
-void drawLabels(const std::vector<scene::ScreenLabel>& labels) {
+void drawLabels(const std::vector<scene::ScreenLabel>& labels, const std::map<std::string, std::string>* names) {
   if (labels.empty()) return;
   ImDrawList* list = ImGui::GetBackgroundDrawList();
   ImFont* font = ImGui::GetFont();
   static const ImVec2 kHaloOffsets[] = {{-1, 0}, {1, 0}, {0, -1}, {0, 1}};
   for (const scene::ScreenLabel& label : labels) {
-    const char* begin = label.text.c_str();
-    const char* end = begin + label.text.size();
+    const std::string* text = &label.text;
+    if (names)
+      if (auto it = names->find(label.text); it != names->end()) text = &it->second;
+    const char* begin = text->c_str();
+    const char* end = begin + text->size();
     const float size = label.sizePixels > 0 ? label.sizePixels : font->FontSize;
     const ImVec2 extent = font->CalcTextSizeA(size, FLT_MAX, 0.0f, begin, end);
     // Whole pixels keep the glyphs sharp (the atlas is baked with PixelSnapH).
@@ -264,8 +267,8 @@ void ImGuiOverlay::renderFrame(const osg::Camera& camera, int width, int height,
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   if (_labels) {
-    drawLabels(_labels->visibleLabels(camera));
-    drawLabels(_labels->poiClusterLabels(camera));  // the counts on cluster markers
+    drawLabels(_labels->visibleLabels(camera), _labelNames);
+    drawLabels(_labels->poiClusterLabels(camera), _labelNames);  // the counts on cluster markers
   }
   if (_draw) _draw();
   ImGui::Render();

@@ -474,10 +474,19 @@ void MonitorView::contribute(ui::FrameView& view) const {
   if (v.scrubMs) {
     view.status.clock = ui::formatDataTime(*v.scrubMs, v.displayUtcOffsetMinutes);
     view.status.replay = true;
+  } else if (v.replayClockMs) {
+    // Replaying recorded data up to a moment (--at): the scene clock is the replay's data time.
+    view.status.clock = ui::formatDataTime(*v.replayClockMs, v.displayUtcOffsetMinutes);
+    view.status.replay = true;
   } else if (v.timelineToMs > 0) {
     view.status.clock = ui::formatDataTime(v.timelineToMs, v.displayUtcOffsetMinutes);
     view.status.replay = false;
   }
+}
+
+bool MonitorView::holdsAttention() const {
+  const ui::MonitorView& v = _impl->view;
+  return !ui::bannerAlarms(v.alerts, v.attention, v.dismissedBanners).empty();
 }
 
 bool MonitorView::pick(osgViewer::View& view, float x, float y) {

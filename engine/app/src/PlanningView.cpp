@@ -127,6 +127,12 @@ struct PlanningView::Impl {
   std::string loadedScenario, status;
   std::filesystem::path exportedPath;  // the last table written (shown until the next status)
   std::size_t exportedRows = 0;
+  std::string statusKey, statusArg;  // a translated status (ui::CoveragePanelView::statusKey) before `status`
+  void setStatus(std::string key, std::string arg, std::string detail = "") {
+    statusKey = std::move(key);
+    statusArg = std::move(arg);
+    status = std::move(detail);
+  }
   std::vector<std::string> savedScenarios;
   std::optional<osg::Vec3d> flyTarget;
   // The panel's figures need two summaries (a pass over every building): kept until an edit.
@@ -186,7 +192,7 @@ void PlanningView::Impl::refreshSavedScenarios() {
   if (scene->config.file.empty() || scene->config.file.extension() != ".json") return;
   auto list = model::loadScenarios(scene->config.file);
   if (!list) {
-    status = list.error().message;
+    setStatus("", "", list.error().message);
     return;
   }
   for (const model::Scenario& s : *list) savedScenarios.push_back(s.name);
@@ -395,7 +401,10 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
     } else if (auto* c = std::get_if<ui::SaveScenarioAs>(&command)) {
       const model::Scenario s = analysis::scenarioFromModels(*baseline, *working, scene->site->frame, c->name);
       auto saved = model::saveScenario(scene->config.file, s);
-      status = saved ? "saved '" + c->name + "'" : saved.error().message;
+      if (saved)
+        setStatus("planning.saved", c->name);
+      else
+        setStatus("", "", saved.error().message);
       if (saved) {
         savedEdits = edits.size();
         loadedScenario = c->name;
@@ -408,14 +417,14 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
     } else if (auto* c = std::get_if<ui::LoadScenario>(&command)) {
       auto list = model::loadScenarios(scene->config.file);
       if (!list) {
-        status = list.error().message;
+        setStatus("", "", list.error().message);
         continue;
       }
       const model::Scenario* found = nullptr;
       for (const model::Scenario& s : *list)
         if (s.name == c->name) found = &s;
       if (!found) {
-        status = "unknown scenario '" + c->name + "'";
+        setStatus("planning.unknownScenario", c->name);
         continue;
       }
       core::Stopwatch watch;
@@ -424,9 +433,11 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
       core::Diagnostics problems;
       analysis::applyScenario(*working, *found, scene->site->frame, problems);
       loadedScenario = c->name;
-      status = problems.total() ? std::to_string(problems.total()) +
-                                      " scenario entries skipped: " + core::formatDiagnostic(problems.items().front())
-                                : "";
+      if (problems.total())
+        setStatus("planning.skipped", std::to_string(problems.total()),
+                  core::formatDiagnostic(problems.items().front()));
+      else
+        setStatus("", "");
       coverageChanged();
       lastUpdateMs = watch.elapsedMs();
     }
@@ -440,7 +451,7 @@ bool PlanningView::pick(osgViewer::View& view, float x, float y) {
   if (!ground) return false;
   const core::Vec2 p{ground->x, ground->y};
   core::Status done = impl.mode == ui::PlanningMode::Isochrone ? isochroneAt(p) : addFacility(impl.addCategory, p);
-  if (!done) impl.status = done.error().message;
+  if (!done) impl.setStatus("", "", done.error().message);
   return true;
 }
 
@@ -583,7 +594,7 @@ core::Status PlanningView::saveScenario(const std::string& name) {
   if (!saved) return saved;
   _impl->savedEdits = _impl->edits.size();
   _impl->loadedScenario = name;
-  _impl->status = "saved '" + name + "'";
+  _impl->setStatus("planning.saved", name);
   _impl->refreshSavedScenarios();
   return core::Ok{};
 }
@@ -635,6 +646,8 @@ ui::CoveragePanelView PlanningView::panelView() const {
   if (impl.panelCache) {
     ui::CoveragePanelView v = *impl.panelCache;
     v.status = impl.status;
+    v.statusKey = impl.statusKey;
+    v.statusArg = impl.statusArg;
     v.lastUpdateMs = impl.lastUpdateMs;
     v.startOpen = impl.startOpen();
     return v;
@@ -668,6 +681,8 @@ ui::CoveragePanelView PlanningView::panelView() const {
   v.edits = impl.edits.size();
   v.savedScenarios = impl.savedScenarios;
   v.status = impl.status;
+  v.statusKey = impl.statusKey;
+  v.statusArg = impl.statusArg;
   v.lastUpdateMs = impl.lastUpdateMs;
   v.startOpen = impl.startOpen();
   impl.panelCache = v;

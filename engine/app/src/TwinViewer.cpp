@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <ctime>
 #include <thread>
 #include <variant>
@@ -30,6 +31,7 @@
 #include "twin/scene/FrameStatistics.h"
 #include "twin/scene/SiteScene.h"
 #include "twin/scene/TerrainMesh.h"
+#include "twin/ui/Carousel.h"
 #include "twin/ui/Fonts.h"
 #include "twin/ui/MonitorPanels.h"
 #include "twin/ui/Panels.h"
@@ -92,11 +94,18 @@ struct TwinViewer::Impl {
   double averageFrameMs = 0;
   ui::UiMode mode = ui::UiMode::BigScreen;
   float uiScale = 1;
-  bool confirmQuit = false;  // the "discard unsaved edits?" dialog is open
-  bool quit = false;         // the user asked to close the window
-  RenderFigures figures;     // of the last renderImage()
+  bool confirmQuit = false;                // the "discard unsaved edits?" dialog is open
+  bool quit = false;                       // the user asked to close the window
+  RenderFigures figures;                   // of the last renderImage()
+  std::unique_ptr<ui::Carousel> carousel;  // a window's unattended tour; none headless
+  // 3D label texts in each UI language: a feature's name -> its OSM name:en / name:zh.
+  std::map<std::string, std::string> labelNamesEn, labelNamesZh;
+  void collectLabelNames();
 
   void setUp(osgViewer::Viewer& viewer, int height);
+  void setUpCarousel(osgViewer::Viewer& viewer);
+  void runCarousel();
+  void flyToBookmark(const std::string& name);
   bool unsavedEdits() const;
   void fillLegend();
   void applyCommands();
@@ -180,7 +189,8 @@ class PickHandler : public osgGA::GUIEventHandler {
   float _hoverX = 0, _hoverY = 0, _pushX = 0, _pushY = 0;
 };
 
-// The screen's keys: F2 engineering mode (on/off), F3 presentation mode (on/off), Esc closes
+// The screen's keys: F2 engineering mode (on/off), F3 presentation mode (on/off), F4 the
+// carousel (on/off), Esc closes
 // the window (asking first when planning edits are unsaved). Nothing while a text field has the
 // keyboard: Esc there only leaves the field.
 class ScreenKeyHandler : public osgGA::GUIEventHandler {
@@ -193,7 +203,7 @@ class ScreenKeyHandler : public osgGA::GUIEventHandler {
     if (ea.getEventType() != E::KEYDOWN || ea.getHandled()) return false;
     if (_overlay && _overlay->wantsTextInput()) return false;
     const int key = ea.getKey();
-    if (key != E::KEY_F2 && key != E::KEY_F3 && key != E::KEY_Escape) return false;
+    if (key != E::KEY_F2 && key != E::KEY_F3 && key != E::KEY_F4 && key != E::KEY_Escape) return false;
     if (!_onKey(key)) return false;
     aa.requestRedraw();
     return true;
@@ -225,6 +235,30 @@ class ExtensionInputHandler : public osgGA::GUIEventHandler {
  private:
   std::vector<ViewerExtension*> _extensions;
   osg::ref_ptr<ImGuiOverlay> _overlay;
+};
+
+// Tells the carousel about every input from a person (keys, buttons, drags, wheel, pointer
+// moves), whoever handles it afterwards. F4 is the carousel's own switch, not a use of the screen.
+class CarouselInputHandler : public osgGA::GUIEventHandler {
+ public:
+  explicit CarouselInputHandler(ui::Carousel* carousel) : _carousel(carousel) {}
+  bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter&) override {
+    using E = osgGA::GUIEventAdapter;
+    switch (ea.getEventType()) {
+      case E::KEYDOWN:
+        if (ea.getKey() == E::KEY_F4) return false;
+        [[fallthrough]];
+      case E::PUSH:
+      case E::RELEASE:
+      case E::DRAG:
+      case E::MOVE:
+      case E::SCROLL: _carousel->input(); return false;
+      default: return false;
+    }
+  }
+
+ private:
+  ui::Carousel* _carousel;
 };
 
 }  // namespace
@@ -320,6 +354,8 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
   quit = false;
   confirmQuit = false;
   camera = viewer.getCamera();
+  carousel.reset();                   // a window's (setUpCarousel()); a headless image is one moment
+  siteScene->setLabelScale(uiScale);  // 3D labels grow with the panels on a large wall
   viewer.setThreadingModel(osgViewer::ViewerBase::SingleThreaded);
   viewer.setSceneData(siteScene->root());
   for (const auto& extension : extensions)
@@ -348,6 +384,9 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
     for (const std::string& a : site.attributions) fonts.extraTexts.push_back(a);
     for (const auto& extension : extensions)
       for (std::string& t : extension->fontTexts()) fonts.extraTexts.push_back(std::move(t));
+    collectLabelNames();
+    for (const auto* names : {&labelNamesEn, &labelNamesZh})
+      for (const auto& entry : *names) fonts.extraTexts.push_back(entry.second);
     overlay = new ImGuiOverlay(fonts);
     overlay->setLabelSource(siteScene.get());
     ImGuiOverlay::DrawFn drawPanels = [this]() {
@@ -381,7 +420,10 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
         else if (key == E::KEY_F3)
           pending.push_back(
               ui::SetUiMode{mode == ui::UiMode::Presentation ? ui::UiMode::BigScreen : ui::UiMode::Presentation});
-        else
+        else if (key == E::KEY_F4) {
+          if (!carousel) return false;
+          carousel->setEnabled(!carousel->enabled());
+        } else
           switch (ui::escapeAction(overlay && overlay->wantsTextInput(), confirmQuit, unsavedEdits())) {
             case ui::EscapeAction::Ignore: return false;
             case ui::EscapeAction::CloseDialog: confirmQuit = false; break;
@@ -414,6 +456,22 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
   refreshView(viewer, 0);
 }
 
+void TwinViewer::Impl::collectLabelNames() {
+  labelNamesEn.clear();
+  labelNamesZh.clear();
+  const auto add = [this](const std::string& name, const model::Tags& tags) {
+    if (name.empty()) return;
+    if (auto en = tags.find("name:en"); en != tags.end() && !en->second.empty() && en->second != name)
+      labelNamesEn.emplace(name, en->second);
+    if (auto zh = tags.find("name:zh"); zh != tags.end() && !zh->second.empty() && zh->second != name)
+      labelNamesZh.emplace(name, zh->second);
+  };
+  const model::Site& site = *loaded.site;
+  for (const model::Building& b : site.buildings) add(b.name, b.tags);
+  for (const model::Poi& p : site.pois) add(p.name, p.tags);
+  for (const model::Road& r : site.roads) add(r.name, r.tags);
+}
+
 void TwinViewer::Impl::fillLegend() {
   frameView.legend.clear();
   frameView.status = ui::ScreenStatus{};
@@ -434,6 +492,7 @@ void TwinViewer::Impl::fillLegend() {
     frameView.legend.push_back(std::move(group));
   }
   for (const auto& extension : extensions) extension->contribute(frameView);
+  frameView.status.carousel = carousel && carousel->state() != ui::CarouselState::Off;
   if (frameView.status.clock.empty()) {
     // No sensor data: the clock is the wall clock, shown in China Standard Time like the data.
     frameView.status.clock = ui::formatDataTime(std::int64_t(std::time(nullptr)) * 1000, 480);
@@ -461,11 +520,7 @@ void TwinViewer::Impl::applyCommands() {
     if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {
       siteScene->setLayerVisible(scene::Layer(int(c->layer)), c->visible);
     } else if (auto* c = std::get_if<ui::FlyToBookmark>(&command)) {
-      for (const model::Bookmark& b : loaded.config.bookmarks) {
-        if (b.name != c->name) continue;
-        const scene::CameraPose pose = groundedPose(scene::poseForBookmark(b, loaded.site->frame), *loaded.site);
-        manipulator->flyTo(CityManipulator::stateFromLookAt(pose.eye, pose.center));
-      }
+      flyToBookmark(c->name);
     } else if (auto* c = std::get_if<ui::SetLanguage>(&command)) {
       language = c->language;
     } else if (auto* c = std::get_if<ui::SetTheme>(&command)) {
@@ -480,11 +535,47 @@ void TwinViewer::Impl::applyCommands() {
     }
   }
   pending.clear();
+  runCarousel();
+}
+
+void TwinViewer::Impl::flyToBookmark(const std::string& name) {
+  for (const model::Bookmark& b : loaded.config.bookmarks) {
+    if (b.name != name) continue;
+    const scene::CameraPose pose = groundedPose(scene::poseForBookmark(b, loaded.site->frame), *loaded.site);
+    manipulator->flyTo(CityManipulator::stateFromLookAt(pose.eye, pose.center));
+  }
+}
+
+// The tour goes through the scene's "carousel.stops" (default: every bookmark), starting with the
+// one after the start view so that its first move shows something new.
+void TwinViewer::Impl::setUpCarousel(osgViewer::Viewer& viewer) {
+  const model::CarouselConfig& config = loaded.config.carousel;
+  std::vector<std::string> stops = config.stops;
+  if (stops.empty())
+    for (const model::Bookmark& b : loaded.config.bookmarks) stops.push_back(b.name);
+  const std::string start = !options.bookmark.empty() ? options.bookmark : loaded.config.startBookmark;
+  auto at = std::find(stops.begin(), stops.end(), start);
+  if (at != stops.end()) std::rotate(stops.begin(), at + 1, stops.end());
+  carousel = std::make_unique<ui::Carousel>(std::move(stops), config.intervalSeconds, config.idleSeconds,
+                                            []() { return osg::Timer::instance()->time_s(); });
+  carousel->setEnabled(options.carousel.value_or(config.enabled));
+  viewer.addEventHandler(new CarouselInputHandler(carousel.get()));
+}
+
+// After the extensions' fly-to requests: an alarm's flight wins, and the tour waits for it.
+void TwinViewer::Impl::runCarousel() {
+  if (!carousel) return;
+  bool held = false;
+  for (const auto& extension : extensions) held = held || extension->holdsAttention();
+  carousel->setAlarmHold(held);
+  if (mode == ui::UiMode::Engineering) return;  // someone is at work on the screen
+  if (auto stop = carousel->poll()) flyToBookmark(*stop);
 }
 
 void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
   const model::Site& site = *loaded.site;
   frameView.language = language;
+  if (overlay) overlay->setLabelNames(language == ui::Language::En ? &labelNamesEn : &labelNamesZh);
   frameView.theme = theme;
   frameView.mode = mode;
   frameView.uiScale = uiScale;
@@ -535,6 +626,7 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
   viewer->setUpViewInWindow(x, y, width, height);
   viewer->setKeyEventSetsDone(0);  // Esc goes through ScreenKeyHandler (text fields, unsaved edits)
   impl.setUp(*viewer, height);
+  impl.setUpCarousel(*viewer);
   viewer->realize();
   if (!viewer->isRealized()) {
     const char* display = std::getenv("DISPLAY");

@@ -13,7 +13,8 @@ constexpr float kPaddingPixels = 4;
 }  // namespace
 
 std::vector<ScreenLabel> LabelLayer::visibleLabels(const osg::Matrixd& view, const osg::Matrixd& projection,
-                                                   const osg::Viewport& viewport, int maxLabels) const {
+                                                   const osg::Viewport& viewport, int maxLabels, float scale) const {
+  if (!(scale > 0)) scale = 1.0f;
   std::vector<ScreenLabel> shown;
   const double width = viewport.width(), height = viewport.height();
   if (maxLabels <= 0 || !(width > 0) || !(height > 0)) return shown;
@@ -30,8 +31,9 @@ std::vector<ScreenLabel> LabelLayer::visibleLabels(const osg::Matrixd& view, con
     // ImGui's convention: origin at the viewport's top-left corner, y down.
     const auto x = static_cast<float>((ndcX + 1) * 0.5 * width);
     const auto y = static_cast<float>((1 - ndcY) * 0.5 * height);
-    const ScreenRect rect{x - placement.widthPixels / 2 - kPaddingPixels, y - placement.heightPixels - kPaddingPixels,
-                          x + placement.widthPixels / 2 + kPaddingPixels, y + kPaddingPixels};
+    const float w = placement.widthPixels * scale, h = placement.heightPixels * scale;
+    const ScreenRect rect{x - w / 2 - kPaddingPixels, y - h - kPaddingPixels, x + w / 2 + kPaddingPixels,
+                          y + kPaddingPixels};
     bool free = true;
     for (const ScreenRect& other : accepted)
       if (rect.overlaps(other)) {
@@ -44,8 +46,8 @@ std::vector<ScreenLabel> LabelLayer::visibleLabels(const osg::Matrixd& view, con
     label.text = placement.text;
     label.x = x;
     label.y = y;
-    label.widthPixels = placement.widthPixels;
-    label.heightPixels = placement.heightPixels;
+    label.widthPixels = w;
+    label.heightPixels = h;
     label.priority = placement.priority;
     label.kind = placement.kind;
     shown.push_back(std::move(label));

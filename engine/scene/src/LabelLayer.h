@@ -38,9 +38,10 @@ class LabelLayer {
   /** The decluttered labels for a camera with these matrices (OSG row-vector convention) and
       viewport; positions are relative to the viewport's top-left corner, y down. Colours are
       left for the caller. A degenerate viewport (zero or negative size) or maxLabels <= 0 gives
-      none. */
+      none. `scale` multiplies every label's estimated size (the UI scale: labels drawn larger
+      on a 4K wall need larger boxes); values that are not positive count as 1. */
   std::vector<ScreenLabel> visibleLabels(const osg::Matrixd& view, const osg::Matrixd& projection,
-                                         const osg::Viewport& viewport, int maxLabels) const;
+                                         const osg::Viewport& viewport, int maxLabels, float scale = 1.0f) const;
 
  private:
   std::vector<Placement> _placements;

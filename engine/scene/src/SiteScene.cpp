@@ -235,6 +235,7 @@ struct SiteScene::Impl {
   const model::Site* site = nullptr;
   const geo::Heightfield* terrain = nullptr;  // site->terrain when it has samples, else null: flat at z = 0
   SceneOptions options;
+  float labelScale = 1;  // setLabelScale()
   CompileStats stats;
   osg::ref_ptr<osg::Group> root;
   std::array<osg::ref_ptr<osg::Group>, kLayerCount> layers;
@@ -610,12 +611,15 @@ bool SiteScene::layerVisible(Layer layer) const { return _impl->visible[static_c
 
 void SiteScene::setTheme(const model::Theme& theme) { _impl->applyTheme(theme); }
 
+void SiteScene::setLabelScale(float scale) { _impl->labelScale = scale > 0 && std::isfinite(scale) ? scale : 1.0f; }
+float SiteScene::labelScale() const { return _impl->labelScale; }
+
 std::vector<ScreenLabel> SiteScene::visibleLabels(const osg::Camera& camera) const {
   const osg::Viewport* viewport = camera.getViewport();
   if (!_impl->visible[static_cast<int>(Layer::Labels)] || !viewport) return {};
   std::vector<ScreenLabel> shown = _impl->labels.visibleLabels(camera.getViewMatrix(), camera.getProjectionMatrix(),
-                                                               *viewport, _impl->options.maxLabels);
-  const float pixels = _impl->options.labelPixels > 1 ? _impl->options.labelPixels : 18;
+                                                               *viewport, _impl->options.maxLabels, _impl->labelScale);
+  const float pixels = (_impl->options.labelPixels > 1 ? _impl->options.labelPixels : 18) * _impl->labelScale;
   for (ScreenLabel& label : shown) {
     label.sizePixels = pixels;
     label.color = _impl->options.theme.labels;

@@ -189,9 +189,12 @@ std::string beaconLabel(const alerts::Alert& alert, const MonitorView& view) {
 void drawAlarmLabels(const std::vector<AlarmLabel>& labels) {
   ImDrawList* draw = ImGui::GetBackgroundDrawList();
   const float pad = 5.0f;
+  const float displayWidth = ImGui::GetIO().DisplaySize.x;
   for (const AlarmLabel& l : labels) {
     const ImVec2 size = ImGui::CalcTextSize(l.text.c_str());
-    const ImVec2 min(l.x - size.x * 0.5f - pad, l.y - size.y - 2 * pad), max(l.x + size.x * 0.5f + pad, l.y);
+    // Centred on its beacon, but kept on screen: a beacon near the edge would cut its label off.
+    const float left = std::clamp(l.x - size.x * 0.5f - pad, 0.0f, std::max(0.0f, displayWidth - size.x - 2 * pad));
+    const ImVec2 min(left, l.y - size.y - 2 * pad), max(left + size.x + 2 * pad, l.y);
     const ImU32 colour = ImGui::ColorConvertFloat4ToU32(toImVec4(severityColour(l.severity)));
     draw->AddRectFilled(min, max, IM_COL32(12, 16, 24, 225), 3.0f);
     draw->AddRect(min, max, colour, 3.0f, 0, 2.0f);

@@ -12,6 +12,7 @@
 #include "twin/analysis/Indicators.h"
 #include "twin/analysis/WalkGraph.h"
 #include "twin/app/SceneLoading.h"
+#include "twin/core/Result.h"
 
 namespace twin::app {
 
@@ -30,6 +31,13 @@ int cmdIndicators(int argc, char** argv);
 /** `twin indicators --json`: {"scenarios":[{"id","name","name_en","indicators":[{"id","name",
     "name_en","value","unit","source","why_missing"}]}]}; value null exactly when why_missing is a string. */
 std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scenarios);
+/** The nine-scenario indicators of the scene (or bare data file) at `scenePath`, as `twin
+    indicators` computes them: the scene loaded afresh, its facilities and walk graph, and the
+    alert log `alertsDb` (only read; a missing one makes the alert-log indicators missing).
+    Prints nothing. Errors: the scene's load error, a bad facility mapping, no walkable ways.
+    It shares nothing with a viewer of the same scene, so it may run on a thread of its own. */
+core::Result<std::vector<analysis::ScenarioIndicators>> sceneIndicators(const std::string& scenePath,
+                                                                        const std::filesystem::path& alertsDb);
 /** `twin indicators` without --json: per scenario "名 Name", then "  名 / Name: value unit" lines,
     "—  (why)" for a missing value. */
 std::string indicatorsTable(const std::vector<analysis::ScenarioIndicators>& scenarios);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ class ImGuiOverlay : public osg::Referenced {
       colour, in the loaded font (glyphs missing from it show as '?', so pass the site's names in
       FontOptions::extraTexts). Null stops drawing labels. Call from the viewer's thread. */
   void setLabelSource(scene::SiteScene* labels);
+  /** Label texts to show instead of the scene's (a name -> its form in the UI language, from the
+      OSM name:en / name:zh tags); labels not in it show as they are. Null: none. The map must
+      outlive its use; call from the viewer's thread. */
+  void setLabelNames(const std::map<std::string, std::string>* names) { _labelNames = names; }
   /** Runtime text the panels will draw (picked model attributes, say): glyphs of it that the
       atlas lacks are baked in before the next frame (the atlas is rebuilt and its texture made
       again, about 0.1-0.3 s). Glyphs the font file lacks as well stay '?' and are not asked for
@@ -73,6 +78,7 @@ class ImGuiOverlay : public osg::Referenced {
   ImGuiContext* _context = nullptr;
   DrawFn _draw;
   osg::ref_ptr<scene::SiteScene> _labels;
+  const std::map<std::string, std::string>* _labelNames = nullptr;
   bool _backendReady = false;
   double _lastTime = -1;
   std::string _fontError;

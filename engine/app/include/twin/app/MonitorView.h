@@ -64,10 +64,13 @@ class MonitorView final : public ViewerExtension {
   void update(double timeSeconds) override;
   void drawPanels(ui::Language language) override;
   void drawRail(ui::Language language, const ui::WidgetRect& rail) override;
-  /** Title bar: sensors online, active alerts by severity, and the scene clock (the scrubbed data
-      time, marked replay, else the newest sample's time). */
+  /** Title bar: sensors online, active alerts by severity, and the scene clock: the scrubbed data
+      time, else the replay clock (--at), both marked replay; else the newest sample's time. */
   void contribute(ui::FrameView& view) const override;
   bool pick(osgViewer::View& view, float x, float y) override;
+  /** True while an alarm has a banner (ui::bannerAlarms(): unacknowledged, not dismissed, at or
+      above the scene's attention level): its fly-to keeps the camera. */
+  bool holdsAttention() const override;
   std::optional<osg::Vec3d> takeFlyTarget() override;
   /** With the scene's alerts.fly_to: once per alarm that newly heads the banner queue, a pose
       framing its building and surroundings (framingAlarm()). */

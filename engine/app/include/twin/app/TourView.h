@@ -68,6 +68,8 @@ class TourView final : public ViewerExtension {
   std::optional<FlyPose> cameraPose(const FlyPose& current) override;
   bool handleInput(const osgGA::GUIEventAdapter& event) override;
   void drawOverlay(ui::Language language, float uiScale) override;
+  /** A playing tour holds the screen: the carousel does not move the camera under it. */
+  bool holdsAttention() const override { return playing(); }
 
   struct Impl;
 

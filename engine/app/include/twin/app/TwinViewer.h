@@ -94,6 +94,9 @@ class ViewerExtension {
     (void)language;
     (void)uiScale;
   }
+  /** True while something of the extension holds the screen's attention (an alarm the camera
+      flew to, not yet acknowledged or dismissed): the carousel does not move the camera. */
+  virtual bool holdsAttention() const { return false; }
 };
 
 struct ViewerOptions {
@@ -103,8 +106,9 @@ struct ViewerOptions {
   bool panels = true;                       // draw the ImGui panels (false: the credits line only)
   ui::UiMode mode = ui::UiMode::BigScreen;  // the starting UI mode (F2 / F3 switch in a window)
   float uiScale = 0;                        // panel scale; 0 = the scene's ui.scale, else ui::defaultUiScale(height)
-  double maxFrameRate = 30;  // runWindow()/renderFrames() frames per second at most; an extension's wake starts
-                             // a frame at once; 0 = as fast as possible
+  double maxFrameRate = 30;      // runWindow()/renderFrames() frames per second at most; an extension's wake starts
+                                 // a frame at once; 0 = as fast as possible
+  std::optional<bool> carousel;  // --carousel / --no-carousel; nullopt = the scene's "carousel.enabled"
 };
 
 /** What renderImage() drew: the time of each frame it rendered (first, GL compile included, to

@@ -106,6 +106,10 @@ class SiteScene : public osg::Referenced {
   void setLayerVisible(Layer layer, bool visible);
   bool layerVisible(Layer layer) const;
   void setTheme(const model::Theme& theme);
+  /** Labels drawn `scale` times SceneOptions::labelPixels, their declutter boxes as much larger
+      (the viewer passes its UI scale: 2 on a 3840x2160 wall). Not positive or not finite -> 1. */
+  void setLabelScale(float scale);
+  float labelScale() const;
 
   /** Index into site().buildings, or -1 for none. */
   void setHoveredBuilding(int index);
