@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <osg/Uniform>
 #include <osgGA/GUIEventAdapter>
 #include <osgViewer/View>
 
@@ -26,11 +27,13 @@ struct Fixture {
   std::shared_ptr<app::TourView> tours;
   double now = 0;
 
-  explicit Fixture(bool controls) {
+  // `tours`: a "tours" key in place of the scene's own, when not empty.
+  explicit Fixture(bool controls, const std::string& tours = "") {
     auto loaded = app::loadScene((test::scenesDir() / "hangzhou-qianjiang.json").string());
     INFO((loaded.ok() ? std::string() : loaded.error().message));
     REQUIRE(loaded.ok());
     scene = std::move(loaded).value();
+    if (!tours.empty()) scene.config.sections["tours"] = tours;
     scene::SceneOptions options;
     options.theme = scene.config.themes.at("dark");
     core::Diagnostics diag;
@@ -47,7 +50,7 @@ struct Fixture {
     auto view = app::TourView::create(scene, siteScene.get(), planning, tourOptions);
     INFO((view.ok() ? std::string() : view.error().message));
     REQUIRE(view.ok());
-    tours = *view;
+    this->tours = *view;
   }
 
   // One frame as the viewer runs it: update, then the camera.
@@ -172,4 +175,44 @@ TEST_CASE("tour view: a coverage category the facilities lack is an error", "[ap
   REQUIRE_FALSE(view.ok());
   CHECK(view.error().message.find("twin: hangzhou-qianjiang.json: tour 't' stop 2: coverage:spa: no facility "
                                   "category 'spa' (known: 5, 10, 15, kindergarten") == 0);
+}
+
+TEST_CASE("tour view: a stop's time of day moves the sun, through the flight", "[app][tour]") {
+  Fixture f(false, R"([{"name": "day", "stops": [
+      {"bookmark": "overview", "fly_s": 0, "hold_s": 1, "time": "06:00"},
+      {"bookmark": "overview", "fly_s": 2, "hold_s": 1, "time": "12:00"},
+      {"bookmark": "overview", "fly_s": 0, "hold_s": 1},
+      {"bookmark": "overview", "fly_s": 0, "hold_s": 1, "time": "23:00"}]}])");
+  osg::StateSet* state = f.siteScene->root()->getStateSet();
+  REQUIRE(state);
+  osg::Uniform* direction = state->getUniform("twin_sunDirection");
+  osg::Uniform* colour = state->getUniform("twin_sunColor");
+  REQUIRE(direction);
+  REQUIRE(colour);
+  osg::Vec3 dayColour;
+  colour->get(dayColour);
+  const auto sunAt = [&](double t, osg::Vec3& dir, osg::Vec3& light) {
+    f.now = t;
+    f.frame();
+    direction->get(dir);
+    colour->get(light);
+  };
+  f.tours->start(0, false);
+  osg::Vec3 dawn, dawnLight, morning, morningLight, noon, noonLight, kept, keptLight, night, nightLight;
+  sunAt(0.5, dawn, dawnLight);            // 06:00 true solar time on the equinox: at the horizon, in the east
+  sunAt(1 + 1.0, morning, morningLight);  // halfway through the flight: 09:00
+  sunAt(3.5, noon, noonLight);            // 12:00: due south, 90 - 30.2 degrees up in Hangzhou
+  sunAt(4.5, kept, keptLight);            // a stop without a time keeps the last one's sun
+  sunAt(5.5, night, nightLight);          // 23:00: below the horizon, no sunlight
+  CHECK(dawn.x() > 0.9);                  // east
+  CHECK(dawnLight.length() < 0.5 * dayColour.length());
+  CHECK(morning.z() > dawn.z());
+  CHECK(morning.z() < noon.z());
+  CHECK(morning.x() > 0.3);  // still east of south
+  CHECK(noon.z() == Approx(std::sin((90 - 30.24) * 3.14159265358979 / 180)).margin(0.01));
+  CHECK(noon.y() < 0);  // south
+  CHECK(noonLight.x() == Approx(dayColour.x()));
+  CHECK(kept.z() == Approx(noon.z()));
+  CHECK(nightLight.length() == Approx(0).margin(1e-6));
+  CHECK(night.z() > 0);  // never from under the ground
 }
