@@ -9,6 +9,7 @@
 #include <osgGA/GUIEventAdapter>
 #include <osgViewer/View>
 
+#include "CliRunner.h"
 #include "TestPaths.h"
 #include "twin/app/PlanningView.h"
 #include "twin/app/SceneLoading.h"
@@ -215,4 +216,41 @@ TEST_CASE("tour view: a stop's time of day moves the sun, through the flight", "
   CHECK(kept.z() == Approx(noon.z()));
   CHECK(nightLight.length() == Approx(0).margin(1e-6));
   CHECK(night.z() > 0);  // never from under the ground
+}
+
+TEST_CASE("tour view: without the planning view a stop's scenario and overlays are reported, not shown",
+          "[app][tour]") {
+  auto loaded = app::loadScene((test::scenesDir() / "hangzhou-qianjiang.json").string());
+  REQUIRE(loaded.ok());
+  app::LoadedScene scene = std::move(loaded).value();
+  double now = 0;
+  app::TourViewOptions options;
+  options.clock = [&now] { return now; };
+  options.controls = false;
+  auto view = app::TourView::create(scene, nullptr, nullptr, options);
+  REQUIRE(view.ok());
+  (*view)->start(0, false);
+  const model::Tour& tour = (*view)->tours().front();
+  for (std::size_t i = 0; i < tour.stops.size(); ++i) {
+    now = (*view)->player()->stopStartSeconds(i) + tour.stops[i].flySeconds;
+    (*view)->update(0);
+  }
+  REQUIRE_FALSE((*view)->problems().empty());
+  CHECK((*view)->problems().front() ==
+        "twin: tour 'community' stop 4: its scenario and overlays need the planning view (a scene with streets, "
+        "without --no-planning); not shown");
+}
+
+TEST_CASE("twin run --tour: an unknown tour is an error naming the known ones", "[app][tour]") {
+  test::TempDir dir("run-tour");
+  const std::string png = (dir.path() / "x.png").string();
+  auto unknown = test::runTwin(
+      {"run", (test::scenesDir() / "hangzhou-qianjiang.json").string(), "--tour", "nope", "-o", png, "--no-monitor"});
+  CHECK(unknown.code == 1);
+  CHECK(unknown.err.find("twin: unknown tour 'nope' in hangzhou-qianjiang.json; known: community\n") !=
+        std::string::npos);
+  auto none = test::runTwin(
+      {"run", (test::scenesDir() / "beijing-liudaokou.json").string(), "--tour", "nope", "-o", png, "--no-monitor"});
+  CHECK(none.code == 1);
+  CHECK(none.err.find("twin: unknown tour 'nope': the scene has no tours\n") != std::string::npos);
 }

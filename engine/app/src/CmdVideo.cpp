@@ -10,7 +10,7 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
-#include "VideoEncoder.h"
+#include "twin/app/VideoEncoder.h"
 #include "twin/app/Cli.h"
 #include "twin/app/PlanningView.h"
 #include "twin/app/SceneLoading.h"
