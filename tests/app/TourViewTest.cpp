@@ -113,7 +113,7 @@ TEST_CASE("tour view: the default scene's tour shows its stops on the tour's clo
   CHECK(f.frame().has_value());
 }
 
-TEST_CASE("tour view: keys pause, skip and end; a click in the scene ends the tour", "[app][tour]") {
+TEST_CASE("tour view: keys pause, skip and end, and a click in the scene ends the tour", "[app][tour]") {
   Fixture f(true);
   using E = osgGA::GUIEventAdapter;
   f.tours->start(0, true);  // from the camera: the flight to the first stop starts at the next frame
