@@ -29,11 +29,13 @@ Run twinVideo(std::vector<std::string> args) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::ostringstream err;
-  auto* old = std::cerr.rdbuf(err.rdbuf());
+  std::ostringstream out, err;  // the command's path on stdout and its progress on stderr are kept quiet
+  auto* oldOut = std::cout.rdbuf(out.rdbuf());
+  auto* oldErr = std::cerr.rdbuf(err.rdbuf());
   Run r;
   r.code = twin::app::runCli(int(args.size()), argv.data());
-  std::cerr.rdbuf(old);
+  std::cout.rdbuf(oldOut);
+  std::cerr.rdbuf(oldErr);
   r.err = err.str();
   return r;
 }

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include <osg/Uniform>
 #include <osgGA/GUIEventAdapter>
 #include <osgViewer/View>
 
+#include "CliRunner.h"
 #include "TestPaths.h"
 #include "twin/app/PlanningView.h"
 #include "twin/app/SceneLoading.h"
@@ -26,11 +28,13 @@ struct Fixture {
   std::shared_ptr<app::TourView> tours;
   double now = 0;
 
-  explicit Fixture(bool controls) {
+  // `tours`: a "tours" key in place of the scene's own, when not empty.
+  explicit Fixture(bool controls, const std::string& tours = "") {
     auto loaded = app::loadScene((test::scenesDir() / "hangzhou-qianjiang.json").string());
     INFO((loaded.ok() ? std::string() : loaded.error().message));
     REQUIRE(loaded.ok());
     scene = std::move(loaded).value();
+    if (!tours.empty()) scene.config.sections["tours"] = tours;
     scene::SceneOptions options;
     options.theme = scene.config.themes.at("dark");
     core::Diagnostics diag;
@@ -47,7 +51,7 @@ struct Fixture {
     auto view = app::TourView::create(scene, siteScene.get(), planning, tourOptions);
     INFO((view.ok() ? std::string() : view.error().message));
     REQUIRE(view.ok());
-    tours = *view;
+    this->tours = *view;
   }
 
   // One frame as the viewer runs it: update, then the camera.
@@ -109,7 +113,7 @@ TEST_CASE("tour view: the default scene's tour shows its stops on the tour's clo
   CHECK(f.frame().has_value());
 }
 
-TEST_CASE("tour view: keys pause, skip and end; a click in the scene ends the tour", "[app][tour]") {
+TEST_CASE("tour view: keys pause, skip and end, and a click in the scene ends the tour", "[app][tour]") {
   Fixture f(true);
   using E = osgGA::GUIEventAdapter;
   f.tours->start(0, true);  // from the camera: the flight to the first stop starts at the next frame
@@ -172,4 +176,81 @@ TEST_CASE("tour view: a coverage category the facilities lack is an error", "[ap
   REQUIRE_FALSE(view.ok());
   CHECK(view.error().message.find("twin: hangzhou-qianjiang.json: tour 't' stop 2: coverage:spa: no facility "
                                   "category 'spa' (known: 5, 10, 15, kindergarten") == 0);
+}
+
+TEST_CASE("tour view: a stop's time of day moves the sun, through the flight", "[app][tour]") {
+  Fixture f(false, R"([{"name": "day", "stops": [
+      {"bookmark": "overview", "fly_s": 0, "hold_s": 1, "time": "06:00"},
+      {"bookmark": "overview", "fly_s": 2, "hold_s": 1, "time": "12:00"},
+      {"bookmark": "overview", "fly_s": 0, "hold_s": 1},
+      {"bookmark": "overview", "fly_s": 0, "hold_s": 1, "time": "23:00"}]}])");
+  osg::StateSet* state = f.siteScene->root()->getStateSet();
+  REQUIRE(state);
+  osg::Uniform* direction = state->getUniform("twin_sunDirection");
+  osg::Uniform* colour = state->getUniform("twin_sunColor");
+  REQUIRE(direction);
+  REQUIRE(colour);
+  osg::Vec3 dayColour;
+  colour->get(dayColour);
+  const auto sunAt = [&](double t, osg::Vec3& dir, osg::Vec3& light) {
+    f.now = t;
+    f.frame();
+    direction->get(dir);
+    colour->get(light);
+  };
+  f.tours->start(0, false);
+  osg::Vec3 dawn, dawnLight, morning, morningLight, noon, noonLight, kept, keptLight, night, nightLight;
+  sunAt(0.5, dawn, dawnLight);            // 06:00 true solar time on the equinox: at the horizon, in the east
+  sunAt(1 + 1.0, morning, morningLight);  // halfway through the flight: 09:00
+  sunAt(3.5, noon, noonLight);            // 12:00: due south, 90 - 30.2 degrees up in Hangzhou
+  sunAt(4.5, kept, keptLight);            // a stop without a time keeps the last one's sun
+  sunAt(5.5, night, nightLight);          // 23:00: below the horizon, no sunlight
+  CHECK(dawn.x() > 0.9);                  // east
+  CHECK(dawnLight.length() < 0.5 * dayColour.length());
+  CHECK(morning.z() > dawn.z());
+  CHECK(morning.z() < noon.z());
+  CHECK(morning.x() > 0.3);  // still east of south
+  CHECK(noon.z() == Approx(std::sin((90 - 30.24) * 3.14159265358979 / 180)).margin(0.01));
+  CHECK(noon.y() < 0);  // south
+  CHECK(noonLight.x() == Approx(dayColour.x()));
+  CHECK(kept.z() == Approx(noon.z()));
+  CHECK(nightLight.length() == Approx(0).margin(1e-6));
+  CHECK(night.z() > 0);  // never from under the ground
+}
+
+TEST_CASE("tour view: without the planning view a stop's scenario and overlays are reported, not shown",
+          "[app][tour]") {
+  auto loaded = app::loadScene((test::scenesDir() / "hangzhou-qianjiang.json").string());
+  REQUIRE(loaded.ok());
+  app::LoadedScene scene = std::move(loaded).value();
+  double now = 0;
+  app::TourViewOptions options;
+  options.clock = [&now] { return now; };
+  options.controls = false;
+  auto view = app::TourView::create(scene, nullptr, nullptr, options);
+  REQUIRE(view.ok());
+  (*view)->start(0, false);
+  const model::Tour& tour = (*view)->tours().front();
+  for (std::size_t i = 0; i < tour.stops.size(); ++i) {
+    now = (*view)->player()->stopStartSeconds(i) + tour.stops[i].flySeconds;
+    (*view)->update(0);
+  }
+  REQUIRE_FALSE((*view)->problems().empty());
+  CHECK((*view)->problems().front() ==
+        "twin: tour 'community' stop 4: its scenario and overlays need the planning view (a scene with streets, "
+        "without --no-planning); not shown");
+}
+
+TEST_CASE("twin run --tour: an unknown tour is an error naming the known ones", "[app][tour]") {
+  test::TempDir dir("run-tour");
+  const std::string png = (dir.path() / "x.png").string();
+  auto unknown = test::runTwin(
+      {"run", (test::scenesDir() / "hangzhou-qianjiang.json").string(), "--tour", "nope", "-o", png, "--no-monitor"});
+  CHECK(unknown.code == 1);
+  CHECK(unknown.err.find("twin: unknown tour 'nope' in hangzhou-qianjiang.json; known: community\n") !=
+        std::string::npos);
+  auto none = test::runTwin(
+      {"run", (test::scenesDir() / "beijing-liudaokou.json").string(), "--tour", "nope", "-o", png, "--no-monitor"});
+  CHECK(none.code == 1);
+  CHECK(none.err.find("twin: unknown tour 'nope': the scene has no tours\n") != std::string::npos);
 }

@@ -10,7 +10,7 @@
 
 #include "CliArgs.h"
 #include "Commands.h"
-#include "VideoEncoder.h"
+#include "twin/app/VideoEncoder.h"
 #include "twin/app/Cli.h"
 #include "twin/app/PlanningView.h"
 #include "twin/app/SceneLoading.h"
@@ -57,6 +57,9 @@ int cmdVideo(int argc, char** argv) {
   ViewerOptions viewerOptions;
   viewerOptions.panels = false;  // the scene, the credits and the captions: nothing of the control room
   viewerOptions.mode = ui::UiMode::Presentation;
+  // Videos are watched on phones and projected in halls: captions and credits 1.4 times the
+  // big screen's size for the same frame height.
+  viewerOptions.uiScale = std::clamp(1.4f * float(height) / 1080.0f, ui::kMinUiScale, ui::kMaxUiScale);
   if (auto lang = args.value("--lang")) {
     if (*lang != "zh-CN" && *lang != "en") return args.usageError("bad --lang '" + *lang + "'; expected zh-CN or en");
     viewerOptions.language = *lang;

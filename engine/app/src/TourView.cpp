@@ -2,19 +2,38 @@
 #include "twin/app/TourView.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <osg/Timer>
+#include <osg/Uniform>
 #include <osgGA/GUIEventAdapter>
 
 #include "twin/app/CityManipulator.h"
 #include "twin/core/Assert.h"
 #include "twin/core/Log.h"
+#include "twin/geo/SunPosition.h"
 #include "twin/scene/PlanningLayer.h"
 #include "twin/scene/SiteScene.h"
 #include "twin/scene/TerrainMesh.h"
 
 namespace twin::app {
+
+namespace {
+
+constexpr double kDegrees = 3.14159265358979323846 / 180.0;
+// The day a stop's "time" is taken on: the spring equinox, a mid-season sun (day and night of
+// equal length everywhere), so that a tour looks the same whenever it is played.
+constexpr geo::CivilDate kSunDate{2026, 3, 20};
+
+// The minute of day a tour shows at stop `index`: the last "time" given up to that stop.
+std::optional<double> stopMinute(const model::Tour& tour, std::size_t index) {
+  for (std::size_t i = index + 1; i-- > 0;)
+    if (tour.stops[i].minuteOfDay) return double(*tour.stops[i].minuteOfDay);
+  return std::nullopt;
+}
+
+}  // namespace
 
 bool tourNeedsPlanning(const model::Tour& tour) {
   for (const model::TourStop& s : tour.stops)
@@ -37,6 +56,9 @@ struct TourView::Impl {
   std::string shownScenario;             // the scenario the tour loaded ("" = existing state)
   std::string coverageShown;             // the coverage the tour coloured buildings by ("" = none)
   ui::TourPanel panel;
+  // The scene's sun (SiteScene's lighting uniforms on its root): the stops' "time" moves it.
+  osg::ref_ptr<osg::Uniform> sunDirection, sunColor;
+  osg::Vec3 sunColorAtDay;
   std::vector<std::string> problems;
   std::set<std::string> reported;
 
@@ -46,6 +68,7 @@ struct TourView::Impl {
     core::logWarning(what);
   }
   void showStop(std::size_t index);
+  void showSun(const model::TourMoment& moment);
   // "5", "10", "15" or a category id (checked at create()); "" = colour by use.
   ui::ColourBy colourBy(const std::string& coverage) const {
     ui::ColourBy by;
@@ -112,6 +135,12 @@ core::Result<std::shared_ptr<TourView>> TourView::create(const LoadedScene& scen
     impl->poses.push_back(std::move(poses));
   }
   impl->tours = std::move(tours).value();
+  if (siteScene)
+    if (osg::StateSet* state = siteScene->root()->getStateSet()) {
+      impl->sunDirection = state->getUniform("twin_sunDirection");
+      impl->sunColor = state->getUniform("twin_sunColor");
+      if (impl->sunColor) impl->sunColor->get(impl->sunColorAtDay);
+    }
   return std::shared_ptr<TourView>(new TourView(std::move(impl)));
 }
 
@@ -128,6 +157,29 @@ void TourView::start(std::size_t index, bool fromCamera) {
   impl.shownStop.reset();
   impl.startFromCamera = fromCamera;
   if (!fromCamera) impl.player->start();
+}
+
+void TourView::Impl::showSun(const model::TourMoment& moment) {
+  if (!sunDirection || !sunColor) return;
+  const model::Tour& t = tours[tour];
+  const std::optional<double> to = stopMinute(t, moment.stop);
+  if (!to) return;  // no stop so far gives a time: the scene's own sun
+  double minute = *to;
+  // During a flight the sun moves from the previous stop's time to this one's, with the camera.
+  if (moment.phase == model::TourPhase::Flying && moment.stop > 0)
+    if (const std::optional<double> from = stopMinute(t, moment.stop - 1))
+      minute = *from + (*to - *from) * std::clamp(moment.stopProgress, 0.0, 1.0);
+  const core::LonLat site = loaded->site->frame.origin();
+  const double utc = geo::utcOfTrueSolarTime(kSunDate, site.lon, minute / 60.0);
+  const geo::SunPosition sun = geo::sunPosition(site, utc);
+  if (!std::isfinite(sun.azimuthDegrees) || !std::isfinite(sun.altitudeDegrees)) return;
+  // Below the horizon the light would come from under the ground: keep the direction just above
+  // it and fade the sun out over its last 10 degrees (the sky's ambient light stays).
+  const double altitude = std::max(sun.altitudeDegrees, 2.0) * kDegrees, azimuth = sun.azimuthDegrees * kDegrees;
+  sunDirection->set(osg::Vec3(float(std::sin(azimuth) * std::cos(altitude)),
+                              float(std::cos(azimuth) * std::cos(altitude)), float(std::sin(altitude))));
+  const double strength = std::clamp(std::sin(sun.altitudeDegrees * kDegrees) / std::sin(10 * kDegrees), 0.0, 1.0);
+  sunColor->set(sunColorAtDay * float(strength));
 }
 
 void TourView::Impl::showStop(std::size_t index) {
@@ -195,6 +247,7 @@ void TourView::update(double timeSeconds) {
     return;
   }
   if (impl.shownStop != moment.stop) impl.showStop(moment.stop);
+  impl.showSun(moment);
 }
 
 std::optional<ViewerExtension::FlyPose> TourView::cameraPose(const FlyPose& current) {

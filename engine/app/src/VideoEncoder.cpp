@@ -1,4 +1,4 @@
-#include "VideoEncoder.h"
+#include "twin/app/VideoEncoder.h"
 
 #include <cstddef>
 

@@ -1,5 +1,6 @@
 // Guided tours in the viewer: a ViewerExtension that plays the scene's tours (model::Tour) with a
-// model::TourPlayer, drives the camera, shows each stop's scenario, layers and overlays, and draws
+// model::TourPlayer, drives the camera, shows each stop's scenario, layers, overlays and time of
+// day (the scene's sun, on the spring equinox in true solar time), and draws
 // the captions and controls (ui::TourPanel). The same extension renders `twin video` on the
 // video's own clock.
 //   keys while a tour plays: Space pause / resume, Right or Page Down next stop, Left or Page Up

@@ -44,7 +44,7 @@ struct TourStop {
   std::optional<std::vector<std::string>> layers;  // "layers": scene layers shown (others hidden); absent = keep
   std::vector<TourOverlay> overlays;               // "overlays": shown during this stop (others hidden)
   std::string coverageBy;                          // with Coverage: "5", "10", "15" or a category id
-  std::optional<int> minuteOfDay;                  // "time" ("HH:MM", local solar day): the sun; absent = keep
+  std::optional<int> minuteOfDay;                  // "time" ("HH:MM", true solar time): the sun; absent = keep
 };
 
 struct Tour {

@@ -1,5 +1,6 @@
 // H.264 in MP4 through FFmpeg's libraries (libavcodec, libavformat, libswscale, libavutil): the
-// encoder of `twin video`. The only place FFmpeg is used (scripts/check-includes.sh).
+// encoder of `twin video`. FFmpeg itself stays inside engine/app/src/VideoEncoder.cpp, the only
+// file that includes it (scripts/check-includes.sh); this header names none of its types.
 #pragma once
 
 #include <cstdint>
