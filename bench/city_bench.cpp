@@ -1,94 +1,94 @@
-// A generated grid city of N buildings and its streets, written as .osm, loaded through
-// model::loadSite, compiled and rendered at 1920x1080 from an overview pose.
-// Usage: bench_city_bench [N=10000] [frames=100]   (run one process per N: peak RSS is per process)
+// A generated grid city of N buildings, its streets and POIs (tests/support GeneratedCity), written
+// as .osm, loaded through model::loadSite, compiled and rendered at 1920x1080 from an overview pose.
+// Usage: bench_city_bench [N [frames]]     one city (run one process per N: peak RSS is per process)
+//        bench_city_bench compare [frames] the 20k and 200k cities, each in a child process, and the
+//                                           ratios frame(200k)/frame(20k) and memory(200k)/memory(20k)
+#include <unistd.h>
+
 #include <cmath>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <thread>
+
+#include <osgDB/DatabasePager>
+#include <osgUtil/IncrementalCompileOperation>
 
 #include "BenchSupport.h"
+#include "GeneratedCity.h"
 #include "twin/model/SiteLoader.h"
+#include "twin/scene/FrameStatistics.h"
 
 using namespace twin;
 
 namespace {
 
-constexpr double kLon0 = 120.15, kLat0 = 30.28;  // Hangzhou
-constexpr double kMetresPerDegree = 111320.0;
-constexpr int kBlockSide = 4;                // buildings per block side
-constexpr double kPitch = 25, kStreet = 22;  // metres
-
-struct Writer {
-  std::ofstream out;
-  long long nextNode = 1;
-  long long node(double x, double y) {
-    double lat = kLat0 + y / kMetresPerDegree;
-    double lon = kLon0 + x / (kMetresPerDegree * std::cos(kLat0 * 3.14159265358979 / 180));
-    char line[128];
-    std::snprintf(line, sizeof line, "  <node id=\"%lld\" lat=\"%.8f\" lon=\"%.8f\" version=\"1\"/>\n", nextNode, lat,
-                  lon);
-    out << line;
-    return nextNode++;
-  }
+struct ChildFigures {
+  double frameMs = -1, rssMiB = -1;
 };
 
-// Buildings vary in size, height and use so that LOD and colour paths are all exercised.
-std::filesystem::path writeCity(const std::filesystem::path& file, int buildings) {
-  int blocksPerSide = static_cast<int>(std::ceil(std::sqrt(buildings / double(kBlockSide * kBlockSide))));
-  double blockPitch = kBlockSide * kPitch + kStreet;
-  Writer w;
-  w.out.open(file);
-  w.out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<osm version=\"0.6\" generator=\"bench_city_bench\">\n";
-  std::vector<std::pair<std::vector<long long>, std::string>> ways;
-  const char* uses[] = {"residential", "apartments", "residential", "commercial", "office", "school", "residential"};
-  int made = 0;
-  for (int by = 0; by < blocksPerSide && made < buildings; ++by) {
-    for (int bx = 0; bx < blocksPerSide && made < buildings; ++bx) {
-      for (int j = 0; j < kBlockSide * kBlockSide && made < buildings; ++j, ++made) {
-        double x = bx * blockPitch + (j % kBlockSide) * kPitch, y = by * blockPitch + (j / kBlockSide) * kPitch;
-        double wx = 12 + (made * 7 % 9), wy = 10 + (made * 5 % 8);
-        std::vector<long long> refs = {w.node(x, y), w.node(x + wx, y), w.node(x + wx, y + wy), w.node(x, y + wy)};
-        refs.push_back(refs.front());
-        int levels = 3 + (made * 37 % 28);
-        ways.push_back({refs, std::string("    <tag k=\"building\" v=\"") + uses[made % 7] +
-                                  "\"/>\n    <tag k=\"building:levels\" v=\"" + std::to_string(levels) + "\"/>\n"});
-      }
-    }
+// Runs this program for one city and reads its "frame ... median" and "peak RSS" lines.
+ChildFigures runChild(std::size_t buildings, int frames) {
+  // The shell that popen() starts is not this program: resolve our own path first.
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) bench::die("bench_city_bench: cannot find its own program: " + error.message());
+  const std::string command = "'" + self.string() + "' " + std::to_string(buildings) + " " + std::to_string(frames);
+  ChildFigures figures;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) bench::die("bench_city_bench: cannot run " + command);
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe)) {
+    std::fputs(line, stdout);
+    double value = 0;
+    if (const char* median = std::strstr(line, "median ");
+        median && std::strncmp(line, "frame", 5) == 0 && std::sscanf(median, "median %lf", &value) == 1)
+      figures.frameMs = value;
+    if (std::sscanf(line, "peak RSS: %lf", &value) == 1) figures.rssMiB = value;
   }
-  double length = blocksPerSide * blockPitch;
-  for (int i = 0; i <= blocksPerSide; ++i) {
-    double c = i * blockPitch - kStreet / 2;
-    std::string tags =
-        std::string("    <tag k=\"highway\" v=\"") + (i % 5 == 0 ? "secondary" : "residential") + "\"/>\n";
-    ways.push_back({{w.node(-kStreet, c), w.node(length, c)}, tags});
-    ways.push_back({{w.node(c, -kStreet), w.node(c, length)}, tags});
-  }
-  long long wayId = 1;
-  for (const auto& [refs, tags] : ways) {
-    w.out << "  <way id=\"" << wayId++ << "\" version=\"1\">\n";
-    for (long long ref : refs) w.out << "    <nd ref=\"" << ref << "\"/>\n";
-    w.out << tags << "  </way>\n";
-  }
-  w.out << "</osm>\n";
-  return file;
+  if (pclose(pipe) != 0) bench::die("bench_city_bench: " + command + " failed");
+  return figures;
+}
+
+int compare(int frames) {
+  std::printf("== 20,000 buildings\n");
+  std::fflush(stdout);
+  const ChildFigures small = runChild(20000, frames);
+  std::printf("== 200,000 buildings\n");
+  std::fflush(stdout);
+  const ChildFigures large = runChild(200000, frames);
+  if (small.frameMs <= 0 || small.rssMiB <= 0 || large.frameMs < 0 || large.rssMiB < 0)
+    bench::die("bench_city_bench: a child printed no frame time or peak RSS");
+  std::printf("frame(200k)/frame(20k) = %.1f / %.1f ms = %.2f  (target <= 2)\n", large.frameMs, small.frameMs,
+              large.frameMs / small.frameMs);
+  std::printf("memory(200k)/memory(20k) = %.0f / %.0f MiB = %.2f  (target <= 4)\n", large.rssMiB, small.rssMiB,
+              large.rssMiB / small.rssMiB);
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   unsetenv("DISPLAY");
+  if (argc > 1 && std::string(argv[1]) == "compare") return compare(argc > 2 ? std::max(1, std::atoi(argv[2])) : 50);
   int buildings = argc > 1 ? std::max(1, std::atoi(argv[1])) : 10000;
   int frames = argc > 2 ? std::max(1, std::atoi(argv[2])) : 100;
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("twin-city-bench-" + std::to_string(buildings));
   std::filesystem::create_directories(dir);
   core::Stopwatch writeWatch;
-  std::filesystem::path osm = writeCity(dir / "city.osm", buildings);
+  const std::filesystem::path osm = dir / "city.osm";
+  test::GeneratedCityOptions city;
+  city.buildings = static_cast<std::size_t>(buildings);
+  if (auto written = test::writeGeneratedCityOsm(osm, city); !written) bench::die(written.error().message);
   double writeMs = writeWatch.elapsedMs();
 
   core::Stopwatch loadWatch;
   model::SceneConfig sceneConfig;
   sceneConfig.name = "grid city";
-  sceneConfig.origin = {kLon0, kLat0};
+  sceneConfig.origin = {test::kGeneratedCityLon, test::kGeneratedCityLat};
   model::LayerConfig layer;
   layer.id = "city";
   layer.source = osm.string();
@@ -109,8 +109,22 @@ int main(int argc, char** argv) {
   auto renderer = app::HeadlessRenderer::create(1920, 1080);
   if (!renderer) bench::die(renderer.error().message);
   bench::applyCamera(*renderer.value(), options.theme, scene::poseFramingExtent(site->extent));
-  renderer.value()->viewer().setSceneData(built.value()->root());
+  osgViewer::Viewer& viewer = renderer.value()->viewer();
+  viewer.setSceneData(built.value()->root());
+  viewer.setIncrementalCompileOperation(new osgUtil::IncrementalCompileOperation);
+  // Paged near levels the overview asks for are loaded before timing (at most 60 s).
+  for (int i = 0; i < 3000; ++i) {
+    renderer.value()->renderFrame();
+    const osgDB::DatabasePager* pager = viewer.getDatabasePager();
+    if (!pager || (!pager->getRequestsInProgress() && pager->getFileRequestListSize() == 0 &&
+                   pager->getDataToMergeListSize() == 0))
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   bench::FrameFigures f = bench::measureFrames(*renderer.value(), frames);
+  const osg::Camera* camera = viewer.getCamera();
+  const scene::FrameStatistics drawn = scene::cullStatistics(*built.value()->root(), camera->getViewMatrix(),
+                                                             camera->getProjectionMatrix(), *camera->getViewport());
   if (const char* snapshots = std::getenv("TWIN_BENCH_SNAPSHOT_DIR")) {
     auto written = app::writePng(*renderer.value()->capture(),
                                  std::string(snapshots) + "/city-" + std::to_string(buildings) + ".png");
@@ -124,12 +138,17 @@ int main(int argc, char** argv) {
       std::filesystem::file_size(osm) / 1e6, writeMs);
   std::printf("load (config + read + reproject + interpret): %.0f ms  [read %.0f, reproject %.0f, interpret %.0f]\n",
               loadMs, site->timings.readMs, site->timings.reprojectMs, site->timings.interpretMs);
-  std::printf("compile: %.0f ms  (%zu tiles, %zu building geometries, %zu full-detail triangles, %zu skipped)\n",
-              stats.compileMs, stats.buildingTiles, stats.buildingGeometries, stats.buildingTriangles, diag.total());
+  std::printf(
+      "compile: %.0f ms  (%zu tiles in %zu blocks%s, %zu building geometries, %zu full-detail triangles, %zu "
+      "skipped)\n",
+      stats.compileMs, stats.buildingTiles, stats.buildingBlocks, stats.buildingsPaged ? ", near levels paged" : "",
+      stats.buildingGeometries, stats.buildingTriangles, diag.total());
   std::printf("ready (load + compile): %.0f ms\n", loadMs + stats.compileMs);
   std::printf(
       "frame 1920x1080, %d frames: median %.1f ms (min %.1f, max %.1f), drawables %.0f, visible triangles %.0f\n",
       frames, f.medianMs, f.minMs, f.maxMs, f.drawables, f.triangles);
+  std::printf("drawn: %zu draw calls, %zu triangles, %zu buildings, %zu POI markers (of %zu POIs)\n", drawn.drawCalls,
+              drawn.triangles, drawn.buildingsDrawn, drawn.poiMarkersDrawn, site->pois.size());
   std::printf("peak RSS: %.0f MiB\n", bench::peakRssMiB());
   std::filesystem::remove_all(dir);
   return 0;

@@ -40,7 +40,7 @@ struct Extent {
 };
 
 // Lowest and highest vertex of every building in the near (full-detail) level of each tile. A
-// block's LOD holds the group of its tiles' near geometries and, directly, its far geometry.
+// block's LOD holds the group of its tiles' near geometries and, directly, its far and coarse ones.
 std::map<int, Extent> buildingHeights(scene::SiteScene& s) {
   std::map<int, Extent> out;
   BuildingGeometries visitor;
@@ -88,7 +88,7 @@ TEST_CASE("SiteScene::build: counts of a hand-made site", "[scene]") {
   const scene::CompileStats& stats = s->stats();
   CHECK(stats.buildingTiles == 2);       // (0,0) and (300,0) lie in different 250 m tiles
   CHECK(stats.buildingBlocks == 1);      // but in the same 1 km block
-  CHECK(stats.buildingGeometries == 3);  // a near level per tile, one far level for the block
+  CHECK(stats.buildingGeometries == 4);  // a near level per tile, a far and a coarse level for the block
   CHECK_FALSE(stats.buildingsPaged);
   // Building 0: 4 walls x 2 + roof 2 = 10. Building 1: 8 walls x 2 + holed roof 8 = 24.
   CHECK(stats.buildingTriangles == 34);
@@ -135,7 +135,7 @@ TEST_CASE("SiteScene::build: per-vertex building ids match the footprints", "[sc
   auto s = buildScene(site, diag);
   BuildingGeometries visitor;
   s->root()->accept(visitor);
-  REQUIRE(visitor.found.size() == 3);
+  REQUIRE(visitor.found.size() == 4);
   std::size_t checked = 0;
   for (osg::Geometry* geometry : visitor.found) {
     auto* vertices = dynamic_cast<osg::Vec3Array*>(geometry->getVertexArray());
@@ -227,7 +227,7 @@ TEST_CASE("SiteScene::setBuildingColors: per-vertex colours on every LOD level, 
   CHECK_FALSE(s->buildingColorsActive());
   BuildingGeometries visitor;
   s->root()->accept(visitor);
-  REQUIRE(visitor.found.size() == 3);
+  REQUIRE(visitor.found.size() == 4);
   for (osg::Geometry* geometry : visitor.found) CHECK(geometry->getVertexAttribArray(7) == nullptr);
 
   // Building 1 keeps its use colour (alpha 0); building 2 was skipped but still has an entry.

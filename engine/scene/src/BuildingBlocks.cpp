@@ -29,6 +29,15 @@ std::string recordLabel(const std::string& idKind, std::int64_t id) {
 
 using Key = std::pair<long long, long long>;
 
+constexpr double kCoarseCellMeters = 100;
+
+struct CoarseCell {
+  core::Box2 box;  // over the footprints' bounds of the buildings whose centre lies in the cell
+  float top = -std::numeric_limits<float>::max();
+  osg::Vec4 attribute;  // the tallest building's
+  std::size_t volumes = 0;
+};
+
 Key cellOf(const core::Vec2& p, double size) {
   return {static_cast<long long>(std::floor(p.x / size)), static_cast<long long>(std::floor(p.y / size))};
 }
@@ -124,6 +133,7 @@ BuildingBlocks::Figures BuildingBlocks::compile(const std::vector<BuildingVolume
   Figures figures;
   const double blockSize = _tileSize * kTilesPerBlockSide;
   std::map<Key, Mesh> far;
+  std::map<Key, CoarseCell> coarse;  // by coarse cell; each cell lies in one block
   std::map<Key, core::Box2> extents;
   std::map<Key, float> tops;
   std::map<Key, std::size_t> tiles;  // per tile, to count them
@@ -163,18 +173,57 @@ BuildingBlocks::Figures BuildingBlocks::compile(const std::vector<BuildingVolume
       }
     figures.triangles += 2 * walls + triangulation.triangles.size() / 3 * (h.bottom > 0 ? 2 : 1);
     if (drawnFar(v, triangulation)) addRoof(far[key], triangulation, h.top, volumeAttribute(v, h), true);
+    CoarseCell& cell = coarse[cellOf(box.centre(), kCoarseCellMeters)];
+    ++cell.volumes;
+    cell.box.add(core::Vec2{box.minX, box.minY});
+    cell.box.add(core::Vec2{box.maxX, box.maxY});
+    if (h.top > cell.top) {
+      cell.top = h.top;
+      cell.attribute = volumeAttribute(v, h);
+    }
   }
   figures.tiles = tiles.size();
+
+  // The coarse level: per block, one roof-high rectangle per cell over the buildings standing in
+  // it, at the height and in the colour of its tallest. Cells are 100 m, blocks a multiple of it
+  // only by chance, so a cell goes to the block its centre lies in.
+  std::map<Key, Mesh> coarseMeshes;
+  std::map<Key, std::size_t> coarseVolumes;  // the volumes a block's coarse level stands for
+  for (const auto& [cellKey, cell] : coarse) {
+    const Key block = cellOf(cell.box.centre(), blockSize);
+    Mesh& mesh = coarseMeshes[block];
+    coarseVolumes[block] += cell.volumes;
+    const auto x0 = static_cast<float>(cell.box.minX), y0 = static_cast<float>(cell.box.minY);
+    const auto x1 = static_cast<float>(cell.box.maxX), y1 = static_cast<float>(cell.box.maxY);
+    const osg::Vec3 up(0, 0, 1);
+    const std::uint32_t a = mesh.add({x0, y0, cell.top}, up, cell.attribute);
+    const std::uint32_t b = mesh.add({x1, y0, cell.top}, up, cell.attribute);
+    const std::uint32_t c = mesh.add({x1, y1, cell.top}, up, cell.attribute);
+    const std::uint32_t d = mesh.add({x0, y1, cell.top}, up, cell.attribute);
+    mesh.indices.insert(mesh.indices.end(), {a, b, c, a, c, d});
+  }
 
   // Full detail within this distance of a block's centre: the detail distance (at least 12
   // tiles) beyond its edge.
   const float nearRange = static_cast<float>(std::max(_detailMeters, 12 * _tileSize) + blockSize * std::sqrt(2.0) / 2);
+  // Coarse beyond four times that (about 15 km by default): there a 15 m building is about a pixel
+  // high on a 1080-line screen, and the city's roof count would dominate the frame.
+  const float coarseRange = 4 * nearRange;
   std::lock_guard<std::mutex> lock(_mutex);
   for (auto& [key, block] : _blocks) {
     const core::Box2& box = extents[key];
     const osg::Vec3 centre(static_cast<float>(box.centre().x), static_cast<float>(box.centre().y), tops[key] / 2);
     const auto radius =
         static_cast<float>(std::hypot(std::hypot(box.width(), box.height()) / 2, static_cast<double>(tops[key]) / 2));
+    osg::ref_ptr<osg::Node> coarseNode = new osg::Group;
+    if (auto cells = coarseMeshes.find(key); cells != coarseMeshes.end() && !cells->second.indices.empty()) {
+      osg::ref_ptr<osg::Geometry> geometry = blockGeometry(cells->second);
+      // It stands for every building of its cells, not only the tallest ones whose ids it carries.
+      geometry->setUserValue("twin:buildings", static_cast<unsigned>(coarseVolumes[key]));
+      registerGeometry(geometry.get());
+      coarseNode = geometry;
+      ++figures.geometries;
+    }
     osg::ref_ptr<osg::Node> farNode;
     auto farMesh = far.find(key);
     if (farMesh != far.end() && !farMesh->second.indices.empty()) {
@@ -192,10 +241,12 @@ BuildingBlocks::Figures BuildingBlocks::compile(const std::vector<BuildingVolume
       lod->setCenterMode(osg::LOD::USER_DEFINED_CENTER);
       lod->setCenter(centre);
       lod->setRadius(radius);
-      lod->addChild(farNode, nearRange, std::numeric_limits<float>::max());
-      lod->setFileName(1, name + "." + kExtension);
-      lod->setRange(1, 0, nearRange);
-      lod->setNumChildrenThatCannotBeExpired(1);  // the far level stays
+      // Coarse first and far second: picking takes the last child present, the finest one.
+      lod->addChild(coarseNode, coarseRange, std::numeric_limits<float>::max());
+      lod->addChild(farNode, nearRange, coarseRange);
+      lod->setFileName(2, name + "." + kExtension);
+      lod->setRange(2, 0, nearRange);
+      lod->setNumChildrenThatCannotBeExpired(2);  // the far and coarse levels stay
       osg::ref_ptr<osgDB::Options> options = new osgDB::Options;
       options->setReadFileCallback(new BlockReader(this));
       options->setObjectCacheHint(osgDB::Options::CACHE_NONE);
@@ -211,7 +262,8 @@ BuildingBlocks::Figures BuildingBlocks::compile(const std::vector<BuildingVolume
       lod->setCenter(centre);
       lod->setRadius(radius);
       lod->addChild(near, 0, nearRange);
-      lod->addChild(farNode, nearRange, std::numeric_limits<float>::max());
+      lod->addChild(farNode, nearRange, coarseRange);
+      lod->addChild(coarseNode, coarseRange, std::numeric_limits<float>::max());
       figures.nodes.push_back(lod);
     }
   }

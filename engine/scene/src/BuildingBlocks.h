@@ -1,8 +1,8 @@
 // The buildings layer of a SiteScene: extruded buildings merged per tile, and tiles grouped into
-// blocks. Far away a block is one merged roof-only geometry; close by it is its tiles' full
-// extrusion. With paging, that near level is built on demand by the viewer's DatabasePager (its
-// worker threads, then IncrementalCompileOperation for the GL objects) and expired when the
-// camera leaves, so a large city keeps memory and draw calls bounded.
+// blocks. Far away a block is one merged roof-only geometry, farther still one coarse geometry of
+// a rectangle per 100 m cell; close by it is its tiles' full extrusion. With paging, that near level is built on demand
+// by the viewer's DatabasePager (its worker threads, then IncrementalCompileOperation for the GL objects) and expired
+// when the camera leaves, so a large city keeps memory and draw calls bounded.
 #pragma once
 
 #include <cstddef>

@@ -59,13 +59,14 @@ FrameStatistics cullStatistics(osg::Node& root, const osg::Matrixd& view, const 
   osgUtil::Statistics statistics;
   stage->getStats(statistics);
   out.drawables = statistics.numDrawables;
-  // Per mode: (primitive sets drawn, primitives in them); quads count as two triangles.
-  for (const auto& [mode, counts] : statistics.getPrimitiveValueMap()) {
-    out.drawCalls += counts.first;
+  // Per mode: (primitive sets drawn, vertices in them), and the primitives they make; quads count
+  // as two triangles.
+  for (const auto& [mode, counts] : statistics.getPrimitiveValueMap()) out.drawCalls += counts.first;
+  for (const auto& [mode, primitives] : statistics.getPrimitiveCountMap()) {
     if (mode == GL_TRIANGLES || mode == GL_TRIANGLE_STRIP || mode == GL_TRIANGLE_FAN)
-      out.triangles += counts.second;
+      out.triangles += primitives;
     else if (mode == GL_QUADS || mode == GL_QUAD_STRIP)
-      out.triangles += 2 * static_cast<std::size_t>(counts.second);
+      out.triangles += 2 * static_cast<std::size_t>(primitives);
   }
   countBin(*stage, out);
   return out;

@@ -117,6 +117,9 @@ PoiMarkerLayer::PoiMarkerLayer(std::vector<Poi> pois, float markerPixels, std::s
   // when none of them can be in view.
   _geometry->setInitialBound(bounds);
   _geometry->setUserValue("twin:poiMarkers", 0u);
+  _viewportHeight = new osg::Uniform("twin_viewportHeight", 0.f);
+  _viewportHeight->setDataVariance(osg::Object::DYNAMIC);
+  _geometry->getOrCreateStateSet()->addUniform(_viewportHeight);
 }
 
 std::vector<PoiMarker> PoiMarkerLayer::clustered(const ViewKey& key) const {
@@ -183,6 +186,7 @@ void PoiMarkerLayer::update(const osg::Matrixd& view, const osg::Matrixd& projec
   }
   _geometry->setUserValue("twin:poiMarkers", static_cast<unsigned>(markers.size()));
   _geometry->dirtyBound();
+  _viewportHeight->set(static_cast<float>(key.height));
 }
 
 }  // namespace twin::scene::detail

@@ -9,6 +9,7 @@
 #include <osg/Geometry>
 #include <osg/Matrixd>
 #include <osg/Referenced>
+#include <osg/Uniform>
 #include <osg/Vec3>
 #include <osg/Viewport>
 #include <osg/ref_ptr>
@@ -75,6 +76,7 @@ class PoiMarkerLayer : public osg::Referenced {
   float _markerPixels;
   std::size_t _maxMarkers;
   osg::ref_ptr<osg::Geometry> _geometry;
+  osg::ref_ptr<osg::Uniform> _viewportHeight;  // for the shader's depth pull of the discs
   mutable std::mutex _mutex;
   mutable ViewKey _cachedKey;
   mutable std::vector<PoiMarker> _cached;

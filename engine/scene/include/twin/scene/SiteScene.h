@@ -70,7 +70,8 @@ struct CompileStats {
   std::size_t buildingTiles = 0;       // tiles holding buildings
   std::size_t buildingBlocks = 0;      // blocks of 4 x 4 tiles holding buildings: one far geometry each
   std::size_t buildingGeometries = 0;  // osg::Geometry objects for buildings built at compile time (the
-                                       // far level of each block, and each tile's near level unless paged)
+                                       // far and coarse levels of each block, each tile's near level
+                                       // unless paged)
   std::size_t buildingTriangles = 0;   // full-detail triangles (built, or to be built when paged)
   bool buildingsPaged = false;         // the near levels are paged (SceneOptions::pageBuildingsAbove)
   std::size_t roadGeometries = 0, poiMarkers = 0, labels = 0;
@@ -86,7 +87,9 @@ struct CompileStats {
     (slot 6) is (index into site().buildings, BuildingUse, roof z, base z).
     Buildings are merged per tile (one geometry per 250 m tile) and tiles grouped in blocks of
     4 x 4: beyond SceneOptions::buildingDetailMeters of a block's edge it is one roof-only
-    geometry without the small low buildings; nearer, its tiles in full detail (paged for large sites, see
+    geometry without the small low buildings, and beyond four times that distance from its centre
+    one coarse geometry (a roof-high rectangle per 100 m cell over its buildings, in the colour
+    and at the height of the tallest); nearer, its tiles in full detail (paged for large sites, see
     SceneOptions::pageBuildingsAbove; picking then uses whichever level is loaded). POI markers
     are one drawable, clustered for the view (poiMarkers()).
     Build once, then toggle layers, theme and highlights from the frame loop (not thread-safe:
