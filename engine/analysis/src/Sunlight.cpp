@@ -1,6 +1,7 @@
 #include "twin/analysis/Sunlight.h"
 
 #include <algorithm>
+#include <map>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -332,6 +333,29 @@ std::vector<SunlightCount> sunlightMinutes(const SunlightScene& scene, const std
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
   return out;
+}
+
+SunlightTally tallySunlight(const std::vector<WindowSample>& samples, const std::vector<bool>& pass) {
+  SunlightTally t;
+  std::map<std::pair<std::size_t, int>, bool> storeys;
+  for (std::size_t i = 0; i < samples.size() && i < pass.size(); ++i) {
+    ++t.windows;
+    t.windowsPass += pass[i];
+    bool& s = storeys[{samples[i].building, samples[i].floor}];
+    s = s || pass[i];
+  }
+  std::map<std::size_t, bool> buildings;
+  for (const auto& [key, ok] : storeys) {
+    ++t.storeys;
+    t.storeysPass += ok;
+    auto it = buildings.emplace(key.first, true).first;
+    it->second = it->second && ok;
+  }
+  for (const auto& [b, ok] : buildings) {
+    ++t.buildings;
+    t.buildingsPass += ok;
+  }
+  return t;
 }
 
 }  // namespace twin::analysis

@@ -27,6 +27,7 @@
 #include "twin/analysis/Tod.h"
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
+#include "twin/core/TextFormat.h"
 #include "twin/model/Facility.h"
 #include "twin/model/Scenario.h"
 #include "twin/model/Sensor.h"
@@ -521,19 +522,7 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
 
 std::string indicatorValueText(const analysis::Indicator& i) {
   if (!i.value) return "—";
-  char buf[64];
-  const double v = *i.value;
-  if (std::fabs(v - std::round(v)) < 1e-9)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string out = buf;
-  // Trailing zeros of a rounded share add nothing: "33.30" -> "33.3".
-  if (out.find('.') != std::string::npos) {
-    while (out.back() == '0') out.pop_back();
-    if (out.back() == '.') out.pop_back();
-  }
-  return out + (i.unit == "count" ? "" : " " + i.unit);
+  return core::compactNumber(*i.value) + (i.unit == "count" ? "" : " " + i.unit);
 }
 
 std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scenarios) {

@@ -75,33 +75,7 @@ bool hasSuffix(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-struct Tally {
-  std::size_t windows = 0, windowsPass = 0, storeys = 0, storeysPass = 0, buildings = 0, buildingsPass = 0;
-};
-
-// Storeys pass when any of their windows passes; buildings when every storey does.
-Tally tally(const std::vector<analysis::WindowSample>& samples, const std::vector<bool>& pass) {
-  Tally t;
-  std::map<std::pair<std::size_t, int>, bool> storeys;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    ++t.windows;
-    t.windowsPass += pass[i];
-    bool& s = storeys[{samples[i].building, samples[i].floor}];
-    s = s || pass[i];
-  }
-  std::map<std::size_t, bool> buildings;
-  for (const auto& [key, ok] : storeys) {
-    ++t.storeys;
-    t.storeysPass += ok;
-    auto it = buildings.emplace(key.first, true).first;
-    it->second = it->second && ok;
-  }
-  for (const auto& [b, ok] : buildings) {
-    ++t.buildings;
-    t.buildingsPass += ok;
-  }
-  return t;
-}
+using Tally = analysis::SunlightTally;
 
 // "sunlight: 40%" on stderr every 10 %, once the rays have run for a second (short runs stay quiet).
 core::ProgressFn rayProgress() {
@@ -331,7 +305,7 @@ int cmdSunlight(int argc, char** argv) {
                 geo::formatCivilDate(*date).c_str(), analysis::standardDayName(standard.day), windowStart, windowEnd,
                 required, minRun ? (" in runs of >= " + std::to_string(minRun) + " min").c_str() : "");
   std::cout << line2;
-  const Tally before = tally(samples, passBefore);
+  const Tally before = analysis::tallySunlight(samples, passBefore);
   std::snprintf(line2, sizeof line2,
                 "%zu window samples on %zu residential buildings, %zu occluder triangles%s; %zu rays in %.2f s\n",
                 samples.size(), before.buildings, occluders->triangles(),
@@ -340,7 +314,7 @@ int cmdSunlight(int argc, char** argv) {
   std::cout << line2;
   printTally(after.empty() ? "result" : "before", before);
   if (!after.empty()) {
-    const Tally t = tally(samples, passAfter);
+    const Tally t = analysis::tallySunlight(samples, passAfter);
     printTally("after '" + scenarioName + "'", t);
     std::size_t lostWindows = 0;
     for (std::size_t i = 0; i < samples.size(); ++i) lostWindows += passBefore[i] && !passAfter[i];

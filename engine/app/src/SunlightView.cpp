@@ -69,27 +69,9 @@ std::vector<double> buildingSunMinutes(const std::vector<analysis::WindowSample>
 
 ui::SunlightTally sunlightTally(const std::vector<analysis::WindowSample>& samples, const std::vector<int>& minutes,
                                 int requiredMinutes) {
-  ui::SunlightTally t;
-  std::map<std::pair<std::size_t, int>, bool> storeys;
-  for (std::size_t i = 0; i < samples.size() && i < minutes.size(); ++i) {
-    const bool pass = minutes[i] >= requiredMinutes;
-    ++t.windows;
-    t.windowsPass += pass;
-    bool& s = storeys[{samples[i].building, samples[i].floor}];
-    s = s || pass;
-  }
-  std::map<std::size_t, bool> buildings;
-  for (const auto& [key, ok] : storeys) {
-    ++t.storeys;
-    t.storeysPass += ok;
-    auto it = buildings.emplace(key.first, true).first;
-    it->second = it->second && ok;
-  }
-  for (const auto& [b, ok] : buildings) {
-    ++t.buildings;
-    t.buildingsPass += ok;
-  }
-  return t;
+  std::vector<bool> pass(std::min(samples.size(), minutes.size()));
+  for (std::size_t i = 0; i < pass.size(); ++i) pass[i] = minutes[i] >= requiredMinutes;
+  return analysis::tallySunlight(samples, pass);
 }
 
 // ---------------------------------------------------------------- SunlightView

@@ -3,23 +3,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "twin/core/TextFormat.h"
+
 namespace twin::ui {
 namespace {
 
-std::string formatFigure(double v) {
-  char buf[64];
-  if (std::fabs(v - std::round(v)) < 1e-9)
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string out = buf;
-  // "33.30" -> "33.3": the indicators are rounded already; trailing zeros add nothing.
-  if (out.find('.') != std::string::npos) {
-    while (out.back() == '0') out.pop_back();
-    if (out.back() == '.') out.pop_back();
-  }
-  return out;
-}
+using core::compactNumber;
 
 }  // namespace
 
@@ -42,7 +31,7 @@ std::vector<IndicatorCard> indicatorCards(const std::vector<analysis::ScenarioIn
       card.indicator = en ? indicator.nameEn : indicator.name;
       card.unit = indicatorUnit(indicator.unit, language);
       if (indicator.value) {
-        card.value = formatFigure(*indicator.value);
+        card.value = compactNumber(*indicator.value);
         card.detail = std::string(tr(language, "indicator.source")) + ": " + indicator.source;
       } else {
         card.value = tr(language, "indicator.noData");

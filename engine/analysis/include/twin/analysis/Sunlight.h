@@ -122,4 +122,13 @@ std::vector<SunlightCount> sunlightMinutes(const SunlightScene& scene, const std
                                            const std::vector<SunStep>& steps, int minRunMinutes = 0,
                                            SunlightStats* stats = nullptr, const core::ProgressFn& progress = {});
 
+/** Pass counts of windows, storeys and buildings. A storey passes when one of its windows does (a
+    stand-in for a dwelling, whose rooms the data do not give); a building when every storey does. */
+struct SunlightTally {
+  std::size_t windows = 0, windowsPass = 0, storeys = 0, storeysPass = 0, buildings = 0, buildingsPass = 0;
+};
+
+/** Tallies `pass` (one flag per sample, same order; extra flags or samples are ignored). */
+SunlightTally tallySunlight(const std::vector<WindowSample>& samples, const std::vector<bool>& pass);
+
 }  // namespace twin::analysis

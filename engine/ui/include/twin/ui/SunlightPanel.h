@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "twin/analysis/Sunlight.h"
 #include "twin/ui/BigScreen.h"
 #include "twin/ui/I18n.h"
 
@@ -49,9 +50,7 @@ Rgba proposedBuildingColour();
 
 /** Pass counts of one state (storeys pass when one of their windows does, buildings when every
     storey does). */
-struct SunlightTally {
-  std::size_t windows = 0, windowsPass = 0, storeys = 0, storeysPass = 0, buildings = 0, buildingsPass = 0;
-};
+using SunlightTally = analysis::SunlightTally;
 
 struct SunlightPanelView {
   Language language = Language::ZhCN;
