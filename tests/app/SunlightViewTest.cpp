@@ -103,7 +103,7 @@ TEST_CASE("sunlight view: errors name the scene, the key and the scenario", "[ap
     REQUIRE_FALSE(v.ok());
     CHECK(v.error().message ==
           "twin: unknown scenario 'no-such-plan' with proposed buildings in hangzhou-qianjiang.json; known: "
-          "tower-on-construction-site");
+          "example-proposal, tower-on-construction-site");
   }
   SECTION("a scene without a standard") {
     scene.config.sections.erase("sunlight");
