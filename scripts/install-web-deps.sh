@@ -17,7 +17,7 @@ if ! command -v npm >/dev/null; then
        "the web export tests that need web/node_modules will be skipped" >&2
   exit 0
 fi
-if ! timeout 900 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; then
+if ! timeout 600 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error --fetch-retries=1 --fetch-timeout=60000; then
   echo "install-web-deps: npm ci failed (no network or registry?): no CesiumJS for twin export's page;" \
        "the web export tests that need web/node_modules will be skipped" >&2
   exit 0

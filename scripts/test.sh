@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
-scripts/install-deps.sh
-scripts/install-web-deps.sh
+# TWIN_DEPS_INSTALLED=1: the caller has already run install-deps.sh and install-web-deps.sh (.ci/run
+# does, once for all presets).
+[[ -n ${TWIN_DEPS_INSTALLED:-} ]] || scripts/install-deps.sh
+[[ -n ${TWIN_DEPS_INSTALLED:-} ]] || scripts/install-web-deps.sh
 scripts/build.sh "$preset"
 ctest --preset "$preset" -j "$(nproc)"
