@@ -13,6 +13,7 @@
 #include "twin/analysis/SunlightStandard.h"
 #include "twin/app/Cli.h"
 #include "twin/app/SceneLoading.h"
+#include "twin/app/SunlightView.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/core/TextFormat.h"
 #include "twin/geo/SunPosition.h"
@@ -192,16 +193,7 @@ int cmdSunlight(int argc, char** argv) {
       return kExitBadInput;
     }
     scenarioName = chosen->name;
-    for (const model::ScenarioBuilding& b : chosen->buildings) {
-      analysis::ExtraVolume v;
-      for (const core::LonLat& p : b.footprint) v.footprint.outer.push_back(site.frame.toLocal(p));
-      v.heightMeters = b.heightMeters;
-      // Standing on the lowest ground under it, as the model places its buildings.
-      const bool terrain = site.terrain && !site.terrain->empty();
-      const double base = terrain ? site.terrain->minHeightUnder(v.footprint) : 0;
-      v.baseMeters = std::isfinite(base) ? base : 0;
-      proposed.push_back(std::move(v));
-    }
+    proposed = proposedVolumes(site, chosen->buildings);
   }
 
   sampling.storeyMeters = scene.config.heights.storeyMeters;

@@ -67,6 +67,21 @@ std::vector<double> buildingSunMinutes(const std::vector<analysis::WindowSample>
   return out;
 }
 
+std::vector<analysis::ExtraVolume> proposedVolumes(const model::Site& site,
+                                                   const std::vector<model::ScenarioBuilding>& buildings) {
+  std::vector<analysis::ExtraVolume> out;
+  for (const model::ScenarioBuilding& b : buildings) {
+    analysis::ExtraVolume v;
+    for (const core::LonLat& p : b.footprint) v.footprint.outer.push_back(site.frame.toLocal(p));
+    v.heightMeters = b.heightMeters;
+    const bool terrain = site.terrain && !site.terrain->empty();
+    const double base = terrain ? site.terrain->minHeightUnder(v.footprint) : 0;
+    v.baseMeters = std::isfinite(base) ? base : 0;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 ui::SunlightTally sunlightTally(const std::vector<analysis::WindowSample>& samples, const std::vector<int>& minutes,
                                 int requiredMinutes) {
   std::vector<bool> pass(std::min(samples.size(), minutes.size()));
@@ -276,18 +291,7 @@ core::Status SunlightView::Impl::chooseProposal(const std::string& name) {
   for (const model::Scenario& s : proposals) {
     if (s.name != name) continue;
     proposal = name;
-    proposedVolumes.clear();
-    const model::Site& site = *scene->site;
-    for (const model::ScenarioBuilding& b : s.buildings) {
-      analysis::ExtraVolume v;
-      for (const core::LonLat& p : b.footprint) v.footprint.outer.push_back(site.frame.toLocal(p));
-      v.heightMeters = b.heightMeters;
-      // On the lowest ground under it, as twin sunlight and the model place buildings.
-      const bool terrain = site.terrain && !site.terrain->empty();
-      const double base = terrain ? site.terrain->minHeightUnder(v.footprint) : 0;
-      v.baseMeters = std::isfinite(base) ? base : 0;
-      proposedVolumes.push_back(std::move(v));
-    }
+    proposedVolumes = app::proposedVolumes(*scene->site, s.buildings);
     return core::Ok{};
   }
   auto all = model::loadScenarios(scene->config.file);

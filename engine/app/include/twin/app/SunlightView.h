@@ -14,6 +14,7 @@
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TwinViewer.h"
 #include "twin/core/Result.h"
+#include "twin/model/Scenario.h"
 #include "twin/model/Site.h"
 #include "twin/ui/SunlightPanel.h"
 
@@ -30,6 +31,12 @@ namespace twin::app {
     (not residential). */
 std::vector<double> buildingSunMinutes(const std::vector<analysis::WindowSample>& samples,
                                        const std::vector<int>& minutes, std::size_t buildingCount);
+
+/** A scenario's proposed buildings as shadow casters in the site frame, each standing on the
+    lowest ground under its footprint (as the model places buildings; 0 without terrain). Shared
+    by `twin sunlight --scenario` and the viewer's proposal. */
+std::vector<analysis::ExtraVolume> proposedVolumes(const model::Site& site,
+                                                   const std::vector<model::ScenarioBuilding>& buildings);
 
 /** Pass counts: windows with minutes >= requiredMinutes; storeys when one of their windows
     passes; buildings when every storey does. */
