@@ -498,6 +498,50 @@ TEST_CASE("gltfToNode: bad accessors and indices are reported and the primitive 
   }
 }
 
+TEST_CASE("gltfToNode: a triangle list that is not whole triangles draws the whole ones only", "[scene][gltf]") {
+  // Found by the gltf fuzzer: two indices in TRIANGLES mode made OSG's smoothing read a third one past
+  // the end of the index array.
+  core::Diagnostics diag;
+  SECTION("two indices") {
+    Json json = triangleJson();
+    json["accessors"][1]["count"] = 2;
+    scene::GltfStats stats;
+    const auto bytes = makeGlb(json.dump(), triangleBin());
+    auto node = scene::gltfToNode(bytes.data(), bytes.size(), "short.glb", {}, diag, &stats);
+    REQUIRE(node.ok());
+    CHECK(stats.triangles == 0);
+    CHECK(hasMessage(diag,
+                     "short.glb mesh 0 primitive 0: 2 indices are not a whole number of triangles; the last 2 "
+                     "dropped"));
+    const auto geometries = geometriesOf(node.value().get());
+    REQUIRE(geometries.size() == 1);
+    CHECK(geometries[0]->getPrimitiveSet(0)->getNumIndices() == 0);
+  }
+  SECTION("four vertices without indices") {
+    Json json = triangleJson();
+    json["meshes"][0]["primitives"][0].erase("indices");
+    json["accessors"][0]["count"] = 4;
+    json["buffers"][0]["byteLength"] = 48;
+    json["bufferViews"][0]["byteLength"] = 48;
+    json["bufferViews"].erase(1);
+    json["accessors"].erase(1);
+    std::vector<std::uint8_t> bin(48);
+    const float positions[12] = {0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0};
+    std::memcpy(bin.data(), positions, 48);
+    scene::GltfStats stats;
+    const auto bytes = makeGlb(json.dump(), bin);
+    auto node = scene::gltfToNode(bytes.data(), bytes.size(), "four.glb", {}, diag, &stats);
+    REQUIRE(node.ok());
+    CHECK(stats.triangles == 1);
+    CHECK(hasMessage(diag, "4 vertices are not a whole number of triangles; the last 1 dropped"));
+    const auto geometries = geometriesOf(node.value().get());
+    REQUIRE(geometries.size() == 1);
+    CHECK(geometries[0]->getPrimitiveSet(0)->getNumIndices() == 3);
+    // Smoothing gave every vertex a normal from whole triangles only.
+    CHECK(geometries[0]->getNormalArray() != nullptr);
+  }
+}
+
 TEST_CASE("gltfToNode: sparse accessors replace the listed elements; no bufferView means zeros", "[scene][gltf]") {
   core::Diagnostics diag;
   SECTION("one vertex moved by a sparse substitution") {

@@ -660,6 +660,20 @@ osg::ref_ptr<osg::Geometry> Builder::primitive(int meshIndex, int primitiveIndex
     geometry->setVertexAttribArray(kBatchIdAttribute, batchIds.get(), osg::Array::BIND_PER_VERTEX);
   }
 
+  // A list of triangles (or lines) whose length is not a whole number of them draws the whole ones
+  // only; OSG's triangle functors (smoothing, picking, ray casting) would read past the end.
+  const std::size_t perPrimitive = source.mode == TINYGLTF_MODE_TRIANGLES ? 3
+                                   : source.mode == TINYGLTF_MODE_LINE    ? 2
+                                                                          : 1;
+  auto wholePrimitives = [&](std::size_t count) {
+    const std::size_t whole = count - count % perPrimitive;
+    if (whole != count)
+      report(record,
+             std::to_string(count) + (source.indices >= 0 ? " indices" : " vertices") + " are not a whole number of " +
+                 (perPrimitive == 3 ? "triangles" : "lines"),
+             "the last " + std::to_string(count - whole) + " dropped");
+    return whole;
+  };
   std::size_t elementCount = vertexCount;
   if (source.indices >= 0) {
     AccessorData indices;
@@ -669,8 +683,9 @@ osg::ref_ptr<osg::Geometry> Builder::primitive(int meshIndex, int primitiveIndex
                                     indices.componentType != TINYGLTF_COMPONENT_TYPE_UNSIGNED_INT))
       return skip("indices are not unsigned integer scalars");
     osg::ref_ptr<osg::DrawElementsUInt> elements = new osg::DrawElementsUInt(GLenum(source.mode));
-    elements->resize(indices.count);
-    for (std::size_t i = 0; i < indices.count; ++i) {
+    const std::size_t used = wholePrimitives(indices.count);
+    elements->resize(used);
+    for (std::size_t i = 0; i < used; ++i) {
       const double value = indices.component(i, 0);
       if (value >= double(vertexCount))
         return skip("index " + std::to_string(std::uint64_t(value)) + " (element " + std::to_string(i) +
@@ -678,9 +693,10 @@ osg::ref_ptr<osg::Geometry> Builder::primitive(int meshIndex, int primitiveIndex
       (*elements)[i] = unsigned(value);
     }
     geometry->addPrimitiveSet(elements.get());
-    elementCount = indices.count;
+    elementCount = used;
   } else {
-    geometry->addPrimitiveSet(new osg::DrawArrays(GLenum(source.mode), 0, GLsizei(vertexCount)));
+    elementCount = wholePrimitives(vertexCount);
+    geometry->addPrimitiveSet(new osg::DrawArrays(GLenum(source.mode), 0, GLsizei(elementCount)));
   }
 
   const bool triangleMode = source.mode >= TINYGLTF_MODE_TRIANGLES;
