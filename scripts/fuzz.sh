@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
-all=(scene_json cityjson gltf tile tileset oblique_metadata payload replay_csv replay_jsonl osm_xml)
+all=(scene_json cityjson gltf tile tileset oblique_metadata payload replay_csv replay_jsonl osm_xml vrt_sources)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 cmake --preset fuzz >/dev/null

@@ -150,6 +150,84 @@ TEST_CASE("data access: network sources only when the scene or the command line 
         "model::loadSceneConfig(): x.json: key 'allow_network': expected true or false, got \"yes\"");
 }
 
+TEST_CASE("data access: a VRT may only name sources the scene may use", "[model][untrusted]") {
+  test::TempDir dir("lane-vrt");
+  const fs::path project = fs::weakly_canonical(dir.path());
+  const fs::path sceneFile = project / "scenes" / "x.json";
+  write(project / "scenes" / "local.osm", "<osm/>");
+  auto rasterVrt = [](const std::string& source, bool relative) {
+    return std::string(R"(<VRTDataset rasterXSize="1" rasterYSize="1"><VRTRasterBand dataType="Byte" band="1">)") +
+           "<SimpleSource><SourceFilename relativeToVRT=\"" + (relative ? "1" : "0") + "\">" + source +
+           "</SourceFilename></SimpleSource></VRTRasterBand></VRTDataset>";
+  };
+  auto vectorVrt = [](const std::string& source) {
+    return "<OGRVRTDataSource><OGRVRTUnionLayer name=\"u\"><OGRVRTLayer name=\"a\"><SrcDataSource>" + source +
+           "</SrcDataSource></OGRVRTLayer></OGRVRTUnionLayer></OGRVRTDataSource>";
+  };
+  ScopedAccess access({});
+
+  SECTION("a VRT naming files beside it is allowed") {
+    write(project / "scenes" / "ok.vrt", rasterVrt("local.osm", true));
+    CHECK(model::parseSceneConfig(layerScene("ok.vrt"), sceneFile).ok());
+  }
+  SECTION("a VRT naming a URL needs network permission") {
+    write(project / "scenes" / "net.vrt", rasterVrt("/vsicurl/http://example.com/a.tif", false));
+    auto r = model::parseSceneConfig(layerScene("net.vrt"), sceneFile);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message == "model::loadSceneConfig(): x.json: key 'layers[0].source': the VRT '" +
+                                   (project / "scenes" / "net.vrt").string() +
+                                   "' names '/vsicurl/http://example.com/a.tif'" + kNetworkHint);
+    CHECK(model::parseSceneConfig(layerScene("net.vrt", R"(,"allow_network":true)"), sceneFile).ok());
+  }
+  SECTION("a vector VRT naming a remote database, inside a union layer, needs network permission") {
+    write(project / "scenes" / "pg.VRT", vectorVrt("PG:host=db.example.com dbname=city"));
+    auto r = model::parseSceneConfig(layerScene("pg.VRT"), sceneFile);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("names 'PG:host=db.example.com dbname=city' is a network source") !=
+          std::string::npos);
+  }
+  SECTION("a VRT naming a file outside the scene's folders, relative to itself, is refused") {
+    write(project / "scenes" / "up.vrt", vectorVrt("/etc/passwd"));
+    write(project / "scenes" / "rel.vrt", rasterVrt("../../../../../../../../etc/hostname", true));
+    auto r = model::parseSceneConfig(layerScene("up.vrt"), sceneFile);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("names '/etc/passwd' is outside the scene's data folders") != std::string::npos);
+    auto rel = model::parseSceneConfig(layerScene("rel.vrt"), sceneFile);
+    REQUIRE_FALSE(rel.ok());
+    CHECK(rel.error().message.find("names '/etc/hostname' is outside") != std::string::npos);
+  }
+  SECTION("a VRT inside a VRT is checked too; one naming itself ends at the depth limit") {
+    write(project / "scenes" / "outer.vrt", vectorVrt("inner.vrt"));
+    write(project / "scenes" / "inner.vrt", vectorVrt("/vsicurl/http://example.com/x.geojson"));
+    const fs::path cwd = fs::current_path();
+    fs::current_path(project / "scenes");  // names not marked relativeToVRT are relative to the working folder
+    auto r = model::parseSceneConfig(layerScene("outer.vrt"), sceneFile);
+    write(project / "scenes" / "self.vrt", rasterVrt("self.vrt", true));
+    auto self = model::parseSceneConfig(layerScene("self.vrt"), sceneFile);
+    fs::current_path(cwd);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("the VRT '" + (project / "scenes" / "outer.vrt").string() + "' names the VRT '" +
+                                 (project / "scenes" / "inner.vrt").string() +
+                                 "' names '/vsicurl/http://example.com/x.geojson' is a network source") !=
+          std::string::npos);
+    REQUIRE_FALSE(self.ok());
+    CHECK(self.error().message.find("is a VRT nested more than 8 deep (does it name itself?)") != std::string::npos);
+  }
+  SECTION("a vrt:// connection is checked like the file it names") {
+    auto r = model::parseSceneConfig(layerScene("vrt:///etc/hostname?bands=1"), sceneFile);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("the VRT 'vrt:///etc/hostname?bands=1' names '/etc/hostname' is outside") !=
+          std::string::npos);
+  }
+  SECTION("a VRT that is not XML is refused, not passed unchecked") {
+    write(project / "scenes" / "broken.vrt", "<VRTDataset><SourceFilename>");
+    auto r = model::parseSceneConfig(layerScene("broken.vrt"), sceneFile);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("cannot be checked: geo::vrtSources(): " +
+                                 (project / "scenes" / "broken.vrt").string() + ": not XML") != std::string::npos);
+  }
+}
+
 TEST_CASE("data access: the shipped scenes keep working with no data roots", "[model]") {
   ScopedAccess access({});
   for (const char* name : {"beijing-liudaokou.json", "monaco.json"}) {

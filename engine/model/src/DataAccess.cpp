@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "twin/geo/VectorReader.h"
+#include "twin/geo/VrtSources.h"
 
 namespace twin::model {
 
@@ -161,9 +162,35 @@ bool isNetworkSource(const std::string& source) {
   return false;
 }
 
-std::optional<std::string> sourceProblem(const std::string& source, const fs::path& sceneFolder,
-                                         bool sceneAllowsNetwork, const DataAccess& access) {
+namespace {
+
+// A VRT may name another VRT, and itself: deeper than this is refused.
+constexpr int kMaxVrtDepth = 8;
+
+std::optional<std::string> problemAt(const std::string& source, const fs::path& sceneFolder, bool sceneAllowsNetwork,
+                                     const DataAccess& access, int depth);
+
+// The problems of the sources a VRT names, which GDAL opens when it opens the VRT.
+std::optional<std::string> vrtProblem(const std::string& vrt, const fs::path& sceneFolder, bool sceneAllowsNetwork,
+                                      const DataAccess& access, int depth) {
+  if (depth >= kMaxVrtDepth)
+    return "'" + vrt + "' is a VRT nested more than " + std::to_string(kMaxVrtDepth) + " deep (does it name itself?)";
+  auto sources = geo::vrtSources(vrt);
+  if (!sources.ok()) {
+    std::error_code ec;
+    if (!fs::exists(vrt, ec)) return std::nullopt;  // the reader says the file is missing
+    return "'" + vrt + "' cannot be checked: " + sources.error().message;
+  }
+  for (const std::string& named : sources.value())
+    if (auto problem = problemAt(named, sceneFolder, sceneAllowsNetwork, access, depth + 1))
+      return "the VRT '" + vrt + "' names " + *problem;
+  return std::nullopt;
+}
+
+std::optional<std::string> problemAt(const std::string& source, const fs::path& sceneFolder, bool sceneAllowsNetwork,
+                                     const DataAccess& access, int depth) {
   const std::string inner = unwrap(source);
+  if (lower(inner).rfind("vrt://", 0) == 0) return vrtProblem(inner, sceneFolder, sceneAllowsNetwork, access, depth);
   const std::string l = lower(inner);
   if (isNetworkSource(source)) {
     if (sceneAllowsNetwork || access.allowNetwork) return std::nullopt;
@@ -181,13 +208,22 @@ std::optional<std::string> sourceProblem(const std::string& source, const fs::pa
   for (const fs::path& root : access.roots) allowed.push_back(absoluteNormal(root));
   const fs::path path = absoluteNormal(inner);
   for (const fs::path& root : allowed)
-    if (under(path, root)) return std::nullopt;
+    if (under(path, root))
+      return geo::isVrtSource(inner) ? vrtProblem(path.string(), sceneFolder, sceneAllowsNetwork, access, depth)
+                                     : std::nullopt;
   std::string list;
   for (const fs::path& root : allowed) list += (list.empty() ? "" : ", ") + root.string();
   const std::string resolved =
       path.string() != fs::path(inner).lexically_normal().string() ? " (it resolves to '" + path.string() + "')" : "";
   return "'" + source + "'" + resolved + " is outside the scene's data folders (" + list +
          "); allow its folder with --data-root DIR or TWIN_DATA_ROOTS=DIR";
+}
+
+}  // namespace
+
+std::optional<std::string> sourceProblem(const std::string& source, const fs::path& sceneFolder,
+                                         bool sceneAllowsNetwork, const DataAccess& access) {
+  return problemAt(source, sceneFolder, sceneAllowsNetwork, access, 0);
 }
 
 }  // namespace twin::model

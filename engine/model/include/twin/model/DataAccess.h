@@ -34,7 +34,9 @@ DataAccess dataAccessFromEnvironment();
       `access`;
     - network sources (/vsicurl/, /vsis3/, /vsigs/, /vsiaz/... and any /vsi prefix not known to be
       local, http(s)/ftp URLs, connection strings other than PG:, PG: with a host that is not a
-      local socket folder or localhost) need `sceneAllowsNetwork` or access.allowNetwork.
+      local socket folder or localhost) need `sceneAllowsNetwork` or access.allowNetwork;
+    - a GDAL VRT (a ".vrt" file or a "vrt://" connection) passes only when every source it names
+      passes too (geo::vrtSources(); VRTs within VRTs up to 8 deep), since GDAL opens them with it.
     The text says what and how to allow it, e.g. "'/etc/shadow' is outside the scene's data
     folders (...); allow its folder with --data-root DIR or TWIN_DATA_ROOTS". */
 std::optional<std::string> sourceProblem(const std::string& source, const std::filesystem::path& sceneFolder,
