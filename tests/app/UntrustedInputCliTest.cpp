@@ -1,7 +1,7 @@
 // The command line against issue 15's findings: a failed broker at start is exit 1 unless
 // --wait-for-broker; a restarted `twin monitor` gets every QoS 1 reading published while it was
-// down, each judged once; future time stamps are rejected; scene files stay in their lane;
-// FIFOs do not hang. Crafted files are made here; the broker is a real mosquitto.
+// down, each judged once, even when it was judged by the run before; future time stamps are rejected; scene files stay
+// in their lane; FIFOs do not hang. Crafted files are made here; the broker is a real mosquitto.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -110,6 +110,20 @@ TEST_CASE("twin monitor: readings published while it is down arrive after a rest
   CHECK(s["rejected"]["duplicate"] == 1);
   CHECK(s["rejected"]["bad_timestamp"] == 1);
   CHECK(s["readings_judged"] == 100);
+
+  // Across a restart too: what the last run judged and stored in the history (beside the alert
+  // log) is remembered, so a redelivery of it is not judged again.
+  for (int i = 97; i < 100; ++i)
+    REQUIRE((*pub)->publish("cli/noise", sensors::encodeReading({"n1", t0 + i * 1000, 50.0 + i % 10}), 1).ok());
+  REQUIRE((*pub)->publish("cli/noise", sensors::encodeReading({"n1", t0 + 100000, 51.0}), 1).ok());
+  REQUIRE((*pub)->flush(5000ms).ok());
+  auto third = runTwin({"monitor", scene, "--alerts-db", db, "--duration", "3"});
+  REQUIRE(third.code == 0);
+  const nlohmann::json t = summaryOf(third);
+  INFO(third.out);
+  CHECK(t["mqtt_received"] == 4);
+  CHECK(t["rejected"]["duplicate"] == 3);
+  CHECK(t["readings_judged"] == 1);
 }
 
 TEST_CASE("scene files stay in their lane on the command line", "[app][untrusted]") {

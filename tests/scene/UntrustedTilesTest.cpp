@@ -15,6 +15,8 @@
 
 #include <osg/Geode>
 #include <osg/Geometry>
+#include <osg/Notify>
+#include <osgDB/Registry>
 #include <osgDB/WriteFile>
 
 #include "TestPaths.h"
@@ -197,6 +199,56 @@ TEST_CASE("readOsgbFile: mangled tiles are read or reported, OSG's crashes and h
   // Reaching this line is the test: this process never ran a parse that crashed or hung. The
   // mangled copies do make OSG's reader crash, so the child did real work.
   CHECK(outcomes["crashed in the child"] + outcomes["hung in the child"] + outcomes["failed in the child"] > 0);
+}
+
+TEST_CASE("readOsgbFile: a tile on which OSG's own reader spins for ever is reported, not read to its end",
+          "[scene][isolation][oblique]") {
+  // The hang the issue met: with a vertex array's count past the end of the file, OSG reads on
+  // element by element, writing an "InputIterator::checkStream()" line for each, millions of them.
+  test::TempDir dir("osgb-spin");
+  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  for (int i = 0; i < 1234; ++i) vertices->push_back(osg::Vec3(float(i), float(2 * i), 0.5f));
+  osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
+  geometry->setVertexArray(vertices);
+  geometry->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, 1233));
+  osg::ref_ptr<osg::Geode> geode = new osg::Geode;
+  geode->addDrawable(geometry);
+  const fs::path file = dir.path() / "Tile_+000_+000.osgb";
+  REQUIRE(osgDB::writeNodeFile(*geode, file.string()));
+  REQUIRE(scene::readOsgbFile(file).ok());
+
+  // The array's count (1234) is followed by its first vertex (0, 0, 0.5).
+  std::string bytes = readText(file);
+  std::string pattern(16, '\0');
+  const std::uint32_t count = 1234;
+  const float first[3] = {0, 0, 0.5f};
+  std::memcpy(&pattern[0], &count, 4);
+  std::memcpy(&pattern[4], first, 12);
+  const std::size_t at = bytes.find(pattern);
+  REQUIRE(at != std::string::npos);
+  const std::uint32_t huge = 2000000;
+  std::memcpy(&bytes[at], &huge, 4);
+  writeText(file, bytes.substr(0, at + 64));
+
+  scene::IsolationLimits limits;
+  limits.wallSeconds = 2;
+  // OSG's plugin reading the file itself really spins: in a child, stopped at the limit.
+  const scene::IsolatedOutcome osgAlone = scene::runIsolated(
+      [&] {
+        osg::setNotifyHandler(new osg::StandardNotifyHandler);  // OSG's own messages, on stderr
+        osgDB::ReaderWriter* plugin = osgDB::Registry::instance()->getReaderWriterForExtension("osgb");
+        return plugin && plugin->readNode(file.string()).getNode() ? 0 : 3;
+      },
+      limits);
+  CHECK_FALSE(osgAlone.exited);
+  CHECK(osgAlone.problem == "did not finish within 2 s (killed)");
+  INFO(osgAlone.output);
+  CHECK(osgAlone.output.rfind("InputIterator::checkStream() : _in->rdstate() 6, 4", 0) == 0);
+  // The twin's reader gives OSG the bytes through a buffer that ends the parse at the file's end.
+  auto read = scene::readOsgbFile(file, limits);
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().message ==
+        "scene::readOsgbFile(): " + file.string() + ": the file ends inside an object (truncated)");
 }
 
 TEST_CASE("tiles and models nested 100,000 deep are refused before any recursion", "[scene][isolation]") {

@@ -58,6 +58,9 @@ bool topicMatches(const std::string& filter, const std::string& topic) {
 
 // Pending history rows that force a write before the flush interval is up.
 constexpr std::size_t kHistoryFlushRows = 8192;
+// Readings per MQTT sensor taken from the history into the duplicate filter at start: far more
+// than a broker keeps in flight (Mosquitto's max_inflight_messages is 20).
+constexpr std::size_t kRememberedPerSensor = 256;
 
 struct Monitor::Impl {
   MonitorOptions options;
@@ -195,6 +198,15 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     auto reader = sensors::HistoryDb::open(options.historyDb, options.historyRetentionSeconds);
     if (!reader) return reader.error();
     impl->historyReader = std::move(*reader);
+    // A persistent MQTT session redelivers what was in flight when the last run ended: the
+    // readings that run already judged and stored are remembered, so they are not judged twice.
+    // (Replay sensors are not: a replay run again is judged again, on purpose.)
+    for (const model::SensorDef& s : options.config.sensors) {
+      if (s.source.kind != model::SourceKind::Mqtt) continue;
+      auto stored = impl->history->latest(s.id, kRememberedPerSensor);
+      if (!stored) return stored.error();
+      for (const sensors::Sample& sample : *stored) impl->duplicates.firstTime({s.id, sample.tsMs, sample.value, true});
+    }
   }
 
   // MQTT: one subscription per distinct topic of the MQTT-bound sensors.

@@ -71,6 +71,8 @@ Run runOnce(const std::function<int()>& body, const IsolationLimits& limits) {
     // The child starts with a copy of every lock as it stood: forking while no other thread of
     // ours is inside the isolated code keeps the locks that code uses free in the child.
     std::lock_guard<std::mutex> lock(isolationMutex());
+    // Output still buffered in this process would otherwise be written a second time by the child.
+    std::fflush(nullptr);
     pid = ::fork();
   }
   if (pid < 0) {

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "twin/core/Assert.h"
 
 namespace twin::sensors {
@@ -212,6 +215,22 @@ core::Result<std::vector<Sample>> HistoryDb::query(const std::string& sensorId, 
     out.push_back({sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1)});
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return _impl->error("query()", "read failed");
+  return out;
+}
+
+core::Result<std::vector<Sample>> HistoryDb::latest(const std::string& sensorId, std::size_t limit) const {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(_impl->db, "SELECT ts_ms, value FROM readings WHERE sensor=? ORDER BY ts_ms DESC LIMIT ?", -1,
+                         &st, nullptr) != SQLITE_OK)
+    return _impl->error("latest()", "cannot prepare");
+  sqlite3_bind_text(st, 1, sensorId.data(), static_cast<int>(sensorId.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(std::min<std::size_t>(limit, INT64_MAX)));
+  std::vector<Sample> out;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    out.push_back({sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1)});
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return _impl->error("latest()", "read failed");
   return out;
 }
 

@@ -80,6 +80,8 @@ class HistoryDb {
   core::Result<std::int64_t> applyRetentionPerSensor();
   /** Samples of one sensor with fromMs <= ts <= toMs, oldest first. */
   core::Result<std::vector<Sample>> query(const std::string& sensorId, std::int64_t fromMs, std::int64_t toMs) const;
+  /** The newest `limit` samples of one sensor, newest first. */
+  core::Result<std::vector<Sample>> latest(const std::string& sensorId, std::size_t limit) const;
   /** The last sample of one sensor with ts <= tsMs; nullopt when it has none that old. */
   core::Result<std::optional<Sample>> sampleAt(const std::string& sensorId, std::int64_t tsMs) const;
   /** Oldest and newest ts of one sensor; nullopt when it has no rows. */
