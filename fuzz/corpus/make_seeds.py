@@ -66,6 +66,39 @@ put("gltf", "triangle.gltf", json.dumps(gltf_json("data:application/octet-stream
                                                    base64.b64encode(binary).decode()), indent=1))
 
 
+# The same triangle as 3D Tiles 1.1 content, as `twin export` writes it: _FEATURE_ID_0 with
+# EXT_mesh_features, and a property table (a float and a string property) in
+# EXT_structural_metadata.
+def features_glb():
+    height = struct.pack("<f", 12.5)
+    name = b"a"
+    offsets = struct.pack("<2I", 0, len(name))
+    extra = [height, pad(name, 4, b"\0"), offsets]
+    doc = gltf_json()
+    prim = doc["meshes"][0]["primitives"][0]
+    prim["attributes"] = {"POSITION": 0, "_FEATURE_ID_0": 1}
+    prim["extensions"] = {"EXT_mesh_features": {"featureIds": [{"featureCount": 1, "attribute": 0,
+                                                               "propertyTable": 0}]}}
+    at = len(binary)
+    for chunk in extra:
+        doc["bufferViews"].append({"buffer": 0, "byteOffset": at, "byteLength": len(chunk)})
+        at += len(chunk)
+    doc["buffers"][0]["byteLength"] = at
+    doc["extensionsUsed"] = ["EXT_mesh_features", "EXT_structural_metadata"]
+    doc["extensions"] = {"EXT_structural_metadata": {
+        "schema": {"id": "twin", "classes": {"building": {"properties": {
+            "height": {"type": "SCALAR", "componentType": "FLOAT32"}, "name": {"type": "STRING"}}}}},
+        "propertyTables": [{"class": "building", "count": 1, "properties": {
+            "height": {"values": 3}, "name": {"values": 4, "stringOffsets": 5}}}]}}
+    j = pad(json.dumps(doc, separators=(",", ":")).encode())
+    b = pad(binary + b"".join(extra), 4, b"\0")
+    body = struct.pack("<II", len(j), 0x4E4F534A) + j + struct.pack("<II", len(b), 0x004E4942) + b
+    return struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body
+
+
+put("gltf", "triangle-features.glb", features_glb())
+
+
 def b3dm(glb_bytes, feature, batch_table):
     fj = pad(json.dumps(feature).encode(), 8)
     bj = pad(json.dumps(batch_table).encode(), 8) if batch_table else b""
