@@ -303,14 +303,35 @@ struct AlertEngine::Impl {
     return core::Ok{};
   }
 
+  // Moves the batch's own alert ids (those >= firstNewId) up by `offset`, as the store wrote them.
+  static void renumber(Batch& b, std::int64_t firstNewId, std::int64_t offset) {
+    auto moved = [&](std::int64_t id) { return id >= firstNewId ? id + offset : id; };
+    std::map<std::int64_t, Alert> alerts;
+    for (auto& [id, a] : b.alerts) {
+      a.id = moved(a.id);
+      alerts.emplace(moved(id), std::move(a));
+    }
+    b.alerts = std::move(alerts);
+    for (auto& [key, st] : b.states) st.alertId = st.alertId == 0 ? 0 : moved(st.alertId);
+    for (Transition& t : b.transitions) t.alertId = moved(t.alertId);
+    for (auto& [a, t] : b.shown) {
+      a.id = moved(a.id);
+      t.alertId = moved(t.alertId);
+    }
+    b.nextId += offset;
+  }
+
   // Commits the batch; on success makes it live and returns the transitions to show.
   core::Status apply(Batch& b) {
     if (!b.transitions.empty()) {
       std::vector<Alert> changed;
       changed.reserve(b.alerts.size());
       for (const auto& [id, a] : b.alerts) changed.push_back(a);
-      auto status = store->commit(changed, b.transitions);
-      if (!status) return status;
+      // Ids from nextId on were made in this batch; another writer of the log (a second
+      // worker) may have taken them meanwhile, and then the store moves ours past its own.
+      auto offset = store->commitNumbered(changed, b.transitions, nextId);
+      if (!offset) return offset.error();
+      if (*offset != 0) renumber(b, nextId, *offset);
     }
     for (auto& [key, st] : b.states) states[key] = st;
     for (auto& [id, s] : b.sensors) sensors[id] = s;
@@ -338,7 +359,7 @@ struct AlertEngine::Impl {
 };
 
 core::Result<std::unique_ptr<AlertEngine>> AlertEngine::create(const model::SensorConfig& config, AlertStore& store,
-                                                               const Clock& clock) {
+                                                               const Clock& clock, const EngineOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->store = &store;
@@ -355,6 +376,7 @@ core::Result<std::unique_ptr<AlertEngine>> AlertEngine::create(const model::Sens
   if (!open) return open.error();
   store.changedElsewhere();  // takes note of the log's version: later changes are others'
   for (const Alert& a : *open) {
+    if (options.onlyConfiguredSensors && impl->sensors.count(a.sensorId) == 0) continue;
     impl->alerts[a.id] = a;
     if (!isActive(a.state)) continue;
     auto s = impl->sensors.find(a.sensorId);

@@ -1,6 +1,7 @@
 #include "twin/alerts/AlertStore.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <sqlite3.h>
@@ -263,8 +264,20 @@ core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem
 AlertStore::AlertStore(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
 AlertStore::~AlertStore() = default;
 
+namespace {
+core::Result<std::int64_t> scalar(const AlertStore::Impl& impl, const char* sql, const char* where);
+}  // namespace
+
 core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions) {
-  if (alerts.empty() && transitions.empty()) return core::Ok{};
+  auto written = commitNumbered(alerts, transitions, std::numeric_limits<std::int64_t>::max());
+  if (!written) return written.error();
+  return core::Ok{};
+}
+
+core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& alerts,
+                                                      const std::vector<Transition>& transitions,
+                                                      std::int64_t firstNewId) {
+  if (alerts.empty() && transitions.empty()) return std::int64_t{0};
   const auto guard = _impl->checkpoint.write(_impl->db);  // checkpoints stay off this path
   if (!_impl->exec("BEGIN IMMEDIATE")) return _impl->error("commit()", "cannot begin");
   auto rollback = [&](const char* what) {
@@ -272,10 +285,26 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
     _impl->exec("ROLLBACK");
     return e;
   };
+  // BEGIN IMMEDIATE holds the log's write lock: no other process can take the ids chosen here
+  // before the commit.
+  std::int64_t offset = 0;
+  if (firstNewId != std::numeric_limits<std::int64_t>::max()) {
+    bool fresh = false;
+    for (const Alert& a : alerts) fresh = fresh || a.id >= firstNewId;
+    if (fresh) {
+      auto maxId = scalar(*_impl, "SELECT COALESCE(MAX(id), 0) FROM alerts", "commit()");
+      if (!maxId) {
+        _impl->exec("ROLLBACK");
+        return maxId.error();
+      }
+      if (*maxId >= firstNewId) offset = *maxId + 1 - firstNewId;
+    }
+  }
+  auto idOf = [&](std::int64_t id) { return id >= firstNewId ? id + offset : id; };
   for (const Alert& a : alerts) {
     sqlite3_stmt* st = _impl->upsert;
     sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, a.id);
+    sqlite3_bind_int64(st, 1, idOf(a.id));
     bindText(st, 2, a.ruleId);
     bindText(st, 3, a.sensorId);
     sqlite3_bind_text(st, 4, model::ruleKindName(a.kind), -1, SQLITE_STATIC);
@@ -304,7 +333,7 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
   for (const Transition& t : transitions) {
     sqlite3_stmt* st = _impl->append;
     sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, t.alertId);
+    sqlite3_bind_int64(st, 1, idOf(t.alertId));
     sqlite3_bind_text(st, 2, transitionKindName(t.kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, alertStateName(t.state), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, t.atMs);
@@ -315,7 +344,7 @@ core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vec
     if (sqlite3_step(st) != SQLITE_DONE) return rollback("transition write failed");
   }
   if (!_impl->exec("COMMIT")) return rollback("commit failed");
-  return core::Ok{};
+  return offset;
 }
 
 sensors::WalStats AlertStore::walStats() const { return _impl->checkpoint.stats(); }

@@ -14,6 +14,7 @@
 #include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/sensors/DuplicateFilter.h"
+#include "twin/sensors/Partition.h"
 #include "twin/sensors/Payload.h"
 #include "twin/sensors/Replay.h"
 
@@ -72,9 +73,15 @@ struct Monitor::Impl {
   mutable std::mutex historyReaderMutex;
   std::unique_ptr<sensors::MqttSource> source;
   sensors::SeriesStore series;
+  model::SensorConfig sceneConfig;  // every sensor of the scene; options.config keeps this worker's
   std::unordered_set<std::string> known;
-  std::unordered_map<std::string, const model::SensorDef*> defs;  // into options.config
-  std::vector<sensors::Reading> decoded;                          // one message's readings, before the source check
+  std::unordered_map<std::string, const model::SensorDef*> defs;  // into sceneConfig
+  bool sharing = false;                                           // one of several workers
+  int partitions = 0;
+  std::vector<int> owned;  // partitions of this worker, ascending
+  std::vector<char> ownedMask;
+  std::uint64_t wrongPartition = 0;
+  std::vector<sensors::Reading> decoded;  // one message's readings, before the source check
   std::uint64_t wrongSource = 0;
   std::vector<ReplayStream> replays;
   std::chrono::steady_clock::time_point replayStart;
@@ -183,9 +190,36 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
   auto impl = std::make_unique<Impl>(options.samplesPerSensor);
   impl->options = options;
   impl->clock = &clock;
-  for (const model::SensorDef& s : impl->options.config.sensors) {
+  impl->sceneConfig = options.config;
+  for (const model::SensorDef& s : impl->sceneConfig.sensors) {
     impl->known.insert(s.id);
     impl->defs[s.id] = &s;
+  }
+  // Several workers: this one keeps the sensors of its partitions for its rules and replay, and
+  // still decodes every scene sensor, so a reading routed to the wrong worker is counted.
+  const std::string group = !options.shareGroup.empty() ? options.shareGroup : options.config.mqtt.shareGroup;
+  if (!group.empty()) {
+    if (auto s = sensors::checkShareGroup(group, "alerts::Monitor::start()"); !s) return s.error();
+    impl->sharing = true;
+    impl->partitions = options.partitions > 0               ? options.partitions
+                       : options.config.mqtt.partitions > 0 ? options.config.mqtt.partitions
+                                                            : sensors::kDefaultPartitions;
+    auto owned = sensors::workerPartitions(options.worker, impl->partitions);
+    if (!owned) return fail(where + owned.error().message);
+    impl->owned = *owned;
+    impl->ownedMask.assign(static_cast<std::size_t>(impl->partitions), 0);
+    for (int k : impl->owned) impl->ownedMask[static_cast<std::size_t>(k)] = 1;
+    auto& mine = impl->options.config.sensors;
+    mine.erase(
+        std::remove_if(
+            mine.begin(), mine.end(),
+            [&](const model::SensorDef& d) {
+              return !impl->ownedMask[static_cast<std::size_t>(sensors::sensorPartition(d.id, impl->partitions))];
+            }),
+        mine.end());
+  } else if (options.worker.count > 1) {
+    return fail(where + "worker " + std::to_string(options.worker.index) + "/" + std::to_string(options.worker.count) +
+                " needs a share group (--share GROUP or mqtt.share_group)");
   }
 
   auto store = AlertStore::open(options.alertsDb, options.durability);
@@ -218,9 +252,23 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
   }
   mqtt.queueCapacity = options.queueCapacity;
   std::set<std::string> topics;
-  for (const model::SensorDef& s : options.config.sensors) {
-    if (s.source.kind != model::SourceKind::Mqtt || !topics.insert(s.source.topic).second) continue;
-    mqtt.topics.emplace_back(s.source.topic, s.source.qos >= 0 ? s.source.qos : mqtt.broker.qos);
+  for (const model::SensorDef& s : impl->options.config.sensors) {
+    if (s.source.kind != model::SourceKind::Mqtt) continue;
+    // Shared: the sensor's own partition's group and topic; several sensors of a partition
+    // on one topic share one subscription.
+    const std::string filter =
+        impl->sharing
+            ? sensors::partitionSubscription(group, sensors::sensorPartition(s.id, impl->partitions), s.source.topic)
+            : s.source.topic;
+    if (!topics.insert(filter).second) continue;
+    mqtt.topics.emplace_back(filter, s.source.qos >= 0 ? s.source.qos : mqtt.broker.qos);
+  }
+  if (impl->sharing) {
+    // A fixed id per slot: whoever runs this slot next resumes the session and its queue.
+    const std::string base = mqtt.broker.clientId.empty() ? std::string("twin-monitor") : mqtt.broker.clientId;
+    mqtt.broker.clientId =
+        base + "-" + group + "-" + std::to_string(options.worker.index) + "of" + std::to_string(options.worker.count);
+    mqtt.cleanSession = mqtt.broker.cleanSession.value_or(false);
   }
   if (!mqtt.topics.empty()) {
     auto source = sensors::MqttSource::start(mqtt);
@@ -237,7 +285,7 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
   // Replay: sensors sharing a file and its time settings are read in one pass.
   if (options.replay) {
     std::vector<std::vector<const model::SensorDef*>> groups;
-    for (const model::SensorDef& s : options.config.sensors) {
+    for (const model::SensorDef& s : impl->options.config.sensors) {
       if (s.source.kind != model::SourceKind::Replay) continue;
       const model::ReplayMapping& m = s.source.replay;
       bool placed = false;
@@ -298,7 +346,9 @@ core::Result<std::unique_ptr<Monitor>> Monitor::start(const MonitorOptions& opti
     }
     options.replayClock->hold(first);
   }
-  auto engine = AlertEngine::create(options.config, *impl->store, clock);
+  EngineOptions engineOptions;
+  engineOptions.onlyConfiguredSensors = impl->sharing;
+  auto engine = AlertEngine::create(impl->options.config, *impl->store, clock, engineOptions);
   if (!engine) return engine.error();
   impl->engine = std::move(*engine);
   if (options.replayUntilMs) {
@@ -337,6 +387,11 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   sensors::DecodeOptions decode;
   decode.knownSensors = &m.known;
   for (const sensors::MqttMessage& msg : m.messages) {
+    // Shared: "twin/part/<k>/<topic>" -> partition k and the sensor's own topic.
+    int partition = -1;
+    std::optional<std::pair<int, std::string>> split;
+    if (m.sharing && (split = sensors::splitPartitionTopic(msg.topic))) partition = split->first;
+    const std::string& topic = split ? split->second : msg.topic;
     m.decoded.clear();
     decode.latestMs = msg.receivedMs + m.options.futureToleranceMs;
     sensors::decodePayload(msg.payload, msg.receivedMs, decode, m.decoded, m.ingest);
@@ -344,8 +399,15 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
     // naming it on another topic (another sensor's, a test publisher's) is rejected as wrong_source.
     for (sensors::Reading& r : m.decoded) {
       const model::SensorDef* def = m.defs.at(r.sensorId);
-      if (def->source.kind != model::SourceKind::Mqtt || !topicMatches(def->source.topic, msg.topic)) {
+      if (def->source.kind != model::SourceKind::Mqtt || !topicMatches(def->source.topic, topic)) {
         ++m.wrongSource;
+        continue;
+      }
+      // Its partition's worker alone holds a sensor's history: a reading routed elsewhere is
+      // not judged here, or a rate or pending rule would see part of a sensor's readings.
+      if (m.sharing && (partition != sensors::sensorPartition(r.sensorId, m.partitions) ||
+                        !m.ownedMask[static_cast<std::size_t>(partition)])) {
+        ++m.wrongPartition;
         continue;
       }
       m.readings.push_back(std::move(r));
@@ -430,6 +492,7 @@ core::Status Monitor::runFor(double seconds, const std::atomic<bool>* stop) {
 AlertEngine& Monitor::engine() { return *_impl->engine; }
 const sensors::SeriesStore& Monitor::series() const { return _impl->series; }
 const sensors::MqttSource* Monitor::mqtt() const { return _impl->source.get(); }
+const std::vector<int>& Monitor::ownedPartitions() const { return _impl->owned; }
 
 bool Monitor::hasHistory() const { return _impl->historyReader != nullptr; }
 
@@ -482,6 +545,7 @@ MonitorSummary Monitor::summary() const {
     s.replayMissing += rs.missing;
   }
   s.wrongSource = _impl->wrongSource;
+  s.wrongPartition = _impl->wrongPartition;
   s.replayed = _impl->replayed;
   s.alerts = _impl->engine->counters();
   s.activeAlerts = _impl->engine->activeAlerts().size();
@@ -495,9 +559,10 @@ std::string Monitor::summaryJson(const MonitorSummary& s) {
   nlohmann::ordered_json rejected = nlohmann::ordered_json::object();
   for (int i = 0; i < sensors::kRejectReasonCount; ++i)
     rejected[sensors::rejectReasonName(static_cast<sensors::RejectReason>(i))] = s.ingest.rejected[i];
+  rejected["wrong_partition"] = s.wrongPartition;
   rejected["wrong_source"] = s.wrongSource;
   j["rejected"] = rejected;
-  j["rejected_total"] = s.ingest.rejectedTotal() + s.wrongSource;
+  j["rejected_total"] = s.ingest.rejectedTotal() + s.wrongSource + s.wrongPartition;
   j["replayed"] = s.replayed;
   j["replay_missing"] = s.replayMissing;
   j["readings_judged"] = s.alerts.readings;

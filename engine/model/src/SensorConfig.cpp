@@ -182,6 +182,11 @@ void parseMqtt(Reader& r, const json& j, MqttConfig& m) {
   r.integer(j, p, "qos", m.qos, 0, 1);
   r.str(j, p, "status_topic", m.statusTopic);
   if (m.host.empty()) r.setError("mqtt.host", "must not be empty");
+  r.str(j, p, "share_group", m.shareGroup);
+  if (j.contains("share_group") &&
+      (m.shareGroup.empty() || m.shareGroup.size() > 64 || m.shareGroup.find_first_of("/+#") != std::string::npos))
+    r.setError("mqtt.share_group", "expected 1 to 64 characters without '/', '+' or '#'");
+  r.integer(j, p, "partitions", m.partitions, 1, 1024);
 }
 
 void parseSource(Reader& r, const json& j, const std::string& p, SensorSource& src) {

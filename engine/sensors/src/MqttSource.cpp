@@ -11,6 +11,7 @@
 #include <thread>
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "twin/core/Log.h"
 #include "twin/sensors/Payload.h"
@@ -118,7 +119,9 @@ struct MqttSource::Impl {
   std::deque<MqttMessage> queue;
   MqttCounters counters;
   bool subscribed = false;
-  std::set<int> pendingSubacks;  // message ids of SUBSCRIBEs sent on this connection, not yet acknowledged
+  bool refusedSubscription = false;           // on this connection
+  bool mqtt5 = false;                         // CONNACK codes are MQTT 5 reason codes
+  std::map<int, std::string> pendingSubacks;  // SUBSCRIBEs sent on this connection, not yet acknowledged: mid -> filter
   std::map<std::string, std::string> status;
   std::string lastError;
   std::string firstFailure;  // the first problem before any connection, for waitFirstConnection()
@@ -165,7 +168,8 @@ struct MqttSource::Impl {
 
   void connected(mosquitto* m, int rc) {
     if (rc != 0) {
-      failed(std::string("broker refused the connection: ") + mosquitto_connack_string(rc));
+      failed(std::string("broker refused the connection: ") +
+             (mqtt5 ? mosquitto_reason_string(rc) : mosquitto_connack_string(rc)));
       return;
     }
     log.take();
@@ -173,28 +177,48 @@ struct MqttSource::Impl {
     // cannot reach the broker before our subscription does. The SUBACKs are read by this same
     // network thread after this callback returns, so the ids are recorded in time. No lock is
     // held while calling libmosquitto: its log callback may take the lock.
-    std::set<int> mids;
+    std::map<int, std::string> mids;
     for (const auto& [topic, qos] : options.topics) {
       int mid = 0;
-      if (mosquitto_subscribe(m, &mid, topic.c_str(), qos) == MOSQ_ERR_SUCCESS) mids.insert(mid);
+      if (mosquitto_subscribe(m, &mid, topic.c_str(), qos) == MOSQ_ERR_SUCCESS) mids[mid] = topic;
     }
     if (!options.broker.statusTopic.empty()) {
       int mid = 0;
-      if (mosquitto_subscribe(m, &mid, options.broker.statusTopic.c_str(), 1) == MOSQ_ERR_SUCCESS) mids.insert(mid);
+      if (mosquitto_subscribe(m, &mid, options.broker.statusTopic.c_str(), 1) == MOSQ_ERR_SUCCESS)
+        mids[mid] = options.broker.statusTopic;
     }
     mosquitto_publish(m, nullptr, clientTopic.c_str(), 6, "online", 1, true);
     std::lock_guard<std::mutex> lock(mutex);
     pendingSubacks = std::move(mids);
+    refusedSubscription = false;
     ++counters.connects;
     lastError.clear();
     subscribed = pendingSubacks.empty();
     if (subscribed) connectedCv.notify_all();
   }
 
-  static void onSubscribe(mosquitto*, void* self, int mid, int, const int*) {
+  static void onSubscribe(mosquitto*, void* self, int mid, int count, const int* granted) {
     auto* impl = static_cast<Impl*>(self);
-    std::lock_guard<std::mutex> lock(impl->mutex);
-    if (impl->pendingSubacks.erase(mid) == 0 || !impl->pendingSubacks.empty()) return;
+    std::unique_lock<std::mutex> lock(impl->mutex);
+    const auto it = impl->pendingSubacks.find(mid);
+    if (it == impl->pendingSubacks.end()) return;
+    // A granted QoS above 2 is a failure code (0x80 in 3.1.1; 0x80 and up, e.g. 0x9E "shared
+    // subscriptions not supported", in MQTT 5): without it the filter would stay silent forever.
+    for (int i = 0; i < count; ++i) {
+      if (granted[i] <= 2) continue;
+      const std::string text =
+          "broker refused the subscription to '" + it->second + "' (reason code " + std::to_string(granted[i]) + ")";
+      impl->pendingSubacks.erase(it);
+      impl->refusedSubscription = true;
+      if (impl->firstFailure.empty())
+        impl->firstFailure = "sensors::MqttSource: " + impl->options.broker.host + ":" +
+                             std::to_string(impl->options.broker.port) + ": " + text;
+      lock.unlock();
+      impl->failed(text);
+      return;
+    }
+    impl->pendingSubacks.erase(it);
+    if (!impl->pendingSubacks.empty() || impl->refusedSubscription) return;
     impl->subscribed = true;
     impl->connectedCv.notify_all();
   }
@@ -261,6 +285,10 @@ core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOpti
   impl->clientTopic = "twin/clients/" + impl->clientId;
   impl->mosq = mosquitto_new(impl->clientId.c_str(), cleanSession, impl.get());
   if (!impl->mosq) return fail(std::string(where) + ": mosquitto_new failed");
+  bool mqtt5 = options.mqtt5;
+  for (const auto& topic : options.topics) mqtt5 = mqtt5 || topic.first.rfind("$share/", 0) == 0;
+  if (mqtt5) mosquitto_int_option(impl->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+  impl->mqtt5 = mqtt5;
   auto status = configureClient(impl->mosq, options.broker, where);
   if (!status) {
     mosquitto_destroy(impl->mosq);
@@ -274,8 +302,20 @@ core::Result<std::unique_ptr<MqttSource>> MqttSource::start(const MqttSourceOpti
   mosquitto_message_callback_set(impl->mosq, &Impl::onMessage);
   mosquitto_log_callback_set(impl->mosq, &Impl::onLog);
   mosquitto_subscribe_callback_set(impl->mosq, &Impl::onSubscribe);
-  int rc = mosquitto_connect_async(impl->mosq, options.broker.host.c_str(), options.broker.port,
-                                   options.broker.keepaliveSeconds);
+  int rc = MOSQ_ERR_SUCCESS;
+  if (mqtt5 && !cleanSession) {
+    // MQTT 5 ends a session when its connection closes unless CONNECT asks for an expiry
+    // interval; libmosquitto keeps these properties for its reconnects. It has no asynchronous
+    // connect with properties: this one blocks until the TCP connection is made or refused.
+    mosquitto_property* properties = nullptr;
+    mosquitto_property_add_int32(&properties, MQTT_PROP_SESSION_EXPIRY_INTERVAL, options.sessionExpirySeconds);
+    rc = mosquitto_connect_bind_v5(impl->mosq, options.broker.host.c_str(), options.broker.port,
+                                   options.broker.keepaliveSeconds, nullptr, properties);
+    mosquitto_property_free_all(&properties);
+  } else {
+    rc = mosquitto_connect_async(impl->mosq, options.broker.host.c_str(), options.broker.port,
+                                 options.broker.keepaliveSeconds);
+  }
   // A refused or unreachable broker is retried by the network thread; only a bad host name or
   // bad arguments are final.
   if (rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_EAI) {

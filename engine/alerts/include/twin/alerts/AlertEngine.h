@@ -73,6 +73,12 @@ struct EngineCounters {
     never by name), then newest raised first, then highest id first. */
 void sortForList(std::vector<Alert>& alerts);
 
+struct EngineOptions {
+  /** Hold (escalate, list, sync) only the log's open alerts of sensors in the config. A monitor
+      that is one of several workers sets it: the other workers' alerts are theirs to handle. */
+  bool onlyConfiguredSensors = false;
+};
+
 class AlertEngine {
  public:
   /** Called once per transition, in commit order, after the commit. */
@@ -81,7 +87,7 @@ class AlertEngine {
   /** Restores open alerts (active, or cleared and unacknowledged) from `store` (an alert whose rule is gone stays
      active until cleared by hand). `store` and `clock` must outlive the engine. */
   static core::Result<std::unique_ptr<AlertEngine>> create(const model::SensorConfig& config, AlertStore& store,
-                                                           const Clock& clock);
+                                                           const Clock& clock, const EngineOptions& options = {});
   ~AlertEngine();
 
   void setListener(Listener listener);

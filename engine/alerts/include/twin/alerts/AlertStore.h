@@ -47,6 +47,14 @@ class AlertStore {
 
   /** Upserts `alerts` (their current state) and appends `transitions`, in one transaction. */
   core::Status commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions);
+  /** As commit(), for a writer that numbered its new alerts from `firstNewId` on while other
+      processes (several `twin monitor` workers) may write the same log: inside the transaction,
+      when the log already holds an id >= firstNewId, every alert id >= firstNewId in `alerts`
+      and `transitions` is written moved up by one offset, past the log's largest id, so no
+      alert overwrites another's. Returns that offset (0 when none was needed); the caller
+      moves its own copies by it. Ids below firstNewId are written as they are. */
+  core::Result<std::int64_t> commitNumbered(const std::vector<Alert>& alerts,
+                                            const std::vector<Transition>& transitions, std::int64_t firstNewId);
   /** Alerts in an active state, oldest first. */
   core::Result<std::vector<Alert>> activeAlerts() const;
   /** Alerts someone must still see: active, or cleared but not acknowledged. Worst severity

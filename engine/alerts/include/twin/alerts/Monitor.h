@@ -17,6 +17,7 @@
 #include "twin/core/Result.h"
 #include "twin/model/Sensor.h"
 #include "twin/sensors/MqttSource.h"
+#include "twin/sensors/Partition.h"
 #include "twin/sensors/Payload.h"
 #include "twin/sensors/Reading.h"
 #include "twin/sensors/TimeSeries.h"
@@ -56,6 +57,20 @@ struct MonitorOptions {
   std::optional<std::int64_t> replayUntilMs;
   class ReplayClock* replayClock = nullptr;
   bool replayHoldAtMoment = false;
+  /** Several monitors on one stream (docs/sensors.md, "Several monitors on one stream"): with a
+      share group (this, else config.mqtt.shareGroup), this monitor is worker `worker` of
+      worker.count. Sensors are hashed into `partitions` partitions (this when > 0, else
+      config.mqtt.partitions when > 0, else sensors::kDefaultPartitions); the worker owns the
+      partitions k with k % count == index and judges only their sensors: it subscribes to
+      "$share/<group>-<k>/twin/part/<k>/<topic>" for each owned k and each sensor topic, feeds
+      only their replay sensors, and holds only their alerts. A reading that arrives on a
+      partition its sensor does not hash to is counted as wrong_partition and not judged. The
+      MQTT session is persistent under "<client id or twin-monitor>-<group>-<index>of<count>"
+      (unless the scene sets clean_session true), so a worker that restarts, or a standby
+      started with the same slot, gets what the broker queued for that slot meanwhile. */
+  std::string shareGroup;
+  int partitions = 0;
+  sensors::WorkerSlot worker;
 };
 
 /** The clock of a replay brought up to a moment: it holds a data time while the replay catches
@@ -79,12 +94,13 @@ class ReplayClock final : public Clock {
 
 /** Totals for the closing summary line. */
 struct MonitorSummary {
-  sensors::IngestStats ingest;      // MQTT messages; queue_full and too_large included; replay
-                                    // records stamped too far ahead in bad_timestamp; duplicate
-                                    // readings (MQTT or replay) in duplicate
-  std::uint64_t wrongSource = 0;    // MQTT readings of a sensor bound elsewhere (replay file, other topic)
-  std::uint64_t replayed = 0;       // readings fed from replay files
-  std::uint64_t replayMissing = 0;  // replay cells that were "NA"/empty
+  sensors::IngestStats ingest;       // MQTT messages; queue_full and too_large included; replay
+                                     // records stamped too far ahead in bad_timestamp; duplicate
+                                     // readings (MQTT or replay) in duplicate
+  std::uint64_t wrongSource = 0;     // MQTT readings of a sensor bound elsewhere (replay file, other topic)
+  std::uint64_t wrongPartition = 0;  // shared: readings on a partition topic their sensor does not hash to
+  std::uint64_t replayed = 0;        // readings fed from replay files
+  std::uint64_t replayMissing = 0;   // replay cells that were "NA"/empty
   std::uint64_t connects = 0, disconnects = 0;
   std::uint64_t mqttReceived = 0;     // messages the network thread got on data topics
   std::uint64_t mqttQueued = 0;       // of those, queued for decoding
@@ -104,6 +120,8 @@ class Monitor {
       wrong, the MQTT options are unusable, or (unless options.waitForBroker) the first MQTT
       connection fails. Replay files are read as streams while step() runs. */
   static core::Result<std::unique_ptr<Monitor>> start(const MonitorOptions& options, const Clock& clock);
+  /** Shared: the partitions this worker owns (ascending); empty when not sharing. */
+  const std::vector<int>& ownedPartitions() const;
   ~Monitor();
 
   /** Pops up to maxBatch messages (waiting up to `wait` for the first), decodes them, feeds due
@@ -139,7 +157,8 @@ class Monitor {
       (sensors::WalCheckpointer). From the thread that calls step(). */
   sensors::WalStats alertLogWalStats() const;
   sensors::WalStats historyWalStats() const;
-  /** One JSON line: {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...,"wrong_source":..},
+  /** One JSON line:
+     {"messages_received":..,"decoded":..,"rejected":{"invalid_json":..,...,"wrong_partition":..,"wrong_source":..},
       "replayed":..,"alerts_raised":..,"alerts_cleared":..,"alerts_acknowledged":..,"alerts_active":..,
       "mqtt_connects":..,"mqtt_disconnects":..,"mqtt_received":..,"mqtt_queued":..,"mqtt_dropped":..,
       "mqtt_unprocessed":..} */

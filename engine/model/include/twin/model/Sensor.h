@@ -33,6 +33,14 @@ struct MqttConfig {
   int keepaliveSeconds = 30;
   int qos = 1;                                // default subscription QoS, 0 or 1
   std::string statusTopic = "twin/status/+";  // retained "online"/"offline" per sensor (last will)
+  /** Scene key "share_group": several monitors split the sensor stream through MQTT 5 shared
+      subscriptions of this group, routed by sensor (docs/sensors.md, "Several monitors on one
+      stream"). Empty = this monitor subscribes to the sensors' own topics alone. 1 to 64
+      characters, none of '/', '+', '#'. */
+  std::string shareGroup;
+  /** Scene key "partitions": how many partitions the sensors are hashed into (1 to 1024; 0 =
+      the default, sensors::kDefaultPartitions). Publishers and every worker must agree. */
+  int partitions = 0;
 };
 
 /** How a replay file's columns become readings. */

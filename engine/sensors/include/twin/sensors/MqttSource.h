@@ -34,6 +34,11 @@ struct MqttSourceOptions {
       when broker.clientId is set and true when it is generated. */
   std::optional<bool> cleanSession;
   int reconnectMinSeconds = 1, reconnectMaxSeconds = 30;  // exponential backoff between these
+  /** Speak MQTT 5 instead of 3.1.1. start() turns it on when a topic is a shared subscription
+      ("$share/GROUP/filter", sensors/Partition.h). A persistent session then asks the broker to
+      keep it for sessionExpirySeconds after a disconnect (MQTT 5 ends it at once otherwise). */
+  bool mqtt5 = false;
+  std::uint32_t sessionExpirySeconds = 0xFFFFFFFFu;  // never expires, as a 3.1.1 persistent session
 };
 
 /** Connection and queue counters. */
@@ -62,7 +67,9 @@ class MqttSource {
   /** Creates the client and starts connecting in the background. Error when the options are
       unusable (no topics, a TLS file that cannot be read, a client certificate without its key,
       host not resolvable, a persistent session without a client id). A broker that is down is
-      not an error here: the source keeps retrying (see waitFirstConnection()). */
+      not an error here: the source keeps retrying (see waitFirstConnection()). A subscription
+      the broker refuses (SUBACK failure code, e.g. shared subscriptions not supported) is a
+      connection problem: lastError() and waitFirstConnection() name the topic filter. */
   static core::Result<std::unique_ptr<MqttSource>> start(const MqttSourceOptions& options);
   ~MqttSource();  // disconnects and joins the network thread
   MqttSource(const MqttSource&) = delete;
