@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (preset "fuzz": clang-14, ASan + UBSan, build/fuzz) and runs each
 # for a bounded time: scripts/fuzz.sh [seconds-per-target, default 20] [target...].
-# FUZZ_SEED (default 1) fixes libFuzzer's random seed and FUZZ_RUNS (default 20000) caps the
+# FUZZ_SEED (default 1) fixes libFuzzer's random seed and FUZZ_RUNS (default 5000) caps the
 # executions per target, so a run is reproducible: any machine explores the same inputs, a fast
 # one all FUZZ_RUNS of them, a slow one the first part within the time. CI uses these defaults;
 # for a search of new inputs give another seed and more runs (FUZZ_SEED=0 is a random seed,
@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
   status=ok
   # -timeout: one input running longer is a hang; -rss_limit_mb: a memory blow-up is a finding.
   if ! build/fuzz/fuzz/"$t"_fuzz "$work/corpus" -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" \
-      -runs="${FUZZ_RUNS:-20000}" -timeout=10 -rss_limit_mb=2048 \
+      -runs="${FUZZ_RUNS:-5000}" -timeout=10 -rss_limit_mb=2048 \
       -max_len=262144 -print_final_stats=1 -artifact_prefix="$findings/" >"$work/log" 2>&1; then
     status=FAILED
     failed+=("$t")
