@@ -352,3 +352,124 @@ TEST_CASE("A version 1 alert log is migrated in place", "[alerts]") {
   REQUIRE(again.ok());
   CHECK((*again)->openAlerts()->size() == 2);
 }
+
+TEST_CASE("An alert keeps its message as a key and parameters, through the log", "[alerts]") {
+  Fixture f;
+  f.feed("flood", 0.45, kNow);
+  const Alert raised = f.only();
+  CHECK(raised.message == "积水: 地下车库水位 = 0.45 m");
+  CHECK(raised.messageParts.key == "level");
+  CHECK(raised.messageParts.args == std::vector<std::string>{"0.45", "m"});
+  CHECK(raised.messageParts.rule == "积水");
+  CHECK(raised.messageParts.sensor == "地下车库水位");
+  CHECK(raised.messageParts.ruleEn.empty());
+
+  SECTION("stored and read back") {
+    auto stored = f.store->alert(raised.id);
+    REQUIRE(stored.ok());
+    REQUIRE(stored->has_value());
+    const AlertMessageParts& p = (*stored)->messageParts;
+    CHECK(p.key == "level");
+    CHECK(p.args == raised.messageParts.args);
+    CHECK(p.rule == "积水");
+    CHECK(p.sensor == "地下车库水位");
+  }
+  SECTION("a stale sensor's and a rate rule's parameters") {
+    f.clock.advanceSeconds(61);
+    REQUIRE(f.engine->tick().ok());
+    bool stale = false;
+    for (const Alert& a : f.engine->openAlerts())
+      if (a.ruleId == "gate-offline") {
+        stale = true;
+        CHECK(a.messageParts.key == "stale");
+        CHECK(a.messageParts.args == std::vector<std::string>{"60"});
+        CHECK(a.messageParts.sensor == "门禁");
+      }
+    CHECK(stale);
+  }
+  SECTION("a message_args value another program wrote badly reads as no key: the message is shown") {
+    f.engine.reset();
+    f.store.reset();
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((f.dir.path() / "alerts.db").string().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "UPDATE alerts SET message_args = '{\"args\": [1]}'", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(db);
+    auto store = AlertStore::open(f.dir.path() / "alerts.db");
+    REQUIRE(store.ok());
+    auto read = (*store)->alert(raised.id);
+    REQUIRE(read.ok());
+    REQUIRE(read->has_value());
+    CHECK((*read)->messageParts.key.empty());
+    CHECK((*read)->message == "积水: 地下车库水位 = 0.45 m");
+  }
+}
+
+TEST_CASE("A version 2 alert log without the message columns gets them; its old alerts read as before", "[alerts]") {
+  twin::test::TempDir dir("message-columns");
+  const auto file = dir.path() / "v2.db";
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.string().c_str(), &db) == SQLITE_OK);
+  const char* v2 =
+      "CREATE TABLE alerts(id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL, sensor_id TEXT NOT NULL, kind TEXT NOT NULL,"
+      " severity TEXT NOT NULL, state TEXT NOT NULL, raised_ms INTEGER NOT NULL, ack_ms INTEGER NOT NULL,"
+      " cleared_ms INTEGER NOT NULL, value REAL, message TEXT NOT NULL, ack_by TEXT NOT NULL,"
+      " ack_comment TEXT NOT NULL, received_ms INTEGER NOT NULL DEFAULT 0, building TEXT NOT NULL DEFAULT '',"
+      " floor INTEGER, replay INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '',"
+      " assigned_ms INTEGER NOT NULL DEFAULT 0, raised_severity TEXT NOT NULL DEFAULT '',"
+      " escalations INTEGER NOT NULL DEFAULT 0);"
+      "CREATE TABLE transitions(seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL, action TEXT NOT NULL,"
+      " state TEXT NOT NULL, at_ms INTEGER NOT NULL, value REAL, who TEXT NOT NULL, comment TEXT NOT NULL,"
+      " severity TEXT NOT NULL DEFAULT '');"
+      "INSERT INTO alerts(id, rule_id, sensor_id, kind, severity, state, raised_ms, ack_ms, cleared_ms, value, message,"
+      " ack_by, ack_comment, received_ms, raised_severity) VALUES(4, 'flood-high', 'flood', 'above', 'major',"
+      " 'active_unack', 1000, 0, 0, 0.5, 'old message', '', '', 1000, 'major');"
+      "PRAGMA user_version=2;";
+  REQUIRE(sqlite3_exec(db, v2, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = AlertStore::open(file);
+  REQUIRE(store.ok());
+  auto old = (*store)->alert(4);
+  REQUIRE(old.ok());
+  REQUIRE(old->has_value());
+  CHECK((*old)->message == "old message");
+  CHECK((*old)->messageParts.key.empty());
+  Alert b = **old;
+  b.id = 5;
+  b.messageParts = {"stale", {"60"}, "离线", "Offline", "门禁", "Gate"};
+  REQUIRE((*store)->commit({b}, {}).ok());
+  store->reset();
+
+  // Opened again (the columns are there now); still version 2, so older programs open it too.
+  auto again = AlertStore::open(file);
+  REQUIRE(again.ok());
+  auto read = (*again)->alert(5);
+  REQUIRE(read.ok());
+  REQUIRE(read->has_value());
+  CHECK((*read)->messageParts.key == "stale");
+  CHECK((*read)->messageParts.args == std::vector<std::string>{"60"});
+  CHECK((*read)->messageParts.ruleEn == "Offline");
+  CHECK((*read)->messageParts.sensorEn == "Gate");
+  again->reset();
+  REQUIRE(sqlite3_open(file.string().c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(st, 0) == 2);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST_CASE("A version 2 alert log whose alerts table is gone cannot get the message columns", "[alerts]") {
+  twin::test::TempDir dir("message-columns-bad");
+  const auto file = dir.path() / "broken.db";
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(file.string().c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "CREATE TABLE other(x); PRAGMA user_version=2;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto store = AlertStore::open(file);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().message ==
+        "alerts::AlertStore::open(): broken.db: cannot add the message columns: no such table: alerts");
+}

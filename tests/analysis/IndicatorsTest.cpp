@@ -67,9 +67,11 @@ std::map<std::string, Indicator> byId(const std::vector<ScenarioIndicators>& sce
 OperationsFacts noOperations() {
   OperationsFacts ops;
   ops.sensorsDeclared = 3;
-  ops.alertLogSource = "alert log x.db";
-  ops.alertLogWhyMissing = "no alert log at x.db";
-  ops.powerWhyMissing = "the scene has no power sensor";
+  ops.alertLogSource = "告警日志 x.db";
+  ops.alertLogSourceEn = "alert log x.db";
+  ops.alertLogWhyMissing = "x.db 处没有告警日志";
+  ops.alertLogWhyMissingEn = "no alert log at x.db";
+  ops.powerWhyMissingEn = "the scene has no power sensor";  // no Chinese text: both show the English
   return ops;
 }
 
@@ -89,6 +91,15 @@ TEST_CASE("indicators: the nine scenarios in order, every indicator valued or ex
     for (const auto& i : sc.indicators) {
       INFO(i.id);
       CHECK(i.value.has_value() == i.whyMissing.empty());
+      CHECK(i.value.has_value() == i.whyMissingEn.empty());
+      CHECK(i.source.empty() == i.sourceEn.empty());
+      // The Chinese texts are Chinese (a character beyond ASCII); the electricity's come from the
+      // caller's facts, English only here.
+      if (i.id != "electricity") {
+        CHECK_FALSE(i.source.empty());
+        CHECK(std::any_of(i.source.begin(), i.source.end(),
+                          [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+      }
       CHECK_FALSE(i.name.empty());
       CHECK_FALSE(i.nameEn.empty());
       CHECK_FALSE(i.unit.empty());
@@ -118,7 +129,13 @@ TEST_CASE("indicators: life-circle shares of residents, worked by hand", "[analy
   CHECK(*ind.at("market_10min_residents").value == Approx(66.7));
   // No clinic at all: nobody is covered, and the source says there are 0 facilities.
   CHECK(*ind.at("health_station_15min_residents").value == Approx(0));
-  CHECK(ind.at("health_station_15min_residents").source.find("(0 facilities)") != std::string::npos);
+  CHECK(ind.at("health_station_15min_residents").sourceEn.find("(0 facilities)") != std::string::npos);
+  CHECK(ind.at("health_station_15min_residents").source.find("（0 处设施）") != std::string::npos);
+  CHECK(ind.at("kindergarten_5min_residents").sourceEn ==
+        "walking minutes at 1.2 m/s on the scene's streets from 2 residential buildings to POIs of facility "
+        "category 'kindergarten' (1 facilities)");
+  CHECK(ind.at("kindergarten_5min_residents").source ==
+        "按 1.2 m/s 步速沿场景道路，从 2 栋居住建筑到设施类别 'kindergarten' 的 POI 的步行分钟数（1 处设施）");
   // Many required categories have no facility: nobody has the whole 15-minute life circle.
   CHECK(*ind.at("life_circle_15min_complete_residents").value == Approx(0));
 }
@@ -150,10 +167,14 @@ TEST_CASE("indicators: missing data gives no value and a reason, never a figure"
     for (const char* id : {"sensors_online", "active_alerts", "mean_time_to_acknowledge"}) {
       INFO(id);
       CHECK_FALSE(ind.at(id).value.has_value());
-      CHECK(ind.at(id).whyMissing == "no alert log at x.db");
+      CHECK(ind.at(id).whyMissing == "x.db 处没有告警日志");
+      CHECK(ind.at(id).whyMissingEn == "no alert log at x.db");
+      CHECK(ind.at(id).source == "告警日志 x.db");
+      CHECK(ind.at(id).sourceEn == "alert log x.db");
     }
     CHECK_FALSE(ind.at("electricity").value.has_value());
     CHECK(ind.at("electricity").whyMissing == "the scene has no power sensor");
+    CHECK(ind.at("electricity").whyMissingEn == "the scene has no power sensor");
   }
   SECTION("a category the scene's mapping lacks") {
     const model::Site s = site();
@@ -164,7 +185,8 @@ TEST_CASE("indicators: missing data gives no value and a reason, never a figure"
                        c.categories.end());
     const auto ind = byId(nineScenarioIndicators(g, s, c, noOperations(), diag));
     CHECK_FALSE(ind.at("park_10min_residents").value.has_value());
-    CHECK(ind.at("park_10min_residents").whyMissing == "the scene's facility mapping has no category 'park'");
+    CHECK(ind.at("park_10min_residents").whyMissingEn == "the scene's facility mapping has no category 'park'");
+    CHECK(ind.at("park_10min_residents").whyMissing == "场景的设施映射中没有类别 'park'");
   }
   SECTION("no residential building") {
     model::Site s = site();
@@ -172,10 +194,13 @@ TEST_CASE("indicators: missing data gives no value and a reason, never a figure"
     const WalkGraph g = buildWalkGraph(s.roads, {}, diag);
     const auto ind = byId(nineScenarioIndicators(g, s, config(), noOperations(), diag));
     CHECK_FALSE(ind.at("kindergarten_5min_residents").value.has_value());
-    CHECK(ind.at("kindergarten_5min_residents").whyMissing == "the scene has no residential buildings");
-    CHECK(ind.at("life_circle_15min_complete_residents").whyMissing ==
+    CHECK(ind.at("kindergarten_5min_residents").whyMissingEn == "the scene has no residential buildings");
+    CHECK(ind.at("kindergarten_5min_residents").whyMissing == "场景中没有居住建筑");
+    CHECK(ind.at("life_circle_15min_complete_residents").whyMissingEn ==
           "the scene has no residential buildings with floor area");
-    CHECK(ind.at("shops_per_1000_residents").whyMissing == "the scene has no residents (no residential floor area)");
+    CHECK(ind.at("life_circle_15min_complete_residents").whyMissing == "场景中没有有建筑面积的居住建筑");
+    CHECK(ind.at("shops_per_1000_residents").whyMissingEn == "the scene has no residents (no residential floor area)");
+    CHECK(ind.at("shops_per_1000_residents").whyMissing == "场景中没有居民（没有居住建筑面积）");
     CHECK(*ind.at("buildings").value == 2);
   }
   SECTION("no building at all") {
@@ -183,7 +208,8 @@ TEST_CASE("indicators: missing data gives no value and a reason, never a figure"
     s.buildings.clear();
     const WalkGraph g = buildWalkGraph(s.roads, {}, diag);
     const auto ind = byId(nineScenarioIndicators(g, s, config(), noOperations(), diag));
-    CHECK(ind.at("measured_height_share").whyMissing == "the scene has no buildings");
+    CHECK(ind.at("measured_height_share").whyMissingEn == "the scene has no buildings");
+    CHECK(ind.at("measured_height_share").whyMissing == "场景中没有建筑");
   }
   SECTION("an alert log without any alert of the scene's sensors") {
     const model::Site s = site();
@@ -193,8 +219,9 @@ TEST_CASE("indicators: missing data gives no value and a reason, never a figure"
     const auto ind = byId(nineScenarioIndicators(g, s, config(), ops, diag));
     CHECK(*ind.at("active_alerts").value == 0);
     CHECK_FALSE(ind.at("sensors_online").value.has_value());
-    CHECK(ind.at("sensors_online").whyMissing ==
+    CHECK(ind.at("sensors_online").whyMissingEn ==
           "the alert log holds no alert of the scene's sensors, so it cannot tell which are online");
+    CHECK(ind.at("sensors_online").whyMissing == "告警日志中没有本场景传感器的告警，无法判断哪些传感器在线");
   }
   SECTION("an alert log with no acknowledged alert") {
     const model::Site s = site();
@@ -204,8 +231,9 @@ TEST_CASE("indicators: missing data gives no value and a reason, never a figure"
     ops.alerts = {{"a", 1000, 0, true, false}};
     const auto ind = byId(nineScenarioIndicators(g, s, config(), ops, diag));
     CHECK(*ind.at("active_alerts").value == 1);
-    CHECK(ind.at("mean_time_to_acknowledge").whyMissing ==
+    CHECK(ind.at("mean_time_to_acknowledge").whyMissingEn ==
           "no alert of the scene's sensors has been acknowledged (1 alerts in the log)");
+    CHECK(ind.at("mean_time_to_acknowledge").whyMissing == "本场景传感器的告警均未被确认（日志中共 1 条告警）");
   }
 }
 
@@ -226,6 +254,9 @@ TEST_CASE("indicators: sensors online, alerts and time to acknowledge from the a
   CHECK(*ind.at("active_alerts").value == 2);
   CHECK(*ind.at("mean_time_to_acknowledge").value == Approx(3.0));
   CHECK(ind.at("mean_time_to_acknowledge").unit == "min");
+  CHECK(ind.at("mean_time_to_acknowledge").sourceEn == "2 acknowledged alerts in the alert log x.db");
+  CHECK(ind.at("mean_time_to_acknowledge").source == "告警日志 x.db 中 2 条已确认告警");
+  CHECK(ind.at("sensors_online").source == "告警日志 x.db 中没有活动 'stale'（数据中断）告警的传感器");
 }
 
 TEST_CASE("indicators: electricity integrates kW readings, skipping gaps", "[analysis]") {
@@ -244,8 +275,10 @@ TEST_CASE("indicators: electricity integrates kW readings, skipping gaps", "[ana
   OperationsFacts ops = noOperations();
   ops.power = {{"p1", series}, {"p2", {{0, 10}, {h, 10}}}};
   ops.maxGapMinutes = 90;
-  ops.powerSource = "replay file p.jsonl";
+  ops.powerSource = "回放文件 p.jsonl";
+  ops.powerSourceEn = "replay file p.jsonl";
   const auto ind = byId(nineScenarioIndicators(g, s, config(), ops, diag));
   CHECK(*ind.at("electricity").value == Approx(360));
-  CHECK(ind.at("electricity").source == "2 power sensors, 5.0 h of readings (replay file p.jsonl), trapezoid rule");
+  CHECK(ind.at("electricity").sourceEn == "2 power sensors, 5.0 h of readings (replay file p.jsonl), trapezoid rule");
+  CHECK(ind.at("electricity").source == "2 个电力传感器，5.0 小时读数（回放文件 p.jsonl），梯形法积分");
 }

@@ -44,8 +44,10 @@ TEST_CASE("twin indicators --json: nine scenarios, the exact keys, null values e
       INFO(i.dump());
       std::set<std::string> ikeys;
       for (const auto& [k, v] : i.items()) ikeys.insert(k);
-      CHECK(ikeys == std::set<std::string>{"id", "name", "name_en", "value", "unit", "source", "why_missing"});
+      CHECK(ikeys == std::set<std::string>{"id", "name", "name_en", "value", "unit", "source", "source_en",
+                                           "why_missing", "why_missing_en"});
       CHECK(i["value"].is_null() == i["why_missing"].is_string());
+      CHECK(i["value"].is_null() == i["why_missing_en"].is_string());
       CHECK((i["value"].is_null() || i["value"].is_number()));
       CHECK((i["why_missing"].is_null() || !i["why_missing"].get<std::string>().empty()));
     }
@@ -59,7 +61,11 @@ TEST_CASE("twin indicators --json: nine scenarios, the exact keys, null values e
   CHECK((*findIndicator(root, "sensors"))["value"] == 6);
   const auto& online = *findIndicator(root, "sensors_online");
   CHECK(online["value"].is_null());
-  CHECK(online["why_missing"].get<std::string>().rfind("no alert log at ", 0) == 0);
+  CHECK(online["why_missing_en"].get<std::string>().rfind("no alert log at ", 0) == 0);
+  CHECK(online["why_missing"].get<std::string>().find(" 处没有告警日志（请先运行 `twin monitor` 或 `twin run`）") !=
+        std::string::npos);
+  CHECK(online["source"] == "告警日志 none.db");
+  CHECK(online["source_en"] == "alert log none.db");
   CHECK((*findIndicator(root, "measured_height_share"))["value"].get<double>() == Approx(53.3));
   CHECK((*findIndicator(root, "metro_stations"))["value"].get<double>() > 0);
   // The simulated load, 210-360 kW over one day, integrates to between 24 x 210 and 24 x 370 kWh.

@@ -100,6 +100,21 @@ TEST_CASE("SiteScene::visibleLabels: projection, declutter, cap and culling", "[
     CHECK(s->labelScale() == 1);
     CHECK(s->visibleLabels(*camera)[0].sizePixels == 24);
   }
+  SECTION("translated names: drawn, and the declutter box sized for them, not for the Chinese name") {
+    // 168 pixels apart: the Chinese names fit side by side, the English ones do not.
+    s->setLabelNames({{"六道口站", "Liudaokou Metro Station"}, {"小学", "Primary School"}, {"诊所", ""}});
+    auto labels = s->visibleLabels(*camera);
+    REQUIRE(!labels.empty());
+    CHECK(labels[0].text == "Liudaokou Metro Station");
+    CHECK(labels[0].widthPixels == Approx(23 * 0.6 * 24 * 0.69));  // 23 Latin characters, 0.6 of a CJK one
+    CHECK(texts(labels) == std::vector<std::string>{"Liudaokou Metro Station", "诊所"});  // an empty name keeps
+    s->setLabelNames({{"六道口站", "Liudaokou"}});
+    CHECK(texts(s->visibleLabels(*camera)) == std::vector<std::string>{"Liudaokou", "小学", "诊所"});
+    s->setLabelNames({});
+    labels = s->visibleLabels(*camera);
+    CHECK(texts(labels) == std::vector<std::string>{"六道口站", "小学", "诊所"});
+    CHECK(labels[0].widthPixels == Approx(4 * 24 * 0.69));
+  }
   SECTION("colours follow the theme") {
     auto labels = s->visibleLabels(*camera);
     REQUIRE(!labels.empty());

@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include <osg/AutoTransform>
 #include <osg/Depth>
+#include <osg/Geode>
+#include <osg/Geometry>
 
 #include "SceneFixtures.h"
 #include "twin/scene/SensorLayer.h"
@@ -152,6 +155,55 @@ TEST_CASE("sensor layer: one marker node per sensor, coloured by state, critical
   layer->setSelected(99);
   CHECK(layer->selected() == -1);
   layer->setTimeSeconds(1e9);  // any time is fine, no NaN in the uniform
+}
+
+namespace {
+
+// The disc drawn under marker i: AutoTransform -> Geode -> Geometry.
+const osg::Geometry* markerDisc(const scene::SensorLayer& layer, unsigned i) {
+  const auto* transform = dynamic_cast<const osg::AutoTransform*>(layer.root()->getChild(i));
+  const auto* geode = transform ? dynamic_cast<const osg::Geode*>(transform->getChild(0)) : nullptr;
+  return geode ? dynamic_cast<const osg::Geometry*>(geode->getDrawable(0)) : nullptr;
+}
+
+// Largest distance of a disc vertex from its centre, in the marker's (screen-pixel) units.
+float discRadius(const osg::Geometry& disc) {
+  const auto* vertices = dynamic_cast<const osg::Vec3Array*>(disc.getVertexArray());
+  float r = 0;
+  if (vertices)
+    for (const osg::Vec3& v : *vertices) r = std::max(r, v.length());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("sensor layer: dots scale with the UI like the labels", "[scene]") {
+  osg::ref_ptr<scene::SensorLayer> layer =
+      new scene::SensorLayer({{"a", osg::Vec3(0, 0, 2), -1}, {"b", osg::Vec3(10, 0, 2), -1}}, nullptr, 9.0f);
+  REQUIRE(markerDisc(*layer, 0));
+  REQUIRE(markerDisc(*layer, 1));
+  CHECK(layer->markerScale() == 1.0f);
+  CHECK(discRadius(*markerDisc(*layer, 0)) == Approx(9.0f));
+
+  SECTION("a 4K wall's scale doubles every dot") {
+    layer->setMarkerScale(2.0f);
+    CHECK(layer->markerScale() == 2.0f);
+    CHECK(layer->drawnPixelRadius() == Approx(18.0f));
+    CHECK(discRadius(*markerDisc(*layer, 0)) == Approx(18.0f));
+    CHECK(discRadius(*markerDisc(*layer, 1)) == Approx(18.0f));
+    CHECK(markerDisc(*layer, 0)->getBoundingBox().xMax() == Approx(18.0f));  // picking sees the larger dot
+    layer->setMarkerScale(0.75f);
+    CHECK(discRadius(*markerDisc(*layer, 0)) == Approx(6.75f));
+  }
+  SECTION("a scale that is not positive or not finite counts as 1") {
+    layer->setMarkerScale(2.0f);
+    for (float bad : {0.0f, -1.0f, std::nanf(""), INFINITY}) {
+      layer->setMarkerScale(bad);
+      CHECK(layer->markerScale() == 1.0f);
+      CHECK(discRadius(*markerDisc(*layer, 0)) == Approx(9.0f));
+      layer->setMarkerScale(2.0f);
+    }
+  }
 }
 
 TEST_CASE("sensor layer: no sensors, no markers", "[scene]") {

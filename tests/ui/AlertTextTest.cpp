@@ -98,3 +98,41 @@ TEST_CASE("rule display names", "[ui]") {
   unnamed.id = "r1";
   CHECK(ruleDisplayName(unnamed, Language::En) == "r1");
 }
+
+TEST_CASE("alert texts from the logged key and parameters, in the UI language", "[ui]") {
+  Fixture f;
+  alerts::Alert a = f.alert(f.stale, NAN);
+  // Logged when the rule said 60 s and before the scene was edited: the figures are the logged ones.
+  a.messageParts = {"stale", {"60"}, "传感器离线", "Sensor offline", "丰瑞北苑 地下车库积水", "Garage water"};
+  f.view.language = Language::En;
+  CHECK(alertText(a, f.view) == "Sensor offline: Garage water silent for 60 s");
+  f.view.language = Language::ZhCN;
+  CHECK(alertText(a, f.view) == "传感器离线: 丰瑞北苑 地下车库积水 已 60 秒无数据");
+
+  SECTION("each key") {
+    alerts::Alert q = f.alert(f.quality, 7.5);
+    q.ruleId = "gone";  // the rule is no longer in the scene: the parts still tell it
+    q.messageParts = {"invalid_range", {"7.5", "0", "5"}, "数据异常", "", "水位", "Water level"};
+    f.view.language = Language::En;
+    CHECK(alertText(q, f.view) == "数据异常: Water level invalid reading 7.5 (valid 0 .. 5)");
+    f.view.language = Language::ZhCN;
+    CHECK(alertText(q, f.view) == "数据异常: 水位 读数无效 7.5（有效范围 0 .. 5）");
+    q.messageParts = {"invalid", {"NaN"}, "数据异常", "Bad data", "水位", "Water level"};
+    CHECK(alertText(q, f.view) == "数据异常: 水位 读数无效 NaN");
+    q.messageParts = {"rate", {"0.05", "m", "0.125"}, "水位突变", "Sudden rise", "水位", ""};
+    f.view.language = Language::En;
+    CHECK(alertText(q, f.view) == "Sudden rise: 水位 changing faster than 0.05 m/min, now 0.125");
+    q.messageParts = {"level", {"0.42", "m"}, "", "", "", ""};  // no names: the ids
+    CHECK(alertText(q, f.view) == "gone: w = 0.42 m");
+    q.messageParts = {"level", {"3", ""}, "积水", "Flooding", "水位", "Water"};
+    CHECK(alertText(q, f.view) == "Flooding: Water = 3");
+  }
+  SECTION("an unknown key or the wrong number of parameters: as an older log's alert") {
+    f.view.language = Language::En;
+    a.messageParts = {"stale", {"60", "extra"}, "x", "x", "x", "x"};
+    CHECK(alertText(a, f.view) == "Sensor offline: Fengrui Beiyuan garage water level silent for 600 s");
+    a.messageParts = {"future_key", {"1"}, "x", "x", "x", "x"};
+    a.ruleId = "gone";
+    CHECK(alertText(a, f.view) == "engine text");
+  }
+}

@@ -17,14 +17,16 @@ analysis::Indicator valued(const std::string& id, double value, const std::strin
   i.nameEn = id + " (en)";
   i.value = value;
   i.unit = unit;
-  i.source = "scene buildings";
+  i.source = "场景建筑";
+  i.sourceEn = "scene buildings";
   return i;
 }
 
 analysis::Indicator missing(const std::string& id, const std::string& unit, const std::string& why) {
   analysis::Indicator i = valued(id, 0, unit);
   i.value.reset();
-  i.whyMissing = why;
+  i.whyMissing = "缺失：" + why;
+  i.whyMissingEn = why;
   return i;
 }
 
@@ -67,7 +69,8 @@ TEST_CASE("indicator cards: the main figures of each scenario, in the UI languag
   CHECK(zh[0].scenario == "健康");
   CHECK(zh[0].indicator == "clinic_15min（中）");
   CHECK(zh[1].value == "无数据");
-  CHECK(zh[1].detail == "原因: no alert log at x.db");
+  CHECK(zh[1].detail == "原因: 缺失：no alert log at x.db");
+  CHECK(zh[0].detail == "来源: 场景建筑");
   CHECK(zh[3].unit == "个/千人");
 
   CHECK(indicatorCards(scenarios(), Language::En, 1).size() == 2);

@@ -116,17 +116,32 @@ struct AlertEngine::Impl {
     if (!s.def->building.empty()) a.floor = s.def->floor;
     a.replay = s.def->source.kind == model::SourceKind::Replay;
     const std::string who = rule.name + ": " + (s.def->name.empty() ? s.def->id : s.def->name);
-    if (rule.kind == RuleKind::Stale)
+    AlertMessageParts& parts = a.messageParts;
+    parts.rule = rule.name;
+    parts.ruleEn = rule.nameEn;
+    parts.sensor = s.def->name;
+    parts.sensorEn = s.def->nameEn;
+    if (rule.kind == RuleKind::Stale) {
       a.message = who + " silent for " + number(rule.staleSeconds) + " s";
-    else if (rule.kind == RuleKind::Quality)
+      parts.key = "stale";
+      parts.args = {number(rule.staleSeconds)};
+    } else if (rule.kind == RuleKind::Quality) {
       a.message =
           who + " invalid reading " + number(value) +
           (std::isfinite(value) ? " (valid " + number(s.def->validMin) + " .. " + number(s.def->validMax) + ")" : "");
-    else if (rule.kind == RuleKind::Rate)
+      parts.key = std::isfinite(value) ? "invalid_range" : "invalid";
+      parts.args = {number(value)};
+      if (std::isfinite(value)) parts.args.insert(parts.args.end(), {number(s.def->validMin), number(s.def->validMax)});
+    } else if (rule.kind == RuleKind::Rate) {
       a.message =
           who + " changing faster than " + number(rule.level) + " " + s.def->unit + "/min, now " + number(value);
-    else
+      parts.key = "rate";
+      parts.args = {number(rule.level), s.def->unit, number(value)};
+    } else {
       a.message = who + " = " + number(value) + " " + s.def->unit;
+      parts.key = "level";
+      parts.args = {number(value), s.def->unit};
+    }
     ++b.counters.raised;
     auto& stored = b.alerts[a.id] = a;
     record(b, stored, TransitionKind::Raise, dataMs, value, "engine", "");

@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include "twin/sensors/Payload.h"
@@ -73,7 +74,8 @@ const char* kSchema =
     " ack_comment TEXT NOT NULL, received_ms INTEGER NOT NULL DEFAULT 0, building TEXT NOT NULL DEFAULT '',"
     " floor INTEGER, replay INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '',"
     " assigned_ms INTEGER NOT NULL DEFAULT 0, raised_severity TEXT NOT NULL DEFAULT '',"
-    " escalations INTEGER NOT NULL DEFAULT 0);"
+    " escalations INTEGER NOT NULL DEFAULT 0, message_key TEXT NOT NULL DEFAULT '',"
+    " message_args TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS alerts_state ON alerts(state);"
     "CREATE TABLE IF NOT EXISTS transitions("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL, action TEXT NOT NULL,"
@@ -99,9 +101,50 @@ const char* kMigrate1to2 =
     "PRAGMA user_version=2;"
     "COMMIT;";
 
+// The message's key and parameters (Alert::messageParts) came later, as two columns added to a
+// version 2 log on open without a new version: a program that predates them still opens the
+// log, and its rows simply have none (their readers show `message`).
+const char* kAddMessageColumns =
+    "ALTER TABLE alerts ADD COLUMN message_key TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE alerts ADD COLUMN message_args TEXT NOT NULL DEFAULT '';";
+
 const char* kAlertColumns =
     "id, rule_id, sensor_id, kind, severity, state, raised_ms, ack_ms, cleared_ms, value, message, ack_by, ack_comment,"
-    " received_ms, building, floor, replay, assignee, assigned_ms, raised_severity, escalations";
+    " received_ms, building, floor, replay, assignee, assigned_ms, raised_severity, escalations, message_key,"
+    " message_args";
+
+// message_args: {"args": [...], "rule": "", "rule_en": "", "sensor": "", "sensor_en": ""}.
+std::string messageArgsJson(const AlertMessageParts& parts) {
+  if (parts.key.empty()) return "";
+  const nlohmann::json j = {{"args", parts.args},
+                            {"rule", parts.rule},
+                            {"rule_en", parts.ruleEn},
+                            {"sensor", parts.sensor},
+                            {"sensor_en", parts.sensorEn}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Back from message_args; a value that does not parse leaves the parts without a key, so the
+// reader shows the stored message (another program may have written the column).
+AlertMessageParts messageParts(const std::string& key, const std::string& args) {
+  AlertMessageParts parts;
+  if (key.empty()) return parts;
+  const nlohmann::json j = nlohmann::json::parse(args, nullptr, false);
+  if (!j.is_object() || !j.contains("args") || !j["args"].is_array()) return parts;
+  for (const auto& a : j["args"]) {
+    if (!a.is_string()) return parts;
+    parts.args.push_back(a.get<std::string>());
+  }
+  const auto field = [&j](const char* name) {
+    return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
+  };
+  parts.rule = field("rule");
+  parts.ruleEn = field("rule_en");
+  parts.sensor = field("sensor");
+  parts.sensorEn = field("sensor_en");
+  parts.key = key;
+  return parts;
+}
 
 // Severity rank for ORDER BY: critical first.
 const char* kSeverityRank = "CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 ELSE 3 END";
@@ -161,6 +204,30 @@ struct AlertStore::Impl {
   }
   bool exec(const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
 
+  bool hasColumn(const char* table, const char* column) const {
+    sqlite3_stmt* st = nullptr;
+    bool found = false;
+    if (sqlite3_prepare_v2(db, (std::string("PRAGMA table_info(") + table + ")").c_str(), -1, &st, nullptr) ==
+        SQLITE_OK)
+      while (!found && sqlite3_step(st) == SQLITE_ROW) found = text(st, 1) == column;
+    sqlite3_finalize(st);
+    return found;
+  }
+
+  // Adds the message columns unless the log has them; under the write lock, so that two
+  // programs opening one old log at once do not both add them.
+  core::Status addMessageColumns() {
+    if (hasColumn("alerts", "message_key")) return core::Ok{};
+    if (!exec("BEGIN IMMEDIATE")) return error("open()", "cannot add the message columns");
+    if (!hasColumn("alerts", "message_key") && !exec(kAddMessageColumns)) {
+      auto e = error("open()", "cannot add the message columns");  // before ROLLBACK resets the reason
+      exec("ROLLBACK");
+      return e;
+    }
+    if (!exec("COMMIT")) return error("open()", "cannot add the message columns");
+    return core::Ok{};
+  }
+
   core::Result<std::vector<Alert>> readAlerts(const std::string& sql, const char* where) const {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return error(where, "cannot prepare");
@@ -199,6 +266,7 @@ struct AlertStore::Impl {
       a.assignedMs = sqlite3_column_int64(st, 18);
       if (!model::alertSeverityFromName(text(st, 19), a.raisedSeverity)) a.raisedSeverity = a.severity;
       a.escalations = sqlite3_column_int(st, 20);
+      a.messageParts = messageParts(text(st, 21), text(st, 22));
       out.push_back(std::move(a));
     }
     sqlite3_finalize(st);
@@ -248,9 +316,10 @@ core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem
     return fail("alerts::AlertStore::open(): " + impl->file + ": alert log version " + std::to_string(version) +
                 ", expected " + std::to_string(kSchemaVersion));
   }
+  if (auto added = impl->addMessageColumns(); !added) return added.error();
   if (sqlite3_prepare_v2(impl->db,
                          (std::string("INSERT OR REPLACE INTO alerts(") + kAlertColumns +
-                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                          ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                              .c_str(),
                          -1, &impl->upsert, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v2(impl->db,
@@ -328,6 +397,8 @@ core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& 
     sqlite3_bind_int64(st, 19, a.assignedMs);
     sqlite3_bind_text(st, 20, model::alertSeverityName(a.raisedSeverity), -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 21, a.escalations);
+    bindText(st, 22, a.messageParts.key);
+    bindText(st, 23, messageArgsJson(a.messageParts));
     if (sqlite3_step(st) != SQLITE_DONE) return rollback("alert write failed");
   }
   for (const Transition& t : transitions) {

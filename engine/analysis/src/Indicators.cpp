@@ -23,31 +23,45 @@ double roundTo(double v, int decimals) {
   return std::round(v * f) / f;
 }
 
-Indicator valued(std::string id, std::string name, std::string nameEn, double value, std::string unit,
-                 std::string source) {
+// A text in both languages, Chinese first as with the names.
+struct Text {
+  std::string zh, en;
+};
+
+Text operator+(const Text& a, const Text& b) { return {a.zh + b.zh, a.en + b.en}; }
+
+Indicator valued(std::string id, std::string name, std::string nameEn, double value, std::string unit, Text source) {
   Indicator i;
   i.id = std::move(id);
   i.name = std::move(name);
   i.nameEn = std::move(nameEn);
   i.value = value;
   i.unit = std::move(unit);
-  i.source = std::move(source);
+  i.source = std::move(source.zh);
+  i.sourceEn = std::move(source.en);
   return i;
 }
 
-Indicator missing(std::string id, std::string name, std::string nameEn, std::string unit, std::string source,
-                  std::string why) {
+Indicator missing(std::string id, std::string name, std::string nameEn, std::string unit, Text source, Text why) {
   Indicator i;
   i.id = std::move(id);
   i.name = std::move(name);
   i.nameEn = std::move(nameEn);
   i.unit = std::move(unit);
-  i.source = std::move(source);
-  i.whyMissing = std::move(why);
+  i.source = std::move(source.zh);
+  i.sourceEn = std::move(source.en);
+  i.whyMissing = std::move(why.zh);
+  i.whyMissingEn = std::move(why.en);
   return i;
 }
 
-std::string count(std::size_t n, const char* what) { return std::to_string(n) + " " + what; }
+// "12 residential buildings" / "12 栋居住建筑".
+Text count(std::size_t n, const char* zhMeasureAndWhat, const char* enWhat) {
+  return {std::to_string(n) + " " + zhMeasureAndWhat, std::to_string(n) + " " + enWhat};
+}
+
+// The caller's facts; a language it left empty takes the other one's text.
+Text fact(const std::string& zh, const std::string& en) { return {zh.empty() ? en : zh, en.empty() ? zh : en}; }
 
 // ---------------------------------------------------------------------------------------------
 // Life circle: share of residents whose building reaches a category within a walk
@@ -61,24 +75,32 @@ struct LifeCircle {
   // Share (%) of residents within `minutes` of the nearest facility of `category`.
   Indicator share(const std::string& id, const std::string& name, const std::string& nameEn,
                   const std::string& category, double minutes) const {
-    const std::string source = "walking minutes at " + core::fixed(coverage.speedMps(), 1) +
-                               " m/s on the scene's streets from " + count(buildings, "residential buildings") +
-                               " to POIs of facility category '" + category + "'";
+    const std::string speed = core::fixed(coverage.speedMps(), 1);
+    const Text source{"按 " + speed + " m/s 步速沿场景道路，从 " + std::to_string(buildings) +
+                          " 栋居住建筑到设施类别 '" + category + "' 的 POI 的步行分钟数",
+                      "walking minutes at " + speed + " m/s on the scene's streets from " + std::to_string(buildings) +
+                          " residential buildings to POIs of facility category '" + category + "'"};
     std::size_t c = config.categories.size();
     for (std::size_t i = 0; i < config.categories.size(); ++i)
       if (config.categories[i].id == category) c = i;
     if (c == config.categories.size())
-      return missing(id, name, nameEn, "%", source, "the scene's facility mapping has no category '" + category + "'");
-    if (buildings == 0) return missing(id, name, nameEn, "%", source, "the scene has no residential buildings");
+      return missing(id, name, nameEn, "%", source,
+                     {"场景的设施映射中没有类别 '" + category + "'",
+                      "the scene's facility mapping has no category '" + category + "'"});
+    if (buildings == 0)
+      return missing(id, name, nameEn, "%", source, {"场景中没有居住建筑", "the scene has no residential buildings"});
     if (!(residents > 0))
-      return missing(id, name, nameEn, "%", source, "the residential buildings have no floor area, so no residents");
+      return missing(
+          id, name, nameEn, "%", source,
+          {"居住建筑没有建筑面积，因此没有居民", "the residential buildings have no floor area, so no residents"});
     std::size_t facilities = 0;
     for (const model::Facility& f : coverage.facilities()) facilities += f.category == c ? 1 : 0;
     double covered = 0;
     for (const BuildingCoverage& row : coverage.buildings())
       if (row.minutes[c] <= minutes) covered += row.residents;
     return valued(id, name, nameEn, roundTo(100.0 * covered / residents, 1), "%",
-                  source + " (" + count(facilities, "facilities") + ")");
+                  source + Text{"（" + std::to_string(facilities) + " 处设施）",
+                                " (" + std::to_string(facilities) + " facilities)"});
   }
 
   // Share (%) of residents whose building meets every required category of the 15-minute level.
@@ -86,10 +108,13 @@ struct LifeCircle {
     const std::string id = "life_circle_" + std::to_string(minutes) + "min_complete_residents";
     const std::string name = std::to_string(minutes) + "分钟生活圈配套齐全的居民比例";
     const std::string nameEn = "Residents with every " + std::to_string(minutes) + "-minute life-circle facility";
-    const std::string source = "GB 50180 levels met by " + count(buildings, "residential buildings") +
-                               " (every required category of the level within its minutes)";
+    const Text source{
+        std::to_string(buildings) + " 栋居住建筑达到的 GB 50180 生活圈层级（该层级每类必需设施均在其步行分钟内）",
+        "GB 50180 levels met by " + std::to_string(buildings) +
+            " residential buildings (every required category of the level within its minutes)"};
     if (buildings == 0 || !(residents > 0))
-      return missing(id, name, nameEn, "%", source, "the scene has no residential buildings with floor area");
+      return missing(id, name, nameEn, "%", source,
+                     {"场景中没有有建筑面积的居住建筑", "the scene has no residential buildings with floor area"});
     double met = 0;
     for (const BuildingCoverage& row : coverage.buildings())
       if (row.levelsMet & unsigned(levelBit)) met += row.residents;
@@ -120,8 +145,11 @@ double useFloorArea(const model::Site& site, double storeyMeters, std::initializ
 
 Indicator fromAlertLog(const OperationsFacts& ops, std::string id, std::string name, std::string nameEn,
                        std::string unit) {
-  return missing(std::move(id), std::move(name), std::move(nameEn), std::move(unit), ops.alertLogSource,
-                 ops.alertLogWhyMissing.empty() ? "no alert log was read" : ops.alertLogWhyMissing);
+  const Text why = ops.alertLogWhyMissingEn.empty() && ops.alertLogWhyMissing.empty()
+                       ? Text{"未读取告警日志", "no alert log was read"}
+                       : fact(ops.alertLogWhyMissing, ops.alertLogWhyMissingEn);
+  return missing(std::move(id), std::move(name), std::move(nameEn), std::move(unit),
+                 fact(ops.alertLogSource, ops.alertLogSourceEn), why);
 }
 
 }  // namespace
@@ -188,18 +216,24 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
     for (const model::Building& b : site.buildings) offices += b.use == model::BuildingUse::Office ? 1 : 0;
     for (const model::Poi& p : site.pois) shops += isShopOrService(p) ? 1 : 0;
     s.push_back(valued("office_floor_area", "办公建筑面积", "Office floor area", std::round(office), "m²",
-                       count(offices, "buildings of use office") + ", footprint x levels"));
+                       count(offices, "栋办公用途建筑", "buildings of use office") +
+                           Text{"，基底面积 × 层数", ", footprint x levels"}));
     s.push_back(valued("commercial_floor_area", "商业建筑面积", "Commercial floor area", std::round(commercial), "m²",
-                       "buildings of use commercial, footprint x levels"));
-    const std::string shopSource = count(shops, "POIs with shop=* or a shop-like amenity") + " and " +
-                                   core::fixed(life.residents, 0) + " residents (residential floor area / " +
-                                   core::fixed(config.walking.floorAreaPerPersonM2, 0) + " m²)";
+                       {"商业用途建筑，基底面积 × 层数", "buildings of use commercial, footprint x levels"}));
+    const std::string residents = core::fixed(life.residents, 0);
+    const std::string perPerson = core::fixed(config.walking.floorAreaPerPersonM2, 0);
+    const Text shopSource =
+        count(shops, "个 shop=* 或商业类 amenity 的 POI", "POIs with shop=* or a shop-like amenity") +
+        Text{"，" + residents + " 名居民（居住建筑面积 / " + perPerson + " m²）",
+             " and " + residents + " residents (residential floor area / " + perPerson + " m²)"};
     if (life.residents > 0)
       s.push_back(valued("shops_per_1000_residents", "每千人商业网点数", "Shops and services per 1,000 residents",
                          roundTo(1000.0 * double(shops) / life.residents, 2), "per 1000 residents", shopSource));
     else
-      s.push_back(missing("shops_per_1000_residents", "每千人商业网点数", "Shops and services per 1,000 residents",
-                          "per 1000 residents", shopSource, "the scene has no residents (no residential floor area)"));
+      s.push_back(
+          missing("shops_per_1000_residents", "每千人商业网点数", "Shops and services per 1,000 residents",
+                  "per 1000 residents", shopSource,
+                  {"场景中没有居民（没有居住建筑面积）", "the scene has no residents (no residential floor area)"}));
   }
   {
     auto& s = scenario("architecture", "建筑", "Architecture");
@@ -211,19 +245,25 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
       measured += b.heightSource == model::HeightSource::Measured ? 1 : 0;
       ids.emplace(b.idKind, b.osmId);
     }
+    const std::string footprints = std::to_string(site.buildings.size());
     s.push_back(valued("buildings", "建筑数量", "Buildings", double(ids.size()), "count",
-                       count(site.buildings.size(), "building footprints") + " of " + count(ids.size(), "buildings")));
-    s.push_back(valued("total_floor_area", "总建筑面积", "Total floor area", std::round(floor), "m²",
-                       "every building, footprint x levels (levels from building:levels, else height / " +
-                           core::fixed(storey, 1) + " m)"));
+                       {std::to_string(ids.size()) + " 栋建筑的 " + footprints + " 个建筑轮廓",
+                        footprints + " building footprints of " + std::to_string(ids.size()) + " buildings"}));
+    const std::string storeyText = core::fixed(storey, 1);
+    s.push_back(valued(
+        "total_floor_area", "总建筑面积", "Total floor area", std::round(floor), "m²",
+        {"全部建筑，基底面积 × 层数（层数取 building:levels，否则为高度 / " + storeyText + " m）",
+         "every building, footprint x levels (levels from building:levels, else height / " + storeyText + " m)"}));
     if (site.buildings.empty())
       s.push_back(missing("measured_height_share", "实测高度建筑比例", "Buildings with a measured height", "%",
-                          "height source of each building", "the scene has no buildings"));
+                          {"每栋建筑的高度来源", "height source of each building"},
+                          {"场景中没有建筑", "the scene has no buildings"}));
     else
       s.push_back(valued("measured_height_share", "实测高度建筑比例", "Buildings with a measured height",
                          roundTo(100.0 * double(measured) / double(site.buildings.size()), 1), "%",
-                         std::to_string(measured) + " of " + count(site.buildings.size(), "building footprints") +
-                             " with a tagged height (OSM height=*)"));
+                         {footprints + " 个建筑轮廓中 " + std::to_string(measured) + " 个带有标注高度（OSM height=*）",
+                          std::to_string(measured) + " of " + footprints +
+                              " building footprints with a tagged height (OSM height=*)"}));
   }
   {
     auto& s = scenario("transport", "交通", "Transport");
@@ -233,15 +273,18 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
                            "Residents within 5 min of a bus stop", "bus_stop", 5));
     const std::vector<TodStation> stations = findStations(site);
     s.push_back(valued("metro_stations", "轨道交通站点数", "Rail and metro stations", double(stations.size()), "count",
-                       "POIs railway=station|halt, or public_transport=station with train/subway/light_rail"));
+                       {"railway=station|halt 的 POI，或带 train/subway/light_rail 的 public_transport=station",
+                        "POIs railway=station|halt, or public_transport=station with train/subway/light_rail"}));
   }
   {
     auto& s = scenario("low_carbon", "低碳", "Low carbon");
     s.push_back(life.share("park_10min_residents", "10分钟可达公园绿地的居民比例",
                            "Residents within 10 min of a park or garden", "park", 10));
     if (ops.power.empty()) {
-      s.push_back(missing("electricity", "用电量", "Electricity use", "kWh", ops.powerSource,
-                          ops.powerWhyMissing.empty() ? "no power readings" : ops.powerWhyMissing));
+      s.push_back(missing("electricity", "用电量", "Electricity use", "kWh", fact(ops.powerSource, ops.powerSourceEn),
+                          ops.powerWhyMissing.empty() && ops.powerWhyMissingEn.empty()
+                              ? Text{"没有电力读数", "no power readings"}
+                              : fact(ops.powerWhyMissing, ops.powerWhyMissingEn)));
     } else {
       double kwh = 0;
       std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
@@ -253,9 +296,12 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
         }
       }
       const double hours = last > first ? double(last - first) / 3.6e6 : 0;
-      s.push_back(valued("electricity", "用电量", "Electricity use", roundTo(kwh, 1), "kWh",
-                         count(ops.power.size(), "power sensors") + ", " + core::fixed(hours, 1) + " h of readings (" +
-                             ops.powerSource + "), trapezoid rule"));
+      const Text source = fact(ops.powerSource, ops.powerSourceEn);
+      const std::string sensorCount = std::to_string(ops.power.size()), span = core::fixed(hours, 1);
+      s.push_back(
+          valued("electricity", "用电量", "Electricity use", roundTo(kwh, 1), "kWh",
+                 {sensorCount + " 个电力传感器，" + span + " 小时读数（" + source.zh + "），梯形法积分",
+                  sensorCount + " power sensors, " + span + " h of readings (" + source.en + "), trapezoid rule"}));
     }
   }
   {
@@ -269,7 +315,7 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
   {
     auto& s = scenario("governance", "治理", "Governance");
     s.push_back(valued("sensors", "接入传感器数", "Sensors connected", double(ops.sensorsDeclared), "count",
-                       "sensors declared in the scene file"));
+                       {"场景文件中声明的传感器", "sensors declared in the scene file"}));
     if (!ops.alertLogRead) {
       s.push_back(fromAlertLog(ops, "sensors_online", "在线传感器数", "Sensors online", "count"));
       s.push_back(fromAlertLog(ops, "active_alerts", "活动告警数", "Active alerts", "count"));
@@ -287,24 +333,31 @@ std::vector<ScenarioIndicators> nineScenarioIndicators(const WalkGraph& graph, c
         }
       }
       const std::size_t online = ops.sensorsDeclared > offline.size() ? ops.sensorsDeclared - offline.size() : 0;
+      const Text log = fact(ops.alertLogSource, ops.alertLogSourceEn);
+      const std::string alertCount = std::to_string(ops.alerts.size());
       // A log that never saw these sensors cannot tell a quiet sensor from one never monitored.
       if (ops.alerts.empty())
-        s.push_back(missing("sensors_online", "在线传感器数", "Sensors online", "count", ops.alertLogSource,
-                            "the alert log holds no alert of the scene's sensors, so it cannot tell which are online"));
+        s.push_back(
+            missing("sensors_online", "在线传感器数", "Sensors online", "count", log,
+                    {"告警日志中没有本场景传感器的告警，无法判断哪些传感器在线",
+                     "the alert log holds no alert of the scene's sensors, so it cannot tell which are online"}));
       else
         s.push_back(valued("sensors_online", "在线传感器数", "Sensors online", double(online), "count",
-                           "sensors without an active 'stale' alert in the " + ops.alertLogSource));
+                           {log.zh + " 中没有活动 'stale'（数据中断）告警的传感器",
+                            "sensors without an active 'stale' alert in the " + log.en}));
       s.push_back(valued("active_alerts", "活动告警数", "Active alerts", double(active), "count",
-                         count(ops.alerts.size(), "alerts of the scene's sensors") + " in the " + ops.alertLogSource));
+                         {log.zh + " 中本场景传感器的 " + alertCount + " 条告警",
+                          alertCount + " alerts of the scene's sensors in the " + log.en}));
       if (acknowledged == 0)
-        s.push_back(missing("mean_time_to_acknowledge", "平均确认时长", "Mean time to acknowledge", "min",
-                            ops.alertLogSource,
-                            "no alert of the scene's sensors has been acknowledged (" +
-                                count(ops.alerts.size(), "alerts") + " in the log)"));
+        s.push_back(
+            missing("mean_time_to_acknowledge", "平均确认时长", "Mean time to acknowledge", "min", log,
+                    {"本场景传感器的告警均未被确认（日志中共 " + alertCount + " 条告警）",
+                     "no alert of the scene's sensors has been acknowledged (" + alertCount + " alerts in the log)"}));
       else
         s.push_back(valued("mean_time_to_acknowledge", "平均确认时长", "Mean time to acknowledge",
                            roundTo(ackMinutes / double(acknowledged), 1), "min",
-                           count(acknowledged, "acknowledged alerts") + " in the " + ops.alertLogSource));
+                           {log.zh + " 中 " + std::to_string(acknowledged) + " 条已确认告警",
+                            std::to_string(acknowledged) + " acknowledged alerts in the " + log.en}));
     }
   }
   return out;

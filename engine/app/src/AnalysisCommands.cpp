@@ -70,7 +70,8 @@ const char* const kIndicatorsUsage =
     "  the power sensors' recorded readings and the alert log. An indicator the data cannot\n"
     "  support has no value and says why. Formulas and standards: docs/indicators.md.\n"
     "  --json           {\"scenarios\":[{\"id\",\"name\",\"name_en\",\"indicators\":[{\"id\",\"name\",\"name_en\",\n"
-    "                   \"value\",\"unit\",\"source\",\"why_missing\"}]}]} (value null when missing)\n"
+    "                   \"value\",\"unit\",\"source\",\"source_en\",\"why_missing\",\"why_missing_en\"}]}]}\n"
+    "                   (value null when missing; source and why_missing in Chinese, _en in English)\n"
     "  --alerts-db FILE the alert log to read (default: the one `twin run` writes); it is never created\n";
 
 analysis::WalkGraph sceneWalkGraph(const LoadedScene& scene, const model::FacilityConfig& config,
@@ -443,24 +444,33 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
     auto loaded = model::loadSensorConfig(scene.config.file);
     if (loaded)
       sensors = std::move(loaded).value();
-    else
-      ops.powerWhyMissing = ops.alertLogWhyMissing = loaded.error().message;
+    else {
+      ops.powerWhyMissingEn = ops.alertLogWhyMissingEn = loaded.error().message;
+      ops.powerWhyMissing = ops.alertLogWhyMissing = "无法读取场景的传感器：" + loaded.error().message;
+    }
   }
   ops.sensorsDeclared = sensors.sensors.size();
   std::set<std::string> ids;
   for (const model::SensorDef& s : sensors.sensors) ids.insert(s.id);
 
-  ops.alertLogSource = "alert log " + alertsDb.filename().string();
+  ops.alertLogSource = "告警日志 " + alertsDb.filename().string();
+  ops.alertLogSourceEn = "alert log " + alertsDb.filename().string();
   std::error_code ec;
   if (sensors.sensors.empty()) {
-    if (ops.alertLogWhyMissing.empty()) ops.alertLogWhyMissing = "the scene declares no sensors";
+    if (ops.alertLogWhyMissingEn.empty()) {
+      ops.alertLogWhyMissing = "场景未声明传感器";
+      ops.alertLogWhyMissingEn = "the scene declares no sensors";
+    }
   } else if (!std::filesystem::is_regular_file(alertsDb, ec)) {
     // Opening would create an empty log, which would then read as "no alerts": say so instead.
-    ops.alertLogWhyMissing = "no alert log at " + alertsDb.string() + " (run `twin monitor` or `twin run` first)";
+    ops.alertLogWhyMissing = alertsDb.string() + " 处没有告警日志（请先运行 `twin monitor` 或 `twin run`）";
+    ops.alertLogWhyMissingEn = "no alert log at " + alertsDb.string() + " (run `twin monitor` or `twin run` first)";
   } else if (auto store = alerts::AlertStore::open(alertsDb); !store) {
-    ops.alertLogWhyMissing = store.error().message;
+    ops.alertLogWhyMissing = "无法打开告警日志：" + store.error().message;
+    ops.alertLogWhyMissingEn = store.error().message;
   } else if (auto all = (*store)->allAlerts(); !all) {
-    ops.alertLogWhyMissing = all.error().message;
+    ops.alertLogWhyMissing = "无法读取告警日志：" + all.error().message;
+    ops.alertLogWhyMissingEn = all.error().message;
   } else {
     ops.alertLogRead = true;
     for (const alerts::Alert& a : *all) {
@@ -470,15 +480,17 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
     }
   }
 
-  std::vector<std::string> files, why;
+  std::vector<std::string> files, why, whyEn;
   for (const model::SensorDef& s : sensors.sensors) {
     if (s.kind != "power") continue;
     if (s.unit != "kW") {
-      why.push_back("power sensor '" + s.id + "' reports in '" + s.unit + "', not kW");
+      why.push_back("电力传感器 '" + s.id + "' 的单位是 '" + s.unit + "'，不是 kW");
+      whyEn.push_back("power sensor '" + s.id + "' reports in '" + s.unit + "', not kW");
       continue;
     }
     if (s.source.kind != model::SourceKind::Replay) {
-      why.push_back("power sensor '" + s.id + "' is live (MQTT): no recorded readings to integrate");
+      why.push_back("电力传感器 '" + s.id + "' 为实时接入（MQTT）：没有可积分的记录读数");
+      whyEn.push_back("power sensor '" + s.id + "' is live (MQTT): no recorded readings to integrate");
       continue;
     }
     const model::ReplayMapping& m = s.source.replay;
@@ -499,23 +511,32 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
       return sensors::readReplayJsonl(m.file, decode, stats, diag);
     }();
     if (!readings) {
-      why.push_back(readings.error().message);
+      why.push_back("无法读取回放文件：" + readings.error().message);
+      whyEn.push_back(readings.error().message);
       continue;
     }
     analysis::PowerSeries series{s.id, {}};
     for (const sensors::Reading& r : *readings)
       if (r.sensorId == s.id && r.finite) series.samplesKw.emplace_back(r.tsMs, r.value);
     if (series.samplesKw.size() < 2) {
-      why.push_back("power sensor '" + s.id + "' has fewer than two readings in " + m.file.filename().string());
+      why.push_back("电力传感器 '" + s.id + "' 在 " + m.file.filename().string() + " 中的读数少于两个");
+      whyEn.push_back("power sensor '" + s.id + "' has fewer than two readings in " + m.file.filename().string());
       continue;
     }
     files.push_back(m.file.filename().string());
     ops.power.push_back(std::move(series));
   }
-  for (const std::string& f : files) ops.powerSource += (ops.powerSource.empty() ? "replay file " : ", ") + f;
-  if (ops.power.empty() && ops.powerWhyMissing.empty()) {
-    if (why.empty()) ops.powerWhyMissing = "the scene has no power sensor (kind \"power\")";
-    for (const std::string& w : why) ops.powerWhyMissing += (ops.powerWhyMissing.empty() ? "" : "; ") + w;
+  for (const std::string& f : files) {
+    ops.powerSource += (ops.powerSource.empty() ? "回放文件 " : "、") + f;
+    ops.powerSourceEn += (ops.powerSourceEn.empty() ? "replay file " : ", ") + f;
+  }
+  if (ops.power.empty() && ops.powerWhyMissingEn.empty()) {
+    if (why.empty()) {
+      ops.powerWhyMissing = "场景没有电力传感器（kind \"power\"）";
+      ops.powerWhyMissingEn = "the scene has no power sensor (kind \"power\")";
+    }
+    for (const std::string& w : why) ops.powerWhyMissing += (ops.powerWhyMissing.empty() ? "" : "；") + w;
+    for (const std::string& w : whyEn) ops.powerWhyMissingEn += (ops.powerWhyMissingEn.empty() ? "" : "; ") + w;
   }
   return ops;
 }
@@ -535,7 +556,9 @@ std::string indicatorsJson(const std::vector<analysis::ScenarioIndicators>& scen
       ji["value"] = i.value ? nlohmann::json(*i.value) : nlohmann::json(nullptr);
       ji["unit"] = i.unit;
       ji["source"] = i.source;
+      ji["source_en"] = i.sourceEn;
       ji["why_missing"] = i.value ? nlohmann::json(nullptr) : nlohmann::json(i.whyMissing);
+      ji["why_missing_en"] = i.value ? nlohmann::json(nullptr) : nlohmann::json(i.whyMissingEn);
       js["indicators"].push_back(std::move(ji));
     }
     out["scenarios"].push_back(std::move(js));
@@ -549,7 +572,7 @@ std::string indicatorsTable(const std::vector<analysis::ScenarioIndicators>& sce
     out += s.name + " " + s.nameEn + "\n";
     for (const auto& i : s.indicators) {
       out += "  " + i.name + " / " + i.nameEn + ": " + indicatorValueText(i);
-      if (!i.value) out += "  (" + i.whyMissing + ")";
+      if (!i.value) out += "  (" + i.whyMissing + " / " + i.whyMissingEn + ")";
       out += "\n";
     }
   }

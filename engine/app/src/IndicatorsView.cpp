@@ -73,7 +73,7 @@ std::vector<std::string> IndicatorsView::takeNewTexts() {
       texts.push_back(i.name);
       texts.push_back(i.unit);
       texts.push_back(i.source);
-      texts.push_back(i.whyMissing);
+      texts.push_back(i.whyMissing);  // the English texts are within the font's Latin range
     }
   }
   return texts;

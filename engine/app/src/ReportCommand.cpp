@@ -890,7 +890,8 @@ std::string indicatorsSection(Report& r) {
       HtmlTable::Row row;
       row.attributes = "data-indicator=\"" + htmlEscape(i.id) + "\"";
       row.cells = {tx.t(i.name, i.nameEn), htmlEscape(indicatorValueText(i)),
-                   i.value ? htmlEscape(i.source) : "<span class=\"missing\">" + htmlEscape(i.whyMissing) + "</span>"};
+                   i.value ? tx.t(i.source, i.sourceEn)
+                           : "<span class=\"missing\">" + tx.t(i.whyMissing, i.whyMissingEn) + "</span>"};
       t.rows.push_back(std::move(row));
     }
     out += htmlTable(t);

@@ -23,7 +23,8 @@ namespace twin::scene::detail {
 class LabelLayer {
  public:
   struct Placement {
-    std::string text;       // UTF-8
+    std::string name;       // UTF-8: the name in the site's data the label was built from
+    std::string text;       // UTF-8: what is drawn (the name, or its translation); the box fits it
     osg::Vec3 anchor;       // site frame, metres; the text stands centred above it
     float widthPixels = 0;  // estimated screen size of the text
     float heightPixels = 0;
@@ -34,6 +35,8 @@ class LabelLayer {
 
   void add(Placement placement) { _placements.push_back(std::move(placement)); }
   std::size_t size() const { return _placements.size(); }
+  /** The candidates, to re-text them (SiteScene::setLabelNames()); not while visibleLabels() runs. */
+  std::vector<Placement>& placements() { return _placements; }
 
   /** The decluttered labels for a camera with these matrices (OSG row-vector convention) and
       viewport; positions are relative to the viewport's top-left corner, y down. Colours are

@@ -53,17 +53,25 @@ void main() {
 
 std::string buildingRef(const model::Building& b) { return b.idKind + "/" + std::to_string(b.osmId); }
 
+// The disc's vertices for a radius: the centre, then the rim.
+osg::ref_ptr<osg::Vec3Array> discVertices(float radius) {
+  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  vertices->push_back(osg::Vec3());
+  for (int i = 0; i <= kDiscSegments; ++i) {
+    const double a = 2 * M_PI * i / kDiscSegments;
+    vertices->push_back(osg::Vec3(float(std::cos(a)) * radius, float(std::sin(a)) * radius, 0));
+  }
+  return vertices;
+}
+
 osg::ref_ptr<osg::Geometry> discGeometry(float radius) {
   osg::ref_ptr<osg::Geometry> geometry = new osg::Geometry;
-  osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  osg::ref_ptr<osg::Vec3Array> vertices = discVertices(radius);
   osg::ref_ptr<osg::Vec2Array> disc = new osg::Vec2Array;
-  vertices->push_back(osg::Vec3());
   disc->push_back(osg::Vec2());
   for (int i = 0; i <= kDiscSegments; ++i) {
     const double a = 2 * M_PI * i / kDiscSegments;
-    const osg::Vec2 u(float(std::cos(a)), float(std::sin(a)));
-    vertices->push_back(osg::Vec3(u.x() * radius, u.y() * radius, 0));
-    disc->push_back(u);
+    disc->push_back(osg::Vec2(float(std::cos(a)), float(std::sin(a))));
   }
   geometry->setVertexArray(vertices.get());
   geometry->setTexCoordArray(0, disc.get());
@@ -205,7 +213,10 @@ std::vector<SensorPlacement> placeSensors(const std::vector<model::SensorDef>& s
 }
 
 SensorLayer::SensorLayer(std::vector<SensorPlacement> placements, const model::Site* site, float pixelRadius)
-    : _placements(std::move(placements)), _states(_placements.size(), MarkerState::Normal), _root(new osg::Group) {
+    : _placements(std::move(placements)),
+      _states(_placements.size(), MarkerState::Normal),
+      _root(new osg::Group),
+      _pixelRadius(pixelRadius > 0 && std::isfinite(pixelRadius) ? pixelRadius : 9.0f) {
   _root->setName("twin.sensors");
   osg::StateSet* state = _root->getOrCreateStateSet();
   osg::ref_ptr<osg::Program> program = new osg::Program;
@@ -267,7 +278,7 @@ SensorLayer::SensorLayer(std::vector<SensorPlacement> placements, const model::S
   beaconState->addUniform(new osg::Uniform("twin_markerAlpha", 0.7f));
   beaconState->setRenderBinDetails(45, "RenderBin");
 
-  osg::ref_ptr<osg::Geometry> disc = discGeometry(pixelRadius);
+  _disc = discGeometry(_pixelRadius);
   for (std::size_t i = 0; i < _placements.size(); ++i) {
     osg::ref_ptr<osg::AutoTransform> transform = new osg::AutoTransform;
     transform->setPosition(_placements[i].position);
@@ -275,7 +286,7 @@ SensorLayer::SensorLayer(std::vector<SensorPlacement> placements, const model::S
     transform->setAutoScaleToScreen(true);
     transform->setName(_placements[i].sensorId);
     osg::ref_ptr<osg::Geode> geode = new osg::Geode;
-    geode->addDrawable(disc.get());
+    geode->addDrawable(_disc.get());
     transform->addChild(geode.get());
     osg::StateSet* markerState = geode->getOrCreateStateSet();
     _colourUniforms.push_back(new osg::Uniform("twin_markerColor", markerColour(MarkerState::Normal)));
@@ -290,6 +301,16 @@ SensorLayer::SensorLayer(std::vector<SensorPlacement> placements, const model::S
 }
 
 SensorLayer::~SensorLayer() = default;
+
+void SensorLayer::setMarkerScale(float scale) {
+  if (!(scale > 0) || !std::isfinite(scale)) scale = 1.0f;
+  if (scale == _markerScale) return;
+  _markerScale = scale;
+  // The markers scale to the screen (AutoTransform), so the disc's size in model units is its
+  // size in pixels: growing the shared vertices grows every dot, and picking follows them.
+  _disc->setVertexArray(discVertices(_pixelRadius * _markerScale).get());
+  _disc->dirtyBound();
+}
 
 void SensorLayer::setBeacons(const std::vector<Beacon>& beacons) {
   // Added on first use, after the markers: a layer that never alarms keeps its node layout.

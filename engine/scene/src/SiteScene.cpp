@@ -476,6 +476,7 @@ void SiteScene::Impl::buildLabels() {
     placement.maxDistanceMeters = candidate.maxDistanceMeters;
     placement.priority = candidate.priority;
     placement.kind = candidate.kind;
+    placement.name = candidate.text;
     placement.text = std::move(candidate.text);
     labels.add(std::move(placement));
     ++stats.labels;
@@ -613,6 +614,17 @@ void SiteScene::setTheme(const model::Theme& theme) { _impl->applyTheme(theme); 
 
 void SiteScene::setLabelScale(float scale) { _impl->labelScale = scale > 0 && std::isfinite(scale) ? scale : 1.0f; }
 float SiteScene::labelScale() const { return _impl->labelScale; }
+
+void SiteScene::setLabelNames(const std::map<std::string, std::string>& names) {
+  const float pixels = _impl->options.labelPixels > 1 ? _impl->options.labelPixels : 18;
+  for (detail::LabelLayer::Placement& placement : _impl->labels.placements()) {
+    const auto it = names.find(placement.name);
+    placement.text = it != names.end() && !it->second.empty() ? it->second : placement.name;
+    // An English name is often twice as wide as the Chinese one it replaces (or half): a box
+    // sized for the other text lets labels overlap, or hides ones that would fit.
+    placement.widthPixels = estimateTextWidth(placement.text, pixels * kEmPerLineHeight);
+  }
+}
 
 std::vector<ScreenLabel> SiteScene::visibleLabels(const osg::Camera& camera) const {
   const osg::Viewport* viewport = camera.getViewport();

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <vector>
 
 namespace twin::ui {
 namespace {
@@ -14,6 +16,36 @@ std::string number(double v) {
   return buffer;
 }
 
+// The parameters each key takes (Alert.h).
+std::size_t argumentCount(const std::string& key) {
+  if (key == "stale" || key == "invalid") return 1;
+  if (key == "level") return 2;
+  if (key == "invalid_range" || key == "rate") return 3;
+  return 0;
+}
+
+std::string pick(Language language, const std::string& zh, const std::string& en, const std::string& id) {
+  if (language == Language::En && !en.empty()) return en;
+  if (!zh.empty()) return zh;
+  return en.empty() ? id : en;
+}
+
+// From the logged key and parameters; nullopt when they are not a message this version knows.
+std::optional<std::string> fromParts(const alerts::Alert& alert, Language lang) {
+  const alerts::AlertMessageParts& p = alert.messageParts;
+  const std::size_t n = argumentCount(p.key);
+  if (n == 0 || p.args.size() != n) return std::nullopt;
+  const std::string who =
+      pick(lang, p.rule, p.ruleEn, alert.ruleId) + ": " + pick(lang, p.sensor, p.sensorEn, alert.sensorId);
+  const std::vector<std::string>& a = p.args;
+  if (p.key == "stale") return who + " " + trFill(lang, "alertText.stale", {a[0]});
+  if (p.key == "invalid") return who + " " + trFill(lang, "alertText.invalid", {a[0]});
+  if (p.key == "invalid_range")
+    return who + " " + trFill(lang, "alertText.invalid", {a[0]}) + trFill(lang, "alertText.validRange", {a[1], a[2]});
+  if (p.key == "rate") return who + " " + trFill(lang, "alertText.rate", {a[0], a[1], a[2]});
+  return who + " = " + a[0] + (a[1].empty() ? "" : " " + a[1]);
+}
+
 }  // namespace
 
 std::string ruleDisplayName(const model::AlertRuleDef& rule, Language language) {
@@ -22,6 +54,7 @@ std::string ruleDisplayName(const model::AlertRuleDef& rule, Language language) 
 }
 
 std::string alertText(const alerts::Alert& alert, const MonitorView& view) {
+  if (auto text = fromParts(alert, view.language)) return *text;
   const model::AlertRuleDef* rule = nullptr;
   for (const model::AlertRuleDef& r : view.rules)
     if (r.id == alert.ruleId) rule = &r;

@@ -32,12 +32,14 @@ std::vector<IndicatorCard> indicatorCards(const std::vector<analysis::ScenarioIn
       card.unit = indicatorUnit(indicator.unit, language);
       if (indicator.value) {
         card.value = compactNumber(*indicator.value);
-        card.detail = std::string(tr(language, "indicator.source")) + ": " + indicator.source;
+        card.detail =
+            std::string(tr(language, "indicator.source")) + ": " + (en ? indicator.sourceEn : indicator.source);
       } else {
         card.value = tr(language, "indicator.noData");
         card.unit.clear();
         card.missing = true;
-        card.detail = std::string(tr(language, "indicator.why")) + ": " + indicator.whyMissing;
+        card.detail =
+            std::string(tr(language, "indicator.why")) + ": " + (en ? indicator.whyMissingEn : indicator.whyMissing);
       }
       cards.push_back(std::move(card));
     }

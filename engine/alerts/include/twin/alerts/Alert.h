@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "twin/model/Sensor.h"
 
@@ -31,6 +32,23 @@ inline bool moreSevere(model::AlertSeverity a, model::AlertSeverity b) {
 /** One step worse (warning -> minor -> major -> critical); critical stays critical. */
 model::AlertSeverity escalated(model::AlertSeverity s);
 
+/** An alert's message as an i18n key and its parameters, so that each reader shows it in its
+    own language (ui::alertText()), whatever language the engine logged it in. Keys and args:
+      "stale"         {seconds}                    silent for 60 s
+      "invalid"       {value}                      invalid reading NaN
+      "invalid_range" {value, validMin, validMax}  invalid reading 999 (valid 0 .. 100)
+      "rate"          {level, unit, value}         changing faster than 5 cm/min, now 12
+      "level"         {value, unit}                = 182 µg/m³
+    Numbers are formatted as the engine formats them (up to 4 significant digits). The rule's
+    and the sensor's names in both languages are kept as they were when the alert was raised.
+    An empty key: an alert logged before keys existed (Alert::message is all there is). */
+struct AlertMessageParts {
+  std::string key;
+  std::vector<std::string> args;
+  std::string rule, ruleEn;      // the rule's name (Chinese or as written) and English name; may be empty
+  std::string sensor, sensorEn;  // the sensor's name and English name; may be empty
+};
+
 /** One alert. Times are UTC epoch ms; 0 = not yet.
     - raisedMs / clearedMs are data times: the timestamp of the reading that raised or cleared
       it (a replayed 2013 reading raises a 2013 alert). An alert raised or cleared without a
@@ -46,11 +64,12 @@ struct Alert {
   int escalations = 0;                                                  // how many times it rose one severity
   AlertState state = AlertState::ActiveUnacknowledged;
   std::int64_t raisedMs = 0, receivedMs = 0, ackMs = 0, clearedMs = 0;
-  double value = 0;          // the reading that raised it (NaN for quality/stale alerts)
-  std::string message;       // e.g. "PM2.5 超标 (above 150): 奥体中心 PM2.5 = 182 µg/m³"
-  std::string building;      // the sensor's building reference; empty when placed by position
-  std::optional<int> floor;  // the sensor's floor, when it has a building
-  bool replay = false;       // raised by data replayed from a file
+  double value = 0;                // the reading that raised it (NaN for quality/stale alerts)
+  std::string message;             // e.g. "PM2.5 超标 (above 150): 奥体中心 PM2.5 = 182 µg/m³"
+  AlertMessageParts messageParts;  // the same message, to be shown in the reader's language
+  std::string building;            // the sensor's building reference; empty when placed by position
+  std::optional<int> floor;        // the sensor's floor, when it has a building
+  bool replay = false;             // raised by data replayed from a file
   std::string ackBy, ackComment;
   std::string assignee;  // empty = unassigned
   std::int64_t assignedMs = 0;

@@ -35,7 +35,10 @@ struct AlertQuery {
     engine serialises its calls. Several processes may open one file (WAL; readers never block
     the writer); a reader sees only committed transactions. A version 1 log (before building,
     floor, received time, assignment and escalation) is migrated in place on open; a log of a
-    newer version than this program knows is an error. The first commit starts a
+    newer version than this program knows is an error. A version 2 log without the message
+    columns (message_key, message_args: Alert::messageParts) gets them on open, empty for its
+    old alerts; the version stays 2, so older programs still open the log (they leave the
+    columns empty in the rows they write). The first commit starts a
     sensors::WalCheckpointer, so that WAL checkpoints do not stall commit(). */
 class AlertStore {
  public:

@@ -20,14 +20,15 @@
 
 namespace twin::analysis {
 
-/** One indicator. Exactly one of `value` and `whyMissing` is set. */
+/** One indicator. Exactly one of `value` and `whyMissing` is set. Texts come in Chinese (no
+    suffix) and English (`En`), like the names; the UI shows the one of its language. */
 struct Indicator {
-  std::string id;               // stable ASCII id, e.g. "kindergarten_5min_residents"
-  std::string name, nameEn;     // Chinese and English display names
-  std::optional<double> value;  // in `unit`; none when the data cannot support the figure
-  std::string unit;             // "%", "m²", "min", "kWh", "count", "per 1000 residents"
-  std::string source;           // what the figure was computed from (scene data, counts)
-  std::string whyMissing;       // non-empty exactly when `value` is empty
+  std::string id;                        // stable ASCII id, e.g. "kindergarten_5min_residents"
+  std::string name, nameEn;              // Chinese and English display names
+  std::optional<double> value;           // in `unit`; none when the data cannot support the figure
+  std::string unit;                      // "%", "m²", "min", "kWh", "count", "per 1000 residents"
+  std::string source, sourceEn;          // what the figure was computed from (scene data, counts)
+  std::string whyMissing, whyMissingEn;  // both non-empty exactly when `value` is empty
 };
 
 /** One of the nine scenarios with its indicators. */
@@ -55,17 +56,18 @@ struct PowerSeries {
 
 /** What the sensors and alerts modules know, gathered by the caller (the analysis module does
     not use those modules). Leave a part empty and say why: the indicators built on it then
-    have no value and carry that reason. */
+    have no value and carry that reason. Texts in Chinese (no suffix) and English (`En`); an
+    empty Chinese text with an English one falls back to the English. */
 struct OperationsFacts {
-  std::size_t sensorsDeclared = 0;  // sensors in the scene file
-  bool alertLogRead = false;        // `alerts` holds the alert log's alerts of these sensors
-  std::string alertLogSource;       // e.g. "alert log twin-alerts.db"
-  std::string alertLogWhyMissing;   // when !alertLogRead, e.g. "no alert log at x.db"
+  std::size_t sensorsDeclared = 0;               // sensors in the scene file
+  bool alertLogRead = false;                     // `alerts` holds the alert log's alerts of these sensors
+  std::string alertLogSource, alertLogSourceEn;  // e.g. "告警日志 twin-alerts.db", "alert log twin-alerts.db"
+  std::string alertLogWhyMissing, alertLogWhyMissingEn;  // when !alertLogRead, e.g. "no alert log at x.db"
   std::vector<AlertTiming> alerts;
-  std::vector<PowerSeries> power;  // one per power sensor (kind "power", unit kW) with data
-  std::string powerSource;         // e.g. "replay file simulated-qianjiang.jsonl"
-  std::string powerWhyMissing;     // when `power` is empty
-  double maxGapMinutes = 30;       // a gap between two readings longer than this is not integrated
+  std::vector<PowerSeries> power;                  // one per power sensor (kind "power", unit kW) with data
+  std::string powerSource, powerSourceEn;          // e.g. "replay file simulated-qianjiang.jsonl"
+  std::string powerWhyMissing, powerWhyMissingEn;  // when `power` is empty
+  double maxGapMinutes = 30;                       // a gap between two readings longer than this is not integrated
 };
 
 /** Energy in kWh of a kW series by the trapezoid rule; intervals longer than maxGapMinutes,

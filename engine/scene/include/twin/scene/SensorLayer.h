@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <osg/Geometry>
 #include <osg/Group>
 #include <osg/Referenced>
 #include <osg/Vec3>
@@ -62,6 +63,14 @@ class SensorLayer : public osg::Referenced {
   /** Index of a sensor id, nullopt when it has no marker. */
   std::optional<std::size_t> indexOf(const std::string& sensorId) const;
 
+  /** Dots drawn `scale` times the constructor's pixelRadius, like the 3D labels (the viewer
+      passes its UI scale: 2 on a 3840x2160 wall). Not positive or not finite -> 1. Cost: one
+      rewrite of the shared disc's vertices, so set it when the scale changes, not every frame. */
+  void setMarkerScale(float scale);
+  float markerScale() const { return _markerScale; }
+  /** The on-screen radius a dot is drawn with now: pixelRadius x markerScale(). */
+  float drawnPixelRadius() const { return _pixelRadius * _markerScale; }
+
   /** Sets each marker's state by index; a vector of another size sets the first min(n, count)
       markers. Critical markers pulse. */
   void setStates(const std::vector<MarkerState>& states);
@@ -110,6 +119,8 @@ class SensorLayer : public osg::Referenced {
   std::vector<MarkerState> _states;
   osg::ref_ptr<osg::Group> _root;
   std::vector<osg::ref_ptr<osg::Node>> _markers;  // one per placement (AutoTransform)
+  osg::ref_ptr<osg::Geometry> _disc;              // shared by every marker
+  float _pixelRadius = 9.0f, _markerScale = 1.0f;
   std::vector<osg::ref_ptr<osg::Uniform>> _colourUniforms, _pulseUniforms, _ringUniforms;
   osg::ref_ptr<osg::Uniform> _time;
   struct Hull {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,12 @@ class SiteScene : public osg::Referenced {
       (the viewer passes its UI scale: 2 on a 3840x2160 wall). Not positive or not finite -> 1. */
   void setLabelScale(float scale);
   float labelScale() const;
+  /** Names to draw instead of the site's (e.g. each OSM name's name:en for an English UI): a
+      label whose site name is a key is drawn with the mapped text, and its declutter box is sized
+      for that text, not for the name it replaces. Names that are not keys, and every name after
+      an empty map, are drawn as they are. Cost: one pass over the label candidates; call it when
+      the language changes, not every frame. */
+  void setLabelNames(const std::map<std::string, std::string>& names);
 
   /** Index into site().buildings, or -1 for none. */
   void setHoveredBuilding(int index);

@@ -18,9 +18,14 @@ std::string ruleDisplayName(const model::AlertRuleDef& rule, Language language);
 
 /** The alert's message in view.language: "<rule>: <sensor> <what happened>" by the alert's kind:
     stale "silent for N s" (已 N 秒无数据), quality "invalid reading V (valid A .. B)", rate
-    "changing faster than L unit/min, now V", the others "= V unit". The rule and the sensor are
-    looked up in view.rules and view.sensors; when either is unknown (an alert restored from a
-    log of another scene) the engine's stored message is returned, else the rule id. */
+    "changing faster than L unit/min, now V", the others "= V unit".
+    An alert with message parts (Alert::messageParts: key and parameters, as logged since they
+    exist) is told from them: the figures and names as they were when it was raised, the names
+    in view.language where the parts have them (else the other name, else the id). One without
+    (an older log's) is composed from the rule and the sensor looked up in view.rules and
+    view.sensors; when either is unknown (a log of another scene) the engine's stored message
+    is returned, else the rule id. Parts of an unknown key or the wrong number of parameters
+    count as none. */
 std::string alertText(const alerts::Alert& alert, const MonitorView& view);
 
 }  // namespace twin::ui
