@@ -24,6 +24,7 @@
 #include "twin/ui/SunlightPanel.h"
 #include "twin/scene/PlanningLayer.h"
 #include "twin/scene/SiteScene.h"
+#include "twin/scene/SplitView.h"
 
 using namespace twin;
 
@@ -457,4 +458,121 @@ TEST_CASE("planning: the coverage table exported as CSV from the panel's command
     CHECK(failed.error().message == "geo::writeVectorLayer(): " + missing.string() + ": folder " +
                                         (dir.path() / "no-such-folder").string() + " does not exist");
   }
+}
+
+TEST_CASE("planning: the split view colours each side by its own scenario's coverage", "[app][slow]") {
+  const app::LoadedScene scene = load(test::scenesDir() / "hangzhou-qianjiang.json");
+  scene::SceneOptions sceneOptions;
+  sceneOptions.theme = scene.config.themes.at(scene.config.theme);
+  core::Diagnostics diag;
+  auto built = scene::SiteScene::build(*scene.site, sceneOptions, diag);
+  REQUIRE(built.ok());
+  osg::ref_ptr<scene::SiteScene> siteScene = built.value();
+
+  SECTION("errors name the scenario and what is known") {
+    auto noScene = app::PlanningView::create(scene, nullptr, {});
+    REQUIRE(noScene.ok());
+    auto refused = (*noScene)->setSplit("", "proposal-health-station");
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message == "app::PlanningView::setSplit(): no scene to split");
+    app::PlanningViewOptions options;
+    options.split = true;
+    options.compareScenario = "proposal-health-station";
+    options.splitLeft = "nope";
+    auto created = app::PlanningView::create(scene, siteScene.get(), options);
+    REQUIRE_FALSE(created.ok());
+    CHECK(created.error().message == "twin: unknown scenario 'nope' in " + scene.config.file.string() +
+                                         "; known: existing, proposal-health-station, example-proposal, "
+                                         "tower-on-construction-site");
+  }
+
+  SECTION("left the existing state, right the planned health station") {
+    auto created = app::PlanningView::create(scene, siteScene.get(), {});
+    REQUIRE(created.ok());
+    app::PlanningView& view = **created;
+    const std::size_t clinic = categoryIndex(view.config(), "health_station");
+    ui::ColourBy byClinic;
+    byClinic.category = int(clinic);
+    view.setColourBy(byClinic);
+    CHECK_FALSE(view.splitActive());
+    CHECK(view.rightScene() == nullptr);
+    REQUIRE(view.setSplit("existing", "proposal-health-station").ok());
+    REQUIRE(view.splitActive());
+
+    // The two sides' models: the left is the existing state, the right has the planned station.
+    const analysis::CoverageModel* left = view.splitModel(false);
+    const analysis::CoverageModel* right = view.splitModel(true);
+    REQUIRE(left);
+    REQUIRE(right);
+    requireSameCoverage(*left, view.baseline());
+    CHECK(right->facilities().size() == view.baseline().facilities().size() + 1);
+
+    // Colours: the main scene (drawn left of the divider) by the left model, the right scene by
+    // the right model; the planned station brings some homes nearer, so some colours differ.
+    const std::size_t n = scene.site->buildings.size();
+    const auto wantLeft = app::coverageColours(*left, n, byClinic);
+    const auto wantRight = app::coverageColours(*right, n, byClinic);
+    REQUIRE(view.buildingColours().size() == n);
+    REQUIRE(view.rightBuildingColours().size() == n);
+    std::size_t differ = 0;
+    for (std::size_t b = 0; b < n; ++b) {
+      CHECK(view.buildingColours()[b].r == wantLeft[b].r);
+      CHECK(view.buildingColours()[b].g == wantLeft[b].g);
+      CHECK(view.rightBuildingColours()[b].r == wantRight[b].r);
+      CHECK(view.rightBuildingColours()[b].g == wantRight[b].g);
+      differ += wantLeft[b].r != wantRight[b].r || wantLeft[b].g != wantRight[b].g;
+    }
+    CHECK(differ > 0);
+    CHECK(siteScene->buildingColorsActive());
+    REQUIRE(view.rightScene());
+    CHECK(view.rightScene()->buildingColorsActive());
+
+    // The scene graph: the split's second camera draws the right scene and the right markers.
+    const osg::Camera* camera = view.splitView().camera();
+    REQUIRE(camera);
+    REQUIRE(camera->getNumChildren() == 2);
+    CHECK(camera->getChild(0) == view.rightScene()->root());
+    REQUIRE(view.rightLayer());
+    CHECK(view.splitView().rightGroup()->containsNode(view.rightLayer()->root()));
+    std::size_t plannedLeft = 0, plannedRight = 0;
+    for (const scene::PlanningMarker& m : view.layer().markers()) plannedLeft += m.hypothetical;
+    for (const scene::PlanningMarker& m : view.rightLayer()->markers()) plannedRight += m.hypothetical;
+    CHECK(plannedLeft == 0);
+    CHECK(plannedRight == 1);
+    const ui::CoveragePanelView panel = view.panelView();
+    CHECK(panel.split);
+    CHECK(panel.splitLeft.empty());
+    CHECK(panel.splitRight == "proposal-health-station");
+
+    // The right side keeps the main scene's layers and sun.
+    siteScene->setLayerVisible(scene::Layer::Roads, false);
+    view.update(0);
+    CHECK_FALSE(view.rightScene()->layerVisible(scene::Layer::Roads));
+    siteScene->setSun(osg::Vec3d(0.5, -0.5, 0.7071), true);
+    view.update(0);
+    CHECK(view.rightScene()->shadowsActive());
+
+    // Swapped sides swap the colours; off again, the main scene shows the working state.
+    REQUIRE(view.setSplit("proposal-health-station", "").ok());
+    for (std::size_t b = 0; b < n; ++b) {
+      CHECK(view.buildingColours()[b].g == wantRight[b].g);
+      CHECK(view.rightBuildingColours()[b].g == wantLeft[b].g);
+    }
+    view.clearSplit();
+    CHECK_FALSE(view.splitActive());
+    CHECK(view.splitView().camera() == nullptr);
+    for (const scene::PlanningMarker& m : view.layer().markers()) CHECK_FALSE(m.hypothetical);
+  }
+}
+
+TEST_CASE("planning: --swipe with a coverage colouring needs --scenario; --swipe-left needs --swipe", "[app]") {
+  const std::string scene = (test::scenesDir() / "hangzhou-qianjiang.json").string();
+  test::CliResult r = test::runTwin({"snapshot", scene, "-o", "/nonexistent/x.png", "--colour-by", "15", "--swipe"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("twin snapshot: --swipe with --colour-by 15 needs --scenario NAME (the right side)") !=
+        std::string::npos);
+  r = test::runTwin({"snapshot", scene, "-o", "/nonexistent/x.png", "--swipe-left", "existing"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("twin snapshot: --swipe-left NAME goes with --swipe, --scenario and a coverage --colour-by") !=
+        std::string::npos);
 }

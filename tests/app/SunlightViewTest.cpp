@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <osg/Geode>
 #include <osg/Image>
 #include <osgDB/ReadFile>
 
@@ -231,6 +232,9 @@ TEST_CASE("sunlight view: colours, wall marks and the proposal's lost windows on
   view.contribute(frame);
   REQUIRE(frame.legend.size() == 2);
   CHECK(frame.legend[0].entries.size() == ui::sunlightBands(view.standard().minHours, window).size() + 3);
+  // The lost windows' entry counts them (and the storeys that lose compliance).
+  const std::string lostEntry = frame.legend[0].entries.back().label;
+  CHECK(lostEntry.rfind("Windows that lose compliance: " + std::to_string(lost) + " (", 0) == 0);
   CHECK(frame.legend[1].entries.size() == 1);
   CHECK_FALSE(frame.progress.active);
 
@@ -258,6 +262,34 @@ TEST_CASE("sunlight view: colours, wall marks and the proposal's lost windows on
   SECTION("shadows follow the slider") {
     view.setShadows(true);
     CHECK(siteScene->shadowsActive());
+    // The proposed tower is one of the shadow casters: its volumes hang under the sun's camera.
+    osg::Camera* sunCamera = siteScene->shadowCamera();
+    REQUIRE(sunCamera);
+    osg::Node* casters = view.layer().proposedCasters();
+    CHECK(sunCamera->containsNode(casters));
+    REQUIRE(casters->asGroup()->getNumChildren() == 1);
+    const osg::Geode* geode = casters->asGroup()->getChild(0)->asGeode();
+    REQUIRE(geode);
+    CHECK(geode->getNumDrawables() == 1);  // the tower's body (its outline casts nothing)
+    // In the split view the present (left) casts without it; the right side's own scene with it.
+    view.setSwipe(true);
+    REQUIRE(view.layer().swipeEnabled());
+    view.update(0);
+    CHECK_FALSE(sunCamera->containsNode(casters));
+    const osg::Group* rightRoot = view.layer().swipeCamera()->getChild(0)->asGroup();
+    REQUIRE(rightRoot);
+    CHECK(rightRoot != siteScene->root());
+    bool rightCasts = false;
+    for (unsigned i = 0; i < rightRoot->getNumChildren(); ++i)
+      if (rightRoot->getChild(i)->getName() == "twin.shadows") {
+        const osg::Group* group = rightRoot->getChild(i)->asGroup();
+        for (unsigned k = 0; group && k < group->getNumChildren(); ++k)
+          if (const osg::Camera* c = group->getChild(k)->asCamera())
+            rightCasts = rightCasts || c->containsNode(casters);
+      }
+    CHECK(rightCasts);
+    view.setSwipe(false);
+    CHECK(sunCamera->containsNode(casters));
     view.setSunMinutes(12 * 60);
     const osg::Vec3d noon = view.sunDirection();
     CHECK(noon.y() < 0);  // the winter sun stands in the south

@@ -83,7 +83,7 @@ TEST_CASE("tour view: the default scene's tour shows its stops on the tour's clo
   model::TourPlayer& player = *f.tours->player();
 
   std::vector<osg::Vec3d> eyes;
-  bool sawIsochrone = false, sawScenario = false, sawCoverageBefore = false;
+  bool sawIsochrone = false, sawScenario = false, sawCoverageBefore = false, sawSplit = false;
   for (std::size_t i = 0; i < tour.stops.size(); ++i) {
     const model::TourStop& stop = tour.stops[i];
     f.now = player.stopStartSeconds(i) + stop.flySeconds + 0.5 * stop.holdSeconds;  // holding at stop i
@@ -98,8 +98,17 @@ TEST_CASE("tour view: the default scene's tour shows its stops on the tour's clo
     sawScenario = sawScenario || !stop.scenario.empty();
     const bool coverage = !stop.coverageBy.empty();
     CHECK(f.planning->buildingColours().empty() == !coverage);
-    sawCoverageBefore = sawCoverageBefore || (coverage && stop.scenario.empty());
+    sawCoverageBefore = sawCoverageBefore || (coverage && stop.scenario.empty() && !stop.split);
+    // A split stop shows its two scenarios side by side, coloured by coverage on both sides.
+    CHECK(f.planning->splitActive() == stop.split.has_value());
+    if (stop.split) {
+      sawSplit = true;
+      CHECK(f.planning->panelView().splitLeft == stop.split->left);
+      CHECK(f.planning->panelView().splitRight == stop.split->right);
+      CHECK_FALSE(f.planning->rightBuildingColours().empty());
+    }
   }
+  CHECK(sawSplit);  // the planned facility before and after, side by side
   // The shipped tour has the life circle and a facility before and after.
   CHECK(sawIsochrone);
   CHECK(sawScenario);

@@ -124,7 +124,7 @@ TEST_CASE("tours: every error names the key path", "[model][tour]") {
   CHECK(stopError(R"({"bookmark": "station", "hold": 3})") ==
         stop0 +
             ".hold: unknown key (expected bookmark, camera, fly_s, hold_s, caption, caption_en, scenario, layers, "
-            "overlays, time)");
+            "overlays, time, split)");
   CHECK(stopError(R"({"bookmark": 5})") == stop0 + ".bookmark: must be a string");
   CHECK(stopError(R"({"bookmark": "nowhere"})") ==
         stop0 + ".bookmark: no bookmark named 'nowhere' (known: station, compound)");
@@ -187,6 +187,48 @@ TEST_CASE("tours: every error names the key path", "[model][tour]") {
   // The scenarios' own errors come first.
   CHECK(tourError(R"([{"name": "t", "stops": [{"bookmark": "station", "scenario": "a"}]}])", R"([{"label": "x"}])") ==
         "model::parseScenarios(): x.json: key 'scenarios[0].name': missing");
+}
+
+TEST_CASE("tours: a stop's split view names two scenarios; every error names the key", "[model][tour]") {
+  const std::string scenarios = R"([{"name": "clinic"}, {"name": "park"}])";
+  auto r = model::parseTours(sceneWith(R"([{"name": "t", "stops": [
+      {"bookmark": "station", "split": {"right": "clinic"}},
+      {"bookmark": "station", "split": {"left": "park", "right": "existing", "at": 0.3}},
+      {"bookmark": "station"}]}])",
+                                       scenarios));
+  INFO((r.ok() ? std::string() : r.error().message));
+  REQUIRE(r.ok());
+  const auto& stops = r->front().stops;
+  REQUIRE(stops[0].split.has_value());
+  CHECK(stops[0].split->left.empty());  // "existing" by default, stored as ""
+  CHECK(stops[0].split->right == "clinic");
+  CHECK(stops[0].split->at == 0.5);
+  REQUIRE(stops[1].split.has_value());
+  CHECK(stops[1].split->left == "park");
+  CHECK(stops[1].split->right.empty());
+  CHECK(stops[1].split->at == Approx(0.3));
+  CHECK_FALSE(stops[2].split.has_value());
+
+  const std::string stop0 = "model::parseTours(): x.json: tours[0].stops[0]";
+  const auto error = [&](const std::string& stop) {
+    return tourError(R"([{"name": "t", "stops": [)" + stop + "]}]", scenarios);
+  };
+  CHECK(error(R"({"bookmark": "station", "split": "clinic"})") ==
+        stop0 + R"(.split: must be an object {"left": "existing" or a scenario, "right": a scenario})");
+  CHECK(error(R"({"bookmark": "station", "split": {"left": "clinic"}})") == stop0 + ".split.right: missing (required)");
+  CHECK(error(R"({"bookmark": "station", "split": {"right": 3}})") == stop0 + ".split.right: must be a string");
+  CHECK(error(R"({"bookmark": "station", "split": {"right": "clinic", "left": "nope"}})") ==
+        stop0 + ".split.left: no scenario named 'nope' in the scene (known: existing, clinic, park)");
+  CHECK(error(R"({"bookmark": "station", "split": {"right": "school"}})") ==
+        stop0 + ".split.right: no scenario named 'school' in the scene (known: existing, clinic, park)");
+  CHECK(error(R"({"bookmark": "station", "split": {"right": "clinic", "middle": 1}})") ==
+        stop0 + ".split.middle: unknown key (expected left, right, at)");
+  CHECK(error(R"({"bookmark": "station", "split": {"right": "clinic", "at": 1}})") ==
+        stop0 + ".split.at: must be a number in [0.05, 0.95] (the divider's share of the width)");
+  CHECK(error(R"({"bookmark": "station", "split": {"right": "clinic", "at": "half"}})") ==
+        stop0 + ".split.at: must be a number in [0.05, 0.95] (the divider's share of the width)");
+  CHECK(error(R"({"bookmark": "station", "scenario": "park", "split": {"right": "clinic"}})") ==
+        stop0 + R"(.split: a stop shows either "scenario" or "split", not both)");
 }
 
 TEST_CASE("tours: pose interpolation is eased, continuous and arcs over long flights", "[model][tour]") {

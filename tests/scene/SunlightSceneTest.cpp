@@ -192,10 +192,15 @@ TEST_CASE("SunlightLayer swipe: a second camera scissored right of the line draw
   CHECK((camera->getCullMask() & scene::SunlightLayer::kSwipeCameraMask) == 0);
   CHECK((camera->getInheritanceMask() & osg::CullSettings::CULL_MASK) == 0);
   CHECK((camera->getInheritanceMask() & osg::CullSettings::CLEAR_MASK) == 0);  // else the left side is cleared
-  // It draws the whole site and the right side's own group (the proposal and its marks).
+  // It draws the whole site and the split's right-only group, holding the layer's right side
+  // (the proposal and its marks).
   REQUIRE(camera->getNumChildren() == 2);
   CHECK(camera->getChild(0) == s->root());
-  const osg::Group* after = camera->getChild(1)->asGroup();
+  const osg::Group* right = camera->getChild(1)->asGroup();
+  REQUIRE(right);
+  CHECK(right == layer->split().rightGroup());
+  REQUIRE(right->getNumChildren() == 1);
+  const osg::Group* after = right->getChild(0)->asGroup();
   REQUIRE(after);
   CHECK(after->getName() == "twin.sunlight.after");
   bool proposalRight = false, proposalLeft = false;

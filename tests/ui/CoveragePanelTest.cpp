@@ -130,6 +130,25 @@ TEST_CASE("coverage panel: clicks become commands", "[ui]") {
     CHECK(only<ui::UndoEdit>(h.clickWidget(view, "undo")).size() == 1);
     CHECK(only<ui::ResetEdits>(h.clickWidget(view, "reset")).size() == 1);
   }
+  SECTION("the split switch turns the split view on with the first saved scenario on the right") {
+    view.savedScenarios = {"clinic", "park"};
+    h.frame(view);
+    for (const char* id : {"split", "split.left", "split.right"}) {
+      INFO(id);
+      CHECK(h.panels.widgetRect(id).has_value());
+    }
+    auto on = only<ui::SetSplit>(h.clickWidget(view, "split"));
+    REQUIRE(on.size() == 1);
+    CHECK(on[0].on);
+    CHECK(on[0].left.empty());  // the existing state
+    CHECK(on[0].right == "clinic");
+    view.split = true;
+    view.splitRight = "park";
+    h.frame(view);
+    auto off = only<ui::SetSplit>(h.clickWidget(view, "split"));
+    REQUIRE(off.size() == 1);
+    CHECK_FALSE(off[0].on);
+  }
   SECTION("a gap row flies to its building") {
     auto fly = only<ui::FlyToBuilding>(h.clickWidget(view, "gap.4"));
     REQUIRE(fly.size() == 1);

@@ -150,7 +150,18 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
     out.colourBy.clear();
     out.sunlight.colour = out.sunlightAsked = true;
   }
-  if (args.has("--swipe")) out.sunlight.swipe = out.sunlightAsked = true;
+  // --swipe splits what is coloured: coverage (a coverage --colour-by) between --swipe-left (default
+  // the existing state) and --scenario, else sunlight between the present and the proposal.
+  if (args.has("--swipe") && !out.colourBy.empty()) {
+    if (!args.value("--scenario"))
+      return args.usageError("--swipe with --colour-by " + out.colourBy + " needs --scenario NAME (the right side)");
+    out.planning.split = true;
+    out.planning.splitLeft = args.value("--swipe-left").value_or("");
+  } else if (args.has("--swipe")) {
+    out.sunlight.swipe = out.sunlightAsked = true;
+  }
+  if (args.value("--swipe-left") && !out.planning.split)
+    return args.usageError("--swipe-left NAME goes with --swipe, --scenario and a coverage --colour-by");
   if (auto sun = args.value("--sun")) {
     const auto ms = sensors::parseIsoTimeMs(*sun);
     if (!ms) return args.usageError("bad --sun '" + *sun + "'; expected " + kSunExample);
@@ -450,7 +461,7 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
 int cmdRun(int argc, char** argv) {
   CliArgs args("run",
                {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
-                "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--tour", "--sun"},
+                "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--tour", "--sun", "--swipe-left"},
                {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe",
                 "--carousel", "--no-carousel"});
   ViewArgs a;
@@ -495,11 +506,11 @@ int cmdRun(int argc, char** argv) {
 }
 
 int cmdSnapshot(int argc, char** argv) {
-  CliArgs args(
-      "snapshot",
-      {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds", "--model",
-       "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--stats", "--sun"},
-      {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe"});
+  CliArgs args("snapshot",
+               {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
+                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--stats",
+                "--sun", "--swipe-left"},
+               {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe"});
   ViewArgs a;
   a.snapshot = true;
   if (int code = parseViewArgs(args, argc, argv, 1920, 1080, a); code != kExitOk) return code;

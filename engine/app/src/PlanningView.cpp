@@ -23,8 +23,10 @@
 #include "twin/analysis/WalkReach.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
+#include "twin/app/SplitScreen.h"
 #include "twin/scene/PlanningLayer.h"
 #include "twin/scene/SiteScene.h"
+#include "twin/scene/SplitView.h"
 #include "twin/ui/SunlightPanel.h"
 
 namespace twin::app {
@@ -116,6 +118,22 @@ struct PlanningView::Impl {
   core::Diagnostics diag;
   double speed = 1.2, buildMs = 0, lastUpdateMs = 0;
   osg::ref_ptr<scene::PlanningLayer> layer;
+  osg::ref_ptr<osg::Group> node;  // the extension's scene node: the layer and the split view
+
+  // The split view: each side's coverage model, the right side's markers and colours.
+  osg::ref_ptr<scene::SplitView> split;
+  std::unique_ptr<SplitScreen> splitScreen;
+  std::unique_ptr<analysis::CoverageModel> splitLeftModel, splitRightModel;
+  std::string splitLeft, splitRight;  // scenario names, "" = existing
+  osg::ref_ptr<scene::PlanningLayer> rightLayer;
+  std::vector<model::Color> rightColours;
+  bool splitOn() const { return splitLeftModel && splitRightModel; }
+  // What the main scene shows: the split's left side, else the working state.
+  const analysis::CoverageModel& shown() const { return splitOn() ? *splitLeftModel : *working; }
+  core::Result<std::unique_ptr<analysis::CoverageModel>> scenarioModel(const std::string& name);
+  core::Status setSplit(const std::string& left, const std::string& right);
+  void clearSplit();
+  void drawLabels(ui::Language language) const;
 
   ui::CoveragePanel panel;
   ui::PlanningMode mode = ui::PlanningMode::Inspect;
@@ -157,16 +175,26 @@ struct PlanningView::Impl {
 };
 
 void PlanningView::Impl::pushColours() {
-  colours = coverageColours(*working, scene->site->buildings.size(), colourBy);
+  colours = coverageColours(shown(), scene->site->buildings.size(), colourBy);
   if (siteScene) siteScene->setBuildingColors(colours);
+  if (splitOn() && splitScreen)
+    if (auto right = splitScreen->rightScene(); right) {
+      rightColours = coverageColours(*splitRightModel, scene->site->buildings.size(), colourBy);
+      (*right)->setBuildingColors(rightColours);
+    }
 }
 
-void PlanningView::Impl::rebuildMarkers() {
+namespace {
+
+// The facility markers of a coverage model: planned ones (no OSM identity) and moved ones told
+// apart from the existing state's.
+std::vector<scene::PlanningMarker> facilityMarkers(const analysis::CoverageModel& baseline,
+                                                   const analysis::CoverageModel& model) {
   std::map<std::string, core::Vec2> original;
-  for (const model::Facility& f : baseline->facilities())
+  for (const model::Facility& f : baseline.facilities())
     if (const std::string key = model::facilityKey(f); !key.empty()) original.emplace(key, f.position);
   std::vector<scene::PlanningMarker> markers;
-  for (const model::Facility& f : working->facilities()) {
+  for (const model::Facility& f : model.facilities()) {
     scene::PlanningMarker m;
     m.position = f.position;
     m.category = f.category;
@@ -177,7 +205,71 @@ void PlanningView::Impl::rebuildMarkers() {
     }
     markers.push_back(m);
   }
-  layer->setMarkers(markers);
+  return markers;
+}
+
+}  // namespace
+
+void PlanningView::Impl::rebuildMarkers() {
+  layer->setMarkers(facilityMarkers(*baseline, shown()));
+  if (splitOn() && rightLayer) rightLayer->setMarkers(facilityMarkers(*baseline, *splitRightModel));
+}
+
+core::Result<std::unique_ptr<analysis::CoverageModel>> PlanningView::Impl::scenarioModel(const std::string& name) {
+  auto model = std::make_unique<analysis::CoverageModel>(*baseline);
+  if (name.empty() || name == "existing") return model;
+  if (scene->config.file.empty() || scene->config.file.extension() != ".json")
+    return core::fail("twin: unknown scenario '" + name + "': the scene is not a scene file");
+  auto list = model::loadScenarios(scene->config.file);
+  if (!list) return list.error();
+  std::string known;
+  for (const model::Scenario& s : *list) {
+    if (s.name == name) {
+      core::Diagnostics problems;
+      analysis::applyScenario(*model, s, scene->site->frame, problems);
+      if (problems.total()) core::logWarning(core::formatDiagnostic(problems.items().front()));
+      return model;
+    }
+    known += (known.empty() ? "" : ", ") + s.name;
+  }
+  return core::fail("twin: unknown scenario '" + name + "' in " + scene->config.file.string() + "; known: existing, " +
+                    (known.empty() ? "(none)" : known));
+}
+
+core::Status PlanningView::Impl::setSplit(const std::string& left, const std::string& right) {
+  if (!siteScene) return core::fail("app::PlanningView::setSplit(): no scene to split");
+  auto leftModel = scenarioModel(left);
+  if (!leftModel) return leftModel.error();
+  auto rightModel = scenarioModel(right);
+  if (!rightModel) return rightModel.error();
+  if (!splitScreen) splitScreen = std::make_unique<SplitScreen>(*scene, *siteScene, *split);
+  if (core::Status on = splitScreen->setEnabled(true); !on) return on;
+  if (!rightLayer) {
+    rightLayer = new scene::PlanningLayer(
+        scene->site->terrain && !scene->site->terrain->empty() ? &*scene->site->terrain : nullptr);
+    split->rightGroup()->addChild(rightLayer->root());
+  }
+  splitLeftModel = std::move(leftModel).value();
+  splitRightModel = std::move(rightModel).value();
+  splitLeft = left == "existing" ? "" : left;
+  splitRight = right == "existing" ? "" : right;
+  // A split compares coverage: without a chosen colouring, the 15-minute level.
+  if (colourBy.category < 0 && colourBy.levelMinutes <= 0) colourBy.levelMinutes = 15;
+  layer->clearIsochrone();  // drawn on the left only, it would read as the left scenario's
+  panelCache.reset();
+  coverageChanged();
+  return core::Ok{};
+}
+
+void PlanningView::Impl::clearSplit() {
+  if (!splitOn()) return;
+  splitLeftModel.reset();
+  splitRightModel.reset();
+  rightColours.clear();
+  if (splitScreen) splitScreen->setEnabled(false);
+  if (rightLayer) rightLayer->setMarkers({});
+  panelCache.reset();
+  coverageChanged();
 }
 
 void PlanningView::Impl::coverageChanged() {
@@ -244,6 +336,11 @@ core::Result<std::shared_ptr<PlanningView>> PlanningView::create(const LoadedSce
   impl->buildMs = watch.elapsedMs();
 
   impl->layer = new scene::PlanningLayer(site.terrain && !site.terrain->empty() ? &*site.terrain : nullptr);
+  impl->split = new scene::SplitView;
+  impl->node = new osg::Group;
+  impl->node->setName("twin.planning.view");
+  impl->node->addChild(impl->layer->root());
+  impl->node->addChild(impl->split->root());
   impl->refreshSavedScenarios();
   impl->mode = options.mode;
   impl->colourBy = options.colourBy;
@@ -255,10 +352,12 @@ core::Result<std::shared_ptr<PlanningView>> PlanningView::create(const LoadedSce
   }
   if (options.isochroneFrom)
     if (auto shown = view->isochroneAt(site.frame.toLocal(*options.isochroneFrom)); !shown) return shown.error();
+  if (options.split)
+    if (auto split = view->setSplit(options.splitLeft, options.compareScenario); !split) return split.error();
   return view;
 }
 
-osg::Node* PlanningView::sceneNode() { return _impl->layer->root(); }
+osg::Node* PlanningView::sceneNode() { return _impl->node.get(); }
 
 std::vector<std::string> PlanningView::fontTexts() const {
   std::vector<std::string> texts;
@@ -270,7 +369,41 @@ std::vector<std::string> PlanningView::fontTexts() const {
   return texts;
 }
 
-void PlanningView::update(double timeSeconds) { (void)timeSeconds; }
+void PlanningView::update(double timeSeconds) {
+  (void)timeSeconds;
+  if (_impl->splitOn() && _impl->splitScreen) _impl->splitScreen->sync();
+}
+
+void PlanningView::drawOverlay(ui::Language language, float uiScale) {
+  (void)uiScale;
+  Impl& impl = *_impl;
+  if (!impl.splitOn() || !impl.splitScreen) return;
+  const auto name = [&](const std::string& scenario) {
+    if (scenario.empty()) return std::string(ui::tr(language, "split.existing"));
+    return ui::trFill(language, "split.scenario", {scenario});
+  };
+  impl.splitScreen->draw(name(impl.splitLeft), name(impl.splitRight));
+}
+
+core::Status PlanningView::setSplit(const std::string& left, const std::string& right) {
+  return _impl->setSplit(left, right);
+}
+void PlanningView::clearSplit() { _impl->clearSplit(); }
+bool PlanningView::splitActive() const { return _impl->splitOn(); }
+void PlanningView::moveSplit(float fraction) {
+  if (_impl->splitScreen) _impl->splitScreen->setFraction(fraction);
+}
+const analysis::CoverageModel* PlanningView::splitModel(bool right) const {
+  return right ? _impl->splitRightModel.get() : _impl->splitLeftModel.get();
+}
+scene::SiteScene* PlanningView::rightScene() const {
+  if (!_impl->splitScreen) return nullptr;
+  auto right = _impl->splitScreen->rightScene();
+  return right ? *right : nullptr;
+}
+const std::vector<model::Color>& PlanningView::rightBuildingColours() const { return _impl->rightColours; }
+scene::PlanningLayer* PlanningView::rightLayer() const { return _impl->rightLayer.get(); }
+const scene::SplitView& PlanningView::splitView() const { return *_impl->split; }
 
 bool PlanningView::unsavedEdits() const { return !_impl->edits.empty() && _impl->edits.size() != _impl->savedEdits; }
 
@@ -327,8 +460,10 @@ void PlanningView::contribute(ui::FrameView& view) const {
 
 namespace {
 
-// "规划" / "planned" beside each planned facility marker, under the panels.
-void drawPlannedLabels(const scene::PlanningLayer& layer, ui::Language language) {
+// "规划" / "planned" beside each planned facility marker, under the panels; only those whose
+// marker stands in [minX, maxX) (a split view's side).
+void drawPlannedLabels(const scene::PlanningLayer& layer, ui::Language language, float minX = -1e9f,
+                       float maxX = 1e9f) {
   const std::vector<osg::Vec2> at = layer.plannedScreenPositions();
   if (at.empty()) return;
   const char* text = ui::tr(language, "planning.planned");
@@ -336,6 +471,7 @@ void drawPlannedLabels(const scene::PlanningLayer& layer, ui::Language language)
   const ImVec2 size = ImGui::CalcTextSize(text);
   const float pad = ImGui::GetFontSize() * 0.25f, dx = ImGui::GetFontSize() * 0.9f;
   for (const osg::Vec2& p : at) {
+    if (p.x() < minX || p.x() >= maxX) continue;
     const ImVec2 a(p.x() + dx, p.y() - size.y / 2);
     list->AddRectFilled(ImVec2(a.x - pad, a.y - pad), ImVec2(a.x + size.x + pad, a.y + size.y + pad),
                         IM_COL32(255, 255, 255, 235), pad);
@@ -345,12 +481,20 @@ void drawPlannedLabels(const scene::PlanningLayer& layer, ui::Language language)
 
 }  // namespace
 
-void PlanningView::drawRail(ui::Language language, const ui::WidgetRect&) {
-  drawPlannedLabels(*_impl->layer, language);
+void PlanningView::Impl::drawLabels(ui::Language language) const {
+  if (!splitOn() || !rightLayer || !splitScreen) {
+    drawPlannedLabels(*layer, language);
+    return;
+  }
+  const float divider = splitScreen->fraction() * ImGui::GetIO().DisplaySize.x;
+  drawPlannedLabels(*layer, language, -1e9f, divider);
+  drawPlannedLabels(*rightLayer, language, divider, 1e9f);
 }
 
+void PlanningView::drawRail(ui::Language language, const ui::WidgetRect&) { _impl->drawLabels(language); }
+
 void PlanningView::drawPanels(ui::Language language) {
-  drawPlannedLabels(*_impl->layer, language);
+  _impl->drawLabels(language);
   ui::CoveragePanelView view = panelView();
   view.language = language;
   if (view.status.empty() && !_impl->exportedPath.empty()) {
@@ -414,6 +558,12 @@ void PlanningView::Impl::apply(const std::vector<ui::CoverageCommand>& commands)
       const std::string stem = scene->config.file.empty() ? "twin" : scene->config.file.stem().string();
       auto written = owner->exportCoverageTable(std::filesystem::current_path() / (stem + "-coverage.csv"));
       if (!written) status = written.error().message;
+    } else if (auto* c = std::get_if<ui::SetSplit>(&command)) {
+      if (!c->on) {
+        clearSplit();
+      } else if (core::Status on = setSplit(c->left, c->right); !on) {
+        setStatus("", "", on.error().message);
+      }
     } else if (auto* c = std::get_if<ui::LoadScenario>(&command)) {
       auto list = model::loadScenarios(scene->config.file);
       if (!list) {
@@ -685,6 +835,9 @@ ui::CoveragePanelView PlanningView::panelView() const {
   v.statusArg = impl.statusArg;
   v.lastUpdateMs = impl.lastUpdateMs;
   v.startOpen = impl.startOpen();
+  v.split = impl.splitOn();
+  v.splitLeft = impl.splitLeft;
+  v.splitRight = impl.splitRight;
   impl.panelCache = v;
   return v;
 }

@@ -12,6 +12,7 @@
 #include <future>
 #include <map>
 
+#include "twin/app/SplitScreen.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/geo/SunPosition.h"
 #include "twin/model/Scenario.h"
@@ -106,6 +107,7 @@ struct SunlightView::Impl {
   std::string proposal;
   std::vector<analysis::ExtraVolume> proposedVolumes;
   osg::ref_ptr<scene::SunlightLayer> layer;
+  std::unique_ptr<SplitScreen> splitScreen;  // the split view's right side (made on first use)
   ui::SunlightPanel panel;
   std::string status;
 
@@ -129,6 +131,7 @@ struct SunlightView::Impl {
   void poll(bool wait);
   void applyColours();
   void applySun();
+  void placeCasters();
   core::Status chooseProposal(const std::string& name);
   std::string dayLabel(ui::Language language) const;
   void apply(const std::vector<ui::SunlightCommand>& commands);
@@ -237,22 +240,34 @@ void SunlightView::Impl::applyColours() {
   for (const analysis::ExtraVolume& v : proposedVolumes) volumes.push_back({v.footprint, v.baseMeters, v.heightMeters});
   layer->setProposed(volumes);
   if (swipe && !proposal.empty() && siteScene) {
-    // Split view: present marks on the left, the proposal's on the right; the buildings keep
-    // their use colours (one colour per building cannot differ between the two sides).
-    layer->enableSwipe(siteScene->root());
-    if (computed) {
-      layer->setMarks(wallMarks(samples, before, nullptr, requiredMinutes(), standard.minHours, windowHours()));
-      layer->setAfterMarks(wallMarks(samples, after, &before, requiredMinutes(), standard.minHours, windowHours()));
+    // Split view: present marks on the left, the proposal's on the right, drawn over a second
+    // scene of the site (SplitScreen) in which the proposal alone casts its shadow; the buildings
+    // keep their use colours.
+    if (!splitScreen) splitScreen = std::make_unique<SplitScreen>(*scene, *siteScene, layer->split());
+    auto right = splitScreen->rightScene();
+    if (!right) {
+      status = right.error().message;
+      swipe = false;
     } else {
-      layer->setMarks({});
-      layer->setAfterMarks({});
+      layer->enableSwipe((*right)->root());
+      splitScreen->setRightCasters(layer->proposedCasters());
+      splitScreen->sync();
+      placeCasters();
+      if (computed) {
+        layer->setMarks(wallMarks(samples, before, nullptr, requiredMinutes(), standard.minHours, windowHours()));
+        layer->setAfterMarks(wallMarks(samples, after, &before, requiredMinutes(), standard.minHours, windowHours()));
+      } else {
+        layer->setMarks({});
+        layer->setAfterMarks({});
+      }
+      if (!colours.empty()) siteScene->setBuildingColors({});
+      colours.clear();
+      return;
     }
-    if (!colours.empty()) siteScene->setBuildingColors({});
-    colours.clear();
-    return;
   }
   layer->disableSwipe();
   layer->setAfterMarks({});
+  placeCasters();
   if (!colouring || !computed) {
     layer->setMarks({});
     if (!colours.empty() && siteScene) siteScene->setBuildingColors({});
@@ -269,6 +284,18 @@ void SunlightView::Impl::applyColours() {
   if (siteScene) siteScene->setBuildingColors(colours);
 }
 
+// The proposal casts its shadow in the one scene, or only on the right side of a split (the
+// left shows the present); its casters hang under the shadow camera of the scene that shows it.
+void SunlightView::Impl::placeCasters() {
+  if (!siteScene) return;
+  osg::Camera* camera = siteScene->shadowCamera();
+  if (!camera) return;
+  osg::Node* casters = layer->proposedCasters();
+  const bool here = !layer->swipeEnabled();
+  if (here && !camera->containsNode(casters)) camera->addChild(casters);
+  if (!here) camera->removeChild(casters);
+}
+
 void SunlightView::Impl::applySun() {
   if (!siteScene) return;
   if (!shadows) {
@@ -279,6 +306,7 @@ void SunlightView::Impl::applySun() {
   const geo::SunPosition sun = geo::sunPosition(scene->site->frame.origin(), utc);
   const double az = sun.azimuthDegrees * M_PI / 180, alt = sun.altitudeDegrees * M_PI / 180;
   siteScene->setSun(osg::Vec3d(std::sin(az) * std::cos(alt), std::cos(az) * std::cos(alt), std::sin(alt)), true);
+  placeCasters();  // the shadow camera exists from the first setSun() with shadows
 }
 
 core::Status SunlightView::Impl::chooseProposal(const std::string& name) {
@@ -416,7 +444,10 @@ std::vector<std::string> SunlightView::fontTexts() const {
   return texts;
 }
 
-void SunlightView::update(double) { _impl->poll(false); }
+void SunlightView::update(double) {
+  _impl->poll(false);
+  if (_impl->swipe && _impl->splitScreen && _impl->layer->swipeEnabled()) _impl->splitScreen->sync();
+}
 
 // The split view's line and handle over the whole screen, and the second camera's scissor.
 void SunlightView::Impl::drawSwipe(const ui::SunlightPanelView& view) {
@@ -458,8 +489,24 @@ void SunlightView::contribute(ui::FrameView& view) const {
     ui::LegendGroup group =
         ui::sunlightLegend(view.language, impl.standard.minHours, impl.windowHours(), impl.dayLabel(view.language));
     group.entries.push_back({rgba(ui::unscoredGrey()), ui::tr(view.language, "legend.unscored")});
-    if (!impl.proposal.empty())
-      group.entries.push_back({rgba(ui::lostComplianceColour()), ui::tr(view.language, "legend.lostCompliance")});
+    if (!impl.proposal.empty()) {
+      // How many windows, and storeys (a storey passes when one of its windows does), the
+      // proposal takes below the standard.
+      const int required = impl.requiredMinutes();
+      int windows = 0;
+      std::map<std::pair<std::size_t, int>, std::pair<bool, bool>> storeys;  // passes before, after
+      for (std::size_t i = 0; i < impl.samples.size() && i < impl.before.size() && i < impl.after.size(); ++i) {
+        windows += impl.before[i] >= required && impl.after[i] < required;
+        auto& s = storeys[{impl.samples[i].building, impl.samples[i].floor}];
+        s.first = s.first || impl.before[i] >= required;
+        s.second = s.second || impl.after[i] >= required;
+      }
+      int lostStoreys = 0;
+      for (const auto& entry : storeys) lostStoreys += entry.second.first && !entry.second.second;
+      char text[200];
+      std::snprintf(text, sizeof text, ui::tr(view.language, "legend.lostCount"), windows, lostStoreys);
+      group.entries.push_back({rgba(ui::lostComplianceColour()), text});
+    }
     view.legend.push_back(std::move(group));
   }
   if (!impl.proposedVolumes.empty()) {

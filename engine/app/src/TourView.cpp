@@ -37,7 +37,7 @@ std::optional<double> stopMinute(const model::Tour& tour, std::size_t index) {
 
 bool tourNeedsPlanning(const model::Tour& tour) {
   for (const model::TourStop& s : tour.stops)
-    if (!s.scenario.empty() || !s.overlays.empty()) return true;
+    if (!s.scenario.empty() || !s.overlays.empty() || s.split) return true;
   return false;
 }
 
@@ -51,10 +51,11 @@ struct TourView::Impl {
 
   std::unique_ptr<model::TourPlayer> player;
   std::size_t tour = 0;
-  bool startFromCamera = false;          // start the player at the next cameraPose() from the camera
-  std::optional<std::size_t> shownStop;  // the stop whose scenario, layers and overlays are shown
-  std::string shownScenario;             // the scenario the tour loaded ("" = existing state)
-  std::string coverageShown;             // the coverage the tour coloured buildings by ("" = none)
+  bool startFromCamera = false;                // start the player at the next cameraPose() from the camera
+  std::optional<std::size_t> shownStop;        // the stop whose scenario, layers and overlays are shown
+  std::string shownScenario;                   // the scenario the tour loaded ("" = existing state)
+  std::string coverageShown;                   // the coverage the tour coloured buildings by ("" = none)
+  std::optional<model::TourSplit> shownSplit;  // the split view the tour turned on
   ui::TourPanel panel;
   // The scene's sun (SiteScene's lighting uniforms on its root): the stops' "time" moves it.
   osg::ref_ptr<osg::Uniform> sunDirection, sunColor;
@@ -194,7 +195,7 @@ void TourView::Impl::showStop(std::size_t index) {
     }
   const std::string where = "twin: tour '" + tours[tour].name + "' stop " + std::to_string(index + 1) + ": ";
   if (!planning) {
-    if (!stop.scenario.empty() || !stop.overlays.empty())
+    if (!stop.scenario.empty() || !stop.overlays.empty() || stop.split)
       problem(where +
               "its scenario and overlays need the planning view (a scene with streets, without "
               "--no-planning); not shown");
@@ -217,7 +218,19 @@ void TourView::Impl::showStop(std::size_t index) {
   } else {
     planning->layer().clearIsochrone();
   }
-  const std::string coverage = has(model::TourOverlay::Coverage) ? stop.coverageBy : "";
+  // A split compares coverage: the 15-minute level unless the stop picks a coverage overlay.
+  if (stop.split) {
+    if (!shownSplit || shownSplit->left != stop.split->left || shownSplit->right != stop.split->right) {
+      if (auto split = planning->setSplit(stop.split->left, stop.split->right); !split)
+        problem(where + split.error().message);
+    }
+    planning->moveSplit(float(stop.split->at));
+    shownSplit = stop.split;
+  } else if (shownSplit) {
+    planning->clearSplit();
+    shownSplit.reset();
+  }
+  const std::string coverage = has(model::TourOverlay::Coverage) ? stop.coverageBy : stop.split ? "15" : "";
   if (coverage != coverageShown) {
     planning->setColourBy(colourBy(coverage));
     coverageShown = coverage;

@@ -211,7 +211,7 @@ core::Result<std::vector<Tour>> parseTours(const SceneConfig& config) {
       if (!s.is_object()) return p.error(at, "must be an object");
       if (!p.allowOnly(s, at,
                        {"bookmark", "camera", "fly_s", "hold_s", "caption", "caption_en", "scenario", "layers",
-                        "overlays", "time"}))
+                        "overlays", "time", "split"}))
         return core::fail(p.errorText);
       TourStop stop;
       const bool hasBookmark = s.contains("bookmark"), hasCamera = s.contains("camera");
@@ -243,6 +243,35 @@ core::Result<std::vector<Tour>> parseTours(const SceneConfig& config) {
         for (const std::string& n : scenarios) known += (known.empty() ? "" : ", ") + n;
         return p.error(at + ".scenario", "no scenario named '" + stop.scenario +
                                              "' in the scene (known: " + (known.empty() ? "(none)" : known) + ")");
+      }
+      if (const auto split = s.find("split"); split != s.end()) {
+        const std::string key = at + ".split";
+        if (!split->is_object())
+          return p.error(key, "must be an object {\"left\": \"existing\" or a scenario, \"right\": a scenario}");
+        if (!p.allowOnly(*split, key, {"left", "right", "at"})) return core::fail(p.errorText);
+        if (s.contains("scenario")) return p.error(key, "a stop shows either \"scenario\" or \"split\", not both");
+        TourSplit sides;
+        sides.left = "existing";
+        if (!split->contains("right")) return p.error(key + ".right", "missing (required)");
+        if (!p.string(*split, "left", key, sides.left) || !p.string(*split, "right", key, sides.right))
+          return core::fail(p.errorText);
+        for (std::string* side : {&sides.left, &sides.right}) {
+          if (*side == "existing") {
+            side->clear();
+            continue;
+          }
+          if (scenarios.count(*side)) continue;
+          std::string known = "existing";
+          for (const std::string& n : scenarios) known += ", " + n;
+          return p.error(key + (side == &sides.left ? ".left" : ".right"),
+                         "no scenario named '" + *side + "' in the scene (known: " + known + ")");
+        }
+        if (const auto where = split->find("at"); where != split->end()) {
+          if (!where->is_number() || !(where->get<double>() >= 0.05 && where->get<double>() <= 0.95))
+            return p.error(key + ".at", "must be a number in [0.05, 0.95] (the divider's share of the width)");
+          sides.at = where->get<double>();
+        }
+        stop.split = sides;
       }
       if (const auto overlays = s.find("overlays"); overlays != s.end()) {
         const std::string list = "isochrone, coverage, coverage:<5|10|15|category>";

@@ -57,11 +57,16 @@ SunlightLayer::SunlightLayer() : _root(new osg::Group), _markGroup(new osg::Grou
   _afterGroup->addChild(_afterMarkGroup.get());
   _root->addChild(_markGroup.get());
   _root->addChild(_proposedGroup.get());
+  _split = new SplitView;
+  _split->rightGroup()->addChild(_afterGroup.get());
+  _root->addChild(_split->root());
+  _casterGroup = new osg::Group;
+  _casterGroup->setName("twin.sunlight.proposed.casters");
   // PROTECTED: the site's root sets its own programs; the overlay keeps its flat one. Set per
   // group, not on the root: the swipe camera under the root draws the whole site again.
   const auto on = osg::StateAttribute::ON | osg::StateAttribute::PROTECTED;
   const osg::ref_ptr<osg::Program> program = flatProgram();
-  for (osg::Group* group : {_markGroup.get(), _proposedGroup.get(), _afterGroup.get()})
+  for (osg::Group* group : {_markGroup.get(), _proposedGroup.get(), _afterGroup.get(), _casterGroup.get()})
     group->getOrCreateStateSet()->setAttributeAndModes(program.get(), on);
   for (osg::Group* group : {_markGroup.get(), _afterMarkGroup.get()}) {
     osg::StateSet* marks = group->getOrCreateStateSet();
@@ -74,38 +79,13 @@ SunlightLayer::SunlightLayer() : _root(new osg::Group), _markGroup(new osg::Grou
   proposed->setMode(GL_CULL_FACE, osg::StateAttribute::OFF | osg::StateAttribute::PROTECTED);
   proposed->setRenderingHint(osg::StateSet::TRANSPARENT_BIN);
   proposed->setAttributeAndModes(new osg::LineWidth(2.5f), on);
+  // The casters write depth like any wall (the drawn volume does not: it is translucent).
+  _casterGroup->getOrCreateStateSet()->setMode(GL_CULL_FACE, osg::StateAttribute::OFF | osg::StateAttribute::PROTECTED);
 }
 
 SunlightLayer::~SunlightLayer() = default;
 
 namespace {
-
-// The swipe camera draws the site's root, under which it hangs itself: a cycle. Only the cull
-// traversal may enter it (an intersection or bounds pass would recurse forever), and its own
-// cull mask leaves this group out (kSwipeCameraMask) so that the second pass does not enter it
-// again. The calls that walk children directly (GL object release and resize, thread-safe
-// reference counting) reach only the right side's own group, the one part not under the root.
-class CullOnlyGroup : public osg::Group {
- public:
-  explicit CullOnlyGroup(osg::Node* own) : _own(own) {}
-  void traverse(osg::NodeVisitor& nv) override {
-    if (nv.getVisitorType() == osg::NodeVisitor::CULL_VISITOR) osg::Group::traverse(nv);
-  }
-  osg::BoundingSphere computeBound() const override { return osg::BoundingSphere(); }
-  void releaseGLObjects(osg::State* state) const override {
-    if (_own) _own->releaseGLObjects(state);
-  }
-  void resizeGLObjectBuffers(unsigned int maxSize) override {
-    if (_own) _own->resizeGLObjectBuffers(maxSize);
-  }
-  void setThreadSafeRefUnref(bool threadSafe) override {
-    osg::Object::setThreadSafeRefUnref(threadSafe);
-    if (_own) _own->setThreadSafeRefUnref(threadSafe);
-  }
-
- private:
-  osg::Node* _own;  // owned by the layer, which outlives this group
-};
 
 // One quad batch for `marks`; null when none is usable. `used` and `skipped` count them.
 osg::ref_ptr<osg::Geometry> markQuads(const std::vector<WallMark>& marks, std::size_t& used, std::size_t& skipped) {
@@ -168,62 +148,35 @@ void SunlightLayer::placeProposed() {
   // Split: the proposal belongs to the right part only; else it is part of the one scene.
   _root->removeChild(_proposedGroup.get());
   _afterGroup->removeChild(_proposedGroup.get());
-  (_swipeCamera ? _afterGroup : _root)->addChild(_proposedGroup.get());
+  (_split->enabled() ? _afterGroup : _root)->addChild(_proposedGroup.get());
 }
 
 void SunlightLayer::enableSwipe(osg::Node* sceneRoot) {
-  if (_swipeCamera || !sceneRoot) return;
-  _swipeCamera = new osg::Camera;
-  _swipeCamera->setName("twin.sunlight.swipe");
-  _swipeCamera->setReferenceFrame(osg::Transform::RELATIVE_RF);  // the main camera's view and projection
-  _swipeCamera->setRenderOrder(osg::Camera::POST_RENDER);
-  // The left part's pixels stay; the right part is drawn again over them (depth cleared only:
-  // the background is the same colour on both sides).
-  _swipeCamera->setClearMask(GL_DEPTH_BUFFER_BIT);
-  // Its own cull mask and clear mask: inheriting the main camera's clear mask would clear the
-  // colour of the whole window (the clear ignores the scissor) and lose the left side.
-  _swipeCamera->setInheritanceMask(osg::CullSettings::ALL_VARIABLES & ~osg::CullSettings::CULL_MASK &
-                                   ~osg::CullSettings::CLEAR_MASK);
-  _swipeCamera->setCullMask(~(kBeforeMask | kSwipeCameraMask));
-  _swipeGroup = new CullOnlyGroup(_afterGroup.get());
-  _swipeGroup->setName("twin.sunlight.swipe.group");
-  _swipeGroup->setNodeMask(kSwipeCameraMask);
-  _swipeGroup->addChild(_swipeCamera.get());
-  _scissor = new osg::Scissor(0, 0, 1, 1);
-  _swipeCamera->getOrCreateStateSet()->setAttributeAndModes(_scissor.get(), osg::StateAttribute::ON);
-  _swipeCamera->addChild(sceneRoot);
-  _swipeCamera->addChild(_afterGroup.get());
+  if (!sceneRoot) return;
+  _split->enable(sceneRoot);
   _markGroup->setNodeMask(kBeforeMask);
-  _root->addChild(_swipeGroup.get());
   placeProposed();
 }
 
 void SunlightLayer::disableSwipe() {
-  if (!_swipeCamera) return;
-  _root->removeChild(_swipeGroup.get());
-  _swipeCamera->removeChildren(0, _swipeCamera->getNumChildren());
-  _swipeCamera = nullptr;
-  _swipeGroup = nullptr;
-  _scissor = nullptr;
+  if (!_split->enabled()) return;
+  _split->disable();
   _markGroup->setNodeMask(~0u);
   placeProposed();
 }
 
-void SunlightLayer::setSwipeLine(int x, int width, int height) {
-  if (!_scissor) return;
-  width = std::max(width, 1);
-  x = std::clamp(x, 0, width);
-  _scissor->setScissor(x, 0, std::max(width - x, 0), std::max(height, 1));
-}
+void SunlightLayer::setSwipeLine(int x, int width, int height) { _split->setDivider(x, width, height); }
 
 SunlightLayer::ScissorBox SunlightLayer::swipeScissor() const {
-  if (!_scissor) return {};
-  return {_scissor->x(), _scissor->y(), _scissor->width(), _scissor->height()};
+  const SplitView::Box box = _split->scissor();
+  return {box.x, box.y, box.width, box.height};
 }
 
 void SunlightLayer::setProposed(const std::vector<ProposedVolume>& volumes) {
   _proposedGroup->removeChildren(0, _proposedGroup->getNumChildren());
+  _casterGroup->removeChildren(0, _casterGroup->getNumChildren());
   _proposed = 0;
+  osg::ref_ptr<osg::Geode> casters = new osg::Geode;
   osg::ref_ptr<osg::Geode> geode = new osg::Geode;
   const osg::Vec4 fill(0.62f, 0.36f, 0.95f, 0.45f), edge(0.85f, 0.70f, 1.0f, 1.0f);
   for (const ProposedVolume& v : volumes) {
@@ -255,6 +208,7 @@ void SunlightLayer::setProposed(const std::vector<ProposedVolume>& volumes) {
     body->setColorArray(fillColour.get(), osg::Array::BIND_OVERALL);
     body->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, GLsizei(faces->size())));
     geode->addDrawable(body.get());
+    casters->addDrawable(body.get());
     // Outline: every ring at the roof and the base, and the vertical edges.
     osg::ref_ptr<osg::Vec3Array> lines = new osg::Vec3Array;
     for (const core::Ring& ring : t.rings)
@@ -276,7 +230,10 @@ void SunlightLayer::setProposed(const std::vector<ProposedVolume>& volumes) {
     geode->addDrawable(outline.get());
     ++_proposed;
   }
-  if (_proposed) _proposedGroup->addChild(geode.get());
+  if (_proposed) {
+    _proposedGroup->addChild(geode.get());
+    _casterGroup->addChild(casters.get());
+  }
 }
 
 }  // namespace twin::scene

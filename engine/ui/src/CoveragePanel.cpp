@@ -229,6 +229,7 @@ void CoveragePanel::drawScenarioControls(const CoveragePanelView& view, std::vec
       remember("scenario.load." + name);
     }
   }
+  drawSplitControls(view, out);
   if (ImGui::Button((std::string(tr(lang, "coverage.export")) + "##export").c_str()))
     out.push_back(ExportCoverageTable{});
   remember("export");
@@ -239,6 +240,33 @@ void CoveragePanel::drawScenarioControls(const CoveragePanelView& view, std::vec
   }
   if (view.lastUpdateMs > 0) ImGui::TextDisabled("%s %.1f ms", tr(lang, "coverage.updated"), view.lastUpdateMs);
   ImGui::Separator();
+}
+
+// The split view: a switch and the scenario of each side (the existing state or a saved one).
+void CoveragePanel::drawSplitControls(const CoveragePanelView& view, std::vector<CoverageCommand>& out) {
+  const Language lang = view.language;
+  bool on = view.split;
+  if (ImGui::Checkbox((std::string(tr(lang, "coverage.split")) + "##split").c_str(), &on))
+    out.push_back(SetSplit{
+        on, view.splitLeft,
+        view.splitRight.empty() && !view.savedScenarios.empty() && on ? view.savedScenarios.front() : view.splitRight});
+  remember("split");
+  const auto side = [&](const char* id, const char* label, const std::string& current, bool left) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+    const std::string shown = current.empty() ? tr(lang, "split.existing") : current;
+    if (ImGui::BeginCombo((std::string(label) + "##" + id).c_str(), shown.c_str())) {
+      std::vector<std::string> names{""};
+      names.insert(names.end(), view.savedScenarios.begin(), view.savedScenarios.end());
+      for (const std::string& name : names)
+        if (ImGui::Selectable((name.empty() ? std::string(tr(lang, "split.existing")) : name).c_str(), name == current))
+          out.push_back(left ? SetSplit{true, name, view.splitRight} : SetSplit{true, view.splitLeft, name});
+      ImGui::EndCombo();
+    }
+    remember(id);
+  };
+  side("split.left", tr(lang, "coverage.splitLeft"), view.splitLeft, true);
+  side("split.right", tr(lang, "coverage.splitRight"), view.splitRight, false);
 }
 
 // ---- totals and the category table

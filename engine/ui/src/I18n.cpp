@@ -283,6 +283,12 @@ constexpr Entry kEnglish[] = {
     {"tour.end", "End tour"},
     {"tour.stopOf", "Stop %d of %d"},
     {"tour.keys", "Space pause  ·  Left / Right previous / next  ·  Esc or a click ends the tour"},
+    {"split.existing", "Existing"},
+    {"split.scenario", "Scenario: %s"},
+    {"coverage.split", "Split view"},
+    {"coverage.splitLeft", "Left"},
+    {"coverage.splitRight", "Right"},
+    {"legend.lostCount", "Windows that lose compliance: %d (%d storeys)"},
 };
 
 constexpr Entry kChinese[] = {
@@ -550,6 +556,12 @@ constexpr Entry kChinese[] = {
     {"tour.end", "结束导览"},
     {"tour.stopOf", "第 %d / %d 站"},
     {"tour.keys", "空格 暂停  ·  ← / → 上一站 / 下一站  ·  Esc 或点击画面 结束导览"},
+    {"split.existing", "现状"},
+    {"split.scenario", "方案：%s"},
+    {"coverage.split", "卷帘对比"},
+    {"coverage.splitLeft", "左"},
+    {"coverage.splitRight", "右"},
+    {"legend.lostCount", "日照不再达标的窗位：%d 个（%d 个楼层）"},
 };
 
 template <std::size_t N>

@@ -1,5 +1,6 @@
 // SunlightPanel: the sun-hours colour scale and the sunlight controls.
 #include "twin/ui/SunlightPanel.h"
+#include "twin/ui/SplitDivider.h"
 
 #include <algorithm>
 #include <cmath>
@@ -211,46 +212,15 @@ std::vector<SunlightCommand> SunlightPanel::drawSwipe(const SunlightPanelView& v
   std::vector<SunlightCommand> out;
   if (!view.swipe) return out;
   const Language lang = view.language;
-  const float x = screen.minX + std::clamp(view.swipeFraction, 0.0f, 1.0f) * screen.width();
-  const float em = ImGui::GetFontSize();
-  ImDrawList* lines = ImGui::GetBackgroundDrawList();
-  lines->AddLine(ImVec2(x, screen.minY), ImVec2(x, screen.maxY), IM_COL32(255, 255, 255, 230), 3.0f);
-  // The two sides' names, just below the top third, on dark plates.
-  const std::string left = tr(lang, "sunlight.now");
+  SplitDividerView divider;
+  divider.fraction = view.swipeFraction;
+  divider.left = tr(lang, "sunlight.now");
   char rightText[160];
   std::snprintf(rightText, sizeof rightText, tr(lang, "sunlight.swipeAfter"), view.proposal.c_str());
-  const float y = screen.minY + screen.height() * 0.32f;
-  const ImVec2 leftSize = ImGui::CalcTextSize(left.c_str()), rightSize = ImGui::CalcTextSize(rightText);
-  const float pad = em * 0.4f;
-  lines->AddRectFilled(ImVec2(x - leftSize.x - 3 * pad, y - pad), ImVec2(x - pad, y + leftSize.y + pad),
-                       IM_COL32(0, 0, 0, 170), pad);
-  lines->AddText(ImVec2(x - leftSize.x - 2 * pad, y), IM_COL32(255, 255, 255, 255), left.c_str());
-  lines->AddRectFilled(ImVec2(x + pad, y - pad), ImVec2(x + rightSize.x + 3 * pad, y + rightSize.y + pad),
-                       IM_COL32(0, 0, 0, 170), pad);
-  lines->AddText(ImVec2(x + 2 * pad, y), IM_COL32(255, 255, 255, 255), rightText);
-  // The handle: a small window on the line, dragged sideways.
-  const float handle = em * 1.6f;
-  ImGui::SetNextWindowPos(ImVec2(x, screen.centreY()), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-  ImGui::SetNextWindowSize(ImVec2(handle, handle * 1.6f), ImGuiCond_Always);
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground;
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-  if (ImGui::Begin("##swipe.handle", nullptr, flags)) {
-    ImGui::InvisibleButton("##swipe.drag", ImVec2(handle, handle * 1.6f));
-    remember("swipe.handle");
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    const bool hot = ImGui::IsItemActive() || ImGui::IsItemHovered();
-    ImGui::GetWindowDrawList()->AddRectFilled(a, b, hot ? IM_COL32(255, 255, 255, 255) : IM_COL32(235, 235, 235, 235),
-                                              handle * 0.3f);
-    ImGui::GetWindowDrawList()->AddText(ImVec2(a.x + handle * 0.18f, (a.y + b.y) / 2 - em / 2),
-                                        IM_COL32(20, 20, 20, 255), "<>");
-    if (ImGui::IsItemActive() && ImGui::GetIO().MouseDelta.x != 0 && screen.width() > 0) {
-      const float moved = (ImGui::GetIO().MousePos.x - screen.minX) / screen.width();
-      out.push_back(MoveSwipe{std::clamp(moved, 0.02f, 0.98f)});
-    }
-  }
-  ImGui::End();
-  ImGui::PopStyleVar();
+  divider.right = rightText;
+  std::optional<WidgetRect> handle;
+  if (const std::optional<float> moved = drawSplitDivider(divider, screen, &handle)) out.push_back(MoveSwipe{*moved});
+  if (handle) _rects["swipe.handle"] = *handle;
   return out;
 }
 

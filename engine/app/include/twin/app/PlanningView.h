@@ -21,6 +21,7 @@
 #include "twin/ui/CoveragePanel.h"
 
 namespace twin::scene {
+class SplitView;
 class SiteScene;
 class PlanningLayer;
 }  // namespace twin::scene
@@ -45,6 +46,8 @@ struct PlanningViewOptions {
   std::optional<core::LonLat> isochroneFrom;          // an isochrone shown from the start (snapshots)
   ui::ColourBy colourBy;                              // initial building colouring (default: by use)
   ui::PlanningMode mode = ui::PlanningMode::Inspect;  // initial tool
+  bool split = false;     // start in the split view: splitLeft left of the divider, compareScenario right
+  std::string splitLeft;  // a scenario of the scene file; "" or "existing" = the existing state
 };
 
 /** A ViewerExtension that owns the walk graph and two coverage models (the existing state and
@@ -74,6 +77,8 @@ class PlanningView final : public ViewerExtension {
   bool pick(osgViewer::View& view, float x, float y) override;
   std::optional<osg::Vec3d> takeFlyTarget() override;
   bool handleMouse(const osgGA::GUIEventAdapter& event, osgViewer::View& view) override;
+  /** While split: the divider with the two sides' names (in every UI mode, videos included). */
+  void drawOverlay(ui::Language language, float uiScale) override;
 
   // Direct control (the panel's commands and clicks end here; tests and automation call them).
   void setMode(ui::PlanningMode mode);
@@ -96,6 +101,27 @@ class PlanningView final : public ViewerExtension {
   core::Status saveScenario(const std::string& name);
   /** Resets, then applies scenario `name` of the scene file. */
   core::Status loadScenario(const std::string& name);
+
+  /** The before/after split view (the shared SplitScreen): scenario `left` of the scene file
+      ("" or "existing": the existing state) left of the divider, `right` right of it, each side's
+      buildings coloured by its own coverage (the 15-minute level unless a colouring is chosen)
+      and its own planned facilities marked; the edits of the working state are kept aside until
+      clearSplit(). Errors: an unknown scenario (as loadScenario()), no site scene to draw in
+      ("app::PlanningView::setSplit(): no scene to split"), the right scene's shaders. */
+  core::Status setSplit(const std::string& left, const std::string& right);
+  void clearSplit();
+  bool splitActive() const;
+  /** The divider's place, 0 = left edge, 1 = right edge (clamped). */
+  void moveSplit(float fraction);
+  /** The coverage models of the two sides (null while not split). */
+  const analysis::CoverageModel* splitModel(bool right) const;
+  /** The right side's scene (null until the split is first turned on) and colours. */
+  scene::SiteScene* rightScene() const;
+  const std::vector<model::Color>& rightBuildingColours() const;
+  /** The right side's facility markers (planned ones included). */
+  scene::PlanningLayer* rightLayer() const;
+  /** The split view component (its second camera and scissor, for tests). */
+  const scene::SplitView& splitView() const;
 
   /** Writes the coverage table of the working state (analysis::coverageLayer(): one row per
       residential building, the columns of twin coverage) to `path`, whose extension picks the

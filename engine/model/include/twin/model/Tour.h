@@ -9,6 +9,8 @@
 //         "caption": "钱江世纪城站", "caption_en": "Qianjiang Century City station",
 //         "layers": ["buildings", "roads", "ground", "labels"], "overlays": ["isochrone"],
 //         "scenario": "new-clinic", "time": "15:30"},
+//        {"bookmark": "clinic", "split": {"left": "existing", "right": "new-clinic", "at": 0.5},
+//         "overlays": ["coverage:health_station"]},
 //        {"camera": {"lon": 120.2457, "lat": 30.2276, "height": 0, "range": 750, "heading": 200,
 //                    "pitch": 45}, "fly_s": 6, "hold_s": 4, "caption": "...", "caption_en": "..."}]}]
 // A stop names a bookmark of the scene or gives a camera (the same orbit as a bookmark: the point
@@ -34,6 +36,14 @@ enum class TourOverlay {
 };
 const char* tourOverlayName(TourOverlay overlay);  // "isochrone", "coverage"
 
+/** A stop's before/after split view (scene key "split"): `left` and `right` are scenarios of the
+    scene file, "" for the existing state ("existing" in the file); `at` is where the divider
+    stands, a share of the width. */
+struct TourSplit {
+  std::string left, right;
+  double at = 0.5;
+};
+
 struct TourStop {
   std::string bookmark;            // the bookmark named, or empty for an explicit "camera"
   Bookmark view;                   // the pose: the bookmark's own, or the camera's (name/label empty)
@@ -45,6 +55,7 @@ struct TourStop {
   std::vector<TourOverlay> overlays;               // "overlays": shown during this stop (others hidden)
   std::string coverageBy;                          // with Coverage: "5", "10", "15" or a category id
   std::optional<int> minuteOfDay;                  // "time" ("HH:MM", true solar time): the sun; absent = keep
+  std::optional<TourSplit> split;                  // "split": two scenarios side by side; absent = none
 };
 
 struct Tour {
@@ -67,7 +78,9 @@ struct Tour {
     "scenarios" (whose own errors are passed on); "layers" strings among buildings, roads, pois,
     labels, ground; "overlays" strings among isochrone, coverage, coverage:<level or category>
     (whether the category exists is checked where the facilities are known); "time" "HH:MM" with HH in 0..23
-    and MM in 0..59. Unknown keys are errors; keys starting with "_" are comments. */
+    and MM in 0..59; "split" an object with "right" (required) and "left" (default "existing"), each
+    "existing" or a scenario of the scene file, and "at" a number in [0.05, 0.95], not together with
+    "scenario". Unknown keys are errors; keys starting with "_" are comments. */
 core::Result<std::vector<Tour>> parseTours(const SceneConfig& config);
 
 /** The tour named `name`, or null. */

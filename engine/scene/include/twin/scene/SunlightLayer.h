@@ -15,6 +15,7 @@
 #include <osg/ref_ptr>
 
 #include "twin/core/Geometry.h"
+#include "twin/scene/SplitView.h"
 
 namespace twin::scene {
 
@@ -59,19 +60,23 @@ class SunlightLayer : public osg::Referenced {
   void setProposed(const std::vector<ProposedVolume>& volumes);
   std::size_t proposedCount() const { return _proposed; }
 
-  // ---- Before/after split view (swipe). Left of the swipe line the main camera draws the scene
-  // with the marks of setMarks() (the present state); right of it a second, nested camera draws
-  // the scene again (same view and projection, depth cleared, scissored to the right part) with
-  // the marks of setAfterMarks() and the proposed volumes instead. Content only the left side
-  // shows carries kBeforeMask, which the second camera's cull mask leaves out; content only the
-  // right side shows hangs under the second camera alone.
-  static constexpr unsigned kBeforeMask = 0x00100000u;
-  static constexpr unsigned kSwipeCameraMask = 0x00200000u;
-  /** Turns the split on: `sceneRoot` (the site's root, under which this layer hangs) is what the
-      second camera draws. Off again with disableSwipe(). */
+  /** The proposed volumes as opaque shadow casters (the same geometry, depth written, no blending):
+      hang it under SiteScene::shadowCamera() so that the proposal casts the shadows drawn in the
+      view. Empty while there are no proposed volumes. */
+  osg::Node* proposedCasters() const { return _casterGroup.get(); }
+
+  // ---- Before/after split view (swipe), the shared SplitView: left of the divider the main
+  // camera draws the scene with the marks of setMarks() (the present state); right of it the
+  // split's second camera draws `sceneRoot` again with the marks of setAfterMarks() and the
+  // proposed volumes instead. The left-only marks carry kBeforeMask.
+  static constexpr unsigned kBeforeMask = SplitView::kLeftOnlyMask;
+  static constexpr unsigned kSwipeCameraMask = SplitView::kCameraMask;
+  /** Turns the split on: `sceneRoot` is what the second camera draws (the site's root, under
+      which this layer hangs, or a second scene built for the right side). Off again with
+      disableSwipe(). */
   void enableSwipe(osg::Node* sceneRoot);
   void disableSwipe();
-  bool swipeEnabled() const { return _swipeCamera.valid(); }
+  bool swipeEnabled() const { return _split->enabled(); }
   /** The right part's marks (the proposal's state). */
   void setAfterMarks(const std::vector<WallMark>& marks);
   std::size_t afterMarkCount() const { return _afterMarks; }
@@ -80,7 +85,8 @@ class SunlightLayer : public osg::Referenced {
       Nothing happens while the split is off. */
   void setSwipeLine(int x, int width, int height);
   /** The second camera (null while the split is off) and its scissor box, for tests. */
-  const osg::Camera* swipeCamera() const { return _swipeCamera.get(); }
+  const osg::Camera* swipeCamera() const { return _split->camera(); }
+  SplitView& split() { return *_split; }
   struct ScissorBox {
     int x = 0, y = 0, width = 0, height = 0;
   };
@@ -91,11 +97,9 @@ class SunlightLayer : public osg::Referenced {
 
   void placeProposed();
 
-  osg::ref_ptr<osg::Group> _root, _markGroup, _proposedGroup, _afterGroup, _afterMarkGroup;
+  osg::ref_ptr<osg::Group> _root, _markGroup, _proposedGroup, _afterGroup, _afterMarkGroup, _casterGroup;
   osg::ref_ptr<osg::Geometry> _markGeometry;
-  osg::ref_ptr<osg::Group> _swipeGroup;  // reached by the cull traversal only
-  osg::ref_ptr<osg::Camera> _swipeCamera;
-  osg::ref_ptr<osg::Scissor> _scissor;
+  osg::ref_ptr<SplitView> _split;
   std::size_t _marks = 0, _skipped = 0, _proposed = 0, _afterMarks = 0;
 };
 

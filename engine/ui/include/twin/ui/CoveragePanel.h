@@ -89,6 +89,8 @@ struct CoveragePanelView {
   std::string statusKey, statusArg;         // or an i18n key ("planning.saved") with its %s; shown first
   double lastUpdateMs = 0;                  // time of the last coverage update or isochrone
   bool startOpen = false;                   // the window starts collapsed to its title bar unless set
+  bool split = false;                       // the before/after split view is on
+  std::string splitLeft, splitRight;        // its two sides: a saved scenario's name, "" = existing state
 };
 
 struct SetPlanningMode {
@@ -111,9 +113,14 @@ struct SaveScenarioAs {
 struct LoadScenario {
   std::string name;
 };
+/** The split view on or off, with the scenario on each side ("" = the existing state). */
+struct SetSplit {
+  bool on = false;
+  std::string left, right;
+};
 struct ExportCoverageTable {};  // write the coverage table (one row per residential building) as CSV
 using CoverageCommand = std::variant<SetPlanningMode, SetAddCategory, SetColourBy, FlyToBuilding, UndoEdit, ResetEdits,
-                                     SaveScenarioAs, LoadScenario, ExportCoverageTable>;
+                                     SaveScenarioAs, LoadScenario, ExportCoverageTable, SetSplit>;
 
 /** Draws the coverage window. Keeps the scenario name being typed between frames. Not
     thread-safe (ImGui context). */
@@ -125,8 +132,8 @@ class CoveragePanel {
 
   /** Where a widget was drawn in the last draw(): "mode.inspect", "mode.isochrone", "mode.add",
       "mode.move", "add.category", "colour.by", "undo", "reset", "scenario.name", "scenario.save",
-      "scenario.load.<name>", "export", "category.<id>" (table rows), "level.<minutes>", "gap.<building>",
-      and the window "window.coverage". nullopt when it was not drawn. */
+      "scenario.load.<name>", "split", "split.left", "split.right", "export", "category.<id>" (table rows),
+     "level.<minutes>", "gap.<building>", and the window "window.coverage". nullopt when it was not drawn. */
   std::optional<WidgetRect> widgetRect(const std::string& id) const;
 
   /** Pre-fills the scenario name field (e.g. with a loaded scenario's name). */
@@ -138,6 +145,7 @@ class CoveragePanel {
  private:
   void drawModes(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
   void drawViewCombos(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
+  void drawSplitControls(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
   void drawScenarioControls(const CoveragePanelView& view, std::vector<CoverageCommand>& out);
   void drawCategoryTable(const CoveragePanelView& view);
   void drawCategoryRow(const CoveragePanelView& view, const CategoryComparison& row);
