@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include <imgui.h>
 #include <osg/Image>
 #include <osgDB/ReadFile>
 
@@ -288,4 +289,86 @@ TEST_CASE("monitor view: an unopenable alert log is an error naming it", "[app]"
                           &err) == app::kExitBadInput);
   CHECK(err.find("alerts::AlertStore::open(): a.db: cannot open: unable to open database file\n") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(png));
+}
+
+TEST_CASE("monitor view: H and the alarm list's History button open the alarm history; Esc closes it", "[app]") {
+  SmallScene scene;
+  // A past alarm in the log, cleared and acknowledged: the open list no longer shows it.
+  {
+    auto store = alerts::AlertStore::open(scene.dir.path() / "alerts.db");
+    REQUIRE(store.ok());
+    alerts::Alert a;
+    a.id = 1;
+    a.ruleId = "a-high";
+    a.sensorId = "t.a";
+    a.severity = a.raisedSeverity = model::AlertSeverity::Critical;
+    a.state = alerts::AlertState::ClearedAcknowledged;
+    a.raisedMs = a.receivedMs = kStartMs;
+    a.clearedMs = kStartMs + kHourMs;
+    a.ackMs = kStartMs + 2 * kHourMs;
+    a.ackBy = "值班员 王";
+    a.ackComment = "已处理";
+    a.message = "A above 100";
+    std::vector<alerts::Transition> t(3);
+    t[0] = {
+        1,         alerts::TransitionKind::Raise, alerts::AlertState::ActiveUnacknowledged, kStartMs, 120, "engine", "",
+        a.severity};
+    t[1] = {1,
+            alerts::TransitionKind::Clear,
+            alerts::AlertState::ClearedUnacknowledged,
+            a.clearedMs,
+            20,
+            "engine",
+            "",
+            a.severity};
+    t[2] = {1,
+            alerts::TransitionKind::Acknowledge,
+            alerts::AlertState::ClearedAcknowledged,
+            a.ackMs,
+            std::nan(""),
+            "值班员 王",
+            "已处理",
+            a.severity};
+    REQUIRE((*store)->commit({a}, t).ok());
+  }
+  auto view = scene.start(50);
+  view->update(0);
+  CHECK(view->panelView().alerts.empty());
+  CHECK_FALSE(view->historyOpen());
+  CHECK(view->historyModel() == nullptr);  // no connection until the window opens
+
+  const auto key = [&](int k) {
+    osg::ref_ptr<osgGA::GUIEventAdapter> event = new osgGA::GUIEventAdapter;
+    event->setEventType(osgGA::GUIEventAdapter::KEYDOWN);
+    event->setKey(k);
+    return view->handleInput(*event);
+  };
+  REQUIRE(key('h'));
+  REQUIRE(view->historyOpen());
+  REQUIRE(view->historyModel() != nullptr);
+
+  // One frame of the window reads the log: the past alarm with its three transitions.
+  ImGuiContext* ctx = ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui::GetIO().DisplaySize = ImVec2(1920, 1080);
+  ImGui::GetIO().Fonts->AddFontDefault();
+  ImGui::GetIO().Fonts->Build();
+  ImGui::NewFrame();
+  view->drawOverlay(ui::Language::En, 1);
+  ImGui::Render();
+  REQUIRE(view->historyModel()->rows().size() == 1);
+  CHECK(view->historyModel()->rows()[0].ackComment == "已处理");
+  CHECK(view->historyPanel().widgetRect("window.alarm.history").has_value());
+  ImGui::DestroyContext(ctx);
+
+  // Esc closes the window and is taken; with the window closed it is the viewer's again.
+  CHECK(key(osgGA::GUIEventAdapter::KEY_Escape));
+  CHECK_FALSE(view->historyOpen());
+  CHECK_FALSE(key(osgGA::GUIEventAdapter::KEY_Escape));
+  CHECK_FALSE(key('x'));
+  // The alarm list's History button.
+  view->apply({ui::OpenHistory{}});
+  CHECK(view->historyOpen());
+  CHECK(key('H'));
+  CHECK_FALSE(view->historyOpen());
 }

@@ -109,6 +109,12 @@ struct MonitorView::Impl {
   const model::Site* site = nullptr;
   std::vector<std::int64_t> bannerSeen;  // alarms that have headed the banner queue (fly once each)
   std::vector<ui::AlarmLabel> labels;    // drawn at beacon tops in the last drawPanels()
+  // The history window reads the log through its own connection: the engine's is written on
+  // the monitor's thread and keeps its own change tracking.
+  ui::AlarmHistoryPanel historyPanel;
+  std::unique_ptr<alerts::AlertStore> historyStore;
+  std::unique_ptr<ui::AlarmHistoryModel> historyModel;
+  void setHistoryOpen(bool open);
   void updateAttention();
   std::optional<FlyPose> framing(const std::string& sensorId) const;
 
@@ -309,6 +315,8 @@ void MonitorView::Impl::apply(const std::vector<ui::MonitorCommand>& commands) {
       if (auto index = layer->indexOf(c->sensorId)) flyTarget = osg::Vec3d(layer->placement(*index).position);
     } else if (auto* c = std::get_if<ui::ScrubTo>(&command)) {
       view.scrubMs = c->tsMs;
+    } else if (std::holds_alternative<ui::OpenHistory>(command)) {
+      setHistoryOpen(true);
     } else if (auto* c = std::get_if<ui::DismissBanner>(&command)) {
       if (std::find(view.dismissedBanners.begin(), view.dismissedBanners.end(), c->alertId) ==
           view.dismissedBanners.end())
@@ -316,6 +324,19 @@ void MonitorView::Impl::apply(const std::vector<ui::MonitorCommand>& commands) {
     }
     dirty = true;
   }
+}
+
+void MonitorView::Impl::setHistoryOpen(bool open) {
+  if (open && !historyModel) {
+    auto store = alerts::AlertStore::open(alertsDb);
+    if (!store) {
+      core::logWarning("twin: alarm history: " + store.error().message);
+      return;
+    }
+    historyStore = std::move(store).value();
+    historyModel = std::make_unique<ui::AlarmHistoryModel>(*historyStore);
+  }
+  historyPanel.setOpen(open);
 }
 
 MonitorView::MonitorView(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
@@ -517,6 +538,35 @@ std::optional<ViewerExtension::FlyPose> MonitorView::takeFlyPose() {
 std::optional<ViewerExtension::FlyPose> MonitorView::framingAlarm(const std::string& sensorId) const {
   return _impl->framing(sensorId);
 }
+
+bool MonitorView::handleInput(const osgGA::GUIEventAdapter& event) {
+  using E = osgGA::GUIEventAdapter;
+  if (event.getEventType() != E::KEYDOWN) return false;
+  if (event.getKey() == 'h' || event.getKey() == 'H') {
+    _impl->setHistoryOpen(!_impl->historyPanel.isOpen());
+    return true;
+  }
+  if (event.getKey() == E::KEY_Escape && _impl->historyPanel.isOpen()) {
+    _impl->setHistoryOpen(false);  // Esc closes the window, not the viewer
+    return true;
+  }
+  return false;
+}
+
+void MonitorView::drawOverlay(ui::Language language, float uiScale) {
+  (void)uiScale;  // the panel font's size carries the scale
+  Impl& impl = *_impl;
+  if (!impl.historyPanel.isOpen() || !impl.historyModel) return;
+  impl.view.language = language;
+  // The history opens below the alarm banner, whose buttons must stay within reach.
+  const auto banner = impl.panels.widgetRect("window.alarm.banner");
+  impl.apply(impl.historyPanel.draw(*impl.historyModel, impl.view, banner ? banner->maxY : 0));
+}
+
+void MonitorView::setHistoryOpen(bool open) { _impl->setHistoryOpen(open); }
+bool MonitorView::historyOpen() const { return _impl->historyPanel.isOpen(); }
+const ui::AlarmHistoryModel* MonitorView::historyModel() const { return _impl->historyModel.get(); }
+const ui::AlarmHistoryPanel& MonitorView::historyPanel() const { return _impl->historyPanel; }
 
 const std::vector<ui::AlarmLabel>& MonitorView::alarmLabels() const { return _impl->labels; }
 std::int64_t MonitorView::bannerAlertId() const { return _impl->panels.bannerAlertId(); }

@@ -659,6 +659,10 @@ void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorComma
   if (ImGui::RadioButton(tr(lang, "alerts.sortSeverity"), _filter.sort == AlertSort::SeverityFirst))
     _filter.sort = AlertSort::SeverityFirst;
   remember("sort.severity");
+  // Past alarms (cleared and acknowledged ones leave this list) are in the history window.
+  sameLineIfFits(ImGui::CalcTextSize(tr(lang, "alerts.history")).x + 2 * ImGui::GetStyle().FramePadding.x);
+  if (ImGui::SmallButton(tr(lang, "alerts.history"))) out.push_back(OpenHistory{});
+  remember("alerts.history");
   ImGui::Separator();
 
   // The acknowledgement form for the chosen alert; it closes when that alert is gone.

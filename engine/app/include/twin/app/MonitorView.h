@@ -13,6 +13,8 @@
 #include "twin/app/TwinViewer.h"
 #include "twin/core/Result.h"
 #include "twin/model/Site.h"
+#include "twin/ui/AlarmHistory.h"
+#include "twin/ui/AlarmHistoryPanel.h"
 #include "twin/ui/MonitorPanels.h"
 
 namespace twin::scene {
@@ -101,6 +103,19 @@ class MonitorView final : public ViewerExtension {
   std::int64_t bannerAlertId() const;
   /** The labels drawn at beacon tops in the last drawPanels() (for tests). */
   const std::vector<ui::AlarmLabel>& alarmLabels() const;
+  /** Key presses: H toggles the alarm history window (ui::AlarmHistoryPanel), Esc closes it
+      while it is open. */
+  bool handleInput(const osgGA::GUIEventAdapter& event) override;
+  /** The alarm history window, in every UI mode, while it is open. It reads the alert log
+      through a connection of its own, opened when the window first opens. */
+  void drawOverlay(ui::Language language, float uiScale) override;
+  /** Opens or closes the history window (as H or the alarm list's History button do). */
+  void setHistoryOpen(bool open);
+  bool historyOpen() const;
+  /** The history window's model; null until the window has first been opened. */
+  const ui::AlarmHistoryModel* historyModel() const;
+  /** The history window (widget places for tests and automation). */
+  const ui::AlarmHistoryPanel& historyPanel() const;
   /** The marker layer (placements, states, selection). */
   const scene::SensorLayer& layer() const;
 

@@ -96,8 +96,9 @@ struct ScrubTo {
 };  // nullopt = back to live
 struct DismissBanner {
   std::int64_t alertId = 0;
-};  // hide its banner; the alert stays open and listed
-using MonitorCommand = std::variant<SelectSensor, AcknowledgeAlert, FlyToSensor, ScrubTo, DismissBanner>;
+};                      // hide its banner; the alert stays open and listed
+struct OpenHistory {};  // the alarm history window (ui::AlarmHistoryPanel)
+using MonitorCommand = std::variant<SelectSensor, AcknowledgeAlert, FlyToSensor, ScrubTo, DismissBanner, OpenHistory>;
 
 /** The dashboard cards' figures. online + offline + stale == sensors.size(); a stale sensor is
     counted as stale only; an offline one is one that is neither online nor stale. */
@@ -203,7 +204,7 @@ class MonitorPanels {
   /** Where a widget was drawn in the last draw(): "sensor.<id>" (card rows), "alert.ack.<id>",
       "alert.fly.<id>", "alert.select.<id>", "ack.who", "ack.comment", "ack.confirm", "ack.cancel",
       "filter.<severity name>", "state.all", "state.unack", "state.ack", "sort.time",
-      "sort.severity", "timeline", "timeline.live", and the windows "window.monitor.cards",
+      "sort.severity", "alerts.history", "timeline", "timeline.live", and the windows "window.monitor.cards",
       "window.monitor.chart", "window.monitor.alerts". nullopt when it was not drawn. */
   std::optional<WidgetRect> widgetRect(const std::string& id) const;
   /** The alert whose banner was drawn in the last draw(); 0 = none. Its widgets: "banner.ack",
