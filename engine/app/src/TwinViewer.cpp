@@ -100,6 +100,7 @@ struct TwinViewer::Impl {
   std::unique_ptr<ui::Carousel> carousel;  // a window's unattended tour; none headless
   // 3D label texts in each UI language: a feature's name -> its OSM name:en / name:zh.
   std::map<std::string, std::string> labelNamesEn, labelNamesZh;
+  std::optional<ui::Language> labelNamesLanguage;  // the names siteScene draws now (setLabelNames())
   void collectLabelNames();
 
   void setUp(osgViewer::Viewer& viewer, int height);
@@ -358,6 +359,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
   siteScene->setLabelScale(uiScale);  // 3D labels grow with the panels on a large wall
   viewer.setThreadingModel(osgViewer::ViewerBase::SingleThreaded);
   viewer.setSceneData(siteScene->root());
+  for (const auto& extension : extensions) extension->setUiScale(uiScale);
   for (const auto& extension : extensions)
     if (osg::Node* node = extension->sceneNode())
       if (!siteScene->root()->containsNode(node)) siteScene->root()->addChild(node);
@@ -459,6 +461,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
 void TwinViewer::Impl::collectLabelNames() {
   labelNamesEn.clear();
   labelNamesZh.clear();
+  labelNamesLanguage.reset();  // refreshView() hands the new names to the scene
   const auto add = [this](const std::string& name, const model::Tags& tags) {
     if (name.empty()) return;
     if (auto en = tags.find("name:en"); en != tags.end() && !en->second.empty() && en->second != name)
@@ -575,7 +578,11 @@ void TwinViewer::Impl::runCarousel() {
 void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
   const model::Site& site = *loaded.site;
   frameView.language = language;
-  if (overlay) overlay->setLabelNames(language == ui::Language::En ? &labelNamesEn : &labelNamesZh);
+  if (labelNamesLanguage != language) {
+    // The scene draws the translated names itself, so that their declutter boxes fit them.
+    siteScene->setLabelNames(language == ui::Language::En ? labelNamesEn : labelNamesZh);
+    labelNamesLanguage = language;
+  }
   frameView.theme = theme;
   frameView.mode = mode;
   frameView.uiScale = uiScale;

@@ -94,6 +94,9 @@ class ViewerExtension {
     (void)language;
     (void)uiScale;
   }
+  /** The panels' scale for this run (ui.scale / --ui-scale, else the display's default), told
+      once before the first frame, so that what the extension draws in 3D grows with the panels. */
+  virtual void setUiScale(float uiScale) { (void)uiScale; }
   /** True while something of the extension holds the screen's attention (an alarm the camera
       flew to, not yet acknowledged or dismissed): the carousel does not move the camera. */
   virtual bool holdsAttention() const { return false; }
