@@ -101,11 +101,13 @@ struct TwinViewer::Impl {
   // 3D label texts in each UI language: a feature's name -> its OSM name:en / name:zh.
   std::map<std::string, std::string> labelNamesEn, labelNamesZh;
   std::optional<ui::Language> labelNamesLanguage;  // the names siteScene draws now (setLabelNames())
+  std::set<std::string> unshownViews;              // carousel views no extension showed (warned once)
   void collectLabelNames();
 
   void setUp(osgViewer::Viewer& viewer, int height);
   void setUpCarousel(osgViewer::Viewer& viewer);
   void runCarousel();
+  void showCarouselStop(const std::string& stop);
   void flyToBookmark(const std::string& name);
   bool unsavedEdits() const;
   void fillLegend();
@@ -572,7 +574,22 @@ void TwinViewer::Impl::runCarousel() {
   for (const auto& extension : extensions) held = held || extension->holdsAttention();
   carousel->setAlarmHold(held);
   if (mode == ui::UiMode::Engineering) return;  // someone is at work on the screen
-  if (auto stop = carousel->poll()) flyToBookmark(*stop);
+  if (auto stop = carousel->poll()) showCarouselStop(*stop);
+}
+
+// A bookmark, or a view ("tour:<name>:<stop>", model's parseCarousel) that an extension shows.
+void TwinViewer::Impl::showCarouselStop(const std::string& stop) {
+  const bool view = stop.rfind("tour:", 0) == 0;
+  std::optional<ViewerExtension::FlyPose> pose;
+  for (const auto& extension : extensions)
+    if (auto p = extension->showView(view ? stop : std::string())) pose = p;
+  if (!view)
+    flyToBookmark(stop);
+  else if (pose)
+    manipulator->flyTo(CityManipulator::stateFromLookAt(pose->eye, pose->center));
+  else if (unshownViews.insert(stop).second)
+    core::logWarning("twin: carousel stop '" + stop +
+                     "': no view of this run shows it (a tour's view needs the tours of the scene)");
 }
 
 void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
