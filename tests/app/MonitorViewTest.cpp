@@ -266,6 +266,22 @@ TEST_CASE("monitor view: snapshot after 3 s of replay shows the monitoring panel
   CHECK(store.ok());
 }
 
+TEST_CASE("monitor view: the sensor dots grow with --ui-scale", "[app][slow]") {
+  test::TempDir dir("app-monitor-dots");
+  const std::string db = (dir.path() / "alerts.db").string();
+  osg::ref_ptr<osg::Image> bare = snapshot({"--no-monitor", "--no-panels", "--ui-scale", "1"}, dir.path() / "bare.png");
+  osg::ref_ptr<osg::Image> one =
+      snapshot({"--monitor-seconds", "1", "--alerts-db", db, "--no-panels", "--ui-scale", "1"}, dir.path() / "one.png");
+  osg::ref_ptr<osg::Image> two =
+      snapshot({"--monitor-seconds", "1", "--alerts-db", db, "--no-panels", "--ui-scale", "2"}, dir.path() / "two.png");
+  const double base = double(markerPixels(*bare, 10));
+  const double small = double(markerPixels(*one, 10)) - base, large = double(markerPixels(*two, 10)) - base;
+  INFO("marker-coloured pixels beyond the bare scene: " << small << " at scale 1, " << large << " at scale 2");
+  REQUIRE(small > 300);
+  // Twice the radius is four times the area; dots that overlap each other give back some of it.
+  CHECK(large > 2.5 * small);
+}
+
 TEST_CASE("monitor view: bad monitor options are usage errors", "[app]") {
   const std::string scene = (test::scenesDir() / "beijing-liudaokou.json").string();
   std::string err;

@@ -122,6 +122,52 @@ TEST_CASE("tour view: the default scene's tour shows its stops on the tour's clo
   CHECK(f.frame().has_value());
 }
 
+TEST_CASE("tour view: the carousel's views show a tour stop without playing, and go back after", "[app][tour]") {
+  Fixture f(true, R"([{"name": "views", "stops": [
+      {"bookmark": "overview", "fly_s": 0, "hold_s": 1},
+      {"bookmark": "fengrui-beiyuan", "fly_s": 0, "hold_s": 1, "time": "06:00", "overlays": ["isochrone"],
+       "layers": ["buildings", "ground"]},
+      {"bookmark": "fengrui-beiyuan", "fly_s": 0, "hold_s": 1, "overlays": ["coverage:15"]}]}])");
+  osg::Uniform* direction = f.siteScene->root()->getStateSet()->getUniform("twin_sunDirection");
+  REQUIRE(direction);
+  osg::Vec3 sceneSun, sun;
+  direction->get(sceneSun);
+
+  // Not a view of this extension: a bookmark's name, an unknown tour or stop, a malformed key.
+  for (const char* other : {"overview", "tour:none:1", "tour:views:4", "tour:views:0", "tour:views:x", "tour:views"})
+    CHECK_FALSE(f.tours->showView(other).has_value());
+  CHECK(f.tours->viewShown().empty());
+
+  const auto isochrone = f.tours->showView("tour:views:2");
+  REQUIRE(isochrone.has_value());
+  CHECK_FALSE(f.tours->playing());
+  CHECK(f.tours->viewShown() == "tour:views:2");
+  CHECK(f.planning->layer().hasIsochrone());
+  CHECK_FALSE(f.siteScene->layerVisible(scene::Layer::Labels));
+  direction->get(sun);
+  CHECK(sun.x() > 0.9);  // 06:00: the sun in the east
+
+  const auto coverage = f.tours->showView("tour:views:3");
+  REQUIRE(coverage.has_value());
+  CHECK_FALSE(f.planning->layer().hasIsochrone());
+  CHECK_FALSE(f.planning->buildingColours().empty());
+  CHECK((isochrone->center - coverage->center).length() < 1);  // the same bookmark
+
+  // The carousel moves on to a bookmark: the view's overlays, layers and sun are taken back.
+  CHECK_FALSE(f.tours->showView("").has_value());
+  CHECK(f.tours->viewShown().empty());
+  CHECK(f.planning->buildingColours().empty());
+  CHECK_FALSE(f.planning->layer().hasIsochrone());
+  CHECK(f.siteScene->layerVisible(scene::Layer::Labels));
+  direction->get(sun);
+  CHECK((sun - sceneSun).length() < 1e-6);
+
+  // While a tour plays, the carousel's views are not shown (the tour holds the screen).
+  f.tours->start(0, false);
+  CHECK_FALSE(f.tours->showView("tour:views:3").has_value());
+  CHECK(f.tours->problems().empty());
+}
+
 TEST_CASE("tour view: keys pause, skip and end, and a click in the scene ends the tour", "[app][tour]") {
   Fixture f(true);
   using E = osgGA::GUIEventAdapter;

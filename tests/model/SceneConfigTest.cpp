@@ -274,6 +274,30 @@ TEST_CASE("scene file: bookmark English labels and the carousel", "[model]") {
     CHECK(c->carousel.idleSeconds == 120);
     CHECK(c->carousel.stops == std::vector<std::string>{"b", "a"});
   }
+  {
+    // A stop can be a view: a tour's stop, with its overlays, scenario and time of day.
+    const std::string tours = R"(,"tours":[{"name":"walk","stops":[{"bookmark":"a"},{"bookmark":"b"}]}])";
+    auto c = model::parseSceneConfig(scene(two + tours + R"(,"carousel":{"stops":["a",{"tour":"walk","stop":2},"b"]})"),
+                                     kFile);
+    REQUIRE(c.ok());
+    CHECK(c->carousel.stops == std::vector<std::string>{"a", "tour:walk:2", "b"});
+    CHECK(errorOf(scene(two + tours + R"(,"carousel":{"stops":[{"tour":"run","stop":1}]})")) ==
+          kPrefix + "key 'carousel.stops[0].tour': no tour named 'run' (tours: walk)");
+    CHECK(errorOf(scene(two + R"(,"carousel":{"stops":[{"tour":"run","stop":1}]})")) ==
+          kPrefix + "key 'carousel.stops[0].tour': no tour named 'run' (tours: none)");
+    CHECK(errorOf(scene(two + tours + R"(,"carousel":{"stops":[{"tour":"walk","stop":3}]})")) ==
+          kPrefix + "key 'carousel.stops[0].stop': tour 'walk' has 2 stops");
+    CHECK(errorOf(scene(two + tours + R"(,"carousel":{"stops":[{"tour":"walk","stop":1.5}]})")) ==
+          kPrefix + "key 'carousel.stops[0].stop': must be a whole number");
+    CHECK(errorOf(scene(two + tours + R"(,"carousel":{"stops":[{"tour":"walk","stop":0}]})")) ==
+          kPrefix + "key 'carousel.stops[0].stop': expected a number >= 1 and <= 1000, got 0");
+    CHECK(errorOf(scene(two + tours + R"(,"carousel":{"stops":[{"tour":"walk"}]})")) ==
+          kPrefix + "key 'carousel.stops[0].stop': missing (required)");
+    CHECK(errorOf(scene(two + tours + R"(,"carousel":{"stops":[{"stop":1}]})")) ==
+          kPrefix + "key 'carousel.stops[0].tour': missing (required)");
+    CHECK(errorOf(scene(two + tours + R"(,"carousel":{"stops":[{"tour":"walk","stop":1,"hold":3}]})")) ==
+          kPrefix + "key 'carousel.stops[0].hold': unknown key (expected one of: tour, stop)");
+  }
   CHECK(errorOf(scene(two + R"(,"carousel":{"stops":["a","c"]})")) ==
         kPrefix + "key 'carousel.stops[1]': no bookmark named 'c' (bookmarks: a, b)");
   CHECK(errorOf(scene(R"("carousel":{"stops":["a"]})")) ==

@@ -120,3 +120,28 @@ TEST_CASE("carousel: state names", "[ui]") {
   CHECK(std::string(carouselStateName(CarouselState::PausedInput)) == "paused");
   CHECK(std::string(carouselStateName(CarouselState::HeldByAlarm)) == "alarm");
 }
+
+TEST_CASE("carousel: views among the bookmarks cycle alike; input pauses, an alarm takes over", "[ui]") {
+  // A view stop is a key the viewer hands to the extensions ("tour:<name>:<stop>"): to the
+  // carousel it is a stop like a bookmark, on the same clock.
+  FakeClock clock;
+  Carousel c({"overview", "tour:community:4", "station", "tour:community:5"}, 20, 60, clock.fn());
+  c.setEnabled(true);
+  auto moves = run(c, clock, 1040);
+  REQUIRE(moves.size() == 2);
+  CHECK(moves[1] == std::make_pair(1040.0, std::string("tour:community:4")));
+  clock.now = 1045;
+  c.input();  // someone looks closer at the isochrone view: it stays
+  CHECK(run(c, clock, 1100).empty());
+  moves = run(c, clock, 1125);
+  REQUIRE(moves.size() == 2);
+  CHECK(moves[0] == std::make_pair(1105.0, std::string("station")));  // idle 60 s after the input
+  CHECK(moves[1] == std::make_pair(1125.0, std::string("tour:community:5")));
+  c.setAlarmHold(true);  // a new critical alarm flies the camera: no view replaces it
+  CHECK(c.state() == CarouselState::HeldByAlarm);
+  CHECK(run(c, clock, 1300).empty());
+  c.setAlarmHold(false);  // acknowledged at 1301: idle 60 s, then on from where it stopped
+  moves = run(c, clock, 1361);
+  REQUIRE(moves.size() == 1);
+  CHECK(moves[0] == std::make_pair(1361.0, std::string("overview")));
+}

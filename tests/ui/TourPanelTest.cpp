@@ -51,7 +51,12 @@ TEST_CASE("tour panel: the menu starts a tour", "[ui][tour]") {
   view.playing = false;
   CHECK(h.frame(view).empty());
   CHECK(h.frame(view).empty());  // auto-sized windows take their place on the second frame
-  CHECK(h.panels.widgetRect("tour.menu").has_value());
+  const auto menu = h.panels.widgetRect("tour.menu");
+  REQUIRE(menu.has_value());
+  // Beside the sunlight bar (centred, up to 0.4 of the width wide), not on it, and on the screen.
+  CHECK(menu->minX >= 640 + 0.4f * 1280 / 2);
+  CHECK(menu->maxX <= 1280);
+  CHECK(menu->maxY <= 720);
   CHECK_FALSE(h.panels.widgetRect("window.caption").has_value());
   CHECK(h.clickWidget(view, "tour.menu").empty());  // opens the list
   h.frame(view);

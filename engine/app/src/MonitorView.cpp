@@ -416,6 +416,8 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
 
 osg::Node* MonitorView::sceneNode() { return _impl->layer->root(); }
 
+void MonitorView::setUiScale(float uiScale) { _impl->layer->setMarkerScale(uiScale); }
+
 std::vector<std::string> MonitorView::fontTexts() const {
   std::vector<std::string> texts;
   for (const model::SensorDef& s : _impl->config.sensors) {

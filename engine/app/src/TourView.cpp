@@ -2,6 +2,7 @@
 #include "twin/app/TourView.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -62,6 +63,10 @@ struct TourView::Impl {
   osg::Vec3 sunColorAtDay;
   std::vector<std::string> problems;
   std::set<std::string> reported;
+  // The carousel's view (showView()) and what it changed, to be put back when the carousel moves on.
+  std::string viewShown;
+  std::optional<std::array<bool, scene::kLayerCount>> layersBeforeView;
+  osg::Vec3 sunDirectionBeforeView, sunColorBeforeView;
 
   void problem(const std::string& what) {
     if (!reported.insert(what).second) return;
@@ -87,6 +92,7 @@ struct TourView::Impl {
     startFromCamera = false;
     shownStop.reset();
   }
+  void clearView();
 };
 
 TourView::TourView(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
@@ -154,6 +160,8 @@ void TourView::start(std::size_t index, bool fromCamera) {
   Impl& impl = *_impl;
   TWIN_ASSERT(index < impl.tours.size(), "app::TourView::start(): no such tour");
   impl.tour = index;
+  impl.viewShown.clear();  // the tour takes over from a carousel view; it leaves its last stop shown
+  impl.layersBeforeView.reset();
   impl.player = std::make_unique<model::TourPlayer>(impl.tours[index], impl.poses[index], impl.options.clock);
   impl.shownStop.reset();
   impl.startFromCamera = fromCamera;
@@ -236,6 +244,77 @@ void TourView::Impl::showStop(std::size_t index) {
     coverageShown = coverage;
   }
 }
+
+void TourView::Impl::clearView() {
+  if (viewShown.empty()) return;
+  viewShown.clear();
+  shownStop.reset();
+  if (layersBeforeView && siteScene)
+    for (int i = 0; i < scene::kLayerCount; ++i) siteScene->setLayerVisible(scene::Layer(i), (*layersBeforeView)[i]);
+  layersBeforeView.reset();
+  if (sunDirection && sunColor) {
+    sunDirection->set(sunDirectionBeforeView);
+    sunColor->set(sunColorBeforeView);
+  }
+  if (!planning) return;
+  if (!shownScenario.empty()) planning->reset();
+  shownScenario.clear();
+  planning->layer().clearIsochrone();
+  if (!coverageShown.empty()) planning->setColourBy(colourBy(""));
+  coverageShown.clear();
+}
+
+std::optional<ViewerExtension::FlyPose> TourView::showView(const std::string& view) {
+  Impl& impl = *_impl;
+  if (view.empty() || playing()) {
+    if (!playing()) impl.clearView();
+    return std::nullopt;
+  }
+  // "tour:<name>:<stop>": the name may hold ':' itself, the stop number follows the last one.
+  const std::size_t colon = view.rfind(':');
+  if (view.rfind("tour:", 0) != 0 || colon == std::string::npos || colon < 5) return std::nullopt;
+  const std::string name = view.substr(5, colon - 5), number = view.substr(colon + 1);
+  if (number.empty() || number.size() > 4 || number.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const std::size_t stop = std::size_t(std::stoul(number));
+  std::size_t index = impl.tours.size();
+  for (std::size_t i = 0; i < impl.tours.size(); ++i)
+    if (impl.tours[i].name == name) index = i;
+  if (index == impl.tours.size() || stop < 1 || stop > impl.tours[index].stops.size()) return std::nullopt;
+
+  if (impl.viewShown.empty()) {
+    // The first view since a bookmark: remember what it may change.
+    if (impl.siteScene) {
+      std::array<bool, scene::kLayerCount> layers{};
+      for (int i = 0; i < scene::kLayerCount; ++i) layers[i] = impl.siteScene->layerVisible(scene::Layer(i));
+      impl.layersBeforeView = layers;
+    }
+    if (impl.sunDirection && impl.sunColor) {
+      impl.sunDirection->get(impl.sunDirectionBeforeView);
+      impl.sunColor->get(impl.sunColorBeforeView);
+    }
+  }
+  impl.viewShown = view;
+  impl.tour = index;
+  impl.showStop(stop - 1);
+  model::TourMoment moment;
+  moment.stop = stop - 1;
+  moment.phase = model::TourPhase::Holding;
+  impl.showSun(moment);
+
+  const model::TourPose& p = impl.poses[index][stop - 1];
+  OrbitState orbit;
+  orbit.center = osg::Vec3d(p.center.x, p.center.y, p.center.z);
+  orbit.distanceMeters = p.distanceMeters;
+  orbit.headingDegrees = p.headingDegrees;
+  orbit.pitchDegrees = p.pitchDegrees;
+  FlyPose pose;
+  osg::Vec3d up;
+  CityManipulator::lookAt(orbit, pose.eye, pose.center, up);
+  return pose;
+}
+
+const std::string& TourView::viewShown() const { return _impl->viewShown; }
 
 std::vector<std::string> TourView::fontTexts() const {
   std::vector<std::string> texts;

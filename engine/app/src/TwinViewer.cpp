@@ -100,11 +100,14 @@ struct TwinViewer::Impl {
   std::unique_ptr<ui::Carousel> carousel;  // a window's unattended tour; none headless
   // 3D label texts in each UI language: a feature's name -> its OSM name:en / name:zh.
   std::map<std::string, std::string> labelNamesEn, labelNamesZh;
+  std::optional<ui::Language> labelNamesLanguage;  // the names siteScene draws now (setLabelNames())
+  std::set<std::string> unshownViews;              // carousel views no extension showed (warned once)
   void collectLabelNames();
 
   void setUp(osgViewer::Viewer& viewer, int height);
   void setUpCarousel(osgViewer::Viewer& viewer);
   void runCarousel();
+  void showCarouselStop(const std::string& stop);
   void flyToBookmark(const std::string& name);
   bool unsavedEdits() const;
   void fillLegend();
@@ -358,6 +361,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
   siteScene->setLabelScale(uiScale);  // 3D labels grow with the panels on a large wall
   viewer.setThreadingModel(osgViewer::ViewerBase::SingleThreaded);
   viewer.setSceneData(siteScene->root());
+  for (const auto& extension : extensions) extension->setUiScale(uiScale);
   for (const auto& extension : extensions)
     if (osg::Node* node = extension->sceneNode())
       if (!siteScene->root()->containsNode(node)) siteScene->root()->addChild(node);
@@ -459,6 +463,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
 void TwinViewer::Impl::collectLabelNames() {
   labelNamesEn.clear();
   labelNamesZh.clear();
+  labelNamesLanguage.reset();  // refreshView() hands the new names to the scene
   const auto add = [this](const std::string& name, const model::Tags& tags) {
     if (name.empty()) return;
     if (auto en = tags.find("name:en"); en != tags.end() && !en->second.empty() && en->second != name)
@@ -569,13 +574,32 @@ void TwinViewer::Impl::runCarousel() {
   for (const auto& extension : extensions) held = held || extension->holdsAttention();
   carousel->setAlarmHold(held);
   if (mode == ui::UiMode::Engineering) return;  // someone is at work on the screen
-  if (auto stop = carousel->poll()) flyToBookmark(*stop);
+  if (auto stop = carousel->poll()) showCarouselStop(*stop);
+}
+
+// A bookmark, or a view ("tour:<name>:<stop>", model's parseCarousel) that an extension shows.
+void TwinViewer::Impl::showCarouselStop(const std::string& stop) {
+  const bool view = stop.rfind("tour:", 0) == 0;
+  std::optional<ViewerExtension::FlyPose> pose;
+  for (const auto& extension : extensions)
+    if (auto p = extension->showView(view ? stop : std::string())) pose = p;
+  if (!view)
+    flyToBookmark(stop);
+  else if (pose)
+    manipulator->flyTo(CityManipulator::stateFromLookAt(pose->eye, pose->center));
+  else if (unshownViews.insert(stop).second)
+    core::logWarning("twin: carousel stop '" + stop +
+                     "': no view of this run shows it (a tour's view needs the tours of the scene)");
 }
 
 void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
   const model::Site& site = *loaded.site;
   frameView.language = language;
-  if (overlay) overlay->setLabelNames(language == ui::Language::En ? &labelNamesEn : &labelNamesZh);
+  if (labelNamesLanguage != language) {
+    // The scene draws the translated names itself, so that their declutter boxes fit them.
+    siteScene->setLabelNames(language == ui::Language::En ? labelNamesEn : labelNamesZh);
+    labelNamesLanguage = language;
+  }
   frameView.theme = theme;
   frameView.mode = mode;
   frameView.uiScale = uiScale;

@@ -353,8 +353,36 @@ void parseBookmarks(const Parser& p, const json& list, SceneConfig& c) {
   }
 }
 
-// "carousel": after "bookmarks", whose names the stops must be.
-void parseCarousel(const Parser& p, const json& v, SceneConfig& c) {
+// A carousel stop {"tour": name, "stop": n}: the tour must be in the file's "tours" with at
+// least n stops (the tours' own errors are reported by model::parseTours()).
+std::string parseCarouselView(const Parser& p, const json& stop, const std::string& path, const json& root) {
+  p.allowOnly(stop, path, {"tour", "stop"});
+  if (!stop.contains("tour")) p.fail(path + ".tour", "missing (required)");
+  if (!stop.contains("stop")) p.fail(path + ".stop", "missing (required)");
+  const std::string tour = p.nonEmptyString(stop["tour"], path + ".tour");
+  const double number = p.number(stop["stop"], path + ".stop", 1, 1000);
+  if (number != std::floor(number)) p.fail(path + ".stop", "must be a whole number");
+  std::string names;
+  const json* tours = root.contains("tours") && root["tours"].is_array() ? &root["tours"] : nullptr;
+  for (std::size_t i = 0; tours && i < tours->size(); ++i) {
+    const json& t = (*tours)[i];
+    if (!t.is_object() || !t.contains("name") || !t["name"].is_string()) continue;
+    const std::string name = t["name"].get<std::string>();
+    if (name != tour) {
+      names += (names.empty() ? "" : ", ") + name;
+      continue;
+    }
+    const std::size_t count = t.contains("stops") && t["stops"].is_array() ? t["stops"].size() : 0;
+    if (number > double(count)) p.fail(path + ".stop", "tour '" + tour + "' has " + std::to_string(count) + " stops");
+    // Kept among the bookmark names as "tour:<name>:<stop>", which app::TourView::showView() reads.
+    return "tour:" + tour + ":" + std::to_string(std::size_t(number));
+  }
+  p.fail(path + ".tour", "no tour named '" + tour + "' (tours: " + (names.empty() ? "none" : names) + ")");
+  return {};
+}
+
+// "carousel": after "bookmarks", whose names the stops must be, or tour stops (views).
+void parseCarousel(const Parser& p, const json& v, SceneConfig& c, const json& root) {
   p.object(v, "carousel");
   p.allowOnly(v, "carousel", {"enabled", "interval_s", "idle_s", "stops"});
   CarouselConfig& carousel = c.carousel;
@@ -365,6 +393,10 @@ void parseCarousel(const Parser& p, const json& v, SceneConfig& c) {
   const json& stops = p.array(v["stops"], "carousel.stops");
   for (std::size_t i = 0; i < stops.size(); ++i) {
     const std::string path = Parser::index("carousel.stops", i);
+    if (stops[i].is_object()) {
+      carousel.stops.push_back(parseCarouselView(p, stops[i], path, root));
+      continue;
+    }
     std::string name = p.nonEmptyString(stops[i], path);
     const bool known =
         std::any_of(c.bookmarks.begin(), c.bookmarks.end(), [&](const Bookmark& b) { return b.name == name; });
@@ -460,7 +492,7 @@ core::Result<SceneConfig> parseWith(const std::string& where, const std::string&
                                                  [&](const Bookmark& b) { return b.name == c.startBookmark; });
       if (!found) p.fail("startBookmark", "no bookmark named '" + c.startBookmark + "'");
     }
-    if (root.contains("carousel")) parseCarousel(p, root["carousel"], c);
+    if (root.contains("carousel")) parseCarousel(p, root["carousel"], c, root);
     if (root.contains("themes")) parseThemes(p, root["themes"], c);
     fillDefaults(c);
     if (root.contains("theme")) {

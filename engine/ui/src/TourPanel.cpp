@@ -52,7 +52,11 @@ std::vector<TourCommand> TourPanel::draw(const TourPanelView& view) {
 
   if (!view.playing) {
     if (!view.controls || view.tourTitles.empty()) return out;
-    ImGui::SetNextWindowPos(ImVec2(centreX, bottom), ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+    // Right of the sunlight bar, which takes the bottom centre at up to half of its width on
+    // either side (SunlightPanel::drawBar()); centred, the button covered the bar's sun text.
+    const float sunBarHalf = std::min(760.0f * scale, io.DisplaySize.x * 0.4f) / 2;
+    ImGui::SetNextWindowPos(ImVec2(centreX + sunBarHalf + 12.0f * scale, layout.credits.minY - 44.0f * scale),
+                            ImGuiCond_Always, ImVec2(0.0f, 1.0f));
     ImGui::SetNextWindowBgAlpha(0.75f);
     if (ImGui::Begin("##tour.menu", nullptr, kFixedWindow | ImGuiWindowFlags_AlwaysAutoResize)) {
       const std::string label = std::string(tr(lang, "tour.menu")) + "##tour.menu";

@@ -70,6 +70,8 @@ class MonitorView final : public ViewerExtension {
       time, else the replay clock (--at), both marked replay; else the newest sample's time. */
   void contribute(ui::FrameView& view) const override;
   bool pick(osgViewer::View& view, float x, float y) override;
+  /** The sensor dots grow with the panels (scene::SensorLayer::setMarkerScale). */
+  void setUiScale(float uiScale) override;
   /** True while an alarm has a banner (ui::bannerAlarms(): unacknowledged, not dismissed, at or
       above the scene's attention level): its fly-to keeps the camera. */
   bool holdsAttention() const override;

@@ -69,6 +69,14 @@ class TourView final : public ViewerExtension {
   std::optional<FlyPose> cameraPose(const FlyPose& current) override;
   bool handleInput(const osgGA::GUIEventAdapter& event) override;
   void drawOverlay(ui::Language language, float uiScale) override;
+  /** The carousel's views: "tour:<name>:<stop>" shows that stop of a tour (1-based) as the tour
+      would (scenario, layers, overlays, time of day) without playing it, and returns its pose;
+      nullopt for a key of another kind, an unknown tour or stop, or while a tour plays. ""
+      takes back what the last view showed (existing state, no overlays, the layers and sun
+      as they were before the first view). */
+  std::optional<FlyPose> showView(const std::string& view) override;
+  /** The carousel view shown now ("tour:<name>:<stop>"), empty when none. */
+  const std::string& viewShown() const;
   /** A playing tour holds the screen: the carousel does not move the camera under it. */
   bool holdsAttention() const override { return playing(); }
 

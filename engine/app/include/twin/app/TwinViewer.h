@@ -94,6 +94,17 @@ class ViewerExtension {
     (void)language;
     (void)uiScale;
   }
+  /** A carousel stop that is a view, not a bookmark: "tour:<name>:<stop>" (a tour's stop, 1-based,
+      as the scene's carousel.stops names it). The extension whose view it is shows it (overlays,
+      scenario, layers, time of day) and returns the pose to fly to; others return nullopt. ""
+      (the carousel moved on to a bookmark): take back what an earlier view showed. */
+  virtual std::optional<FlyPose> showView(const std::string& view) {
+    (void)view;
+    return std::nullopt;
+  }
+  /** The panels' scale for this run (ui.scale / --ui-scale, else the display's default), told
+      once before the first frame, so that what the extension draws in 3D grows with the panels. */
+  virtual void setUiScale(float uiScale) { (void)uiScale; }
   /** True while something of the extension holds the screen's attention (an alarm the camera
       flew to, not yet acknowledged or dismissed): the carousel does not move the camera. */
   virtual bool holdsAttention() const { return false; }
