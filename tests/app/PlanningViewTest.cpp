@@ -173,7 +173,10 @@ TEST_CASE("planning: clicks, edits, undo and saved scenarios in the planning vie
   REQUIRE(created.ok());
   app::PlanningView& view = **created;
   CHECK(view.buildMs() > 0);
-  CHECK(view.sceneNode() == view.layer().root());
+  // The scene node holds the overlay and the split view (its second camera only while split).
+  REQUIRE(view.sceneNode()->asGroup());
+  CHECK(view.sceneNode()->asGroup()->containsNode(view.layer().root()));
+  CHECK(view.sceneNode()->asGroup()->containsNode(view.splitView().root()));
   CHECK(view.buildingColours().empty());  // by use until asked
   CHECK_FALSE(view.panelView().comparing);
 

@@ -291,6 +291,26 @@ TEST_CASE("twin report --scenario: before and after side by side, and the differ
   const auto block4 = html.find("4号楼", html.find("<table id=\"differences-sunlight\">"));
   CHECK(block4 != std::string::npos);
   CHECK(html.find("1号楼", html.find("<table id=\"differences-sunlight\">")) == std::string::npos);
+  // The indicators are recomputed with the scenario: the four blocks have the same floor area (to
+  // the rounding of their corners' degrees) and the added kindergarten brings block 3, the one
+  // beyond 5 minutes, within it: 75 % -> 100 %.
+  const auto indicator = rowCells(html, "differences-indicators", "data-indicator=\"kindergarten_5min_residents\"");
+  REQUIRE(indicator.size() == 4);
+  CHECK(std::stod(indicator[1]) == Approx(75).margin(0.2));
+  CHECK(indicator[2] == "100 %");
+  REQUIRE(indicator[3].size() > 1);
+  CHECK(indicator[3].front() == '+');
+  CHECK(std::stod(indicator[3].substr(1)) == Approx(25).margin(0.2));
+  // TOD too: the slab (no known use) stands by the footway 270 m from the station, so the 500 m
+  // catchment gains one building and no residents.
+  const auto station = rowCells(html, "differences-tod", "data-station=\"node/2\"");
+  REQUIRE(station.size() == 8);
+  CHECK(station[1] == "500");
+  CHECK(std::stoi(station[3]) == std::stoi(station[2]) + 1);
+  CHECK(station[4] == station[5]);
+  CHECK(station[6] == "+0");
+  // The sections of the existing state say where the scenario's figures are.
+  CHECK(html.find("the figures with the scenario and the changes are under Differences") != std::string::npos);
 }
 
 TEST_CASE("twin report: errors, and sections left out with their reasons", "[app][report]") {

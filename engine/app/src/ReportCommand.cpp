@@ -25,6 +25,7 @@
 #include "twin/analysis/Coverage.h"
 #include "twin/analysis/Indicators.h"
 #include "twin/analysis/ScenarioAlgebra.h"
+#include "twin/analysis/ScenarioSite.h"
 #include "twin/analysis/Sunlight.h"
 #include "twin/analysis/SunlightStandard.h"
 #include "twin/analysis/Tod.h"
@@ -35,6 +36,7 @@
 #include "twin/app/SiteInfo.h"
 #include "twin/app/Version.h"
 #include "twin/core/Stopwatch.h"
+#include "twin/core/TextFormat.h"
 #include "twin/model/Scenario.h"
 #include "twin/ui/CoveragePanel.h"
 #include "twin/ui/Fonts.h"
@@ -126,6 +128,9 @@ struct Report {
   std::string todWhyMissing;
   SunlightRun sun;
   std::vector<analysis::ScenarioIndicators> indicators;
+  // With a scenario: TOD and the indicators on the site as the scenario leaves it.
+  std::vector<analysis::TodResult> todAfter;
+  std::vector<analysis::ScenarioIndicators> indicatorsAfter;
   std::filesystem::path alertsDb;
   // Maps.
   std::filesystem::path dir;
@@ -275,6 +280,18 @@ void computeAll(Report& r, const std::string& alertsDb) {
     r.alertsDb = alertsDb.empty() ? defaultAlertsDb() : std::filesystem::path(alertsDb);
     const analysis::OperationsFacts ops = operationsFacts(r.scene, r.alertsDb);
     r.indicators = analysis::nineScenarioIndicators(r.graph, site, r.config, ops, r.diag);
+    if (r.scenario) {
+      // The scenario's facilities become POIs (a station it adds is a TOD station) and its
+      // buildings buildings; the walk graph is the same. Its problems are the coverage run's
+      // again (skipped entries, buildings off the network): not reported twice.
+      progress("TOD and indicators with the scenario");
+      core::Diagnostics again;
+      const analysis::ScenarioSite after = analysis::siteWithScenario(site, *r.scenario, r.config, again);
+      const auto stationsAfter = analysis::findStations(after.site);
+      if (!stationsAfter.empty())
+        r.todAfter = analysis::todCatchments(r.graph, after.site, r.config, stationsAfter, {500, 800}, again);
+      r.indicatorsAfter = analysis::nineScenarioIndicators(r.graph, after.site, r.config, ops, again);
+    }
   }
   computeSunlight(r);
 }
@@ -595,11 +612,13 @@ std::string todSection(Report& r) {
   out += tx.para(
       "每个轨道站（含其出入口）沿步行网络 500 米和 800 "
       "米可达的范围、其中的建筑、建筑面积、估算人口，以及步行圈面积与同半径圆面积之比（pedshed）。" +
-          std::string(r.scenario ? "方案不改变站点，本节为现状。" : ""),
+          std::string(r.scenario ? "本节为现状；方案后的数字与变化见“方案前后差异”。" : ""),
       "The area within 500 m and 800 m of walking along the network from each rail or metro station "
       "and its entrances, the buildings, floor area and estimated residents in it, and the pedshed "
       "ratio (walkable area over the circle of the same radius)." +
-          std::string(r.scenario ? " Scenarios do not change stations: this section shows the existing state." : ""));
+          std::string(r.scenario ? " This section shows the existing state; the figures with the scenario and the "
+                                   "changes are under Differences."
+                                 : ""));
   HtmlTable t;
   t.id = "tod";
   t.header = {tx.t("站点", "Station"),
@@ -794,6 +813,105 @@ std::string sunlightSection(Report& r) {
   return out;
 }
 
+// TOD before and after the scenario, station by station (a station the scenario adds has no
+// existing figures; one it removes none after).
+std::string todDifferences(Report& r) {
+  const ReportText& tx = r.tx;
+  std::string out = "<h3>" + tx.t("TOD 站点步行圈", "TOD catchments") + "</h3>\n";
+  if (!r.before) return out + "<p class=\"left-out\">" + htmlEscape(r.walkWhyMissing) + "</p>\n";
+  if (r.tod.empty() && r.todAfter.empty())
+    return out + tx.para("现状与方案后都没有轨道站点。", "No rail or metro station, existing or with the scenario.");
+  const auto key = [](const analysis::TodResult& s) {
+    return s.station.idKind + "/" + std::to_string(s.station.osmId);
+  };
+  std::vector<std::string> order;
+  std::map<std::string, std::pair<const analysis::TodResult*, const analysis::TodResult*>> stations;
+  for (const analysis::TodResult& s : r.tod)
+    if (stations.emplace(key(s), std::make_pair(&s, nullptr)).second) order.push_back(key(s));
+  for (const analysis::TodResult& s : r.todAfter) {
+    auto [it, added] = stations.emplace(key(s), std::make_pair(nullptr, &s));
+    if (added)
+      order.push_back(key(s));
+    else
+      it->second.second = &s;
+  }
+  HtmlTable t;
+  t.id = "differences-tod";
+  t.header = {tx.t("站点", "Station"),
+              tx.t("半径（米）", "Radius (m)"),
+              tx.t("建筑 现状", "Buildings, existing"),
+              tx.t("建筑 方案后", "Buildings, after"),
+              tx.t("人口 现状", "Residents, existing"),
+              tx.t("人口 方案后", "Residents, after"),
+              tx.t("人口变化", "Residents change"),
+              tx.t("设施 现状→方案后", "Facilities, existing → after")};
+  t.numeric = {false, true, true, true, true, true, true, true};
+  std::size_t changed = 0;
+  const auto facilities = [](const analysis::TodCatchment* c) {
+    std::size_t n = 0;
+    if (c)
+      for (std::size_t f : c->facilities) n += f;
+    return n;
+  };
+  for (const std::string& k : order) {
+    const auto [before, after] = stations.at(k);
+    const analysis::TodResult& any = before ? *before : *after;
+    const std::size_t radii = std::max(before ? before->catchments.size() : 0, after ? after->catchments.size() : 0);
+    for (std::size_t i = 0; i < radii; ++i) {
+      const analysis::TodCatchment* a = before && i < before->catchments.size() ? &before->catchments[i] : nullptr;
+      const analysis::TodCatchment* b = after && i < after->catchments.size() ? &after->catchments[i] : nullptr;
+      const bool differs = !a || !b || a->buildings != b->buildings || std::abs(a->residents - b->residents) > 0.5 ||
+                           a->facilities != b->facilities;
+      changed += differs;
+      std::string name =
+          htmlEscape(any.station.name.empty() ? "(" + any.station.idKind + "/" + std::to_string(any.station.osmId) + ")"
+                                              : any.station.name);
+      if (!before) name += " " + tx.t("（方案新增）", "(added by the scenario)");
+      if (!after) name += " " + tx.t("（方案移除）", "(removed by the scenario)");
+      t.rows.push_back(
+          {{name, fmt("%.0f", (a ? a : b)->radiusMeters), a ? num(a->buildings) : "—", b ? num(b->buildings) : "—",
+            a ? fmt("%.0f", a->residents) : "—", b ? fmt("%.0f", b->residents) : "—",
+            fmt("%+.0f", (b ? b->residents : 0) - (a ? a->residents : 0)),
+            (a ? num(facilities(a)) : "—") + " → " + (b ? num(facilities(b)) : "—")},
+           "data-station=\"" + htmlEscape(k) + "\"",
+           differs ? "changed" : ""});
+    }
+  }
+  if (!changed) out += tx.para("方案不改变任何站点的步行圈。", "The scenario changes no station's catchment.");
+  return out + htmlTable(t);
+}
+
+// The nine-scenario indicators whose value the scenario changes, existing and after side by side.
+std::string indicatorDifferences(Report& r) {
+  const ReportText& tx = r.tx;
+  std::string out = "<h3>" + tx.t("九大场景指标", "Nine-scenario indicators") + "</h3>\n";
+  if (r.indicators.empty()) return out + "<p class=\"left-out\">" + htmlEscape(r.walkWhyMissing) + "</p>\n";
+  std::map<std::string, const analysis::Indicator*> after;
+  for (const analysis::ScenarioIndicators& s : r.indicatorsAfter)
+    for (const analysis::Indicator& i : s.indicators) after[i.id] = &i;
+  HtmlTable t;
+  t.id = "differences-indicators";
+  t.header = {tx.t("指标", "Indicator"), tx.t("现状", "Existing"), tx.t("方案后", "After"), tx.t("变化", "Change")};
+  t.numeric = {false, true, true, true};
+  for (const analysis::ScenarioIndicators& s : r.indicators)
+    for (const analysis::Indicator& i : s.indicators) {
+      const auto found = after.find(i.id);
+      const analysis::Indicator* a = found == after.end() ? nullptr : found->second;
+      const bool bothValued = i.value && a && a->value;
+      if (bothValued ? std::abs(*a->value - *i.value) < 1e-9 : (!i.value && (!a || !a->value))) continue;
+      std::string change = "—";
+      if (bothValued)
+        change = (*a->value > *i.value ? "+" : "") + core::compactNumber(*a->value - *i.value) +
+                 (i.unit == "count" ? "" : " " + i.unit);
+      t.rows.push_back({{tx.t(s.name, s.nameEn) + " · " + tx.t(i.name, i.nameEn), htmlEscape(indicatorValueText(i)),
+                         a ? htmlEscape(indicatorValueText(*a)) : "—", htmlEscape(change)},
+                        "data-indicator=\"" + htmlEscape(i.id) + "\"",
+                        "changed"});
+    }
+  if (t.rows.empty()) return out + tx.para("方案不改变任何指标。", "The scenario changes no indicator.");
+  return out + htmlTable(t);
+}
+
 std::string differencesSection(Report& r) {
   const ReportText& tx = r.tx;
   const std::string title = tx.t("方案前后差异", "Differences");
@@ -838,6 +956,8 @@ std::string differencesSection(Report& r) {
           tx.para("方案不改变任何生活圈等级或类别的覆盖。", "The scenario changes no level's or category's coverage.");
     out += htmlTable(t);
   }
+  out += todDifferences(r);
+  out += indicatorDifferences(r);
   out += "<h3>" + tx.t("日照", "Sunlight") + "</h3>\n";
   const SunlightRun& s = r.sun;
   if (!s.done) {
@@ -879,7 +999,9 @@ std::string indicatorsSection(Report& r) {
                  "Computed from the scene's own data (existing state). An indicator the data cannot support has no "
                  "value and says why. Formulas: docs/indicators.md.");
   if (r.scenario)
-    out += tx.para("指标为现状，不含方案。", "The indicators describe the existing state, not the scenario.");
+    out += tx.para("本节为现状；方案后的数值与变化见“方案前后差异”。",
+                   "These are the existing state's; the values with the scenario and the changes are under "
+                   "Differences.");
   for (const analysis::ScenarioIndicators& s : r.indicators) {
     HtmlTable t;
     t.id = "indicators-" + s.id;
