@@ -10,12 +10,17 @@ uniform float twin_hovered;       // building index, -1 for none
 uniform float twin_selected;      // building index, -1 for none
 attribute vec4 twin_overrideColor; // rgb: colour, a: weight over the use colour (0: use colour)
 uniform float twin_colorOverride; // 1 while setBuildingColors() colours are active, else 0
+// Facade (SiteScene.h): walls x, y: metres from the wall's start corner and to its end corner;
+// z: storey height in metres (0: no windows); w: inside-corner flags (1 start, 2 end). Roofs: w = -1.
+attribute vec4 twin_facade;
 
 varying vec3 v_normal;            // model (site frame) space: the sun is fixed to the site
 varying vec3 v_base;
 varying vec2 v_height;            // above the building's base: x: vertex, y: roof
 varying vec2 v_highlight;         // x: selected, y: hovered
 varying float v_distance;
+varying vec4 v_facade;
+varying float v_building;
 uniform mat4 twin_shadowMatrix;  // site frame -> the sun's depth map (SiteScene::setSun)
 varying vec4 v_shadowCoord;
 
@@ -33,4 +38,6 @@ void main() {
                      abs(twin_building.x - twin_hovered) < 0.5 ? 1.0 : 0.0);
   v_distance = length(viewPosition.xyz);
   v_shadowCoord = twin_shadowMatrix * gl_Vertex;
+  v_facade = twin_facade;
+  v_building = twin_building.x;
 }
