@@ -15,54 +15,43 @@ varying vec3 v_base;
 varying vec2 v_height;
 varying vec2 v_highlight;
 varying float v_distance;
-varying vec4 v_facade;            // see buildings.vert
+varying vec3 v_window;            // see buildings.vert
+varying vec4 v_corner;
 varying float v_building;         // index into Site::buildings
 
 vec3 twinLight(vec3 base, vec3 normal);
 vec3 twinDistanceTint(vec3 color, float distance);
 
-const float kBayMeters = 3.4;                  // the facade module: one window per bay
 const vec2 kGlassFrom = vec2(0.20, 0.30);      // window opening within a bay (x) and a storey (y)
 const vec2 kGlassTo = vec2(0.80, 0.80);
 const float kGlassDarkening = 0.42;
 
-// 1 inside [a, b] of the cell coordinate f, with edges blurred over w (one pixel).
-float box(float f, float a, float b, float w) {
-  return smoothstep(a - w, a + w, f) - smoothstep(b - w, b + w, f);
-}
+const float kGlassMean = (kGlassTo.x - kGlassFrom.x) * (kGlassTo.y - kGlassFrom.y);
 
-// Share of the fragment that is glass; `cell` gets its (bay, storey). Where a bay shrinks to a few
-// pixels the pattern gives way to its mean (`blur` goes to 1), so distant facades darken evenly
-// instead of shimmering.
+// Share of the fragment that is glass; `cell` gets its (bay, storey). Window edges are blurred over
+// a pixel; where a bay shrinks to a few pixels the pattern gives way to its mean (`blur` goes to 1),
+// so distant facades darken evenly instead of shimmering. Linear ramps, not smoothstep: this runs
+// for every wall fragment on a software rasteriser.
 float glass(out vec2 cell, out float blur) {
-  cell = vec2(0.0);
-  blur = 0.0;
-  float storey = v_facade.z;
-  float wall = v_facade.x + v_facade.y;
-  float bays = floor(wall / kBayMeters + 0.5);
-  if (storey <= 0.0 || bays < 1.0) return 0.0;
-  vec2 p = vec2(v_facade.x * bays / wall, v_height.x / storey);
-  cell = floor(p);
-  // Whole storeys only: none in the parapet (the last half metre) or below the base.
-  if (p.y < 0.0 || p.y >= floor((v_height.y - 0.5) / storey)) return 0.0;
-  vec2 w = fwidth(p);
-  vec2 f = p - cell;
-  float m = box(f.x, kGlassFrom.x, kGlassTo.x, w.x) * box(f.y, kGlassFrom.y, kGlassTo.y, w.y);
-  float mean = (kGlassTo.x - kGlassFrom.x) * (kGlassTo.y - kGlassFrom.y);
-  blur = smoothstep(0.12, 0.4, max(w.x, w.y));
-  return mix(m, mean, blur);
+  vec2 w = max(fwidth(v_window.xy), vec2(1e-4));
+  cell = floor(v_window.xy);
+  blur = clamp((max(w.x, w.y) - 0.12) * 3.6, 0.0, 1.0);
+  // Whole storeys only: none in the parapet, below the base, on roofs or windowless walls.
+  if (v_window.y < 0.0 || v_window.y >= v_window.z) return 0.0;
+  vec2 f = v_window.xy - cell;
+  vec2 inside = clamp(min(f - kGlassFrom, kGlassTo - f) / w + 0.5, 0.0, 1.0);
+  return mix(inside.x * inside.y, kGlassMean, blur);
 }
 
-// Ambient occlusion in an inside corner of the outline (flags from the mesh builder).
+// Ambient occlusion within 5 m of an inside corner of the outline (flags from the mesh builder).
 float cornerShade() {
-  float atStart = mod(v_facade.w, 2.0) > 0.5 ? 1.0 - smoothstep(0.0, 5.0, v_facade.x) : 0.0;
-  float atEnd = v_facade.w > 1.5 ? 1.0 - smoothstep(0.0, 5.0, v_facade.y) : 0.0;
-  return 1.0 - 0.3 * max(atStart, atEnd);
+  vec2 near = clamp(1.0 - v_corner.xy / 5.0, 0.0, 1.0) * v_corner.zw;
+  return 1.0 - 0.3 * max(near.x, near.y);
 }
 
 void main() {
   vec3 color = twinLight(v_base, v_normal);
-  if (v_facade.w < -0.5) {
+  if (v_window.z < -0.5) {
     // Roofs: a lighter, flatter material that catches the sky.
     color = color * 1.1 + v_base * twin_skyColor * 0.06;
   } else if (abs(v_normal.z) < 0.5) {
