@@ -10,12 +10,22 @@ uniform float twin_hovered;       // building index, -1 for none
 uniform float twin_selected;      // building index, -1 for none
 attribute vec4 twin_overrideColor; // rgb: colour, a: weight over the use colour (0: use colour)
 uniform float twin_colorOverride; // 1 while setBuildingColors() colours are active, else 0
+// Facade (SiteScene.h): walls x, y: metres from the wall's start corner and to its end corner;
+// z: storey height in metres (0: no windows); w: inside-corner flags (1 start, 2 end). Roofs: w = -1.
+attribute vec4 twin_facade;
 
 varying vec3 v_normal;            // model (site frame) space: the sun is fixed to the site
 varying vec3 v_base;
 varying vec2 v_height;            // above the building's base: x: vertex, y: roof
 varying vec2 v_highlight;         // x: selected, y: hovered
 varying float v_distance;
+varying vec3 v_window;            // x: bays from the wall's start, y: storeys from the base, z: whole
+                                  // storeys under the parapet (0: no windows; -1: a roof)
+varying vec4 v_corner;            // x, y: metres from the start corner and to the end corner; z, w: 1
+                                  // where that corner is an inside corner
+varying float v_building;
+
+const float kBayMeters = 3.4;     // the facade module: one window per bay
 uniform mat4 twin_shadowMatrix;  // site frame -> the sun's depth map (SiteScene::setSun)
 varying vec4 v_shadowCoord;
 
@@ -33,4 +43,15 @@ void main() {
                      abs(twin_building.x - twin_hovered) < 0.5 ? 1.0 : 0.0);
   v_distance = length(viewPosition.xyz);
   v_shadowCoord = twin_shadowMatrix * gl_Vertex;
+  // Per wall constants (both ends carry the same storey, length and flags) and coordinates that
+  // are linear along it, so the fragment shader gets its window grid by interpolation alone.
+  float wall = twin_facade.x + twin_facade.y;
+  float bays = floor(wall / kBayMeters + 0.5);
+  float storey = twin_facade.z;
+  bool windows = storey > 0.0 && bays >= 1.0;
+  v_window = vec3(windows ? twin_facade.x * bays / wall : 0.0, windows ? v_height.x / storey : 0.0,
+                  twin_facade.w < -0.5 ? -1.0 : windows ? floor((v_height.y - 0.5) / storey) : 0.0);
+  float flags = max(twin_facade.w, 0.0);
+  v_corner = vec4(twin_facade.xy, mod(flags, 2.0) > 0.5 ? 1.0 : 0.0, flags > 1.5 ? 1.0 : 0.0);
+  v_building = twin_building.x;
 }

@@ -7,13 +7,13 @@
 #include <set>
 
 #include <osg/Timer>
-#include <osg/Uniform>
 #include <osgGA/GUIEventAdapter>
 
 #include "twin/app/CityManipulator.h"
 #include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/geo/SunPosition.h"
+#include "twin/scene/Daylight.h"
 #include "twin/scene/PlanningLayer.h"
 #include "twin/scene/SiteScene.h"
 #include "twin/scene/TerrainMesh.h"
@@ -22,7 +22,6 @@ namespace twin::app {
 
 namespace {
 
-constexpr double kDegrees = 3.14159265358979323846 / 180.0;
 // The day a stop's "time" is taken on: the spring equinox, a mid-season sun (day and night of
 // equal length everywhere), so that a tour looks the same whenever it is played.
 constexpr geo::CivilDate kSunDate{2026, 3, 20};
@@ -58,9 +57,6 @@ struct TourView::Impl {
   std::string coverageShown;                   // the coverage the tour coloured buildings by ("" = none)
   std::optional<model::TourSplit> shownSplit;  // the split view the tour turned on
   ui::TourPanel panel;
-  // The scene's sun (SiteScene's lighting uniforms on its root): the stops' "time" moves it.
-  osg::ref_ptr<osg::Uniform> sunDirection, sunColor;
-  osg::Vec3 sunColorAtDay;
   std::vector<std::string> problems;
   std::set<std::string> reported;
   // The carousel's view (showView()) and what it changed, to be put back when the carousel moves on.
@@ -142,12 +138,6 @@ core::Result<std::shared_ptr<TourView>> TourView::create(const LoadedScene& scen
     impl->poses.push_back(std::move(poses));
   }
   impl->tours = std::move(tours).value();
-  if (siteScene)
-    if (osg::StateSet* state = siteScene->root()->getStateSet()) {
-      impl->sunDirection = state->getUniform("twin_sunDirection");
-      impl->sunColor = state->getUniform("twin_sunColor");
-      if (impl->sunColor) impl->sunColor->get(impl->sunColorAtDay);
-    }
   return std::shared_ptr<TourView>(new TourView(std::move(impl)));
 }
 
@@ -169,7 +159,7 @@ void TourView::start(std::size_t index, bool fromCamera) {
 }
 
 void TourView::Impl::showSun(const model::TourMoment& moment) {
-  if (!sunDirection || !sunColor) return;
+  if (!siteScene) return;
   const model::Tour& t = tours[tour];
   const std::optional<double> to = stopMinute(t, moment.stop);
   if (!to) return;  // no stop so far gives a time: the scene's own sun
@@ -182,13 +172,9 @@ void TourView::Impl::showSun(const model::TourMoment& moment) {
   const double utc = geo::utcOfTrueSolarTime(kSunDate, site.lon, minute / 60.0);
   const geo::SunPosition sun = geo::sunPosition(site, utc);
   if (!std::isfinite(sun.azimuthDegrees) || !std::isfinite(sun.altitudeDegrees)) return;
-  // Below the horizon the light would come from under the ground: keep the direction just above
-  // it and fade the sun out over its last 10 degrees (the sky's ambient light stays).
-  const double altitude = std::max(sun.altitudeDegrees, 2.0) * kDegrees, azimuth = sun.azimuthDegrees * kDegrees;
-  sunDirection->set(osg::Vec3(float(std::sin(azimuth) * std::cos(altitude)),
-                              float(std::cos(azimuth) * std::cos(altitude)), float(std::sin(altitude))));
-  const double strength = std::clamp(std::sin(sun.altitudeDegrees * kDegrees) / std::sin(10 * kDegrees), 0.0, 1.0);
-  sunColor->set(sunColorAtDay * float(strength));
+  // The light, the sky and the lit windows of that time; the light comes from at least just above
+  // the horizon and fades out with the sun (scene::daylightFor).
+  siteScene->setDaylight(scene::daylightFor(sun), siteScene->shadowsActive());
 }
 
 void TourView::Impl::showStop(std::size_t index) {

@@ -301,6 +301,7 @@ core::Result<std::unique_ptr<TwinViewer>> TwinViewer::create(LoadedScene loaded,
 
   scene::SceneOptions sceneOptions;
   sceneOptions.theme = config.themes.at(theme);
+  sceneOptions.storeyMeters = config.heights.storeyMeters;  // the rows of windows
   core::Stopwatch clock;
   auto built = scene::SiteScene::build(*loaded.site, sceneOptions, loaded.site->diagnostics);
   if (!built) return built.error();

@@ -123,10 +123,12 @@ class BlockReader : public osgDB::ReadFileCallback {
 
 }  // namespace
 
-BuildingBlocks::BuildingBlocks(const geo::Heightfield* terrain, double tileSizeMeters, double detailMeters)
+BuildingBlocks::BuildingBlocks(const geo::Heightfield* terrain, double tileSizeMeters, double detailMeters,
+                               double storeyMeters)
     : _terrain(terrain),
       _tileSize(tileSizeMeters > 1 ? tileSizeMeters : 250),
-      _detailMeters(std::isfinite(detailMeters) && detailMeters > 0 ? detailMeters : 3000) {}
+      _detailMeters(std::isfinite(detailMeters) && detailMeters > 0 ? detailMeters : 3000),
+      _storeyMeters(storeyMeters) {}
 
 BuildingBlocks::Figures BuildingBlocks::compile(const std::vector<BuildingVolume>& volumes, bool paged,
                                                 core::Diagnostics& diag) {
@@ -196,10 +198,10 @@ BuildingBlocks::Figures BuildingBlocks::compile(const std::vector<BuildingVolume
     const auto x0 = static_cast<float>(cell.box.minX), y0 = static_cast<float>(cell.box.minY);
     const auto x1 = static_cast<float>(cell.box.maxX), y1 = static_cast<float>(cell.box.maxY);
     const osg::Vec3 up(0, 0, 1);
-    const std::uint32_t a = mesh.add({x0, y0, cell.top}, up, cell.attribute);
-    const std::uint32_t b = mesh.add({x1, y0, cell.top}, up, cell.attribute);
-    const std::uint32_t c = mesh.add({x1, y1, cell.top}, up, cell.attribute);
-    const std::uint32_t d = mesh.add({x0, y1, cell.top}, up, cell.attribute);
+    const std::uint32_t a = mesh.add({x0, y0, cell.top}, up, cell.attribute, kRoofFacade);
+    const std::uint32_t b = mesh.add({x1, y0, cell.top}, up, cell.attribute, kRoofFacade);
+    const std::uint32_t c = mesh.add({x1, y1, cell.top}, up, cell.attribute, kRoofFacade);
+    const std::uint32_t d = mesh.add({x0, y1, cell.top}, up, cell.attribute, kRoofFacade);
     mesh.indices.insert(mesh.indices.end(), {a, b, c, a, c, d});
   }
 
@@ -289,7 +291,8 @@ osg::ref_ptr<osg::Group> BuildingBlocks::buildNear(const Block& block, std::size
     const Heights h = volumeHeights(*v.source, triangulation, _terrain);
     Mesh& mesh = tiles[cellOf(core::bounds(triangulation.rings[0]).centre(), _tileSize)];
     const osg::Vec4 attribute = volumeAttribute(v, h);
-    addWalls(mesh, triangulation.rings, static_cast<float>(h.wallBottom), h.top, attribute);
+    addWalls(mesh, triangulation.rings, static_cast<float>(h.wallBottom), h.top, attribute,
+             static_cast<float>(storeyHeightMeters(*v.source, _storeyMeters)));
     addRoof(mesh, triangulation, h.top, attribute, true);
     if (h.bottom > 0) addRoof(mesh, triangulation, static_cast<float>(h.wallBottom), attribute, false);
   }

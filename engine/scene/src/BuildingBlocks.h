@@ -38,8 +38,9 @@ constexpr int kTilesPerBlockSide = 4;  // a block is 4 x 4 tiles (1 km with the 
 class BuildingBlocks : public osg::Referenced {
  public:
   /** `terrain` (null: flat) and the buildings given to compile() must outlive this object, or
-      close() must be called before they go. */
-  BuildingBlocks(const geo::Heightfield* terrain, double tileSizeMeters, double detailMeters);
+      close() must be called before they go. `storeyMeters`: the scene's storey height for
+      buildings without `building:levels` (storeyHeightMeters()), which sets the window rows. */
+  BuildingBlocks(const geo::Heightfield* terrain, double tileSizeMeters, double detailMeters, double storeyMeters = 3);
 
   struct Figures {
     std::size_t blocks = 0, tiles = 0;           // blocks and tiles holding buildings
@@ -75,6 +76,7 @@ class BuildingBlocks : public osg::Referenced {
   const geo::Heightfield* _terrain;
   double _tileSize;
   double _detailMeters;
+  double _storeyMeters;
   std::map<std::pair<long long, long long>, Block> _blocks;
   mutable std::mutex _mutex;
   bool _closed = false;

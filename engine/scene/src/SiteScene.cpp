@@ -139,6 +139,7 @@ core::Result<osg::ref_ptr<osg::Program>> makeProgram(
 struct Uniforms {
   osg::ref_ptr<osg::Uniform> useColors, hovered, selected, selectColor, hoverColor, colorOverride;
   osg::ref_ptr<osg::Uniform> sunDirection, sunColor, skyColor, groundBounce, background, tint;
+  osg::ref_ptr<osg::Uniform> night, skyZenith, skyHorizon, sunGlow;  // setDaylight()
   osg::ref_ptr<osg::Uniform> groundColor, roadColor, casingColor, poiColors;
 };
 
@@ -196,6 +197,32 @@ std::vector<core::Vec2> cleanLine(const std::vector<core::Vec2>& line) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Sky
+
+// The sky is a viewport-filling quad whose corners the vertex shader places itself: it has no
+// place in the site, so its bound is empty, which keeps it out of culling and out of the near/far
+// planes OSG computes from the scene.
+struct EmptyBound : osg::Drawable::ComputeBoundingBoxCallback {
+  osg::BoundingBox computeBound(const osg::Drawable&) const override { return {}; }
+};
+
+osg::ref_ptr<osg::Geometry> makeSky(osg::Program* program) {
+  osg::ref_ptr<osg::Vec3Array> corners = new osg::Vec3Array;
+  for (const osg::Vec3& c : {osg::Vec3(-1, -1, 0), osg::Vec3(1, -1, 0), osg::Vec3(1, 1, 0), osg::Vec3(-1, 1, 0)})
+    corners->push_back(c);
+  osg::ref_ptr<osg::Geometry> sky = makeGeometry(corners, nullptr, {0, 1, 2, 0, 2, 3});
+  sky->setName("twin:sky");
+  sky->setComputeBoundingBoxCallback(new EmptyBound);
+  sky->setCullingActive(false);
+  osg::StateSet* state = sky->getOrCreateStateSet();
+  state->setAttributeAndModes(program);
+  state->setMode(GL_DEPTH_TEST, osg::StateAttribute::OFF);
+  state->setAttributeAndModes(new osg::Depth(osg::Depth::ALWAYS, 0, 1, false));
+  state->setRenderBinDetails(-10, "RenderBin");  // before everything else
+  return sky;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Label candidates
 
 // Noto Sans CJK's em is 1000/1448 of its line height (ascender 1160, descender 288), and ImGui
@@ -230,6 +257,9 @@ constexpr std::size_t kLabelCandidatesPerMaxLabel = 6;
 // SiteScene
 
 const osg::Vec3 kStudioSun(0.45f, -0.55f, 0.70f);  // the fixed light: south-east, high
+const osg::Vec3 kStudioSunColor(0.55f, 0.53f, 0.50f);
+const osg::Vec3 kStudioSkyColor(0.58f, 0.60f, 0.64f);
+const osg::Vec3 kStudioGroundBounce(0.30f, 0.29f, 0.28f);
 
 struct SiteScene::Impl {
   const model::Site* site = nullptr;
@@ -248,6 +278,12 @@ struct SiteScene::Impl {
   bool colorsActive = false;
   std::unique_ptr<detail::SunShadows> shadows;  // made on the first setSun() with shadows
   core::Box2 extent;                            // the site's, as the ground is drawn
+  osg::ref_ptr<osg::Geometry> sky;              // under the root from the first setDaylight(), shown while one is set
+  bool daylight = false;                        // setDaylight() in force
+  osg::Vec4 horizon;                            // its sky's horizon
+  // Under a sky, distance fades towards its horizon, but only part way from the theme's
+  // background: a full haze of a bright noon sky would wash out the theme's dark ground.
+  osg::Vec4 hazeColor() const { return toVec4(options.theme.background) * 0.6f + horizon * 0.4f; }
 
   void applyTheme(const model::Theme& theme);
   void buildBuildings(core::Diagnostics& diag);
@@ -255,6 +291,7 @@ struct SiteScene::Impl {
   void buildRoads(osg::Program* program);
   void buildPois(osg::Program* program);
   void buildLabels();
+  void setShadows(const osg::Vec3d& towardSun);  // makes the depth map on first use
   double poiElevation(const model::Poi& poi) const {
     if (!terrain) return 0;
     return std::isfinite(poi.elevationMeters) ? poi.elevationMeters
@@ -277,7 +314,7 @@ void SiteScene::Impl::applyTheme(const model::Theme& theme) {
   options.theme = theme;
   for (int use = 0; use < model::kBuildingUseCount; ++use)
     uniforms.useColors->setElement(static_cast<unsigned>(use), useColor(theme, use));
-  uniforms.background->set(toVec4(theme.background));
+  uniforms.background->set(daylight ? hazeColor() : toVec4(theme.background));
   uniforms.groundColor->set(toVec4(theme.ground));
   uniforms.roadColor->set(toVec4(theme.roads));
   uniforms.casingColor->set(toVec4(theme.roadCasing));
@@ -290,7 +327,7 @@ void SiteScene::Impl::applyTheme(const model::Theme& theme) {
 
 void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
   const double tileSize = options.tileSizeMeters > 1 ? options.tileSizeMeters : 250;
-  buildings = new detail::BuildingBlocks(terrain, tileSize, options.buildingDetailMeters);
+  buildings = new detail::BuildingBlocks(terrain, tileSize, options.buildingDetailMeters, options.storeyMeters);
   std::vector<detail::BuildingVolume> volumes;
   for (std::size_t index = 0; index < site->buildings.size(); ++index) {
     const model::Building& building = site->buildings[index];
@@ -504,6 +541,9 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   if (!flatProgram) return flatProgram.error();
   auto poiProgram = makeProgram("twin poi", {{osg::Shader::VERTEX, "poi.vert"}, {osg::Shader::FRAGMENT, "poi.frag"}});
   if (!poiProgram) return poiProgram.error();
+  buildingProgram.value()->addBindAttribLocation("twin_facade", detail::kBuildingFacadeAttribute);
+  auto skyProgram = makeProgram("twin sky", {{osg::Shader::VERTEX, "sky.vert"}, {osg::Shader::FRAGMENT, "sky.frag"}});
+  if (!skyProgram) return skyProgram.error();
   poiProgram.value()->addBindAttribLocation("twin_poiMarker", detail::PoiMarkerLayer::kAttribute);
 
   Uniforms& u = impl.uniforms;
@@ -516,11 +556,15 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   osg::Vec3 sun = kStudioSun;
   sun.normalize();
   u.sunDirection = new osg::Uniform("twin_sunDirection", sun);
-  u.sunColor = new osg::Uniform("twin_sunColor", osg::Vec3(0.55f, 0.53f, 0.50f));
-  u.skyColor = new osg::Uniform("twin_skyColor", osg::Vec3(0.58f, 0.60f, 0.64f));
-  u.groundBounce = new osg::Uniform("twin_groundBounce", osg::Vec3(0.30f, 0.29f, 0.28f));
+  u.sunColor = new osg::Uniform("twin_sunColor", kStudioSunColor);
+  u.skyColor = new osg::Uniform("twin_skyColor", kStudioSkyColor);
+  u.groundBounce = new osg::Uniform("twin_groundBounce", kStudioGroundBounce);
   u.background = new osg::Uniform("twin_background", osg::Vec4());
   u.tint = new osg::Uniform("twin_tint", osg::Vec3(1500.f, 9000.f, 0.45f));
+  u.night = new osg::Uniform("twin_night", 0.f);
+  u.skyZenith = new osg::Uniform("twin_skyZenith", osg::Vec3());
+  u.skyHorizon = new osg::Uniform("twin_skyHorizon", osg::Vec3());
+  u.sunGlow = new osg::Uniform("twin_sunGlow", osg::Vec3());
   u.groundColor = new osg::Uniform("twin_color", osg::Vec4());
   u.roadColor = new osg::Uniform("twin_color", osg::Vec4());
   u.casingColor = new osg::Uniform("twin_color", osg::Vec4());
@@ -529,9 +573,11 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
   impl.root = new osg::Group;
   impl.root->setName("twin site " + site.name);
   osg::StateSet* rootState = impl.root->getOrCreateStateSet();
-  for (osg::Uniform* uniform : {u.sunDirection.get(), u.sunColor.get(), u.skyColor.get(), u.groundBounce.get(),
-                                u.background.get(), u.tint.get()})
+  for (osg::Uniform* uniform :
+       {u.sunDirection.get(), u.sunColor.get(), u.skyColor.get(), u.groundBounce.get(), u.background.get(),
+        u.tint.get(), u.night.get(), u.skyZenith.get(), u.skyHorizon.get(), u.sunGlow.get()})
     rootState->addUniform(uniform);
+  impl.sky = makeSky(skyProgram.value());  // joins the root on the first setDaylight()
   for (int i = 0; i < kLayerCount; ++i) {
     impl.visible[static_cast<std::size_t>(i)] = true;
     // Labels are drawn by the app from visibleLabels(), not by OSG: that layer has no node.
@@ -572,31 +618,72 @@ core::Result<osg::ref_ptr<SiteScene>> SiteScene::build(const model::Site& site, 
 void SiteScene::setSun(const osg::Vec3d& towardSun, bool shadows) {
   const double length = towardSun.length();
   if (!(length > 0) || !std::isfinite(length)) return;
+  setDaylight(daylightFor(sunPositionOfDirection(towardSun)), false);
   const osg::Vec3d dir = towardSun / length;
-  _impl->uniforms.sunDirection->set(osg::Vec3(dir));
   if (!shadows) {
     if (_impl->shadows) _impl->shadows->disable();
     return;
   }
-  if (!_impl->shadows) {
-    double top = 1;
-    for (const model::Building& b : _impl->site->buildings)
-      if (std::isfinite(b.baseElevationMeters + b.heightMeters))
-        top = std::max(top, b.baseElevationMeters + b.heightMeters);
-    _impl->shadows = std::make_unique<detail::SunShadows>(
-        _impl->root.get(), _impl->root->getOrCreateStateSet(),
-        std::vector<osg::Node*>{_impl->layers[static_cast<int>(Layer::Buildings)].get(),
-                                _impl->layers[static_cast<int>(Layer::Ground)].get()},
-        _impl->extent, top, 2048);
-  }
-  _impl->shadows->setSun(dir);
+  // The depth map is cast along the real direction: one below the horizon casts nothing.
+  _impl->setShadows(dir);
 }
 
+void SiteScene::Impl::setShadows(const osg::Vec3d& towardSun) {
+  if (!shadows) {
+    double top = 1;
+    for (const model::Building& b : site->buildings)
+      if (std::isfinite(b.baseElevationMeters + b.heightMeters))
+        top = std::max(top, b.baseElevationMeters + b.heightMeters);
+    shadows =
+        std::make_unique<detail::SunShadows>(root.get(), root->getOrCreateStateSet(),
+                                             std::vector<osg::Node*>{layers[static_cast<int>(Layer::Buildings)].get(),
+                                                                     layers[static_cast<int>(Layer::Ground)].get()},
+                                             extent, top, 2048);
+  }
+  shadows->setSun(towardSun);
+}
+
+void SiteScene::setDaylight(const Daylight& daylight, bool shadows) {
+  Impl& impl = *_impl;
+  Uniforms& u = impl.uniforms;
+  osg::Vec3 toward = daylight.towardSun;
+  if (!(toward.length() > 0) || !std::isfinite(toward.length())) return;
+  toward.normalize();
+  u.sunDirection->set(toward);
+  u.sunColor->set(daylight.sunColor);
+  u.skyColor->set(daylight.skyLight);
+  u.groundBounce->set(daylight.groundBounce);
+  u.skyZenith->set(daylight.zenith);
+  u.skyHorizon->set(daylight.horizon);
+  u.sunGlow->set(daylight.sunGlow);
+  u.night->set(std::clamp(daylight.night, 0.f, 1.f));
+  impl.daylight = true;
+  impl.horizon = osg::Vec4(daylight.horizon, 1);
+  u.background->set(impl.hazeColor());
+  if (impl.sky->getNumParents() == 0) impl.root->addChild(impl.sky);
+  impl.sky->setNodeMask(~0u);
+  if (!shadows || !(daylight.sunAltitudeDegrees > 0)) {
+    if (impl.shadows) impl.shadows->disable();
+    return;
+  }
+  impl.setShadows(osg::Vec3d(toward));
+}
+
+bool SiteScene::daylightActive() const { return _impl->daylight; }
+
 void SiteScene::resetSun() {
+  Impl& impl = *_impl;
   osg::Vec3 sun = kStudioSun;
   sun.normalize();
-  _impl->uniforms.sunDirection->set(sun);
-  if (_impl->shadows) _impl->shadows->disable();
+  impl.uniforms.sunDirection->set(sun);
+  impl.uniforms.sunColor->set(kStudioSunColor);
+  impl.uniforms.skyColor->set(kStudioSkyColor);
+  impl.uniforms.groundBounce->set(kStudioGroundBounce);
+  impl.uniforms.night->set(0.f);
+  impl.daylight = false;
+  impl.sky->setNodeMask(0);
+  impl.uniforms.background->set(toVec4(impl.options.theme.background));
+  if (impl.shadows) impl.shadows->disable();
 }
 
 bool SiteScene::shadowsActive() const { return _impl->shadows && _impl->shadows->enabled(); }

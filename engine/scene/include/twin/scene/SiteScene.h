@@ -20,6 +20,7 @@
 #include "twin/core/Result.h"
 #include "twin/model/SceneConfig.h"
 #include "twin/model/Site.h"
+#include "twin/scene/Daylight.h"
 #include "twin/scene/TerrainMesh.h"
 
 namespace twin::scene {
@@ -42,6 +43,8 @@ struct SceneOptions {
   std::size_t pageBuildingsAbove = 50000;
   double buildingDetailMeters = 3000;  // full detail within this distance of a block's edge (at least
                                        // 12 tiles); beyond it the block's roof-only far level
+  double storeyMeters = 3;             // storey height of buildings without `building:levels` (the scene's
+                                       // heights.storeyMeters): the rows of windows on their walls
 };
 
 enum class LabelKind { Poi, Building, PoiCluster };  // PoiCluster: a cluster marker's count
@@ -85,7 +88,12 @@ struct CompileStats {
     down to the drawn surface along the footprint; roofs at base + heightMeters), roads are draped
     on the mesh (drapeLine, lifted 0.5 m) and POI markers and labels stand at
     Poi::elevationMeters; without terrain everything lies on z = 0. The building vertex attribute
-    (slot 6) is (index into site().buildings, BuildingUse, roof z, base z).
+    (slot 6) is (index into site().buildings, BuildingUse, roof z, base z). The facade attribute
+    (slot 1) feeds the building material's windows and occlusion: on walls (metres from the wall's
+    start corner, metres to its end corner, storey height in metres, inside-corner flags: 1 when
+    the outline turns by more than 20 degrees into the open side at the start corner, 2 at the
+    end); on roofs and undersides (0, 0, 0, -1). The storey height is the building's height over
+    its `building:levels` when that gives 2.2-8 m, else SceneOptions::storeyMeters.
     Buildings are merged per tile (one geometry per 250 m tile) and tiles grouped in blocks of
     4 x 4: beyond SceneOptions::buildingDetailMeters of a block's edge it is one roof-only
     geometry without the small low buildings, and beyond four times that distance from its centre
@@ -136,13 +144,24 @@ class SiteScene : public osg::Referenced {
   void setBuildingColors(const std::vector<model::Color>& colors);
   bool buildingColorsActive() const;
   /** Lights the scene with the real sun: `towardSun` is a unit vector toward it in the site frame
-      (x east, y north, z up; geo::SunPosition turned into a vector). With `shadows`, buildings and
+      (x east, y north, z up; geo::SunPosition turned into a vector); the light and sky follow its
+      altitude (setDaylight(daylightFor(sunPositionOfDirection(towardSun))). With `shadows`, buildings and
       the terrain cast shadows on the ground, the terrain and each other: a depth map rendered from
       the sun each frame (2048 texels over the site's extent, so about one texel per metre on a
       2 km site). A sun at or below the horizon lights nothing directly and casts no shadows.
       Non-finite or zero vectors are ignored. */
   void setSun(const osg::Vec3d& towardSun, bool shadows);
-  /** Back to the fixed light of the theme (from the south-east, high), without shadows. */
+  /** Lights the scene for a time of day (Daylight.h): the sun's direction and colour, the sky's
+      and the ground's ambient light, the sky gradient drawn behind the scene instead of the
+      theme's flat background (distant things fade towards its horizon), and, as `night` grows,
+      windows lit from inside. `shadows` as for setSun() (none while the sun is below the
+      horizon). setSun() calls this with the daylight
+      of its direction. */
+  void setDaylight(const Daylight& daylight, bool shadows);
+  /** Whether setDaylight() (or setSun()) is in force: the sky is drawn. */
+  bool daylightActive() const;
+  /** Back to the fixed light of the theme (from the south-east, high) and its flat background,
+      without shadows. */
   void resetSun();
   bool shadowsActive() const;
   /** The sun's depth-map camera (pre-render, under root() but reached only by the cull
