@@ -450,11 +450,13 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
   std::set<std::string> ids;
   for (const model::SensorDef& s : sensors.sensors) ids.insert(s.id);
 
-  ops.alertLogSource = "alert log " + alertsDb.filename().string();
+  // A PostgreSQL log is named by its kind only: its URI may hold a password.
+  const bool server = alerts::AlertStore::isServerLocation(alertsDb.string());
+  ops.alertLogSource = server ? std::string("alert log in PostgreSQL") : "alert log " + alertsDb.filename().string();
   std::error_code ec;
   if (sensors.sensors.empty()) {
     if (ops.alertLogWhyMissing.empty()) ops.alertLogWhyMissing = "the scene declares no sensors";
-  } else if (!std::filesystem::is_regular_file(alertsDb, ec)) {
+  } else if (!server && !std::filesystem::is_regular_file(alertsDb, ec)) {
     // Opening would create an empty log, which would then read as "no alerts": say so instead.
     ops.alertLogWhyMissing = "no alert log at " + alertsDb.string() + " (run `twin monitor` or `twin run` first)";
   } else if (auto store = alerts::AlertStore::open(alertsDb); !store) {
