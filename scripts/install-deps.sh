@@ -11,7 +11,7 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients openssl
   libegl-dev libgl1-mesa-dri libglx-mesa0 libegl-mesa0 xvfb xauth
   fonts-noto-cjk fonts-dejavu-core
-  postgresql-15 postgresql-15-pgrouting
+  postgresql-15 postgresql-15-pgrouting libpq-dev
   libnova-dev libembree-dev
   clang-14 clang-format-14 libfuzzer-14-dev libclang-rt-14-dev
   libavcodec-dev libavformat-dev libswscale-dev libavutil-dev ffmpeg

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 namespace twin::alerts {
 
@@ -54,6 +55,7 @@ struct AlertEngine::Impl {
   std::map<std::string, SensorRuntime> sensors;
   std::map<Key, RuleState> states;
   std::map<std::int64_t, Alert> alerts;  // open alerts: active, or cleared and not yet acknowledged
+  std::set<std::int64_t> foreign;        // of those, raised by another process sharing the log
   std::int64_t nextId = 1;
   EngineCounters counters;
 
@@ -66,6 +68,7 @@ struct AlertEngine::Impl {
     std::vector<std::pair<Alert, Transition>> shown;
     EngineCounters counters;
     std::int64_t nextId = 1;
+    std::optional<core::Error> error;  // an id could not be reserved: apply() fails with it
   };
 
   RuleState& state(Batch& b, const Key& key) {
@@ -103,7 +106,17 @@ struct AlertEngine::Impl {
   std::int64_t raise(Batch& b, const AlertRuleDef& rule, const SensorRuntime& s, double value, std::int64_t dataMs,
                      std::int64_t now) {
     Alert a;
-    a.id = b.nextId++;
+    // A log shared by several seats numbers the alerts itself; SQLite leaves it to us.
+    auto reserved = store->reserveAlertId();
+    if (!reserved) {
+      if (!b.error) b.error = reserved.error();
+      a.id = b.nextId++;
+    } else if (reserved->has_value()) {
+      a.id = **reserved;
+      b.nextId = std::max(b.nextId, a.id + 1);
+    } else {
+      a.id = b.nextId++;
+    }
     a.ruleId = rule.id;
     a.sensorId = s.def->id;
     a.kind = rule.kind;
@@ -274,6 +287,7 @@ struct AlertEngine::Impl {
   void escalateLocked(Batch& b, std::int64_t now) {
     for (const auto& [id, live] : alerts) {
       if (isAcknowledged(live.state) || live.severity == model::AlertSeverity::Critical) continue;
+      if (foreign.count(id)) continue;  // the seat that raised it escalates it
       const AlertRuleDef* rule = ruleById(live.ruleId);
       if (!rule || !(rule->escalateAfterSeconds > 0)) continue;
       const double due = static_cast<double>(live.escalations + 1) * rule->escalateAfterSeconds * 1000.0;
@@ -288,34 +302,83 @@ struct AlertEngine::Impl {
     }
   }
 
-  // Another process (`twin alerts --ack`/`--assign`) changed the log: take over its
-  // acknowledgements and assignments of the alerts held here, so that the next commit of one of
-  // them does not write the old state back.
-  core::Status syncFromStore() {
-    if (!store->changedElsewhere()) return core::Ok{};
+  // Another process (`twin alerts --ack`/`--assign`, another seat) changed the log: take over
+  // its acknowledgements, clears, assignments and escalations of the alerts held here, so that
+  // the next commit of one of them does not write the old state back, and show the open alerts
+  // it raised. `force`: also when the store saw no change (after a refused commit).
+  core::Result<bool> syncFromStore(bool force) {
+    if (!store->changedElsewhere() && !force) return false;
+    auto open = store->openAlerts();
+    if (!open) return open.error();
+    std::map<std::int64_t, Alert> inLog;
+    for (Alert& a : *open) inLog.emplace(a.id, std::move(a));
+    bool changed = false;
     for (auto it = alerts.begin(); it != alerts.end();) {
-      auto stored = store->alert(it->first);
-      if (!stored) return stored.error();
       Alert& a = it->second;
-      if (stored->has_value()) {
-        const Alert& s = **stored;
+      std::optional<Alert> stored;
+      if (auto found = inLog.find(it->first); found != inLog.end()) {
+        stored = found->second;
+      } else {
+        auto read = store->alert(it->first);  // closed there (cleared and acknowledged), or gone
+        if (!read) return read.error();
+        stored = *read;
+      }
+      if (stored) {
+        const Alert& s = *stored;
         if (isAcknowledged(s.state) && !isAcknowledged(a.state)) {
           a.state = isActive(a.state) ? AlertState::ActiveAcknowledged : AlertState::ClearedAcknowledged;
           a.ackMs = s.ackMs;
           a.ackBy = s.ackBy;
           a.ackComment = s.ackComment;
+          changed = true;
+        }
+        if (!isActive(s.state) && isActive(a.state)) {
+          a.state = isAcknowledged(a.state) ? AlertState::ClearedAcknowledged : AlertState::ClearedUnacknowledged;
+          a.clearedMs = s.clearedMs;
+          for (auto& [key, st] : states)
+            if (st.alertId == a.id) {
+              st.alertId = 0;
+              st.pendingSinceMs = -1;
+            }
+          changed = true;
         }
         if (s.assignedMs > a.assignedMs) {
           a.assignee = s.assignee;
           a.assignedMs = s.assignedMs;
+          changed = true;
+        }
+        if (s.escalations > a.escalations) {
+          a.escalations = s.escalations;
+          a.severity = s.severity;
+          changed = true;
         }
       }
-      if (a.state == AlertState::ClearedAcknowledged)
+      if (a.state == AlertState::ClearedAcknowledged) {
+        foreign.erase(it->first);
         it = alerts.erase(it);
-      else
+      } else {
         ++it;
+      }
     }
-    return core::Ok{};
+    for (auto& [id, a] : inLog)
+      if (!alerts.count(id)) {
+        // An active alert of a rule this engine judges for that sensor is the one it would have
+        // raised (seats judging the same sensor share it): its readings clear it here too.
+        auto s = sensors.find(a.sensorId);
+        if (isActive(a.state) && s != sensors.end())
+          for (const AlertRuleDef* rule : s->second.rules)
+            if (rule->id == a.ruleId && states[{a.ruleId, a.sensorId}].alertId == 0) {
+              RuleState& st = states[{a.ruleId, a.sensorId}];
+              st.alertId = id;
+              st.pendingSinceMs = -1;
+            }
+        alerts.emplace(id, std::move(a));
+        foreign.insert(id);
+        nextId = std::max(nextId, id + 1);
+        changed = true;
+      }
+    if (changed) ++counters.external;
+    return changed;
   }
 
   // Moves the batch's own alert ids (those >= firstNewId) up by `offset`, as the store wrote them.
@@ -338,6 +401,7 @@ struct AlertEngine::Impl {
 
   // Commits the batch; on success makes it live and returns the transitions to show.
   core::Status apply(Batch& b) {
+    if (b.error) return *b.error;
     if (!b.transitions.empty()) {
       std::vector<Alert> changed;
       changed.reserve(b.alerts.size());
@@ -351,10 +415,12 @@ struct AlertEngine::Impl {
     for (auto& [key, st] : b.states) states[key] = st;
     for (auto& [id, s] : b.sensors) sensors[id] = s;
     for (auto& [id, a] : b.alerts) {
-      if (a.state != AlertState::ClearedAcknowledged)
+      if (a.state != AlertState::ClearedAcknowledged) {
         alerts[id] = a;
-      else
+      } else {
         alerts.erase(id);
+        foreign.erase(id);
+      }
     }
     nextId = b.nextId;
     counters.readings += b.counters.readings;
@@ -389,7 +455,7 @@ core::Result<std::unique_ptr<AlertEngine>> AlertEngine::create(const model::Sens
   }
   auto open = store.openAlerts();
   if (!open) return open.error();
-  store.changedElsewhere();  // takes note of the log's version: later changes are others'
+  store.changedElsewhere();  // takes note of the log's version (drains notifications): later changes are others'
   for (const Alert& a : *open) {
     if (options.onlyConfiguredSensors && impl->sensors.count(a.sensorId) == 0) continue;
     impl->alerts[a.id] = a;
@@ -420,13 +486,24 @@ core::Status runBatch(AlertEngine::Impl& impl, F&& body) {
   AlertEngine::Listener listener;
   {
     std::lock_guard<std::mutex> lock(impl.mutex);
-    auto synced = impl.syncFromStore();
-    if (!synced) return synced;
+    auto synced = impl.syncFromStore(false);
+    if (!synced) return synced.error();
     auto b = impl.newBatch();
     auto status = body(b);
     if (!status) return status;
     status = impl.apply(b);
-    if (!status) return status;
+    if (!status) {
+      // A shared log refuses a change another seat made first (or the write failed): take over
+      // what the log holds now and do the work once more from there; a second failure is the
+      // caller's (an acknowledgement made there says "already acknowledged" here).
+      synced = impl.syncFromStore(true);
+      if (!synced) return status;
+      b = impl.newBatch();
+      status = body(b);
+      if (!status) return status;
+      status = impl.apply(b);
+      if (!status) return status;
+    }
     shown = std::move(b.shown);
     listener = impl.listener;
   }
@@ -435,6 +512,11 @@ core::Status runBatch(AlertEngine::Impl& impl, F&& body) {
   return core::Ok{};
 }
 }  // namespace
+
+core::Result<bool> AlertEngine::takeOverChanges() {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->syncFromStore(false);
+}
 
 core::Status AlertEngine::process(const std::vector<sensors::Reading>& readings) {
   return runBatch(*_impl, [&](Impl::Batch& b) -> core::Status {

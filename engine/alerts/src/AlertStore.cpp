@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "PgAlertStore.h"
 #include "twin/sensors/Payload.h"
 
 namespace twin::alerts {
@@ -182,7 +183,9 @@ bool ruleKindFromName(const std::string& s, model::RuleKind& out) {
 
 }  // namespace
 
-struct AlertStore::Impl {
+// The SQLite log: one file, WAL, one writer at a time (BEGIN IMMEDIATE).
+class SqliteAlertStore final : public AlertStore {
+ public:
   sqlite3* db = nullptr;
   sqlite3_stmt* upsert = nullptr;
   sqlite3_stmt* append = nullptr;
@@ -190,9 +193,9 @@ struct AlertStore::Impl {
   std::int64_t dataVersion = -1;  // PRAGMA data_version at the last changedElsewhere()
   sensors::LazyWalCheckpointer checkpoint;
 
-  Impl(const std::filesystem::path& path, Durability durability)
+  SqliteAlertStore(const std::filesystem::path& path, Durability durability)
       : checkpoint(path, durability == Durability::Full ? "FULL" : "NORMAL") {}
-  ~Impl() {
+  ~SqliteAlertStore() override {
     checkpoint.stop();
     sqlite3_finalize(upsert);
     sqlite3_finalize(append);
@@ -273,10 +276,28 @@ struct AlertStore::Impl {
     if (rc != SQLITE_DONE) return error(where, "read failed");
     return out;
   }
+
+  static core::Result<std::unique_ptr<AlertStore>> open(const std::filesystem::path& file, Durability durability);
+  core::Status commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions) override;
+  core::Result<std::int64_t> commitNumbered(const std::vector<Alert>& alerts,
+                                            const std::vector<Transition>& transitions,
+                                            std::int64_t firstNewId) override;
+  core::Result<std::vector<Alert>> activeAlerts() const override;
+  core::Result<std::vector<Alert>> openAlerts() const override;
+  core::Result<std::vector<Alert>> history(const AlertQuery& query) const override;
+  core::Result<std::optional<double>> meanTimeToAcknowledgeSeconds(std::int64_t sinceMs) const override;
+  bool changedElsewhere() override;
+  core::Result<std::vector<Alert>> allAlerts(std::size_t limit) const override;
+  core::Result<std::optional<Alert>> alert(std::int64_t alertId) const override;
+  core::Result<std::vector<Transition>> transitions(std::int64_t alertId) const override;
+  core::Result<std::int64_t> transitionCount() const override;
+  core::Result<std::int64_t> maxAlertId() const override;
+  sensors::WalStats walStats() const override;
 };
 
-core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path& file, Durability durability) {
-  auto impl = std::make_unique<Impl>(file, durability);
+core::Result<std::unique_ptr<AlertStore>> SqliteAlertStore::open(const std::filesystem::path& file,
+                                                                 Durability durability) {
+  auto impl = std::make_unique<SqliteAlertStore>(file, durability);
   impl->file = file.filename().string();
   if (sqlite3_open_v2(file.string().c_str(), &impl->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
@@ -327,31 +348,34 @@ core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem
                          "VALUES(?,?,?,?,?,?,?,?)",
                          -1, &impl->append, nullptr) != SQLITE_OK)
     return impl->error("open()", "cannot prepare statements");
-  return std::unique_ptr<AlertStore>(new AlertStore(std::move(impl)));
+  return std::unique_ptr<AlertStore>(std::move(impl));
 }
 
-AlertStore::AlertStore(std::unique_ptr<Impl> impl) : _impl(std::move(impl)) {}
-AlertStore::~AlertStore() = default;
+core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& alerts,
+                                                      const std::vector<Transition>& transitions, std::int64_t) {
+  if (auto s = commit(alerts, transitions); !s) return s.error();
+  return std::int64_t{0};
+}
 
 namespace {
-core::Result<std::int64_t> scalar(const AlertStore::Impl& impl, const char* sql, const char* where);
+core::Result<std::int64_t> scalar(const SqliteAlertStore& impl, const char* sql, const char* where);
 }  // namespace
 
-core::Status AlertStore::commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions) {
+core::Status SqliteAlertStore::commit(const std::vector<Alert>& alerts, const std::vector<Transition>& transitions) {
   auto written = commitNumbered(alerts, transitions, std::numeric_limits<std::int64_t>::max());
   if (!written) return written.error();
   return core::Ok{};
 }
 
-core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& alerts,
-                                                      const std::vector<Transition>& transitions,
-                                                      std::int64_t firstNewId) {
+core::Result<std::int64_t> SqliteAlertStore::commitNumbered(const std::vector<Alert>& alerts,
+                                                            const std::vector<Transition>& transitions,
+                                                            std::int64_t firstNewId) {
   if (alerts.empty() && transitions.empty()) return std::int64_t{0};
-  const auto guard = _impl->checkpoint.write(_impl->db);  // checkpoints stay off this path
-  if (!_impl->exec("BEGIN IMMEDIATE")) return _impl->error("commit()", "cannot begin");
+  const auto guard = checkpoint.write(db);  // checkpoints stay off this path
+  if (!exec("BEGIN IMMEDIATE")) return error("commit()", "cannot begin");
   auto rollback = [&](const char* what) {
-    auto e = _impl->error("commit()", what);
-    _impl->exec("ROLLBACK");
+    auto e = error("commit()", what);
+    exec("ROLLBACK");
     return e;
   };
   // BEGIN IMMEDIATE holds the log's write lock: no other process can take the ids chosen here
@@ -361,9 +385,9 @@ core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& 
     bool fresh = false;
     for (const Alert& a : alerts) fresh = fresh || a.id >= firstNewId;
     if (fresh) {
-      auto maxId = scalar(*_impl, "SELECT COALESCE(MAX(id), 0) FROM alerts", "commit()");
+      auto maxId = scalar(*this, "SELECT COALESCE(MAX(id), 0) FROM alerts", "commit()");
       if (!maxId) {
-        _impl->exec("ROLLBACK");
+        exec("ROLLBACK");
         return maxId.error();
       }
       if (*maxId >= firstNewId) offset = *maxId + 1 - firstNewId;
@@ -371,7 +395,7 @@ core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& 
   }
   auto idOf = [&](std::int64_t id) { return id >= firstNewId ? id + offset : id; };
   for (const Alert& a : alerts) {
-    sqlite3_stmt* st = _impl->upsert;
+    sqlite3_stmt* st = upsert;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, idOf(a.id));
     bindText(st, 2, a.ruleId);
@@ -402,7 +426,7 @@ core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& 
     if (sqlite3_step(st) != SQLITE_DONE) return rollback("alert write failed");
   }
   for (const Transition& t : transitions) {
-    sqlite3_stmt* st = _impl->append;
+    sqlite3_stmt* st = append;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, idOf(t.alertId));
     sqlite3_bind_text(st, 2, transitionKindName(t.kind), -1, SQLITE_STATIC);
@@ -414,26 +438,25 @@ core::Result<std::int64_t> AlertStore::commitNumbered(const std::vector<Alert>& 
     sqlite3_bind_text(st, 8, model::alertSeverityName(t.severity), -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) return rollback("transition write failed");
   }
-  if (!_impl->exec("COMMIT")) return rollback("commit failed");
+  if (!exec("COMMIT")) return rollback("commit failed");
   return offset;
 }
 
-sensors::WalStats AlertStore::walStats() const { return _impl->checkpoint.stats(); }
+sensors::WalStats SqliteAlertStore::walStats() const { return checkpoint.stats(); }
 
-core::Result<std::vector<Alert>> AlertStore::activeAlerts() const {
-  return _impl->readAlerts(
+core::Result<std::vector<Alert>> SqliteAlertStore::activeAlerts() const {
+  return readAlerts(
       std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state IN ('active_unack','active_ack') ORDER BY id",
       "activeAlerts()");
 }
 
-core::Result<std::vector<Alert>> AlertStore::openAlerts() const {
-  return _impl->readAlerts(std::string("SELECT ") + kAlertColumns +
-                               " FROM alerts WHERE state <> 'cleared_ack' ORDER BY " + kSeverityRank +
-                               ", raised_ms DESC, id DESC",
-                           "openAlerts()");
+core::Result<std::vector<Alert>> SqliteAlertStore::openAlerts() const {
+  return readAlerts(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE state <> 'cleared_ack' ORDER BY " +
+                        kSeverityRank + ", raised_ms DESC, id DESC",
+                    "openAlerts()");
 }
 
-core::Result<std::vector<Alert>> AlertStore::history(const AlertQuery& q) const {
+core::Result<std::vector<Alert>> SqliteAlertStore::history(const AlertQuery& q) const {
   std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE 1";
   std::vector<std::string> texts;
   if (q.state) {
@@ -453,61 +476,59 @@ core::Result<std::vector<Alert>> AlertStore::history(const AlertQuery& q) const 
   if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
   // readAlerts() takes finished SQL: the user's texts are bound through a statement of their own.
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(_impl->db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-    return _impl->error("history()", "cannot prepare");
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return error("history()", "cannot prepare");
   for (std::size_t i = 0; i < texts.size(); ++i) bindText(st, static_cast<int>(i) + 1, texts[i]);
-  return _impl->readPrepared(st, "history()");
+  return readPrepared(st, "history()");
 }
 
-core::Result<std::optional<double>> AlertStore::meanTimeToAcknowledgeSeconds(std::int64_t sinceMs) const {
+core::Result<std::optional<double>> SqliteAlertStore::meanTimeToAcknowledgeSeconds(std::int64_t sinceMs) const {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(_impl->db,
+  if (sqlite3_prepare_v2(db,
                          "SELECT AVG(ack_ms - received_ms), COUNT(*) FROM alerts "
                          "WHERE ack_ms > 0 AND received_ms > 0 AND ack_ms >= received_ms AND received_ms >= ?",
                          -1, &st, nullptr) != SQLITE_OK)
-    return _impl->error("meanTimeToAcknowledgeSeconds()", "cannot prepare");
+    return error("meanTimeToAcknowledgeSeconds()", "cannot prepare");
   sqlite3_bind_int64(st, 1, sinceMs);
   std::optional<double> out;
   const int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0) out = sqlite3_column_double(st, 0) / 1000.0;
   sqlite3_finalize(st);
-  if (rc != SQLITE_ROW) return _impl->error("meanTimeToAcknowledgeSeconds()", "read failed");
+  if (rc != SQLITE_ROW) return error("meanTimeToAcknowledgeSeconds()", "read failed");
   return out;
 }
 
-bool AlertStore::changedElsewhere() {
+bool SqliteAlertStore::changedElsewhere() {
   sqlite3_stmt* st = nullptr;
   std::int64_t version = -1;
-  if (sqlite3_prepare_v2(_impl->db, "PRAGMA data_version", -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
+  if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
     version = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
-  const bool changed = _impl->dataVersion >= 0 && version != _impl->dataVersion;
-  _impl->dataVersion = version;
+  const bool changed = dataVersion >= 0 && version != dataVersion;
+  dataVersion = version;
   return changed;
 }
 
-core::Result<std::vector<Alert>> AlertStore::allAlerts(std::size_t limit) const {
+core::Result<std::vector<Alert>> SqliteAlertStore::allAlerts(std::size_t limit) const {
   std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts ORDER BY id DESC";
   if (limit > 0) sql += " LIMIT " + std::to_string(limit);
-  return _impl->readAlerts(sql, "allAlerts()");
+  return readAlerts(sql, "allAlerts()");
 }
 
-core::Result<std::optional<Alert>> AlertStore::alert(std::int64_t alertId) const {
-  auto list = _impl->readAlerts(
-      std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id=" + std::to_string(alertId), "alert()");
+core::Result<std::optional<Alert>> SqliteAlertStore::alert(std::int64_t alertId) const {
+  auto list = readAlerts(std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id=" + std::to_string(alertId),
+                         "alert()");
   if (!list) return list.error();
   if (list->empty()) return std::optional<Alert>();
   return std::optional<Alert>(list->front());
 }
 
-core::Result<std::vector<Transition>> AlertStore::transitions(std::int64_t alertId) const {
+core::Result<std::vector<Transition>> SqliteAlertStore::transitions(std::int64_t alertId) const {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(_impl->db,
+  if (sqlite3_prepare_v2(db,
                          "SELECT alert_id, action, state, at_ms, value, who, comment, severity FROM transitions "
                          "WHERE alert_id=? ORDER BY seq",
                          -1, &st, nullptr) != SQLITE_OK)
-    return _impl->error("transitions()", "cannot prepare");
+    return error("transitions()", "cannot prepare");
   sqlite3_bind_int64(st, 1, alertId);
   std::vector<Transition> out;
   int rc;
@@ -516,7 +537,7 @@ core::Result<std::vector<Transition>> AlertStore::transitions(std::int64_t alert
     t.alertId = sqlite3_column_int64(st, 0);
     if (!transitionKindFromName(text(st, 1), t.kind) || !alertStateFromName(text(st, 2), t.state)) {
       sqlite3_finalize(st);
-      return fail("alerts::AlertStore::transitions(): " + _impl->file + ": alert " + std::to_string(alertId) +
+      return fail("alerts::AlertStore::transitions(): " + file + ": alert " + std::to_string(alertId) +
                   ": unknown action or state");
     }
     t.atMs = sqlite3_column_int64(st, 3);
@@ -527,12 +548,12 @@ core::Result<std::vector<Transition>> AlertStore::transitions(std::int64_t alert
     out.push_back(std::move(t));
   }
   sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) return _impl->error("transitions()", "read failed");
+  if (rc != SQLITE_DONE) return error("transitions()", "read failed");
   return out;
 }
 
 namespace {
-core::Result<std::int64_t> scalar(const AlertStore::Impl& impl, const char* sql, const char* where) {
+core::Result<std::int64_t> scalar(const SqliteAlertStore& impl, const char* sql, const char* where) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(impl.db, sql, -1, &st, nullptr) != SQLITE_OK) return impl.error(where, "cannot prepare");
   std::int64_t n = -1;
@@ -543,12 +564,28 @@ core::Result<std::int64_t> scalar(const AlertStore::Impl& impl, const char* sql,
 }
 }  // namespace
 
-core::Result<std::int64_t> AlertStore::transitionCount() const {
-  return scalar(*_impl, "SELECT COUNT(*) FROM transitions", "transitionCount()");
+core::Result<std::int64_t> SqliteAlertStore::transitionCount() const {
+  return scalar(*this, "SELECT COUNT(*) FROM transitions", "transitionCount()");
 }
 
-core::Result<std::int64_t> AlertStore::maxAlertId() const {
-  return scalar(*_impl, "SELECT COALESCE(MAX(id), 0) FROM alerts", "maxAlertId()");
+core::Result<std::int64_t> SqliteAlertStore::maxAlertId() const {
+  return scalar(*this, "SELECT COALESCE(MAX(id), 0) FROM alerts", "maxAlertId()");
+}
+
+AlertStore::~AlertStore() = default;
+
+bool AlertStore::isServerLocation(const std::string& location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
+
+std::string AlertStore::displayLocation(const std::string& location) {
+  return isServerLocation(location) ? redactedUri(location) : location;
+}
+
+core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem::path& location,
+                                                           Durability durability) {
+  if (isServerLocation(location.string())) return openPgAlertStore(location.string(), durability);
+  return SqliteAlertStore::open(location, durability);
 }
 
 }  // namespace twin::alerts

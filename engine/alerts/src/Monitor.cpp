@@ -1,5 +1,7 @@
 #include "twin/alerts/Monitor.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <limits>
 #include <mutex>
@@ -382,7 +384,19 @@ core::Status Monitor::step(std::chrono::milliseconds wait) {
   if (m.source) {
     m.source->pop(m.messages, m.options.maxBatch, replayDue ? std::chrono::milliseconds(0) : wait);
   } else if (!replayDue) {
-    std::this_thread::sleep_for(std::min(wait, std::chrono::milliseconds(50)));
+    const auto nap = std::min(wait, std::chrono::milliseconds(50));
+    // A shared log's notifications end the nap: another seat's acknowledgement shows at once.
+    if (const int fd = m.store->notificationSocket(); fd >= 0) {
+      pollfd p{fd, POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(nap.count()));
+    } else {
+      std::this_thread::sleep_for(nap);
+    }
+  }
+  if (m.store->notificationSocket() >= 0) {
+    // Only the socket is read here; the log is queried when another seat has committed.
+    auto taken = m.engine->takeOverChanges();
+    if (!taken) return taken.error();
   }
   sensors::DecodeOptions decode;
   decode.knownSensors = &m.known;

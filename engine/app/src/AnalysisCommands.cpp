@@ -453,15 +453,17 @@ analysis::OperationsFacts operationsFacts(const LoadedScene& scene, const std::f
   std::set<std::string> ids;
   for (const model::SensorDef& s : sensors.sensors) ids.insert(s.id);
 
-  ops.alertLogSource = "告警日志 " + alertsDb.filename().string();
-  ops.alertLogSourceEn = "alert log " + alertsDb.filename().string();
+  // A PostgreSQL log is named by its kind only: its URI may hold a password.
+  const bool server = alerts::AlertStore::isServerLocation(alertsDb.string());
+  ops.alertLogSource = server ? std::string("PostgreSQL 告警日志") : "告警日志 " + alertsDb.filename().string();
+  ops.alertLogSourceEn = server ? std::string("alert log in PostgreSQL") : "alert log " + alertsDb.filename().string();
   std::error_code ec;
   if (sensors.sensors.empty()) {
     if (ops.alertLogWhyMissingEn.empty()) {
       ops.alertLogWhyMissing = "场景未声明传感器";
       ops.alertLogWhyMissingEn = "the scene declares no sensors";
     }
-  } else if (!std::filesystem::is_regular_file(alertsDb, ec)) {
+  } else if (!server && !std::filesystem::is_regular_file(alertsDb, ec)) {
     // Opening would create an empty log, which would then read as "no alerts": say so instead.
     ops.alertLogWhyMissing = alertsDb.string() + " 处没有告警日志（请先运行 `twin monitor` 或 `twin run`）";
     ops.alertLogWhyMissingEn = "no alert log at " + alertsDb.string() + " (run `twin monitor` or `twin run` first)";

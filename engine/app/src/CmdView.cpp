@@ -17,6 +17,7 @@
 #include "CliArgs.h"
 #include "Commands.h"
 #include "SnapshotStats.h"
+#include "twin/alerts/AlertStore.h"
 #include "twin/app/IndicatorsView.h"
 #include "twin/app/ModelsView.h"
 #include "twin/app/MonitorView.h"
@@ -247,8 +248,8 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
     std::cerr << monitor.error().message << '\n';
     return false;
   }
-  std::cerr << "twin: alert log " << (*monitor)->alertsDb().string() << (options.replayUntilMs ? " (replay)" : "")
-            << '\n';
+  std::cerr << "twin: alert log " << alerts::AlertStore::displayLocation((*monitor)->alertsDb().string())
+            << (options.replayUntilMs ? " (replay)" : "") << '\n';
   viewer.addExtension(*monitor);
   if (a.monitorSeconds > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(std::llround(a.monitorSeconds * 1000)));

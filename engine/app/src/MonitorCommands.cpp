@@ -35,7 +35,8 @@ const char* const kMonitorUsage =
     "  --duration S       stop after S seconds (default: run until interrupted)\n"
     "  --alerts-db FILE   durable alert log (default: the installation's, shared with the viewer:\n"
     "                     $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
-    "                     ~/.local/state/communitytwin/alerts.db)\n"
+    "                     ~/.local/state/communitytwin/alerts.db); a postgresql:// URI shares one\n"
+    "                     alarm state between seats (docs/alerts-postgresql.md)\n"
     "  --history-db FILE  reading history, 7 days per sensor in the data's time (default: beside\n"
     "                     the alert log, alerts-history.db)\n"
     "  --durability D     alert log sync: normal (default; survives a crash, commits without fsync)\n"
@@ -61,7 +62,7 @@ const char* const kAlertsUsage =
     "(raised; replayed data keeps its time) and when it arrived (received).\n"
     "  --db FILE     the alert log (default: the installation's, shared with the viewer and\n"
     "                `twin monitor`: $XDG_STATE_HOME/communitytwin/alerts.db, else\n"
-    "                ~/.local/state/communitytwin/alerts.db)\n"
+    "                ~/.local/state/communitytwin/alerts.db), or a postgresql:// URI\n"
     "  --json        one JSON document instead of text\n"
     "  --active      only active alerts, worst severity first, then newest\n"
     "  --open        active alerts and cleared ones not yet acknowledged, in the same order\n"
@@ -275,7 +276,7 @@ int cmdAlerts(int argc, char** argv) {
     return args.usageError("--state, --severity, --sensor and --since go with --history");
   const std::filesystem::path file = args.value("--db").value_or(defaultAlertsDb().string());
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) {
+  if (!alerts::AlertStore::isServerLocation(file.string()) && !std::filesystem::is_regular_file(file, ec)) {
     std::cerr << "twin alerts: " << file.string() << ": no such alert log\n";
     return kExitBadInput;
   }

@@ -13,6 +13,7 @@
 #include <thread>
 #include <variant>
 
+#include "twin/alerts/AlertStore.h"
 #include "twin/core/Log.h"
 #include "twin/scene/SiteScene.h"
 #include "twin/scene/SensorLayer.h"
@@ -79,6 +80,9 @@ std::filesystem::path defaultAlertsDb() {
 }
 
 std::filesystem::path historyDbBeside(const std::filesystem::path& alertsDb) {
+  // A log in PostgreSQL is shared by the seats; each keeps its reading history where the
+  // installation's own log would be.
+  if (alerts::AlertStore::isServerLocation(alertsDb.string())) return historyDbBeside(defaultAlertsDb());
   return alertsDb.parent_path() / (alertsDb.stem().string() + "-history.db");
 }
 
@@ -396,14 +400,18 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   raw->thread = std::thread([raw]() {
     // Step by step (Monitor::runFor's loop), so that each logged change wakes the viewer: the
     // frame that shows a new alarm starts now, not when the frame pacer's interval is up.
-    std::uint64_t changes = raw->monitor->engine().counters().changes;
+    auto seen = [raw] {
+      const alerts::EngineCounters c = raw->monitor->engine().counters();
+      return c.changes + c.external;  // an acknowledgement at another seat too
+    };
+    std::uint64_t changes = seen();
     while (!raw->stop.load()) {
       auto status = raw->monitor->step(std::chrono::milliseconds(50));
       if (!status) {
         core::logWarning("twin: sensor monitor stopped: " + status.error().message);
         return;
       }
-      const std::uint64_t now = raw->monitor->engine().counters().changes;
+      const std::uint64_t now = seen();
       if (now != changes) {
         changes = now;
         std::lock_guard<std::mutex> lock(raw->wakeMutex);
@@ -441,7 +449,8 @@ void MonitorView::update(double timeSeconds) {
   impl.layer->setTimeSeconds(timeSeconds);
   // A new, cleared or acknowledged alert refreshes at once rather than at the next quarter
   // second: the banner is on the next frame (bench/alarm_bench.cpp measures publish -> banner).
-  const std::uint64_t transitions = impl.monitor->engine().counters().changes;  // an escalation too
+  const alerts::EngineCounters counters = impl.monitor->engine().counters();
+  const std::uint64_t transitions = counters.changes + counters.external;  // an escalation, another seat's ack too
   if (transitions != impl.transitionsSeen) {
     impl.transitionsSeen = transitions;
     impl.dirty = true;

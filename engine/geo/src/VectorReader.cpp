@@ -657,6 +657,51 @@ class Reprojector {
 
 namespace {
 
+// The layer's spatial filter from a WGS84 box: the box's outline (8 points a side, so that a
+// projected CRS's curved image of it is covered) transformed into the layer's CRS, in the
+// layer's own axis order. The driver turns it into its own query (PostGIS: geom && envelope).
+core::Status setExtentFilter(const LayerInfo& info, const core::Box2& box, const std::string& label) {
+  const std::string where = std::string(kReadWhere) + ": " + label + " layer '" + info.name + "': ";
+  if (!(box.minX <= box.maxX && box.minY <= box.maxY) || !std::isfinite(box.minX) || !std::isfinite(box.maxX) ||
+      !std::isfinite(box.minY) || !std::isfinite(box.maxY))
+    return core::fail(where + "the extent filter is empty or not finite");
+  OGRSpatialReference wgs84, target;
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  if (wgs84.SetFromUserInput("EPSG:4326") != OGRERR_NONE ||
+      target.SetFromUserInput(info.crsText.c_str()) != OGRERR_NONE)
+    return core::fail(where + "cannot set up the extent filter's CRS");
+  std::unique_ptr<OGRCoordinateTransformation> toLayer(OGRCreateCoordinateTransformation(&wgs84, &target));
+  if (!toLayer) return core::fail(where + "cannot transform the extent filter into the layer's CRS");
+  constexpr int kSide = 8;
+  std::vector<double> xs, ys;
+  for (int i = 0; i <= kSide; ++i) {
+    const double t = static_cast<double>(i) / kSide;
+    const double x = box.minX + t * (box.maxX - box.minX), y = box.minY + t * (box.maxY - box.minY);
+    for (const auto& [px, py] :
+         {std::pair{x, box.minY}, std::pair{x, box.maxY}, std::pair{box.minX, y}, std::pair{box.maxX, y}}) {
+      xs.push_back(px);
+      ys.push_back(py);
+    }
+  }
+  std::vector<int> ok(xs.size(), 0);
+  toLayer->Transform(static_cast<int>(xs.size()), xs.data(), ys.data(), nullptr, ok.data());
+  OGREnvelope env;
+  bool any = false;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    if (!ok[i] || !std::isfinite(xs[i]) || !std::isfinite(ys[i])) continue;
+    const double x = info.swapAxes ? ys[i] : xs[i], y = info.swapAxes ? xs[i] : ys[i];
+    env.MinX = any ? std::min(env.MinX, x) : x;
+    env.MaxX = any ? std::max(env.MaxX, x) : x;
+    env.MinY = any ? std::min(env.MinY, y) : y;
+    env.MaxY = any ? std::max(env.MaxY, y) : y;
+    any = true;
+  }
+  if (!any) return core::fail(where + "the extent filter lies outside the layer CRS's domain");
+  info.layer->SetSpatialFilterRect(env.MinX, env.MinY, env.MaxX, env.MaxY);
+  return core::Ok{};
+}
+
 core::Result<std::vector<Feature>> readVectorImpl(const std::string& source, const SiteFrame& frame,
                                                   const ReadOptions& options, core::Diagnostics& diag,
                                                   ReadStats* statsOut, const core::ProgressFn& progress) {
@@ -681,6 +726,9 @@ core::Result<std::vector<Feature>> readVectorImpl(const std::string& source, con
   core::reportProgress(progress, "read", 0.0);
   std::vector<RawFeature> raws;
   const bool osm = !layers.empty() && layers[0].osm;
+  if (osm && options.filterLonLat)
+    return core::fail(std::string(kReadWhere) + ": " + label +
+                      ": an extent filter does not apply to OSM files; use clipLonLat");
   if (osm) {
     std::unordered_map<OGRLayer*, int> index;
     for (std::size_t i = 0; i < layers.size(); ++i) index[layers[i].layer] = static_cast<int>(i);
@@ -699,6 +747,10 @@ core::Result<std::vector<Feature>> readVectorImpl(const std::string& source, con
     for (std::size_t i = 0; i < layers.size(); ++i) {
       if (!layers[i].selected) continue;
       OGRLayer* layer = layers[i].layer;
+      if (options.filterLonLat) {
+        auto status = setExtentFilter(layers[i], *options.filterLonLat, label);
+        if (!status) return status.error();
+      }
       layer->ResetReading();
       while (OGRFeature* raw = layer->GetNextFeature()) {
         std::unique_ptr<OGRFeature> feature(raw);

@@ -40,7 +40,8 @@ struct EngineCounters {
   std::uint64_t readings = 0;       // readings judged
   std::uint64_t qualityEvents = 0;  // non-finite or out-of-range readings
   std::uint64_t raised = 0, acknowledged = 0, cleared = 0;
-  std::uint64_t changes = 0;  // transitions logged by this engine, of every kind (escalate and assign included)
+  std::uint64_t changes = 0;   // transitions logged by this engine, of every kind (escalate and assign included)
+  std::uint64_t external = 0;  // times this engine took over changes other processes made (takeOverChanges())
 };
 
 /** Rule semantics (see model::AlertRuleDef and docs/sensors.md):
@@ -62,8 +63,15 @@ struct EngineCounters {
     - escalation: tick() raises an unacknowledged alert one severity once per the rule's
       escalateAfterSeconds of engine clock since receivedMs, up to critical, and logs an
       "escalate" transition.
-    - other processes: before each change the engine takes over acknowledgements and
-      assignments that another process wrote to the same log (AlertStore::changedElsewhere()).
+    - other processes: before each change, and on takeOverChanges(), the engine takes over the
+      acknowledgements, clears, assignments and escalations that another process (`twin alerts`,
+      another seat on a shared PostgreSQL log) wrote to the alerts it holds, and shows the open
+      alerts another process raised (AlertStore::changedElsewhere()). It does not escalate those:
+      the seat that raised one escalates it. One of a rule this engine judges for that sensor
+      becomes that rule's alert here (its readings clear it), so seats that judge the same sensor
+      share one alert. When the store refuses a commit (a shared log
+      refuses a transition another seat made first), the engine takes over the log's state and
+      does the call's work once more; a second failure is the call's error.
     Durability: every call that changes alerts commits all its transitions in one store
     transaction first; only after the commit succeeds does the in-memory state change and the
     listener run. When the commit fails the call returns the error and nothing changes.
@@ -92,6 +100,12 @@ class AlertEngine {
 
   void setListener(Listener listener);
 
+  /** Takes over what other processes changed in the log since the last look (see "other
+      processes" above) without making a change of its own: with PostgreSQL it reads the
+      notifications waiting on the store's socket and queries only when there is one. True when
+      something held here changed (counters().external counts those). Call it whenever
+      AlertStore::notificationSocket() is readable, or once per step. */
+  core::Result<bool> takeOverChanges();
   /** Judges readings in order. Readings of sensors not in the config are ignored (counted by
       the decoder as unknown_sensor before they get here). */
   core::Status process(const std::vector<sensors::Reading>& readings);

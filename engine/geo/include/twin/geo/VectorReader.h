@@ -44,9 +44,16 @@ struct Feature {
     "geo::readVector(): <file> layer '<name>': datum 'gcj02' applies only to lon/lat sources, but
     the layer's CRS is projected". clipLonLat is compared with the converted coordinates. */
 struct ReadOptions {
-  std::vector<std::string> layers;         // OGR layers to read; empty = all; an unknown name is an error
-  std::optional<std::string> sourceCrs;    // overrides the source's own CRS (needed when absent)
-  std::optional<core::Box2> clipLonLat;    // drop features whose bounds lie wholly outside (lon as x)
+  std::vector<std::string> layers;       // OGR layers to read; empty = all; an unknown name is an error
+  std::optional<std::string> sourceCrs;  // overrides the source's own CRS (needed when absent)
+  std::optional<core::Box2> clipLonLat;  // drop features whose bounds lie wholly outside (lon as x)
+  /** Read only the features whose bounds meet this WGS84 box (lon as x): given to the driver as
+      OGR's spatial filter in each layer's CRS (the box's outline transformed, 8 points a side),
+      so that a database (PostGIS: `geom && envelope`, from its spatial index) sends only those
+      rows instead of the whole table. Applied before reading, unlike clipLonLat; a feature
+      crossing the box's edge is read whole. Not for OSM files ("geo::readVector(): <file>: an
+      extent filter does not apply to OSM files; use clipLonLat"). */
+  std::optional<core::Box2> filterLonLat;
   LonLatDatum datum = LonLatDatum::Wgs84;  // datum of geographic source coordinates
 };
 
