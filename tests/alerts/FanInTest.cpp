@@ -261,3 +261,26 @@ TEST_CASE("A worker stopped mid-stream: its slot's next process takes over witho
   REQUIRE(all.ok());
   CHECK(all->size() == std::size_t{kNoiseSensors * (kRounds / 2) + 1});
 }
+
+TEST_CASE("Monitor::start names what is wrong with a worker slot", "[alerts][share]") {
+  twin::test::TempDir dir("fanin-errors");
+  auto config = twin::model::parseSensorConfig(sceneJson(1883), dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  SystemClock clock;
+  MonitorOptions o;
+  o.config = *config;
+  o.config.mqtt.shareGroup.clear();
+  o.alertsDb = dir.path() / "alerts.db";
+  o.worker = {1, 2};
+  CHECK(Monitor::start(o, clock).error().message ==
+        "alerts::Monitor::start(): worker 1/2 needs a share group (--share GROUP or mqtt.share_group)");
+  o.shareGroup = "mon";
+  o.partitions = 4;
+  o.worker = {0, 5};
+  CHECK(Monitor::start(o, clock).error().message ==
+        "alerts::Monitor::start(): sensors::workerPartitions(): 5 workers but only 4 partitions: some workers would "
+        "receive nothing");
+  o.shareGroup = "a#";
+  CHECK(Monitor::start(o, clock).error().message ==
+        "alerts::Monitor::start(): share group 'a#' must not contain '/', '+', '#' or control characters");
+}

@@ -188,3 +188,24 @@ TEST_CASE("loadSensorConfig reports a missing file", "[sensors]") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message == "model::loadSensorConfig(): no/such/scene.json: file not found");
 }
+
+TEST_CASE("parseSensorConfig reads the fan-in keys mqtt.share_group and mqtt.partitions", "[sensors][share]") {
+  auto c = parseSensorConfig(R"({"mqtt": {"share_group": "monitors", "partitions": 24}})", "x.json");
+  REQUIRE(c.ok());
+  CHECK(c->mqtt.shareGroup == "monitors");
+  CHECK(c->mqtt.partitions == 24);
+  auto d = parseSensorConfig(R"({"mqtt": {}})", "x.json");
+  REQUIRE(d.ok());
+  CHECK(d->mqtt.shareGroup.empty());
+  CHECK(d->mqtt.partitions == 0);
+  const std::string p = "model::parseSensorConfig(): x.json: ";
+  CHECK(parseError(R"({"mqtt": {"share_group": "a/b"}})") ==
+        p + "key 'mqtt.share_group': expected 1 to 64 characters without '/', '+' or '#'");
+  CHECK(parseError(R"({"mqtt": {"share_group": ""}})") ==
+        p + "key 'mqtt.share_group': expected 1 to 64 characters without '/', '+' or '#'");
+  CHECK(parseError(R"({"mqtt": {"share_group": 3}})") == p + "key 'mqtt.share_group': expected a string");
+  CHECK(parseError(R"({"mqtt": {"partitions": 0}})") ==
+        p + "key 'mqtt.partitions': expected an integer from 1 to 1024");
+  CHECK(parseError(R"({"mqtt": {"partitions": 2000}})") ==
+        p + "key 'mqtt.partitions': expected an integer from 1 to 1024");
+}

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "twin/app/Cli.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/sensors/MqttSource.h"
+#include "twin/sensors/Partition.h"
 #include "twin/sensors/Payload.h"
 #include "twin/sensors/Replay.h"
 
@@ -28,6 +30,7 @@ const char* const kMonitorUsage =
     "usage: twin monitor SCENE [--mqtt HOST:PORT] [--duration SECONDS] [--alerts-db FILE]\n"
     "                          [--history-db FILE] [--durability normal|full] [--no-replay]\n"
     "                          [--wait-for-broker] [--future-tolerance SECONDS]\n"
+    "                          [--share GROUP [--worker I/N] [--partitions K]]\n"
     "Runs the scene's sensor ingestion (MQTT and replay files) and alert rules without rendering,\n"
     "until SECONDS pass or SIGINT/SIGTERM, then prints one JSON line: messages received, decoded,\n"
     "rejected by reason, alerts raised and cleared.\n"
@@ -46,6 +49,16 @@ const char* const kMonitorUsage =
     "                     (default: that is an error, exit 1)\n"
     "  --future-tolerance S  readings stamped more than S seconds past the receiving clock are\n"
     "                     rejected as bad_timestamp (default 300)\n"
+    "  --share GROUP      one of several monitors splitting the sensor stream (MQTT 5 shared\n"
+    "                     subscriptions; default: the scene's mqtt.share_group). Sensors are hashed\n"
+    "                     into K partitions; publishers send a sensor's readings to\n"
+    "                     twin/part/<k>/<its topic> (twin replay --partitions K does)\n"
+    "  --worker I/N       this monitor is worker I (0-based) of N and judges the sensors of\n"
+    "                     partitions k with k % N == I (default 0/1); its persistent MQTT session\n"
+    "                     is <client id>-GROUP-IofN, so a restarted or standby worker of the same\n"
+    "                     slot takes over what the broker queued for it\n"
+    "  --partitions K     partitions (default: the scene's mqtt.partitions, else 12); every\n"
+    "                     worker and publisher must use the same K, and N <= K\n"
     "A scene with mqtt.client_id keeps a persistent session (mqtt.clean_session false): QoS 1\n"
     "readings published while the monitor is down arrive when it returns, each judged once.\n"
     "Credentials: the scene's mqtt.username/password, else TWIN_MQTT_USER / TWIN_MQTT_PASSWORD.\n"
@@ -77,13 +90,16 @@ const char* const kAlertsUsage =
 const char* const kReplayUsage =
     "usage: twin replay FILE --mqtt HOST:PORT --topic T [--speed X] [--columns COL=ID,...]\n"
     "                   [--time-column C] [--utc-offset-minutes N] [--qos 0|1] [--limit N] [--device]\n"
+    "                   [--partitions K]\n"
     "Publishes a CSV or JSONL file through an MQTT broker as sensor payloads, paced by the data's\n"
     "time stamps divided by the speed factor (--speed 0: as fast as possible; default 1).\n"
     "CSV needs --columns (e.g. PM2.5=aoti.pm25,NO2=aoti.no2) and a time: --time-column (ISO-8601 or\n"
     "epoch ms) or the columns year, month, day, hour in local time at --utc-offset-minutes\n"
     "(Beijing: 480). Readings with the same time go out as one batch (a JSON array).\n"
     "JSONL files (.jsonl) hold one payload per line and are re-published as read.\n"
-    "FILE must be a regular file; --device also accepts a FIFO or character device.\n";
+    "FILE must be a regular file; --device also accepts a FIFO or character device.\n"
+    "--partitions K publishes each reading to twin/part/<k>/T, k its sensor's partition of K, for\n"
+    "monitors sharing the stream (twin monitor --share).\n";
 
 namespace {
 
@@ -106,7 +122,9 @@ void onSignal(int) { gStop.store(true); }
 }  // namespace
 
 int cmdMonitor(int argc, char** argv) {
-  CliArgs args("monitor", {"--mqtt", "--duration", "--alerts-db", "--history-db", "--durability", "--future-tolerance"},
+  CliArgs args("monitor",
+               {"--mqtt", "--duration", "--alerts-db", "--history-db", "--durability", "--future-tolerance", "--share",
+                "--worker", "--partitions"},
                {"--no-replay", "--wait-for-broker", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
@@ -135,6 +153,19 @@ int cmdMonitor(int argc, char** argv) {
     return args.usageError("--future-tolerance expects seconds >= 0, got '" + *v + "'");
   if (tolerance >= 0) options.futureToleranceMs = static_cast<std::int64_t>(std::min(tolerance, 1e12) * 1000.0);
   options.waitForBroker = args.has("--wait-for-broker");
+  if (auto v = args.value("--share")) {
+    if (auto s = sensors::checkShareGroup(*v, "--share"); !s) return args.usageError(s.error().message);
+    options.shareGroup = *v;
+  }
+  if (auto v = args.value("--worker")) {
+    auto slot = sensors::parseWorkerSlot(*v);
+    if (!slot) return args.usageError("--worker expects I/N with 0 <= I < N, e.g. 1/3, got '" + *v + "'");
+    options.worker = *slot;
+  }
+  if (auto v = args.value("--partitions");
+      v && (!parsePositiveInt(*v, options.partitions) || options.partitions > sensors::kMaxPartitions))
+    return args.usageError("--partitions expects an integer from 1 to " + std::to_string(sensors::kMaxPartitions) +
+                           ", got '" + *v + "'");
   auto config = model::loadSensorConfig(args.positionals()[0]);
   if (!config) {
     std::cerr << "twin monitor: " << config.error().message << "\n";
@@ -145,6 +176,9 @@ int cmdMonitor(int argc, char** argv) {
     return kExitBadInput;
   }
   options.config = std::move(*config);
+  if ((args.has("--partitions") || args.has("--worker")) && options.shareGroup.empty() &&
+      options.config.mqtt.shareGroup.empty())
+    return args.usageError("--worker and --partitions go with --share GROUP (or the scene's mqtt.share_group)");
   // One alarm log per installation: the viewer, `snapshot --monitor-seconds` and `alerts` use the same files.
   options.alertsDb = args.value("--alerts-db").value_or(defaultAlertsDb().string());
   options.historyDb = args.value("--history-db").value_or(historyDbBeside(options.alertsDb).string());
@@ -158,6 +192,13 @@ int cmdMonitor(int argc, char** argv) {
   gStop.store(false);
   auto oldInt = std::signal(SIGINT, onSignal);
   auto oldTerm = std::signal(SIGTERM, onSignal);
+  if (!(*monitor)->ownedPartitions().empty()) {
+    std::string owned;
+    for (int k : (*monitor)->ownedPartitions()) owned += (owned.empty() ? "" : ",") + std::to_string(k);
+    std::cerr << "twin monitor: worker " << options.worker.index << "/" << options.worker.count << " of share group '"
+              << (options.shareGroup.empty() ? options.config.mqtt.shareGroup : options.shareGroup)
+              << "' judges partitions " << owned << "\n";
+  }
   auto status = (*monitor)->runFor(duration >= 0 ? duration : 1e12, &gStop);
   std::signal(SIGINT, oldInt);
   std::signal(SIGTERM, oldTerm);
@@ -370,10 +411,10 @@ int cmdAlerts(int argc, char** argv) {
 }
 
 int cmdReplay(int argc, char** argv) {
-  CliArgs args(
-      "replay",
-      {"--mqtt", "--topic", "--speed", "--columns", "--time-column", "--utc-offset-minutes", "--qos", "--limit"},
-      {"--device", "--help"});
+  CliArgs args("replay",
+               {"--mqtt", "--topic", "--speed", "--columns", "--time-column", "--utc-offset-minutes", "--qos",
+                "--limit", "--partitions"},
+               {"--device", "--help"});
   if (!args.parse(argc, argv)) return args.usageError(args.error());
   if (args.has("--help")) {
     std::cout << kReplayUsage;
@@ -401,6 +442,11 @@ int cmdReplay(int argc, char** argv) {
   int limit = 0;
   if (auto v = args.value("--limit"); v && !parsePositiveInt(*v, limit))
     return args.usageError("--limit expects a positive integer, got '" + *v + "'");
+  int partitions = 0;
+  if (auto v = args.value("--partitions");
+      v && (!parsePositiveInt(*v, partitions) || partitions > sensors::kMaxPartitions))
+    return args.usageError("--partitions expects an integer from 1 to " + std::to_string(sensors::kMaxPartitions) +
+                           ", got '" + *v + "'");
   const std::filesystem::path file = args.positionals()[0];
   const bool jsonl = file.extension() == ".jsonl" || file.extension() == ".ndjson";
   sensors::ReplayFileOptions limits;
@@ -464,19 +510,26 @@ int cmdReplay(int argc, char** argv) {
   core::Stopwatch watch;
   const sensors::ReplayPacer pacer(readings.front().tsMs, speed);
   std::uint64_t messages = 0;
+  // Partitioned: one batch per partition, so each goes to the one worker that owns its sensors.
+  std::map<int, std::vector<sensors::Reading>> byPartition;
   for (std::size_t i = 0; i < readings.size();) {
     std::size_t j = i + 1;
     while (j < readings.size() && readings[j].tsMs == readings[i].tsMs && j - i < 256) ++j;
     std::this_thread::sleep_until(pacer.dueAt(readings[i].tsMs));
-    const std::string payload =
-        j - i == 1 ? sensors::encodeReading(readings[i])
-                   : sensors::encodeBatch(std::vector<sensors::Reading>(readings.begin() + i, readings.begin() + j));
-    auto s = (*publisher)->publish(topic, payload, qos);
-    if (!s) {
-      std::cerr << "twin replay: " << s.error().message << "\n";
-      return kExitBadInput;
+    byPartition.clear();
+    for (std::size_t r = i; r < j; ++r)
+      byPartition[partitions > 0 ? sensors::sensorPartition(readings[r].sensorId, partitions) : -1].push_back(
+          readings[r]);
+    for (const auto& [k, batch] : byPartition) {
+      const std::string payload =
+          batch.size() == 1 ? sensors::encodeReading(batch.front()) : sensors::encodeBatch(batch);
+      auto s = (*publisher)->publish(k < 0 ? topic : sensors::partitionTopic(k, topic), payload, qos);
+      if (!s) {
+        std::cerr << "twin replay: " << s.error().message << "\n";
+        return kExitBadInput;
+      }
+      ++messages;
     }
-    ++messages;
     i = j;
   }
   auto flushed = (*publisher)->flush(std::chrono::seconds(30));
