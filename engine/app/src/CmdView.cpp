@@ -495,6 +495,10 @@ int cmdRun(int argc, char** argv) {
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   const char* display = std::getenv("DISPLAY");
   a.headless = !(display && *display);
+  if (!a.headless && a.wall.tiles.size() > 1)
+    return args.usageError(
+        "--tile: several tiles in windows from one process are not supported yet; start one 'twin run --tile C,R' "
+        "per display (they follow the same camera), or render them headless (without DISPLAY)");
   ReplayLog replayLog;  // outlives the viewer, which holds its files open
   auto viewer = openViewer(a);
   std::shared_ptr<PlanningView> planning;

@@ -19,6 +19,7 @@
 #include <osgGA/GUIEventHandler>
 #include <osgUtil/IncrementalCompileOperation>
 #include <osgViewer/Viewer>
+#include <osgViewer/config/SingleWindow>
 #include <set>
 
 #include <imgui.h>
@@ -668,7 +669,7 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
   osg::ref_ptr<osgViewer::Viewer> viewer = new osgViewer::Viewer;
   // The window fits the screen: no larger than the screen less room for the desktop's bars.
   int x = 40, y = 40;
-  if (auto* wsi = osg::GraphicsContext::getWindowingSystemInterface()) {
+  if (auto* wsi = impl.options.wall ? nullptr : osg::GraphicsContext::getWindowingSystemInterface()) {
     osg::GraphicsContext::ScreenSettings screen;
     osg::GraphicsContext::ScreenIdentifier id;
     id.readDISPLAY();  // the screen of $DISPLAY, not ":0.0"
@@ -681,7 +682,16 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
       y = (screen.height - height) / 2;
     }
   }
-  viewer->setUpViewInWindow(x, y, width, height);
+  if (impl.options.wall) {
+    // A tile's window sits, without a frame, at its place on a desktop whose outputs are laid
+    // out like the wall's displays (each output one tile; the bezels are not desktop pixels).
+    osg::ref_ptr<osgViewer::SingleWindow> window = new osgViewer::SingleWindow(
+        impl.options.wall->tile.column * width, impl.options.wall->tile.row * height, width, height);
+    window->setWindowDecoration(false);
+    viewer->apply(window.get());
+  } else {
+    viewer->setUpViewInWindow(x, y, width, height);
+  }
   viewer->setKeyEventSetsDone(0);  // Esc goes through ScreenKeyHandler (text fields, unsaved edits)
   impl.setUp(*viewer, width, height);
   impl.setUpCarousel(*viewer);
