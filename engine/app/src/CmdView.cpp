@@ -18,6 +18,7 @@
 #include "Commands.h"
 #include "SnapshotStats.h"
 #include "twin/alerts/AlertStore.h"
+#include "WallArgs.h"
 #include "twin/app/IndicatorsView.h"
 #include "twin/app/ModelsView.h"
 #include "twin/app/MonitorView.h"
@@ -28,6 +29,7 @@
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TourView.h"
 #include "twin/app/TwinViewer.h"
+#include "twin/app/WallCamera.h"
 #include "twin/core/PrivateTempDir.h"
 #include "twin/model/ModelSource.h"
 #include "twin/scene/SceneModel.h"
@@ -55,6 +57,7 @@ struct ViewArgs {
   std::string statsFile;           // snapshot --stats FILE.json: the rendered frame's figures
   SunlightViewOptions sunlight;    // --colour-by sunlight, --sun, --scenario (proposed buildings)
   bool sunlightAsked = false;
+  WallArgs wall;  // --wall, --tile, --bezel (run and snapshot); --wall-lead, --publish-camera (run)
 };
 
 constexpr const char* kAtExample = "an ISO-8601 time such as 2026-06-18T15:10:00+08:00";
@@ -174,6 +177,8 @@ int parseViewArgs(CliArgs& args, int argc, char** argv, int defaultWidth, int de
     if (!out.at) return args.usageError("bad --at '" + *at + "'; expected " + kAtExample);
     if (!out.monitorEnabled) return args.usageError("--at replays the scene's sensors: drop --no-monitor");
   }
+  if (auto error = parseWallArgs(args, out.wall); !error.empty()) return args.usageError(error);
+  if (out.wall.layout) out.viewer.wall = out.wall.view(0);
   const bool planningAsked = args.value("--scenario") || args.value("--plan-isochrone") || !out.colourBy.empty();
   if (out.sunlightAsked && !out.model.empty())
     return args.usageError("--colour-by sunlight, --sun and --swipe need a scene, not --model");
@@ -435,7 +440,7 @@ std::unique_ptr<TwinViewer> openModelViewer(ViewArgs& a) {
   return std::move(viewer).value();
 }
 
-int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& output) {
+int renderOneFile(TwinViewer& viewer, const ViewArgs& a, const std::string& output, const std::string& statsFile) {
   auto image = viewer.renderImage(a.width, a.height);
   if (!image) {
     std::cerr << image.error().message << '\n';
@@ -446,8 +451,8 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
     std::cerr << written.error().message << '\n';
     return kExitBadInput;
   }
-  if (!a.statsFile.empty()) {
-    auto stats = writeSnapshotStats(a.statsFile, viewer.lastRenderFigures(), a.width, a.height);
+  if (!statsFile.empty()) {
+    auto stats = writeSnapshotStats(statsFile, viewer.lastRenderFigures(), a.width, a.height);
     if (!stats) {
       std::cerr << stats.error().message << '\n';
       return kExitBadInput;
@@ -457,18 +462,55 @@ int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& outpu
   return kExitOk;
 }
 
+// One image, or one per wall tile (OUT-C-R.png, and FILE-C-R.json for --stats, when several).
+int renderToFile(TwinViewer& viewer, const ViewArgs& a, const std::string& output) {
+  if (!a.wall.layout) return renderOneFile(viewer, a, output, a.statsFile);
+  const bool several = a.wall.tiles.size() > 1;
+  for (std::size_t i = 0; i < a.wall.tiles.size(); ++i) {
+    const WallTile& tile = a.wall.tiles[i];
+    viewer.setWall(a.wall.view(i));
+    const std::string stats = several && !a.statsFile.empty() ? tileFileName(a.statsFile, tile) : a.statsFile;
+    if (int code = renderOneFile(viewer, a, several ? tileFileName(output, tile) : output, stats); code != kExitOk)
+      return code;
+  }
+  return kExitOk;
+}
+
+// The broker of the wall camera: the scene's "mqtt" settings with --mqtt's host and port.
+std::optional<model::MqttConfig> wallBroker(const ViewArgs& a) {
+  model::MqttConfig broker;
+  if (std::filesystem::path(a.scene).extension() == ".json") {
+    auto config = model::loadSensorConfig(a.scene);
+    if (!config) {
+      std::cerr << config.error().message << '\n';
+      return std::nullopt;
+    }
+    broker = config->mqtt;
+  }
+  if (a.monitor.broker) {
+    broker.host = a.monitor.broker->host;
+    broker.port = a.monitor.broker->port;
+  }
+  return broker;
+}
+
 }  // namespace
 
 int cmdRun(int argc, char** argv) {
   CliArgs args("run",
-               {"--frames", "--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--scenario",
-                "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--tour", "--sun", "--swipe-left"},
+               {"--frames",    "--size",       "--bookmark",       "--theme",     "--lang",     "-o",          "--mqtt",
+                "--alerts-db", "--scenario",   "--plan-isochrone", "--colour-by", "--ui-scale", "--at",        "--tour",
+                "--sun",       "--swipe-left", "--wall",           "--tile",      "--bezel",    "--wall-topic"},
                {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe",
-                "--carousel", "--no-carousel"});
+                "--carousel", "--no-carousel", "--wall-lead", "--publish-camera"});
   ViewArgs a;
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   const char* display = std::getenv("DISPLAY");
   a.headless = !(display && *display);
+  if (!a.headless && a.wall.tiles.size() > 1)
+    return args.usageError(
+        "--tile: several tiles in windows from one process are not supported yet; start one 'twin run --tile C,R' "
+        "per display (they follow the same camera), or render them headless (without DISPLAY)");
   ReplayLog replayLog;  // outlives the viewer, which holds its files open
   auto viewer = openViewer(a);
   std::shared_ptr<PlanningView> planning;
@@ -479,6 +521,13 @@ int cmdRun(int argc, char** argv) {
   if ((!a.headless || args.value("--tour")) && !attachTours(*viewer, planning, args.value("--tour").value_or("")))
     return kExitBadInput;
   attachIndicators(*viewer, a, replayLog);
+  std::shared_ptr<WallCameraFollower> follower;
+  if (a.wall.layout || a.wall.publish) {
+    const auto broker = wallBroker(a);
+    bool ok = broker.has_value();
+    if (ok) follower = attachWallCamera(*viewer, a.wall, *broker, ok);
+    if (!ok) return kExitBadInput;
+  }
   if (!a.headless) {
     auto status = viewer->runWindow(a.frames, a.width, a.height);
     if (!status) {
@@ -502,15 +551,20 @@ int cmdRun(int argc, char** argv) {
     ::close(fd);
     output = pattern;
   }
-  std::cerr << "twin run: no DISPLAY; rendering the start view headless\n";
+  if (follower && !follower->waitForPose(std::chrono::seconds(5)))
+    std::cerr << "twin run: no wall camera pose on the broker within 5 s; rendering the start view\n";
+  std::cerr << "twin run: no DISPLAY; rendering the " << (follower ? "wall camera's view" : "start view")
+            << " headless\n";
   return renderToFile(*viewer, a, output);
 }
 
 int cmdSnapshot(int argc, char** argv) {
-  CliArgs args("snapshot",
-               {"--size", "--bookmark", "--theme", "--lang", "-o", "--mqtt", "--alerts-db", "--monitor-seconds",
-                "--model", "--crs", "--scenario", "--plan-isochrone", "--colour-by", "--ui-scale", "--at", "--stats",
-                "--sun", "--swipe-left"},
+  CliArgs args("snapshot", {"--size",      "--bookmark",   "--theme",     "--lang",
+                            "-o",          "--mqtt",       "--alerts-db", "--monitor-seconds",
+                            "--model",     "--crs",        "--scenario",  "--plan-isochrone",
+                            "--colour-by", "--ui-scale",   "--at",        "--stats",
+                            "--sun",       "--swipe-left", "--wall",      "--tile",
+                            "--bezel"},
                {"--no-panels", "--no-monitor", "--no-planning", "--engineering", "--presentation", "--swipe"});
   ViewArgs a;
   a.snapshot = true;

@@ -23,7 +23,8 @@ ImU32 packColor(const model::Color& c) { return ImGui::ColorConvertFloat4ToU32(I
 // vertices into the one ImGui render pass (same font atlas texture), so they cost about one draw
 // call in total. The halo is the text drawn 1 px off in the four axis directions: four times the
 // glyph quads, still far cheaper than an outline shader on a software rasteriser.
-void drawLabels(const std::vector<scene::ScreenLabel>& labels, const std::map<std::string, std::string>* names) {
+void drawLabels(const std::vector<scene::ScreenLabel>& labels, const std::map<std::string, std::string>* names,
+                const ImVec2& offset) {
   if (labels.empty()) return;
   ImDrawList* list = ImGui::GetBackgroundDrawList();
   ImFont* font = ImGui::GetFont();
@@ -37,7 +38,7 @@ void drawLabels(const std::vector<scene::ScreenLabel>& labels, const std::map<st
     const float size = label.sizePixels > 0 ? label.sizePixels : font->FontSize;
     const ImVec2 extent = font->CalcTextSizeA(size, FLT_MAX, 0.0f, begin, end);
     // Whole pixels keep the glyphs sharp (the atlas is baked with PixelSnapH).
-    const ImVec2 at(std::floor(label.x - extent.x * 0.5f), std::floor(label.y - extent.y));
+    const ImVec2 at(std::floor(offset.x + label.x - extent.x * 0.5f), std::floor(offset.y + label.y - extent.y));
     const ImU32 halo = packColor(label.halo);
     for (const ImVec2& d : kHaloOffsets) list->AddText(font, size, ImVec2(at.x + d.x, at.y + d.y), halo, begin, end);
     list->AddText(font, size, at, packColor(label.color), begin, end);
@@ -259,20 +260,44 @@ void ImGuiOverlay::renderFrame(const osg::Camera& camera, int width, int height,
   }
   if (_fontsDirty) rebuildFonts();
   ImGuiIO& io = ImGui::GetIO();
-  io.DisplaySize = ImVec2(float(width), float(height));
+  // A wall tile lays the panels out on the whole virtual screen and shows its own part of it:
+  // its labels (computed in the tile's pixels) and the mouse move by the tile's origin.
+  const bool wall = _virtualWidth > 0 && _virtualHeight > 0;
+  const ImVec2 origin = wall ? ImVec2(float(_originX), float(_originY)) : ImVec2(0, 0);
+  io.DisplaySize = wall ? ImVec2(float(_virtualWidth), float(_virtualHeight)) : ImVec2(float(width), float(height));
   const double dt = _lastTime < 0 ? 1.0 / 60.0 : timeSeconds - _lastTime;
   io.DeltaTime = float(dt > 1e-4 ? dt : 1e-4);
   _lastTime = timeSeconds;
   _input.feed(io);
+  if (wall && io.MousePos.x > -FLT_MAX && io.MousePos.y > -FLT_MAX)
+    io.MousePos = ImVec2(io.MousePos.x + origin.x, io.MousePos.y + origin.y);
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
   if (_labels) {
-    drawLabels(_labels->visibleLabels(camera), _labelNames);
-    drawLabels(_labels->poiClusterLabels(camera), _labelNames);  // the counts on cluster markers
+    if (wall) {
+      // Declutter on the whole wall, not per tile: a label near a seam is then kept or dropped
+      // the same way on both tiles (and drawn across the seam), as on one big screen.
+      osg::ref_ptr<osg::Camera> screen = new osg::Camera;
+      screen->setViewMatrix(camera.getViewMatrix());
+      screen->setProjectionMatrix(_virtualProjection);
+      screen->setViewport(0, 0, _virtualWidth, _virtualHeight);
+      drawLabels(_labels->visibleLabels(*screen), _labelNames, ImVec2(0, 0));
+      drawLabels(_labels->poiClusterLabels(*screen), _labelNames, ImVec2(0, 0));
+    } else {
+      drawLabels(_labels->visibleLabels(camera), _labelNames, origin);
+      drawLabels(_labels->poiClusterLabels(camera), _labelNames, origin);  // the counts on cluster markers
+    }
   }
   if (_draw) _draw();
   ImGui::Render();
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ImDrawData* data = ImGui::GetDrawData();
+  if (wall && data) {
+    // The backend maps [DisplayPos, DisplayPos + DisplaySize] onto the viewport and scissors
+    // relative to DisplayPos: the tile's rectangle of the virtual screen.
+    data->DisplayPos = origin;
+    data->DisplaySize = ImVec2(float(width), float(height));
+  }
+  ImGui_ImplOpenGL3_RenderDrawData(data);
 }
 
 }  // namespace twin::app

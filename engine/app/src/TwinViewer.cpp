@@ -13,11 +13,13 @@
 #include <variant>
 
 #include <osg/Stats>
+#include <osg/ValueObject>
 #include <osg/Timer>
 #include <osgDB/DatabasePager>
 #include <osgGA/GUIEventHandler>
 #include <osgUtil/IncrementalCompileOperation>
 #include <osgViewer/Viewer>
+#include <osgViewer/config/SingleWindow>
 #include <set>
 
 #include <imgui.h>
@@ -104,7 +106,8 @@ struct TwinViewer::Impl {
   std::set<std::string> unshownViews;              // carousel views no extension showed (warned once)
   void collectLabelNames();
 
-  void setUp(osgViewer::Viewer& viewer, int height);
+  void setUp(osgViewer::Viewer& viewer, int width, int height);
+  void setUpWall(osgViewer::Viewer& viewer, int width, int height);
   void setUpCarousel(osgViewer::Viewer& viewer);
   void runCarousel();
   void showCarouselStop(const std::string& stop);
@@ -115,6 +118,7 @@ struct TwinViewer::Impl {
   void refreshView(osgViewer::Viewer& viewer, double frameMs);
   void tearDownGraphics();
   void applyTheme(const std::string& name);
+  class CameraReport;
   bool extensionsLoading() const {
     for (const auto& extension : extensions)
       if (extension->loading()) return true;
@@ -266,6 +270,49 @@ class CarouselInputHandler : public osgGA::GUIEventHandler {
 
 }  // namespace
 
+// Tells the extensions the camera of the frame being drawn. An update operation runs after the
+// event traversal (input and flights have moved the manipulator) and before cull and draw, so a
+// wall's lead publishes the pose of this frame, not of the last one.
+class TwinViewer::Impl::CameraReport : public osg::Operation {
+ public:
+  explicit CameraReport(TwinViewer::Impl* impl) : osg::Operation("twin camera report", true), _impl(impl) {}
+  void operator()(osg::Object*) override {
+    if (!_impl->manipulator) return;
+    for (const auto& extension : _impl->extensions) extension->cameraUpdated(_impl->manipulator->state());
+  }
+
+ private:
+  TwinViewer::Impl* _impl;
+};
+
+// A wall tile: the tile's part of the wall's frustum (same eye, same vertical field of view as
+// one screen of the wall's size), fixed when a window is resized, and the panels laid out on the
+// virtual screen.
+void TwinViewer::Impl::setUpWall(osgViewer::Viewer& viewer, int width, int height) {
+  WallLayout layout = options.wall->layout;
+  layout.tileWidth = width;
+  layout.tileHeight = height;
+  double fovy = 30, aspect = 1, zNear = 1, zFar = 10000;
+  camera->getProjectionMatrixAsPerspective(fovy, aspect, zNear, zFar);
+  const Frustum full =
+      perspectiveFrustum(fovy, double(layout.virtualWidth()) / double(layout.virtualHeight()), zNear, zFar);
+  const Frustum f = tileFrustum(full, layout, options.wall->tile);
+  camera->setProjectionMatrixAsFrustum(f.left, f.right, f.bottom, f.top, f.zNear, f.zFar);
+  camera->setProjectionResizePolicy(osg::Camera::FIXED);
+  const PixelRect rect = tileRect(layout, options.wall->tile);
+  // The scene clusters its POI markers on the whole wall too (SiteScene.cpp, PoiMarkerCull).
+  const osg::Matrixd screenProjection =
+      osg::Matrixd::frustum(full.left, full.right, full.bottom, full.top, full.zNear, full.zFar);
+  camera->setUserValue("twin:screenProjection", screenProjection);
+  camera->setUserValue("twin:screenWidth", layout.virtualWidth());
+  camera->setUserValue("twin:screenHeight", layout.virtualHeight());
+  if (overlay)
+    overlay->setVirtualScreen(
+        rect.x, rect.y, layout.virtualWidth(), layout.virtualHeight(),
+        osg::Matrixd::frustum(full.left, full.right, full.bottom, full.top, full.zNear, full.zFar));
+  (void)viewer;
+}
+
 bool TwinViewer::Impl::unsavedEdits() const {
   for (const auto& extension : extensions)
     if (extension->unsavedEdits()) return true;
@@ -331,6 +378,7 @@ void TwinViewer::addExtension(std::shared_ptr<ViewerExtension> extension) {
   _impl->extensions.push_back(std::move(extension));
 }
 const RenderFigures& TwinViewer::lastRenderFigures() const { return _impl->figures; }
+void TwinViewer::setWall(std::optional<WallView> wall) { _impl->options.wall = std::move(wall); }
 
 double TwinViewer::compileMs() const { return _impl->compileMs; }
 
@@ -349,12 +397,20 @@ void TwinViewer::Impl::applyTheme(const std::string& name) {
   }
 }
 
-void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
+void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int width, int height) {
   const model::Site& site = *loaded.site;
-  // The scale is fixed per run: the font atlas is baked for it.
+  // The scale is fixed per run: the font atlas is baked for it. A wall's panels are sized for
+  // the whole wall, as one screen of its size would have them.
+  int screenHeight = height;
+  if (options.wall) {
+    WallLayout layout = options.wall->layout;
+    layout.tileWidth = width;
+    layout.tileHeight = height;
+    screenHeight = layout.virtualHeight();
+  }
   uiScale = options.uiScale > 0         ? options.uiScale
             : loaded.config.uiScale > 0 ? float(loaded.config.uiScale)
-                                        : ui::defaultUiScale(height);
+                                        : ui::defaultUiScale(screenHeight);
   quit = false;
   confirmQuit = false;
   camera = viewer.getCamera();
@@ -458,6 +514,8 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int height) {
   for (const model::Building& b : site.buildings)
     if (b.heightSource == model::HeightSource::Measured) ++frameView.figures.measuredHeights;
   for (const model::Poi& p : site.pois) ++frameView.figures.poisByCategory[p.category];
+  viewer.addUpdateOperation(new CameraReport(this));
+  if (options.wall) setUpWall(viewer, width, height);
   refreshView(viewer, 0);
 }
 
@@ -521,6 +579,7 @@ void TwinViewer::Impl::applyCommands() {
     CityManipulator::lookAt(manipulator->state(), current.eye, current.center, up);
     if (auto pose = extension->cameraPose(current))
       manipulator->setState(CityManipulator::stateFromLookAt(pose->eye, pose->center));
+    if (auto state = extension->cameraState()) manipulator->setState(*state);
   }
   for (const ui::Command& command : pending) {
     if (auto* c = std::get_if<ui::SetLayerVisible>(&command)) {
@@ -635,7 +694,7 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
   osg::ref_ptr<osgViewer::Viewer> viewer = new osgViewer::Viewer;
   // The window fits the screen: no larger than the screen less room for the desktop's bars.
   int x = 40, y = 40;
-  if (auto* wsi = osg::GraphicsContext::getWindowingSystemInterface()) {
+  if (auto* wsi = impl.options.wall ? nullptr : osg::GraphicsContext::getWindowingSystemInterface()) {
     osg::GraphicsContext::ScreenSettings screen;
     osg::GraphicsContext::ScreenIdentifier id;
     id.readDISPLAY();  // the screen of $DISPLAY, not ":0.0"
@@ -648,9 +707,18 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
       y = (screen.height - height) / 2;
     }
   }
-  viewer->setUpViewInWindow(x, y, width, height);
+  if (impl.options.wall) {
+    // A tile's window sits, without a frame, at its place on a desktop whose outputs are laid
+    // out like the wall's displays (each output one tile; the bezels are not desktop pixels).
+    osg::ref_ptr<osgViewer::SingleWindow> window = new osgViewer::SingleWindow(
+        impl.options.wall->tile.column * width, impl.options.wall->tile.row * height, width, height);
+    window->setWindowDecoration(false);
+    viewer->apply(window.get());
+  } else {
+    viewer->setUpViewInWindow(x, y, width, height);
+  }
   viewer->setKeyEventSetsDone(0);  // Esc goes through ScreenKeyHandler (text fields, unsaved edits)
-  impl.setUp(*viewer, height);
+  impl.setUp(*viewer, width, height);
   impl.setUpCarousel(*viewer);
   viewer->realize();
   if (!viewer->isRealized()) {
@@ -690,7 +758,7 @@ core::Status TwinViewer::renderFrames(int width, int height, int maxFrames,
   auto renderer = HeadlessRenderer::create(width, height);
   if (!renderer) return renderer.error();
   osgViewer::Viewer& viewer = (*renderer)->viewer();
-  impl.setUp(viewer, height);
+  impl.setUp(viewer, width, height);
   for (int i = 0; i < maxFrames; ++i) {
     impl.pacer->waitForFrame();
     impl.applyCommands();
@@ -712,7 +780,7 @@ core::Status TwinViewer::renderCapturedFrames(int width, int height, int frames,
   auto renderer = HeadlessRenderer::create(width, height);
   if (!renderer) return renderer.error();
   osgViewer::Viewer& viewer = (*renderer)->viewer();
-  impl.setUp(viewer, height);
+  impl.setUp(viewer, width, height);
   for (int i = 0; i < frames; ++i) {
     beforeFrame(i);
     impl.applyCommands();
@@ -733,7 +801,7 @@ core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int he
   auto renderer = HeadlessRenderer::create(width, height);
   if (!renderer) return renderer.error();
   osgViewer::Viewer& viewer = (*renderer)->viewer();
-  impl.setUp(viewer, height);
+  impl.setUp(viewer, width, height);
   impl.figures = RenderFigures{};
   for (int i = 0; i < kHeadlessFrames; ++i) {
     impl.applyCommands();

@@ -144,8 +144,15 @@ std::vector<PoiMarker> PoiMarkerLayer::markers(const osg::Matrixd& view, const o
   return clustered({view, projection, viewport.x(), viewport.y(), viewport.width(), viewport.height()});
 }
 
-void PoiMarkerLayer::update(const osg::Matrixd& view, const osg::Matrixd& projection, const osg::Viewport& viewport) {
-  const ViewKey key{view, projection, viewport.x(), viewport.y(), viewport.width(), viewport.height()};
+void PoiMarkerLayer::update(const osg::Matrixd& view, const osg::Matrixd& projection, const osg::Viewport& viewport,
+                            const osg::Matrixd& clusterProjection, const osg::Viewport& clusterViewport) {
+  (void)projection;  // the geometry is in world space; only the clustering depends on the screen
+  const ViewKey key{view,
+                    clusterProjection,
+                    clusterViewport.x(),
+                    clusterViewport.y(),
+                    clusterViewport.width(),
+                    clusterViewport.height()};
   if (key == _drawnKey) return;
   std::vector<PoiMarker> markers;
   {
@@ -186,7 +193,7 @@ void PoiMarkerLayer::update(const osg::Matrixd& view, const osg::Matrixd& projec
   }
   _geometry->setUserValue("twin:poiMarkers", static_cast<unsigned>(markers.size()));
   _geometry->dirtyBound();
-  _viewportHeight->set(static_cast<float>(key.height));
+  _viewportHeight->set(static_cast<float>(viewport.height()));
 }
 
 }  // namespace twin::scene::detail

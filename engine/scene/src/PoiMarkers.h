@@ -60,8 +60,12 @@ class PoiMarkerLayer : public osg::Referenced {
                                  const osg::Viewport& viewport) const;
   /** Rebuilds the geometry's arrays from markers() when they differ from those drawn. Call from
       the cull traversal before the geometry is culled (it is DYNAMIC: a threaded viewer finishes
-      drawing it before the next cull). Its user value "twin:poiMarkers" is the marker count. */
-  void update(const osg::Matrixd& view, const osg::Matrixd& projection, const osg::Viewport& viewport);
+      drawing it before the next cull). Its user value "twin:poiMarkers" is the marker count.
+      `clusterProjection` and `clusterViewport` are the screen the clustering is done on: the
+      viewport's own, or a video wall's whole virtual screen when the viewport is one tile of it
+      (the discs are sized for the viewport either way). */
+  void update(const osg::Matrixd& view, const osg::Matrixd& projection, const osg::Viewport& viewport,
+              const osg::Matrixd& clusterProjection, const osg::Viewport& clusterViewport);
 
  private:
   struct ViewKey {

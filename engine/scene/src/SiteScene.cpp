@@ -14,6 +14,7 @@
 #include <utility>
 
 #include <osg/BlendFunc>
+#include <osg/ValueObject>
 #include <osg/Depth>
 #include <osg/Geometry>
 #include <osg/LineWidth>
@@ -418,14 +419,31 @@ void SiteScene::Impl::buildRoads(osg::Program* program) {
 }
 
 namespace {
-// Re-clusters the POI markers for the view being culled, before their geometry is culled.
+// Re-clusters the POI markers for the view being culled, before their geometry is culled. A
+// camera that draws one tile of a video wall carries the wall's whole screen as user values
+// ("twin:screenProjection", "twin:screenWidth", "twin:screenHeight", set by the app's viewer):
+// the clustering is then done on the whole screen, so that a cluster near a seam is the same
+// cluster on both tiles, as on one big screen.
 class PoiMarkerCull : public osg::NodeCallback {
  public:
   explicit PoiMarkerCull(detail::PoiMarkerLayer* layer) : _layer(layer) {}
   void operator()(osg::Node* node, osg::NodeVisitor* nv) override {
     auto* cv = dynamic_cast<osgUtil::CullVisitor*>(nv);
-    if (cv && cv->getModelViewMatrix() && cv->getProjectionMatrix() && cv->getViewport())
-      _layer->update(*cv->getModelViewMatrix(), *cv->getProjectionMatrix(), *cv->getViewport());
+    if (cv && cv->getModelViewMatrix() && cv->getProjectionMatrix() && cv->getViewport()) {
+      const osg::Camera* camera = cv->getCurrentCamera();
+      osg::Matrixd screenProjection;
+      int screenWidth = 0, screenHeight = 0;
+      if (camera && camera->getUserValue("twin:screenProjection", screenProjection) &&
+          camera->getUserValue("twin:screenWidth", screenWidth) &&
+          camera->getUserValue("twin:screenHeight", screenHeight) && screenWidth > 0 && screenHeight > 0) {
+        osg::ref_ptr<osg::Viewport> screen = new osg::Viewport(0, 0, screenWidth, screenHeight);
+        _layer->update(*cv->getModelViewMatrix(), *cv->getProjectionMatrix(), *cv->getViewport(), screenProjection,
+                       *screen);
+      } else {
+        _layer->update(*cv->getModelViewMatrix(), *cv->getProjectionMatrix(), *cv->getViewport(),
+                       *cv->getProjectionMatrix(), *cv->getViewport());
+      }
+    }
     traverse(node, nv);
   }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <osg/Matrixd>
 #include <osg/Referenced>
 #include <osg/ref_ptr>
 #include <osgViewer/View>
@@ -55,6 +56,19 @@ class ImGuiOverlay : public osg::Referenced {
   void requireTexts(const std::vector<std::string>& texts);
   /** How many times requireTexts() rebuilt the atlas. */
   int fontRebuilds() const { return _fontRebuilds; }
+  /** A video wall's tile: the panels are laid out on a virtual screen of `width` x `height`
+      pixels, of which this view shows the rectangle at (`x`, `y`) (from the top-left) of its
+      viewport's size; labels and the mouse are moved by (`x`, `y`). A width or height of 0 goes
+      back to the viewport alone. `projection` is the whole virtual screen's: the 3D labels are
+      decluttered on it, so every tile shows the labels one screen of the wall's size would.
+      Call from the viewer's thread. */
+  void setVirtualScreen(int x, int y, int width, int height, const osg::Matrixd& projection) {
+    _originX = x;
+    _originY = y;
+    _virtualWidth = width;
+    _virtualHeight = height;
+    _virtualProjection = projection;
+  }
   /** Frees the backend's GL objects; the graphics context must be current. Idempotent. */
   void releaseGraphics();
 
@@ -88,6 +102,8 @@ class ImGuiOverlay : public osg::Referenced {
   bool _fontsDirty = false;
   ui::InputQueue _input;  // events since the last frame; fed one transition per frame
   int _fontRebuilds = 0;
+  int _originX = 0, _originY = 0, _virtualWidth = 0, _virtualHeight = 0;  // setVirtualScreen()
+  osg::Matrixd _virtualProjection;
 };
 
 }  // namespace twin::app

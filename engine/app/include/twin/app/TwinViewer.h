@@ -15,7 +15,9 @@
 #include <osgGA/GUIEventAdapter>
 #include <osgViewer/View>
 
+#include "twin/app/CityManipulator.h"
 #include "twin/app/SceneLoading.h"
+#include "twin/app/VideoWall.h"
 #include "twin/core/Result.h"
 #include "twin/scene/FrameStatistics.h"
 #include "twin/ui/I18n.h"
@@ -108,6 +110,22 @@ class ViewerExtension {
   /** True while something of the extension holds the screen's attention (an alarm the camera
       flew to, not yet acknowledged or dismissed): the carousel does not move the camera. */
   virtual bool holdsAttention() const { return false; }
+  /** The camera of the frame about to be drawn, after input and flights moved it (called in the
+      update traversal, before the frame is culled and drawn): for a seat that publishes its
+      camera to a video wall. Default: nothing. */
+  virtual void cameraUpdated(const OrbitState& state) { (void)state; }
+  /** An orbit state to jump to before this frame (a wall tile following the driving seat),
+      applied exactly (CityManipulator::setState) after cameraPose(). Default: none. */
+  virtual std::optional<OrbitState> cameraState() { return std::nullopt; }
+};
+
+/** This viewer as one tile of a video wall (VideoWall.h): the image (or window) is the tile, the
+    virtual screen is the whole wall. The scene is drawn with the tile's off-axis part of the
+    wall's frustum; the panels are laid out on the virtual screen, so each tile shows the part of
+    them that falls on it (the title bar across the top row, the rails on the outer columns). */
+struct WallView {
+  WallLayout layout;  // grid and bezels; the tile size is the render size
+  WallTile tile;
 };
 
 struct ViewerOptions {
@@ -120,6 +138,7 @@ struct ViewerOptions {
   double maxFrameRate = 30;      // runWindow()/renderFrames() frames per second at most; an extension's wake starts
                                  // a frame at once; 0 = as fast as possible
   std::optional<bool> carousel;  // --carousel / --no-carousel; nullopt = the scene's "carousel.enabled"
+  std::optional<WallView> wall;  // render one tile of a video wall; nullopt = the whole screen
 };
 
 /** What renderImage() drew: the time of each frame it rendered (first, GL compile included, to
@@ -170,6 +189,8 @@ class TwinViewer {
   /** Shows `extension` from the next runWindow()/renderImage() on, after those added before
       (the first added gets clicks and mouse events first; panels are drawn in order). */
   void addExtension(std::shared_ptr<ViewerExtension> extension);
+  /** Which wall tile the next run renders (ViewerOptions::wall); nullopt = the whole screen. */
+  void setWall(std::optional<WallView> wall);
 
  private:
   TwinViewer();
