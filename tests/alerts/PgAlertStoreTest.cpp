@@ -121,6 +121,12 @@ void sameAlert(const Alert& a, const Alert& b) {
   CHECK(a.ackComment == b.ackComment);
   CHECK(a.assignee == b.assignee);
   CHECK(a.assignedMs == b.assignedMs);
+  CHECK(a.messageParts.key == b.messageParts.key);  // the message in both languages
+  CHECK(a.messageParts.args == b.messageParts.args);
+  CHECK(a.messageParts.rule == b.messageParts.rule);
+  CHECK(a.messageParts.ruleEn == b.messageParts.ruleEn);
+  CHECK(a.messageParts.sensor == b.messageParts.sensor);
+  CHECK(a.messageParts.sensorEn == b.messageParts.sensorEn);
 }
 
 // Reads every line the child processes wrote to `fd` until `until` is true or 60 s pass.
@@ -175,6 +181,7 @@ TEST_CASE("an alert log in PostgreSQL keeps what the SQLite log keeps", "[alerts
   REQUIRE(a->size() == 3);
   REQUIRE(b->size() == a->size());
   for (std::size_t i = 0; i < a->size(); ++i) sameAlert((*a)[i], (*b)[i]);
+  CHECK_FALSE((*b)[0].messageParts.key.empty());
   for (const Alert& alert : *a) {
     auto ta = sqlite->transitions(alert.id);
     auto tb = server->transitions(alert.id);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "AlertMessageCodec.h"
 #include "PgAlertStore.h"
 #include "twin/sensors/Payload.h"
 
@@ -113,39 +114,6 @@ const char* kAlertColumns =
     "id, rule_id, sensor_id, kind, severity, state, raised_ms, ack_ms, cleared_ms, value, message, ack_by, ack_comment,"
     " received_ms, building, floor, replay, assignee, assigned_ms, raised_severity, escalations, message_key,"
     " message_args";
-
-// message_args: {"args": [...], "rule": "", "rule_en": "", "sensor": "", "sensor_en": ""}.
-std::string messageArgsJson(const AlertMessageParts& parts) {
-  if (parts.key.empty()) return "";
-  const nlohmann::json j = {{"args", parts.args},
-                            {"rule", parts.rule},
-                            {"rule_en", parts.ruleEn},
-                            {"sensor", parts.sensor},
-                            {"sensor_en", parts.sensorEn}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// Back from message_args; a value that does not parse leaves the parts without a key, so the
-// reader shows the stored message (another program may have written the column).
-AlertMessageParts messageParts(const std::string& key, const std::string& args) {
-  AlertMessageParts parts;
-  if (key.empty()) return parts;
-  const nlohmann::json j = nlohmann::json::parse(args, nullptr, false);
-  if (!j.is_object() || !j.contains("args") || !j["args"].is_array()) return parts;
-  for (const auto& a : j["args"]) {
-    if (!a.is_string()) return parts;
-    parts.args.push_back(a.get<std::string>());
-  }
-  const auto field = [&j](const char* name) {
-    return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
-  };
-  parts.rule = field("rule");
-  parts.ruleEn = field("rule_en");
-  parts.sensor = field("sensor");
-  parts.sensorEn = field("sensor_en");
-  parts.key = key;
-  return parts;
-}
 
 // Severity rank for ORDER BY: critical first.
 const char* kSeverityRank = "CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 ELSE 3 END";
@@ -586,6 +554,39 @@ core::Result<std::unique_ptr<AlertStore>> AlertStore::open(const std::filesystem
                                                            Durability durability) {
   if (isServerLocation(location.string())) return openPgAlertStore(location.string(), durability);
   return SqliteAlertStore::open(location, durability);
+}
+
+// message_args: {"args": [...], "rule": "", "rule_en": "", "sensor": "", "sensor_en": ""}.
+std::string messageArgsJson(const AlertMessageParts& parts) {
+  if (parts.key.empty()) return "";
+  const nlohmann::json j = {{"args", parts.args},
+                            {"rule", parts.rule},
+                            {"rule_en", parts.ruleEn},
+                            {"sensor", parts.sensor},
+                            {"sensor_en", parts.sensorEn}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// Back from message_args; a value that does not parse leaves the parts without a key, so the
+// reader shows the stored message (another program may have written the column).
+AlertMessageParts messageParts(const std::string& key, const std::string& args) {
+  AlertMessageParts parts;
+  if (key.empty()) return parts;
+  const nlohmann::json j = nlohmann::json::parse(args, nullptr, false);
+  if (!j.is_object() || !j.contains("args") || !j["args"].is_array()) return parts;
+  for (const auto& a : j["args"]) {
+    if (!a.is_string()) return parts;
+    parts.args.push_back(a.get<std::string>());
+  }
+  const auto field = [&j](const char* name) {
+    return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
+  };
+  parts.rule = field("rule");
+  parts.ruleEn = field("rule_en");
+  parts.sensor = field("sensor");
+  parts.sensorEn = field("sensor_en");
+  parts.key = key;
+  return parts;
 }
 
 }  // namespace twin::alerts

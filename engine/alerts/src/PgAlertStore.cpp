@@ -14,6 +14,8 @@
 
 #include <libpq-fe.h>
 
+#include "AlertMessageCodec.h"
+
 namespace twin::alerts {
 
 using core::fail;
@@ -34,7 +36,8 @@ const char* kPgSchema =
     " cleared_ms bigint NOT NULL, value double precision, message text NOT NULL, ack_by text NOT NULL,"
     " ack_comment text NOT NULL, received_ms bigint NOT NULL, building text NOT NULL, floor integer,"
     " replay boolean NOT NULL, assignee text NOT NULL, assigned_ms bigint NOT NULL,"
-    " raised_severity text NOT NULL, escalations integer NOT NULL);"
+    " raised_severity text NOT NULL, escalations integer NOT NULL, message_key text NOT NULL DEFAULT '',"
+    " message_args text NOT NULL DEFAULT '');"
     "CREATE INDEX twin_alerts_state ON twin_alerts(state);"
     "CREATE TABLE twin_alert_transitions("
     " seq bigserial PRIMARY KEY, alert_id bigint NOT NULL, action text NOT NULL, state text NOT NULL,"
@@ -46,7 +49,8 @@ const char* kPgSchema =
 
 const char* kAlertColumns =
     "id, rule_id, sensor_id, kind, severity, state, raised_ms, ack_ms, cleared_ms, value, message, ack_by, ack_comment,"
-    " received_ms, building, floor, replay, assignee, assigned_ms, raised_severity, escalations";
+    " received_ms, building, floor, replay, assignee, assigned_ms, raised_severity, escalations, message_key,"
+    " message_args";
 
 const char* kSeverityRank = "CASE severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 WHEN 'minor' THEN 2 ELSE 3 END";
 
@@ -257,6 +261,7 @@ core::Result<std::vector<Alert>> PgAlertStore::readAlerts(const std::string& whe
     a.assignedMs = int64(i, 18);
     if (!model::alertSeverityFromName(text(i, 19), a.raisedSeverity)) a.raisedSeverity = a.severity;
     a.escalations = static_cast<int>(int64(i, 20));
+    a.messageParts = messageParts(text(i, 21), text(i, 22));
     out.push_back(std::move(a));
   }
   return out;
@@ -379,16 +384,18 @@ core::Status PgAlertStore::commit(const std::vector<Alert>& alerts, const std::v
     }
   }
 
-  const std::string upsert = std::string("INSERT INTO twin_alerts(") + kAlertColumns +
-                             ") VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) "
-                             "ON CONFLICT (id) DO UPDATE SET rule_id=EXCLUDED.rule_id, sensor_id=EXCLUDED.sensor_id,"
-                             " kind=EXCLUDED.kind, severity=EXCLUDED.severity, state=EXCLUDED.state,"
-                             " raised_ms=EXCLUDED.raised_ms, ack_ms=EXCLUDED.ack_ms, cleared_ms=EXCLUDED.cleared_ms,"
-                             " value=EXCLUDED.value, message=EXCLUDED.message, ack_by=EXCLUDED.ack_by,"
-                             " ack_comment=EXCLUDED.ack_comment, received_ms=EXCLUDED.received_ms,"
-                             " building=EXCLUDED.building, floor=EXCLUDED.floor, replay=EXCLUDED.replay,"
-                             " assignee=EXCLUDED.assignee, assigned_ms=EXCLUDED.assigned_ms,"
-                             " raised_severity=EXCLUDED.raised_severity, escalations=EXCLUDED.escalations";
+  const std::string upsert =
+      std::string("INSERT INTO twin_alerts(") + kAlertColumns +
+      ") VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) "
+      "ON CONFLICT (id) DO UPDATE SET rule_id=EXCLUDED.rule_id, sensor_id=EXCLUDED.sensor_id,"
+      " kind=EXCLUDED.kind, severity=EXCLUDED.severity, state=EXCLUDED.state,"
+      " raised_ms=EXCLUDED.raised_ms, ack_ms=EXCLUDED.ack_ms, cleared_ms=EXCLUDED.cleared_ms,"
+      " value=EXCLUDED.value, message=EXCLUDED.message, ack_by=EXCLUDED.ack_by,"
+      " ack_comment=EXCLUDED.ack_comment, received_ms=EXCLUDED.received_ms,"
+      " building=EXCLUDED.building, floor=EXCLUDED.floor, replay=EXCLUDED.replay,"
+      " assignee=EXCLUDED.assignee, assigned_ms=EXCLUDED.assigned_ms,"
+      " raised_severity=EXCLUDED.raised_severity, escalations=EXCLUDED.escalations,"
+      " message_key=EXCLUDED.message_key, message_args=EXCLUDED.message_args";
   std::map<std::int64_t, AlertState> written;  // the state each alert has after this commit
   for (const Alert& m : alerts) {
     auto s = stored.find(m.id);
@@ -415,7 +422,9 @@ core::Status PgAlertStore::commit(const std::vector<Alert>& alerts, const std::v
                     a.assignee,
                     number(a.assignedMs),
                     std::string(model::alertSeverityName(a.raisedSeverity)),
-                    std::to_string(a.escalations)});
+                    std::to_string(a.escalations),
+                    a.messageParts.key,
+                    messageArgsJson(a.messageParts)});
     if (!r) return fault(r.error());
   }
   for (const Transition& t : transitions) {
