@@ -17,6 +17,10 @@ namespace twin::app {
 SplitScreen::SplitScreen(const LoadedScene& scene, scene::SiteScene& main, scene::SplitView& split)
     : _scene(scene), _main(main), _split(split) {}
 
+// The right scene's nodes keep serving callbacks that read its SiteScene (POI markers rebuilt in
+// the cull): they must not stay under the second camera once that SiteScene is gone.
+SplitScreen::~SplitScreen() { _split.disable(); }
+
 core::Result<scene::SiteScene*> SplitScreen::rightScene() {
   if (_right) return _right.get();
   scene::SceneOptions options;

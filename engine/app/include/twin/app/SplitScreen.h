@@ -24,6 +24,10 @@ namespace twin::app {
 class SplitScreen {
  public:
   SplitScreen(const LoadedScene& scene, scene::SiteScene& main, scene::SplitView& split);
+  /** Turns the split off: the right scene leaves the graph with its owner. */
+  ~SplitScreen();
+  SplitScreen(const SplitScreen&) = delete;
+  SplitScreen& operator=(const SplitScreen&) = delete;
 
   /** The right side's scene, built (with the scene file's theme) on the first call. Error only
       when its shaders cannot be compiled (SiteScene::build()). */
