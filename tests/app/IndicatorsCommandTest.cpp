@@ -121,7 +121,9 @@ TEST_CASE("twin indicators: bilingual table and usage errors", "[app][slow]") {
   CHECK(r.out.find("教育 Education\n") != std::string::npos);
   CHECK(r.out.find("  5分钟可达幼儿园或托育机构的居民比例 / Residents within 5 min of a kindergarten or nursery: ") !=
         std::string::npos);
-  CHECK(r.out.find("在线传感器数 / Sensors online: —  (no alert log at ") != std::string::npos);
+  // The reason in both languages, as the names.
+  CHECK(r.out.find("在线传感器数 / Sensors online: —  (" + (dir.path() / "none.db").string() +
+                   " 处没有告警日志（请先运行 `twin monitor` 或 `twin run`） / no alert log at ") != std::string::npos);
 
   std::string err;
   CHECK(test::runTwinCode({"indicators"}, &err) == 2);
