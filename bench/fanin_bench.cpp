@@ -8,6 +8,8 @@
 // reading is judged. The figure is the workers' rate, not the publisher's. Workers are threads of
 // this process, each a whole alerts::Monitor with its own MQTT connection, rules, ring buffers and
 // history db, all writing one alert log, as `twin monitor --share G --worker I/N` processes do.
+// The "transport" rows take the same backlog with bare subscribers that judge nothing: the ceiling
+// the broker and the network set.
 //
 // usage: bench_fanin_bench [--readings M] [--sensors S] [--workers 1,2,4] [--partitions K]
 #include <algorithm>
@@ -58,8 +60,28 @@ struct RunResult {
   std::vector<std::uint64_t> perWorker;
 };
 
+// The same backlog taken by bare subscribers with the workers' subscriptions, counting messages
+// and judging nothing: what the broker and the network deliver at most.
+std::unique_ptr<sensors::MqttSource> rawSubscriber(int port, const std::string& group, int index, int workers,
+                                                   int partitions) {
+  sensors::MqttSourceOptions o;
+  o.broker.host = "127.0.0.1";
+  o.broker.port = port;
+  o.broker.statusTopic.clear();
+  o.broker.clientId = "bench-raw-" + group + "-" + std::to_string(index);
+  o.cleanSession = false;
+  o.queueCapacity = 1 << 20;
+  auto owned = sensors::workerPartitions({index, workers}, partitions);
+  if (!owned) bench::benchFail(kProgram, owned.error().message);
+  for (int k : *owned) o.topics.emplace_back(sensors::partitionSubscription(group, k, "bench/noise"), 1);
+  auto s = sensors::MqttSource::start(o);
+  if (!s) bench::benchFail(kProgram, s.error().message);
+  if (!(*s)->waitConnected(10s)) bench::benchFail(kProgram, "subscriber did not subscribe");
+  return std::move(*s);
+}
+
 RunResult run(int port, const model::SensorConfig& config, const std::filesystem::path& dir, int workers,
-              int partitions, int readings, int sensors) {
+              int partitions, int readings, int sensors, bool transportOnly) {
   const std::string group = "bench" + std::to_string(workers);
   alerts::SystemClock clock;
   alerts::MonitorOptions base;
@@ -79,6 +101,10 @@ RunResult run(int port, const model::SensorConfig& config, const std::filesystem
   };
   // Sessions first (their subscriptions collect the backlog), then away.
   for (int i = 0; i < workers; ++i) {
+    if (transportOnly) {
+      rawSubscriber(port, group, i, workers, partitions)->stop();
+      continue;
+    }
     auto m = startWorker(i);
     if (auto s = m->drain(); !s) bench::benchFail(kProgram, s.error().message);
   }
@@ -98,6 +124,38 @@ RunResult run(int port, const model::SensorConfig& config, const std::filesystem
   }
   if (auto s = (*pub)->flush(60s); !s) bench::benchFail(kProgram, s.error().message);
 
+  RunResult result;
+  if (transportOnly) {
+    std::vector<std::unique_ptr<sensors::MqttSource>> subs;
+    std::vector<std::atomic<std::uint64_t>> counts(static_cast<std::size_t>(workers));
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    core::Stopwatch watch;
+    for (int i = 0; i < workers; ++i) subs.push_back(rawSubscriber(port, group, i, workers, partitions));
+    for (int i = 0; i < workers; ++i)
+      threads.emplace_back([&, i] {
+        std::vector<sensors::MqttMessage> batch;
+        while (!stop) {
+          batch.clear();
+          counts[static_cast<std::size_t>(i)] += subs[static_cast<std::size_t>(i)]->pop(batch, 1024, 20ms);
+        }
+      });
+    const auto deadline = std::chrono::steady_clock::now() + 300s;
+    for (;;) {
+      std::uint64_t got = 0;
+      for (const auto& c : counts) got += c;
+      if (got >= static_cast<std::uint64_t>(readings) || std::chrono::steady_clock::now() > deadline) {
+        result.seconds = watch.elapsedMs() / 1000.0;
+        result.judged = got;
+        break;
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+    stop = true;
+    for (auto& t : threads) t.join();
+    for (const auto& c : counts) result.perWorker.push_back(c);
+    return result;
+  }
   std::vector<std::unique_ptr<alerts::Monitor>> monitors;
   core::Stopwatch watch;
   for (int i = 0; i < workers; ++i) monitors.push_back(startWorker(i));
@@ -107,7 +165,6 @@ RunResult run(int port, const model::SensorConfig& config, const std::filesystem
     threads.emplace_back([&m, &stop] {
       if (auto s = m->runFor(1e12, &stop); !s) bench::benchFail(kProgram, s.error().message);
     });
-  RunResult result;
   const auto deadline = std::chrono::steady_clock::now() + 300s;
   for (;;) {
     std::uint64_t judged = 0;
@@ -170,24 +227,27 @@ int main(int argc, char** argv) {
       "fanin_bench: one mosquitto per run, %d readings (QoS 1, one per message) of %d sensors in %d "
       "partitions, history on, one alert log, %u hardware threads\n",
       readings, sensors, partitions, std::thread::hardware_concurrency());
-  std::printf("%8s %10s %10s %14s  %s\n", "workers", "judged", "seconds", "readings/s", "per worker (load avg)");
-  for (int workers : workerCounts) {
-    // A fresh broker per run: the sessions of an earlier run would otherwise keep collecting
-    // copies of this run's stream. Unlimited queues: each session holds its share of the backlog.
-    const bench::BenchBroker broker(kProgram,
-                                    "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 1000\n");
-    auto config = model::parseSensorConfig(sceneJson(broker.port(), sensors), "fanin-bench.json");
-    if (!config) bench::benchFail(kProgram, config.error().message);
-    const RunResult r = run(broker.port(), *config, dir, workers, partitions, readings, sensors);
-    std::string per;
-    for (std::uint64_t n : r.perWorker) per += (per.empty() ? "" : " ") + std::to_string(n);
-    std::printf("%8d %10llu %10.2f %14.0f  %s (%.2f)\n", workers, static_cast<unsigned long long>(r.judged), r.seconds,
-                r.seconds > 0 ? static_cast<double>(r.judged) / r.seconds : 0.0, per.c_str(), loadAverage());
-    std::fflush(stdout);
-    if (r.judged != static_cast<std::uint64_t>(readings))
-      bench::benchFail(kProgram, "only " + std::to_string(r.judged) + " of " + std::to_string(readings) +
-                                     " readings judged within 300 s");
-  }
+  std::printf("%-10s %8s %10s %10s %14s  %s\n", "consumers", "workers", "readings", "seconds", "readings/s",
+              "per worker (load avg)");
+  for (const bool transportOnly : {false, true})
+    for (int workers : workerCounts) {
+      // A fresh broker per run: the sessions of an earlier run would otherwise keep collecting
+      // copies of this run's stream. Unlimited queues: each session holds its share of the backlog.
+      const bench::BenchBroker broker(kProgram,
+                                      "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 1000\n");
+      auto config = model::parseSensorConfig(sceneJson(broker.port(), sensors), "fanin-bench.json");
+      if (!config) bench::benchFail(kProgram, config.error().message);
+      const RunResult r = run(broker.port(), *config, dir, workers, partitions, readings, sensors, transportOnly);
+      std::string per;
+      for (std::uint64_t n : r.perWorker) per += (per.empty() ? "" : " ") + std::to_string(n);
+      std::printf("%-10s %8d %10llu %10.2f %14.0f  %s (%.2f)\n", transportOnly ? "transport" : "monitors", workers,
+                  static_cast<unsigned long long>(r.judged), r.seconds,
+                  r.seconds > 0 ? static_cast<double>(r.judged) / r.seconds : 0.0, per.c_str(), loadAverage());
+      std::fflush(stdout);
+      if (r.judged != static_cast<std::uint64_t>(readings))
+        bench::benchFail(kProgram, "only " + std::to_string(r.judged) + " of " + std::to_string(readings) +
+                                       " readings taken within 300 s");
+    }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return 0;

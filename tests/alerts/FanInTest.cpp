@@ -196,7 +196,11 @@ TEST_CASE("A reading published on another sensor's partition is counted, not jud
   auto pub = sensors::MqttPublisher::connect(config->mqtt, 5000ms);
   REQUIRE(pub.ok());
   const int right = sensors::sensorPartition("noise-3", kPartitions);
-  const int wrong = (right + 1) % kPartitions;
+  // Another noise sensor's partition: one the worker subscribes to.
+  int wrong = right;
+  for (int i = 0; i < kNoiseSensors && wrong == right; ++i)
+    wrong = sensors::sensorPartition("noise-" + std::to_string(i), kPartitions);
+  REQUIRE(wrong != right);
   const std::int64_t t = sensors::nowEpochMs();
   REQUIRE((*pub)
               ->publish(sensors::partitionTopic(wrong, "fanin/noise"), sensors::encodeReading({"noise-3", t, 90}), 1)

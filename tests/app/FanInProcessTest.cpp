@@ -117,7 +117,7 @@ std::pair<std::size_t, std::size_t> historyRows(const std::vector<std::filesyste
 
 }  // namespace
 
-TEST_CASE("twin monitor --share: two processes split twin replay --partitions; one restarted mid-stream",
+TEST_CASE("twin monitor --share: two processes split twin replay --partitions, one restarted mid-stream",
           "[app][mqtt][share][slow]") {
   const std::filesystem::path twin = twin::test::binaryDir() / "engine" / "app" / "twin";
   if (!std::filesystem::exists(twin)) {

@@ -18,10 +18,17 @@
 using namespace twin::sensors;
 using namespace std::chrono_literals;
 
-TEST_CASE("sensorPartition is FNV-1a of the id: stable across runs and machines", "[sensors][partition]") {
-  // FNV-1a 32-bit reference values: "" -> 2166136261, "a" -> 0xe40c292c.
-  CHECK(sensorPartition("", 1000) == static_cast<int>(2166136261u % 1000u));
-  CHECK(sensorPartition("a", 1000) == static_cast<int>(0xe40c292cu % 1000u));
+TEST_CASE("sensorPartition is FNV-1a and fmix32 of the id: stable across runs and machines", "[sensors][partition]") {
+  // FNV-1a 32-bit: "" -> 0x811c9dc5, "a" -> 0xe40c292c; after fmix32: 0xab3e7c0b, 0x1a80b1b3.
+  CHECK(sensorPartition("", 1000) == static_cast<int>(0xab3e7c0bu % 1000u));
+  CHECK(sensorPartition("a", 1000) == static_cast<int>(0x1a80b1b3u % 1000u));
+  // Ids whose bytes differ only above the lowest bit (a q A Q c s C S are all odd): FNV-1a alone
+  // gives them one parity, so two workers would get all or none of them.
+  std::set<int> parities;
+  for (const char* id :
+       {"sensor-a", "sensor-q", "sensor-A", "sensor-Q", "sensor-c", "sensor-s", "sensor-C", "sensor-S"})
+    parities.insert(sensorPartition(id, 2));
+  CHECK(parities.size() == 2);
   CHECK(sensorPartition("anything", 1) == 0);
   // Spreads a community's sensors over the partitions: 1,200 ids over 12, none empty or over twice its share.
   std::map<int, int> counts;

@@ -32,6 +32,13 @@ int sensorPartition(std::string_view sensorId, int partitions) {
     h ^= c;
     h *= 16777619u;
   }
+  // FNV-1a's low bits depend only on the bytes' low bits (its last bit is their parity), and the
+  // partition is taken modulo a small number: the finaliser spreads every input bit over them.
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
   return static_cast<int>(h % static_cast<std::uint32_t>(partitions));
 }
 

@@ -21,8 +21,9 @@ constexpr int kDefaultPartitions = 12;
 /** The most partitions accepted (each is one subscription per topic on every worker). */
 constexpr int kMaxPartitions = 1024;
 
-/** The partition of a sensor: FNV-1a (32 bit) of the id's bytes modulo `partitions`. The same on
-    every machine, build and run, so publishers and workers agree without talking to each other.
+/** The partition of a sensor: FNV-1a (32 bit) of the id's bytes, mixed by MurmurHash3's 32-bit
+    finaliser (fmix32), modulo `partitions`. The same on every machine, build and run, so
+    publishers and workers agree without talking to each other.
     Precondition: 1 <= partitions <= kMaxPartitions (TWIN_ASSERT). */
 int sensorPartition(std::string_view sensorId, int partitions);
 
