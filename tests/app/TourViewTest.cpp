@@ -127,14 +127,16 @@ TEST_CASE("tour view: the carousel's views show a tour stop without playing, and
       {"bookmark": "overview", "fly_s": 0, "hold_s": 1},
       {"bookmark": "fengrui-beiyuan", "fly_s": 0, "hold_s": 1, "time": "06:00", "overlays": ["isochrone"],
        "layers": ["buildings", "ground"]},
-      {"bookmark": "fengrui-beiyuan", "fly_s": 0, "hold_s": 1, "overlays": ["coverage:15"]}]}])");
+      {"bookmark": "fengrui-beiyuan", "fly_s": 0, "hold_s": 1, "overlays": ["coverage:15"]},
+      {"bookmark": "fengrui-beiyuan", "fly_s": 0, "hold_s": 1,
+       "split": {"left": "existing", "right": "proposal-health-station"}}]}])");
   osg::Uniform* direction = f.siteScene->root()->getStateSet()->getUniform("twin_sunDirection");
   REQUIRE(direction);
   osg::Vec3 sceneSun, sun;
   direction->get(sceneSun);
 
   // Not a view of this extension: a bookmark's name, an unknown tour or stop, a malformed key.
-  for (const char* other : {"overview", "tour:none:1", "tour:views:4", "tour:views:0", "tour:views:x", "tour:views"})
+  for (const char* other : {"overview", "tour:none:1", "tour:views:5", "tour:views:0", "tour:views:x", "tour:views"})
     CHECK_FALSE(f.tours->showView(other).has_value());
   CHECK(f.tours->viewShown().empty());
 
@@ -153,8 +155,12 @@ TEST_CASE("tour view: the carousel's views show a tour stop without playing, and
   CHECK_FALSE(f.planning->buildingColours().empty());
   CHECK((isochrone->center - coverage->center).length() < 1);  // the same bookmark
 
-  // The carousel moves on to a bookmark: the view's overlays, layers and sun are taken back.
+  // A split stop as a view, then the carousel moves on to a bookmark: the view's split,
+  // overlays, layers and sun are taken back.
+  REQUIRE(f.tours->showView("tour:views:4").has_value());
+  CHECK(f.planning->splitActive());
   CHECK_FALSE(f.tours->showView("").has_value());
+  CHECK_FALSE(f.planning->splitActive());
   CHECK(f.tours->viewShown().empty());
   CHECK(f.planning->buildingColours().empty());
   CHECK_FALSE(f.planning->layer().hasIsochrone());

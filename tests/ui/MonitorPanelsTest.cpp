@@ -133,6 +133,7 @@ TEST_CASE("monitor panels: sampleAt, ruleLines, formatDataTime", "[ui]") {
 
   model::AlertRuleDef above;
   above.name = "above";
+  above.nameEn = "above (en)";
   above.kind = model::RuleKind::Above;
   above.severity = model::AlertSeverity::Major;
   above.level = 150;
@@ -155,6 +156,7 @@ TEST_CASE("monitor panels: sampleAt, ruleLines, formatDataTime", "[ui]") {
                    {150, false}, {115, true}, {150, false}, {1, false}, {9, false}, {2, true}, {8, true}});
   CHECK(lines.front().severity == model::AlertSeverity::Major);
   CHECK(lines.front().ruleName == "above");
+  CHECK(lines.front().ruleNameEn == "above (en)");  // the chart labels the line in the UI language
 
   CHECK(formatDataTime(0, 480) == "1970-01-01 08:00");
   CHECK(formatDataTime(1488297600000LL, 0) == "2017-02-28 16:00");

@@ -243,6 +243,8 @@ void TourView::Impl::clearView() {
     sunColor->set(sunColorBeforeView);
   }
   if (!planning) return;
+  if (shownSplit) planning->clearSplit();  // a carousel view of a split stop leaves no split behind
+  shownSplit.reset();
   if (!shownScenario.empty()) planning->reset();
   shownScenario.clear();
   planning->layer().clearIsochrone();

@@ -212,7 +212,7 @@ std::optional<sensors::Sample> sampleAt(const std::vector<sensors::Sample>& seri
 std::vector<RuleLine> ruleLines(const std::vector<model::AlertRuleDef>& rules) {
   std::vector<RuleLine> out;
   const auto add = [&](const model::AlertRuleDef& r, double value, bool clear) {
-    if (std::isfinite(value)) out.push_back(RuleLine{value, r.severity, clear, r.name});
+    if (std::isfinite(value)) out.push_back(RuleLine{value, r.severity, clear, r.name, r.nameEn});
   };
   for (const model::AlertRuleDef& r : rules) {
     switch (r.kind) {
@@ -568,7 +568,8 @@ void MonitorPanels::drawChart(const MonitorView& view, std::vector<MonitorComman
       draw->AddLine(ImVec2(pMin.x, y), ImVec2(pMax.x, y), ImGui::ColorConvertFloat4ToU32(toImVec4(c)),
                     line.clear ? 1.0f : 2.0f);
       if (!line.clear) {
-        const std::string text = line.ruleName + " " + formatValue(line.value, "");
+        const std::string& name = lang == Language::En && !line.ruleNameEn.empty() ? line.ruleNameEn : line.ruleName;
+        const std::string text = name + " " + formatValue(line.value, "");
         draw->AddText(ImVec2(pMin.x + 4, y - ImGui::GetFontSize()), ImGui::ColorConvertFloat4ToU32(toImVec4(c)),
                       text.c_str());
       }

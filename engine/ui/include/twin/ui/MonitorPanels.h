@@ -48,6 +48,7 @@ struct RuleLine {
   model::AlertSeverity severity = model::AlertSeverity::Warning;
   bool clear = false;  // a clear level (drawn fainter)
   std::string ruleName;
+  std::string ruleNameEn;  // the rule's English name ("name_en"); may be empty (then ruleName is shown)
 };
 
 /** A building that sensors are placed in (SensorDef::building), as the alarm panels name it.
