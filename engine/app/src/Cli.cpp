@@ -73,7 +73,9 @@ constexpr CommandEntry kCommands[] = {
      "  Controls: left drag pan, right drag orbit, wheel zoom to cursor, arrows pan, +/- zoom,\n"
      "  Home start view, click a building for its details, F2 engineering mode, F3 presentation\n"
      "  mode, F4 carousel on/off, Esc quits (not while typing; asks first when planning edits are unsaved).\n"
-     "  H opens the alarm history (also the alarm list's History button; Esc closes it).\n"
+     "  H opens the alarm history (also the alarm list's History button; Esc closes it). The scene's\n"
+     "  alerts.sound (default on) plays a cue for new alarms at alerts.attention or worse, where an\n"
+     "  audio player (paplay, pw-play, aplay) and a device exist.\n"
      "  Tours (scenes with \"tours\", docs/tours.md): the Tours button lists them; --tour NAME starts\n"
      "  one at once. While one plays: Space pause, Left/Right previous/next stop, Esc or a click ends it.\n"},
     {"snapshot", cmdSnapshot, "render a scene headless (EGL, no X needed) into a PNG",
