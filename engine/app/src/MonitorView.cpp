@@ -2,6 +2,8 @@
 // of sensor states, alerts and series into ui::MonitorView and scene::SensorLayer states.
 #include "twin/app/MonitorView.h"
 
+#include "twin/app/AlarmSound.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -13,7 +15,6 @@
 #include <thread>
 #include <variant>
 
-#include "twin/app/AlarmSound.h"
 #include "twin/core/Log.h"
 #include "twin/scene/SiteScene.h"
 #include "twin/scene/SensorLayer.h"
