@@ -164,13 +164,18 @@ TEST_CASE("parseSensorConfig reads escalation, procedures and the alerts display
   REQUIRE(defaults.ok());
   CHECK(defaults->display.attention == AlertSeverity::Major);
   CHECK_FALSE(defaults->display.flyTo);
+  CHECK(defaults->display.sound);  // a cue by default, where a player and a device exist
   CHECK(defaults->rules.empty());
+  auto quiet = parseSensorConfig(R"({"alerts": {"sound": false}})", "x.json");
+  REQUIRE(quiet.ok());
+  CHECK_FALSE(quiet->display.sound);
 
   const std::string p = "model::parseSensorConfig(): x.json: ";
   CHECK(parseError(R"({"alerts": 3})") == p + "key 'alerts': expected an object");
   CHECK(parseError(R"({"alerts": {"attention": "loud"}})") ==
         p + "key 'alerts.attention': expected one of critical, major, minor, warning");
   CHECK(parseError(R"({"alerts": {"fly_to": "yes"}})") == p + "key 'alerts.fly_to': expected true or false");
+  CHECK(parseError(R"({"alerts": {"sound": 1}})") == p + "key 'alerts.sound': expected true or false");
   CHECK(
       parseError(R"({"alert_rules": [{"id":"r","type":"above","kinds":"k","level":1,"escalate_after_seconds":-5}]})") ==
       p + "key 'alert_rules[0].escalate_after_seconds': must be >= 0");

@@ -222,6 +222,7 @@ bool attachMonitor(TwinViewer& viewer, const ViewArgs& a, ReplayLog& replayLog) 
   }
   MonitorViewOptions options = a.monitor;
   options.replayUntilMs = a.at;
+  options.sound = !a.headless;  // the scene's alerts.sound cue, in a window only
   if (!options.replayUntilMs && a.headless && !config->replayAt.empty()) {
     options.replayUntilMs = sensors::parseIsoTimeMs(config->replayAt);
     if (!options.replayUntilMs) {

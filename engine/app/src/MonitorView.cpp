@@ -2,6 +2,8 @@
 // of sensor states, alerts and series into ui::MonitorView and scene::SensorLayer states.
 #include "twin/app/MonitorView.h"
 
+#include "twin/app/AlarmSound.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -119,6 +121,7 @@ struct MonitorView::Impl {
   std::unique_ptr<alerts::AlertStore> historyStore;
   std::unique_ptr<ui::AlarmHistoryModel> historyModel;
   void setHistoryOpen(bool open);
+  std::unique_ptr<AlarmSound> sound;  // the cue for new alarms at or above the attention level
   void updateAttention();
   std::optional<FlyPose> framing(const std::string& sensorId) const;
 
@@ -190,6 +193,7 @@ void MonitorView::Impl::refresh() {
   const sensors::SeriesStore& store = monitor->series();
   const std::vector<alerts::SensorState> states = engine.sensorStates();
   view.alerts = engine.openAlerts();
+  if (sound) sound->update(view.alerts);  // spawns the player and returns: never holds the frame
   view.replayClockMs = replaying ? std::optional<std::int64_t>(replayClock.nowMs()) : std::nullopt;
   view.activeBySeverity = engine.activeBySeverity();
   // "How long ago" counts on the clock that stamped the alerts' arrival: a replay's data time
@@ -394,6 +398,11 @@ core::Result<std::shared_ptr<MonitorView>> MonitorView::start(const std::filesys
   impl->view.operatorName = operatorName();
   impl->view.rules = impl->config.rules;
   impl->view.attention = impl->config.display.attention;
+  if (options.sound && impl->config.display.sound) {
+    AlarmSoundOptions soundOptions;
+    soundOptions.attention = impl->config.display.attention;
+    impl->sound = std::make_unique<AlarmSound>(soundOptions);
+  }
   impl->site = &site;
 
   Impl* raw = impl.get();

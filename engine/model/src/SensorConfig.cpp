@@ -388,6 +388,7 @@ core::Result<SensorConfig> parseSensorConfig(const std::string& sceneJsonText, c
       if (!r.failed() && !alertSeverityFromName(attention, config.display.attention))
         r.setError("alerts.attention", "expected one of critical, major, minor, warning");
       r.boolean(*display, "alerts.", "fly_to", config.display.flyTo);
+      r.boolean(*display, "alerts.", "sound", config.display.sound);
     }
   }
   if (r.failed()) return fail(r.error());

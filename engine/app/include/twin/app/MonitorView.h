@@ -38,6 +38,10 @@ struct MonitorViewOptions {
       clock. Tests pass an alerts::ManualClock, which must outlive the MonitorView. Not used with
       replayUntilMs, which runs on the replay's own clock. */
   const alerts::Clock* clock = nullptr;
+  /** Play the alarm cue (app::AlarmSound) for alarms at or above the scene's attention level
+      when the scene's "alerts.sound" is on (its default). Off here by default: the windowed
+      viewer turns it on; headless pictures and tests stay silent. */
+  bool sound = false;
 };
 
 /** The reading history kept beside an alert log: "alerts.db" -> "alerts-history.db". */

@@ -122,6 +122,7 @@ struct AlertDisplay {
   AlertSeverity attention =
       AlertSeverity::Major;  // "attention": a new alert this severe or worse gets a banner and a beacon
   bool flyTo = false;        // "fly_to": the camera flies to the newest such alert
+  bool sound = true;         // "sound": a short cue for each such alert, where a player and an audio device exist
 };
 
 struct SensorConfig {
