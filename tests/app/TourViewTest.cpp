@@ -14,6 +14,7 @@
 #include "twin/app/PlanningView.h"
 #include "twin/app/SceneLoading.h"
 #include "twin/app/TourView.h"
+#include "twin/scene/Daylight.h"
 #include "twin/scene/PlanningLayer.h"
 #include "twin/scene/SiteScene.h"
 
@@ -147,7 +148,8 @@ TEST_CASE("tour view: the carousel's views show a tour stop without playing, and
   CHECK(f.planning->layer().hasIsochrone());
   CHECK_FALSE(f.siteScene->layerVisible(scene::Layer::Labels));
   direction->get(sun);
-  CHECK(sun.x() > 0.9);  // 06:00: the sun in the east
+  CHECK(sun.x() > 0.9);                  // 06:00: the sun in the east
+  CHECK(f.siteScene->daylightActive());  // and its sky
 
   const auto coverage = f.tours->showView("tour:views:3");
   REQUIRE(coverage.has_value());
@@ -167,6 +169,19 @@ TEST_CASE("tour view: the carousel's views show a tour stop without playing, and
   CHECK(f.siteScene->layerVisible(scene::Layer::Labels));
   direction->get(sun);
   CHECK((sun - sceneSun).length() < 1e-6);
+  CHECK_FALSE(f.siteScene->daylightActive());  // the scene's studio light, no sky
+
+  SECTION("a daylight the scene had before the view is put back") {
+    const scene::Daylight dusk = scene::daylightFor({290, 3});
+    f.siteScene->setDaylight(dusk, false);
+    REQUIRE(f.tours->showView("tour:views:2").has_value());
+    CHECK(f.siteScene->daylight()->sunAltitudeDegrees != Approx(3));
+    CHECK_FALSE(f.tours->showView("").has_value());
+    REQUIRE(f.siteScene->daylight().has_value());
+    CHECK(f.siteScene->daylight()->sunAltitudeDegrees == Approx(3));
+    direction->get(sun);
+    CHECK((sun - dusk.towardSun).length() < 1e-6);
+  }
 
   // While a tour plays, the carousel's views are not shown (the tour holds the screen).
   f.tours->start(0, false);

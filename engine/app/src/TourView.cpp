@@ -62,7 +62,7 @@ struct TourView::Impl {
   // The carousel's view (showView()) and what it changed, to be put back when the carousel moves on.
   std::string viewShown;
   std::optional<std::array<bool, scene::kLayerCount>> layersBeforeView;
-  osg::Vec3 sunDirectionBeforeView, sunColorBeforeView;
+  std::optional<scene::Daylight> daylightBeforeView;  // the scene's light before the view's time
 
   void problem(const std::string& what) {
     if (!reported.insert(what).second) return;
@@ -152,6 +152,7 @@ void TourView::start(std::size_t index, bool fromCamera) {
   impl.tour = index;
   impl.viewShown.clear();  // the tour takes over from a carousel view; it leaves its last stop shown
   impl.layersBeforeView.reset();
+  impl.daylightBeforeView.reset();
   impl.player = std::make_unique<model::TourPlayer>(impl.tours[index], impl.poses[index], impl.options.clock);
   impl.shownStop.reset();
   impl.startFromCamera = fromCamera;
@@ -238,10 +239,13 @@ void TourView::Impl::clearView() {
   if (layersBeforeView && siteScene)
     for (int i = 0; i < scene::kLayerCount; ++i) siteScene->setLayerVisible(scene::Layer(i), (*layersBeforeView)[i]);
   layersBeforeView.reset();
-  if (sunDirection && sunColor) {
-    sunDirection->set(sunDirectionBeforeView);
-    sunColor->set(sunColorBeforeView);
+  if (siteScene) {
+    if (daylightBeforeView)
+      siteScene->setDaylight(*daylightBeforeView, siteScene->shadowsActive());
+    else
+      siteScene->resetSun();  // the studio light (shadows only ever come with a daylight)
   }
+  daylightBeforeView.reset();
   if (!planning) return;
   if (shownSplit) planning->clearSplit();  // a carousel view of a split stop leaves no split behind
   shownSplit.reset();
@@ -277,10 +281,7 @@ std::optional<ViewerExtension::FlyPose> TourView::showView(const std::string& vi
       for (int i = 0; i < scene::kLayerCount; ++i) layers[i] = impl.siteScene->layerVisible(scene::Layer(i));
       impl.layersBeforeView = layers;
     }
-    if (impl.sunDirection && impl.sunColor) {
-      impl.sunDirection->get(impl.sunDirectionBeforeView);
-      impl.sunColor->get(impl.sunColorBeforeView);
-    }
+    if (impl.siteScene) impl.daylightBeforeView = impl.siteScene->daylight();
   }
   impl.viewShown = view;
   impl.tour = index;

@@ -280,7 +280,7 @@ struct SiteScene::Impl {
   std::unique_ptr<detail::SunShadows> shadows;  // made on the first setSun() with shadows
   core::Box2 extent;                            // the site's, as the ground is drawn
   osg::ref_ptr<osg::Geometry> sky;              // under the root from the first setDaylight(), shown while one is set
-  bool daylight = false;                        // setDaylight() in force
+  std::optional<Daylight> daylight;             // setDaylight()'s, while in force
   osg::Vec4 horizon;                            // its sky's horizon
   // Under a sky, distance fades towards its horizon, but only part way from the theme's
   // background: a full haze of a bright noon sky would wash out the theme's dark ground.
@@ -315,7 +315,7 @@ void SiteScene::Impl::applyTheme(const model::Theme& theme) {
   options.theme = theme;
   for (int use = 0; use < model::kBuildingUseCount; ++use)
     uniforms.useColors->setElement(static_cast<unsigned>(use), useColor(theme, use));
-  uniforms.background->set(daylight ? hazeColor() : toVec4(theme.background));
+  uniforms.background->set(daylight.has_value() ? hazeColor() : toVec4(theme.background));
   uniforms.groundColor->set(toVec4(theme.ground));
   uniforms.roadColor->set(toVec4(theme.roads));
   uniforms.casingColor->set(toVec4(theme.roadCasing));
@@ -675,7 +675,7 @@ void SiteScene::setDaylight(const Daylight& daylight, bool shadows) {
   u.skyHorizon->set(daylight.horizon);
   u.sunGlow->set(daylight.sunGlow);
   u.night->set(std::clamp(daylight.night, 0.f, 1.f));
-  impl.daylight = true;
+  impl.daylight = daylight;
   impl.horizon = osg::Vec4(daylight.horizon, 1);
   u.background->set(impl.hazeColor());
   if (impl.sky->getNumParents() == 0) impl.root->addChild(impl.sky);
@@ -687,7 +687,8 @@ void SiteScene::setDaylight(const Daylight& daylight, bool shadows) {
   impl.setShadows(osg::Vec3d(toward));
 }
 
-bool SiteScene::daylightActive() const { return _impl->daylight; }
+bool SiteScene::daylightActive() const { return _impl->daylight.has_value(); }
+std::optional<Daylight> SiteScene::daylight() const { return _impl->daylight; }
 
 void SiteScene::resetSun() {
   Impl& impl = *_impl;
@@ -698,7 +699,7 @@ void SiteScene::resetSun() {
   impl.uniforms.skyColor->set(kStudioSkyColor);
   impl.uniforms.groundBounce->set(kStudioGroundBounce);
   impl.uniforms.night->set(0.f);
-  impl.daylight = false;
+  impl.daylight.reset();
   impl.sky->setNodeMask(0);
   impl.uniforms.background->set(toVec4(impl.options.theme.background));
   if (impl.shadows) impl.shadows->disable();

@@ -160,6 +160,9 @@ class SiteScene : public osg::Referenced {
   void setDaylight(const Daylight& daylight, bool shadows);
   /** Whether setDaylight() (or setSun()) is in force: the sky is drawn. */
   bool daylightActive() const;
+  /** The daylight in force (as last given to setDaylight(), or made by setSun()), or none after
+      resetSun() and before either; for a caller that changes the light for a while and puts it back. */
+  std::optional<Daylight> daylight() const;
   /** Back to the fixed light of the theme (from the south-east, high) and its flat background,
       without shadows. */
   void resetSun();
