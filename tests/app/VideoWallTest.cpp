@@ -196,20 +196,6 @@ TEST_CASE("wall: bad wall options on the command line are usage errors naming th
     CHECK(r.code == app::kExitUsage);
     CHECK(r.err.find(c.message) != std::string::npos);
   }
-
-  // Several tiles in windows: refused before anything is loaded or opened (the display named
-  // here does not exist and is never contacted).
-  const char* display = std::getenv("DISPLAY");
-  const std::string savedDisplay = display ? display : "";
-  ::setenv("DISPLAY", ":4093", 1);
-  const test::CliResult r = test::runTwin({"run", scene, "--wall", "2x1", "--tile", "all"});
-  if (savedDisplay.empty())
-    ::unsetenv("DISPLAY");
-  else
-    ::setenv("DISPLAY", savedDisplay.c_str(), 1);
-  CHECK(r.code == app::kExitUsage);
-  CHECK(r.err.find("twin run: --tile: several tiles in windows from one process are not supported yet; start one "
-                   "'twin run --tile C,R' per display") != std::string::npos);
 }
 
 namespace {

@@ -206,3 +206,37 @@ TEST_CASE("wall camera: malformed poses and poses of another site are dropped an
   CHECK((*follower)->dropped() == 2);
   CHECK_FALSE((*follower)->cameraState().has_value());  // each pose is handed over once
 }
+
+TEST_CASE("wall: several tiles in windows from one process follow the seat's camera (Xvfb)", "[app][wall][slow]") {
+  REQUIRE(std::system("command -v xvfb-run >/dev/null 2>&1") == 0);
+  REQUIRE(std::system("command -v import >/dev/null 2>&1") == 0);  // ImageMagick, for the screen grab
+  test::TestBroker broker;
+  REQUIRE(broker.error().empty());
+  test::TempDir dir("app-wall-windows");
+  const std::string twin = (test::binaryDir() / "engine" / "app" / "twin").string();
+  const std::string mqtt = "127.0.0.1:" + std::to_string(broker.port());
+  const std::string common = " --mqtt " + mqtt + " --no-monitor --no-planning --no-panels --lang en";
+  const std::string lead = (dir.path() / "lead.png").string();
+  const std::string grab = (dir.path() / "screen.png").string();
+  // The seat, headless at the wall's size, publishes its start pose (retained) on another
+  // bookmark than the tiles' start view.
+  REQUIRE(std::system(("env -u DISPLAY '" + twin + "' run '" + kScene + "' --publish-camera --bookmark cau-east" +
+                       " --size 960x270 -o '" + lead + "'" + common + " > /dev/null 2>&1")
+                          .c_str()) == 0);
+  // Both tiles of a 2x1 wall as two windows of one process on a 960x270 screen; the screen is
+  // grabbed while they run (they would run for 30 s at least), then the program is ended.
+  const std::string script = "'" + twin + "' run '" + kScene + "' --wall 2x1 --tile all --size 480x270 --frames 900" +
+                             common + " > '" + (dir.path() / "run.log").string() + "' 2>&1 & pid=$!; sleep 12; " +
+                             "import -window root '" + grab + "'; kill $pid; wait $pid";
+  const int status =
+      std::system(("xvfb-run -a -s '-screen 0 960x270x24' sh -c \"" + script + "\" > /dev/null 2>&1").c_str());
+  REQUIRE(WIFEXITED(status));
+  osg::ref_ptr<osg::Image> seat = osgDB::readImageFile(lead);
+  osg::ref_ptr<osg::Image> screen = osgDB::readImageFile(grab);
+  REQUIRE(seat.valid());
+  REQUIRE(screen.valid());
+  REQUIRE(screen->s() == 960);
+  REQUIRE(screen->t() == 270);
+  // The windows side by side show the seat's view (their start view would be far off).
+  CHECK(differingShare(*screen, 0, *seat, 0, 960, 270) < 0.01);
+}

@@ -508,10 +508,6 @@ int cmdRun(int argc, char** argv) {
   if (int code = parseViewArgs(args, argc, argv, 1600, 900, a); code != kExitOk) return code;
   const char* display = std::getenv("DISPLAY");
   a.headless = !(display && *display);
-  if (!a.headless && a.wall.tiles.size() > 1)
-    return args.usageError(
-        "--tile: several tiles in windows from one process are not supported yet; start one 'twin run --tile C,R' "
-        "per display (they follow the same camera), or render them headless (without DISPLAY)");
   ReplayLog replayLog;  // outlives the viewer, which holds its files open
   auto viewer = openViewer(a);
   std::shared_ptr<PlanningView> planning;
@@ -530,7 +526,8 @@ int cmdRun(int argc, char** argv) {
     if (!ok) return kExitBadInput;
   }
   if (!a.headless) {
-    auto status = viewer->runWindow(a.frames, a.width, a.height);
+    auto status = a.wall.tiles.size() > 1 ? viewer->runWallWindows(a.wall.tiles, a.frames, a.width, a.height)
+                                          : viewer->runWindow(a.frames, a.width, a.height);
     if (!status) {
       std::cerr << status.error().message << '\n';
       return kExitBadInput;

@@ -193,6 +193,11 @@ void ImGuiOverlay::install(osgViewer::View& view, DrawFn draw) {
   view.getEventHandlers().push_front(new EventHandler(this));
 }
 
+void ImGuiOverlay::installOnCamera(osg::Camera& camera, DrawFn draw) {
+  _draw = std::move(draw);
+  camera.setFinalDrawCallback(new DrawCallback(this));
+}
+
 void ImGuiOverlay::releaseGraphics() {
   if (!_backendReady) return;
   ImGui::SetCurrentContext(_context);

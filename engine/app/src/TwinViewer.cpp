@@ -28,6 +28,7 @@
 #include "twin/app/CityManipulator.h"
 #include "twin/app/HeadlessRenderer.h"
 #include "twin/app/ImGuiOverlay.h"
+#include "twin/core/Assert.h"
 #include "twin/core/Log.h"
 #include "twin/core/Stopwatch.h"
 #include "twin/scene/FrameStatistics.h"
@@ -47,6 +48,10 @@ constexpr int kHeadlessFrames = 4;         // auto-sized panels appear on their 
 constexpr int kQuietFramesToSettle = 3;    // frames with nothing loading before a headless image is taken
 constexpr double kSettleLimitMs = 120000;  // give up waiting for paged/streamed content after this
 constexpr int kLoadingFrameGapMs = 20;
+// A wall's vertical field of view: the headless renderer's (setUpViewerAsEmbeddedInWindow), which
+// the city manipulator assumes too; a window's default view derives its own from the display
+// settings, and tiles in windows must match a seat rendered either way.
+constexpr double kWallFovyDegrees = 30;
 
 bool pagerBusy(osgViewer::Viewer& viewer) {
   const osgDB::DatabasePager* pager = viewer.getDatabasePager();
@@ -119,6 +124,9 @@ struct TwinViewer::Impl {
   void tearDownGraphics();
   void applyTheme(const std::string& name);
   class CameraReport;
+  ui::FontOptions fontOptions;                           // of the overlay, for a wall's further windows
+  ImGuiOverlay::DrawFn panelDraw;                        // the overlay's panels, likewise
+  std::vector<osg::ref_ptr<ImGuiOverlay>> tileOverlays;  // runWallWindows(): one per window
   bool extensionsLoading() const {
     for (const auto& extension : extensions)
       if (extension->loading()) return true;
@@ -292,10 +300,10 @@ void TwinViewer::Impl::setUpWall(osgViewer::Viewer& viewer, int width, int heigh
   WallLayout layout = options.wall->layout;
   layout.tileWidth = width;
   layout.tileHeight = height;
-  double fovy = 30, aspect = 1, zNear = 1, zFar = 10000;
+  double fovy = kWallFovyDegrees, aspect = 1, zNear = 1, zFar = 10000;
   camera->getProjectionMatrixAsPerspective(fovy, aspect, zNear, zFar);
   const Frustum full =
-      perspectiveFrustum(fovy, double(layout.virtualWidth()) / double(layout.virtualHeight()), zNear, zFar);
+      perspectiveFrustum(kWallFovyDegrees, double(layout.virtualWidth()) / double(layout.virtualHeight()), zNear, zFar);
   const Frustum f = tileFrustum(full, layout, options.wall->tile);
   camera->setProjectionMatrixAsFrustum(f.left, f.right, f.bottom, f.top, f.zNear, f.zFar);
   camera->setProjectionResizePolicy(osg::Camera::FIXED);
@@ -449,6 +457,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int width, int height) {
     for (const auto* names : {&labelNamesEn, &labelNamesZh})
       for (const auto& entry : *names) fonts.extraTexts.push_back(entry.second);
     overlay = new ImGuiOverlay(fonts);
+    fontOptions = fonts;
     overlay->setLabelSource(siteScene.get());
     ImGuiOverlay::DrawFn drawPanels = [this]() {
       if (!options.panels) {
@@ -465,6 +474,7 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int width, int height) {
       }
       for (const auto& extension : extensions) extension->drawOverlay(language, uiScale);
     };
+    panelDraw = drawPanels;
     overlay->install(viewer, std::move(drawPanels));
   }
   {
@@ -747,6 +757,110 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
     impl.tearDownGraphics();
     contexts.front()->releaseContext();
   }
+  impl.overlay = nullptr;
+  impl.camera = nullptr;
+  return core::Ok{};
+}
+
+// Several wall tiles from one process: the master camera holds the wall's whole frustum and the
+// city manipulator and draws nothing itself; each tile is a slave camera with its own window,
+// whose projection offset cuts the tile's part out of the master's (P_tile = P_master x offset),
+// and its own ImGui overlay showing its rectangle of the panels. One thread draws them in turn.
+core::Status TwinViewer::runWallWindows(const std::vector<WallTile>& tiles, int frames, int width, int height) {
+  Impl& impl = *_impl;
+  TWIN_ASSERT(impl.options.wall && !tiles.empty(), "app::TwinViewer::runWallWindows(): needs ViewerOptions::wall");
+  WallLayout layout = impl.options.wall->layout;
+  layout.tileWidth = width;
+  layout.tileHeight = height;
+  osg::ref_ptr<osgViewer::Viewer> viewer = new osgViewer::Viewer;
+  // The view's own planes and the wall's field of view, as setUpWall() takes them for the first tile.
+  double fovy = kWallFovyDegrees, aspect = 1, zNear = 1, zFar = 10000;
+  viewer->getCamera()->getProjectionMatrixAsPerspective(fovy, aspect, zNear, zFar);
+  const Frustum full =
+      perspectiveFrustum(kWallFovyDegrees, double(layout.virtualWidth()) / double(layout.virtualHeight()), zNear, zFar);
+  const osg::Matrixd fullProjection =
+      osg::Matrixd::frustum(full.left, full.right, full.bottom, full.top, full.zNear, full.zFar);
+  std::vector<osg::ref_ptr<osg::Camera>> cameras;
+  for (const WallTile& tile : tiles) {
+    osg::ref_ptr<osg::GraphicsContext::Traits> traits = new osg::GraphicsContext::Traits;
+    traits->readDISPLAY();
+    traits->setUndefinedScreenDetailsToDefaultScreen();
+    traits->x = tile.column * width;
+    traits->y = tile.row * height;
+    traits->width = width;
+    traits->height = height;
+    traits->windowDecoration = false;
+    traits->doubleBuffer = true;
+    traits->windowName = "twin wall " + std::to_string(tile.column) + "," + std::to_string(tile.row);
+    osg::ref_ptr<osg::GraphicsContext> context = osg::GraphicsContext::createGraphicsContext(traits.get());
+    if (!context) {
+      const char* display = std::getenv("DISPLAY");
+      return core::fail(std::string("twin: cannot open a window on display '") + (display ? display : "") +
+                        "' for wall tile " + std::to_string(tile.column) + "," + std::to_string(tile.row));
+    }
+    osg::ref_ptr<osg::Camera> camera = new osg::Camera;
+    camera->setGraphicsContext(context.get());
+    camera->setViewport(new osg::Viewport(0, 0, width, height));
+    camera->setDrawBuffer(GL_BACK);
+    camera->setReadBuffer(GL_BACK);
+    camera->setProjectionResizePolicy(osg::Camera::FIXED);
+    const Frustum f = tileFrustum(full, layout, tile);
+    const osg::Matrixd tileProjection = osg::Matrixd::frustum(f.left, f.right, f.bottom, f.top, f.zNear, f.zFar);
+    camera->setUserValue("twin:screenProjection", fullProjection);
+    camera->setUserValue("twin:screenWidth", layout.virtualWidth());
+    camera->setUserValue("twin:screenHeight", layout.virtualHeight());
+    viewer->addSlave(camera.get(), osg::Matrixd::inverse(fullProjection) * tileProjection, osg::Matrixd(), true);
+    cameras.push_back(camera);
+  }
+  viewer->setKeyEventSetsDone(0);
+  impl.options.wall->tile = tiles.front();
+  impl.setUp(*viewer, width, height);
+  // setUp() gave the master the first tile's frustum: it holds the whole wall's instead.
+  viewer->getCamera()->setProjectionMatrix(fullProjection);
+  viewer->getCamera()->setProjectionResizePolicy(osg::Camera::FIXED);
+  impl.tileOverlays.clear();
+  for (std::size_t i = 0; i < tiles.size(); ++i) {
+    cameras[i]->setClearColor(viewer->getCamera()->getClearColor());
+    if (i == 0) {
+      // The viewer's own overlay (which takes the input) draws the first tile; setUpWall() gave
+      // it that tile's rectangle.
+      impl.overlay->installOnCamera(*cameras[0], impl.panelDraw);
+      impl.tileOverlays.push_back(impl.overlay);
+      continue;
+    }
+    osg::ref_ptr<ImGuiOverlay> overlay = new ImGuiOverlay(impl.fontOptions);
+    overlay->setLabelSource(impl.siteScene.get());
+    overlay->setLabelNames(impl.language == ui::Language::En ? &impl.labelNamesEn : &impl.labelNamesZh);
+    const PixelRect rect = tileRect(layout, tiles[i]);
+    overlay->setVirtualScreen(rect.x, rect.y, layout.virtualWidth(), layout.virtualHeight(), fullProjection);
+    ImGui::SetCurrentContext(overlay->context());
+    ui::applyStyle(impl.theme);
+    ImGui::GetStyle().ScaleAllSizes(impl.uiScale);
+    overlay->installOnCamera(*cameras[i], impl.panelDraw);
+    impl.tileOverlays.push_back(overlay);
+  }
+  viewer->realize();
+  if (!viewer->isRealized()) {
+    const char* display = std::getenv("DISPLAY");
+    return core::fail(std::string("twin: cannot open a window on display '") + (display ? display : "") + "'");
+  }
+  int frame = 0;
+  while (!viewer->done() && !impl.quit && (frames <= 0 || frame < frames)) {
+    impl.pacer->waitForFrame();
+    impl.applyCommands();
+    core::Stopwatch clock;
+    viewer->frame();
+    impl.refreshView(*viewer, clock.elapsedMs());
+    ++frame;
+  }
+  for (std::size_t i = 0; i < cameras.size(); ++i) {
+    osg::GraphicsContext* context = cameras[i]->getGraphicsContext();
+    if (context && context->makeCurrent()) {
+      impl.tileOverlays[i]->releaseGraphics();
+      context->releaseContext();
+    }
+  }
+  impl.tileOverlays.clear();
   impl.overlay = nullptr;
   impl.camera = nullptr;
   return core::Ok{};

@@ -40,6 +40,9 @@ class ImGuiOverlay : public osg::Referenced {
   /** Sets the main camera's final draw callback and adds the event handler to `view`. An empty
       `draw` draws no panels (the labels, if any, are still drawn). */
   void install(osgViewer::View& view, DrawFn draw);
+  /** Draws in `camera`'s final draw callback only, without taking input: a further window of
+      the same view (one tile of a video wall among several). */
+  void installOnCamera(osg::Camera& camera, DrawFn draw);
   /** Each frame, draws `labels`' SiteScene::visibleLabels() for the camera being drawn, before
       (under) the panels: text in the label colour with a 1-pixel halo in the theme's background
       colour, in the loaded font (glyphs missing from it show as '?', so pass the site's names in

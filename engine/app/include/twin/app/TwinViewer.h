@@ -163,6 +163,11 @@ class TwinViewer {
   /** Opens a window (needs DISPLAY) and runs until it is closed, or for `frames` frames when
       frames > 0. Error when no window can be opened. */
   core::Status runWindow(int frames, int width = 1600, int height = 900);
+  /** Several tiles of the wall (ViewerOptions::wall gives the grid and bezels) from this one
+      process: one frameless window of width x height per tile, at its place on the desktop
+      (column x width, row x height), all drawn from one camera, each with its part of the
+      panels. Runs like runWindow(). Error when a window cannot be opened. */
+  core::Status runWallWindows(const std::vector<WallTile>& tiles, int frames, int width, int height);
 
   /** Renders the start view headless (EGL, no X) at width x height with the panels, running a
       few frames so that auto-sized panels and labels settle. Returns the RGB image (OSG order). */
