@@ -385,8 +385,8 @@ struct BusyScreen {
     m.activeBySeverity = {2, 2, 2, 2};
     m.selectedSensor = "s0";
     for (int i = 0; i < 500; ++i) m.selectedSeries.push_back({1000LL * i, 100.0 + i % 50});
-    m.selectedRuleLines = {RuleLine{150, model::AlertSeverity::Major, false, "PM2.5 超标"},
-                           RuleLine{120, model::AlertSeverity::Major, true, "PM2.5 超标"}};
+    m.selectedRuleLines = {RuleLine{150, model::AlertSeverity::Major, false, "PM2.5 超标", "PM2.5 high"},
+                           RuleLine{120, model::AlertSeverity::Major, true, "PM2.5 超标", "PM2.5 high"}};
     m.timelineFromMs = 0;
     m.timelineToMs = 499000;
   }
