@@ -1,5 +1,6 @@
-// How an alert's message parts (Alert::messageParts) are kept in a log's text columns
-// message_key and message_args, the same in the SQLite and the PostgreSQL store.
+// What the SQLite and the PostgreSQL alert logs share in how they keep an alert in text
+// columns: its message parts (Alert::messageParts) in message_key and message_args, and its
+// rule kind by name.
 #pragma once
 
 #include <string>
@@ -15,5 +16,8 @@ std::string messageArgsJson(const AlertMessageParts& parts);
 /** The parts back from the two columns; an args text that does not parse gives parts without a
     key, so that the reader shows the stored message (another program may have written it). */
 AlertMessageParts messageParts(const std::string& key, const std::string& args);
+
+/** The rule kind named `name` (model::ruleKindName()); false for an unknown name. */
+bool ruleKindFromName(const std::string& name, model::RuleKind& out);
 
 }  // namespace twin::alerts

@@ -139,16 +139,6 @@ void bindReal(sqlite3_stmt* st, int col, double v) {
     sqlite3_bind_null(st, col);
 }
 
-bool ruleKindFromName(const std::string& s, model::RuleKind& out) {
-  for (model::RuleKind k : {model::RuleKind::Above, model::RuleKind::Below, model::RuleKind::Outside,
-                            model::RuleKind::Rate, model::RuleKind::Stale, model::RuleKind::Quality})
-    if (s == model::ruleKindName(k)) {
-      out = k;
-      return true;
-    }
-  return false;
-}
-
 }  // namespace
 
 // The SQLite log: one file, WAL, one writer at a time (BEGIN IMMEDIATE).
@@ -587,6 +577,16 @@ AlertMessageParts messageParts(const std::string& key, const std::string& args) 
   parts.sensorEn = field("sensor_en");
   parts.key = key;
   return parts;
+}
+
+bool ruleKindFromName(const std::string& s, model::RuleKind& out) {
+  for (model::RuleKind k : {model::RuleKind::Above, model::RuleKind::Below, model::RuleKind::Outside,
+                            model::RuleKind::Rate, model::RuleKind::Stale, model::RuleKind::Quality})
+    if (s == model::ruleKindName(k)) {
+      out = k;
+      return true;
+    }
+  return false;
 }
 
 }  // namespace twin::alerts

@@ -78,16 +78,6 @@ Param real(double v) {
   return std::string(buf);
 }
 
-bool ruleKindFromName(const std::string& s, model::RuleKind& out) {
-  for (model::RuleKind k : {model::RuleKind::Above, model::RuleKind::Below, model::RuleKind::Outside,
-                            model::RuleKind::Rate, model::RuleKind::Stale, model::RuleKind::Quality})
-    if (s == model::ruleKindName(k)) {
-      out = k;
-      return true;
-    }
-  return false;
-}
-
 // The state that has both what `a` and `b` record: cleared when either is, acknowledged when
 // either is (both changes are one-way in the lifecycle).
 AlertState mergedState(AlertState a, AlertState b) {

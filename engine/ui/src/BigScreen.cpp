@@ -12,7 +12,13 @@
 #include "twin/ui/Panels.h"
 #include "twin/ui/TextFit.h"
 
+#include "SeverityText.h"
+
 namespace twin::ui {
+
+using detail::kSeverities;
+using detail::severityKey;
+using detail::toImVec4;
 
 bool overlaps(const WidgetRect& a, const WidgetRect& b) {
   if (a.empty() || b.empty()) return false;
@@ -120,8 +126,6 @@ float contrastRatio(const Rgba& a, const Rgba& b) {
 
 namespace {
 
-ImVec4 toImVec4(const Rgba& c) { return ImVec4(c.r, c.g, c.b, c.a); }
-
 // A fixed window exactly on `r`: the layout owns where big-screen panels go.
 bool beginFixed(const char* id, const WidgetRect& r, float bgAlpha, ImGuiWindowFlags extra = 0) {
   ImGui::SetNextWindowPos(ImVec2(r.minX, r.minY), ImGuiCond_Always);
@@ -138,18 +142,6 @@ std::string percent(std::size_t part, std::size_t whole) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.0f %%", 100.0 * double(part) / double(whole));
   return buffer;
-}
-
-constexpr model::AlertSeverity kSeverities[] = {model::AlertSeverity::Critical, model::AlertSeverity::Major,
-                                                model::AlertSeverity::Minor, model::AlertSeverity::Warning};
-const char* severityKey(model::AlertSeverity s) {
-  switch (s) {
-    case model::AlertSeverity::Critical: return "severity.critical";
-    case model::AlertSeverity::Major: return "severity.major";
-    case model::AlertSeverity::Minor: return "severity.minor";
-    case model::AlertSeverity::Warning: return "severity.warning";
-  }
-  return "severity.warning";
 }
 
 // One card: a small caption, a large value with its unit.

@@ -13,25 +13,16 @@
 
 #include "twin/ui/AlertText.h"
 #include "twin/ui/TextFit.h"
+#include "SeverityText.h"
 
 namespace twin::ui {
 namespace {
 
+using detail::kSeverities;
+using detail::severityKey;
+using detail::toImVec4;
+
 constexpr float kMargin = 10.0f;
-constexpr model::AlertSeverity kSeverities[] = {model::AlertSeverity::Critical, model::AlertSeverity::Major,
-                                                model::AlertSeverity::Minor, model::AlertSeverity::Warning};
-
-ImVec4 toImVec4(const Rgba& c) { return ImVec4(c.r, c.g, c.b, c.a); }
-
-const char* severityKey(model::AlertSeverity s) {
-  switch (s) {
-    case model::AlertSeverity::Critical: return "severity.critical";
-    case model::AlertSeverity::Major: return "severity.major";
-    case model::AlertSeverity::Minor: return "severity.minor";
-    case model::AlertSeverity::Warning: return "severity.warning";
-  }
-  return "severity.warning";
-}
 
 std::string formatValue(double v, const std::string& unit) {
   char buffer[64];

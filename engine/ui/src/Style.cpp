@@ -2,10 +2,12 @@
 
 #include <imgui.h>
 
+#include "SeverityText.h"
+
 namespace twin::ui {
 namespace {
 
-ImVec4 toImVec4(const Rgba& c) { return ImVec4(c.r, c.g, c.b, c.a); }
+using detail::toImVec4;
 
 // Opaque and distinct from the themes' background and ground: panels stay readable over a busy
 // city on a wall display, and rendering tests can find the panel colour exactly.
