@@ -160,7 +160,7 @@ TEST_CASE("wall: option parsing and its errors name the flag", "[app][wall]") {
           "bad --tile '" + std::string(bad) + "'; expected C,R (0-based column and row), a list C,R;C,R or all");
   }
 
-  CHECK(app::tileFileName("/tmp/wall.png", {1, 0}) == "/tmp/wall-1-0.png");
+  CHECK(app::tileFileName("shots/wall.png", {1, 0}) == "shots/wall-1-0.png");
   CHECK(app::tileFileName("out/a.b/wall", {0, 2}) == "out/a.b/wall-0-2");
 }
 

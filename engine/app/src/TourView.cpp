@@ -33,6 +33,19 @@ std::optional<double> stopMinute(const model::Tour& tour, std::size_t index) {
   return std::nullopt;
 }
 
+// The camera that looks at a tour pose (orbit centre, distance, heading, pitch).
+ViewerExtension::FlyPose flyPoseOf(const model::TourPose& p) {
+  OrbitState orbit;
+  orbit.center = osg::Vec3d(p.center.x, p.center.y, p.center.z);
+  orbit.distanceMeters = p.distanceMeters;
+  orbit.headingDegrees = p.headingDegrees;
+  orbit.pitchDegrees = p.pitchDegrees;
+  ViewerExtension::FlyPose pose;
+  osg::Vec3d up;
+  CityManipulator::lookAt(orbit, pose.eye, pose.center, up);
+  return pose;
+}
+
 }  // namespace
 
 bool tourNeedsPlanning(const model::Tour& tour) {
@@ -292,15 +305,7 @@ std::optional<ViewerExtension::FlyPose> TourView::showView(const std::string& vi
   impl.showSun(moment);
 
   const model::TourPose& p = impl.poses[index][stop - 1];
-  OrbitState orbit;
-  orbit.center = osg::Vec3d(p.center.x, p.center.y, p.center.z);
-  orbit.distanceMeters = p.distanceMeters;
-  orbit.headingDegrees = p.headingDegrees;
-  orbit.pitchDegrees = p.pitchDegrees;
-  FlyPose pose;
-  osg::Vec3d up;
-  CityManipulator::lookAt(orbit, pose.eye, pose.center, up);
-  return pose;
+  return flyPoseOf(p);
 }
 
 const std::string& TourView::viewShown() const { return _impl->viewShown; }
@@ -347,15 +352,7 @@ std::optional<ViewerExtension::FlyPose> TourView::cameraPose(const FlyPose& curr
   }
   if (!impl.player->playing()) return std::nullopt;
   const model::TourPose p = impl.player->moment().pose;
-  OrbitState orbit;
-  orbit.center = osg::Vec3d(p.center.x, p.center.y, p.center.z);
-  orbit.distanceMeters = p.distanceMeters;
-  orbit.headingDegrees = p.headingDegrees;
-  orbit.pitchDegrees = p.pitchDegrees;
-  FlyPose pose;
-  osg::Vec3d up;
-  CityManipulator::lookAt(orbit, pose.eye, pose.center, up);
-  return pose;
+  return flyPoseOf(p);
 }
 
 bool TourView::pick(osgViewer::View& view, float x, float y) {
