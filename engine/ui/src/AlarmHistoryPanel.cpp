@@ -175,17 +175,8 @@ std::vector<MonitorCommand> AlarmHistoryPanel::draw(AlarmHistoryModel& model, co
 void AlarmHistoryPanel::drawFilters(AlarmHistoryModel& model, const MonitorView& view) {
   const Language lang = view.language;
   HistoryFilter filter = model.filter();
-  const auto toggleWidth = [](const char* label) {
-    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
-  };
-  for (std::size_t i = 0; i < std::size(kSeverities); ++i) {
-    const model::AlertSeverity s = kSeverities[i];
-    if (i > 0) sameLineIfFits(toggleWidth(tr(lang, severityKey(s))));
-    ImGui::PushStyleColor(ImGuiCol_CheckMark, toImVec4(severityColour(s)));
-    ImGui::Checkbox(tr(lang, severityKey(s)), &filter.severities[std::size_t(s)]);
-    ImGui::PopStyleColor();
-    remember(std::string("history.filter.") + model::alertSeverityName(s));
-  }
+  detail::severityToggles(lang, filter.severities,
+                          [this](const char* name) { remember(std::string("history.filter.") + name); });
 
   const float stateWidth =
       comboWidth(lang, {"alerts.all", "history.active", "history.cleared", "alerts.unacked", "alerts.acked"});

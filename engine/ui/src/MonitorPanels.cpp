@@ -20,6 +20,7 @@ namespace {
 
 using detail::kSeverities;
 using detail::severityKey;
+using detail::toggleWidth;
 using detail::toImVec4;
 
 constexpr float kMargin = 10.0f;
@@ -622,17 +623,8 @@ void MonitorPanels::drawAlerts(const MonitorView& view, std::vector<MonitorComma
   }
   // Filters: one checkbox per severity, state and sort radio buttons; a row wraps where the
   // window is too narrow for it (the big screen's rail at 1366x768).
-  const auto toggleWidth = [](const char* label) {
-    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
-  };
-  for (std::size_t i = 0; i < std::size(kSeverities); ++i) {
-    const model::AlertSeverity s = kSeverities[i];
-    if (i > 0) sameLineIfFits(toggleWidth(tr(lang, severityKey(s))));
-    ImGui::PushStyleColor(ImGuiCol_CheckMark, toImVec4(severityColour(s)));
-    ImGui::Checkbox(tr(lang, severityKey(s)), &_filter.severities[std::size_t(s)]);
-    ImGui::PopStyleColor();
-    remember(std::string("filter.") + model::alertSeverityName(s));
-  }
+  detail::severityToggles(lang, _filter.severities,
+                          [this](const char* name) { remember(std::string("filter.") + name); });
   int state = int(_filter.state);
   ImGui::TextDisabled("%s", tr(lang, "alerts.state"));
   const std::pair<const char*, const char*> states[] = {

@@ -5,8 +5,17 @@
 
 #include <imgui.h>
 
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <iterator>
+#include <string>
+
 #include "twin/model/Sensor.h"
+#include "twin/ui/I18n.h"
+#include "twin/ui/MonitorPanels.h"
 #include "twin/ui/Style.h"
+#include "twin/ui/TextFit.h"
 
 namespace twin::ui::detail {
 
@@ -24,6 +33,27 @@ inline const char* severityKey(model::AlertSeverity s) {
     case model::AlertSeverity::Warning: return "severity.warning";
   }
   return "severity.warning";
+}
+
+/** The width of a checkbox or radio button with `label`. */
+inline float toggleWidth(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+}
+
+/** One checkbox per severity, in its colour, wrapping where the window is too narrow;
+    `shown[s]` says whether severity s is shown. `remember(name)` is called after each box with
+    the severity's name (the panel records the item's rectangle). */
+inline void severityToggles(Language lang, std::array<bool, 4>& shown,
+                            const std::function<void(const char*)>& remember) {
+  for (std::size_t i = 0; i < std::size(kSeverities); ++i) {
+    const model::AlertSeverity s = kSeverities[i];
+    const char* label = tr(lang, severityKey(s));
+    if (i > 0) sameLineIfFits(toggleWidth(label));
+    ImGui::PushStyleColor(ImGuiCol_CheckMark, toImVec4(severityColour(s)));
+    ImGui::Checkbox(label, &shown[std::size_t(s)]);
+    ImGui::PopStyleColor();
+    remember(model::alertSeverityName(s));
+  }
 }
 
 }  // namespace twin::ui::detail
