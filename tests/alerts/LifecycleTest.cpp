@@ -2,7 +2,9 @@
 // history queries and the alert log's schema migration.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -472,4 +474,29 @@ TEST_CASE("A version 2 alert log whose alerts table is gone cannot get the messa
   REQUIRE_FALSE(store.ok());
   CHECK(store.error().message ==
         "alerts::AlertStore::open(): broken.db: cannot add the message columns: no such table: alerts");
+}
+
+TEST_CASE("Programs that open one new alert log at the same moment all get it", "[alerts]") {
+  // Two `twin monitor --worker` processes share one log and start together: neither may take the
+  // other's half-made schema for "a database of another kind".
+  twin::test::TempDir dir("open-race");
+  constexpr int kOpeners = 6;
+  for (int round = 0; round < 20; ++round) {
+    const auto file = dir.path() / ("log-" + std::to_string(round) + ".db");
+    std::vector<std::string> errors(kOpeners);
+    std::vector<std::thread> openers;
+    std::atomic<int> ready{0};
+    for (int i = 0; i < kOpeners; ++i)
+      openers.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < kOpeners) std::this_thread::yield();
+        auto store = AlertStore::open(file);
+        if (!store) errors[i] = store.error().message;
+      });
+    for (auto& t : openers) t.join();
+    for (int i = 0; i < kOpeners; ++i) {
+      INFO("round " << round << ", opener " << i);
+      CHECK(errors[i] == "");
+    }
+  }
 }

@@ -167,7 +167,11 @@ TEST_CASE("twin monitor --share: two processes split twin replay --partitions, o
   auto w1 = std::make_unique<Worker>(workerArgs(1), dir.path() / "w1.out");
   REQUIRE(w0->started());
   REQUIRE(w1->started());
-  REQUIRE(waitOnline(broker.port(), {"twin-monitor-procs-0of2", "twin-monitor-procs-1of2"}));
+  {
+    const bool online = waitOnline(broker.port(), {"twin-monitor-procs-0of2", "twin-monitor-procs-1of2"});
+    INFO("worker 0: " << w0->output() << w0->errors() << "\nworker 1: " << w1->output() << w1->errors());
+    REQUIRE(online);
+  }
   REQUIRE(replay(0) == 0);
   // Worker 1 stops while the broker may still be delivering its share.
   REQUIRE(w1->stop() == 0);

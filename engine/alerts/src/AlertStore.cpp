@@ -88,7 +88,6 @@ const char* kSchema =
 // Version 1 -> 2, in one transaction. Old alerts arrived when they were raised (version 1
 // stamped alerts with the engine clock) and were never escalated.
 const char* kMigrate1to2 =
-    "BEGIN IMMEDIATE;"
     "ALTER TABLE alerts ADD COLUMN received_ms INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE alerts ADD COLUMN building TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE alerts ADD COLUMN floor INTEGER;"
@@ -100,8 +99,7 @@ const char* kMigrate1to2 =
     "ALTER TABLE transitions ADD COLUMN severity TEXT NOT NULL DEFAULT '';"
     "UPDATE alerts SET received_ms = raised_ms, raised_severity = severity;"
     "UPDATE transitions SET severity = (SELECT severity FROM alerts WHERE alerts.id = transitions.alert_id);"
-    "PRAGMA user_version=2;"
-    "COMMIT;";
+    "PRAGMA user_version=2;";
 
 // The message's key and parameters (Alert::messageParts) came later, as two columns added to a
 // version 2 log on open without a new version: a program that predates them still opens the
@@ -173,6 +171,43 @@ class SqliteAlertStore final : public AlertStore {
       while (!found && sqlite3_step(st) == SQLITE_ROW) found = text(st, 1) == column;
     sqlite3_finalize(st);
     return found;
+  }
+
+  // Reads the version and makes or migrates the schema under the write lock (BEGIN IMMEDIATE
+  // waits out the busy timeout), so that programs opening one new log at once see either an
+  // empty file or a whole log, never the other's tables before its version.
+  core::Status makeSchema() {
+    if (!exec("BEGIN IMMEDIATE")) return error("open()", "not an alert log");
+    auto rollback = [this](core::Error e) {
+      exec("ROLLBACK");
+      return e;
+    };
+    sqlite3_stmt* st = nullptr;
+    int version = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version < 0) return rollback(error("open()", "not an alert log"));
+    if (version == 0) {
+      // A fresh file, or one some other program made: only an empty database may become a log.
+      int tables = -1;
+      if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM sqlite_master", -1, &st, nullptr) == SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW)
+        tables = sqlite3_column_int(st, 0);
+      sqlite3_finalize(st);
+      if (tables != 0)
+        return rollback(
+            fail("alerts::AlertStore::open(): " + file + ": not an alert log (a database of another kind)"));
+      if (!exec(kSchema) || !exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()))
+        return rollback(error("open()", "cannot create the schema"));
+    } else if (version == 1) {
+      if (!exec(kMigrate1to2)) return rollback(error("open()", "cannot migrate the alert log from version 1 to 2"));
+    } else if (version != kSchemaVersion) {
+      return rollback(fail("alerts::AlertStore::open(): " + file + ": alert log version " + std::to_string(version) +
+                           ", expected " + std::to_string(kSchemaVersion)));
+    }
+    if (!exec("COMMIT")) return rollback(error("open()", "cannot create the schema"));
+    return core::Ok{};
   }
 
   // Adds the message columns unless the log has them; under the write lock, so that two
@@ -264,37 +299,10 @@ core::Result<std::unique_ptr<AlertStore>> SqliteAlertStore::open(const std::file
   // A new log gets 1 KiB pages (no effect on an existing file): a commit rewrites about five
   // pages whatever it holds, so small pages cut what each commit writes to the WAL fourfold.
   impl->exec("PRAGMA page_size=1024");
-  if (!impl->exec("PRAGMA journal_mode=WAL")) return impl->error("open()", "not an alert log");
+  if (!sensors::enterWalMode(impl->db)) return impl->error("open()", "not an alert log");
   if (!impl->exec(durability == Durability::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"))
     return impl->error("open()", "cannot set synchronous");
-  sqlite3_stmt* st = nullptr;
-  int version = -1;
-  if (sqlite3_prepare_v2(impl->db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    version = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  if (version < 0) return impl->error("open()", "not an alert log");
-  if (version == 0) {
-    // A fresh file, or one some other program made: only an empty database may become a log.
-    int tables = -1;
-    if (sqlite3_prepare_v2(impl->db, "SELECT COUNT(*) FROM sqlite_master", -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-      tables = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (tables != 0)
-      return fail("alerts::AlertStore::open(): " + impl->file + ": not an alert log (a database of another kind)");
-    if (!impl->exec(kSchema) || !impl->exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str()))
-      return impl->error("open()", "cannot create the schema");
-  } else if (version == 1) {
-    if (!impl->exec(kMigrate1to2)) {
-      auto e = impl->error("open()", "cannot migrate the alert log from version 1 to 2");
-      impl->exec("ROLLBACK");
-      return e;
-    }
-  } else if (version != kSchemaVersion) {
-    return fail("alerts::AlertStore::open(): " + impl->file + ": alert log version " + std::to_string(version) +
-                ", expected " + std::to_string(kSchemaVersion));
-  }
+  if (auto made = impl->makeSchema(); !made) return made.error();
   if (auto added = impl->addMessageColumns(); !added) return added.error();
   if (sqlite3_prepare_v2(impl->db,
                          (std::string("INSERT OR REPLACE INTO alerts(") + kAlertColumns +

@@ -107,7 +107,7 @@ core::Result<std::unique_ptr<HistoryDb>> HistoryDb::open(const std::filesystem::
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     return impl->error("open()", "cannot open");
   sqlite3_busy_timeout(impl->db, 5000);
-  if (!impl->exec("PRAGMA journal_mode=WAL") || !impl->exec("PRAGMA synchronous=NORMAL") ||
+  if (!enterWalMode(impl->db) || !impl->exec("PRAGMA synchronous=NORMAL") ||
       !impl->exec(
           "CREATE TABLE IF NOT EXISTS readings(sensor TEXT NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL);"
           "CREATE INDEX IF NOT EXISTS readings_sensor_ts ON readings(sensor, ts_ms);"))

@@ -245,4 +245,25 @@ WalCheckpointer::WriteGuard LazyWalCheckpointer::write(sqlite3* writer) {
 
 WalStats LazyWalCheckpointer::stats() const { return _checkpointer ? _checkpointer->stats() : WalStats{}; }
 
+bool enterWalMode(sqlite3* db, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, nullptr);
+    std::string mode;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(st);
+      if (rc == SQLITE_ROW) {
+        const unsigned char* t = sqlite3_column_text(st, 0);
+        mode = t ? reinterpret_cast<const char*>(t) : "";
+      }
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW) return mode == "wal";
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) return false;
+    if (std::chrono::steady_clock::now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace twin::sensors

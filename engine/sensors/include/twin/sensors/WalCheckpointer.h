@@ -104,4 +104,10 @@ class LazyWalCheckpointer {
   bool _tried = false;
 };
 
+/** Puts `db` in WAL mode. Another program switching the same new file at the same moment makes
+    SQLite answer "database is locked" at once (its busy handler is not consulted there), so this
+    retries for up to `timeout`. False, with the reason left in sqlite3_errmsg(db), when the file
+    cannot be switched: not a database, read-only, or locked for longer. */
+bool enterWalMode(sqlite3* db, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+
 }  // namespace twin::sensors
