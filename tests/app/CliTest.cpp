@@ -212,3 +212,37 @@ TEST_CASE("cli: info on a bare OSM file", "[app]") {
   CHECK(j["buildings"]["total"] == 257);
   CHECK(j["roads"]["total"].get<int>() >= 300);
 }
+
+TEST_CASE("cli: a streamed buildings layer is named by info and drawn by snapshot", "[app][stream]") {
+  test::TempDir dir("cli-stream");
+  // Two 30 m buildings 60 m apart near the origin, in lon/lat.
+  writeFile(dir.path() / "b.geojson",
+            R"({"type":"FeatureCollection","features":[)"
+            R"({"type":"Feature","properties":{"h":20},"geometry":{"type":"Polygon","coordinates":[[[120.2,30.25],)"
+            R"([120.2003,30.25],[120.2003,30.2503],[120.2,30.2503],[120.2,30.25]]]}},)"
+            R"({"type":"Feature","properties":{"h":35},"geometry":{"type":"Polygon","coordinates":[[[120.2009,30.25],)"
+            R"([120.2012,30.25],[120.2012,30.2503],[120.2009,30.2503],[120.2009,30.25]]]}}]})");
+  writeFile(dir.path() / "s.json",
+            R"({"site":{"origin":{"lon":120.2005,"lat":30.2501}},"layers":[{"id":"city","source":"b.geojson",)"
+            R"("role":"buildings","fields":{"height":"h"},"stream":{"tile_m":200,"radius_m":400}}]})");
+  const std::string scene = (dir.path() / "s.json").string();
+  auto r = runTwin({"info", scene});
+  REQUIRE(r.code == app::kExitOk);
+  CHECK(r.out.find("buildings: 0\n") != std::string::npos);
+  CHECK(r.out.find("streamed buildings layer 'city': read by the view's extent when drawn (tiles of 200 m within "
+                   "400 m, at most 64), not counted here\n") != std::string::npos);
+  r = runTwin({"info", scene, "--json"});
+  REQUIRE(r.code == app::kExitOk);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["streamedLayers"].size() == 1);
+  CHECK(j["streamedLayers"][0]["id"] == "city");
+  CHECK(j["streamedLayers"][0]["maxTiles"] == 64);
+  // The snapshot waits for the view's tiles: both buildings are in the image's figures.
+  const auto png = dir.path() / "s.png", stats = dir.path() / "s.json.stats";
+  r = runTwin({"snapshot", scene, "-o", png.string(), "--size", "640x360", "--no-panels", "--stats", stats.string()});
+  INFO(r.err);
+  REQUIRE(r.code == app::kExitOk);
+  std::ifstream in(stats);
+  const auto figures = nlohmann::json::parse(in);
+  CHECK(figures["buildings_drawn"] == 2);
+}

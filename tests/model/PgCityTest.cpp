@@ -16,7 +16,7 @@
 #include <set>
 
 #include "GeneratedCity.h"
-#include "ScratchPostgres.h"
+#include "PgCity.h"
 #include "TestPaths.h"
 #include "twin/geo/VectorReader.h"
 #include "twin/model/ExtentLoader.h"
@@ -31,63 +31,18 @@ namespace {
   std::exit(test::kSkipExitCode);
 }
 
-std::string shellQuoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// The city's buildings, one row each: use, levels and name columns, as a city's own table has.
-const char* kBuildingsSql =
-    "SELECT GEOMETRY, building AS use, CAST(hstore_get_value(other_tags, 'building:levels') AS INTEGER) AS levels, "
-    "name "
-    "FROM multipolygons WHERE building IS NOT NULL";
-
-std::string sceneJson(const std::string& source, const std::string& ogrLayer) {
-  return R"({"site":{"origin":{"lon":)" + std::to_string(test::kGeneratedCityLon) + R"(,"lat":)" +
-         std::to_string(test::kGeneratedCityLat) + R"(}},"layers":[{"id":"city","source":")" + source +
-         R"(","layers":[")" + ogrLayer +
-         R"("],"role":"buildings","fields":{"levels":"levels","use":"use","name":"name"}}]})";
-}
-
 struct City {
   test::TempDir dir{"pgcity"};
-  std::unique_ptr<test::ScratchPostgres> pg;
-  std::string gpkg, pgSource;
+  std::unique_ptr<test::PgCity> made;
   model::SceneConfig fileConfig, pgConfig;
 
-  std::string errors(const std::string& name) const {
-    std::ifstream in(dir.path() / name);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-
   explicit City(std::size_t buildings) {
-    const std::string initdb = std::string(test::ScratchPostgres::kDefaultBinDir) + "/initdb";
-    if (::access(initdb.c_str(), X_OK) != 0) skip("needs PostgreSQL 15 (" + initdb + "; scripts/install-deps.sh)");
-    if (std::system("command -v ogr2ogr > /dev/null 2>&1") != 0) skip("needs ogr2ogr (gdal-bin)");
-    auto started = test::ScratchPostgres::start(dir.path().string());
-    if (!started.ok()) FAIL(started.error().message);
-    pg = std::move(*started);
-    if (!pg->sql("CREATE EXTENSION postgis;").ok())
-      skip("needs PostGIS (postgresql-15-postgis-3: scripts/install-deps.sh)");
-    const auto osm = dir.path() / "city.osm";
-    test::GeneratedCityOptions options;
-    options.buildings = buildings;
-    options.poisPerBuilding = 0;
-    REQUIRE(test::writeGeneratedCityOsm(osm, options).ok());
-    gpkg = (dir.path() / "city.gpkg").string();
-    pgSource = "PG:host=" + dir.path().string() + " user=twin dbname=postgres";
-    const std::string toFile = "ogr2ogr -f GPKG " + shellQuoted(gpkg) + " " + shellQuoted(osm.string()) +
-                               " -dialect SQLite -sql " + shellQuoted(kBuildingsSql) +
-                               " -nln buildings -nlt MULTIPOLYGON 2> " +
-                               shellQuoted((dir.path() / "gpkg.err").string());
-    if (std::system(toFile.c_str()) != 0) FAIL("ogr2ogr to GeoPackage: " << errors("gpkg.err"));
-    const std::string toPg = "ogr2ogr -f PostgreSQL " + shellQuoted(pgSource) + " " + shellQuoted(gpkg) +
-                             " buildings -nln buildings -lco GEOMETRY_NAME=geom 2> " +
-                             shellQuoted((dir.path() / "pg.err").string());
-    if (std::system(toPg.c_str()) != 0) FAIL("ogr2ogr to PostGIS: " << errors("pg.err"));
-    auto f = model::parseSceneConfig(sceneJson("city.gpkg", "buildings"), dir.path() / "file.json");
-    auto p = model::parseSceneConfig(sceneJson(pgSource, "buildings"), dir.path() / "pg.json");
+    test::PgCityResult result = test::makePgCity(dir.path(), buildings);
+    if (!result.skip.empty()) skip(result.skip);
+    if (!result.error.empty()) FAIL(result.error);
+    made = std::move(result.city);
+    auto f = model::parseSceneConfig(test::pgCitySceneJson("city.gpkg", "buildings"), dir.path() / "file.json");
+    auto p = model::parseSceneConfig(test::pgCitySceneJson(made->pgSource, "buildings"), dir.path() / "pg.json");
     if (!f.ok()) FAIL(f.error().message);
     if (!p.ok()) FAIL(p.error().message);
     fileConfig = *f;

@@ -56,6 +56,10 @@ SiteSummary summarizeSite(const model::Site& site, const model::SceneConfig& con
   s.timings = site.timings;
   s.loadMs = loadMs;
   s.attributions = site.attributions;
+  for (const model::StreamedLayer& layer : site.streamedLayers) {
+    const model::StreamConfig c = layer.layer.stream.value_or(model::StreamConfig{});
+    s.streamed.push_back({layer.layer.id, c.tileMeters, c.radiusMeters, c.maxTiles});
+  }
   return s;
 }
 
@@ -68,6 +72,10 @@ std::string summaryJson(const SiteSummary& s) {
   j["file"] = s.file;
   j["buildings"] = {{"total", s.buildings},      {"parts", s.buildingParts},  {"withParts", s.buildingsWithParts},
                     {"byUse", s.buildingsByUse}, {"byTag", s.buildingsByTag}, {"heightSource", s.heightsBySource}};
+  j["streamedLayers"] = json::array();
+  for (const SiteSummary::Streamed& l : s.streamed)
+    j["streamedLayers"].push_back(
+        {{"id", l.id}, {"tileMeters", l.tileMeters}, {"radiusMeters", l.radiusMeters}, {"maxTiles", l.maxTiles}});
   j["roads"] = {{"total", s.roads}, {"byHighway", s.roadsByHighway}};
   j["pois"] = {{"total", s.pois}, {"byCategory", s.poisByCategory}, {"byKind", s.poisByKind}};
   if (s.extentLocal.empty()) {
@@ -124,6 +132,10 @@ std::string summaryText(const SiteSummary& s) {
   writeCounts(out, "by use", s.buildingsByUse);
   writeCounts(out, "by building tag", s.buildingsByTag);
   writeCounts(out, "height source", s.heightsBySource);
+  for (const SiteSummary::Streamed& l : s.streamed)
+    out << "streamed buildings layer '" << l.id << "': read by the view's extent when drawn (tiles of "
+        << fixed(l.tileMeters, 0) << " m within " << fixed(l.radiusMeters, 0) << " m, at most " << l.maxTiles
+        << "), not counted here\n";
   out << "roads: " << s.roads << '\n';
   writeCounts(out, "by highway", s.roadsByHighway);
   out << "pois: " << s.pois << '\n';

@@ -555,6 +555,8 @@ void TwinViewer::Impl::fillLegend() {
     const model::Theme& t = loaded.config.themes.at(theme);
     std::set<std::string> uses;
     for (const model::Building& b : loaded.site->buildings) uses.insert(model::buildingUseName(b.use));
+    for (const scene::StreamedLayerFigures& streamed : siteScene->streamedLayers())
+      for (model::BuildingUse use : streamed.uses) uses.insert(model::buildingUseName(use));
     ui::LegendGroup group;
     group.title = ui::tr(language, "legend.buildingUse");
     for (const auto& [use, colour] : t.buildingUse) {
@@ -686,6 +688,16 @@ void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
     averageFrameMs = averageFrameMs > 0 ? 0.9 * averageFrameMs + 0.1 * frameMs : frameMs;
     frameView.stats.frameMs = frameMs;
     frameView.stats.fps = 1000.0 / averageFrameMs;
+  }
+  {
+    ui::FrameStats& s = frameView.stats;
+    s.streamedLayers = s.streamedBuildings = s.streamedTiles = s.streamedQueued = 0;
+    for (const scene::StreamedLayerFigures& f : siteScene->streamedLayers()) {
+      ++s.streamedLayers;
+      s.streamedBuildings += f.buildingsShown;
+      s.streamedTiles += f.tilesShown;
+      s.streamedQueued += f.tilesQueued;
+    }
   }
   if (osg::Stats* stats = camera ? camera->getStats() : nullptr) {
     double drawables = 0;
@@ -929,7 +941,7 @@ core::Result<osg::ref_ptr<osg::Image>> TwinViewer::renderImage(int width, int he
   // machine, rendering flat out would starve the loader threads.
   core::Stopwatch settling;
   for (int quietFrames = 0; quietFrames < kQuietFramesToSettle;) {
-    const bool busy = pagerBusy(viewer) || impl.extensionsLoading();
+    const bool busy = pagerBusy(viewer) || impl.extensionsLoading() || !impl.siteScene->streamingIdle();
     quietFrames = busy ? 0 : quietFrames + 1;
     if (settling.elapsedMs() > kSettleLimitMs) {
       core::logWarning("twin: models still loading after " + std::to_string(int(kSettleLimitMs / 1000)) +

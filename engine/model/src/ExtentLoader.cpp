@@ -222,6 +222,11 @@ std::vector<ExtentTile> ExtentLoader::takeLoaded() {
   return std::exchange(_impl->loaded, {});
 }
 
+std::size_t ExtentLoader::readWaiting() const {
+  std::lock_guard<std::mutex> lock(_impl->mutex);
+  return _impl->loaded.size();
+}
+
 std::vector<TileKey> ExtentLoader::takeDropped() {
   std::lock_guard<std::mutex> lock(_impl->mutex);
   return std::exchange(_impl->dropped, {});

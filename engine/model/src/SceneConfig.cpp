@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -238,6 +239,34 @@ void parseSite(const Parser& p, const json& site, SceneConfig& c, bool& haveOrig
   }
 }
 
+// "stream": true, false or {"tile_m", "radius_m", "max_tiles"}; buildings read from a source
+// that answers an extent filter (not an OSM file, which is read whole).
+void parseStream(const Parser& p, const json& v, const std::string& path, LayerConfig& layer) {
+  StreamConfig stream;
+  if (v.is_boolean()) {
+    if (!v.get<bool>()) return;
+  } else {
+    if (!v.is_object()) p.fail(path, "expected true, false or an object, got " + describe(v));
+    p.allowOnly(v, path, {"tile_m", "radius_m", "max_tiles"});
+    if (v.contains("tile_m")) stream.tileMeters = p.number(v["tile_m"], path + ".tile_m", 50, 10000);
+    if (v.contains("radius_m")) stream.radiusMeters = p.number(v["radius_m"], path + ".radius_m", 50, 50000);
+    if (v.contains("max_tiles")) {
+      const double n = p.number(v["max_tiles"], path + ".max_tiles", 1, 4096);
+      if (n != std::floor(n)) p.fail(path + ".max_tiles", "expected a whole number, got " + describe(v["max_tiles"]));
+      stream.maxTiles = static_cast<std::size_t>(n);
+    }
+  }
+  if (layer.role != "buildings")
+    p.fail(path, "streams buildings only: give the layer \"role\": \"buildings\" (its role is \"" + layer.role + "\")");
+  std::string lower = layer.source;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+  for (const char* suffix : {".osm", ".pbf", ".osm.bz2"})
+    if (lower.size() >= std::strlen(suffix) &&
+        lower.compare(lower.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+      p.fail(path, "an OSM file is read whole (it has no spatial index); stream a GeoPackage or a PostGIS table (PG:)");
+  layer.stream = stream;
+}
+
 void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
   p.array(layers, "layers");
   if (layers.empty()) p.fail("layers", "expected at least one layer");
@@ -246,7 +275,8 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string path = Parser::index("layers", i);
     const json& l = p.object(layers[i], path);
-    p.allowOnly(l, path, {"id", "source", "layers", "crs", "datum", "role", "fields", "attribution", "visible"});
+    p.allowOnly(l, path,
+                {"id", "source", "layers", "crs", "datum", "role", "fields", "attribution", "visible", "stream"});
     LayerConfig layer;
     if (!l.contains("source")) p.fail(path + ".source", "missing (required)");
     const std::string source = p.nonEmptyString(l["source"], path + ".source");
@@ -285,6 +315,7 @@ void parseLayers(const Parser& p, const json& layers, SceneConfig& c) {
     }
     if (l.contains("attribution")) layer.attribution = p.string(l["attribution"], path + ".attribution");
     if (l.contains("visible")) layer.visible = p.boolean(l["visible"], path + ".visible");
+    if (l.contains("stream")) parseStream(p, l["stream"], path + ".stream", layer);
     c.layers.push_back(std::move(layer));
   }
 }

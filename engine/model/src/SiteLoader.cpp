@@ -477,6 +477,41 @@ bool looksLikeOsm(const std::string& source) {
   return ends(".osm") || ends(".pbf") || ends(".osm.bz2");
 }
 
+void addAttribution(Site& site, const LayerConfig& layer) {
+  std::string attribution = layer.attribution;
+  if (attribution.empty() && looksLikeOsm(layer.source)) attribution = "© OpenStreetMap contributors (ODbL)";
+  if (!attribution.empty() &&
+      std::find(site.attributions.begin(), site.attributions.end(), attribution) == site.attributions.end())
+    site.attributions.push_back(attribution);
+}
+
+// A streamed layer's bounds in the site frame, cut to the scene's clip.
+core::Result<StreamedLayer> streamedLayer(const LayerConfig& layer, const SceneConfig& config,
+                                          const geo::SiteFrame& frame) {
+  geo::ReadOptions options;
+  options.layers = layer.ogrLayers;
+  options.sourceCrs = layer.crs;
+  options.datum = layer.datum;
+  auto lonLat = geo::vectorExtentLonLat(layer.source, options);
+  if (!lonLat) return lonLat.error();
+  core::Box2 box = *lonLat;
+  if (config.clipLonLat) {
+    const core::Box2& c = *config.clipLonLat;
+    box = core::Box2{std::max(box.minX, c.minX), std::max(box.minY, c.minY), std::min(box.maxX, c.maxX),
+                     std::min(box.maxY, c.maxY)};
+  }
+  StreamedLayer out;
+  out.layer = layer;
+  out.heights = config.heights;
+  if (box.minX <= box.maxX && box.minY <= box.maxY)
+    for (const core::Vec2& corner : {core::Vec2{box.minX, box.minY}, core::Vec2{box.maxX, box.minY},
+                                     core::Vec2{box.minX, box.maxY}, core::Vec2{box.maxX, box.maxY}}) {
+      const core::Vec2 local = frame.toLocal({corner.x, corner.y});
+      if (std::isfinite(local.x) && std::isfinite(local.y)) out.extent.add(local);
+    }
+  return out;
+}
+
 std::string fileLabel(const std::string& source) {
   const auto colon = source.find(':');
   bool connection = colon != std::string::npos && colon >= 2;
@@ -590,6 +625,16 @@ core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& p
         progress(stage, (static_cast<double>(i) + fraction) / static_cast<double>(layerCount));
       };
     }
+    if (layer.stream) {
+      // Read later by the view's extent: only its bounds now, for the site's extent (the camera's
+      // limits and start view). GDAL asks PostGIS for the table's extent.
+      auto streamed = streamedLayer(layer, config, site.frame);
+      if (!streamed)
+        return core::fail(std::string(kLoadWhere) + ": layer '" + layer.id + "': " + streamed.error().message);
+      site.streamedLayers.push_back(std::move(streamed).value());
+      addAttribution(site, layer);
+      continue;
+    }
     auto features = geo::readVector(layer.source, site.frame, options, site.diagnostics, &stats, layerProgress);
     if (!features)
       return core::fail(std::string(kLoadWhere) + ": layer '" + layer.id + "': " + features.error().message);
@@ -601,11 +646,7 @@ core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& p
     interpretFeatures(features.value(), layer, config.heights, fileLabel(layer.source), site);
     site.timings.interpretMs += interpretClock.elapsedMs();
 
-    std::string attribution = layer.attribution;
-    if (attribution.empty() && looksLikeOsm(layer.source)) attribution = "© OpenStreetMap contributors (ODbL)";
-    if (!attribution.empty() &&
-        std::find(site.attributions.begin(), site.attributions.end(), attribution) == site.attributions.end())
-      site.attributions.push_back(attribution);
+    addAttribution(site, layer);
   }
   linkBuildingParts(site);
   core::reportProgress(progress, "interpret", 1.0);
@@ -613,6 +654,7 @@ core::Result<Site> loadSite(const SceneConfig& config, const core::ProgressFn& p
   // crossing the site can reach kilometres beyond it.
   for (const Building& b : site.buildings) site.extent.add(core::bounds(b.footprint.outer));
   for (const Poi& p : site.pois) site.extent.add(p.position);
+  for (const StreamedLayer& streamed : site.streamedLayers) site.extent.add(streamed.extent);
   if (site.extent.empty())
     for (const Road& r : site.roads)
       for (const core::Vec2& p : r.line) site.extent.add(p);

@@ -31,6 +31,7 @@
 #include "MeshBuilder.h"
 #include "PoiMarkers.h"
 #include "Shaders.h"
+#include "StreamedBuildings.h"
 #include "SunShadows.h"
 #include "twin/scene/Triangulate.h"
 #include "twin/scene/TerrainMesh.h"
@@ -275,7 +276,8 @@ struct SiteScene::Impl {
   osg::ref_ptr<detail::PoiMarkerLayer> poiMarkers;
   Uniforms uniforms;
   int hovered = -1, selected = -1;
-  osg::ref_ptr<detail::BuildingBlocks> buildings;  // building geometry by block; pages the near level
+  osg::ref_ptr<detail::BuildingBlocks> buildings;                 // building geometry by block; pages the near level
+  std::vector<osg::ref_ptr<detail::StreamedBuildings>> streamed;  // one per Site::streamedLayers entry
   bool colorsActive = false;
   std::unique_ptr<detail::SunShadows> shadows;  // made on the first setSun() with shadows
   core::Box2 extent;                            // the site's, as the ground is drawn
@@ -348,6 +350,16 @@ void SiteScene::Impl::buildBuildings(core::Diagnostics& diag) {
   stats.buildingsPaged = paged;
   osg::Group* group = layers[static_cast<int>(Layer::Buildings)].get();
   for (osg::Node* block : figures.nodes) group->addChild(block);
+  for (const model::StreamedLayer& layer : site->streamedLayers) {
+    auto node = detail::StreamedBuildings::create(layer, site->frame, terrain, tileSize, options.buildingDetailMeters,
+                                                  options.storeyMeters, diag);
+    if (!node) {
+      diag.add(core::Severity::Error, kWhere, layer.layer.id, "buildings", "", node.error().message, "layer not drawn");
+      continue;
+    }
+    streamed.push_back(node.value());
+    group->addChild(node.value());
+  }
 }
 
 void SiteScene::Impl::buildGround(const core::Box2& extent, osg::Program* program) {
@@ -798,11 +810,47 @@ void SiteScene::setBuildingColors(const std::vector<model::Color>& colors) {
   TWIN_ASSERT(colors.empty() || colors.size() == count,
               "scene::SiteScene::setBuildingColors(): one colour per building is required");
   _impl->buildings->setColors(colors);
+  for (const auto& streamed : _impl->streamed) streamed->setColorsActive(!colors.empty());
   _impl->uniforms.colorOverride->set(colors.empty() ? 0.f : 1.f);
   _impl->colorsActive = !colors.empty();
 }
 
 bool SiteScene::buildingColorsActive() const { return _impl->colorsActive; }
+
+std::vector<StreamedLayerFigures> SiteScene::streamedLayers() const {
+  std::vector<StreamedLayerFigures> out;
+  for (const auto& streamed : _impl->streamed) {
+    const detail::StreamedBuildings::Figures f = streamed->figures();
+    StreamedLayerFigures o;
+    o.layerId = f.layerId;
+    o.tilesShown = f.tilesShown;
+    o.buildingsShown = f.buildingsShown;
+    o.tilesRead = f.loader.tilesRead;
+    o.tilesDropped = f.loader.tilesDropped;
+    o.tilesQueued = f.loader.tilesQueued + f.tilesWaiting;
+    o.featuresRead = f.loader.featuresRead;
+    o.errors = f.loader.errors;
+    o.lastTileBuildMs = f.lastBuildMs;
+    o.uses.assign(f.uses.begin(), f.uses.end());
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+bool SiteScene::streamingIdle() const {
+  for (const auto& streamed : _impl->streamed)
+    if (!streamed->idle()) return false;
+  return true;
+}
+
+bool SiteScene::waitStreamingRead(std::chrono::milliseconds timeout) const {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  for (const auto& streamed : _impl->streamed) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (!streamed->waitRead(std::max(left, std::chrono::milliseconds(0)))) return false;
+  }
+  return true;
+}
 
 int SiteScene::hoveredBuilding() const { return _impl->hovered; }
 int SiteScene::selectedBuilding() const { return _impl->selected; }

@@ -216,6 +216,12 @@ void Panels::drawStats(const FrameView& view) {
   labelValue(tr(lang, "stats.fps"), format("%.1f", s.fps));
   labelValue(tr(lang, "stats.drawCalls"), std::to_string(s.drawCalls));
   labelValue(tr(lang, "stats.buildings"), std::to_string(s.buildings));
+  if (s.streamedLayers > 0) {
+    char streamed[160];
+    std::snprintf(streamed, sizeof streamed, tr(lang, "stats.streamedTiles"), s.streamedBuildings, s.streamedTiles,
+                  s.streamedQueued);
+    labelValue(tr(lang, "stats.streamed"), streamed);
+  }
   labelValue(tr(lang, "stats.roads"), std::to_string(s.roads));
   labelValue(tr(lang, "stats.pois"), std::to_string(s.pois));
   labelValue(tr(lang, "stats.triangles"), std::to_string(s.triangles));

@@ -32,6 +32,13 @@ struct SiteSummary {
   model::LoadTimings timings;
   double loadMs = 0;
   std::vector<std::string> attributions;
+  /** Layers read by the view's extent ("stream"), not counted above: id and tiling. */
+  struct Streamed {
+    std::string id;
+    double tileMeters = 0, radiusMeters = 0;
+    std::size_t maxTiles = 0;
+  };
+  std::vector<Streamed> streamed;
 };
 
 /** Summarises a site (pure; thread-safe on a const Site). */

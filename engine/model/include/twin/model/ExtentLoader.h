@@ -70,6 +70,8 @@ class ExtentLoader {
   void setView(core::Vec2 groundPoint);
   /** Tiles read since the last call, in the order read. */
   std::vector<ExtentTile> takeLoaded();
+  /** Tiles read and not yet taken by takeLoaded(). */
+  std::size_t readWaiting() const;
   /** Tiles dropped since the last call (their buildings should leave the scene). */
   std::vector<TileKey> takeDropped();
   /** Waits until nothing is queued or being read, up to `timeout`; true when idle. */

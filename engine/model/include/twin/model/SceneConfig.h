@@ -18,6 +18,15 @@ struct Color {
   float r = 1, g = 1, b = 1, a = 1;
 };
 
+/** Layer key "stream": the layer is not read when the scene opens but by the view's extent, tile
+    by tile, as the camera moves (model::ExtentLoader; scene::SiteScene draws the tiles): for a
+    city's buildings table too large to load whole. `true` takes the defaults. */
+struct StreamConfig {
+  double tileMeters = 500;     // "tile_m" in [50, 10000]: side of the square tiles read one at a time
+  double radiusMeters = 1500;  // "radius_m" in [50, 50000]: tiles meeting this disc round the view are read
+  std::size_t maxTiles = 64;   // "max_tiles" in [1, 4096]: held at most; the farthest beyond it are dropped
+};
+
 struct LayerConfig {
   std::string id;                      // unique within the scene
   std::string source;                  // absolute path (resolved against the scene file's folder) or connection string
@@ -31,6 +40,7 @@ struct LayerConfig {
                                               // keys "height", "levels", "name", "use", "min_height"
   std::string attribution;                    // shown in the UI, e.g. "© OpenStreetMap contributors"
   bool visible = true;
+  std::optional<StreamConfig> stream;  // "stream": read by the view's extent (role "buildings" only)
 };
 
 struct HeightRules {

@@ -12,6 +12,7 @@
 #include "twin/geo/Heightfield.h"
 #include "twin/geo/SiteFrame.h"
 #include "twin/geo/VectorReader.h"
+#include "twin/model/SceneConfig.h"
 
 namespace twin::model {
 
@@ -122,6 +123,14 @@ struct LoadTimings {
   double terrainMs = 0;  // reading + resampling the DEM and setting elevations
 };
 
+/** A buildings layer read by the view's extent (LayerConfig::stream): its buildings are not in
+    Site::buildings; the viewer reads and draws them tile by tile (model::ExtentLoader). */
+struct StreamedLayer {
+  LayerConfig layer;
+  HeightRules heights;  // the scene's, for interpreting its rows
+  core::Box2 extent;    // its data's bounds in the site frame (within the scene's clip), as the source tells
+};
+
 struct Site {
   std::string name;
   geo::SiteFrame frame;
@@ -138,7 +147,8 @@ struct Site {
                       // OSM exports keep whole ways, which reach far beyond the site)
   std::optional<geo::Heightfield> terrain;  // the scene's DEM over extent + margin; none without "terrain"
   LoadTimings timings;
-  std::vector<std::string> attributions;  // e.g. "© OpenStreetMap contributors (ODbL)"
+  std::vector<std::string> attributions;      // e.g. "© OpenStreetMap contributors (ODbL)"
+  std::vector<StreamedLayer> streamedLayers;  // read by the view's extent, not loaded here; in `extent`
 };
 
 }  // namespace twin::model

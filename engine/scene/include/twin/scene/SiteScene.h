@@ -4,6 +4,7 @@
 // plain per-frame data (visibleLabels), which the app draws in one ImGui draw list.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <map>
@@ -83,6 +84,18 @@ struct CompileStats {
   double compileMs = 0;
 };
 
+/** A buildings layer read by the view's extent (model::StreamedLayer), as drawn now. */
+struct StreamedLayerFigures {
+  std::string layerId;
+  std::size_t tilesShown = 0, buildingsShown = 0;  // in the scene now
+  std::size_t tilesRead = 0, tilesDropped = 0;     // since the scene was built
+  std::size_t tilesQueued = 0;                     // wanted by the view, not yet shown
+  std::size_t featuresRead = 0;                    // records the source sent
+  std::vector<std::string> errors;                 // tiles that could not be read (the first 16)
+  double lastTileBuildMs = 0;                      // turning the last tile into nodes (frame thread)
+  std::vector<model::BuildingUse> uses;            // of the buildings shown (the legend's entries)
+};
+
 /** Owns the OSG nodes of one site. With Site::terrain (not empty), the ground is the chunked LOD
     terrain mesh (TerrainMesh.h), buildings stand on Building::baseElevationMeters (walls reach
     down to the drawn surface along the footprint; roofs at base + heightMeters), roads are draped
@@ -101,6 +114,12 @@ struct CompileStats {
     and at the height of the tallest); nearer, its tiles in full detail (paged for large sites, see
     SceneOptions::pageBuildingsAbove; picking then uses whichever level is loaded). POI markers
     are one drawable, clustered for the view (poiMarkers()).
+    Site::streamedLayers are read around the view as the camera moves: the cull traversal notes
+    the point the view looks at (at most the layer's radius from below the eye), the update
+    traversal moves the layer's model::ExtentLoader there and adds at most two read tiles a frame,
+    each drawn like the blocks above, and removes the tiles the loader dropped. Their buildings
+    are drawn and counted, but not picked, labelled or coloured by setBuildingColors() (they are
+    not in Site::buildings); a tile that cannot be read is reported in the site's diagnostics.
     Build once, then toggle layers, theme and highlights from the frame loop (not thread-safe:
     call from the thread that runs the viewer). The Site must outlive the SiteScene. */
 class SiteScene : public osg::Referenced {
@@ -143,6 +162,15 @@ class SiteScene : public osg::Referenced {
       size is a programming error (TWIN_ASSERT). */
   void setBuildingColors(const std::vector<model::Color>& colors);
   bool buildingColorsActive() const;
+  /** The streamed layers (Site::streamedLayers), in order. */
+  std::vector<StreamedLayerFigures> streamedLayers() const;
+  /** True when every streamed layer shows what the last rendered view wants (nothing is read or
+      waiting to be added). A headless snapshot renders frames until it is. */
+  bool streamingIdle() const;
+  /** Waits until the streamed layers have read what the last view wants, up to `timeout`; the
+      next frame's update adds the tiles. */
+  bool waitStreamingRead(std::chrono::milliseconds timeout) const;
+
   /** Lights the scene with the real sun: `towardSun` is a unit vector toward it in the site frame
       (x east, y north, z up; geo::SunPosition turned into a vector); the light and sky follow its
       altitude (setDaylight(daylightFor(sunPositionOfDirection(towardSun))). With `shadows`, buildings and

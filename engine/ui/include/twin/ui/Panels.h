@@ -34,6 +34,8 @@ struct FrameStats {
   double frameMs = 0, fps = 0;  // last frame; fps averaged by the app
   std::size_t drawCalls = 0;    // drawables drawn last frame
   std::size_t buildings = 0, roads = 0, pois = 0, triangles = 0;
+  // Buildings layers read by the view's extent (scene::StreamedLayerFigures), summed; none: no line.
+  std::size_t streamedLayers = 0, streamedBuildings = 0, streamedTiles = 0, streamedQueued = 0;
   double loadMs = 0, compileMs = 0;  // model::loadSite and scene build
 };
 
