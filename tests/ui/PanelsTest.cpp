@@ -239,3 +239,26 @@ TEST_CASE("panels: a building with many tags scrolls instead of leaving the scre
   CHECK(window->maxY <= 720 - 40);  // above the attribution strip
   CHECK(window->maxY - window->minY > 100);
 }
+
+TEST_CASE("panels: the statistics window names streamed buildings and stays on the screen as it grows", "[ui]") {
+  Harness h;
+  FrameView view;
+  view.mode = UiMode::Engineering;
+  view.language = Language::En;
+  for (int i = 0; i < 3; ++i) h.frame(view);
+  const auto before = h.panels.widgetRect("window.stats");
+  REQUIRE(before.has_value());
+  // Streamed tiles arrive: the line is longer than anything the window held.
+  view.stats.streamedLayers = 1;
+  view.stats.streamedBuildings = 123456789;
+  view.stats.streamedTiles = 4096;
+  view.stats.streamedQueued = 4096;
+  for (int i = 0; i < 4; ++i) h.frame(view);
+  const auto after = h.panels.widgetRect("window.stats");
+  REQUIRE(after.has_value());
+  CHECK(after->maxX - after->minX > before->maxX - before->minX);  // it grew for the line
+  CHECK(after->maxX <= 1280);                                      // and did not run off the screen
+  view.language = Language::ZhCN;
+  for (int i = 0; i < 4; ++i) h.frame(view);
+  CHECK(h.panels.widgetRect("window.stats")->maxX <= 1280);
+}

@@ -208,7 +208,14 @@ void Panels::drawStats(const FrameView& view) {
     ImGui::End();
     return;
   }
-  const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+  ImVec2 wp = ImGui::GetWindowPos();
+  const ImVec2 ws = ImGui::GetWindowSize();
+  // It grows to the right as its figures get longer (streamed tiles arriving): put back against
+  // the screen's edge when it would run past it.
+  if (wp.x + ws.x > io.DisplaySize.x - kMargin + 0.5f) {
+    wp.x = std::max(0.0f, io.DisplaySize.x - kMargin - ws.x);
+    ImGui::SetWindowPos(wp);
+  }
   _rects["window.stats"] = WidgetRect{wp.x, wp.y, wp.x + ws.x, wp.y + ws.y};
   const FrameStats& s = view.stats;
   const std::string ms = std::string(" ") + tr(lang, "unit.ms");
