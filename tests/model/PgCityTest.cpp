@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -220,4 +221,53 @@ TEST_CASE("reading by extent: errors name the source and the loader's layer", "[
   CHECK(stats.errors[0].find(": geo::readVector(): city.osm: an extent filter does not apply to OSM files") !=
         std::string::npos);
   CHECK((*loader)->takeLoaded().empty());
+}
+
+TEST_CASE("reading by extent: a tile dropped before it was taken is neither handed out nor named dropped", "[model]") {
+  test::TempDir dir("extent-unclaimed");
+  auto frame = geo::SiteFrame::create({test::kGeneratedCityLon, test::kGeneratedCityLat});
+  REQUIRE(frame.ok());
+  // One 20 m building in the middle of each 200 m tile of a 6 x 6 grid of tiles.
+  std::ofstream out(dir.path() / "b.geojson");
+  out << R"({"type":"FeatureCollection","features":[)";
+  for (int j = 0; j < 6; ++j)
+    for (int i = 0; i < 6; ++i) {
+      const double x = i * 200 + 90, y = j * 200 + 90;
+      out << (i || j ? "," : "")
+          << R"({"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[)";
+      const core::Vec2 corners[] = {{x, y}, {x + 20, y}, {x + 20, y + 20}, {x, y + 20}, {x, y}};
+      for (int k = 0; k < 5; ++k) {
+        const core::LonLat ll = frame->toLonLat(corners[k]);
+        out << (k ? "," : "") << "[" << std::setprecision(12) << ll.lon << "," << ll.lat << "]";
+      }
+      out << "]]}}";
+    }
+  out << "]}";
+  out.close();
+  model::LayerConfig layer;
+  layer.id = "b";
+  layer.source = (dir.path() / "b.geojson").string();
+  model::ExtentLoaderOptions options;
+  options.tileMeters = 200;
+  options.radiusMeters = 150;
+  options.maxResidentTiles = 4;
+  auto loader = model::ExtentLoader::start(layer, {}, *frame, options);
+  REQUIRE(loader.ok());
+  model::ExtentLoader& l = **loader;
+  l.setView({100, 100});  // the south-west corner's tiles, read and left untaken
+  REQUIRE(l.waitIdle(std::chrono::seconds(60)));
+  REQUIRE(l.readWaiting() > 0);
+  l.setView({1100, 1100});  // the north-east corner: the first tiles go before they were taken
+  REQUIRE(l.waitIdle(std::chrono::seconds(60)));
+  CHECK(l.stats().errors.empty());
+  CHECK(l.stats().tilesDropped > 0);
+  CHECK(l.takeDropped().empty());  // none of them was handed out
+  const auto tiles = l.takeLoaded();
+  REQUIRE(!tiles.empty());
+  CHECK(tiles.size() <= options.maxResidentTiles);
+  for (const model::ExtentTile& t : tiles) {
+    CHECK(t.key.x >= 4);  // only the north-east corner's
+    CHECK(t.key.y >= 4);
+    CHECK(t.buildings.size() == (t.key.x <= 5 && t.key.y <= 5 ? 1u : 0u));  // the grid is 6 x 6 tiles
+  }
 }

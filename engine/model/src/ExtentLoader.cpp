@@ -98,7 +98,14 @@ struct ExtentLoader::Impl {
       if (keep.count(k) != 0) break;  // the budget holds the wanted ones (wanted was cut to it)
       resident.erase(k);
       failed.erase(k);
-      dropped.push_back(k);
+      // A tile read but not yet taken simply goes: takeLoaded() never hands out a tile that is
+      // no longer held, and takeDropped() names only tiles that were handed out.
+      const auto unclaimed =
+          std::find_if(loaded.begin(), loaded.end(), [&](const ExtentTile& t) { return t.key == k; });
+      if (unclaimed != loaded.end())
+        loaded.erase(unclaimed);
+      else
+        dropped.push_back(k);
       ++stats.tilesDropped;
     }
     stats.tilesResident = resident.size();

@@ -72,7 +72,9 @@ class ExtentLoader {
   std::vector<ExtentTile> takeLoaded();
   /** Tiles read and not yet taken by takeLoaded(). */
   std::size_t readWaiting() const;
-  /** Tiles dropped since the last call (their buildings should leave the scene). */
+  /** Tiles dropped since the last call that takeLoaded() had handed out (their buildings should
+      leave the scene); a tile dropped before it was taken is not handed out at all. Take the
+      dropped tiles before the loaded ones: a tile dropped and read again is then replaced. */
   std::vector<TileKey> takeDropped();
   /** Waits until nothing is queued or being read, up to `timeout`; true when idle. */
   bool waitIdle(std::chrono::milliseconds timeout) const;
