@@ -286,3 +286,59 @@ TEST_CASE("a city in PostGIS streamed into the scene shows the file's buildings 
   CHECK(figures[0].buildingsShown > 0);
   CHECK(figures[0].featuresRead < 20000 / 4);  // PostGIS sent the view's rows, not the table
 }
+
+TEST_CASE("a streamed row's problem is in the diagnostics once, however often its tile is read", "[scene][stream]") {
+  test::TempDir dir("streamed-problem");
+  auto frame = geo::SiteFrame::create({kLon, kLat});
+  REQUIRE(frame.ok());
+  // One building whose height is not a length near the origin, and a good one 2 km away.
+  std::ofstream out(dir.path() / "one.geojson");
+  out << R"({"type":"FeatureCollection","features":[)";
+  for (const double at : {100.0, 2000.0}) {
+    out << (at > 100 ? "," : "") << R"({"type":"Feature","properties":{"height":)" << (at > 100 ? "\"20\"" : "\"tall\"")
+        << R"(},"geometry":{"type":"Polygon","coordinates":[[)";
+    const core::Vec2 corners[] = {{at, at}, {at + 30, at}, {at + 30, at + 30}, {at, at + 30}, {at, at}};
+    for (int k = 0; k < 5; ++k) {
+      const core::LonLat ll = frame->toLonLat(corners[k]);
+      char point[80];
+      std::snprintf(point, sizeof point, "%s[%.9f,%.9f]", k ? "," : "", ll.lon, ll.lat);
+      out << point;
+    }
+    out << "]]}}";
+  }
+  out << "]}";
+  out.close();
+  auto config = model::parseSceneConfig(
+      R"({"site":{"origin":{"lon":)" + std::to_string(kLon) + R"(,"lat":)" + std::to_string(kLat) +
+          R"(}},"layers":[{"id":"one","source":"one.geojson","role":"buildings","fields":{"height":"height"},)"
+          R"("stream":{"tile_m":200,"radius_m":100,"max_tiles":1}}]})",
+      dir.path() / "scene.json");
+  REQUIRE(config.ok());
+  auto site = model::loadSite(*config);
+  REQUIRE(site.ok());
+  auto built = scene::SiteScene::build(*site, scene::SceneOptions{}, site->diagnostics);
+  REQUIRE(built.ok());
+  osg::ref_ptr<scene::SiteScene> s = built.value();
+  auto renderer = app::HeadlessRenderer::create(320, 240);
+  REQUIRE(renderer.ok());
+  (*renderer)->viewer().setSceneData(s->root());
+  (*renderer)->viewer().getCamera()->setProjectionMatrixAsPerspective(30, 320.0 / 240.0, 1, 100000);
+  auto heightProblems = [&] {
+    std::size_t n = 0;
+    for (const core::Diagnostic& d : site->diagnostics.items())
+      n += d.message == "height 'tall' is not a length" && d.file == "one";
+    return n;
+  };
+  // There, away (the budget of one tile drops it), and back: the tile is read twice.
+  REQUIRE(renderAt(**renderer, *s, {115, 115}));
+  (*renderer)->renderFrame();
+  CHECK(s->streamedLayers()[0].buildingsShown == 1);  // drawn, with the height of its kind
+  CHECK(heightProblems() == 1);
+  REQUIRE(renderAt(**renderer, *s, {2015, 2015}));
+  CHECK(s->streamedLayers()[0].tilesDropped >= 1);
+  REQUIRE(renderAt(**renderer, *s, {115, 115}));
+  (*renderer)->renderFrame();
+  CHECK(s->streamedLayers()[0].tilesRead >= 3);
+  CHECK(s->streamedLayers()[0].buildingsShown == 1);
+  CHECK(heightProblems() == 1);
+}

@@ -137,15 +137,15 @@ struct ExtentLoader::Impl {
     ro.sourceCrs = layer.crs;
     ro.datum = layer.datum;
     ro.filterLonLat = lonLat;
-    core::Diagnostics diag;
     geo::ReadStats rs;
-    auto features = geo::readVector(layer.source, frame, ro, diag, &rs);
+    auto features = geo::readVector(layer.source, frame, ro, tile.problems, &rs);
     if (!features) return features.error();
     tile.featuresRead = rs.featuresRead;
     LayerConfig asBuildings = layer;
     asBuildings.role = "buildings";
     Site site;
     interpretFeatures(*features, asBuildings, heights, layer.id, site);
+    tile.problems.merge(site.diagnostics);
     for (Building& b : site.buildings)
       if (tileAt(core::centroid(b.footprint.outer)) == key) tile.buildings.push_back(std::move(b));
     tile.readMs = clock.elapsedMs();

@@ -152,7 +152,10 @@ void StreamedBuildings::addTile(model::ExtentTile tile) {
   }
   t.blocks = new BuildingBlocks(_terrain, _tileSize, _detailMeters, _storeyMeters);
   if (_colorsActive) t.blocks->setColors({model::Color{0, 0, 0, 0}});
-  BuildingBlocks::Figures figures = t.blocks->compile(volumes, false, *_diag);
+  // A row's or footprint's problem is reported once, not each time its tile is read again.
+  core::Diagnostics problems = tile.problems;
+  BuildingBlocks::Figures figures = t.blocks->compile(volumes, false, problems);
+  if (_diagnosed.insert(tile.key).second) _diag->merge(problems);
   t.node = new osg::Group;
   t.node->setName("tile " + std::to_string(tile.key.x) + "," + std::to_string(tile.key.y));
   for (osg::Node* block : figures.nodes) t.node->addChild(block);

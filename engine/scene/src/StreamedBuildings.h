@@ -89,6 +89,7 @@ class StreamedBuildings : public osg::Group {
   std::map<model::TileKey, Tile> _tiles;
   std::vector<model::ExtentTile> _waiting;
   std::size_t _errorsReported = 0;
+  std::set<model::TileKey> _diagnosed;  // tiles whose footprint problems are in the diagnostics
   bool _colorsActive = false;
   double _lastBuildMs = 0;
 };

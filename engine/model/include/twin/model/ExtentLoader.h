@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "twin/core/Diagnostics.h"
 #include "twin/core/Geometry.h"
 #include "twin/core/Result.h"
 #include "twin/geo/SiteFrame.h"
@@ -36,6 +37,7 @@ struct ExtentTile {
   std::vector<Building> buildings;  // those whose footprint centroid lies in the tile
   std::size_t featuresRead = 0;     // records the source sent for the tile's extent (edge-crossers included)
   double readMs = 0;                // reading and interpreting, on the worker
+  core::Diagnostics problems;       // the rows' problems (repaired or skipped), as a whole load reports them
 };
 
 struct ExtentLoaderStats {
