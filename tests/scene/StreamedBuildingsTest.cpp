@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include <osgViewer/Viewer>
@@ -96,6 +97,24 @@ bool renderAt(app::HeadlessRenderer& renderer, const scene::SiteScene& scene, co
   return false;
 }
 
+// The site's scene and a headless renderer of width x height showing it through a 30-degree lens.
+struct Drawn {
+  osg::ref_ptr<scene::SiteScene> scene;
+  std::unique_ptr<app::HeadlessRenderer> renderer;
+};
+
+Drawn draw(model::Site& site, int width, int height) {
+  auto built = scene::SiteScene::build(site, scene::SceneOptions{}, site.diagnostics);
+  REQUIRE(built.ok());
+  auto renderer = app::HeadlessRenderer::create(width, height);
+  INFO((renderer.ok() ? std::string() : renderer.error().message));
+  REQUIRE(renderer.ok());
+  Drawn d{built.value(), std::move(renderer).value()};
+  d.renderer->viewer().setSceneData(d.scene->root());
+  d.renderer->viewer().getCamera()->setProjectionMatrixAsPerspective(30, double(width) / height, 1, 100000);
+  return d;
+}
+
 }  // namespace
 
 TEST_CASE("a streamed buildings layer is drawn around the view, refined as it moves, within its budget",
@@ -118,20 +137,14 @@ TEST_CASE("a streamed buildings layer is drawn around the view, refined as it mo
   CHECK(site->extent.maxX == Approx((kSide - 1) * kSpacing + 10 + kSize).margin(5));
   CHECK(site->extent.maxY == Approx((kSide - 1) * kSpacing + 10 + kSize).margin(5));
 
-  scene::SceneOptions options;
-  auto built = scene::SiteScene::build(*site, options, site->diagnostics);
-  REQUIRE(built.ok());
-  osg::ref_ptr<scene::SiteScene> s = built.value();
-  auto renderer = app::HeadlessRenderer::create(800, 600);
-  INFO((renderer.ok() ? std::string() : renderer.error().message));
-  REQUIRE(renderer.ok());
-  osgViewer::Viewer& viewer = (*renderer)->viewer();
-  viewer.setSceneData(s->root());
-  viewer.getCamera()->setProjectionMatrixAsPerspective(30, 800.0 / 600.0, 1, 100000);
+  Drawn shown = draw(*site, 800, 600);
+  osg::ref_ptr<scene::SiteScene> s = shown.scene;
+  app::HeadlessRenderer* renderer = shown.renderer.get();
+  osgViewer::Viewer& viewer = renderer->viewer();
 
   const core::Vec2 first{800, 800};
-  REQUIRE(renderAt(**renderer, *s, first));
-  (*renderer)->renderFrame();
+  REQUIRE(renderAt(*renderer, *s, first));
+  renderer->renderFrame();
   auto figures = s->streamedLayers();
   REQUIRE(figures.size() == 1);
   INFO("errors: " << figures[0].errors.size());
@@ -153,8 +166,8 @@ TEST_CASE("a streamed buildings layer is drawn around the view, refined as it mo
 
   SECTION("moving the camera reads the next area and drops the far tiles") {
     const core::Vec2 next{3300, 3300};
-    REQUIRE(renderAt(**renderer, *s, next));
-    (*renderer)->renderFrame();
+    REQUIRE(renderAt(*renderer, *s, next));
+    renderer->renderFrame();
     figures = s->streamedLayers();
     CHECK(figures[0].errors.empty());
     CHECK(figures[0].tilesDropped > 0);
@@ -173,8 +186,8 @@ TEST_CASE("a streamed buildings layer is drawn around the view, refined as it mo
   SECTION("a source that goes away is reported for each tile it cannot give, and the scene goes on") {
     std::filesystem::remove(dir.path() / "grid.geojson");
     const std::size_t before = site->diagnostics.total();
-    REQUIRE(renderAt(**renderer, *s, {3300, 300}));
-    (*renderer)->renderFrame();
+    REQUIRE(renderAt(*renderer, *s, {3300, 300}));
+    renderer->renderFrame();
     figures = s->streamedLayers();
     CHECK(!figures[0].errors.empty());
     CHECK(site->diagnostics.total() > before);
@@ -266,18 +279,14 @@ TEST_CASE("a city in PostGIS streamed into the scene shows the file's buildings 
   CHECK(site->extent.minX == Approx(reference->extent.minX).margin(5));
   CHECK(site->extent.maxY == Approx(reference->extent.maxY).margin(5));
 
-  auto built = scene::SiteScene::build(*site, scene::SceneOptions{}, site->diagnostics);
-  REQUIRE(built.ok());
-  osg::ref_ptr<scene::SiteScene> s = built.value();
-  auto renderer = app::HeadlessRenderer::create(800, 600);
-  REQUIRE(renderer.ok());
-  (*renderer)->viewer().setSceneData(s->root());
-  (*renderer)->viewer().getCamera()->setProjectionMatrixAsPerspective(30, 800.0 / 600.0, 1, 100000);
+  Drawn shown = draw(*site, 800, 600);
+  osg::ref_ptr<scene::SiteScene> s = shown.scene;
+  app::HeadlessRenderer* renderer = shown.renderer.get();
   std::vector<core::Vec2> centres;
   for (const model::Building& b : reference->buildings) centres.push_back(core::centroid(b.footprint.outer));
   const core::Vec2 view = reference->extent.centre();
-  REQUIRE(renderAt(**renderer, *s, view));
-  (*renderer)->renderFrame();
+  REQUIRE(renderAt(*renderer, *s, view));
+  renderer->renderFrame();
   const auto figures = s->streamedLayers();
   REQUIRE(figures.size() == 1);
   INFO((figures[0].errors.empty() ? std::string() : figures[0].errors[0]));
@@ -316,13 +325,9 @@ TEST_CASE("a streamed row's problem is in the diagnostics once, however often it
   REQUIRE(config.ok());
   auto site = model::loadSite(*config);
   REQUIRE(site.ok());
-  auto built = scene::SiteScene::build(*site, scene::SceneOptions{}, site->diagnostics);
-  REQUIRE(built.ok());
-  osg::ref_ptr<scene::SiteScene> s = built.value();
-  auto renderer = app::HeadlessRenderer::create(320, 240);
-  REQUIRE(renderer.ok());
-  (*renderer)->viewer().setSceneData(s->root());
-  (*renderer)->viewer().getCamera()->setProjectionMatrixAsPerspective(30, 320.0 / 240.0, 1, 100000);
+  Drawn shown = draw(*site, 320, 240);
+  osg::ref_ptr<scene::SiteScene> s = shown.scene;
+  app::HeadlessRenderer* renderer = shown.renderer.get();
   auto heightProblems = [&] {
     std::size_t n = 0;
     for (const core::Diagnostic& d : site->diagnostics.items())
@@ -330,14 +335,14 @@ TEST_CASE("a streamed row's problem is in the diagnostics once, however often it
     return n;
   };
   // There, away (the budget of one tile drops it), and back: the tile is read twice.
-  REQUIRE(renderAt(**renderer, *s, {115, 115}));
-  (*renderer)->renderFrame();
+  REQUIRE(renderAt(*renderer, *s, {115, 115}));
+  renderer->renderFrame();
   CHECK(s->streamedLayers()[0].buildingsShown == 1);  // drawn, with the height of its kind
   CHECK(heightProblems() == 1);
-  REQUIRE(renderAt(**renderer, *s, {2015, 2015}));
+  REQUIRE(renderAt(*renderer, *s, {2015, 2015}));
   CHECK(s->streamedLayers()[0].tilesDropped >= 1);
-  REQUIRE(renderAt(**renderer, *s, {115, 115}));
-  (*renderer)->renderFrame();
+  REQUIRE(renderAt(*renderer, *s, {115, 115}));
+  renderer->renderFrame();
   CHECK(s->streamedLayers()[0].tilesRead >= 3);
   CHECK(s->streamedLayers()[0].buildingsShown == 1);
   CHECK(heightProblems() == 1);
