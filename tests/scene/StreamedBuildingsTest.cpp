@@ -153,7 +153,8 @@ TEST_CASE("a streamed buildings layer is drawn around the view, refined as it mo
   CHECK(figures[0].tilesShown > 0);
   CHECK(figures[0].tilesShown <= std::size_t(kMaxTiles));
   CHECK(figures[0].buildingsShown == expectedAround(first));
-  CHECK(figures[0].buildingsShown < std::size_t(kSide * kSide) / 2);  // not the whole layer
+  CHECK(figures[0].measuredHeightsShown == figures[0].buildingsShown);  // every row has its height
+  CHECK(figures[0].buildingsShown < std::size_t(kSide * kSide) / 2);    // not the whole layer
   CHECK(figures[0].tilesQueued == 0);
   // They are drawn: the frame's cull counts them, and the image shows the use colours.
   const osg::Camera& camera = *viewer.getCamera();
@@ -338,6 +339,7 @@ TEST_CASE("a streamed row's problem is in the diagnostics once, however often it
   REQUIRE(renderAt(*renderer, *s, {115, 115}));
   renderer->renderFrame();
   CHECK(s->streamedLayers()[0].buildingsShown == 1);  // drawn, with the height of its kind
+  CHECK(s->streamedLayers()[0].measuredHeightsShown == 0);
   CHECK(heightProblems() == 1);
   REQUIRE(renderAt(*renderer, *s, {2015, 2015}));
   CHECK(s->streamedLayers()[0].tilesDropped >= 1);

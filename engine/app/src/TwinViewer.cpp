@@ -99,6 +99,7 @@ struct TwinViewer::Impl {
   ui::FrameView frameView;
   std::vector<ui::Command> pending;
   double averageFrameMs = 0;
+  std::size_t siteMeasuredHeights = 0;  // of the site's buildings; streamed ones are added per frame
   ui::UiMode mode = ui::UiMode::BigScreen;
   float uiScale = 1;
   bool confirmQuit = false;                // the "discard unsaved edits?" dialog is open
@@ -521,8 +522,10 @@ void TwinViewer::Impl::setUp(osgViewer::Viewer& viewer, int width, int height) {
   frameView.stats.compileMs = compileMs;
   frameView.figures = ui::SceneFigures{};
   frameView.figures.buildings = site.buildings.size();
+  siteMeasuredHeights = 0;
   for (const model::Building& b : site.buildings)
-    if (b.heightSource == model::HeightSource::Measured) ++frameView.figures.measuredHeights;
+    if (b.heightSource == model::HeightSource::Measured) ++siteMeasuredHeights;
+  frameView.figures.measuredHeights = siteMeasuredHeights;
   for (const model::Poi& p : site.pois) ++frameView.figures.poisByCategory[p.category];
   viewer.addUpdateOperation(new CameraReport(this));
   if (options.wall) setUpWall(viewer, width, height);
@@ -692,12 +695,17 @@ void TwinViewer::Impl::refreshView(osgViewer::Viewer& viewer, double frameMs) {
   {
     ui::FrameStats& s = frameView.stats;
     s.streamedLayers = s.streamedBuildings = s.streamedTiles = s.streamedQueued = 0;
+    std::size_t streamedMeasured = 0;
     for (const scene::StreamedLayerFigures& f : siteScene->streamedLayers()) {
       ++s.streamedLayers;
       s.streamedBuildings += f.buildingsShown;
       s.streamedTiles += f.tilesShown;
       s.streamedQueued += f.tilesQueued;
+      streamedMeasured += f.measuredHeightsShown;
     }
+    // The big screen's figures count the streamed buildings in the scene now with the site's.
+    frameView.figures.buildings = site.buildings.size() + s.streamedBuildings;
+    frameView.figures.measuredHeights = siteMeasuredHeights + streamedMeasured;
   }
   if (osg::Stats* stats = camera ? camera->getStats() : nullptr) {
     double drawables = 0;

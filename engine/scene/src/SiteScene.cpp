@@ -825,6 +825,7 @@ std::vector<StreamedLayerFigures> SiteScene::streamedLayers() const {
     o.layerId = f.layerId;
     o.tilesShown = f.tilesShown;
     o.buildingsShown = f.buildingsShown;
+    o.measuredHeightsShown = f.measuredHeightsShown;
     o.tilesRead = f.loader.tilesRead;
     o.tilesDropped = f.loader.tilesDropped;
     o.tilesQueued = f.loader.tilesQueued + f.tilesWaiting;

@@ -146,9 +146,11 @@ void StreamedBuildings::addTile(model::ExtentTile tile) {
   std::vector<BuildingVolume> volumes;
   volumes.reserve(t.buildings.size());
   t.uses.clear();
+  t.measuredHeights = 0;
   for (const model::Building& b : t.buildings) {
     volumes.push_back({&b, kStreamedBuildingIndex, b.use});
     t.uses.insert(b.use);
+    t.measuredHeights += b.heightSource == model::HeightSource::Measured;
   }
   t.blocks = new BuildingBlocks(_terrain, _tileSize, _detailMeters, _storeyMeters);
   if (_colorsActive) t.blocks->setColors({model::Color{0, 0, 0, 0}});
@@ -186,6 +188,7 @@ StreamedBuildings::Figures StreamedBuildings::figures() const {
   f.tilesShown = _tiles.size();
   for (const auto& entry : _tiles) {
     f.buildingsShown += entry.second.buildings.size();
+    f.measuredHeightsShown += entry.second.measuredHeights;
     f.uses.insert(entry.second.uses.begin(), entry.second.uses.end());
   }
   f.tilesWaiting = _waiting.size();

@@ -33,10 +33,11 @@ class StreamedBuildings : public osg::Group {
  public:
   struct Figures {
     std::string layerId;
-    std::size_t tilesShown = 0;         // tiles with nodes in the scene now
-    std::size_t buildingsShown = 0;     // their buildings
-    std::size_t tilesWaiting = 0;       // read, not yet turned into nodes
-    std::set<model::BuildingUse> uses;  // of the buildings shown
+    std::size_t tilesShown = 0;            // tiles with nodes in the scene now
+    std::size_t buildingsShown = 0;        // their buildings
+    std::size_t measuredHeightsShown = 0;  // of those, with a measured height
+    std::size_t tilesWaiting = 0;          // read, not yet turned into nodes
+    std::set<model::BuildingUse> uses;     // of the buildings shown
     model::ExtentLoaderStats loader;
     double lastBuildMs = 0;  // turning the last tile into nodes, on the frame's thread
   };
@@ -71,6 +72,7 @@ class StreamedBuildings : public osg::Group {
   struct Tile {
     std::vector<model::Building> buildings;  // the volumes point into it
     std::set<model::BuildingUse> uses;
+    std::size_t measuredHeights = 0;
     osg::ref_ptr<BuildingBlocks> blocks;
     osg::ref_ptr<osg::Group> node;
   };

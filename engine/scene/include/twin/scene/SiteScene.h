@@ -88,6 +88,7 @@ struct CompileStats {
 struct StreamedLayerFigures {
   std::string layerId;
   std::size_t tilesShown = 0, buildingsShown = 0;  // in the scene now
+  std::size_t measuredHeightsShown = 0;            // of those, with a measured height (the height column)
   std::size_t tilesRead = 0, tilesDropped = 0;     // since the scene was built
   std::size_t tilesQueued = 0;                     // wanted by the view, not yet shown
   std::size_t featuresRead = 0;                    // records the source sent
