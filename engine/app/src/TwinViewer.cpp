@@ -53,6 +53,31 @@ constexpr int kLoadingFrameGapMs = 20;
 // settings, and tiles in windows must match a seat rendered either way.
 constexpr double kWallFovyDegrees = 30;
 
+// The whole wall as one screen: its frustum (the wall's field of view and aspect, `camera`'s near
+// and far planes) and that frustum's projection.
+struct WallScreen {
+  Frustum full;
+  osg::Matrixd projection;
+};
+WallScreen wallScreen(const osg::Camera& camera, const WallLayout& layout) {
+  double fovy = kWallFovyDegrees, aspect = 1, zNear = 1, zFar = 10000;
+  camera.getProjectionMatrixAsPerspective(fovy, aspect, zNear, zFar);
+  WallScreen screen;
+  screen.full =
+      perspectiveFrustum(kWallFovyDegrees, double(layout.virtualWidth()) / double(layout.virtualHeight()), zNear, zFar);
+  const Frustum& f = screen.full;
+  screen.projection = osg::Matrixd::frustum(f.left, f.right, f.bottom, f.top, f.zNear, f.zFar);
+  return screen;
+}
+
+// A camera that draws one tile carries the whole wall's screen, so that the scene clusters its
+// POI markers on the whole wall, as on one big screen (SiteScene.cpp, PoiMarkerCull).
+void markWallScreen(osg::Camera& camera, const WallScreen& screen, const WallLayout& layout) {
+  camera.setUserValue("twin:screenProjection", screen.projection);
+  camera.setUserValue("twin:screenWidth", layout.virtualWidth());
+  camera.setUserValue("twin:screenHeight", layout.virtualHeight());
+}
+
 bool pagerBusy(osgViewer::Viewer& viewer) {
   const osgDB::DatabasePager* pager = viewer.getDatabasePager();
   return pager &&
@@ -122,6 +147,10 @@ struct TwinViewer::Impl {
   void fillLegend();
   void applyCommands();
   void refreshView(osgViewer::Viewer& viewer, double frameMs);
+  /** Realizes the viewer's windows, titles them with the app and site name when `title` (a
+      wall's tile windows keep their own names), and draws `frames` frames (<= 0: until the viewer
+      is done or quit); error when no window could be opened. */
+  core::Status runWindows(osgViewer::Viewer& viewer, int frames, bool title);
   void tearDownGraphics();
   void applyTheme(const std::string& name);
   class CameraReport;
@@ -301,24 +330,14 @@ void TwinViewer::Impl::setUpWall(osgViewer::Viewer& viewer, int width, int heigh
   WallLayout layout = options.wall->layout;
   layout.tileWidth = width;
   layout.tileHeight = height;
-  double fovy = kWallFovyDegrees, aspect = 1, zNear = 1, zFar = 10000;
-  camera->getProjectionMatrixAsPerspective(fovy, aspect, zNear, zFar);
-  const Frustum full =
-      perspectiveFrustum(kWallFovyDegrees, double(layout.virtualWidth()) / double(layout.virtualHeight()), zNear, zFar);
-  const Frustum f = tileFrustum(full, layout, options.wall->tile);
+  const WallScreen screen = wallScreen(*camera, layout);
+  const Frustum f = tileFrustum(screen.full, layout, options.wall->tile);
   camera->setProjectionMatrixAsFrustum(f.left, f.right, f.bottom, f.top, f.zNear, f.zFar);
   camera->setProjectionResizePolicy(osg::Camera::FIXED);
+  markWallScreen(*camera, screen, layout);
   const PixelRect rect = tileRect(layout, options.wall->tile);
-  // The scene clusters its POI markers on the whole wall too (SiteScene.cpp, PoiMarkerCull).
-  const osg::Matrixd screenProjection =
-      osg::Matrixd::frustum(full.left, full.right, full.bottom, full.top, full.zNear, full.zFar);
-  camera->setUserValue("twin:screenProjection", screenProjection);
-  camera->setUserValue("twin:screenWidth", layout.virtualWidth());
-  camera->setUserValue("twin:screenHeight", layout.virtualHeight());
   if (overlay)
-    overlay->setVirtualScreen(
-        rect.x, rect.y, layout.virtualWidth(), layout.virtualHeight(),
-        osg::Matrixd::frustum(full.left, full.right, full.bottom, full.top, full.zNear, full.zFar));
+    overlay->setVirtualScreen(rect.x, rect.y, layout.virtualWidth(), layout.virtualHeight(), screen.projection);
   (void)viewer;
 }
 
@@ -326,6 +345,31 @@ bool TwinViewer::Impl::unsavedEdits() const {
   for (const auto& extension : extensions)
     if (extension->unsavedEdits()) return true;
   return false;
+}
+
+core::Status TwinViewer::Impl::runWindows(osgViewer::Viewer& viewer, int frames, bool title) {
+  viewer.realize();
+  if (!viewer.isRealized()) {
+    const char* display = std::getenv("DISPLAY");
+    return core::fail(std::string("twin: cannot open a window on display '") + (display ? display : "") + "'");
+  }
+  if (title) {
+    osgViewer::ViewerBase::Windows windows;
+    viewer.getWindows(windows);
+    const std::string& name = frameView.siteName;
+    const std::string text = std::string(ui::tr(language, "app.title")) + (name.empty() ? "" : " - " + name);
+    for (osgViewer::GraphicsWindow* window : windows) window->setWindowName(text);
+  }
+  int frame = 0;
+  while (!viewer.done() && !quit && (frames <= 0 || frame < frames)) {
+    pacer->waitForFrame();
+    applyCommands();
+    core::Stopwatch clock;
+    viewer.frame();
+    refreshView(viewer, clock.elapsedMs());
+    ++frame;
+  }
+  return core::Ok{};
 }
 
 TwinViewer::TwinViewer() : _impl(std::make_unique<Impl>()) {}
@@ -750,27 +794,7 @@ core::Status TwinViewer::runWindow(int frames, int width, int height) {
   viewer->setKeyEventSetsDone(0);  // Esc goes through ScreenKeyHandler (text fields, unsaved edits)
   impl.setUp(*viewer, width, height);
   impl.setUpCarousel(*viewer);
-  viewer->realize();
-  if (!viewer->isRealized()) {
-    const char* display = std::getenv("DISPLAY");
-    return core::fail(std::string("twin: cannot open a window on display '") + (display ? display : "") + "'");
-  }
-  {
-    osgViewer::ViewerBase::Windows windows;
-    viewer->getWindows(windows);
-    const std::string& name = impl.frameView.siteName;
-    const std::string title = std::string(ui::tr(impl.language, "app.title")) + (name.empty() ? "" : " - " + name);
-    for (osgViewer::GraphicsWindow* window : windows) window->setWindowName(title);
-  }
-  int frame = 0;
-  while (!viewer->done() && !impl.quit && (frames <= 0 || frame < frames)) {
-    impl.pacer->waitForFrame();
-    impl.applyCommands();
-    core::Stopwatch clock;
-    viewer->frame();
-    impl.refreshView(*viewer, clock.elapsedMs());
-    ++frame;
-  }
+  if (auto ran = impl.runWindows(*viewer, frames, true); !ran) return ran;
   osgViewer::ViewerBase::Contexts contexts;
   viewer->getContexts(contexts);
   if (!contexts.empty() && contexts.front()->makeCurrent()) {
@@ -794,12 +818,8 @@ core::Status TwinViewer::runWallWindows(const std::vector<WallTile>& tiles, int 
   layout.tileHeight = height;
   osg::ref_ptr<osgViewer::Viewer> viewer = new osgViewer::Viewer;
   // The view's own planes and the wall's field of view, as setUpWall() takes them for the first tile.
-  double fovy = kWallFovyDegrees, aspect = 1, zNear = 1, zFar = 10000;
-  viewer->getCamera()->getProjectionMatrixAsPerspective(fovy, aspect, zNear, zFar);
-  const Frustum full =
-      perspectiveFrustum(kWallFovyDegrees, double(layout.virtualWidth()) / double(layout.virtualHeight()), zNear, zFar);
-  const osg::Matrixd fullProjection =
-      osg::Matrixd::frustum(full.left, full.right, full.bottom, full.top, full.zNear, full.zFar);
+  const WallScreen screen = wallScreen(*viewer->getCamera(), layout);
+  const osg::Matrixd& fullProjection = screen.projection;
   std::vector<osg::ref_ptr<osg::Camera>> cameras;
   for (const WallTile& tile : tiles) {
     osg::ref_ptr<osg::GraphicsContext::Traits> traits = new osg::GraphicsContext::Traits;
@@ -824,11 +844,9 @@ core::Status TwinViewer::runWallWindows(const std::vector<WallTile>& tiles, int 
     camera->setDrawBuffer(GL_BACK);
     camera->setReadBuffer(GL_BACK);
     camera->setProjectionResizePolicy(osg::Camera::FIXED);
-    const Frustum f = tileFrustum(full, layout, tile);
+    const Frustum f = tileFrustum(screen.full, layout, tile);
     const osg::Matrixd tileProjection = osg::Matrixd::frustum(f.left, f.right, f.bottom, f.top, f.zNear, f.zFar);
-    camera->setUserValue("twin:screenProjection", fullProjection);
-    camera->setUserValue("twin:screenWidth", layout.virtualWidth());
-    camera->setUserValue("twin:screenHeight", layout.virtualHeight());
+    markWallScreen(*camera, screen, layout);
     viewer->addSlave(camera.get(), osg::Matrixd::inverse(fullProjection) * tileProjection, osg::Matrixd(), true);
     cameras.push_back(camera);
   }
@@ -859,20 +877,7 @@ core::Status TwinViewer::runWallWindows(const std::vector<WallTile>& tiles, int 
     overlay->installOnCamera(*cameras[i], impl.panelDraw);
     impl.tileOverlays.push_back(overlay);
   }
-  viewer->realize();
-  if (!viewer->isRealized()) {
-    const char* display = std::getenv("DISPLAY");
-    return core::fail(std::string("twin: cannot open a window on display '") + (display ? display : "") + "'");
-  }
-  int frame = 0;
-  while (!viewer->done() && !impl.quit && (frames <= 0 || frame < frames)) {
-    impl.pacer->waitForFrame();
-    impl.applyCommands();
-    core::Stopwatch clock;
-    viewer->frame();
-    impl.refreshView(*viewer, clock.elapsedMs());
-    ++frame;
-  }
+  if (auto ran = impl.runWindows(*viewer, frames, false); !ran) return ran;
   for (std::size_t i = 0; i < cameras.size(); ++i) {
     osg::GraphicsContext* context = cameras[i]->getGraphicsContext();
     if (context && context->makeCurrent()) {
