@@ -262,3 +262,21 @@ TEST_CASE("panels: the statistics window names streamed buildings and stays on t
   for (int i = 0; i < 4; ++i) h.frame(view);
   CHECK(h.panels.widgetRect("window.stats")->maxX <= 1280);
 }
+
+TEST_CASE("panels: on a 3840x2160 screen the statistics window and the building window do not overlap", "[ui]") {
+  test::PanelHarness<Panels> h(3840, 2160, 6);
+  // The panel font at scale 2, as the viewer bakes it for a 2160-pixel screen.
+  ImGui::GetIO().FontGlobalScale = 2 * kBaseFontPixels / ImGui::GetIO().Fonts->Fonts[0]->FontSize;
+  FrameView view;
+  view.mode = UiMode::Engineering;
+  view.language = Language::En;
+  view.stats.streamedLayers = 1;
+  view.stats.streamedBuildings = 728;
+  view.stats.streamedTiles = 44;
+  for (int i = 0; i < 4; ++i) h.frame(view);
+  const auto stats = h.panels.widgetRect("window.stats");
+  const auto building = h.panels.widgetRect("window.building");
+  REQUIRE(stats.has_value());
+  REQUIRE(building.has_value());
+  CHECK(stats->maxY < building->minY);
+}

@@ -14,6 +14,7 @@
 #include "twin/ui/AlertText.h"
 #include "twin/ui/BigScreen.h"
 #include "twin/ui/TextFit.h"
+#include "FontScale.h"
 #include "SeverityText.h"
 
 namespace twin::ui {
@@ -142,7 +143,7 @@ std::vector<MonitorCommand> AlarmHistoryPanel::draw(AlarmHistoryModel& model, co
   (void)model.refresh();  // an error stays in lastError() and is shown in the window
 
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const float scale = ImGui::GetFontSize() / kBaseFontPixels;
+  const float scale = detail::fontScale();
   const bool place = !_wasOpen || display.x != _placedWidth || display.y != _placedHeight;
   if (place) {
     const WidgetRect at = alarmHistoryPlace(display.x, display.y, scale, clearTop);

@@ -10,13 +10,12 @@
 
 #include <imgui.h>
 
+#include "FontScale.h"
+
 namespace twin::ui {
 namespace {
 
 constexpr float kMargin = 10.0f;
-
-// Widths follow the font (the UI scale), so the table stays readable on a 1920x1080 screen.
-float em() { return ImGui::GetFontSize() / kBaseFontPixels; }
 
 std::string signedCount(long long v) {
   char b[32];
@@ -320,14 +319,14 @@ void CoveragePanel::drawCategoryRow(const CoveragePanelView& view, const Categor
     ImGui::Text("%lld", row.facilities.after);
   if (view.comparing) {
     ImGui::TableNextColumn();
-    shareBar(share(double(row.buildingsCovered.before), double(f.buildings)), 80 * em());
+    shareBar(share(double(row.buildingsCovered.before), double(f.buildings)), 80 * detail::fontScale());
     ImGui::TableNextColumn();
-    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 80 * em());
+    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 80 * detail::fontScale());
     ImGui::TableNextColumn();
     deltaText(double(row.buildingsCovered.delta()), signedCount(row.buildingsCovered.delta()));
   } else {
     ImGui::TableNextColumn();
-    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 120 * em());
+    shareBar(share(double(row.buildingsCovered.after), double(f.buildings)), 120 * detail::fontScale());
   }
   ImGui::TableNextColumn();
   if (view.comparing && row.residentsCovered.delta() != 0)
@@ -343,8 +342,8 @@ void CoveragePanel::drawLevels(const CoveragePanelView& view) {
   ImGui::TextDisabled("%s", tr(lang, "coverage.levels"));
   for (const LevelComparison& level : f.levels) {
     ImGui::Text("%2d %s", level.minutes, tr(lang, "coverage.minutes"));
-    ImGui::SameLine(70 * em());
-    shareBar(share(double(level.buildingsMet.after), double(f.buildings)), 140 * em());
+    ImGui::SameLine(70 * detail::fontScale());
+    shareBar(share(double(level.buildingsMet.after), double(f.buildings)), 140 * detail::fontScale());
     remember("level." + std::to_string(level.minutes));
     ImGui::SameLine();
     ImGui::Text("%lld / %zu", level.buildingsMet.after, f.buildings);

@@ -13,6 +13,7 @@
 
 #include "twin/ui/AlertText.h"
 #include "twin/ui/TextFit.h"
+#include "FontScale.h"
 #include "SeverityText.h"
 
 namespace twin::ui {
@@ -420,7 +421,7 @@ void MonitorPanels::drawBanner(const MonitorView& view, std::vector<MonitorComma
 // form) stays usable while the banner shows.
 WidgetRect MonitorPanels::bannerPlace() const {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const float width = alarmBannerWidth(display.x, ImGui::GetFontSize() / kBaseFontPixels);
+  const float width = alarmBannerWidth(display.x, detail::fontScale());
   const float top = _rail ? _rail->minY : monitorLayout(display.x, display.y).chart.minY;
   const float left = (display.x - width) * 0.5f;
   return WidgetRect{left, top, left + width, top};

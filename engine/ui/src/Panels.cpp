@@ -10,6 +10,8 @@
 
 #include <imgui.h>
 
+#include "FontScale.h"
+
 namespace twin::ui {
 namespace {
 
@@ -42,7 +44,7 @@ const char* heightSourceKey(model::HeightSource source) {
 
 void labelValue(const char* label, const std::string& value) {
   ImGui::TextDisabled("%s", label);
-  ImGui::SameLine(130.0f);
+  ImGui::SameLine(130.0f * detail::fontScale());  // the value column grows with the labels' font
   ImGui::TextUnformatted(value.c_str());
 }
 
@@ -251,7 +253,9 @@ void Panels::drawBuilding(const FrameView& view, std::vector<Command>& out) {
     ImGui::EndTooltip();
   }
 
-  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - kMargin, 300.0f), ImGuiCond_FirstUseEver, ImVec2(1, 0));
+  // Below the statistics window, which grows with the font.
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x - kMargin, 300.0f * detail::fontScale()), ImGuiCond_FirstUseEver,
+                          ImVec2(1, 0));
   ImGui::SetNextWindowSize(ImVec2(340, 0), ImGuiCond_FirstUseEver);
   // A building with many tags scrolls instead of running past the attribution strip at the bottom.
   ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(FLT_MAX, std::max(120.0f, io.DisplaySize.y - 340.0f)));
