@@ -7,6 +7,8 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #include <imgui.h>
 
@@ -42,9 +44,14 @@ const char* heightSourceKey(model::HeightSource source) {
   return "heightSource.estimated";
 }
 
-void labelValue(const char* label, const std::string& value) {
+// The value column of labelValue(): 130 px at scale 1, growing with the labels' font.
+float valueColumn() { return 130.0f * detail::fontScale(); }
+
+// `column`: where the value starts, from the window's left edge (valueColumn() unless a label
+// is wider).
+void labelValue(const char* label, const std::string& value, float column = valueColumn()) {
   ImGui::TextDisabled("%s", label);
-  ImGui::SameLine(130.0f * detail::fontScale());  // the value column grows with the labels' font
+  ImGui::SameLine(column);
   ImGui::TextUnformatted(value.c_str());
 }
 
@@ -221,21 +228,28 @@ void Panels::drawStats(const FrameView& view) {
   _rects["window.stats"] = WidgetRect{wp.x, wp.y, wp.x + ws.x, wp.y + ws.y};
   const FrameStats& s = view.stats;
   const std::string ms = std::string(" ") + tr(lang, "unit.ms");
-  labelValue(tr(lang, "stats.frameTime"), format("%.1f", s.frameMs) + ms);
-  labelValue(tr(lang, "stats.fps"), format("%.1f", s.fps));
-  labelValue(tr(lang, "stats.drawCalls"), std::to_string(s.drawCalls));
-  labelValue(tr(lang, "stats.buildings"), std::to_string(s.buildings));
+  std::vector<std::pair<const char*, std::string>> rows = {
+      {tr(lang, "stats.frameTime"), format("%.1f", s.frameMs) + ms},
+      {tr(lang, "stats.fps"), format("%.1f", s.fps)},
+      {tr(lang, "stats.drawCalls"), std::to_string(s.drawCalls)},
+      {tr(lang, "stats.buildings"), std::to_string(s.buildings)}};
   if (s.streamedLayers > 0) {
     char streamed[160];
     std::snprintf(streamed, sizeof streamed, tr(lang, "stats.streamedTiles"), s.streamedBuildings, s.streamedTiles,
                   s.streamedQueued);
-    labelValue(tr(lang, "stats.streamed"), streamed);
+    rows.push_back({tr(lang, "stats.streamed"), streamed});
   }
-  labelValue(tr(lang, "stats.roads"), std::to_string(s.roads));
-  labelValue(tr(lang, "stats.pois"), std::to_string(s.pois));
-  labelValue(tr(lang, "stats.triangles"), std::to_string(s.triangles));
-  labelValue(tr(lang, "stats.loadTime"), format("%.0f", s.loadMs) + ms);
-  labelValue(tr(lang, "stats.compileTime"), format("%.0f", s.compileMs) + ms);
+  rows.insert(rows.end(), {{tr(lang, "stats.roads"), std::to_string(s.roads)},
+                           {tr(lang, "stats.pois"), std::to_string(s.pois)},
+                           {tr(lang, "stats.triangles"), std::to_string(s.triangles)},
+                           {tr(lang, "stats.loadTime"), format("%.0f", s.loadMs) + ms},
+                           {tr(lang, "stats.compileTime"), format("%.0f", s.compileMs) + ms}});
+  // The values line up right of the widest label ("Streamed buildings" is wider than the column).
+  float column = valueColumn();
+  for (const auto& row : rows)
+    column = std::max(
+        column, ImGui::GetStyle().WindowPadding.x + ImGui::CalcTextSize(row.first).x + ImGui::GetStyle().ItemSpacing.x);
+  for (const auto& [label, value] : rows) labelValue(label, value, column);
   ImGui::End();
 }
 
